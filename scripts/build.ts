@@ -1,0 +1,72 @@
+/**
+ * Builds the single binary dist/loupe with `bun build --compile`.
+ *
+ * libsql picks its native addon with a dynamic require(`@libsql/${target}`) that the bundler cannot
+ * follow; the plugin below rewrites it to a static require of this platform's .node file, which Bun
+ * then embeds. Migrations are embedded too, so the binary runs from an empty directory.
+ */
+import type { BunPlugin } from "bun";
+import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+
+const root = resolve(import.meta.dir, "..");
+const outfile = process.argv[2] ?? join(root, "dist", "loupe");
+const require = createRequire(join(root, "package.json"));
+
+function libsqlTarget(): string {
+  const { familySync, GLIBC } = require("detect-libc") as { familySync(): string | null; GLIBC: string };
+  const libc = process.platform === "linux" ? (familySync() === GLIBC ? "gnu" : "musl") : "";
+  const arch = process.arch;
+  return process.platform === "linux" ? `linux-${arch}-${libc}` : `${process.platform}-${arch}`;
+}
+
+const nativeAddon = require.resolve(`@libsql/${libsqlTarget()}/index.node`);
+
+const libsqlStaticAddon: BunPlugin = {
+  name: "libsql-static-addon",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]libsql[\\/]index\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      const pattern = /function requireNative\(\) \{[\s\S]*?\n\}\n/;
+      if (!pattern.test(source)) throw new Error("libsql's requireNative() changed shape; update scripts/build.ts");
+      const contents = source.replace(pattern, `function requireNative() { return require(${JSON.stringify(nativeAddon)}); }\n`);
+      return { contents, loader: "js" };
+    });
+  },
+};
+
+const embeddedMigrations: BunPlugin = {
+  name: "embedded-migrations",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]store[\\/]migration-files\.ts$/ }, () => {
+      const dir = join(root, "migrations");
+      const files = readdirSync(dir)
+        .filter((name) => name.endsWith(".sql"))
+        .sort()
+        .map((name) => ({ name, sql: readFileSync(join(dir, name), "utf8") }));
+      return {
+        contents: `export function bundledMigrations() { return ${JSON.stringify(files)}; }\n`,
+        loader: "ts",
+      };
+    });
+  },
+};
+
+const result = await Bun.build({
+  entrypoints: [join(root, "src", "cli.ts")],
+  plugins: [libsqlStaticAddon, embeddedMigrations],
+  minify: true,
+  sourcemap: "none",
+  compile: {
+    outfile,
+    // Configuration comes only from the environment: no .env or bunfig.toml from the working directory.
+    autoloadDotenv: false,
+    autoloadBunfig: false,
+  },
+});
+if (!result.success) {
+  for (const log of result.logs) console.error(log);
+  process.exit(1);
+}
+console.log(`built ${outfile} (${dirname(nativeAddon).split("/").pop()} addon embedded)`);

@@ -1,0 +1,42 @@
+import { Hono } from "hono";
+import { AppError } from "../../lib/app-error.ts";
+import type { AppEnv } from "../../http/app-env.ts";
+import { describeRoute, jsonContent, problemContent } from "../../http/openapi.ts";
+import { checkReadiness } from "../../services/system/readiness.ts";
+import type { Db } from "../../store/database.ts";
+import type { Migration } from "../../store/migrate.ts";
+import { HealthResponse, ReadinessResponse } from "./schema.ts";
+
+export type HealthDeps = { db: Db; migrations: Migration[] };
+
+/** Liveness (process alive) and readiness (database open, migrations applied) probes. */
+export function healthRoutes(deps: HealthDeps) {
+  return new Hono<AppEnv>()
+    .get(
+      "/healthz",
+      describeRoute({
+        tags: ["system"],
+        summary: "Liveness: the process is up",
+        responses: { 200: { description: "Alive", content: jsonContent(HealthResponse) } },
+      }),
+      (c) => c.json({ status: "ok" as const }),
+    )
+    .get(
+      "/readyz",
+      describeRoute({
+        tags: ["system"],
+        summary: "Readiness: the database is open and every migration applied",
+        responses: {
+          200: { description: "Ready, or degraded (e.g. storage full)", content: jsonContent(ReadinessResponse) },
+          503: { description: "Not ready; `detail` says why", content: problemContent },
+        },
+      }),
+      (c) => {
+        const readiness = checkReadiness(deps);
+        if (!readiness.ready) {
+          throw new AppError("NOT_READY", `Not ready: ${readiness.reason}.`, { status: 503, headers: { "Retry-After": "5" } });
+        }
+        return c.json({ status: readiness.reason ? ("degraded" as const) : ("ready" as const), checks: readiness.checks });
+      },
+    );
+}

@@ -1,0 +1,12 @@
+import * as v from "valibot";
+
+export const HealthResponse = v.object({ status: v.literal("ok") });
+
+export const ReadinessResponse = v.object({
+  status: v.picklist(["ready", "degraded"]),
+  checks: v.object({
+    database: v.picklist(["ok", "closed", "error"]),
+    migrations: v.picklist(["ok", "pending"]),
+    storage: v.picklist(["ok", "full"]),
+  }),
+});

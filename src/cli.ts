@@ -1,0 +1,172 @@
+#!/usr/bin/env bun
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { type Config, CONFIG_VARIABLES, ConfigError, loadConfig } from "./config.ts";
+import { AppError } from "./lib/app-error.ts";
+import { createLogger } from "./lib/logger.ts";
+import { startServer, stopOnSignals } from "./main.ts";
+import { rotateDataKey, rotateMasterKey } from "./store/key-rotation.ts";
+import { keyringExists } from "./store/keyring.ts";
+import { lockHolder } from "./store/lock.ts";
+import { resolveMasterKey } from "./store/master-key.ts";
+import { migrationStatus } from "./store/migrate.ts";
+import { bundledMigrations } from "./store/migration-files.ts";
+import { openStore } from "./store/store.ts";
+import { VERSION } from "./version.ts";
+
+const HELP = `loupe ${VERSION} — self-hosted visual feedback
+
+Usage: loupe [command]
+
+Commands:
+  serve                     Start the server (the default)
+  migrate status            List migrations and whether each is applied
+  key rotate                Replace the master key (re-wraps the keyring; instant)
+      --new-key-file PATH   Where the new key is (or is generated); required when the key
+                            comes from LOUPE_MASTER_KEY or LOUPE_MASTER_KEY_FILE
+  key rotate --data-key     Re-encrypt the database with a new data key (server must be stopped)
+  config check              Check the LOUPE_* variables and the master key, print the settings
+  healthcheck               Exit 0 when the local server answers /healthz (for containers)
+  version                   Print the version
+  --help                    This text
+
+Configuration comes from environment variables: ${Object.keys(CONFIG_VARIABLES).join(", ")}.
+`;
+
+/** Exit codes: 0 ok, 1 failure at run time, 2 configuration or key problem, 64 usage. */
+class UsageError extends Error {}
+
+const say = (line: string) => process.stdout.write(line + "\n");
+
+function optionValue(args: string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  if (index === -1) return undefined;
+  const value = args[index + 1];
+  if (value === undefined || value.startsWith("--")) throw new UsageError(`${name} needs a value`);
+  return value;
+}
+
+async function serve(config: Config): Promise<void> {
+  const logger = createLogger({ level: config.logLevel });
+  const handle = await startServer(config, { logger });
+  stopOnSignals(handle, logger);
+}
+
+function migrateStatus(config: Config): number {
+  const store = openStore({ dataDir: config.dataDir, masterKey: config.masterKey, create: false });
+  try {
+    const states = migrationStatus(store.db, bundledMigrations());
+    for (const s of states) {
+      const when = s.appliedAt ? new Date(s.appliedAt).toISOString() : "";
+      say(`${s.state.padEnd(8)} ${s.name} ${when}`.trimEnd());
+    }
+    return states.every((s) => s.state === "applied" || s.state === "pending") ? 0 : 1;
+  } finally {
+    store.close();
+  }
+}
+
+function keyRotate(config: Config, args: string[]): number {
+  const newKeyFile = optionValue(args, "--new-key-file");
+  if (args.includes("--data-key")) {
+    if (newKeyFile) throw new UsageError("--data-key and --new-key-file are separate rotations; run them one after the other");
+    const result = rotateDataKey({ dataDir: config.dataDir, masterKey: config.masterKey, busyTimeoutMs: config.busyTimeoutMs });
+    say(result.message);
+    return 0;
+  }
+  const result = rotateMasterKey({
+    dataDir: config.dataDir,
+    masterKey: config.masterKey,
+    busyTimeoutMs: config.busyTimeoutMs,
+    ...(newKeyFile ? { newKeyFile: resolve(newKeyFile) } : {}),
+  });
+  say(result.message);
+  return 0;
+}
+
+function configCheck(config: Config): number {
+  const dataExists = keyringExists(config.dataDir);
+  let keyLine: string;
+  if (config.masterKey.kind === "default" && !existsSync(config.masterKey.path) && !dataExists) {
+    keyLine = `none yet: one will be generated at ${config.masterKey.path} on first start (development only)`;
+  } else {
+    const key = resolveMasterKey(config.masterKey, true);
+    keyLine = `${config.masterKey.kind === "env" ? "LOUPE_MASTER_KEY" : key.description} (id ${key.id})`;
+  }
+  const holder = lockHolder(config.dataDir);
+  say("configuration ok");
+  say(`  data directory  ${config.dataDir}${dataExists ? "" : " (no data yet)"}`);
+  say(`  key directory   ${config.keyDir}`);
+  say(`  master key      ${keyLine}`);
+  say(`  listen          ${config.host}:${config.port}`);
+  say(`  public URL      ${config.publicUrl}${config.secureCookies ? "" : " (plain http: development only)"}`);
+  say(`  log level       ${config.logLevel}`);
+  if (holder) say(`  running         pid ${holder.pid}`);
+  return 0;
+}
+
+async function healthcheck(config: Config): Promise<number> {
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  try {
+    const res = await fetch(`http://${host.includes(":") ? `[${host}]` : host}:${config.port}/healthz`, {
+      signal: AbortSignal.timeout(3000),
+    });
+    return res.status === 200 ? 0 : 1;
+  } catch {
+    return 1;
+  }
+}
+
+async function run(args: string[]): Promise<number> {
+  const [command = "serve", sub] = args;
+  if (command === "--help" || command === "-h" || command === "help") {
+    say(HELP);
+    return 0;
+  }
+  if (command === "version" || command === "--version") {
+    say(VERSION);
+    return 0;
+  }
+  const known = ["serve", "migrate", "key", "config", "healthcheck"];
+  if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
+  if (command === "migrate" && sub !== "status") throw new UsageError("usage: loupe migrate status");
+  if (command === "key" && sub !== "rotate") throw new UsageError("usage: loupe key rotate [--data-key | --new-key-file PATH]");
+  if (command === "config" && sub !== "check") throw new UsageError("usage: loupe config check");
+  const config = loadConfig(process.env);
+  switch (command) {
+    case "serve":
+      await serve(config);
+      return -1; // keeps running
+    case "migrate":
+      return migrateStatus(config);
+    case "key":
+      return keyRotate(config, args.slice(2));
+    case "config":
+      return configCheck(config);
+    default:
+      return healthcheck(config);
+  }
+}
+
+/** Runs the CLI; failures end in one line on stderr, never a stack trace. */
+export async function main(args: string[]): Promise<void> {
+  try {
+    const code = await run(args);
+    if (code >= 0) process.exit(code);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`loupe: ${error.message} (see loupe --help)\n`);
+      process.exit(64);
+    }
+    if (error instanceof ConfigError || error instanceof AppError) {
+      process.stderr.write(`loupe: ${error.message}\n`);
+      process.exit(2);
+    }
+    const name = error instanceof Error ? error.name : typeof error;
+    const code = (error as { code?: unknown } | null)?.code;
+    process.stderr.write(`loupe: unexpected ${name}${typeof code === "string" ? ` (${code})` : ""}; nothing further was changed.\n`);
+    process.exit(1);
+  }
+}
+
+if (import.meta.main) await main(process.argv.slice(2));

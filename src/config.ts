@@ -1,0 +1,172 @@
+import { isAbsolute, relative, resolve } from "node:path";
+import * as v from "valibot";
+import { decodeKey256 } from "./lib/crypto.ts";
+import type { MasterKeySource } from "./store/master-key.ts";
+
+/**
+ * Every process setting comes from LOUPE_* environment variables, checked here once by one schema.
+ * Error messages name the variable and what it expects, never the value (it may be a secret).
+ */
+const LEVELS = ["debug", "info", "warn", "error"] as const;
+
+const MASTER_KEY_HINT = "32 random bytes in base64, e.g. the output of `openssl rand -base64 32`";
+
+
+const intString = (min: number, max: number) =>
+  v.pipe(v.string(), v.regex(/^\d{1,9}$/), v.transform(Number), v.integer(), v.minValue(min), v.maxValue(max));
+
+/** What each variable expects; also the text of its error and the README's configuration table. */
+export const CONFIG_VARIABLES = {
+  LOUPE_DATA_DIR: { default: "./data", expects: "a directory path for the encrypted database and keyring" },
+  LOUPE_KEY_DIR: {
+    default: "./.loupe-keys",
+    expects: "a directory path outside LOUPE_DATA_DIR where a generated master key is written",
+  },
+  LOUPE_MASTER_KEY: { default: undefined, expects: MASTER_KEY_HINT },
+  LOUPE_MASTER_KEY_FILE: { default: undefined, expects: `a path to a file that holds ${MASTER_KEY_HINT}` },
+  LOUPE_HOST: { default: "127.0.0.1", expects: "an IP address or host name to listen on" },
+  LOUPE_PORT: { default: "8080", expects: "a TCP port from 0 to 65535" },
+  LOUPE_PUBLIC_URL: {
+    default: "http://localhost:8080",
+    expects: "the http:// or https:// origin people use to reach Loupe, without path, query or credentials",
+  },
+  LOUPE_LOG_LEVEL: { default: "info", expects: `one of ${LEVELS.join(", ")}` },
+  LOUPE_SHUTDOWN_TIMEOUT_MS: { default: "10000", expects: "milliseconds from 0 to 600000" },
+  LOUPE_BUSY_TIMEOUT_MS: { default: "5000", expects: "milliseconds from 1000 to 600000" },
+} as const;
+
+type VariableName = keyof typeof CONFIG_VARIABLES;
+
+const optionalPath = (fallback: string) => v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty()), fallback);
+
+const EnvSchema = v.object({
+  LOUPE_DATA_DIR: optionalPath(CONFIG_VARIABLES.LOUPE_DATA_DIR.default),
+  LOUPE_KEY_DIR: optionalPath(CONFIG_VARIABLES.LOUPE_KEY_DIR.default),
+  LOUPE_MASTER_KEY: v.optional(v.pipe(v.string(), v.check((s) => decodeKey256(s) !== undefined))),
+  LOUPE_MASTER_KEY_FILE: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty())),
+  LOUPE_HOST: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9.:[\]-]{1,253}$/)), CONFIG_VARIABLES.LOUPE_HOST.default),
+  LOUPE_PORT: v.optional(intString(0, 65535), CONFIG_VARIABLES.LOUPE_PORT.default),
+  LOUPE_PUBLIC_URL: v.optional(
+    v.pipe(
+      v.string(),
+      v.check((s) => {
+        if (!URL.canParse(s)) return false;
+        const url = new URL(s);
+        return (
+          (url.protocol === "http:" || url.protocol === "https:") &&
+          url.username === "" &&
+          url.password === "" &&
+          (url.pathname === "/" || url.pathname === "") &&
+          url.search === "" &&
+          url.hash === ""
+        );
+      }),
+    ),
+    CONFIG_VARIABLES.LOUPE_PUBLIC_URL.default,
+  ),
+  LOUPE_LOG_LEVEL: v.optional(v.picklist(LEVELS), "info"),
+  LOUPE_SHUTDOWN_TIMEOUT_MS: v.optional(intString(0, 600_000), CONFIG_VARIABLES.LOUPE_SHUTDOWN_TIMEOUT_MS.default),
+  LOUPE_BUSY_TIMEOUT_MS: v.optional(intString(1000, 600_000), CONFIG_VARIABLES.LOUPE_BUSY_TIMEOUT_MS.default),
+});
+
+
+export type Config = Readonly<{
+  dataDir: string;
+  keyDir: string;
+  masterKey: MasterKeySource;
+  host: string;
+  port: number;
+  publicUrl: string;
+  publicOrigin: string;
+  /** https public URL: cookies are Secure and __Host- prefixed. */
+  secureCookies: boolean;
+  logLevel: (typeof LEVELS)[number];
+  shutdownTimeoutMs: number;
+  busyTimeoutMs: number;
+}>;
+
+export type ConfigProblem = { variable: string; expects: string };
+
+/** Thrown when the environment is invalid; lists every bad variable at once. */
+export class ConfigError extends Error {
+  readonly problems: ConfigProblem[];
+  constructor(problems: ConfigProblem[]) {
+    super(
+      "invalid configuration: " +
+        problems.map((p) => `${p.variable} must be ${p.expects}`).join("; "),
+    );
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+function isInside(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+}
+
+/** Reads and checks the LOUPE_* variables of `env`; relative paths resolve against `cwd`. */
+export function loadConfig(env: Record<string, string | undefined>, cwd: string = process.cwd()): Config {
+  const problems: ConfigProblem[] = [];
+  for (const name of Object.keys(env)) {
+    if (name.startsWith("LOUPE_") && !(name in CONFIG_VARIABLES)) {
+      problems.push({ variable: name, expects: `a known variable (unknown name; known: ${Object.keys(CONFIG_VARIABLES).join(", ")})` });
+    }
+  }
+  const input: Record<string, string> = {};
+  for (const name of Object.keys(CONFIG_VARIABLES)) {
+    const value = env[name];
+    if (value !== undefined && value !== "") input[name] = value;
+  }
+  const parsed = v.safeParse(EnvSchema, input);
+  if (!parsed.success) {
+    const named = new Set<string>();
+    for (const issue of parsed.issues) {
+      const key = issue.path?.[0]?.key;
+      if (typeof key === "string" && !named.has(key) && key in CONFIG_VARIABLES) {
+        named.add(key);
+        problems.push({ variable: key, expects: CONFIG_VARIABLES[key as VariableName].expects });
+      }
+    }
+  }
+  if (!parsed.success || problems.length > 0) {
+    if (problems.length === 0) problems.push({ variable: "LOUPE_*", expects: "valid" });
+    throw new ConfigError(problems);
+  }
+  const out = parsed.output;
+  const dataDir = resolve(cwd, out.LOUPE_DATA_DIR);
+  const keyDir = resolve(cwd, out.LOUPE_KEY_DIR);
+  if (isInside(dataDir, keyDir) || isInside(keyDir, dataDir)) {
+    problems.push({ variable: "LOUPE_KEY_DIR", expects: "a directory outside LOUPE_DATA_DIR (keys never live beside the data)" });
+  }
+  let masterKey: MasterKeySource;
+  if (out.LOUPE_MASTER_KEY !== undefined && out.LOUPE_MASTER_KEY_FILE !== undefined) {
+    problems.push({ variable: "LOUPE_MASTER_KEY_FILE", expects: "unset when LOUPE_MASTER_KEY is set (give one, not both)" });
+  }
+  if (out.LOUPE_MASTER_KEY !== undefined) {
+    masterKey = { kind: "env", key: decodeKey256(out.LOUPE_MASTER_KEY) as Buffer };
+  } else if (out.LOUPE_MASTER_KEY_FILE !== undefined) {
+    const path = resolve(cwd, out.LOUPE_MASTER_KEY_FILE);
+    if (isInside(dataDir, path)) {
+      problems.push({ variable: "LOUPE_MASTER_KEY_FILE", expects: "a path outside LOUPE_DATA_DIR (keys never live beside the data)" });
+    }
+    masterKey = { kind: "file", path };
+  } else {
+    masterKey = { kind: "default", path: resolve(keyDir, "master.key") };
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const publicUrl = new URL(out.LOUPE_PUBLIC_URL);
+  return Object.freeze({
+    dataDir,
+    keyDir,
+    masterKey,
+    host: out.LOUPE_HOST,
+    port: out.LOUPE_PORT,
+    publicUrl: publicUrl.origin,
+    publicOrigin: publicUrl.origin,
+    secureCookies: publicUrl.protocol === "https:",
+    logLevel: out.LOUPE_LOG_LEVEL,
+    shutdownTimeoutMs: out.LOUPE_SHUTDOWN_TIMEOUT_MS,
+    busyTimeoutMs: out.LOUPE_BUSY_TIMEOUT_MS,
+  });
+}

@@ -1,0 +1,54 @@
+import type { Hono } from "hono";
+import { describeRoute, openAPIRouteHandler, resolver } from "hono-openapi";
+import * as v from "valibot";
+import type { AppEnv } from "./app-env.ts";
+
+/** The problem+json body (src/http/problem.ts), documented once and referenced by every error response. */
+const PROBLEM_JSON_SCHEMA = {
+  type: "object" as const,
+  required: ["type", "title", "status", "detail", "code", "requestId"],
+  properties: {
+    type: { type: "string" as const },
+    title: { type: "string" as const },
+    status: { type: "integer" as const },
+    detail: { type: "string" as const },
+    code: { type: "string" as const },
+    requestId: { type: "string" as const },
+    errors: {
+      type: "array" as const,
+      items: {
+        type: "object" as const,
+        required: ["field", "message"],
+        properties: { field: { type: "string" as const }, message: { type: "string" as const } },
+      },
+    },
+  },
+};
+
+export const problemContent = { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } };
+
+export function jsonContent(schema: v.GenericSchema) {
+  return { "application/json": { schema: resolver(schema) } };
+}
+
+/** Serves the OpenAPI 3.1 document built from every route's describeRoute() and validators. */
+export function openApiDocument(app: Hono<AppEnv>, version: string) {
+  return openAPIRouteHandler(app, {
+    documentation: {
+      openapi: "3.1.0",
+      info: {
+        title: "Loupe API",
+        version,
+        description: "Self-hosted visual feedback. Every error is application/problem+json.",
+      },
+      components: { schemas: { Problem: PROBLEM_JSON_SCHEMA } },
+    },
+    defaultValidationErrorResponse: {
+      description: "Invalid input: `errors` names each field and what it expects",
+      content: problemContent,
+    },
+    exclude: ["/api/openapi.json"],
+  });
+}
+
+export { describeRoute };

@@ -1,0 +1,48 @@
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+
+/** fsync a directory so that a rename or a new file inside it survives power loss. */
+export function fsyncDir(dir: string): void {
+  const fd = openSync(dir, "r");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes `data` to a new file and fsyncs it (fails if the file exists). */
+export function writeFileDurable(path: string, data: string | Uint8Array, mode = 0o600): void {
+  const fd = openSync(path, "wx", mode);
+  try {
+    writeSync(fd, typeof data === "string" ? Buffer.from(data, "utf8") : data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  fsyncDir(dirname(path));
+}
+
+/**
+ * Replaces `path` atomically: temp file, fsync, rename, fsync of the directory.
+ * A crash leaves either the old content or the new one, never a mix.
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  rmSync(tmp, { force: true });
+  const fd = openSync(tmp, "wx", mode);
+  try {
+    writeSync(fd, typeof data === "string" ? Buffer.from(data, "utf8") : data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+  fsyncDir(dirname(path));
+}
+
+/** Renames atomically and makes the rename durable. */
+export function renameDurable(from: string, to: string): void {
+  renameSync(from, to);
+  fsyncDir(dirname(to));
+}

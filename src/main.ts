@@ -1,0 +1,109 @@
+import { mkdirSync } from "node:fs";
+import type { Hono } from "hono";
+import { createApp } from "./app.ts";
+import type { Config } from "./config.ts";
+import type { AppEnv } from "./http/app-env.ts";
+import { type Clock, systemClock } from "./lib/clock.ts";
+import { createLogger, errorFields, type Logger } from "./lib/logger.ts";
+import { acquireLock } from "./store/lock.ts";
+import { migrate } from "./store/migrate.ts";
+import { bundledMigrations } from "./store/migration-files.ts";
+import { openStore, type Store } from "./store/store.ts";
+import { VERSION } from "./version.ts";
+
+export type ServerOptions = {
+  logger?: Logger;
+  clock?: Clock;
+  /** Human-facing notices (where the key is, the URL); stderr by default. */
+  notice?: (line: string) => void;
+  /** Lets a test harness mount extra routes on the real app (e.g. a write load for crash tests). */
+  extendApp?: (app: Hono<AppEnv>, store: Store) => void;
+};
+
+export type ServerHandle = {
+  url: string;
+  port: number;
+  store: Store;
+  /** Stops accepting, lets in-flight requests finish (bounded), checkpoints the WAL, closes the database. */
+  stop(): Promise<void>;
+};
+
+/** The composition root: config → store → migrations → app → Bun.serve. */
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<ServerHandle> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const clock = options.clock ?? systemClock;
+  const notice = options.notice ?? ((line: string) => process.stderr.write(line + "\n"));
+
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const releaseLock = acquireLock(config.dataDir, "serve");
+  let store: Store;
+  try {
+    store = openStore({ dataDir: config.dataDir, masterKey: config.masterKey, busyTimeoutMs: config.busyTimeoutMs });
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+  if (store.masterKey.generated) {
+    notice(`Loupe generated a master key at ${store.masterKey.description} (id ${store.masterKey.id}).`);
+    notice("That is fine for trying Loupe out. In production supply your own with LOUPE_MASTER_KEY or LOUPE_MASTER_KEY_FILE, kept apart from the data and its backups.");
+    logger.warn("master_key.generated", { keyId: store.masterKey.id });
+  }
+  const migrations = bundledMigrations();
+  try {
+    for (const name of migrate(store.db, migrations, clock.now)) logger.info("migration.applied", { migration: name });
+  } catch (error) {
+    store.close();
+    releaseLock();
+    throw error;
+  }
+
+  const app = createApp({ config, logger, clock, db: store.db, migrations, version: VERSION });
+  options.extendApp?.(app, store);
+  const server = Bun.serve({
+    hostname: config.host,
+    port: config.port,
+    fetch: app.fetch,
+    development: false,
+    maxRequestBodySize: 16 * 1024 * 1024,
+    idleTimeout: 30,
+  });
+  const port = server.port ?? config.port;
+  logger.info("server.listening", { port });
+  notice(`Loupe ${VERSION} is listening on http://${config.host}:${port} (public URL ${config.publicUrl}).`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      logger.info("server.stopping");
+      const drained = server.stop(false).then(() => true);
+      const inTime = await Promise.race([drained, Bun.sleep(config.shutdownTimeoutMs).then(() => false)]);
+      if (!inTime) await server.stop(true);
+      try {
+        store.close();
+      } catch (error) {
+        logger.error("store.close_failed", errorFields(error));
+      } finally {
+        releaseLock();
+      }
+      logger.info("server.stopped", { ok: inTime });
+    })();
+    return stopping;
+  };
+  return { url: `http://${config.host}:${port}`, port, store, stop };
+}
+
+/** Stops the server cleanly on SIGTERM / SIGINT, then exits. */
+export function stopOnSignals(handle: ServerHandle, logger: Logger): void {
+  const onSignal = (signal: string) => {
+    logger.info("signal.received", { signal });
+    handle.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error("shutdown.failed", errorFields(error));
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => onSignal("SIGTERM"));
+  process.once("SIGINT", () => onSignal("SIGINT"));
+}

@@ -1,0 +1,184 @@
+import Database from "libsql";
+import { AppError } from "../lib/app-error.ts";
+
+/**
+ * The encrypted SQLite connection. libsql (SQLite3 Multiple Ciphers inside) encrypts every page of
+ * the database file, its WAL and every VACUUM INTO snapshot with the data key.
+ *
+ * Note: libsql 0.5 crashes the process when a Buffer/Uint8Array is bound as a parameter under Bun.
+ * Bind blobs as hex text wrapped in unhex(?) instead; reading blobs returns Buffers as usual.
+ */
+export type SqlValue = string | number | bigint | null;
+export type Row = Record<string, unknown>;
+type Params = SqlValue[] | [Record<string, SqlValue>];
+
+export const STORE_ERRORS = {
+  STORAGE_FULL: "STORAGE_FULL",
+  STORAGE_BUSY: "STORAGE_BUSY",
+  DATABASE_KEY_MISMATCH: "DATABASE_KEY_MISMATCH",
+} as const;
+
+/** Turns the SQLite errors a client can do nothing about into AppErrors with the right status. */
+function mapSqliteError(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "SQLITE_FULL") {
+    return new AppError(STORE_ERRORS.STORAGE_FULL, "The server's storage is full. Nothing was saved; try again later.", {
+      status: 507,
+      headers: { "Retry-After": "60" },
+      cause: error,
+    });
+  }
+  if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") {
+    return new AppError(STORE_ERRORS.STORAGE_BUSY, "The database is busy. Nothing was saved; try again shortly.", {
+      status: 503,
+      headers: { "Retry-After": "2" },
+      cause: error,
+    });
+  }
+  return error;
+}
+
+function stripMetadata<T extends Row>(row: T | undefined): T | undefined {
+  if (row && typeof row === "object" && "_metadata" in row) delete (row as Row)._metadata;
+  return row;
+}
+
+export type OpenOptions = { busyTimeoutMs?: number; readonly?: boolean };
+
+export class Db {
+  readonly path: string;
+  #db: Database.Database;
+  #inWrite = false;
+  /** Set when a write failed for lack of space; cleared by the next write that succeeds. */
+  storageFull = false;
+
+  constructor(path: string, db: Database.Database) {
+    this.path = path;
+    this.#db = db;
+  }
+
+  get<T extends Row = Row>(sql: string, ...params: Params): T | undefined {
+    try {
+      return stripMetadata(this.#db.prepare(sql).get(...params) as T | undefined);
+    } catch (error) {
+      throw this.#mapError(error);
+    }
+  }
+
+  all<T extends Row = Row>(sql: string, ...params: Params): T[] {
+    try {
+      const rows = this.#db.prepare(sql).all(...params) as T[];
+      for (const row of rows) stripMetadata(row);
+      return rows;
+    } catch (error) {
+      throw this.#mapError(error);
+    }
+  }
+
+  run(sql: string, ...params: Params): { changes: number; lastInsertRowid: number | bigint } {
+    try {
+      const info = this.#db.prepare(sql).run(...params);
+      if (!this.#inWrite) this.storageFull = false;
+      return { changes: info.changes, lastInsertRowid: info.lastInsertRowid };
+    } catch (error) {
+      throw this.#mapError(error);
+    }
+  }
+
+  /** Runs SQL text with several statements (migrations, pragmas). */
+  exec(sql: string): void {
+    try {
+      this.#db.exec(sql);
+    } catch (error) {
+      throw this.#mapError(error);
+    }
+  }
+
+  /** A pragma's single value (libsql's pluck mode does not strip its metadata). */
+  pragma(source: string): unknown {
+    const row = this.get(`PRAGMA ${source}`);
+    return row === undefined ? undefined : Object.values(row)[0];
+  }
+
+  /**
+   * Runs `fn` in one BEGIN IMMEDIATE transaction: the write lock is taken up front, so a busy
+   * database waits (busy_timeout) instead of failing halfway. `fn` must be synchronous.
+   */
+  write<T>(fn: (db: Db) => T): T {
+    if (this.#inWrite) return fn(this);
+    this.exec("BEGIN IMMEDIATE");
+    this.#inWrite = true;
+    try {
+      const result = fn(this);
+      if (result instanceof Promise) throw new Error("Db.write callbacks must be synchronous");
+      this.exec("COMMIT");
+      this.storageFull = false;
+      return result;
+    } catch (error) {
+      try {
+        this.#db.exec("ROLLBACK");
+      } catch {
+        // SQLite may already have rolled back (e.g. after SQLITE_FULL); the original error matters.
+      }
+      throw this.#mapError(error);
+    } finally {
+      this.#inWrite = false;
+    }
+  }
+
+  #mapError(error: unknown): unknown {
+    const mapped = mapSqliteError(error);
+    if (mapped instanceof AppError && mapped.code === STORE_ERRORS.STORAGE_FULL) this.storageFull = true;
+    return mapped;
+  }
+
+  /** Moves the WAL into the database file and truncates it. */
+  checkpoint(): void {
+    this.get("PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+
+  get open(): boolean {
+    return this.#db.open;
+  }
+}
+
+/**
+ * Opens (or creates) the encrypted database at `path` with the pragmas Loupe relies on, and proves
+ * the key is right by reading the schema. A wrong key gives DATABASE_KEY_MISMATCH, not garbage.
+ */
+export function openDatabase(path: string, key: string, options: OpenOptions = {}): Db {
+  let raw: Database.Database;
+  try {
+    // encryptionKey is read by libsql's constructor but missing from its type declarations.
+    const libsqlOptions = { encryptionKey: key } as Database.Options;
+    raw = new Database(path, libsqlOptions);
+  } catch (error) {
+    throw new AppError("DATABASE_OPEN_FAILED", `Cannot open the database file ${path}.`, { cause: error });
+  }
+  const db = new Db(path, raw);
+  try {
+    db.get("SELECT count(*) AS n FROM sqlite_master");
+  } catch (error) {
+    db.close();
+    if ((error as { code?: unknown }).code === "SQLITE_NOTADB") {
+      throw new AppError(
+        STORE_ERRORS.DATABASE_KEY_MISMATCH,
+        `The database ${path} does not open with this key (wrong key, or not a Loupe database).`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+  db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
+  db.pragma("journal_mode = WAL");
+  // FULL: an acknowledged write survives power loss, not only a process crash.
+  db.pragma("synchronous = FULL");
+  db.pragma("foreign_keys = ON");
+  db.pragma("secure_delete = ON");
+  db.pragma("temp_store = MEMORY");
+  return db;
+}
