@@ -8,7 +8,7 @@ import {
   timingSafeEqual,
 } from "node:crypto";
 
-/** Cryptographically secure random bytes (never Math.random). */
+/** Cryptographically secure random bytes from the OS CSPRNG. */
 export function randomBytes(length: number): Buffer {
   return nodeRandomBytes(length);
 }

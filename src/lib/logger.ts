@@ -47,7 +47,8 @@ export type Logger = {
   error(event: string, fields?: LogFields): void;
 };
 
-const ID_VALUE = /^[A-Za-z0-9_.:/{}*@+=-]{0,160}$/;
+const ID_VALUE = /^[A-Za-z0-9_.:/{}*-]{0,160}$/;
+const LOOKS_LIKE_IP = /\b\d{1,3}(?:\.\d{1,3}){3}\b|[0-9a-f]{1,4}:[0-9a-f]{0,4}:[0-9a-f]{0,4}/i;
 const EVENT_NAME = /^[a-z][a-z0-9_.:-]{0,80}$/;
 
 /** Removes anything that could be personal data or a secret from free error text. */
@@ -67,7 +68,7 @@ function cleanFields(fields: LogFields): Record<string, unknown> {
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
     if ((ID_FIELDS as readonly string[]).includes(key)) {
-      out[key] = typeof value === "string" && ID_VALUE.test(value) ? value : "[redacted]";
+      out[key] = typeof value === "string" && ID_VALUE.test(value) && !LOOKS_LIKE_IP.test(value) ? value : "[redacted]";
     } else if ((NUMBER_FIELDS as readonly string[]).includes(key)) {
       out[key] = typeof value === "number" && Number.isFinite(value) ? value : null;
     } else if ((TEXT_FIELDS as readonly string[]).includes(key)) {

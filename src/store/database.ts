@@ -132,6 +132,11 @@ export class Db {
     return mapped;
   }
 
+  /** Proves the connection answers (throws otherwise). */
+  ping(): void {
+    this.get("SELECT 1 AS ok");
+  }
+
   /** Moves the WAL into the database file and truncates it. */
   checkpoint(): void {
     this.get("PRAGMA wal_checkpoint(TRUNCATE)");

@@ -14,7 +14,7 @@ export function checkReadiness(deps: { db: Db; migrations: Migration[] }): Readi
   if (!db.open) return { ready: false, reason: "database_closed", checks: { database: "closed", migrations: "pending", storage: "ok" } };
   let pending: boolean;
   try {
-    db.get("SELECT 1 AS ok");
+    db.ping();
     pending = migrationStatus(db, deps.migrations).some((m) => m.state !== "applied");
   } catch {
     return { ready: false, reason: "database_error", checks: { database: "error", migrations: "pending", storage: "ok" } };

@@ -1,0 +1,76 @@
+/**
+ * `npm test`: type-check, run every suite with `bun test`, then scan every log line the run captured
+ * (in-process apps and server subprocesses) for the canaries tests seeded. Prints one closing line
+ * "tests: N passed, N failed, N skipped". Browser suites need Debian's chromium; where it is missing
+ * they are skipped and this script says so loudly.
+ */
+import { spawn, spawnSync } from "bun";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { CANARY_VALUES } from "../test/support/canaries.ts";
+
+const root = resolve(import.meta.dir, "..");
+const args = process.argv.slice(2);
+
+const tsc = spawnSync([process.execPath, join(root, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", root], {
+  cwd: root,
+  stdout: "inherit",
+  stderr: "inherit",
+  env: { ...process.env, BUN_BE_BUN: "1" },
+});
+if (tsc.exitCode !== 0) {
+  console.error("\ntype check failed (tsc --noEmit)\ntests: 0 passed, 1 failed");
+  process.exit(1);
+}
+
+const CHROMIUM = "/usr/bin/chromium";
+const browserDir = join(root, "test", "browser");
+const browserSuites = existsSync(browserDir) ? readdirSync(browserDir).filter((f) => f.endsWith(".test.ts")) : [];
+const skippedBrowser = !existsSync(CHROMIUM) && browserSuites.length > 0;
+
+const logDir = mkdtempSync(join(tmpdir(), "loupe-test-logs-"));
+const logFile = join(logDir, "run.log");
+const proc = spawn([process.execPath, "test", ...args], {
+  cwd: root,
+  env: { ...process.env, TEST_LOG_CAPTURE_FILE: logFile },
+  stdout: "pipe",
+  stderr: "pipe",
+});
+let output = "";
+async function relay(stream: ReadableStream<Uint8Array>, sink: NodeJS.WriteStream): Promise<void> {
+  const decoder = new TextDecoder();
+  for await (const chunk of stream) {
+    const text = decoder.decode(chunk, { stream: true });
+    output += text;
+    sink.write(text);
+  }
+}
+await Promise.all([relay(proc.stdout, process.stdout), relay(proc.stderr, process.stderr)]);
+const code = await proc.exited;
+
+const count = (word: string) => Number(new RegExp(`^\\s*(\\d+) ${word}$`, "m").exec(output)?.[1] ?? 0);
+let passed = count("pass");
+let failed = count("fail");
+const skipped = count("skip");
+
+const captured = existsSync(logFile) ? readFileSync(logFile, "utf8") : "";
+rmSync(logDir, { recursive: true, force: true });
+const leaked = CANARY_VALUES.filter((canary) => captured.includes(canary));
+console.log(`\nlog scan: ${captured.split("\n").filter(Boolean).length} captured log lines checked for ${CANARY_VALUES.length} canaries`);
+if (leaked.length > 0) {
+  console.error(`log scan FAILED: ${leaked.length} seeded canaries appear in the captured logs`);
+  failed++;
+} else {
+  passed++;
+}
+
+if (skippedBrowser) {
+  const bar = "!".repeat(78);
+  console.error(`\n${bar}\n!! SKIPPED browser suites (no ${CHROMIUM}; install Debian's chromium):`);
+  for (const suite of browserSuites) console.error(`!!   test/browser/${suite}`);
+  console.error(`${bar}\n`);
+}
+if (code !== 0 && failed === 0) failed = 1;
+console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed > 0 || code !== 0 ? 1 : 0);

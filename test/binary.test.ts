@@ -1,0 +1,67 @@
+// Invariant: `npm run build` makes one binary that runs with no node_modules, from an empty working
+// directory, configured only by the environment — the way the container runs it.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { spawn, spawnSync } from "bun";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import pkg from "../package.json" with { type: "json" };
+import { BUN, freePort, ROOT, startServerProcess } from "./support/subprocess.ts";
+import { newMasterKeyText, tempDir } from "./support/temp.ts";
+
+const dir = tempDir("loupe-binary-");
+const binary = join(dir.path, "bin", "loupe");
+afterAll(() => dir.remove());
+
+beforeAll(() => {
+  const build = spawnSync([BUN, join(ROOT, "scripts", "build.ts"), binary], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
+  if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
+}, 120_000);
+
+/** The container's view: an empty working directory, /data- and /keys-like volumes, a mounted secret. */
+function containerLike(port: number) {
+  const work = join(dir.path, "workdir");
+  mkdirSync(work, { recursive: true });
+  mkdirSync(join(dir.path, "secrets"), { recursive: true });
+  const secret = join(dir.path, "secrets", "loupe_master_key");
+  writeFileSync(secret, newMasterKeyText() + "\n", { mode: 0o400 });
+  return {
+    work,
+    env: {
+      LOUPE_HOST: "0.0.0.0",
+      LOUPE_PORT: String(port),
+      LOUPE_DATA_DIR: join(dir.path, "volumes", "data"),
+      LOUPE_KEY_DIR: join(dir.path, "volumes", "keys"),
+      LOUPE_MASTER_KEY_FILE: secret,
+    },
+  };
+}
+
+test("the binary prints its version from an empty directory", () => {
+  const work = join(dir.path, "empty");
+  mkdirSync(work, { recursive: true });
+  const res = spawnSync([binary, "version"], { cwd: work, env: {}, stdout: "pipe", stderr: "pipe" });
+  expect(res.exitCode).toBe(0);
+  expect(res.stdout.toString().trim()).toBe(pkg.version);
+});
+
+test("the binary serves /healthz and /readyz with env-only config and no node_modules in reach", async () => {
+  const port = freePort();
+  const { work, env } = containerLike(port);
+  const server = await startServerProcess([binary, "serve"], env, port, work);
+  try {
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(ready.status).toBe(200);
+    expect((await ready.json()).status).toBe("ready");
+    // The native libsql addon is embedded: nothing is loaded from the project's node_modules.
+    const maps = readFileSync(`/proc/${server.proc.pid}/maps`, "utf8");
+    expect(maps).not.toContain(join(ROOT, "node_modules"));
+    const check = spawn([binary, "healthcheck"], { cwd: work, env, stdout: "pipe" });
+    expect(await check.exited).toBe(0);
+  } finally {
+    server.proc.kill("SIGTERM");
+  }
+  expect(await server.exited).toBe(0);
+  // A mounted key was used, so no key was generated into the key volume.
+  expect(spawnSync(["ls", "-A", env.LOUPE_KEY_DIR]).stdout.toString().trim()).toBe("");
+});
