@@ -1,0 +1,42 @@
+# syntax=docker/dockerfile:1
+# Loupe as one container: the compiled single binary on a minimal glibc base, non-root.
+#
+#   docker build -t loupe .
+#   docker run -d --name loupe -p 8080:8080 --read-only --tmpfs /tmp \
+#     -v loupe-data:/data -v loupe-keys:/keys \
+#     -e LOUPE_PUBLIC_URL=https://feedback.example.eu \
+#     -e LOUPE_MASTER_KEY_FILE=/run/secrets/loupe_master_key \
+#     --mount type=bind,src=/etc/loupe/master.key,dst=/run/secrets/loupe_master_key,readonly \
+#     loupe
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json bunfig.toml ./
+COPY scripts ./scripts
+COPY src ./src
+COPY migrations ./migrations
+RUN npm run build \
+ && mkdir -p /out/data /out/keys \
+ && cp dist/loupe /out/loupe \
+ && /out/loupe version
+
+# distroless "cc": glibc + libgcc_s (needed by the embedded libsql addon), no shell, no package manager.
+FROM gcr.io/distroless/cc-debian12:nonroot
+COPY --from=build /out/loupe /usr/local/bin/loupe
+# Volumes must belong to the non-root user (65532) so Loupe can write them.
+COPY --from=build --chown=65532:65532 /out/data /data
+COPY --from=build --chown=65532:65532 /out/keys /keys
+ENV LOUPE_HOST=0.0.0.0 \
+    LOUPE_PORT=8080 \
+    LOUPE_DATA_DIR=/data \
+    LOUPE_KEY_DIR=/keys
+USER 65532:65532
+# /data: encrypted database + wrapped keyring. /keys: a generated master key when none is supplied —
+# a key generated into the container's own layer would be lost with the container.
+VOLUME ["/data", "/keys"]
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 CMD ["/usr/local/bin/loupe", "healthcheck"]
+ENTRYPOINT ["/usr/local/bin/loupe"]
+CMD ["serve"]

@@ -1,0 +1,8 @@
+/** `npm run bench`: every benchmark, one after the other, figures and same-run ratios. */
+import { benchCrash } from "./crash.ts";
+import { benchStorage } from "./storage.ts";
+
+console.log(`bench on ${navigator.hardwareConcurrency} cores, Bun ${Bun.version}\n`);
+await benchStorage();
+console.log();
+await benchCrash();
