@@ -7,11 +7,10 @@ import type { AppError } from "../../src/lib/app-error.ts";
 import { keyFingerprint } from "../../src/lib/crypto.ts";
 import { rotateDataKey, rotateMasterKey } from "../../src/store/key-rotation.ts";
 import type { MasterKeySource } from "../../src/store/master-key.ts";
-import { migrate } from "../../src/store/migrate.ts";
-import { bundledMigrations } from "../../src/store/migration-files.ts";
 import { openDatabase } from "../../src/store/database.ts";
-import { databasePath, openStore } from "../../src/store/store.ts";
-import { CLI, freePort, runCli, startServerProcess } from "../support/subprocess.ts";
+import { databasePath, openKeyring, openStore } from "../../src/store/store.ts";
+import { spawnSync } from "bun";
+import { BUN, CLI, freePort, ROOT, runCli, startServerProcess } from "../support/subprocess.ts";
 import { tempDir } from "../support/temp.ts";
 
 const dirs: { remove(): void }[] = [];
@@ -25,24 +24,9 @@ function setup() {
   const dataDir = join(dir.path, "data");
   const keyPath = join(dir.path, "keys", "master.key");
   const source: MasterKeySource = { kind: "default", path: keyPath };
-  const store = openStore({ dataDir, masterKey: source });
-  migrate(store.db, bundledMigrations());
-  store.db.write(() => {
-    for (let i = 0; i < 50; i++) store.db.run("INSERT INTO instance_settings VALUES (?, ?, ?)", `k${i}`, `value-${i}`, i);
-  });
-  store.close();
+  const seeded = spawnSync([BUN, join(ROOT, "test", "support", "seed-store.ts"), dataDir, keyPath], { stderr: "pipe" });
+  if (seeded.exitCode !== 0) throw new Error(seeded.stderr.toString());
   return { dir: dir.path, dataDir, keyPath, source };
-}
-
-/**
- * libsql keeps a closed connection open until its statements are garbage-collected; the CLI runs a
- * data-key rotation in a fresh process, so an in-process test lets earlier connections go first.
- */
-async function releaseClosedConnections(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    Bun.gc(true);
-    await Bun.sleep(5);
-  }
 }
 
 function rowCount(dataDir: string, masterKey: MasterKeySource): number {
@@ -128,14 +112,12 @@ test("with a key from LOUPE_MASTER_KEY the new key goes to --new-key-file, requi
 
 test("data key rotation re-encrypts the database: data intact, the old data key refused", async () => {
   const { dataDir, source } = setup();
-  const before = openStore({ dataDir, masterKey: source });
-  const oldDataKey = before.keyring.database;
-  before.close();
-  await releaseClosedConnections();
+  const { keyring: before } = openKeyring({ dataDir, masterKey: source });
+  const oldDataKey = before.database;
   rotateDataKey({ dataDir, masterKey: source });
   const after = openStore({ dataDir, masterKey: source });
   expect(after.keyring.database.equals(oldDataKey)).toBe(false);
-  expect(after.keyring.session.equals(before.keyring.session)).toBe(true);
+  expect(after.keyring.session.equals(before.session)).toBe(true);
   expect(after.db.pragma("journal_mode")).toBe("wal");
   expect(after.db.pragma("integrity_check")).toBe("ok");
   after.close();
@@ -147,8 +129,7 @@ test("data key rotation re-encrypts the database: data intact, the old data key 
 for (const step of ["copy-taken", "pending-keyring-written", "rekeyed", "keyring-promoted"]) {
   test(`a crash after "${step}" of a data key rotation is repaired at the next start`, async () => {
     const { dataDir, source } = setup();
-    await releaseClosedConnections();
-    expect(() =>
+      expect(() =>
       rotateDataKey({ dataDir, masterKey: source }, (s) => {
         if (s === step) throw new Error("simulated crash");
       }),
@@ -164,7 +145,6 @@ for (const step of ["copy-taken", "pending-keyring-written", "rekeyed", "keyring
 
 test("a rekey cut midway (database unreadable with either key) is repaired from the copy", async () => {
   const { dataDir, source } = setup();
-  await releaseClosedConnections();
   expect(() =>
     rotateDataKey({ dataDir, masterKey: source }, (s) => {
       if (s === "pending-keyring-written") throw new Error("simulated crash");
