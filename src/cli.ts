@@ -150,6 +150,8 @@ async function run(args: string[]): Promise<number> {
 
 /** Runs the CLI; failures end in one line on stderr, never a stack trace. */
 export async function main(args: string[]): Promise<void> {
+  // Files Loupe creates (database, WAL, keys, lock) are readable by its own user only.
+  process.umask(0o077);
   try {
     const code = await run(args);
     if (code >= 0) process.exit(code);

@@ -75,17 +75,18 @@ export class Db {
     }
   }
 
+  /** A write statement; only inside write(), so every write is in a BEGIN IMMEDIATE transaction. */
   run(sql: string, ...params: Params): { changes: number; lastInsertRowid: number | bigint } {
+    if (!this.#inWrite) throw new Error("Db.run must be called inside Db.write()");
     try {
       const info = this.#db.prepare(sql).run(...params);
-      if (!this.#inWrite) this.storageFull = false;
       return { changes: info.changes, lastInsertRowid: info.lastInsertRowid };
     } catch (error) {
       throw this.#mapError(error);
     }
   }
 
-  /** Runs SQL text with several statements (migrations, pragmas). */
+  /** Runs SQL text with several statements: DDL in migrations, maintenance (VACUUM INTO). */
   exec(sql: string): void {
     try {
       this.#db.exec(sql);
