@@ -33,6 +33,11 @@ export const CONFIG_VARIABLES = {
   LOUPE_LOG_LEVEL: { default: "info", expects: `one of ${LEVELS.join(", ")}` },
   LOUPE_SHUTDOWN_TIMEOUT_MS: { default: "10000", expects: "milliseconds from 0 to 600000" },
   LOUPE_BUSY_TIMEOUT_MS: { default: "5000", expects: "milliseconds from 1000 to 600000" },
+  LOUPE_SMTP_URL: {
+    default: undefined,
+    expects: "an smtp:// or smtps:// URL (credentials in it), e.g. smtps://user:password@mail.example.eu:465",
+  },
+  LOUPE_SMTP_FROM: { default: undefined, expects: "the sender address of Loupe's emails, e.g. loupe@example.eu" },
 } as const;
 
 type VariableName = keyof typeof CONFIG_VARIABLES;
@@ -67,6 +72,13 @@ const EnvSchema = v.object({
   LOUPE_LOG_LEVEL: v.optional(v.picklist(LEVELS), "info"),
   LOUPE_SHUTDOWN_TIMEOUT_MS: v.optional(intString(0, 600_000), CONFIG_VARIABLES.LOUPE_SHUTDOWN_TIMEOUT_MS.default),
   LOUPE_BUSY_TIMEOUT_MS: v.optional(intString(1000, 600_000), CONFIG_VARIABLES.LOUPE_BUSY_TIMEOUT_MS.default),
+  LOUPE_SMTP_URL: v.optional(
+    v.pipe(
+      v.string(),
+      v.check((s) => URL.canParse(s) && ["smtp:", "smtps:"].includes(new URL(s).protocol) && new URL(s).hostname !== ""),
+    ),
+  ),
+  LOUPE_SMTP_FROM: v.optional(v.pipe(v.string(), v.trim(), v.email())),
 });
 
 
@@ -83,6 +95,8 @@ export type Config = Readonly<{
   logLevel: (typeof LEVELS)[number];
   shutdownTimeoutMs: number;
   busyTimeoutMs: number;
+  /** Outgoing mail; undefined when SMTP is not configured (then nothing is emailed). */
+  smtp: { url: string; from: string } | undefined;
 }>;
 
 export type ConfigProblem = { variable: string; expects: string };
@@ -154,6 +168,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
   } else {
     masterKey = { kind: "default", path: resolve(keyDir, "master.key") };
   }
+  if (out.LOUPE_SMTP_URL !== undefined && out.LOUPE_SMTP_FROM === undefined) {
+    problems.push({ variable: "LOUPE_SMTP_FROM", expects: `${CONFIG_VARIABLES.LOUPE_SMTP_FROM.expects} (required with LOUPE_SMTP_URL)` });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const publicUrl = new URL(out.LOUPE_PUBLIC_URL);
   return Object.freeze({
@@ -168,5 +185,6 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     logLevel: out.LOUPE_LOG_LEVEL,
     shutdownTimeoutMs: out.LOUPE_SHUTDOWN_TIMEOUT_MS,
     busyTimeoutMs: out.LOUPE_BUSY_TIMEOUT_MS,
+    smtp: out.LOUPE_SMTP_URL && out.LOUPE_SMTP_FROM ? { url: out.LOUPE_SMTP_URL, from: out.LOUPE_SMTP_FROM } : undefined,
   });
 }

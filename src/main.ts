@@ -1,10 +1,14 @@
 import { mkdirSync } from "node:fs";
 import type { Hono } from "hono";
-import { createApp } from "./app.ts";
+import { createApp, serviceContext } from "./app.ts";
 import type { Config } from "./config.ts";
 import type { AppEnv } from "./http/app-env.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
 import { createLogger, errorFields, type Logger } from "./lib/logger.ts";
+import { createSmtpMailer, type Mailer } from "./lib/mailer.ts";
+import { createPasswordHasher } from "./lib/password.ts";
+import { dummyHash } from "./services/accounts/login.ts";
+import { prepareSetup } from "./services/accounts/setup.ts";
 import { acquireLock } from "./store/lock.ts";
 import { migrate } from "./store/migrate.ts";
 import { bundledMigrations } from "./store/migration-files.ts";
@@ -16,6 +20,8 @@ export type ServerOptions = {
   clock?: Clock;
   /** Human-facing notices (where the key is, the URL); stderr by default. */
   notice?: (line: string) => void;
+  /** Outgoing mail; by default SMTP from LOUPE_SMTP_URL when set. */
+  mailer?: Mailer;
   /** Lets a test harness mount extra routes on the real app (e.g. a write load for crash tests). */
   extendApp?: (app: Hono<AppEnv>, store: Store) => void;
 };
@@ -57,12 +63,24 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     throw error;
   }
 
-  const app = createApp({ config, logger, clock, db: store.db, migrations, version: VERSION });
+  const passwords = createPasswordHasher();
+  const mailer = options.mailer ?? (config.smtp ? createSmtpMailer(config.smtp.url, config.smtp.from) : undefined);
+  const deps = { config, logger, clock, db: store.db, keyring: store.keyring, migrations, version: VERSION, passwords, mailer };
+  const app = createApp(deps);
   options.extendApp?.(app, store);
+  // Unknown emails must cost one argon2id verify like known ones, from the first request on.
+  await dummyHash(passwords);
+  const setup = prepareSetup(serviceContext(deps), config.keyDir);
+  if (setup) {
+    logger.warn("setup.pending", { path: setup.file });
+    notice(`No account exists yet. Open the one-time setup link (valid 1 hour) to create the first admin; it is in ${setup.file}.`);
+    if (process.stderr.isTTY) notice(`  ${setup.url}`);
+  }
   const server = Bun.serve({
     hostname: config.host,
     port: config.port,
-    fetch: app.fetch,
+    // The peer address goes to the app as a binding (for per-IP limits), never into a log.
+    fetch: (request, srv) => app.fetch(request, { clientIp: srv.requestIP(request)?.address }),
     development: false,
     maxRequestBodySize: 16 * 1024 * 1024,
     idleTimeout: 30,

@@ -1,9 +1,21 @@
 import type { Logger } from "../lib/logger.ts";
+import type { SessionRow } from "../store/sessions.ts";
+import type { UserRow } from "../store/users.ts";
 
-/** The Hono environment shared by every route: typed per-request variables. */
+/** Who is calling: a browser session (cookie) or a personal API token (Authorization: Bearer). */
+export type Auth =
+  | { kind: "session"; user: UserRow; session: SessionRow }
+  | { kind: "token"; user: UserRow; tokenId: string; scope: "read" | "write" };
+
+/** The Hono environment shared by every route: typed per-request variables and bindings. */
 export type AppEnv = {
+  Bindings: {
+    /** The peer address, set by main.ts from the socket; never logged or stored. */
+    clientIp?: string;
+  };
   Variables: {
     requestId: string;
     logger: Logger;
+    auth: Auth | undefined;
   };
 };

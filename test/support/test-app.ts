@@ -1,6 +1,9 @@
 import { join } from "node:path";
 import type { Hono } from "hono";
-import { createApp } from "../../src/app.ts";
+import { createApp, serviceContext } from "../../src/app.ts";
+import type { Mailer } from "../../src/lib/mailer.ts";
+import { createPasswordHasher, type PasswordHasher } from "../../src/lib/password.ts";
+import type { ServiceContext } from "../../src/services/context.ts";
 import { type Config, loadConfig } from "../../src/config.ts";
 import type { AppEnv } from "../../src/http/app-env.ts";
 import { migrate } from "../../src/store/migrate.ts";
@@ -16,12 +19,15 @@ export type TestContext = {
   config: Config;
   logs: CapturedLogs;
   clock: FakeClock;
+  ctx: ServiceContext;
   dir: string;
   close(): void;
 };
 
 /** The real app on a real encrypted database in a temporary directory, with a fake clock. */
-export function createTestApp(env: Record<string, string> = {}): TestContext {
+export type TestAppOptions = { passwords?: PasswordHasher; mailer?: Mailer; authAttemptsPerMinute?: number };
+
+export function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): TestContext {
   const dir = tempDir();
   const config = loadConfig({
     LOUPE_DATA_DIR: join(dir.path, "data"),
@@ -34,13 +40,16 @@ export function createTestApp(env: Record<string, string> = {}): TestContext {
   const migrations = bundledMigrations();
   migrate(store.db, migrations, clock.now);
   const logs = captureLogs();
-  const app = createApp({ config, logger: logs.logger, clock, db: store.db, migrations, version: "test" });
+  const passwords = options.passwords ?? createPasswordHasher();
+  const deps = { config, logger: logs.logger, clock, db: store.db, keyring: store.keyring, migrations, version: "test", passwords, mailer: options.mailer, ...(options.authAttemptsPerMinute ? { authAttemptsPerMinute: options.authAttemptsPerMinute } : {}) };
+  const app = createApp(deps);
   return {
     app,
     store,
     config,
     logs,
     clock,
+    ctx: serviceContext(deps),
     dir: dir.path,
     close() {
       store.close();

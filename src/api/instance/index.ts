@@ -1,0 +1,67 @@
+import { Hono } from "hono";
+import * as v from "valibot";
+import type { AppEnv } from "../../http/app-env.ts";
+import { instanceAdminOf } from "../../http/auth.ts";
+import { describe } from "../../http/respond.ts";
+import { validate } from "../../http/validation.ts";
+import { disableUser, enableUser, listAllUsers, revokeSessionsOf } from "../../services/accounts/admin.ts";
+import { adminResetMfa } from "../../services/accounts/mfa.ts";
+import { createResetLink } from "../../services/accounts/password.ts";
+import { getInstanceSettings, updateInstanceSettings } from "../../services/accounts/settings.ts";
+import type { ServiceContext } from "../../services/context.ts";
+import { PublicUserSchema, SettingsInput } from "../../shared/accounts.ts";
+
+const UserParam = v.strictObject({ userId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/)) });
+const Ok = v.object({ ok: v.literal(true) });
+const Settings = v.object({ sessionIdleMinutes: v.number(), sessionAbsoluteHours: v.number(), totpToleranceSeconds: v.number() });
+
+/** The operator's routes: accounts and instance settings. They open no team's data. */
+export function instanceRoutes(deps: { ctx: ServiceContext }) {
+  const { ctx } = deps;
+  return new Hono<AppEnv>()
+    .get("/api/v1/instance/users", describe("All accounts of this installation", ["instance"], { 200: { description: "Users", schema: v.object({ users: v.array(PublicUserSchema) }) } }), (c) => {
+      instanceAdminOf(c);
+      return c.json({ users: listAllUsers(ctx) });
+    })
+    .post("/api/v1/instance/users/:userId/disable", describe("Disable an account; all its sessions end", ["instance"], { 200: { description: "Disabled", schema: Ok } }, [401, 403, 404, 409]), validate("param", UserParam), (c) => {
+      const admin = instanceAdminOf(c);
+      disableUser(ctx, admin.user.id, c.req.valid("param").userId);
+      return c.json({ ok: true as const });
+    })
+    .post("/api/v1/instance/users/:userId/enable", describe("Enable a disabled account", ["instance"], { 200: { description: "Enabled", schema: Ok } }, [401, 403, 404]), validate("param", UserParam), (c) => {
+      const admin = instanceAdminOf(c);
+      enableUser(ctx, admin.user.id, c.req.valid("param").userId);
+      return c.json({ ok: true as const });
+    })
+    .post(
+      "/api/v1/instance/users/:userId/sessions/revoke",
+      describe("Log a user out everywhere", ["instance"], { 200: { description: "Revoked", schema: v.object({ revoked: v.number() }) } }, [401, 403, 404]),
+      validate("param", UserParam),
+      (c) => {
+        const admin = instanceAdminOf(c);
+        return c.json({ revoked: revokeSessionsOf(ctx, admin.user.id, c.req.valid("param").userId) });
+      },
+    )
+    .post("/api/v1/instance/users/:userId/mfa/reset", describe("Remove a user's two-factor authentication (break-glass; audited, user told)", ["instance"], { 200: { description: "Reset", schema: Ok } }, [401, 403, 404]), validate("param", UserParam), (c) => {
+      const admin = instanceAdminOf(c);
+      adminResetMfa(ctx, admin.user.id, c.req.valid("param").userId);
+      return c.json({ ok: true as const });
+    })
+    .post(
+      "/api/v1/instance/users/:userId/password-reset-link",
+      describe("A one-time password reset link (30 minutes) to hand to the user", ["instance"], { 201: { description: "The link, shown once", schema: v.object({ url: v.string(), expiresAt: v.string() }) } }, [401, 403, 404]),
+      validate("param", UserParam),
+      (c) => {
+        const admin = instanceAdminOf(c);
+        return c.json(createResetLink(ctx, admin.user.id, c.req.valid("param").userId), 201);
+      },
+    )
+    .get("/api/v1/instance/settings", describe("Instance security settings", ["instance"], { 200: { description: "Settings", schema: Settings } }), (c) => {
+      instanceAdminOf(c);
+      return c.json(getInstanceSettings(ctx));
+    })
+    .patch("/api/v1/instance/settings", describe("Change instance security settings", ["instance"], { 200: { description: "Settings", schema: Settings } }), validate("json", SettingsInput), (c) => {
+      const admin = instanceAdminOf(c);
+      return c.json(updateInstanceSettings(ctx, c.req.valid("json"), admin.user.id));
+    });
+}

@@ -1,0 +1,55 @@
+import { errors, jwtVerify, SignJWT } from "jose";
+
+/**
+ * Session tokens: HS256 with a 256-bit key from the keyring; algorithm, issuer, audience and `typ`
+ * pinned on both sides (RFC 8725). The token is a signed reference: the session row decides.
+ */
+export const SESSION_TYP = "loupe-session+jwt";
+export const SESSION_AUDIENCE = "loupe-admin-api";
+
+export type SessionClaims = { sub: string; sid: string; jti: string; ver: number; iat: number; exp: number };
+
+export async function signSessionToken(
+  claims: Omit<SessionClaims, "iat" | "exp">,
+  key: Uint8Array,
+  options: { issuer: string; issuedAtMs: number; expiresAtMs: number },
+): Promise<string> {
+  return new SignJWT({ sid: claims.sid, ver: claims.ver })
+    .setProtectedHeader({ alg: "HS256", typ: SESSION_TYP })
+    .setSubject(claims.sub)
+    .setJti(claims.jti)
+    .setIssuer(options.issuer)
+    .setAudience(SESSION_AUDIENCE)
+    .setIssuedAt(Math.floor(options.issuedAtMs / 1000))
+    .setExpirationTime(Math.floor(options.expiresAtMs / 1000))
+    .sign(key);
+}
+
+/** Verifies a session token; undefined for anything invalid (never throws on bad input). */
+export async function verifySessionToken(
+  token: string,
+  key: Uint8Array,
+  options: { issuer: string; nowMs: number; maxTokenAgeSeconds: number },
+): Promise<SessionClaims | undefined> {
+  if (token.length > 4096) return undefined;
+  try {
+    const { payload, protectedHeader } = await jwtVerify(token, key, {
+      algorithms: ["HS256"],
+      issuer: options.issuer,
+      audience: SESSION_AUDIENCE,
+      typ: SESSION_TYP,
+      requiredClaims: ["exp", "iat", "jti", "sid", "sub"],
+      currentDate: new Date(options.nowMs),
+      maxTokenAge: options.maxTokenAgeSeconds,
+    });
+    // Headers that could point the verifier elsewhere are never expected here.
+    for (const header of ["kid", "jku", "jwk", "x5u", "x5c", "crit"]) if (header in protectedHeader) return undefined;
+    const { sub, sid, jti, ver, iat, exp } = payload as Record<string, unknown>;
+    if (typeof sub !== "string" || typeof sid !== "string" || typeof jti !== "string") return undefined;
+    if (typeof ver !== "number" || typeof iat !== "number" || typeof exp !== "number") return undefined;
+    return { sub, sid, jti, ver, iat, exp };
+  } catch (error) {
+    if (error instanceof errors.JOSEError || error instanceof TypeError || error instanceof SyntaxError) return undefined;
+    return undefined;
+  }
+}

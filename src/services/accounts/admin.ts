@@ -1,0 +1,67 @@
+import { AppError } from "../../lib/app-error.ts";
+import { normalizeEmail } from "../../shared/email.ts";
+import { revokeUserSessions } from "../../store/sessions.ts";
+import { findUserByEmail, findUserById, listUsers, setDisplayName, setEmail, setUserDisabled, type UserRow } from "../../store/users.ts";
+import type { ServiceContext } from "../context.ts";
+import { AUTH_ERRORS, notFound } from "../errors.ts";
+import { recordEvent } from "./events.ts";
+import { notifyUser } from "./notify.ts";
+import { type PublicUser, toPublicUser } from "./users.ts";
+
+/** Instance-admin operations on accounts. Being the operator opens no team's data (teams issue). */
+export function listAllUsers(ctx: ServiceContext): PublicUser[] {
+  return listUsers(ctx.db).map((u) => toPublicUser(ctx, u));
+}
+
+function target(ctx: ServiceContext, userId: string): UserRow {
+  const user = findUserById(ctx.db, userId);
+  if (!user) throw notFound("No such user.");
+  return user;
+}
+
+/** Disabling ends every session of the user at once. */
+export function disableUser(ctx: ServiceContext, adminId: string, userId: string): void {
+  const user = target(ctx, userId);
+  if (user.id === adminId) throw new AppError(AUTH_ERRORS.FORBIDDEN, "You cannot disable your own account.", { status: 409 });
+  const now = ctx.clock.now();
+  ctx.db.write(() => {
+    setUserDisabled(ctx.db, user.id, now, now);
+    revokeUserSessions(ctx.db, user.id, "user_disabled", now);
+  });
+  recordEvent(ctx, { type: "user.disabled", userId: user.id, actorId: adminId, targetId: user.id });
+}
+
+export function enableUser(ctx: ServiceContext, adminId: string, userId: string): void {
+  const user = target(ctx, userId);
+  ctx.db.write(() => setUserDisabled(ctx.db, user.id, null, ctx.clock.now()));
+  recordEvent(ctx, { type: "user.enabled", userId: user.id, actorId: adminId, targetId: user.id });
+}
+
+/** "Log this user out everywhere", by an instance admin. */
+export function revokeSessionsOf(ctx: ServiceContext, adminId: string, userId: string): number {
+  const user = target(ctx, userId);
+  const count = ctx.db.write(() => revokeUserSessions(ctx.db, user.id, "revoked_by_admin", ctx.clock.now()));
+  recordEvent(ctx, { type: "sessions.revoked_by_admin", userId: user.id, actorId: adminId, targetId: user.id });
+  return count;
+}
+
+/** Changes the display name, and (after re-authentication, checked by the caller) the email. */
+export function updateProfile(ctx: ServiceContext, user: UserRow, input: { displayName?: string; email?: string }): UserRow {
+  const now = ctx.clock.now();
+  const email = input.email === undefined ? undefined : normalizeEmail(input.email);
+  const oldEmail = user.email;
+  ctx.db.write(() => {
+    if (email !== undefined && email !== user.email) {
+      if (findUserByEmail(ctx.db, email)) {
+        throw new AppError(AUTH_ERRORS.EMAIL_TAKEN, "An account with this email address exists.", { status: 409, fields: [{ field: "email", message: "Already in use." }] });
+      }
+      setEmail(ctx.db, user.id, email, now);
+    }
+    if (input.displayName !== undefined) setDisplayName(ctx.db, user.id, input.displayName.trim(), now);
+  });
+  if (email !== undefined && email !== oldEmail) {
+    recordEvent(ctx, { type: "email.changed", userId: user.id });
+    notifyUser(ctx, user.id, "email_changed", oldEmail);
+  }
+  return target(ctx, user.id);
+}

@@ -1,0 +1,60 @@
+import { AppError } from "../../lib/app-error.ts";
+import { randomId, sha256Hex } from "../../lib/crypto.ts";
+import { findApiTokenByHash, insertApiToken, listApiTokens, revokeApiToken, touchApiToken } from "../../store/tokens.ts";
+import { findUserById, type UserRow } from "../../store/users.ts";
+import type { ServiceContext } from "../context.ts";
+import { notFound } from "../errors.ts";
+import { recordEvent } from "./events.ts";
+
+/** Personal API tokens: shown once, stored as SHA-256, scoped, expiring, revocable. */
+export const TOKEN_PREFIX = "loupe_pat_";
+
+export type PublicApiToken = { id: string; name: string; scope: "read" | "write"; createdAt: string; expiresAt: string; lastUsedAt: string | null; revoked: boolean };
+
+export function createApiToken(ctx: ServiceContext, user: UserRow, input: { name: string; scope: "read" | "write"; expiresInDays: number }): { token: string; apiToken: PublicApiToken } {
+  const secret = `${TOKEN_PREFIX}${randomId(32)}`;
+  const id = randomId();
+  const now = ctx.clock.now();
+  const expiresAt = now + input.expiresInDays * 86_400_000;
+  ctx.db.write(() => insertApiToken(ctx.db, { id, userId: user.id, name: input.name, hash: sha256Hex(secret), scope: input.scope, now, expiresAt }));
+  recordEvent(ctx, { type: "token.created", userId: user.id, targetId: id });
+  return {
+    token: secret,
+    apiToken: { id, name: input.name, scope: input.scope, createdAt: new Date(now).toISOString(), expiresAt: new Date(expiresAt).toISOString(), lastUsedAt: null, revoked: false },
+  };
+}
+
+export function listTokens(ctx: ServiceContext, userId: string): PublicApiToken[] {
+  return listApiTokens(ctx.db, userId).map((t) => ({
+    id: t.id,
+    name: t.name,
+    scope: t.scope,
+    createdAt: new Date(t.created_at).toISOString(),
+    expiresAt: new Date(t.expires_at).toISOString(),
+    lastUsedAt: t.last_used_at === null ? null : new Date(t.last_used_at).toISOString(),
+    revoked: t.revoked_at !== null,
+  }));
+}
+
+export function revokeToken(ctx: ServiceContext, userId: string, tokenId: string): void {
+  if (ctx.db.write(() => revokeApiToken(ctx.db, userId, tokenId, ctx.clock.now())) === 0) throw notFound("No such token.");
+  recordEvent(ctx, { type: "token.revoked", userId, targetId: tokenId });
+}
+
+/** The user a bearer token stands for, or undefined (unknown, revoked, expired, or user disabled). */
+export function authenticateApiToken(ctx: ServiceContext, secret: string): { user: UserRow; tokenId: string; scope: "read" | "write" } | undefined {
+  if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 100) return undefined;
+  const row = findApiTokenByHash(ctx.db, sha256Hex(secret));
+  const now = ctx.clock.now();
+  if (!row || row.revoked_at !== null || row.expires_at <= now) return undefined;
+  const user = findUserById(ctx.db, row.user_id);
+  if (!user || user.disabled_at !== null) return undefined;
+  if (row.last_used_at === null || now - row.last_used_at >= 60_000) ctx.db.write(() => touchApiToken(ctx.db, row.id, now));
+  return { user, tokenId: row.id, scope: row.scope };
+}
+
+export function assertScope(scope: "read" | "write", method: string): void {
+  if (scope === "read" && !["GET", "HEAD", "OPTIONS"].includes(method)) {
+    throw new AppError("TOKEN_SCOPE", "This token may only read.", { status: 403 });
+  }
+}

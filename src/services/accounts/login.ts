@@ -1,0 +1,162 @@
+import { AppError } from "../../lib/app-error.ts";
+import { randomId } from "../../lib/crypto.ts";
+import type { PasswordHasher } from "../../lib/password.ts";
+import { normalizeEmail } from "../../shared/email.ts";
+import { failChallenge, findChallenge, insertChallenge, useChallenge } from "../../store/mfa.ts";
+import { setSessionAuthTime, type SessionRow } from "../../store/sessions.ts";
+import { findUserByEmail, findUserById, setPasswordHash, type UserRow } from "../../store/users.ts";
+import type { ServiceContext } from "../context.ts";
+import { AUTH_ERRORS, unauthenticated } from "../errors.ts";
+import { issueDeviceCookie, markDeviceUsed, readDeviceCookie } from "./devices.ts";
+import { recordEvent } from "./events.ts";
+import { verifySecondFactor } from "./mfa.ts";
+import { hasConfirmedTotp } from "./users.ts";
+import { notifyUser } from "./notify.ts";
+import { createSession, type IssuedSession } from "./sessions.ts";
+import { ACCOUNT_POLICY, assertNotThrottled, DEVICE_POLICY, isThrottled, recordFailure, recordSuccess, throttleKey } from "./throttle.ts";
+
+export const MFA_CHALLENGE_TTL_MS = 5 * 60_000;
+export const MFA_CHALLENGE_MAX_FAILURES = 5;
+export const REAUTH_WINDOW_MS = 5 * 60_000;
+
+/** A hash with the current parameters for unknown emails, so they cost what a known one costs. */
+const dummyHashes = new WeakMap<PasswordHasher, Promise<string>>();
+export function dummyHash(passwords: PasswordHasher): Promise<string> {
+  let hash = dummyHashes.get(passwords);
+  if (!hash) dummyHashes.set(passwords, (hash = passwords.hash(randomId(32))));
+  return hash;
+}
+
+function invalidCredentials(): AppError {
+  return new AppError(AUTH_ERRORS.INVALID_CREDENTIALS, "The email address or the password is wrong.", { status: 401 });
+}
+
+export type LoginResult =
+  | { kind: "session"; user: UserRow; session: IssuedSession; deviceCookie?: string; mfaEnrolmentRequired: boolean }
+  | { kind: "mfa"; challenge: string; expiresAt: number; deviceCookie?: string };
+
+/**
+ * Password login. The same status, body and work (one argon2id verify) for an unknown email and a
+ * wrong password. Failures are limited per account (100/h + back-off) for browsers without a
+ * device cookie of that account, and per device for those with one.
+ */
+export async function login(
+  ctx: ServiceContext,
+  input: { email: string; password: string; deviceCookie?: string; userAgent: string },
+): Promise<LoginResult> {
+  const email = normalizeEmail(input.email);
+  const user = findUserByEmail(ctx.db, email);
+  const device = readDeviceCookie(ctx, input.deviceCookie);
+  const deviceKey = device ? throttleKey(ctx, "device", device.id) : undefined;
+  const trusted = device !== undefined && user !== undefined && device.userId === user.id && !isThrottled(ctx, deviceKey!, DEVICE_POLICY);
+  const key = trusted ? deviceKey! : throttleKey(ctx, "account", email);
+  const policy = trusted ? DEVICE_POLICY : ACCOUNT_POLICY;
+  try {
+    assertNotThrottled(ctx, key, policy);
+  } catch (error) {
+    if (user) recordEvent(ctx, { type: "login.locked_out", userId: user.id, outcome: "failure" });
+    throw error;
+  }
+  const ok =
+    user?.password_hash != null
+      ? await ctx.passwords.verify(user.password_hash, input.password)
+      : (await ctx.passwords.verify(await dummyHash(ctx.passwords), input.password), false);
+  if (!ok || !user) {
+    recordFailure(ctx, key, policy);
+    if (user) recordEvent(ctx, { type: "login.failed", userId: user.id, outcome: "failure" });
+    throw invalidCredentials();
+  }
+  recordSuccess(ctx, key);
+  if (user.disabled_at !== null) {
+    recordEvent(ctx, { type: "login.failed", userId: user.id, outcome: "failure" });
+    throw new AppError(AUTH_ERRORS.ACCOUNT_DISABLED, "This account is disabled. Ask your administrator.", { status: 403 });
+  }
+  if (ctx.passwords.needsRehash(user.password_hash!)) {
+    const rehashed = await ctx.passwords.hash(input.password);
+    ctx.db.write(() => setPasswordHash(ctx.db, user.id, rehashed, ctx.clock.now()));
+  }
+  if (trusted) markDeviceUsed(ctx, device!.id);
+  const deviceCookie = trusted ? undefined : issueDeviceCookie(ctx, user.id);
+  if (!trusted) notifyUser(ctx, user.id, "new_sign_in");
+
+  if (hasConfirmedTotp(ctx, user.id)) {
+    const challenge = randomId(32);
+    const now = ctx.clock.now();
+    ctx.db.write(() =>
+      insertChallenge(ctx.db, { id: challenge, userId: user.id, method: "password", amr: ["pwd"], deviceId: device?.id ?? null, returnTo: null, now, expiresAt: now + MFA_CHALLENGE_TTL_MS }),
+    );
+    return { kind: "mfa", challenge, expiresAt: now + MFA_CHALLENGE_TTL_MS, ...(deviceCookie ? { deviceCookie } : {}) };
+  }
+  const mfaEnrolmentRequired = user.is_instance_admin === 1;
+  const session = await createSession(ctx, { user, method: "password", amr: ["pwd"], userAgent: input.userAgent, mfaEnrolmentRequired });
+  recordEvent(ctx, { type: "login.succeeded", userId: user.id, targetId: session.sessionId });
+  return { kind: "session", user, session, mfaEnrolmentRequired, ...(deviceCookie ? { deviceCookie } : {}) };
+}
+
+/** Creates the MFA challenge for a sign-in that passed its first factor elsewhere (SSO). */
+export function createMfaChallenge(ctx: ServiceContext, userId: string, method: string, amr: string[], returnTo: string): string {
+  const challenge = randomId(32);
+  const now = ctx.clock.now();
+  ctx.db.write(() => insertChallenge(ctx.db, { id: challenge, userId, method, amr, deviceId: null, returnTo, now, expiresAt: now + MFA_CHALLENGE_TTL_MS }));
+  return challenge;
+}
+
+/**
+ * Second step of a sign-in: a TOTP or recovery code for a live challenge. A challenge is single-use,
+ * lives 5 minutes and dies after 5 wrong codes; the account allows 20 wrong codes an hour.
+ */
+export async function completeMfa(
+  ctx: ServiceContext,
+  input: { challenge: string; code?: string; recoveryCode?: string; userAgent: string },
+): Promise<{ user: UserRow; session: IssuedSession; returnTo: string | null }> {
+  const now = ctx.clock.now();
+  const invalid = () => new AppError(AUTH_ERRORS.MFA_CHALLENGE_INVALID, "This sign-in expired or was used; start again.", { status: 401 });
+  const challenge = findChallenge(ctx.db, input.challenge);
+  if (!challenge || challenge.used_at !== null || challenge.expires_at <= now || challenge.failed_attempts >= MFA_CHALLENGE_MAX_FAILURES) throw invalid();
+  const method = verifySecondFactor(ctx, challenge.user_id, input);
+  if (!method) {
+    ctx.db.write(() => failChallenge(ctx.db, challenge.id));
+    throw new AppError(AUTH_ERRORS.MFA_CODE_INVALID, "That code is not valid.", { status: 401 });
+  }
+  if (!ctx.db.write(() => useChallenge(ctx.db, challenge.id, now))) throw invalid();
+  const user = findUserById(ctx.db, challenge.user_id);
+  if (!user || user.disabled_at !== null) throw invalid();
+  const amr = [...(JSON.parse(challenge.amr) as string[]), method === "otp" ? "otp" : "recovery", "mfa"];
+  const session = await createSession(ctx, { user, method: `${challenge.method}+${method}`, amr, userAgent: input.userAgent, mfaEnrolmentRequired: false });
+  recordEvent(ctx, { type: "login.succeeded", userId: user.id, targetId: session.sessionId });
+  return { user, session, returnTo: challenge.return_to };
+}
+
+/**
+ * Re-authentication for sensitive changes: the password (or, for accounts without one, a TOTP code)
+ * again, under the same per-account limits. Sets the session's auth time.
+ */
+export async function reauthenticate(ctx: ServiceContext, user: UserRow, session: SessionRow, input: { password?: string; code?: string }): Promise<void> {
+  let ok = false;
+  if (input.password !== undefined) {
+    const key = throttleKey(ctx, "account", user.email);
+    assertNotThrottled(ctx, key, ACCOUNT_POLICY);
+    ok = user.password_hash !== null && (await ctx.passwords.verify(user.password_hash, input.password));
+    if (ok) recordSuccess(ctx, key);
+    else recordFailure(ctx, key, ACCOUNT_POLICY);
+  } else if (input.code !== undefined && hasConfirmedTotp(ctx, user.id)) {
+    ok = verifySecondFactor(ctx, user.id, { code: input.code }) === "otp";
+  }
+  if (!ok) {
+    recordEvent(ctx, { type: "reauth.failed", userId: user.id, outcome: "failure" });
+    throw new AppError(AUTH_ERRORS.INVALID_CREDENTIALS, "That did not confirm it is you.", { status: 401 });
+  }
+  ctx.db.write(() => setSessionAuthTime(ctx.db, session.id, ctx.clock.now()));
+  recordEvent(ctx, { type: "reauth.succeeded", userId: user.id, targetId: session.id });
+}
+
+/** Throws 403 REAUTH_REQUIRED unless the session authenticated within the last 5 minutes. */
+export function assertRecentAuth(ctx: ServiceContext, session: SessionRow): void {
+  if (ctx.clock.now() - session.auth_time > REAUTH_WINDOW_MS) {
+    throw new AppError(AUTH_ERRORS.REAUTH_REQUIRED, "Confirm your password (or a code) first: this change needs a sign-in from the last 5 minutes.", {
+      status: 403,
+    });
+  }
+}
+
+export { unauthenticated };

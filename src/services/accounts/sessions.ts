@@ -1,0 +1,169 @@
+import { randomId } from "../../lib/crypto.ts";
+import { type SessionClaims, signSessionToken, verifySessionToken } from "../../lib/jwt.ts";
+import {
+  findSession,
+  insertSession,
+  listActiveSessions,
+  revokeSession,
+  revokeUserSessions,
+  type SessionRow,
+  touchSession,
+} from "../../store/sessions.ts";
+import { findUserById, type UserRow } from "../../store/users.ts";
+import type { ServiceContext } from "../context.ts";
+import { notFound } from "../errors.ts";
+import { recordEvent } from "./events.ts";
+import { getInstanceSettings } from "./settings.ts";
+
+/**
+ * Sessions (SECURITY.md §5): a row per session decides; the JWT is a short-lived signed reference
+ * whose `exp` equals the inactivity timeout. Every request checks the row: revoked, idle, past the
+ * absolute lifetime, or the user's security version changed → 401.
+ */
+export const LAST_SEEN_WRITE_INTERVAL_MS = 60_000;
+
+export type IssuedSession = { sessionId: string; token: string; expiresAt: number };
+
+export type ValidSession = { user: UserRow; session: SessionRow; claims: SessionClaims; refreshed?: IssuedSession };
+
+function limits(ctx: ServiceContext) {
+  const settings = getInstanceSettings(ctx);
+  return { idleMs: settings.sessionIdleMinutes * 60_000, absoluteMs: settings.sessionAbsoluteHours * 3600_000 };
+}
+
+async function issueToken(ctx: ServiceContext, user: UserRow, session: { id: string; created_at: number }, now: number): Promise<IssuedSession> {
+  const { idleMs, absoluteMs } = limits(ctx);
+  const expiresAt = Math.min(now + idleMs, session.created_at + absoluteMs);
+  const token = await signSessionToken({ sub: user.id, sid: session.id, jti: randomId(), ver: user.security_version }, ctx.keyring.session, {
+    issuer: ctx.publicOrigin,
+    issuedAtMs: now,
+    expiresAtMs: expiresAt,
+  });
+  return { sessionId: session.id, token, expiresAt };
+}
+
+/** A new session with a new random id (never reused: fixation-proof). */
+export async function createSession(
+  ctx: ServiceContext,
+  input: { user: UserRow; method: string; amr: string[]; userAgent: string; mfaEnrolmentRequired: boolean; authTime?: number },
+): Promise<IssuedSession> {
+  const now = ctx.clock.now();
+  const id = randomId();
+  ctx.db.write(() =>
+    insertSession(ctx.db, {
+      id,
+      userId: input.user.id,
+      now,
+      authTime: input.authTime ?? now,
+      method: input.method,
+      amr: input.amr,
+      mfaEnrolmentRequired: input.mfaEnrolmentRequired,
+      userAgent: input.userAgent,
+    }),
+  );
+  return issueToken(ctx, input.user, { id, created_at: now }, now);
+}
+
+/**
+ * Verified-token cache, one per keyring: verifying an unchanged token twice gives the same answer;
+ * the session row is still read on every request.
+ */
+const caches = new WeakMap<object, Map<string, SessionClaims>>();
+
+async function verifiedClaims(ctx: ServiceContext, token: string, absoluteMs: number): Promise<SessionClaims | undefined> {
+  const now = ctx.clock.now();
+  let verifiedTokens = caches.get(ctx.keyring);
+  if (!verifiedTokens) caches.set(ctx.keyring, (verifiedTokens = new Map()));
+  const cached = verifiedTokens.get(token);
+  if (cached && cached.exp * 1000 > now && cached.iat * 1000 <= now + 60_000) return cached;
+  const claims = await verifySessionToken(token, ctx.keyring.session, {
+    issuer: ctx.publicOrigin,
+    nowMs: now,
+    maxTokenAgeSeconds: Math.ceil(absoluteMs / 1000),
+  });
+  if (claims) {
+    if (verifiedTokens.size > 10_000) verifiedTokens.clear();
+    verifiedTokens.set(token, claims);
+  }
+  return claims;
+}
+
+/**
+ * Resolves a session token to its user and session, or undefined (→ 401). Records activity at most
+ * once a minute, and re-issues the token (same session id) once less than half of it remains,
+ * never past the absolute lifetime.
+ */
+export async function validateSession(ctx: ServiceContext, token: string): Promise<ValidSession | undefined> {
+  const { idleMs, absoluteMs } = limits(ctx);
+  const claims = await verifiedClaims(ctx, token, absoluteMs);
+  if (!claims) return undefined;
+  const now = ctx.clock.now();
+  const session = findSession(ctx.db, claims.sid);
+  if (!session || session.revoked_at !== null || session.user_id !== claims.sub) return undefined;
+  if (now - session.last_seen_at > idleMs) {
+    ctx.db.write(() => revokeSession(ctx.db, session.id, "idle", now));
+    return undefined;
+  }
+  if (now - session.created_at > absoluteMs) {
+    ctx.db.write(() => revokeSession(ctx.db, session.id, "expired", now));
+    return undefined;
+  }
+  const user = findUserById(ctx.db, claims.sub);
+  if (!user || user.disabled_at !== null || user.security_version !== claims.ver) return undefined;
+  if (now - session.last_seen_at >= LAST_SEEN_WRITE_INTERVAL_MS) ctx.db.write(() => touchSession(ctx.db, session.id, now));
+  const result: ValidSession = { user, session, claims };
+  if (claims.exp * 1000 - now < idleMs / 2 && claims.exp * 1000 < session.created_at + absoluteMs) {
+    result.refreshed = await issueToken(ctx, user, session, now);
+  }
+  return result;
+}
+
+export type PublicSession = {
+  id: string;
+  current: boolean;
+  createdAt: string;
+  lastSeenAt: string;
+  method: string;
+  userAgent: string;
+};
+
+export function listSessions(ctx: ServiceContext, userId: string, currentId: string | undefined): PublicSession[] {
+  return listActiveSessions(ctx.db, userId).map((s) => ({
+    id: s.id,
+    current: s.id === currentId,
+    createdAt: new Date(s.created_at).toISOString(),
+    lastSeenAt: new Date(s.last_seen_at).toISOString(),
+    method: s.method,
+    userAgent: s.user_agent,
+  }));
+}
+
+/** Ends one of the user's own sessions; another user's id answers 404. */
+export function endSession(ctx: ServiceContext, userId: string, sessionId: string, reason = "logout"): void {
+  const now = ctx.clock.now();
+  const changed = ctx.db.write(() => {
+    const session = findSession(ctx.db, sessionId);
+    if (!session || session.user_id !== userId || session.revoked_at !== null) return 0;
+    return revokeSession(ctx.db, sessionId, reason, now);
+  });
+  if (changed === 0) throw notFound("No such session.");
+  recordEvent(ctx, { type: "session.revoked", userId, targetId: sessionId });
+}
+
+/** Ends every session of a user (log out everywhere, admin revocation, disabling), optionally but one. */
+export function endAllSessions(ctx: ServiceContext, userId: string, reason: string, exceptSessionId?: string): number {
+  const now = ctx.clock.now();
+  return ctx.db.write(() => revokeUserSessions(ctx.db, userId, reason, now, exceptSessionId));
+}
+
+/**
+ * After a security change (password, MFA) the user's old tokens are void: the browser that made the
+ * change gets a new session (new id) and every other session, the old one included, ends.
+ */
+export async function rotateSession(ctx: ServiceContext, userId: string, input: { method: string; amr: string[]; userAgent: string }): Promise<IssuedSession> {
+  const user = findUserById(ctx.db, userId);
+  if (!user) throw notFound("No such user.");
+  const session = await createSession(ctx, { user, ...input, mfaEnrolmentRequired: false });
+  endAllSessions(ctx, userId, "rotated", session.sessionId);
+  return session;
+}

@@ -1,0 +1,42 @@
+import { readSettings, writeSetting } from "../../store/settings.ts";
+import type { ServiceContext } from "../context.ts";
+import { recordEvent } from "./events.ts";
+
+/** Security settings the instance admin changes at run time (stored in the database). */
+export type InstanceSettings = {
+  /** Inactivity timeout of sessions (NIST AAL2: ≤ 30 min is the default). */
+  sessionIdleMinutes: number;
+  /** Absolute lifetime of a session, whatever the activity. */
+  sessionAbsoluteHours: number;
+  /** How far back a TOTP code is still accepted: 5 s by default, 0 for the current step only. */
+  totpToleranceSeconds: number;
+};
+
+export const DEFAULT_SETTINGS: InstanceSettings = { sessionIdleMinutes: 30, sessionAbsoluteHours: 12, totpToleranceSeconds: 5 };
+
+const KEYS: Record<keyof InstanceSettings, string> = {
+  sessionIdleMinutes: "session_idle_minutes",
+  sessionAbsoluteHours: "session_absolute_hours",
+  totpToleranceSeconds: "totp_tolerance_seconds",
+};
+
+export function getInstanceSettings(ctx: Pick<ServiceContext, "db">): InstanceSettings {
+  const stored = readSettings(ctx.db);
+  const out = { ...DEFAULT_SETTINGS };
+  for (const [name, key] of Object.entries(KEYS) as [keyof InstanceSettings, string][]) {
+    const value = Number(stored[key]);
+    if (stored[key] !== undefined && Number.isFinite(value)) out[name] = value;
+  }
+  return out;
+}
+
+export function updateInstanceSettings(ctx: ServiceContext, input: Partial<InstanceSettings>, actorId: string): InstanceSettings {
+  const now = ctx.clock.now();
+  ctx.db.write(() => {
+    for (const [name, value] of Object.entries(input) as [keyof InstanceSettings, number | undefined][]) {
+      if (value !== undefined) writeSetting(ctx.db, KEYS[name], String(value), now);
+    }
+  });
+  recordEvent(ctx, { type: "instance.settings_changed", actorId, userId: actorId });
+  return getInstanceSettings(ctx);
+}

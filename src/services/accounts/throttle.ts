@@ -1,0 +1,62 @@
+import { hmacSha256 } from "../../lib/crypto.ts";
+import { findThrottle, saveThrottle, type ThrottleRow } from "../../store/throttles.ts";
+import type { ServiceContext } from "../context.ts";
+import { tooManyAttempts } from "../errors.ts";
+
+/**
+ * Failed-attempt limits, persisted so a restart does not reset them (ASVS 2.2.1, NIST 800-63B):
+ * at most `maxPerHour` failures per key per hour, plus a short exponential back-off after
+ * `backoffAfter` consecutive failures. Keys are pseudonymous HMACs, never an email or an IP.
+ */
+export type ThrottlePolicy = { maxPerHour: number; backoffAfter: number; maxBackoffSeconds: number };
+
+export const ACCOUNT_POLICY: ThrottlePolicy = { maxPerHour: 100, backoffAfter: 5, maxBackoffSeconds: 60 };
+export const DEVICE_POLICY: ThrottlePolicy = { maxPerHour: 100, backoffAfter: 5, maxBackoffSeconds: 60 };
+export const MFA_POLICY: ThrottlePolicy = { maxPerHour: 20, backoffAfter: 5, maxBackoffSeconds: 30 };
+
+const HOUR = 3600_000;
+
+/** A pseudonymous throttle key: an HMAC under a keyring-derived key, so the table holds no email. */
+export function throttleKey(ctx: ServiceContext, kind: string, value: string): string {
+  return `${kind}:${hmacSha256(ctx.keyring.field, `throttle:${kind}:${value}`).subarray(0, 16).toString("hex")}`;
+}
+
+function current(row: ThrottleRow | undefined, key: string, now: number): ThrottleRow {
+  if (!row || now - row.window_start >= HOUR) return { key, window_start: now, failures: 0, consecutive: row?.consecutive ?? 0, blocked_until: row?.blocked_until ?? 0 };
+  return row;
+}
+
+/** Throws 429 (with Retry-After) when the key may not try now; nothing is verified then. */
+export function assertNotThrottled(ctx: ServiceContext, key: string, policy: ThrottlePolicy): void {
+  const now = ctx.clock.now();
+  const row = current(findThrottle(ctx.db, key), key, now);
+  if (row.failures >= policy.maxPerHour) throw tooManyAttempts((row.window_start + HOUR - now) / 1000);
+  if (row.blocked_until > now) throw tooManyAttempts((row.blocked_until - now) / 1000);
+}
+
+export function isThrottled(ctx: ServiceContext, key: string, policy: ThrottlePolicy): boolean {
+  try {
+    assertNotThrottled(ctx, key, policy);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+export function recordFailure(ctx: ServiceContext, key: string, policy: ThrottlePolicy): void {
+  const now = ctx.clock.now();
+  ctx.db.write(() => {
+    const row = current(findThrottle(ctx.db, key), key, now);
+    const consecutive = row.consecutive + 1;
+    const backoff = consecutive >= policy.backoffAfter ? Math.min(2 ** (consecutive - policy.backoffAfter), policy.maxBackoffSeconds) * 1000 : 0;
+    saveThrottle(ctx.db, { key, window_start: row.window_start, failures: row.failures + 1, consecutive, blocked_until: backoff ? now + backoff : 0 });
+  });
+}
+
+export function recordSuccess(ctx: ServiceContext, key: string): void {
+  const now = ctx.clock.now();
+  ctx.db.write(() => {
+    const row = findThrottle(ctx.db, key);
+    if (row) saveThrottle(ctx.db, { ...current(row, key, now), consecutive: 0, blocked_until: 0 });
+  });
+}

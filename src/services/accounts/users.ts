@@ -1,0 +1,81 @@
+import { AppError } from "../../lib/app-error.ts";
+import { randomId } from "../../lib/crypto.ts";
+import { checkPasswordPolicy, type PasswordProblem } from "../../lib/password.ts";
+import { normalizeEmail } from "../../shared/email.ts";
+import { findTotp } from "../../store/mfa.ts";
+import { findUserByEmail, insertUser, type UserRow } from "../../store/users.ts";
+import type { ServiceContext } from "../context.ts";
+import { AUTH_ERRORS } from "../errors.ts";
+import { recordEvent } from "./events.ts";
+
+/** What a user may see of their own account; never the hash, the TOTP secret or the version. */
+export type PublicUser = {
+  id: string;
+  email: string;
+  displayName: string;
+  isInstanceAdmin: boolean;
+  mfaEnabled: boolean;
+  hasPassword: boolean;
+  disabled: boolean;
+  createdAt: string;
+};
+
+export function toPublicUser(ctx: Pick<ServiceContext, "db">, user: UserRow): PublicUser {
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.display_name,
+    isInstanceAdmin: user.is_instance_admin === 1,
+    mfaEnabled: hasConfirmedTotp(ctx, user.id),
+    hasPassword: user.password_hash !== null,
+    disabled: user.disabled_at !== null,
+    createdAt: new Date(user.created_at).toISOString(),
+  };
+}
+
+export function hasConfirmedTotp(ctx: Pick<ServiceContext, "db">, userId: string): boolean {
+  return (findTotp(ctx.db, userId)?.confirmed_at ?? null) !== null;
+}
+
+const POLICY_TEXT: Record<PasswordProblem, string> = {
+  TOO_SHORT: "The password must have at least 12 characters.",
+  TOO_LONG: "The password may have at most 256 characters.",
+  COMMON: "This password is on a list of commonly used passwords; choose another.",
+  CONTEXT: "The password must not be your email address or your name.",
+};
+
+/** Throws PASSWORD_POLICY with the reason, naming the field, when the password is not acceptable. */
+export function assertPasswordAcceptable(password: string, context: string[], field = "password"): void {
+  const problem = checkPasswordPolicy(password, context);
+  if (problem) {
+    throw new AppError(AUTH_ERRORS.PASSWORD_POLICY, POLICY_TEXT[problem], {
+      status: 400,
+      fields: [{ field, message: POLICY_TEXT[problem] }],
+    });
+  }
+}
+
+/** Creates a user (email normalised and unique; password checked against the policy, then hashed). */
+export async function createUser(
+  ctx: ServiceContext,
+  input: { email: string; displayName: string; password: string | null; isInstanceAdmin: boolean; actorId?: string | null },
+): Promise<UserRow> {
+  const email = normalizeEmail(input.email);
+  const displayName = input.displayName.trim();
+  if (input.password !== null) assertPasswordAcceptable(input.password, [email, email.split("@")[0] ?? "", displayName]);
+  const passwordHash = input.password === null ? null : await ctx.passwords.hash(input.password);
+  const id = randomId();
+  ctx.db.write(() => {
+    if (findUserByEmail(ctx.db, email)) {
+      throw new AppError(AUTH_ERRORS.EMAIL_TAKEN, "An account with this email address exists.", {
+        status: 409,
+        fields: [{ field: "email", message: "Already in use." }],
+      });
+    }
+    insertUser(ctx.db, { id, email, displayName, passwordHash, isInstanceAdmin: input.isInstanceAdmin, now: ctx.clock.now() });
+  });
+  recordEvent(ctx, { type: "user.created", userId: id, actorId: input.actorId ?? id });
+  const user = findUserByEmail(ctx.db, email);
+  if (!user) throw new Error("user vanished after insert");
+  return user;
+}

@@ -1,0 +1,19 @@
+import type { Clock } from "../lib/clock.ts";
+import type { Logger } from "../lib/logger.ts";
+import type { Mailer } from "../lib/mailer.ts";
+import type { PasswordHasher } from "../lib/password.ts";
+import type { Db } from "../store/database.ts";
+import type { Keyring } from "../store/keyring.ts";
+
+/** What every service verb gets: the store, keys, clock and outside services, all injected. */
+export type ServiceContext = {
+  db: Db;
+  keyring: Keyring;
+  clock: Clock;
+  logger: Logger;
+  passwords: PasswordHasher;
+  /** Undefined when SMTP is not configured: nothing is emailed. */
+  mailer: Mailer | undefined;
+  /** The origin of LOUPE_PUBLIC_URL: issuer of session tokens, base of links. */
+  publicOrigin: string;
+};

@@ -1,0 +1,47 @@
+import * as v from "valibot";
+import { EmailSchema } from "./email.ts";
+
+/** Payload schemas of the accounts API, shared by the server and the admin UI. */
+export const PasswordSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(1024));
+export const NewPasswordSchema = v.pipe(v.string(), v.maxLength(1024));
+export const DisplayNameSchema = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100));
+export const TotpCodeSchema = v.pipe(v.string(), v.regex(/^\d{6}$/, "Expected 6 digits."));
+export const RecoveryCodeSchema = v.pipe(v.string(), v.minLength(8), v.maxLength(64));
+export const OpaqueTokenSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,128}$/, "Expected a token."));
+
+export const LoginInput = v.strictObject({ email: EmailSchema, password: PasswordSchema });
+export const MfaInput = v.pipe(
+  v.strictObject({ challenge: OpaqueTokenSchema, code: v.optional(TotpCodeSchema), recoveryCode: v.optional(RecoveryCodeSchema) }),
+  v.check((i) => (i.code === undefined) !== (i.recoveryCode === undefined), "Give either code or recoveryCode."),
+);
+export const ReauthInput = v.pipe(
+  v.strictObject({ password: v.optional(PasswordSchema), code: v.optional(TotpCodeSchema) }),
+  v.check((i) => (i.password === undefined) !== (i.code === undefined), "Give either password or code."),
+);
+export const SetupInput = v.strictObject({ token: OpaqueTokenSchema, email: EmailSchema, displayName: DisplayNameSchema, password: NewPasswordSchema });
+export const ResetRequestInput = v.strictObject({ email: EmailSchema });
+export const ResetCompleteInput = v.strictObject({ token: OpaqueTokenSchema, newPassword: NewPasswordSchema });
+export const PasswordChangeInput = v.strictObject({ newPassword: NewPasswordSchema });
+export const ProfileInput = v.strictObject({ displayName: v.optional(DisplayNameSchema), email: v.optional(EmailSchema) });
+export const TotpConfirmInput = v.strictObject({ code: TotpCodeSchema });
+export const TokenCreateInput = v.strictObject({
+  name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100)),
+  scope: v.picklist(["read", "write"]),
+  expiresInDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(365)), 90),
+});
+export const SettingsInput = v.strictObject({
+  sessionIdleMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(5), v.maxValue(240))),
+  sessionAbsoluteHours: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(24))),
+  totpToleranceSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(30))),
+});
+
+export const PublicUserSchema = v.object({
+  id: v.string(),
+  email: v.string(),
+  displayName: v.string(),
+  isInstanceAdmin: v.boolean(),
+  mfaEnabled: v.boolean(),
+  hasPassword: v.boolean(),
+  disabled: v.boolean(),
+  createdAt: v.string(),
+});

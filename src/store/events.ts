@@ -1,0 +1,38 @@
+import type { Db } from "./database.ts";
+
+export type ActivityEventRow = {
+  id: string;
+  at: number;
+  type: string;
+  actor_id: string | null;
+  user_id: string | null;
+  target_id: string | null;
+  team_id: string | null;
+  outcome: "success" | "failure";
+};
+
+export function insertActivityEvent(db: Db, e: ActivityEventRow): void {
+  db.run(
+    "INSERT INTO activity_events (id, at, type, actor_id, user_id, target_id, team_id, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    e.id,
+    e.at,
+    e.type,
+    e.actor_id,
+    e.user_id,
+    e.target_id,
+    e.team_id,
+    e.outcome,
+  );
+}
+
+export function listActivityEventsForUser(db: Db, userId: string, limit = 100): ActivityEventRow[] {
+  return db.all<ActivityEventRow>(
+    "SELECT id, at, type, actor_id, user_id, target_id, team_id, outcome FROM activity_events WHERE user_id = ? ORDER BY at DESC LIMIT ?",
+    userId,
+    limit,
+  );
+}
+
+export function listActivityEvents(db: Db, limit = 1000): ActivityEventRow[] {
+  return db.all<ActivityEventRow>("SELECT id, at, type, actor_id, user_id, target_id, team_id, outcome FROM activity_events ORDER BY at DESC LIMIT ?", limit);
+}

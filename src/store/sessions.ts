@@ -1,0 +1,66 @@
+import type { Db } from "./database.ts";
+
+export type SessionRow = {
+  id: string;
+  user_id: string;
+  created_at: number;
+  last_seen_at: number;
+  auth_time: number;
+  method: string;
+  amr: string;
+  mfa_enrolment_required: number;
+  user_agent: string;
+  revoked_at: number | null;
+  revoked_reason: string | null;
+};
+
+const COLUMNS = "id, user_id, created_at, last_seen_at, auth_time, method, amr, mfa_enrolment_required, user_agent, revoked_at, revoked_reason";
+
+export function insertSession(
+  db: Db,
+  s: { id: string; userId: string; now: number; authTime: number; method: string; amr: string[]; mfaEnrolmentRequired: boolean; userAgent: string },
+): void {
+  db.run(
+    "INSERT INTO sessions (id, user_id, created_at, last_seen_at, auth_time, method, amr, mfa_enrolment_required, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    s.id,
+    s.userId,
+    s.now,
+    s.now,
+    s.authTime,
+    s.method,
+    JSON.stringify(s.amr),
+    s.mfaEnrolmentRequired ? 1 : 0,
+    s.userAgent,
+  );
+}
+
+export function findSession(db: Db, id: string): SessionRow | undefined {
+  return db.get<SessionRow>(`SELECT ${COLUMNS} FROM sessions WHERE id = ?`, id);
+}
+
+export function listActiveSessions(db: Db, userId: string): SessionRow[] {
+  return db.all<SessionRow>(`SELECT ${COLUMNS} FROM sessions WHERE user_id = ? AND revoked_at IS NULL ORDER BY last_seen_at DESC`, userId);
+}
+
+export function touchSession(db: Db, id: string, now: number): void {
+  db.run("UPDATE sessions SET last_seen_at = ? WHERE id = ? AND revoked_at IS NULL", now, id);
+}
+
+export function setSessionAuthTime(db: Db, id: string, authTime: number): void {
+  db.run("UPDATE sessions SET auth_time = ?, last_seen_at = ? WHERE id = ?", authTime, authTime, id);
+}
+
+export function revokeSession(db: Db, id: string, reason: string, now: number): number {
+  return db.run("UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL", now, reason, id).changes;
+}
+
+/** Revokes every live session of a user, optionally sparing one; returns how many. */
+export function revokeUserSessions(db: Db, userId: string, reason: string, now: number, exceptId?: string): number {
+  return db.run(
+    "UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE user_id = ? AND revoked_at IS NULL AND id IS NOT ?",
+    now,
+    reason,
+    userId,
+    exceptId ?? null,
+  ).changes;
+}
