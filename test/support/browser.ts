@@ -1,0 +1,59 @@
+import type { Hono } from "hono";
+import type { AppEnv } from "../../src/http/app-env.ts";
+
+/**
+ * A browser-like client over app.request(): keeps cookies (honouring Max-Age=0 deletion), sends the
+ * same-origin headers Loupe's own pages send on state-changing requests, and a client IP binding.
+ */
+export class Browser {
+  readonly cookies = new Map<string, string>();
+  lastSetCookies: string[] = [];
+  constructor(
+    private readonly app: Hono<AppEnv>,
+    readonly origin: string,
+    public ip = "198.51.100.10",
+    public userAgent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0",
+  ) {}
+
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+
+  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+    const h: Record<string, string> = { "User-Agent": this.userAgent, ...headers };
+    if (this.cookies.size > 0 && !("Cookie" in h)) h.Cookie = this.cookieHeader();
+    if (!["GET", "HEAD"].includes(method)) {
+      h.Origin ??= this.origin;
+      h["X-Requested-With"] ??= "loupe";
+    }
+    let payload: string | undefined;
+    if (body !== undefined) {
+      payload = JSON.stringify(body);
+      h["Content-Type"] = "application/json";
+    }
+    const res = await this.app.request(`${this.origin}${path}`, { method, headers: h, body: payload }, { clientIp: this.ip });
+    this.lastSetCookies = res.headers.getSetCookie();
+    for (const line of this.lastSetCookies) {
+      const [pair] = line.split(";");
+      const eq = pair!.indexOf("=");
+      const name = pair!.slice(0, eq).trim();
+      const value = pair!.slice(eq + 1).trim();
+      if (/max-age=0/i.test(line) || value === "") this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return res;
+  }
+
+  get(path: string, headers?: Record<string, string>) {
+    return this.request("GET", path, undefined, headers);
+  }
+  post(path: string, body?: unknown, headers?: Record<string, string>) {
+    return this.request("POST", path, body ?? {}, headers);
+  }
+  patch(path: string, body?: unknown) {
+    return this.request("PATCH", path, body ?? {});
+  }
+  delete(path: string) {
+    return this.request("DELETE", path);
+  }
+}
