@@ -9,10 +9,16 @@ import { rotateDataKey, rotateMasterKey } from "./store/key-rotation.ts";
 import { keyringExists } from "./store/keyring.ts";
 import { lockHolder } from "./store/lock.ts";
 import { resolveMasterKey } from "./store/master-key.ts";
-import { migrationStatus } from "./store/migrate.ts";
+import { migrate, migrationStatus } from "./store/migrate.ts";
+import { systemClock } from "./lib/clock.ts";
+import { createPasswordHasher } from "./lib/password.ts";
+import { prepareSetup } from "./services/accounts/setup.ts";
+import { createUser } from "./services/accounts/users.ts";
 import { bundledMigrations } from "./store/migration-files.ts";
 import { openStore } from "./store/store.ts";
 import { VERSION } from "./version.ts";
+import * as v from "valibot";
+import { EmailSchema } from "./shared/email.ts";
 
 const HELP = `loupe ${VERSION} — self-hosted visual feedback
 
@@ -25,6 +31,9 @@ Commands:
       --new-key-file PATH   Where the new key is (or is generated); required when the key
                             comes from LOUPE_MASTER_KEY or LOUPE_MASTER_KEY_FILE
   key rotate --data-key     Re-encrypt the database with a new data key (server must be stopped)
+  admin create --email E [--name N]
+                            Create an instance admin; the password is read from standard input
+                            (works while the server runs; the admin enrols MFA at first sign-in)
   config check              Check the LOUPE_* variables and the master key, print the settings
   healthcheck               Exit 0 when the local server answers /healthz (for containers)
   version                   Print the version
@@ -105,6 +114,35 @@ function configCheck(config: Config): number {
   return 0;
 }
 
+async function adminCreate(config: Config, args: string[]): Promise<number> {
+  const email = optionValue(args, "--email");
+  if (!email) throw new UsageError("usage: loupe admin create --email E [--name N] < password-file");
+  if (!v.safeParse(EmailSchema, email).success) throw new UsageError("--email must be an email address");
+  if (process.stdin.isTTY) {
+    throw new UsageError('pipe the password on standard input, e.g. read -rs P && printf %s "$P" | loupe admin create --email E');
+  }
+  const password = (await Bun.stdin.text()).replace(/\r?\n$/, "");
+  const store = openStore({ dataDir: config.dataDir, masterKey: config.masterKey, busyTimeoutMs: config.busyTimeoutMs });
+  try {
+    migrate(store.db, bundledMigrations());
+    const ctx = {
+      db: store.db,
+      keyring: store.keyring,
+      clock: systemClock,
+      logger: createLogger({ level: config.logLevel }),
+      passwords: createPasswordHasher(),
+      mailer: undefined,
+      publicOrigin: config.publicOrigin,
+    };
+    const user = await createUser(ctx, { email, displayName: optionValue(args, "--name") ?? email.split("@")[0] ?? "Admin", password, isInstanceAdmin: true });
+    prepareSetup(ctx, config.keyDir);
+    say(`Created instance admin ${user.id}. They set up two-factor authentication at their first sign-in.`);
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
 async function healthcheck(config: Config): Promise<number> {
   const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   try {
@@ -127,11 +165,12 @@ async function run(args: string[]): Promise<number> {
     say(VERSION);
     return 0;
   }
-  const known = ["serve", "migrate", "key", "config", "healthcheck"];
+  const known = ["serve", "migrate", "key", "config", "healthcheck", "admin"];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
   if (command === "migrate" && sub !== "status") throw new UsageError("usage: loupe migrate status");
   if (command === "key" && sub !== "rotate") throw new UsageError("usage: loupe key rotate [--data-key | --new-key-file PATH]");
   if (command === "config" && sub !== "check") throw new UsageError("usage: loupe config check");
+  if (command === "admin" && sub !== "create") throw new UsageError("usage: loupe admin create --email E [--name N]");
   const config = loadConfig(process.env);
   switch (command) {
     case "serve":
@@ -143,6 +182,8 @@ async function run(args: string[]): Promise<number> {
       return keyRotate(config, args.slice(2));
     case "config":
       return configCheck(config);
+    case "admin":
+      return adminCreate(config, args.slice(2));
     default:
       return healthcheck(config);
   }

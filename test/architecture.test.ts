@@ -13,7 +13,7 @@ const SRC = resolve(import.meta.dir, "..", "src");
 /** Which top-level parts of src/ each part may import at run time. */
 const ALLOWED: Record<string, string[]> = {
   "main.ts": ["app.ts", "config.ts", "jobs", "store", "services", "lib", "http", "version.ts"],
-  "cli.ts": ["main.ts", "config.ts", "services", "store", "lib", "version.ts"],
+  "cli.ts": ["main.ts", "config.ts", "services", "store", "lib", "shared", "version.ts"],
   "app.ts": ["api", "admin", "http", "shared", "lib", "config.ts"],
   "config.ts": ["lib"],
   "version.ts": [],

@@ -25,12 +25,15 @@ export async function signSessionToken(
     .sign(key);
 }
 
+/** A correctly signed token past its `exp`: enough to mark its session as ended. */
+export type ExpiredSession = { expired: true; sid: string };
+
 /** Verifies a session token; undefined for anything invalid (never throws on bad input). */
 export async function verifySessionToken(
   token: string,
   key: Uint8Array,
   options: { issuer: string; nowMs: number; maxTokenAgeSeconds: number },
-): Promise<SessionClaims | undefined> {
+): Promise<SessionClaims | ExpiredSession | undefined> {
   if (token.length > 4096) return undefined;
   try {
     const { payload, protectedHeader } = await jwtVerify(token, key, {
@@ -49,7 +52,8 @@ export async function verifySessionToken(
     if (typeof ver !== "number" || typeof iat !== "number" || typeof exp !== "number") return undefined;
     return { sub, sid, jti, ver, iat, exp };
   } catch (error) {
-    if (error instanceof errors.JOSEError || error instanceof TypeError || error instanceof SyntaxError) return undefined;
+    // Only an expiry is told apart (the signature and every other claim were checked before it).
+    if (error instanceof errors.JWTExpired && typeof error.payload.sid === "string") return { expired: true, sid: error.payload.sid };
     return undefined;
   }
 }

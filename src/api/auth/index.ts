@@ -9,7 +9,7 @@ import { validate } from "../../http/validation.ts";
 import { summarizeUserAgent } from "../../lib/user-agent.ts";
 import { completeMfa, login, reauthenticate } from "../../services/accounts/login.ts";
 import { completeReset, requestResetByEmail } from "../../services/accounts/password.ts";
-import { createSession, endSession, type IssuedSession } from "../../services/accounts/sessions.ts";
+import { createSession, endCurrentSession, type IssuedSession } from "../../services/accounts/sessions.ts";
 import { completeSetup, setupNeeded } from "../../services/accounts/setup.ts";
 import { toPublicUser } from "../../services/accounts/users.ts";
 import type { ServiceContext } from "../../services/context.ts";
@@ -72,7 +72,7 @@ export function authRoutes(deps: AuthRouteDeps) {
     )
     .post("/api/v1/auth/logout", describe("Sign out of this browser", ["auth"], { 200: { description: "Signed out", schema: Ok } }), (c) => {
       const { user, session } = sessionOf(c, { allowEnrolmentPending: true });
-      endSession(ctx, user.id, session.id, "logout");
+      endCurrentSession(ctx, user.id, session.id);
       clearSessionCookie(c, cookies);
       return c.json({ ok: true as const });
     })

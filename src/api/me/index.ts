@@ -11,7 +11,7 @@ import { createApiToken, listTokens, revokeToken } from "../../services/accounts
 import { recordEvent } from "../../services/accounts/events.ts";
 import { confirmTotpEnrolment, disableTotp, recoveryCodesLeft, regenerateRecoveryCodes, startTotpEnrolment } from "../../services/accounts/mfa.ts";
 import { changePassword } from "../../services/accounts/password.ts";
-import { endAllSessions, endSession, listSessions, rotateSession } from "../../services/accounts/sessions.ts";
+import { endAllSessions, endSession, listSessions, rotateSession, sessionHandle } from "../../services/accounts/sessions.ts";
 import { toPublicUser } from "../../services/accounts/users.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { PasswordChangeInput, ProfileInput, PublicUserSchema, TokenCreateInput, TotpConfirmInput } from "../../shared/accounts.ts";
@@ -44,7 +44,7 @@ export function meRoutes(deps: MeRouteDeps) {
         user: toPublicUser(ctx, auth.user),
         session:
           auth.kind === "session"
-            ? { id: auth.session.id, mfaEnrolmentRequired: auth.session.mfa_enrolment_required === 1, method: auth.session.method, authTime: new Date(auth.session.auth_time).toISOString() }
+            ? { id: sessionHandle(ctx, auth.session.id), mfaEnrolmentRequired: auth.session.mfa_enrolment_required === 1, method: auth.session.method, authTime: new Date(auth.session.auth_time).toISOString() }
             : null,
         recoveryCodesLeft: recoveryCodesLeft(ctx, auth.user.id),
       });
@@ -55,7 +55,8 @@ export function meRoutes(deps: MeRouteDeps) {
       validate("json", ProfileInput),
       (c) => {
         const input = c.req.valid("json");
-        const auth = input.email !== undefined ? recentSessionOf(c, ctx) : sessionOf(c);
+        // The display name may also be changed with a write-scoped API token; the email only by a fresh sign-in.
+        const auth = input.email !== undefined ? recentSessionOf(c, ctx) : callerOf(c);
         return c.json({ user: toPublicUser(ctx, updateProfile(ctx, auth.user, input)) });
       },
     )
@@ -63,13 +64,15 @@ export function meRoutes(deps: MeRouteDeps) {
       const { user, session } = sessionOf(c);
       return c.json({ sessions: listSessions(ctx, user.id, session.id) });
     })
-    .delete("/api/v1/me/sessions/:id", describe("End one of my sessions", ["me"], { 200: { description: "Ended", schema: Ok } }, [401, 403, 404]), validate("param", IdParam), (c) => {
-      const { user } = sessionOf(c);
-      endSession(ctx, user.id, c.req.valid("param").id, "ended_by_user");
+    .delete("/api/v1/me/sessions/:id", describe("End one of my sessions (another one: re-authentication first)", ["me"], { 200: { description: "Ended", schema: Ok } }, [401, 403, 404]), validate("param", IdParam), (c) => {
+      const { id } = c.req.valid("param");
+      const { user, session } = sessionOf(c);
+      if (id !== sessionHandle(ctx, session.id)) recentSessionOf(c, ctx);
+      endSession(ctx, user.id, id, "ended_by_user");
       return c.json({ ok: true as const });
     })
-    .post("/api/v1/me/sessions/revoke-all", describe("Log out everywhere (this browser included)", ["me"], { 200: { description: "All ended", schema: v.object({ revoked: v.number() }) } }), (c) => {
-      const { user } = sessionOf(c);
+    .post("/api/v1/me/sessions/revoke-all", describe("Log out everywhere, this browser included (re-authentication first)", ["me"], { 200: { description: "All ended", schema: v.object({ revoked: v.number() }) } }), (c) => {
+      const { user } = recentSessionOf(c, ctx);
       const revoked = endAllSessions(ctx, user.id, "logout_everywhere");
       recordEvent(ctx, { type: "sessions.revoked_all", userId: user.id });
       return c.json({ revoked });

@@ -89,7 +89,7 @@ export async function login(
   }
   const mfaEnrolmentRequired = user.is_instance_admin === 1;
   const session = await createSession(ctx, { user, method: "password", amr: ["pwd"], userAgent: input.userAgent, mfaEnrolmentRequired });
-  recordEvent(ctx, { type: "login.succeeded", userId: user.id, targetId: session.sessionId });
+  recordEvent(ctx, { type: "login.succeeded", userId: user.id });
   return { kind: "session", user, session, mfaEnrolmentRequired, ...(deviceCookie ? { deviceCookie } : {}) };
 }
 
@@ -123,7 +123,7 @@ export async function completeMfa(
   if (!user || user.disabled_at !== null) throw invalid();
   const amr = [...(JSON.parse(challenge.amr) as string[]), method === "otp" ? "otp" : "recovery", "mfa"];
   const session = await createSession(ctx, { user, method: `${challenge.method}+${method}`, amr, userAgent: input.userAgent, mfaEnrolmentRequired: false });
-  recordEvent(ctx, { type: "login.succeeded", userId: user.id, targetId: session.sessionId });
+  recordEvent(ctx, { type: "login.succeeded", userId: user.id });
   return { user, session, returnTo: challenge.return_to };
 }
 
@@ -147,7 +147,7 @@ export async function reauthenticate(ctx: ServiceContext, user: UserRow, session
     throw new AppError(AUTH_ERRORS.INVALID_CREDENTIALS, "That did not confirm it is you.", { status: 401 });
   }
   ctx.db.write(() => setSessionAuthTime(ctx.db, session.id, ctx.clock.now()));
-  recordEvent(ctx, { type: "reauth.succeeded", userId: user.id, targetId: session.id });
+  recordEvent(ctx, { type: "reauth.succeeded", userId: user.id });
 }
 
 /** Throws 403 REAUTH_REQUIRED unless the session authenticated within the last 5 minutes. */

@@ -1,5 +1,5 @@
-import { randomId } from "../../lib/crypto.ts";
-import { type SessionClaims, signSessionToken, verifySessionToken } from "../../lib/jwt.ts";
+import { hmacSha256, randomId } from "../../lib/crypto.ts";
+import { type ExpiredSession, type SessionClaims, signSessionToken, verifySessionToken } from "../../lib/jwt.ts";
 import {
   findSession,
   insertSession,
@@ -70,7 +70,7 @@ export async function createSession(
  */
 const caches = new WeakMap<object, Map<string, SessionClaims>>();
 
-async function verifiedClaims(ctx: ServiceContext, token: string, absoluteMs: number): Promise<SessionClaims | undefined> {
+async function verifiedClaims(ctx: ServiceContext, token: string, absoluteMs: number): Promise<SessionClaims | ExpiredSession | undefined> {
   const now = ctx.clock.now();
   let verifiedTokens = caches.get(ctx.keyring);
   if (!verifiedTokens) caches.set(ctx.keyring, (verifiedTokens = new Map()));
@@ -81,7 +81,7 @@ async function verifiedClaims(ctx: ServiceContext, token: string, absoluteMs: nu
     nowMs: now,
     maxTokenAgeSeconds: Math.ceil(absoluteMs / 1000),
   });
-  if (claims) {
+  if (claims && !("expired" in claims)) {
     if (verifiedTokens.size > 10_000) verifiedTokens.clear();
     verifiedTokens.set(token, claims);
   }
@@ -98,6 +98,14 @@ export async function validateSession(ctx: ServiceContext, token: string): Promi
   const claims = await verifiedClaims(ctx, token, absoluteMs);
   if (!claims) return undefined;
   const now = ctx.clock.now();
+  if ("expired" in claims) {
+    // The token outlived the inactivity timeout: record why the session ended.
+    ctx.db.write(() => {
+      const session = findSession(ctx.db, claims.sid);
+      if (session && session.revoked_at === null && now - session.last_seen_at > idleMs) revokeSession(ctx.db, session.id, "idle", now);
+    });
+    return undefined;
+  }
   const session = findSession(ctx.db, claims.sid);
   if (!session || session.revoked_at !== null || session.user_id !== claims.sub) return undefined;
   if (now - session.last_seen_at > idleMs) {
@@ -127,9 +135,17 @@ export type PublicSession = {
   userAgent: string;
 };
 
+/**
+ * The public handle of a session: its id is what the signed token refers to, so it never leaves the
+ * server or enters a URL; lists and deletions use this keyed hash of it instead.
+ */
+export function sessionHandle(ctx: ServiceContext, sessionId: string): string {
+  return hmacSha256(ctx.keyring.session, `session-handle:${sessionId}`).subarray(0, 16).toString("base64url");
+}
+
 export function listSessions(ctx: ServiceContext, userId: string, currentId: string | undefined): PublicSession[] {
   return listActiveSessions(ctx.db, userId).map((s) => ({
-    id: s.id,
+    id: sessionHandle(ctx, s.id),
     current: s.id === currentId,
     createdAt: new Date(s.created_at).toISOString(),
     lastSeenAt: new Date(s.last_seen_at).toISOString(),
@@ -138,16 +154,19 @@ export function listSessions(ctx: ServiceContext, userId: string, currentId: str
   }));
 }
 
-/** Ends one of the user's own sessions; another user's id answers 404. */
-export function endSession(ctx: ServiceContext, userId: string, sessionId: string, reason = "logout"): void {
+/** Ends the current session (logout). */
+export function endCurrentSession(ctx: ServiceContext, userId: string, sessionId: string): void {
+  ctx.db.write(() => revokeSession(ctx.db, sessionId, "logout", ctx.clock.now()));
+  recordEvent(ctx, { type: "session.revoked", userId });
+}
+
+/** Ends one of the user's own sessions by its public handle; anything else answers 404. */
+export function endSession(ctx: ServiceContext, userId: string, handle: string, reason = "ended_by_user"): void {
   const now = ctx.clock.now();
-  const changed = ctx.db.write(() => {
-    const session = findSession(ctx.db, sessionId);
-    if (!session || session.user_id !== userId || session.revoked_at !== null) return 0;
-    return revokeSession(ctx.db, sessionId, reason, now);
-  });
-  if (changed === 0) throw notFound("No such session.");
-  recordEvent(ctx, { type: "session.revoked", userId, targetId: sessionId });
+  const session = listActiveSessions(ctx.db, userId).find((s) => sessionHandle(ctx, s.id) === handle);
+  if (!session) throw notFound("No such session.");
+  ctx.db.write(() => revokeSession(ctx.db, session.id, reason, now));
+  recordEvent(ctx, { type: "session.revoked", userId });
 }
 
 /** Ends every session of a user (log out everywhere, admin revocation, disabling), optionally but one. */

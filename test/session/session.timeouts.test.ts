@@ -1,0 +1,65 @@
+// T-S2 / T-S3 — Inactivity: a request at IDLE−1 s is accepted, at IDLE+1 s refused (and the
+// session marked ended); activity resets the idle timer. Absolute: with activity every minute, no
+// request is accepted after created + ABSOLUTE, and re-issued tokens never extend past it.
+import { afterAll, expect, test } from "bun:test";
+import { signedInUser } from "../support/accounts.ts";
+import { createTestApp } from "../support/test-app.ts";
+
+const t = createTestApp();
+afterAll(() => t.close());
+const MIN = 60_000;
+
+test("T-S2: idle 30 min: IDLE−1 s → 200, IDLE+1 s → 401 and the session is marked idle", async () => {
+  const { browser } = await signedInUser(t);
+  t.clock.advance(30 * MIN - 1_000);
+  expect((await browser.get("/api/v1/me")).status).toBe(200);
+  const sid = JSON.parse(Buffer.from(browser.cookies.get("loupe_session")!.split(".")[1]!, "base64url").toString()).sid;
+  t.clock.advance(30 * MIN + 1_000);
+  expect((await browser.get("/api/v1/me")).status).toBe(401);
+  const row = t.store.db.get<{ revoked_at: number; revoked_reason: string }>("SELECT revoked_at, revoked_reason FROM sessions WHERE id = ?", sid);
+  expect(row?.revoked_reason).toBe("idle");
+});
+
+test("T-S2: activity resets the idle timer (and the token slides)", async () => {
+  const { browser } = await signedInUser(t);
+  const first = browser.cookies.get("loupe_session");
+  for (let i = 0; i < 6; i++) {
+    t.clock.advance(20 * MIN);
+    expect((await browser.get("/api/v1/me")).status).toBe(200);
+  }
+  expect(browser.cookies.get("loupe_session")).not.toBe(first);
+  // The sliding token keeps the same session id.
+  const sid = (s: string) => JSON.parse(Buffer.from(s.split(".")[1]!, "base64url").toString()).sid;
+  expect(sid(browser.cookies.get("loupe_session")!)).toBe(sid(first!));
+});
+
+test("T-S2: the instance admin's shorter timeout applies at once", async () => {
+  const { browser } = await signedInUser(t);
+  t.store.db.write(() => t.store.db.run("INSERT OR REPLACE INTO instance_settings (key, value, updated_at) VALUES ('session_idle_minutes', '15', 0)"));
+  try {
+    t.clock.advance(16 * MIN);
+    expect((await browser.get("/api/v1/me")).status).toBe(401);
+  } finally {
+    t.store.db.write(() => t.store.db.run("DELETE FROM instance_settings WHERE key = 'session_idle_minutes'"));
+  }
+});
+
+test("T-S3: activity every minute for 12 h 10 min: nothing accepted after created + 12 h", async () => {
+  const { browser } = await signedInUser(t);
+  const created = t.clock.now();
+  let lastOk = 0;
+  let acceptedAfter = 0;
+  for (let m = 1; m <= 12 * 60 + 10; m++) {
+    t.clock.advance(MIN);
+    const res = await browser.get("/api/v1/me");
+    if (res.status === 200) {
+      lastOk = t.clock.now();
+      if (t.clock.now() > created + 12 * 3600_000) acceptedAfter++;
+      const token = browser.cookies.get("loupe_session")!;
+      const exp = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()).exp * 1000;
+      expect(exp).toBeLessThanOrEqual(created + 12 * 3600_000);
+    }
+  }
+  expect(acceptedAfter).toBe(0);
+  expect(lastOk).toBeGreaterThan(created + 11 * 3600_000);
+});
