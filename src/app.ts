@@ -1,7 +1,8 @@
 import { Hono } from "hono";
 import { authRoutes } from "./api/auth/index.ts";
 import { healthRoutes } from "./api/health/index.ts";
-import { instanceRoutes } from "./api/instance/index.ts";
+import { ssoRoutes } from "./api/auth/sso.ts";
+import { instanceRoutes, ssoProviderRoutes } from "./api/instance/index.ts";
 import { meRoutes } from "./api/me/index.ts";
 import type { Config } from "./config.ts";
 import type { AppEnv } from "./http/app-env.ts";
@@ -66,7 +67,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", healthRoutes({ db: deps.db, migrations: deps.migrations }));
   app.route("/", authRoutes({ ctx, cookies, keyDir: deps.config.keyDir, ipLimiter }));
   app.route("/", meRoutes({ ctx, cookies }));
+  app.route("/", ssoRoutes({ ctx, cookies, ipLimiter }));
   app.route("/", instanceRoutes({ ctx }));
+  app.route("/", ssoProviderRoutes({ ctx }));
 
   app.get("/api/openapi.json", openApiDocument(app, deps.version));
   return app;

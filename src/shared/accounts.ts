@@ -45,3 +45,17 @@ export const PublicUserSchema = v.object({
   disabled: v.boolean(),
   createdAt: v.string(),
 });
+
+export const SsoStartInput = v.strictObject({ returnTo: v.optional(v.pipe(v.string(), v.maxLength(1024))) });
+export const SsoProviderInput = v.strictObject({
+  name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100)),
+  preset: v.picklist(["generic", "google"]),
+  issuer: v.optional(v.pipe(v.string(), v.maxLength(500))),
+  clientId: v.pipe(v.string(), v.minLength(1), v.maxLength(500)),
+  clientSecret: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1000))),
+  allowedDomains: v.optional(v.array(v.pipe(v.string(), v.regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, "Expected a domain name."))), []),
+  jitEnabled: v.optional(v.boolean(), false),
+  jitTeamId: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(64)))),
+  trustIdpMfa: v.optional(v.boolean(), false),
+  enabled: v.optional(v.boolean(), true),
+});

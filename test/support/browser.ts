@@ -7,6 +7,8 @@ import type { AppEnv } from "../../src/http/app-env.ts";
  */
 export class Browser {
   readonly cookies = new Map<string, string>();
+  /** SameSite of each cookie, to send only Lax/None ones on a cross-site top-level navigation. */
+  readonly sameSite = new Map<string, string>();
   lastSetCookies: string[] = [];
   constructor(
     private readonly app: Hono<AppEnv>,
@@ -15,8 +17,16 @@ export class Browser {
     public userAgent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0",
   ) {}
 
-  cookieHeader(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  cookieHeader(crossSiteNavigation = false): string {
+    return [...this.cookies]
+      .filter(([k]) => !crossSiteNavigation || (this.sameSite.get(k) ?? "lax") !== "strict")
+      .map(([k, v]) => `${k}=${v}`)
+      .join("; ");
+  }
+
+  /** A top-level GET arriving from another site (an IdP's redirect): SameSite=Strict cookies stay home. */
+  async navigateFromOtherSite(url: string): Promise<Response> {
+    return this.request("GET", url.replace(this.origin, ""), undefined, { Cookie: this.cookieHeader(true), "Sec-Fetch-Site": "cross-site" });
   }
 
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
@@ -39,7 +49,10 @@ export class Browser {
       const name = pair!.slice(0, eq).trim();
       const value = pair!.slice(eq + 1).trim();
       if (/max-age=0/i.test(line) || value === "") this.cookies.delete(name);
-      else this.cookies.set(name, value);
+      else {
+        this.cookies.set(name, value);
+        this.sameSite.set(name, (/samesite=(\w+)/i.exec(line)?.[1] ?? "lax").toLowerCase());
+      }
     }
     return res;
   }
@@ -49,6 +62,9 @@ export class Browser {
   }
   post(path: string, body?: unknown, headers?: Record<string, string>) {
     return this.request("POST", path, body ?? {}, headers);
+  }
+  put(path: string, body?: unknown) {
+    return this.request("PUT", path, body ?? {});
   }
   patch(path: string, body?: unknown) {
     return this.request("PATCH", path, body ?? {});

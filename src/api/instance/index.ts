@@ -9,7 +9,8 @@ import { adminResetMfa } from "../../services/accounts/mfa.ts";
 import { createResetLink } from "../../services/accounts/password.ts";
 import { getInstanceSettings, updateInstanceSettings } from "../../services/accounts/settings.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { PublicUserSchema, SettingsInput } from "../../shared/accounts.ts";
+import { deleteSsoProvider, listSsoProviders, saveSsoProvider } from "../../services/accounts/sso.ts";
+import { PublicUserSchema, SettingsInput, SsoProviderInput } from "../../shared/accounts.ts";
 
 const UserParam = v.strictObject({ userId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/)) });
 const Ok = v.object({ ok: v.literal(true) });
@@ -63,5 +64,48 @@ export function instanceRoutes(deps: { ctx: ServiceContext }) {
     .patch("/api/v1/instance/settings", describe("Change instance security settings", ["instance"], { 200: { description: "Settings", schema: Settings } }), validate("json", SettingsInput), (c) => {
       const admin = instanceAdminOf(c);
       return c.json(updateInstanceSettings(ctx, c.req.valid("json"), admin.user.id));
+    });
+}
+
+const ProviderSchema = v.object({
+  id: v.string(),
+  name: v.string(),
+  preset: v.string(),
+  issuer: v.string(),
+  clientId: v.string(),
+  allowedDomains: v.array(v.string()),
+  jitEnabled: v.boolean(),
+  jitTeamId: v.nullable(v.string()),
+  trustIdpMfa: v.boolean(),
+  enabled: v.boolean(),
+});
+const ProviderParam = v.strictObject({ providerId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/)) });
+
+/** SSO providers, configured by the instance admin; client secrets are write-only. */
+export function ssoProviderRoutes(deps: { ctx: ServiceContext }) {
+  const { ctx } = deps;
+  return new Hono<AppEnv>()
+    .get("/api/v1/instance/sso-providers", describe("Configured SSO providers (secrets never shown)", ["instance"], { 200: { description: "Providers", schema: v.object({ providers: v.array(ProviderSchema) }) } }), (c) => {
+      instanceAdminOf(c);
+      return c.json({ providers: listSsoProviders(ctx) });
+    })
+    .post("/api/v1/instance/sso-providers", describe("Add an SSO provider (generic OIDC issuer, or the Google preset)", ["instance"], { 201: { description: "Added", schema: ProviderSchema } }), validate("json", SsoProviderInput), (c) => {
+      const admin = instanceAdminOf(c);
+      return c.json(saveSsoProvider(ctx, admin.user.id, c.req.valid("json")), 201);
+    })
+    .put(
+      "/api/v1/instance/sso-providers/:providerId",
+      describe("Replace an SSO provider's settings (omit clientSecret to keep it)", ["instance"], { 200: { description: "Saved", schema: ProviderSchema } }, [400, 401, 403, 404]),
+      validate("param", ProviderParam),
+      validate("json", SsoProviderInput),
+      (c) => {
+        const admin = instanceAdminOf(c);
+        return c.json(saveSsoProvider(ctx, admin.user.id, c.req.valid("json"), c.req.valid("param").providerId));
+      },
+    )
+    .delete("/api/v1/instance/sso-providers/:providerId", describe("Remove an SSO provider (its linked identities go too)", ["instance"], { 200: { description: "Removed", schema: Ok } }, [401, 403, 404]), validate("param", ProviderParam), (c) => {
+      const admin = instanceAdminOf(c);
+      deleteSsoProvider(ctx, admin.user.id, c.req.valid("param").providerId);
+      return c.json({ ok: true as const });
     });
 }

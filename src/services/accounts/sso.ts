@@ -1,0 +1,330 @@
+import * as oidc from "openid-client";
+import { AppError } from "../../lib/app-error.ts";
+import { aesGcmDecrypt, aesGcmEncrypt, constantTimeEqual, randomId, sha256Hex } from "../../lib/crypto.ts";
+import { errorFields } from "../../lib/logger.ts";
+import { safeReturnTo } from "../../lib/redirect.ts";
+import { normalizeEmail } from "../../shared/email.ts";
+import {
+  deleteExpiredAuthRequests,
+  deleteProvider,
+  findIdentity,
+  findProvider,
+  insertAuthRequest,
+  insertIdentity,
+  insertPendingLink,
+  insertProvider,
+  listProviders,
+  type ProviderRow,
+  takeAuthRequest,
+  takePendingLink,
+  updateProvider,
+} from "../../store/oidc.ts";
+import { findUserByEmail, findUserById, type UserRow } from "../../store/users.ts";
+import type { ServiceContext } from "../context.ts";
+import { AUTH_ERRORS, notFound } from "../errors.ts";
+import { recordEvent } from "./events.ts";
+import { createMfaChallenge } from "./login.ts";
+import { createSession, type IssuedSession } from "./sessions.ts";
+import { createUser, hasConfirmedTotp } from "./users.ts";
+
+/**
+ * OpenID Connect sign-in (authorization code + PKCE S256, state and nonce bound to a pre-auth
+ * cookie, exact redirect URI, issuer checked by openid-client). Identities are keyed on
+ * (issuer, subject); an IdP account is never linked to a local account by email alone.
+ */
+export const SSO_REQUEST_TTL_MS = 10 * 60_000;
+export const GOOGLE_ISSUER = "https://accounts.google.com";
+/** RFC 8176 methods that count as a second factor when the provider is trusted to attest MFA. */
+const MFA_AMR = new Set(["mfa", "otp", "hwk", "swk", "fpt", "face", "iris", "retina", "sms", "tel", "pop"]);
+
+export type ProviderInput = {
+  name: string;
+  preset: "generic" | "google";
+  issuer?: string | undefined;
+  clientId: string;
+  clientSecret?: string | undefined;
+  allowedDomains: string[];
+  jitEnabled: boolean;
+  jitTeamId?: string | null | undefined;
+  trustIdpMfa: boolean;
+  enabled: boolean;
+};
+
+export type PublicProvider = {
+  id: string;
+  name: string;
+  preset: "generic" | "google";
+  issuer: string;
+  clientId: string;
+  allowedDomains: string[];
+  jitEnabled: boolean;
+  jitTeamId: string | null;
+  trustIdpMfa: boolean;
+  enabled: boolean;
+};
+
+function toPublicProvider(p: ProviderRow): PublicProvider {
+  return {
+    id: p.id,
+    name: p.name,
+    preset: p.preset,
+    issuer: p.issuer,
+    clientId: p.client_id,
+    allowedDomains: JSON.parse(p.allowed_domains) as string[],
+    jitEnabled: p.jit_enabled === 1,
+    jitTeamId: p.jit_team_id,
+    trustIdpMfa: p.trust_idp_mfa === 1,
+    enabled: p.enabled === 1,
+  };
+}
+
+function isLoopback(url: URL): boolean {
+  return ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+}
+
+/** The issuer must be https (plain http only on loopback, for development and tests). */
+function checkIssuer(issuer: string): string {
+  const url = URL.canParse(issuer) ? new URL(issuer) : undefined;
+  if (!url || !(url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url))) || url.search || url.hash || url.username) {
+    throw new AppError("VALIDATION_FAILED", "The issuer must be an https URL.", { status: 400, fields: [{ field: "issuer", message: "Expected an https URL without query." }] });
+  }
+  return issuer.replace(/\/$/, "");
+}
+
+function sealSecret(ctx: ServiceContext, id: string, secret: string): string {
+  return aesGcmEncrypt(ctx.keyring.field, Buffer.from(secret), `oidc-client-secret:${id}`).toString("base64");
+}
+
+function openSecret(ctx: ServiceContext, p: ProviderRow): string {
+  return aesGcmDecrypt(ctx.keyring.field, Buffer.from(p.client_secret_sealed, "base64"), `oidc-client-secret:${p.id}`).toString("utf8");
+}
+
+export function listSsoProviders(ctx: ServiceContext): PublicProvider[] {
+  return listProviders(ctx.db).map(toPublicProvider);
+}
+
+/** What the sign-in page may show: enabled providers' ids and names. */
+export function listSignInProviders(ctx: ServiceContext): { id: string; name: string }[] {
+  return listProviders(ctx.db)
+    .filter((p) => p.enabled === 1)
+    .map((p) => ({ id: p.id, name: p.name }));
+}
+
+export function saveSsoProvider(ctx: ServiceContext, adminId: string, input: ProviderInput, id?: string): PublicProvider {
+  const now = ctx.clock.now();
+  const existing = id ? findProvider(ctx.db, id) : undefined;
+  if (id && !existing) throw notFound("No such provider.");
+  const providerId = existing?.id ?? randomId();
+  const issuer = checkIssuer(input.preset === "google" ? GOOGLE_ISSUER : (input.issuer ?? ""));
+  if (!existing && !input.clientSecret) {
+    throw new AppError("VALIDATION_FAILED", "A client secret is required.", { status: 400, fields: [{ field: "clientSecret", message: "Required." }] });
+  }
+  const row: ProviderRow = {
+    id: providerId,
+    name: input.name,
+    preset: input.preset,
+    issuer,
+    client_id: input.clientId,
+    client_secret_sealed: input.clientSecret ? sealSecret(ctx, providerId, input.clientSecret) : existing!.client_secret_sealed,
+    allowed_domains: JSON.stringify(input.allowedDomains.map((d) => d.toLowerCase())),
+    jit_enabled: input.jitEnabled ? 1 : 0,
+    jit_team_id: input.jitTeamId ?? null,
+    trust_idp_mfa: input.trustIdpMfa ? 1 : 0,
+    enabled: input.enabled ? 1 : 0,
+    created_at: existing?.created_at ?? now,
+    updated_at: now,
+  };
+  ctx.db.write(() => (existing ? updateProvider(ctx.db, row) : insertProvider(ctx.db, row)));
+  configCache.delete(providerId);
+  recordEvent(ctx, { type: "sso.provider_changed", userId: adminId, actorId: adminId, targetId: providerId });
+  return toPublicProvider(row);
+}
+
+export function deleteSsoProvider(ctx: ServiceContext, adminId: string, id: string): void {
+  if (ctx.db.write(() => deleteProvider(ctx.db, id)) === 0) throw notFound("No such provider.");
+  configCache.delete(id);
+  recordEvent(ctx, { type: "sso.provider_changed", userId: adminId, actorId: adminId, targetId: id });
+}
+
+const configCache = new Map<string, { config: oidc.Configuration; at: number; updatedAt: number }>();
+
+/** Discovers the provider (cached 10 minutes); the metadata's issuer must equal the configured one. */
+async function clientConfig(ctx: ServiceContext, p: ProviderRow): Promise<oidc.Configuration> {
+  const cached = configCache.get(p.id);
+  if (cached && cached.updatedAt === p.updated_at && Date.now() - cached.at < 10 * 60_000) return cached.config;
+  const issuer = new URL(p.issuer);
+  // ID tokens from the token endpoint are verified against the IdP's JWKS too (openid-client would
+  // otherwise rely on TLS alone): a token signed with another key, or naming an unknown kid, fails.
+  const execute = [oidc.enableNonRepudiationChecks, ...(issuer.protocol === "http:" && isLoopback(issuer) ? [oidc.allowInsecureRequests] : [])];
+  const config = await oidc.discovery(issuer, p.client_id, { client_secret: openSecret(ctx, p), id_token_signed_response_alg: "RS256" }, oidc.ClientSecretBasic(openSecret(ctx, p)), {
+    execute,
+    timeout: 10,
+  });
+  configCache.set(p.id, { config, at: Date.now(), updatedAt: p.updated_at });
+  return config;
+}
+
+export function ssoRedirectUri(ctx: ServiceContext): string {
+  return `${ctx.publicOrigin}/api/v1/auth/sso/callback`;
+}
+
+/**
+ * Starts a sign-in (or, with `linkUserId`, the linking of an identity to the signed-in user): a
+ * single-use state, a nonce and a PKCE verifier, all bound to the browser's pre-auth cookie value.
+ */
+export async function startSso(
+  ctx: ServiceContext,
+  input: { providerId: string; returnTo?: string | undefined; browserBinding: string; linkUserId?: string },
+): Promise<{ authorizationUrl: string }> {
+  const provider = findProvider(ctx.db, input.providerId);
+  if (!provider || provider.enabled !== 1) throw notFound("No such sign-in provider.");
+  let config: oidc.Configuration;
+  try {
+    config = await clientConfig(ctx, provider);
+  } catch (error) {
+    ctx.logger.warn("sso.discovery_failed", { targetId: provider.id, ...errorFields(error) });
+    throw new AppError(AUTH_ERRORS.SSO_FAILED, "The sign-in provider cannot be reached or is misconfigured.", { status: 502 });
+  }
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const verifier = oidc.randomPKCECodeVerifier();
+  const now = ctx.clock.now();
+  ctx.db.write(() => {
+    deleteExpiredAuthRequests(ctx.db, now);
+    insertAuthRequest(ctx.db, {
+      state_hash: sha256Hex(state),
+      provider_id: provider.id,
+      browser_hash: sha256Hex(input.browserBinding),
+      nonce,
+      code_verifier: verifier,
+      return_to: safeReturnTo(input.returnTo, ctx.publicOrigin),
+      link_user_id: input.linkUserId ?? null,
+      created_at: now,
+      expires_at: now + SSO_REQUEST_TTL_MS,
+    });
+  });
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: ssoRedirectUri(ctx),
+    scope: "openid email profile",
+    state,
+    nonce,
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: "S256",
+    response_type: "code",
+  });
+  return { authorizationUrl: url.href };
+}
+
+export type SsoOutcome =
+  | { kind: "session"; session: IssuedSession; returnTo: string }
+  | { kind: "mfa"; challenge: string }
+  | { kind: "linked"; returnTo: string }
+  | { kind: "pending_link"; linkId: string }
+  | { kind: "error"; code: "invalid_request" | "failed" | "not_provisioned" | "domain_not_allowed" | "disabled" | "already_linked" };
+
+function domainAllowed(p: ProviderRow, email: string | undefined, verified: boolean): boolean {
+  const domains = JSON.parse(p.allowed_domains) as string[];
+  if (domains.length === 0) return true;
+  return verified && email !== undefined && domains.includes(email.split("@")[1] ?? "");
+}
+
+/**
+ * Handles the IdP's redirect back. Everything that is wrong (state, cookie, PKCE, nonce, ID token,
+ * issuer, audience, signature) ends in an error outcome, never a session.
+ */
+export async function completeSso(
+  ctx: ServiceContext,
+  input: { callbackQuery: string; browserBinding: string | undefined; userAgent: string },
+): Promise<SsoOutcome> {
+  const params = new URLSearchParams(input.callbackQuery);
+  const state = params.get("state");
+  if (!state || !input.browserBinding || state.length > 200) return { kind: "error", code: "invalid_request" };
+  const request = ctx.db.write(() => takeAuthRequest(ctx.db, sha256Hex(state)));
+  if (!request || request.expires_at <= ctx.clock.now() || !constantTimeEqual(request.browser_hash, sha256Hex(input.browserBinding))) {
+    return { kind: "error", code: "invalid_request" };
+  }
+  const provider = findProvider(ctx.db, request.provider_id);
+  if (!provider || provider.enabled !== 1) return { kind: "error", code: "failed" };
+
+  let claims: oidc.IDToken;
+  try {
+    const config = await clientConfig(ctx, provider);
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(`${ssoRedirectUri(ctx)}?${input.callbackQuery}`), {
+      pkceCodeVerifier: request.code_verifier,
+      expectedState: state,
+      expectedNonce: request.nonce,
+      idTokenExpected: true,
+    });
+    const idClaims = tokens.claims();
+    if (!idClaims) return { kind: "error", code: "failed" };
+    claims = idClaims;
+  } catch (error) {
+    ctx.logger.warn("sso.callback_refused", { targetId: provider.id, ...errorFields(error) });
+    return { kind: "error", code: "failed" };
+  }
+
+  const issuer = String(claims.iss);
+  const subject = String(claims.sub);
+  const email = typeof claims.email === "string" ? normalizeEmail(claims.email) : undefined;
+  const emailVerified = claims.email_verified === true;
+  const amr = Array.isArray(claims.amr) ? (claims.amr as unknown[]).filter((m): m is string => typeof m === "string").slice(0, 10) : [];
+  const identity = findIdentity(ctx.db, issuer, subject);
+
+  if (request.link_user_id) {
+    if (identity && identity.user_id !== request.link_user_id) return { kind: "error", code: "already_linked" };
+    if (!identity) linkIdentity(ctx, provider.id, issuer, subject, request.link_user_id);
+    return { kind: "linked", returnTo: request.return_to };
+  }
+  if (!domainAllowed(provider, email, emailVerified)) return { kind: "error", code: "domain_not_allowed" };
+
+  let user: UserRow | undefined = identity ? findUserById(ctx.db, identity.user_id) : undefined;
+  if (!user) {
+    if (email && findUserByEmail(ctx.db, email)) {
+      // Never linked by email alone: the owner of the local account must sign in and confirm.
+      const linkId = randomId(32);
+      const now = ctx.clock.now();
+      ctx.db.write(() =>
+        insertPendingLink(ctx.db, { id: linkId, provider_id: provider.id, issuer, subject, browser_hash: sha256Hex(input.browserBinding!), created_at: now, expires_at: now + SSO_REQUEST_TTL_MS }),
+      );
+      return { kind: "pending_link", linkId };
+    }
+    if (provider.jit_enabled !== 1 || !email || !emailVerified) return { kind: "error", code: "not_provisioned" };
+    user = await createUser(ctx, { email, displayName: typeof claims.name === "string" ? claims.name.slice(0, 100) : email.split("@")[0]!, password: null, isInstanceAdmin: false });
+    linkIdentity(ctx, provider.id, issuer, subject, user.id);
+    // The teams issue adds the chosen team (reporter role) here: provider.jit_team_id.
+  }
+  if (user.disabled_at !== null) return { kind: "error", code: "disabled" };
+
+  const idpAttestsMfa = provider.trust_idp_mfa === 1 && amr.some((m) => MFA_AMR.has(m));
+  const sessionAmr = ["sso", ...amr.map((m) => `idp:${m}`)];
+  if (hasConfirmedTotp(ctx, user.id) && !idpAttestsMfa) {
+    return { kind: "mfa", challenge: createMfaChallenge(ctx, user.id, "sso", sessionAmr, request.return_to) };
+  }
+  const session = await createSession(ctx, {
+    user,
+    method: idpAttestsMfa ? "sso+idp_mfa" : "sso",
+    amr: idpAttestsMfa ? [...sessionAmr, "mfa"] : sessionAmr,
+    userAgent: input.userAgent,
+    mfaEnrolmentRequired: user.is_instance_admin === 1 && !hasConfirmedTotp(ctx, user.id),
+  });
+  recordEvent(ctx, { type: "sso.login", userId: user.id, targetId: provider.id });
+  return { kind: "session", session, returnTo: request.return_to };
+}
+
+function linkIdentity(ctx: ServiceContext, providerId: string, issuer: string, subject: string, userId: string): void {
+  ctx.db.write(() => insertIdentity(ctx.db, { id: randomId(), provider_id: providerId, issuer, subject, user_id: userId, created_at: ctx.clock.now() }));
+  recordEvent(ctx, { type: "sso.linked", userId, targetId: providerId });
+}
+
+/** The signed-in user confirms linking the IdP account that the same browser just came back with. */
+export function confirmPendingLink(ctx: ServiceContext, user: UserRow, linkId: string, browserBinding: string | undefined): void {
+  const pending = ctx.db.write(() => takePendingLink(ctx.db, linkId));
+  if (!pending || pending.expires_at <= ctx.clock.now() || !browserBinding || !constantTimeEqual(pending.browser_hash, sha256Hex(browserBinding))) {
+    throw notFound("This link request expired or belongs to another browser; sign in with the provider again.");
+  }
+  const identity = findIdentity(ctx.db, pending.issuer, pending.subject);
+  if (identity && identity.user_id !== user.id) {
+    throw new AppError(AUTH_ERRORS.SSO_ALREADY_LINKED, "That account of the provider is linked to another Loupe account.", { status: 409 });
+  }
+  if (!identity) linkIdentity(ctx, pending.provider_id, pending.issuer, pending.subject, user.id);
+}
