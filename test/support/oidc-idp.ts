@@ -53,9 +53,9 @@ export async function startIdp(redirectUri: string): Promise<Idp> {
       },
     ],
     pkce: { required: () => true },
-    features: { devInteractions: { enabled: false } },
+    features: { devInteractions: { enabled: false }, claimsParameter: { enabled: true } },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
-    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
+    claims: { amr: null, acr: null, auth_time: null, openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
     conformIdTokenClaims: false,
     cookies: { keys: ["a-test-only-cookie-signing-key"] },
     findAccount: async (_ctx: unknown, id: string) => ({

@@ -211,6 +211,8 @@ export async function startSso(
     code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
     code_challenge_method: "S256",
     response_type: "code",
+    // Ask for `amr` explicitly (OIDC Core §5.5): the MFA policy reads it.
+    claims: JSON.stringify({ id_token: { amr: null } }),
   });
   return { authorizationUrl: url.href };
 }
