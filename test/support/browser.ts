@@ -10,8 +10,9 @@ export class Browser {
   /** SameSite of each cookie, to send only Lax/None ones on a cross-site top-level navigation. */
   readonly sameSite = new Map<string, string>();
   lastSetCookies: string[] = [];
+  /** `app` null: a real HTTP client (fetch) against `origin`, for a server running as a process. */
   constructor(
-    private readonly app: Hono<AppEnv>,
+    private readonly app: Hono<AppEnv> | null,
     readonly origin: string,
     public ip = "198.51.100.10",
     public userAgent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0",
@@ -41,7 +42,8 @@ export class Browser {
       payload = JSON.stringify(body);
       h["Content-Type"] = "application/json";
     }
-    const res = await this.app.request(`${this.origin}${path}`, { method, headers: h, body: payload }, { clientIp: this.ip });
+    const init = { method, headers: h, body: payload, redirect: "manual" as const };
+    const res = this.app ? await this.app.request(`${this.origin}${path}`, init, { clientIp: this.ip }) : await fetch(`${this.origin}${path}`, init);
     this.lastSetCookies = res.headers.getSetCookie();
     for (const line of this.lastSetCookies) {
       const [pair] = line.split(";");
