@@ -1,4 +1,5 @@
 /** `npm run bench`: every benchmark, one after the other, figures and same-run ratios. */
+import { benchAuth } from "./auth.ts";
 import { benchCrash } from "./crash.ts";
 import { benchStorage } from "./storage.ts";
 
@@ -6,3 +7,5 @@ console.log(`bench on ${navigator.hardwareConcurrency} cores, Bun ${Bun.version}
 await benchStorage();
 console.log();
 await benchCrash();
+console.log();
+await benchAuth();

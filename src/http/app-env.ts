@@ -1,10 +1,11 @@
 import type { Logger } from "../lib/logger.ts";
-import type { SessionRow } from "../store/sessions.ts";
+import type { CheckedSession } from "../services/accounts/sessions.ts";
 import type { UserRow } from "../store/users.ts";
 
 /** Who is calling: a browser session (cookie) or a personal API token (Authorization: Bearer). */
 export type Auth =
-  | { kind: "session"; user: UserRow; session: SessionRow }
+  /** `user` is loaded from the database on first use. */
+  | { kind: "session"; readonly user: UserRow; session: CheckedSession }
   | { kind: "token"; user: UserRow; tokenId: string; scope: "read" | "write" };
 
 /** The Hono environment shared by every route: typed per-request variables and bindings. */

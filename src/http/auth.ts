@@ -28,7 +28,13 @@ export function authenticate(ctx: ServiceContext, names: CookieNames) {
     if (token) {
       const valid = await validateSession(ctx, token);
       if (valid) {
-        c.set("auth", { kind: "session", user: valid.user, session: valid.session });
+        c.set("auth", {
+          kind: "session",
+          session: valid.session,
+          get user() {
+            return valid.user();
+          },
+        });
         if (valid.refreshed) setSessionCookie(c, names, valid.refreshed.token, (valid.refreshed.expiresAt - ctx.clock.now()) / 1000);
       } else {
         clearSessionCookie(c, names);

@@ -49,6 +49,8 @@ export class Db {
   readonly path: string;
   #db: Database.Database;
   #inWrite = false;
+  /** Prepared statements by SQL text: preparing is a large part of a point read's cost. */
+  #statements = new Map<string, Database.Statement>();
   /** Set when a write failed for lack of space; cleared by the next write that succeeds. */
   storageFull = false;
 
@@ -57,9 +59,35 @@ export class Db {
     this.#db = db;
   }
 
+  #prepare(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      if (this.#statements.size > 500) this.#statements.clear();
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** One row as an array of column values (no object built): for the per-request hot path. */
+  getValues(sql: string, ...params: Params): unknown[] | undefined {
+    const key = `raw:${sql}`;
+    let statement = this.#statements.get(key);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      statement.raw(true);
+      this.#statements.set(key, statement);
+    }
+    try {
+      return statement.get(...params) as unknown[] | undefined;
+    } catch (error) {
+      throw this.#mapError(error);
+    }
+  }
+
   get<T extends Row = Row>(sql: string, ...params: Params): T | undefined {
     try {
-      return stripMetadata(this.#db.prepare(sql).get(...params) as T | undefined);
+      return stripMetadata(this.#prepare(sql).get(...params) as T | undefined);
     } catch (error) {
       throw this.#mapError(error);
     }
@@ -67,7 +95,7 @@ export class Db {
 
   all<T extends Row = Row>(sql: string, ...params: Params): T[] {
     try {
-      const rows = this.#db.prepare(sql).all(...params) as T[];
+      const rows = this.#prepare(sql).all(...params) as T[];
       for (const row of rows) stripMetadata(row);
       return rows;
     } catch (error) {
@@ -79,7 +107,7 @@ export class Db {
   run(sql: string, ...params: Params): { changes: number; lastInsertRowid: number | bigint } {
     if (!this.#inWrite) throw new Error("Db.run must be called inside Db.write()");
     try {
-      const info = this.#db.prepare(sql).run(...params);
+      const info = this.#prepare(sql).run(...params);
       return { changes: info.changes, lastInsertRowid: info.lastInsertRowid };
     } catch (error) {
       throw this.#mapError(error);
@@ -144,6 +172,7 @@ export class Db {
   }
 
   close(): void {
+    this.#statements.clear();
     if (this.#db.open) this.#db.close();
   }
 

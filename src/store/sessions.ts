@@ -64,3 +64,37 @@ export function revokeUserSessions(db: Db, userId: string, reason: string, now: 
     exceptId ?? null,
   ).changes;
 }
+
+/** What every authenticated request reads: the session row and its user's security state. */
+export type SessionCheck = {
+  session: Omit<SessionRow, "user_agent" | "revoked_reason">;
+  securityVersion: number;
+  disabledAt: number | null;
+};
+
+/** One narrow read per request (the session row is checked every time; the full user is loaded on use). */
+export function checkSession(db: Db, id: string): SessionCheck | undefined {
+  const row = db.getValues(
+    `SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.auth_time, s.method, s.amr, s.mfa_enrolment_required, s.revoked_at,
+            u.security_version, u.disabled_at
+       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`,
+    id,
+  );
+  if (!row) return undefined;
+  const [sid, userId, createdAt, lastSeenAt, authTime, method, amr, enrolment, revokedAt, securityVersion, disabledAt] = row;
+  return {
+    session: {
+      id: sid as string,
+      user_id: userId as string,
+      created_at: createdAt as number,
+      last_seen_at: lastSeenAt as number,
+      auth_time: authTime as number,
+      method: method as string,
+      amr: amr as string,
+      mfa_enrolment_required: enrolment as number,
+      revoked_at: revokedAt as number | null,
+    },
+    securityVersion: securityVersion as number,
+    disabledAt: disabledAt as number | null,
+  };
+}

@@ -19,8 +19,8 @@ export function saveThrottle(db: Db, row: ThrottleRow): void {
   );
 }
 
-export function findDevice(db: Db, id: string): { id: string; user_id: string } | undefined {
-  return db.get<{ id: string; user_id: string }>("SELECT id, user_id FROM devices WHERE id = ?", id);
+export function findDevice(db: Db, id: string): { id: string; user_id: string; last_used_at: number } | undefined {
+  return db.get<{ id: string; user_id: string; last_used_at: number }>("SELECT id, user_id, last_used_at FROM devices WHERE id = ?", id);
 }
 
 export function insertDevice(db: Db, id: string, userId: string, now: number): void {

@@ -2,7 +2,7 @@
 // session marked ended); activity resets the idle timer. Absolute: with activity every minute, no
 // request is accepted after created + ABSOLUTE, and re-issued tokens never extend past it.
 import { afterAll, expect, test } from "bun:test";
-import { signedInUser } from "../support/accounts.ts";
+import { enableTotp, signedInUser } from "../support/accounts.ts";
 import { createTestApp } from "../support/test-app.ts";
 
 const t = createTestApp();
@@ -34,13 +34,18 @@ test("T-S2: activity resets the idle timer (and the token slides)", async () => 
 });
 
 test("T-S2: the instance admin's shorter timeout applies at once", async () => {
+  const admin = await signedInUser(t, { admin: true });
+  await enableTotp(t, admin.browser, admin.password);
   const { browser } = await signedInUser(t);
-  t.store.db.write(() => t.store.db.run("INSERT OR REPLACE INTO instance_settings (key, value, updated_at) VALUES ('session_idle_minutes', '15', 0)"));
+  const changed = await admin.browser.patch("/api/v1/instance/settings", { sessionIdleMinutes: 15 });
+  expect(await changed.json()).toMatchObject({ sessionIdleMinutes: 15 });
   try {
     t.clock.advance(16 * MIN);
     expect((await browser.get("/api/v1/me")).status).toBe(401);
   } finally {
-    t.store.db.write(() => t.store.db.run("DELETE FROM instance_settings WHERE key = 'session_idle_minutes'"));
+    const admin2 = await signedInUser(t, { admin: true });
+    await enableTotp(t, admin2.browser, admin2.password);
+    expect((await admin2.browser.patch("/api/v1/instance/settings", { sessionIdleMinutes: 30 })).status).toBe(200);
   }
 });
 

@@ -7,17 +7,21 @@ import type { ServiceContext } from "../context.ts";
  * signed in to an account before carries `deviceId.mac`; its failed attempts are counted on their
  * own, so an attacker hammering the account cannot lock the owner's known browser out.
  */
+const macKeys = new WeakMap<object, Buffer>();
+
 function mac(ctx: ServiceContext, deviceId: string): string {
-  return hmacSha256(deriveKey(ctx.keyring.session, "loupe device cookie v1"), deviceId).subarray(0, 24).toString("base64url");
+  let key = macKeys.get(ctx.keyring);
+  if (!key) macKeys.set(ctx.keyring, (key = deriveKey(ctx.keyring.session, "loupe device cookie v1")));
+  return hmacSha256(key, deviceId).subarray(0, 24).toString("base64url");
 }
 
 /** The device a cookie names, if its MAC is right and the device exists. */
-export function readDeviceCookie(ctx: ServiceContext, cookie: string | undefined): { id: string; userId: string } | undefined {
+export function readDeviceCookie(ctx: ServiceContext, cookie: string | undefined): { id: string; userId: string; lastUsedAt: number } | undefined {
   if (!cookie || cookie.length > 200) return undefined;
   const [id, tag] = cookie.split(".");
   if (!id || !tag || !constantTimeEqual(tag, mac(ctx, id))) return undefined;
   const device = findDevice(ctx.db, id);
-  return device ? { id: device.id, userId: device.user_id } : undefined;
+  return device ? { id: device.id, userId: device.user_id, lastUsedAt: device.last_used_at } : undefined;
 }
 
 export function issueDeviceCookie(ctx: ServiceContext, userId: string): string {
@@ -26,6 +30,8 @@ export function issueDeviceCookie(ctx: ServiceContext, userId: string): string {
   return `${id}.${mac(ctx, id)}`;
 }
 
-export function markDeviceUsed(ctx: ServiceContext, deviceId: string): void {
-  ctx.db.write(() => touchDevice(ctx.db, deviceId, ctx.clock.now()));
+/** Records that a device signed in again (at most once a day: it only serves housekeeping). */
+export function markDeviceUsed(ctx: ServiceContext, device: { id: string; lastUsedAt: number }): void {
+  const now = ctx.clock.now();
+  if (now - device.lastUsedAt >= 86_400_000) ctx.db.write(() => touchDevice(ctx.db, device.id, now));
 }

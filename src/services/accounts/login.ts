@@ -3,7 +3,7 @@ import { randomId } from "../../lib/crypto.ts";
 import type { PasswordHasher } from "../../lib/password.ts";
 import { normalizeEmail } from "../../shared/email.ts";
 import { failChallenge, findChallenge, insertChallenge, useChallenge } from "../../store/mfa.ts";
-import { setSessionAuthTime, type SessionRow } from "../../store/sessions.ts";
+import { setSessionAuthTime } from "../../store/sessions.ts";
 import { findUserByEmail, findUserById, setPasswordHash, type UserRow } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
 import { AUTH_ERRORS, unauthenticated } from "../errors.ts";
@@ -75,7 +75,7 @@ export async function login(
     const rehashed = await ctx.passwords.hash(input.password);
     ctx.db.write(() => setPasswordHash(ctx.db, user.id, rehashed, ctx.clock.now()));
   }
-  if (trusted) markDeviceUsed(ctx, device!.id);
+  if (trusted) markDeviceUsed(ctx, device!);
   const deviceCookie = trusted ? undefined : issueDeviceCookie(ctx, user.id);
   if (!trusted) notifyUser(ctx, user.id, "new_sign_in");
 
@@ -88,8 +88,7 @@ export async function login(
     return { kind: "mfa", challenge, expiresAt: now + MFA_CHALLENGE_TTL_MS, ...(deviceCookie ? { deviceCookie } : {}) };
   }
   const mfaEnrolmentRequired = user.is_instance_admin === 1;
-  const session = await createSession(ctx, { user, method: "password", amr: ["pwd"], userAgent: input.userAgent, mfaEnrolmentRequired });
-  recordEvent(ctx, { type: "login.succeeded", userId: user.id });
+  const session = await createSession(ctx, { user, method: "password", amr: ["pwd"], userAgent: input.userAgent, mfaEnrolmentRequired, event: "login.succeeded" });
   return { kind: "session", user, session, mfaEnrolmentRequired, ...(deviceCookie ? { deviceCookie } : {}) };
 }
 
@@ -122,8 +121,7 @@ export async function completeMfa(
   const user = findUserById(ctx.db, challenge.user_id);
   if (!user || user.disabled_at !== null) throw invalid();
   const amr = [...(JSON.parse(challenge.amr) as string[]), method === "otp" ? "otp" : "recovery", "mfa"];
-  const session = await createSession(ctx, { user, method: `${challenge.method}+${method}`, amr, userAgent: input.userAgent, mfaEnrolmentRequired: false });
-  recordEvent(ctx, { type: "login.succeeded", userId: user.id });
+  const session = await createSession(ctx, { user, method: `${challenge.method}+${method}`, amr, userAgent: input.userAgent, mfaEnrolmentRequired: false, event: "login.succeeded" });
   return { user, session, returnTo: challenge.return_to };
 }
 
@@ -131,7 +129,7 @@ export async function completeMfa(
  * Re-authentication for sensitive changes: the password (or, for accounts without one, a TOTP code)
  * again, under the same per-account limits. Sets the session's auth time.
  */
-export async function reauthenticate(ctx: ServiceContext, user: UserRow, session: SessionRow, input: { password?: string; code?: string }): Promise<void> {
+export async function reauthenticate(ctx: ServiceContext, user: UserRow, session: { id: string }, input: { password?: string; code?: string }): Promise<void> {
   let ok = false;
   if (input.password !== undefined) {
     const key = throttleKey(ctx, "account", user.email);
@@ -151,7 +149,7 @@ export async function reauthenticate(ctx: ServiceContext, user: UserRow, session
 }
 
 /** Throws 403 REAUTH_REQUIRED unless the session authenticated within the last 5 minutes. */
-export function assertRecentAuth(ctx: ServiceContext, session: SessionRow): void {
+export function assertRecentAuth(ctx: ServiceContext, session: { auth_time: number }): void {
   if (ctx.clock.now() - session.auth_time > REAUTH_WINDOW_MS) {
     throw new AppError(AUTH_ERRORS.REAUTH_REQUIRED, "Confirm your password (or a code) first: this change needs a sign-in from the last 5 minutes.", {
       status: 403,

@@ -1,18 +1,19 @@
 import { hmacSha256, randomId } from "../../lib/crypto.ts";
 import { type ExpiredSession, type SessionClaims, signSessionToken, verifySessionToken } from "../../lib/jwt.ts";
 import {
+  checkSession,
   findSession,
   insertSession,
+  type SessionCheck,
   listActiveSessions,
   revokeSession,
   revokeUserSessions,
-  type SessionRow,
   touchSession,
 } from "../../store/sessions.ts";
 import { findUserById, type UserRow } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
-import { recordEvent } from "./events.ts";
+import { type ActivityType, recordEvent } from "./events.ts";
 import { getInstanceSettings } from "./settings.ts";
 
 /**
@@ -24,7 +25,10 @@ export const LAST_SEEN_WRITE_INTERVAL_MS = 60_000;
 
 export type IssuedSession = { sessionId: string; token: string; expiresAt: number };
 
-export type ValidSession = { user: UserRow; session: SessionRow; claims: SessionClaims; refreshed?: IssuedSession };
+export type CheckedSession = SessionCheck["session"];
+
+/** A valid session; `user()` loads the full user row on first use (most checks need only the session). */
+export type ValidSession = { user: () => UserRow; userId: string; session: CheckedSession; claims: SessionClaims; refreshed?: IssuedSession };
 
 function limits(ctx: ServiceContext) {
   const settings = getInstanceSettings(ctx);
@@ -45,11 +49,12 @@ async function issueToken(ctx: ServiceContext, user: UserRow, session: { id: str
 /** A new session with a new random id (never reused: fixation-proof). */
 export async function createSession(
   ctx: ServiceContext,
-  input: { user: UserRow; method: string; amr: string[]; userAgent: string; mfaEnrolmentRequired: boolean; authTime?: number },
+  input: { user: UserRow; method: string; amr: string[]; userAgent: string; mfaEnrolmentRequired: boolean; authTime?: number; event?: ActivityType },
 ): Promise<IssuedSession> {
   const now = ctx.clock.now();
   const id = randomId();
-  ctx.db.write(() =>
+  // The session and its event in one transaction (one fsync on the sign-in path).
+  ctx.db.write(() => {
     insertSession(ctx.db, {
       id,
       userId: input.user.id,
@@ -59,8 +64,9 @@ export async function createSession(
       amr: input.amr,
       mfaEnrolmentRequired: input.mfaEnrolmentRequired,
       userAgent: input.userAgent,
-    }),
-  );
+    });
+    if (input.event) recordEvent(ctx, { type: input.event, userId: input.user.id });
+  });
   return issueToken(ctx, input.user, { id, created_at: now }, now);
 }
 
@@ -70,18 +76,21 @@ export async function createSession(
  */
 const caches = new WeakMap<object, Map<string, SessionClaims>>();
 
-async function verifiedClaims(ctx: ServiceContext, token: string, absoluteMs: number): Promise<SessionClaims | ExpiredSession | undefined> {
+function cachedClaims(ctx: ServiceContext, token: string): SessionClaims | undefined {
+  const cached = caches.get(ctx.keyring)?.get(token);
   const now = ctx.clock.now();
-  let verifiedTokens = caches.get(ctx.keyring);
-  if (!verifiedTokens) caches.set(ctx.keyring, (verifiedTokens = new Map()));
-  const cached = verifiedTokens.get(token);
-  if (cached && cached.exp * 1000 > now && cached.iat * 1000 <= now + 60_000) return cached;
+  return cached && cached.exp * 1000 > now && cached.iat * 1000 <= now + 60_000 ? cached : undefined;
+}
+
+async function verifiedClaims(ctx: ServiceContext, token: string, absoluteMs: number): Promise<SessionClaims | ExpiredSession | undefined> {
   const claims = await verifySessionToken(token, ctx.keyring.session, {
     issuer: ctx.publicOrigin,
-    nowMs: now,
+    nowMs: ctx.clock.now(),
     maxTokenAgeSeconds: Math.ceil(absoluteMs / 1000),
   });
   if (claims && !("expired" in claims)) {
+    let verifiedTokens = caches.get(ctx.keyring);
+    if (!verifiedTokens) caches.set(ctx.keyring, (verifiedTokens = new Map()));
     if (verifiedTokens.size > 10_000) verifiedTokens.clear();
     verifiedTokens.set(token, claims);
   }
@@ -89,13 +98,14 @@ async function verifiedClaims(ctx: ServiceContext, token: string, absoluteMs: nu
 }
 
 /**
- * Resolves a session token to its user and session, or undefined (→ 401). Records activity at most
- * once a minute, and re-issues the token (same session id) once less than half of it remains,
- * never past the absolute lifetime.
+ * Resolves a session token to its session (and user, on use), or undefined (→ 401). Records
+ * activity at most once a minute, and re-issues the token (same session id) once less than half of
+ * it remains, never past the absolute lifetime.
  */
 export async function validateSession(ctx: ServiceContext, token: string): Promise<ValidSession | undefined> {
   const { idleMs, absoluteMs } = limits(ctx);
-  const claims = await verifiedClaims(ctx, token, absoluteMs);
+  // An unchanged, already verified token skips the signature check (not the session row check).
+  const claims = cachedClaims(ctx, token) ?? (await verifiedClaims(ctx, token, absoluteMs));
   if (!claims) return undefined;
   const now = ctx.clock.now();
   if ("expired" in claims) {
@@ -106,8 +116,10 @@ export async function validateSession(ctx: ServiceContext, token: string): Promi
     });
     return undefined;
   }
-  const session = findSession(ctx.db, claims.sid);
-  if (!session || session.revoked_at !== null || session.user_id !== claims.sub) return undefined;
+  const found = checkSession(ctx.db, claims.sid);
+  if (!found) return undefined;
+  const { session } = found;
+  if (session.revoked_at !== null || session.user_id !== claims.sub) return undefined;
   if (now - session.last_seen_at > idleMs) {
     ctx.db.write(() => revokeSession(ctx.db, session.id, "idle", now));
     return undefined;
@@ -116,12 +128,21 @@ export async function validateSession(ctx: ServiceContext, token: string): Promi
     ctx.db.write(() => revokeSession(ctx.db, session.id, "expired", now));
     return undefined;
   }
-  const user = findUserById(ctx.db, claims.sub);
-  if (!user || user.disabled_at !== null || user.security_version !== claims.ver) return undefined;
+  if (found.disabledAt !== null || found.securityVersion !== claims.ver) return undefined;
   if (now - session.last_seen_at >= LAST_SEEN_WRITE_INTERVAL_MS) ctx.db.write(() => touchSession(ctx.db, session.id, now));
-  const result: ValidSession = { user, session, claims };
+  let user: UserRow | undefined;
+  const result: ValidSession = {
+    userId: session.user_id,
+    session,
+    claims,
+    user: () => {
+      user ??= findUserById(ctx.db, session.user_id);
+      if (!user) throw notFound("No such user.");
+      return user;
+    },
+  };
   if (claims.exp * 1000 - now < idleMs / 2 && claims.exp * 1000 < session.created_at + absoluteMs) {
-    result.refreshed = await issueToken(ctx, user, session, now);
+    result.refreshed = await issueToken(ctx, { id: session.user_id, security_version: found.securityVersion } as UserRow, session, now);
   }
   return result;
 }

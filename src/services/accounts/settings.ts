@@ -20,13 +20,19 @@ const KEYS: Record<keyof InstanceSettings, string> = {
   totpToleranceSeconds: "totp_tolerance_seconds",
 };
 
+/** Read on every authenticated request, so kept in memory; only updateInstanceSettings changes them. */
+const cache = new WeakMap<object, InstanceSettings>();
+
 export function getInstanceSettings(ctx: Pick<ServiceContext, "db">): InstanceSettings {
+  const cached = cache.get(ctx.db);
+  if (cached) return cached;
   const stored = readSettings(ctx.db);
   const out = { ...DEFAULT_SETTINGS };
   for (const [name, key] of Object.entries(KEYS) as [keyof InstanceSettings, string][]) {
     const value = Number(stored[key]);
     if (stored[key] !== undefined && Number.isFinite(value)) out[name] = value;
   }
+  cache.set(ctx.db, Object.freeze(out));
   return out;
 }
 
@@ -37,6 +43,7 @@ export function updateInstanceSettings(ctx: ServiceContext, input: Partial<Insta
       if (value !== undefined) writeSetting(ctx.db, KEYS[name], String(value), now);
     }
   });
+  cache.delete(ctx.db);
   recordEvent(ctx, { type: "instance.settings_changed", actorId, userId: actorId });
   return getInstanceSettings(ctx);
 }
