@@ -1,7 +1,5 @@
-// T-O1 / T-O2 — The callback is bound to the browser and the request: missing, foreign or reused
-// state, a mismatched nonce, and every forged ID token (wrong iss, aud, expired, HS256 with the
-// IdP's public key, unknown kid, another key) are refused; discovery with another issuer fails;
-// PKCE is S256 and the verifier really goes to the token endpoint.
+// T-O1 — The callback is bound to the browser and the request: missing, foreign or reused state and
+// a mismatched nonce are refused; PKCE is S256 and the verifier really goes to the token endpoint.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { enableTotp, signedInUser } from "../support/accounts.ts";
@@ -93,41 +91,4 @@ test("T-O1: missing state, foreign state, reused state, mismatched nonce → ref
   const mismatched = await finish(d.b, `code=x&state=${d.state}`);
   expect(mismatched.location).toContain("#ssoError=failed");
   expect(mismatched.signedIn).toBe(false);
-});
-
-test("T-O2: forged or invalid ID tokens are all refused", async () => {
-  const cases: Record<string, (nonce: string) => Promise<string>> = {
-    "wrong iss": (n) => fake.sign({ ...fake.validClaims(n), iss: "http://127.0.0.1:1" }),
-    "aud is not our client": (n) => fake.sign({ ...fake.validClaims(n), aud: "someone-else" }),
-    expired: (n) => fake.sign({ ...fake.validClaims(n), iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 }),
-    "HS256 signed with the IdP's public key": (n) => fake.sign(fake.validClaims(n), { key: "public-as-hmac" }),
-    "unknown kid": (n) => fake.sign(fake.validClaims(n), { kid: "nope" }),
-    "signed by another key": (n) => fake.sign(fake.validClaims(n), { key: "other-rsa" }),
-    "alg none": async (n) => `${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from(JSON.stringify(fake.validClaims(n))).toString("base64url")}.`,
-  };
-  for (const [name, craft] of Object.entries(cases)) {
-    const { b, state, nonce } = await begin();
-    fake.nextIdToken = () => craft(nonce);
-    const out = await finish(b, `code=x&state=${state}`);
-    expect({ name, location: out.location, signedIn: out.signedIn }).toEqual({ name, location: `${t.config.publicOrigin}/login#ssoError=failed`, signedIn: false });
-  }
-});
-
-test("T-O2: discovery metadata naming another issuer is refused at start", async () => {
-  fake.metadataIssuer = "https://evil.example";
-  try {
-    const res = await admin.browser.put(`/api/v1/instance/sso-providers/${providerId}`, {
-      name: "Fake",
-      preset: "generic",
-      issuer: fake.issuer,
-      clientId: fake.clientId,
-      jitEnabled: true,
-    });
-    expect(res.status).toBe(200);
-    const start = await new Browser(t.app, t.config.publicOrigin).post(`/api/v1/auth/sso/${providerId}/start`, {});
-    expect(start.status).toBe(502);
-    expect((await start.json()).code).toBe("SSO_FAILED");
-  } finally {
-    fake.metadataIssuer = fake.issuer;
-  }
 });
