@@ -11,8 +11,8 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-/** Writes `data` to a new file and fsyncs it (fails if the file exists). */
-export function writeFileDurable(path: string, data: string | Uint8Array, mode = 0o600): void {
+/** Creates `path` (fails if it exists), writes `data` and fsyncs the file. */
+function createSynced(path: string, data: string | Uint8Array, mode: number): void {
   const fd = openSync(path, "wx", mode);
   try {
     writeSync(fd, typeof data === "string" ? Buffer.from(data, "utf8") : data);
@@ -20,6 +20,11 @@ export function writeFileDurable(path: string, data: string | Uint8Array, mode =
   } finally {
     closeSync(fd);
   }
+}
+
+/** Writes `data` to a new file and fsyncs it and its directory (fails if the file exists). */
+export function writeFileDurable(path: string, data: string | Uint8Array, mode = 0o600): void {
+  createSynced(path, data, mode);
   fsyncDir(dirname(path));
 }
 
@@ -30,13 +35,7 @@ export function writeFileDurable(path: string, data: string | Uint8Array, mode =
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   rmSync(tmp, { force: true });
-  const fd = openSync(tmp, "wx", mode);
-  try {
-    writeSync(fd, typeof data === "string" ? Buffer.from(data, "utf8") : data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  createSynced(tmp, data, mode);
   renameSync(tmp, path);
   fsyncDir(dirname(path));
 }

@@ -19,9 +19,13 @@ export type ProviderRow = {
 const PROVIDER_COLUMNS =
   "id, name, preset, issuer, client_id, client_secret_sealed, allowed_domains, jit_enabled, jit_team_id, trust_idp_mfa, enabled, created_at, updated_at";
 
-export function insertProvider(db: Db, p: ProviderRow): void {
+/** Inserts or replaces a provider (same id: every setting replaced, creation time kept). */
+export function upsertProvider(db: Db, p: ProviderRow): void {
   db.run(
-    `INSERT INTO oidc_providers (${PROVIDER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO oidc_providers (${PROVIDER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET name = excluded.name, preset = excluded.preset, issuer = excluded.issuer, client_id = excluded.client_id,
+       client_secret_sealed = excluded.client_secret_sealed, allowed_domains = excluded.allowed_domains, jit_enabled = excluded.jit_enabled,
+       jit_team_id = excluded.jit_team_id, trust_idp_mfa = excluded.trust_idp_mfa, enabled = excluded.enabled, updated_at = excluded.updated_at`,
     p.id,
     p.name,
     p.preset,
@@ -35,25 +39,6 @@ export function insertProvider(db: Db, p: ProviderRow): void {
     p.enabled,
     p.created_at,
     p.updated_at,
-  );
-}
-
-export function updateProvider(db: Db, p: ProviderRow): void {
-  db.run(
-    `UPDATE oidc_providers SET name = ?, preset = ?, issuer = ?, client_id = ?, client_secret_sealed = ?, allowed_domains = ?, jit_enabled = ?,
-       jit_team_id = ?, trust_idp_mfa = ?, enabled = ?, updated_at = ? WHERE id = ?`,
-    p.name,
-    p.preset,
-    p.issuer,
-    p.client_id,
-    p.client_secret_sealed,
-    p.allowed_domains,
-    p.jit_enabled,
-    p.jit_team_id,
-    p.trust_idp_mfa,
-    p.enabled,
-    p.updated_at,
-    p.id,
   );
 }
 

@@ -1,26 +1,16 @@
 // T-S5 — Mass revocation takes effect within one request: password change, MFA change, disabling
 // the user, an admin's revocation, and log out everywhere.
 import { afterAll, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { SignJWT } from "jose";
-import { SESSION_AUDIENCE, SESSION_TYP } from "../../src/lib/jwt.ts";
-import { enableTotp, signedInUser } from "../support/accounts.ts";
+import { enableTotp, secondBrowser, signedInUser } from "../support/accounts.ts";
 import { Browser } from "../support/browser.ts";
 import { createTestApp } from "../support/test-app.ts";
 
 const t = createTestApp({}, { authAttemptsPerMinute: 10_000 });
 afterAll(() => t.close());
 
-async function secondBrowser(email: string, password: string): Promise<Browser> {
-  const b = new Browser(t.app, t.config.publicOrigin, "198.51.100.20", "Mozilla/5.0 (Windows NT 10.0) Chrome/140.0");
-  expect((await b.post("/api/v1/auth/login", { email, password })).status).toBe(200);
-  return b;
-}
-
 test("T-S5: password change ends the other sessions; this browser continues on a new session", async () => {
   const { email, password, browser } = await signedInUser(t);
-  const other = await secondBrowser(email, password);
+  const other = await secondBrowser(t, email, password);
   await browser.post("/api/v1/auth/reauth", { password });
   expect((await browser.post("/api/v1/me/password", { newPassword: "changed-passphrase-xyz" })).status).toBe(200);
   expect((await other.get("/api/v1/me")).status).toBe(401);
@@ -29,7 +19,7 @@ test("T-S5: password change ends the other sessions; this browser continues on a
 
 test("T-S5: turning MFA on ends the other sessions", async () => {
   const { email, password, browser } = await signedInUser(t);
-  const other = await secondBrowser(email, password);
+  const other = await secondBrowser(t, email, password);
   await enableTotp(t, browser, password);
   expect((await other.get("/api/v1/me")).status).toBe(401);
   expect((await browser.get("/api/v1/me")).status).toBe(200);
@@ -39,12 +29,12 @@ test("T-S5: disabling the user and an admin's revocation end every session at on
   const admin = await signedInUser(t, { admin: true });
   await enableTotp(t, admin.browser, admin.password);
   const victim = await signedInUser(t);
-  const other = await secondBrowser(victim.email, victim.password);
+  const other = await secondBrowser(t, victim.email, victim.password);
   expect((await admin.browser.post(`/api/v1/instance/users/${victim.user.id}/sessions/revoke`)).status).toBe(200);
   expect((await victim.browser.get("/api/v1/me")).status).toBe(401);
   expect((await other.get("/api/v1/me")).status).toBe(401);
 
-  const again = await secondBrowser(victim.email, victim.password);
+  const again = await secondBrowser(t, victim.email, victim.password);
   expect((await admin.browser.post(`/api/v1/instance/users/${victim.user.id}/disable`)).status).toBe(200);
   expect((await again.get("/api/v1/me")).status).toBe(401);
   const refused = await new Browser(t.app, t.config.publicOrigin).post("/api/v1/auth/login", { email: victim.email, password: victim.password });
@@ -56,7 +46,7 @@ test("T-S5: disabling the user and an admin's revocation end every session at on
 
 test("T-S5: log out everywhere (after re-auth) ends every session, this one included", async () => {
   const { email, password, browser } = await signedInUser(t);
-  const other = await secondBrowser(email, password);
+  const other = await secondBrowser(t, email, password);
   t.clock.advance(6 * 60_000);
   expect((await browser.post("/api/v1/me/sessions/revoke-all")).status).toBe(403);
   await browser.post("/api/v1/auth/reauth", { password });

@@ -5,18 +5,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SignJWT } from "jose";
 import { SESSION_AUDIENCE, SESSION_TYP } from "../../src/lib/jwt.ts";
-import { enableTotp, signedInUser } from "../support/accounts.ts";
-import { Browser } from "../support/browser.ts";
+import { signedInUser } from "../support/accounts.ts";
 import { createTestApp } from "../support/test-app.ts";
 
 const t = createTestApp({}, { authAttemptsPerMinute: 10_000 });
 afterAll(() => t.close());
-
-async function secondBrowser(email: string, password: string): Promise<Browser> {
-  const b = new Browser(t.app, t.config.publicOrigin, "198.51.100.20", "Mozilla/5.0 (Windows NT 10.0) Chrome/140.0");
-  expect((await b.post("/api/v1/auth/login", { email, password })).status).toBe(200);
-  return b;
-}
 
 test("T-S9: a re-signed token for a revoked session is refused (revocation by sid, not token hash)", async () => {
   const { browser, user } = await signedInUser(t);

@@ -47,3 +47,11 @@ export async function signInWithTotp(t: TestContext, email: string, password: st
   t.clock.advance(30_000);
   return browser;
 }
+
+/** The same account signed in from a second browser (another IP and user agent). */
+export async function secondBrowser(t: TestContext, email: string, password: string): Promise<Browser> {
+  const b = new Browser(t.app, t.config.publicOrigin, "198.51.100.20", "Mozilla/5.0 (Windows NT 10.0) Chrome/140.0");
+  const res = await b.post("/api/v1/auth/login", { email, password });
+  if (res.status !== 200) throw new Error(`second sign-in failed: ${res.status}`);
+  return b;
+}

@@ -12,12 +12,11 @@ import {
   insertAuthRequest,
   insertIdentity,
   insertPendingLink,
-  insertProvider,
   listProviders,
   type ProviderRow,
   takeAuthRequest,
   takePendingLink,
-  updateProvider,
+  upsertProvider,
 } from "../../store/oidc.ts";
 import { findUserByEmail, findUserById, type UserRow } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
@@ -134,7 +133,7 @@ export function saveSsoProvider(ctx: ServiceContext, adminId: string, input: Pro
     created_at: existing?.created_at ?? now,
     updated_at: now,
   };
-  ctx.db.write(() => (existing ? updateProvider(ctx.db, row) : insertProvider(ctx.db, row)));
+  ctx.db.write(() => upsertProvider(ctx.db, row));
   configCache.delete(providerId);
   recordEvent(ctx, { type: "sso.provider_changed", userId: adminId, actorId: adminId, targetId: providerId });
   return toPublicProvider(row);
