@@ -47,6 +47,7 @@ export function serviceContext(deps: AppDeps): ServiceContext {
     passwords: deps.passwords,
     mailer: deps.mailer,
     publicOrigin: deps.config.publicOrigin,
+    dataDir: deps.config.dataDir,
   };
 }
 

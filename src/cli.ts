@@ -15,7 +15,9 @@ import { createPasswordHasher } from "./lib/password.ts";
 import { prepareSetup } from "./services/accounts/setup.ts";
 import { createUser } from "./services/accounts/users.ts";
 import { bundledMigrations } from "./store/migration-files.ts";
-import { openStore } from "./store/store.ts";
+import { openStore, type Store } from "./store/store.ts";
+import { appendAudit, verifyAudit } from "./services/audit/audit.ts";
+import type { ServiceContext } from "./services/context.ts";
 import { VERSION } from "./version.ts";
 import * as v from "valibot";
 import { EmailSchema } from "./shared/email.ts";
@@ -31,6 +33,7 @@ Commands:
       --new-key-file PATH   Where the new key is (or is generated); required when the key
                             comes from LOUPE_MASTER_KEY or LOUPE_MASTER_KEY_FILE
   key rotate --data-key     Re-encrypt the database with a new data key (server must be stopped)
+  audit verify              Check the audit trail's HMAC chain; exit 1 at the first broken link
   admin create --email E [--name N]
                             Create an instance admin; the password is read from standard input
                             (works while the server runs; the admin enrols MFA at first sign-in)
@@ -80,6 +83,7 @@ function keyRotate(config: Config, args: string[]): number {
   if (args.includes("--data-key")) {
     if (newKeyFile) throw new UsageError("--data-key and --new-key-file are separate rotations; run them one after the other");
     const result = rotateDataKey({ dataDir: config.dataDir, masterKey: config.masterKey, busyTimeoutMs: config.busyTimeoutMs });
+    auditKeyRotation(config, "data_key.rotated", result.newKeyId);
     say(result.message);
     return 0;
   }
@@ -89,6 +93,9 @@ function keyRotate(config: Config, args: string[]): number {
     busyTimeoutMs: config.busyTimeoutMs,
     ...(newKeyFile ? { newKeyFile: resolve(newKeyFile) } : {}),
   });
+  // With a key from the environment, the new key opens the data only once the config points at it.
+  if (config.masterKey.kind === "default") auditKeyRotation(config, "master_key.rotated", result.newKeyId);
+  else auditKeyRotation({ ...config, masterKey: { kind: "file", path: result.keyLocation } }, "master_key.rotated", result.newKeyId);
   say(result.message);
   return 0;
 }
@@ -114,6 +121,45 @@ function configCheck(config: Config): number {
   return 0;
 }
 
+/** The service context the CLI's commands use, on an open store. */
+function cliContext(config: Config, store: Store): ServiceContext {
+  return {
+    db: store.db,
+    keyring: store.keyring,
+    clock: systemClock,
+    logger: createLogger({ level: config.logLevel }),
+    passwords: createPasswordHasher(),
+    mailer: undefined,
+    publicOrigin: config.publicOrigin,
+    dataDir: config.dataDir,
+  };
+}
+
+/** Records a key rotation in the audit trail (the store opens with the new key by now). */
+function auditKeyRotation(config: Config, action: "master_key.rotated" | "data_key.rotated", keyId: string): void {
+  const store = openStore({ dataDir: config.dataDir, masterKey: config.masterKey, create: false });
+  try {
+    appendAudit(cliContext(config, store), { action, actorId: null, targetId: keyId });
+  } finally {
+    store.close();
+  }
+}
+
+function auditVerify(config: Config): number {
+  const store = openStore({ dataDir: config.dataDir, masterKey: config.masterKey, create: false });
+  try {
+    const result = verifyAudit(cliContext(config, store));
+    if (result.ok) {
+      say(`audit trail ok: ${result.checked} entries checked, last sequence number ${result.lastSeq}`);
+      return 0;
+    }
+    say(`audit trail BROKEN at sequence number ${result.firstBroken!.seq}: ${result.firstBroken!.reason} (${result.checked} entries verified before it)`);
+    return 1;
+  } finally {
+    store.close();
+  }
+}
+
 async function adminCreate(config: Config, args: string[]): Promise<number> {
   const email = optionValue(args, "--email");
   if (!email) throw new UsageError("usage: loupe admin create --email E [--name N] < password-file");
@@ -125,15 +171,7 @@ async function adminCreate(config: Config, args: string[]): Promise<number> {
   const store = openStore({ dataDir: config.dataDir, masterKey: config.masterKey, busyTimeoutMs: config.busyTimeoutMs });
   try {
     migrate(store.db, bundledMigrations());
-    const ctx = {
-      db: store.db,
-      keyring: store.keyring,
-      clock: systemClock,
-      logger: createLogger({ level: config.logLevel }),
-      passwords: createPasswordHasher(),
-      mailer: undefined,
-      publicOrigin: config.publicOrigin,
-    };
+    const ctx = cliContext(config, store);
     const user = await createUser(ctx, { email, displayName: optionValue(args, "--name") ?? email.split("@")[0] ?? "Admin", password, isInstanceAdmin: true });
     prepareSetup(ctx, config.keyDir);
     say(`Created instance admin ${user.id}. They set up two-factor authentication at their first sign-in.`);
@@ -165,12 +203,13 @@ async function run(args: string[]): Promise<number> {
     say(VERSION);
     return 0;
   }
-  const known = ["serve", "migrate", "key", "config", "healthcheck", "admin"];
+  const known = ["serve", "migrate", "key", "config", "healthcheck", "admin", "audit"];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
   if (command === "migrate" && sub !== "status") throw new UsageError("usage: loupe migrate status");
   if (command === "key" && sub !== "rotate") throw new UsageError("usage: loupe key rotate [--data-key | --new-key-file PATH]");
   if (command === "config" && sub !== "check") throw new UsageError("usage: loupe config check");
   if (command === "admin" && sub !== "create") throw new UsageError("usage: loupe admin create --email E [--name N]");
+  if (command === "audit" && sub !== "verify") throw new UsageError("usage: loupe audit verify");
   const config = loadConfig(process.env);
   switch (command) {
     case "serve":
@@ -184,6 +223,8 @@ async function run(args: string[]): Promise<number> {
       return configCheck(config);
     case "admin":
       return adminCreate(config, args.slice(2));
+    case "audit":
+      return auditVerify(config);
     default:
       return healthcheck(config);
   }

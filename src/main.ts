@@ -9,6 +9,7 @@ import { createSmtpMailer, type Mailer } from "./lib/mailer.ts";
 import { createPasswordHasher } from "./lib/password.ts";
 import { dummyHash } from "./services/accounts/login.ts";
 import { prepareSetup } from "./services/accounts/setup.ts";
+import { startDailyJobs } from "./jobs/daily.ts";
 import { acquireLock } from "./store/lock.ts";
 import { migrate } from "./store/migrate.ts";
 import { bundledMigrations } from "./store/migration-files.ts";
@@ -76,6 +77,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     notice(`No account exists yet. Open the one-time setup link (valid 1 hour) to create the first admin; it is in ${setup.file}.`);
     if (process.stderr.isTTY) notice(`  ${setup.url}`);
   }
+  const stopJobs = startDailyJobs(serviceContext(deps));
   const server = Bun.serve({
     hostname: config.host,
     port: config.port,
@@ -93,6 +95,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const stop = () => {
     stopping ??= (async () => {
       logger.info("server.stopping");
+      stopJobs();
       const drained = server.stop(false).then(() => true);
       const inTime = await Promise.race([drained, Bun.sleep(config.shutdownTimeoutMs).then(() => false)]);
       if (!inTime) await server.stop(true);

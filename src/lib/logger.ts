@@ -28,6 +28,7 @@ const ID_FIELDS = [
   "state",
   "signal",
   "errorName",
+  "digest",
 ] as const;
 const NUMBER_FIELDS = ["status", "durationMs", "count", "port", "pid", "seq"] as const;
 const TEXT_FIELDS = ["errorMessage", "stack"] as const;

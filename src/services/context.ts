@@ -16,4 +16,6 @@ export type ServiceContext = {
   mailer: Mailer | undefined;
   /** The origin of LOUPE_PUBLIC_URL: issuer of session tokens, base of links. */
   publicOrigin: string;
+  /** LOUPE_DATA_DIR: the audit head lives beside the keyring there. */
+  dataDir: string;
 };

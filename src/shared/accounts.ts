@@ -33,6 +33,7 @@ export const SettingsInput = v.strictObject({
   sessionIdleMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(5), v.maxValue(240))),
   sessionAbsoluteHours: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(24))),
   totpToleranceSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(30))),
+  auditRetentionDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(30), v.maxValue(3650))),
 });
 
 export const PublicUserSchema = v.object({

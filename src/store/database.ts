@@ -49,6 +49,7 @@ export class Db {
   readonly path: string;
   #db: Database.Database;
   #inWrite = false;
+  #afterCommit: (() => void)[] = [];
   /** Prepared statements by SQL text: preparing is a large part of a point read's cost. */
   #statements = new Map<string, Database.Statement>();
   /** Set when a write failed for lack of space; cleared by the next write that succeeds. */
@@ -137,13 +138,17 @@ export class Db {
     if (this.#inWrite) return fn(this);
     this.exec("BEGIN IMMEDIATE");
     this.#inWrite = true;
+    this.#afterCommit = [];
     try {
       const result = fn(this);
       if (result instanceof Promise) throw new Error("Db.write callbacks must be synchronous");
       this.exec("COMMIT");
       this.storageFull = false;
+      this.#inWrite = false;
+      for (const callback of this.#afterCommit.splice(0)) callback();
       return result;
     } catch (error) {
+      this.#afterCommit = [];
       try {
         this.#db.exec("ROLLBACK");
       } catch {
@@ -164,6 +169,12 @@ export class Db {
   /** Proves the connection answers (throws otherwise). */
   ping(): void {
     this.get("SELECT 1 AS ok");
+  }
+
+  /** Runs `fn` once the current write transaction has committed (never if it rolls back). */
+  afterCommit(fn: () => void): void {
+    if (!this.#inWrite) throw new Error("Db.afterCommit must be called inside Db.write()");
+    this.#afterCommit.push(fn);
   }
 
   /** Moves the WAL into the database file and truncates it. */

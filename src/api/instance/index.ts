@@ -10,11 +10,23 @@ import { createResetLink } from "../../services/accounts/password.ts";
 import { getInstanceSettings, updateInstanceSettings } from "../../services/accounts/settings.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { deleteSsoProvider, listSsoProviders, saveSsoProvider } from "../../services/accounts/sso.ts";
+import { listAudit, verifyAudit } from "../../services/audit/audit.ts";
 import { PublicUserSchema, SettingsInput, SsoProviderInput } from "../../shared/accounts.ts";
 
 const UserParam = v.strictObject({ userId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/)) });
 const Ok = v.object({ ok: v.literal(true) });
-const Settings = v.object({ sessionIdleMinutes: v.number(), sessionAbsoluteHours: v.number(), totpToleranceSeconds: v.number() });
+const Settings = v.object({ sessionIdleMinutes: v.number(), sessionAbsoluteHours: v.number(), totpToleranceSeconds: v.number(), auditRetentionDays: v.number() });
+const AuditQuery = v.strictObject({
+  before: v.optional(v.pipe(v.string(), v.regex(/^\d{1,15}$/), v.transform(Number))),
+  limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(500)), "100"),
+});
+const AuditEntry = v.object({ seq: v.number(), at: v.string(), actorId: v.nullable(v.string()), action: v.string(), targetId: v.nullable(v.string()), teamId: v.nullable(v.string()) });
+const Verification = v.object({
+  ok: v.boolean(),
+  checked: v.number(),
+  lastSeq: v.number(),
+  firstBroken: v.optional(v.object({ seq: v.number(), reason: v.string() })),
+});
 
 /** The operator's routes: accounts and instance settings. They open no team's data. */
 export function instanceRoutes(deps: { ctx: ServiceContext }) {
@@ -60,6 +72,15 @@ export function instanceRoutes(deps: { ctx: ServiceContext }) {
     .get("/api/v1/instance/settings", describe("Instance security settings", ["instance"], { 200: { description: "Settings", schema: Settings } }), (c) => {
       instanceAdminOf(c);
       return c.json(getInstanceSettings(ctx));
+    })
+    .get("/api/v1/instance/audit", describe("The instance's audit trail, newest first (page with ?before=seq)", ["instance"], { 200: { description: "Entries", schema: v.object({ entries: v.array(AuditEntry) }) } }), validate("query", AuditQuery), (c) => {
+      instanceAdminOf(c);
+      const q = c.req.valid("query");
+      return c.json({ entries: listAudit(ctx, { limit: Number(q.limit), ...(q.before !== undefined ? { beforeSeq: q.before } : {}) }) });
+    })
+    .get("/api/v1/instance/audit/verify", describe("Verify the audit chain; reports the first broken link", ["instance"], { 200: { description: "Result", schema: Verification } }), (c) => {
+      instanceAdminOf(c);
+      return c.json(verifyAudit(ctx));
     })
     .patch("/api/v1/instance/settings", describe("Change instance security settings", ["instance"], { 200: { description: "Settings", schema: Settings } }), validate("json", SettingsInput), (c) => {
       const admin = instanceAdminOf(c);

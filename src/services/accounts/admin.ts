@@ -5,6 +5,7 @@ import { findUserByEmail, findUserById, listUsers, setDisplayName, setEmail, set
 import type { ServiceContext } from "../context.ts";
 import { AUTH_ERRORS, notFound } from "../errors.ts";
 import { recordEvent } from "./events.ts";
+import { appendAudit } from "../audit/audit.ts";
 import { notifyUser } from "./notify.ts";
 import { type PublicUser, toPublicUser } from "./users.ts";
 
@@ -27,20 +28,27 @@ export function disableUser(ctx: ServiceContext, adminId: string, userId: string
   ctx.db.write(() => {
     setUserDisabled(ctx.db, user.id, now, now);
     revokeUserSessions(ctx.db, user.id, "user_disabled", now);
+    appendAudit(ctx, { action: "user.disabled", actorId: adminId, targetId: user.id });
   });
   recordEvent(ctx, { type: "user.disabled", userId: user.id, actorId: adminId, targetId: user.id });
 }
 
 export function enableUser(ctx: ServiceContext, adminId: string, userId: string): void {
   const user = target(ctx, userId);
-  ctx.db.write(() => setUserDisabled(ctx.db, user.id, null, ctx.clock.now()));
+  ctx.db.write(() => {
+    setUserDisabled(ctx.db, user.id, null, ctx.clock.now());
+    appendAudit(ctx, { action: "user.enabled", actorId: adminId, targetId: user.id });
+  });
   recordEvent(ctx, { type: "user.enabled", userId: user.id, actorId: adminId, targetId: user.id });
 }
 
 /** "Log this user out everywhere", by an instance admin. */
 export function revokeSessionsOf(ctx: ServiceContext, adminId: string, userId: string): number {
   const user = target(ctx, userId);
-  const count = ctx.db.write(() => revokeUserSessions(ctx.db, user.id, "revoked_by_admin", ctx.clock.now()));
+  const count = ctx.db.write(() => {
+    appendAudit(ctx, { action: "sessions.revoked_by_admin", actorId: adminId, targetId: user.id });
+    return revokeUserSessions(ctx.db, user.id, "revoked_by_admin", ctx.clock.now());
+  });
   recordEvent(ctx, { type: "sessions.revoked_by_admin", userId: user.id, actorId: adminId, targetId: user.id });
   return count;
 }

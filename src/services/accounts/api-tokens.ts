@@ -5,6 +5,7 @@ import { findUserById, type UserRow } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { recordEvent } from "./events.ts";
+import { appendAudit } from "../audit/audit.ts";
 
 /** Personal API tokens: shown once, stored as SHA-256, scoped, expiring, revocable. */
 export const TOKEN_PREFIX = "loupe_pat_";
@@ -16,7 +17,10 @@ export function createApiToken(ctx: ServiceContext, user: UserRow, input: { name
   const id = randomId();
   const now = ctx.clock.now();
   const expiresAt = now + input.expiresInDays * 86_400_000;
-  ctx.db.write(() => insertApiToken(ctx.db, { id, userId: user.id, name: input.name, hash: sha256Hex(secret), scope: input.scope, now, expiresAt }));
+  ctx.db.write(() => {
+    insertApiToken(ctx.db, { id, userId: user.id, name: input.name, hash: sha256Hex(secret), scope: input.scope, now, expiresAt });
+    appendAudit(ctx, { action: "token.created", actorId: user.id, targetId: id });
+  });
   recordEvent(ctx, { type: "token.created", userId: user.id, targetId: id });
   return {
     token: secret,
@@ -37,7 +41,12 @@ export function listTokens(ctx: ServiceContext, userId: string): PublicApiToken[
 }
 
 export function revokeToken(ctx: ServiceContext, userId: string, tokenId: string): void {
-  if (ctx.db.write(() => revokeApiToken(ctx.db, userId, tokenId, ctx.clock.now())) === 0) throw notFound("No such token.");
+  const revoked = ctx.db.write(() => {
+    const changes = revokeApiToken(ctx.db, userId, tokenId, ctx.clock.now());
+    if (changes > 0) appendAudit(ctx, { action: "token.revoked", actorId: userId, targetId: tokenId });
+    return changes;
+  });
+  if (revoked === 0) throw notFound("No such token.");
   recordEvent(ctx, { type: "token.revoked", userId, targetId: tokenId });
 }
 

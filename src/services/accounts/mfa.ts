@@ -18,6 +18,7 @@ import { bumpSecurityVersion, findUserById, type UserRow } from "../../store/use
 import type { ServiceContext } from "../context.ts";
 import { AUTH_ERRORS, notFound } from "../errors.ts";
 import { recordEvent } from "./events.ts";
+import { appendAudit } from "../audit/audit.ts";
 import { notifyUser } from "./notify.ts";
 import { getInstanceSettings } from "./settings.ts";
 import { assertNotThrottled, MFA_POLICY, recordFailure, recordSuccess, throttleKey } from "./throttle.ts";
@@ -161,6 +162,7 @@ export function adminResetMfa(ctx: ServiceContext, adminId: string, userId: stri
     deleteTotp(ctx.db, user.id);
     deleteRecoveryCodes(ctx.db, user.id);
     securityChanged(ctx, user.id, "mfa_reset_by_admin");
+    appendAudit(ctx, { action: "mfa.reset_by_admin", actorId: adminId, targetId: user.id });
   });
   recordEvent(ctx, { type: "mfa.reset_by_admin", userId: user.id, actorId: adminId, targetId: user.id });
   notifyUser(ctx, user.id, "mfa_reset_by_admin");

@@ -1,6 +1,7 @@
 import { readSettings, writeSetting } from "../../store/settings.ts";
 import type { ServiceContext } from "../context.ts";
 import { recordEvent } from "./events.ts";
+import { appendAudit } from "../audit/audit.ts";
 
 /** Security settings the instance admin changes at run time (stored in the database). */
 export type InstanceSettings = {
@@ -10,14 +11,17 @@ export type InstanceSettings = {
   sessionAbsoluteHours: number;
   /** How far back a TOTP code is still accepted: 5 s by default, 0 for the current step only. */
   totpToleranceSeconds: number;
+  /** How long audit-trail entries are kept (then pruned, leaving a checkpoint). */
+  auditRetentionDays: number;
 };
 
-export const DEFAULT_SETTINGS: InstanceSettings = { sessionIdleMinutes: 30, sessionAbsoluteHours: 12, totpToleranceSeconds: 5 };
+export const DEFAULT_SETTINGS: InstanceSettings = { sessionIdleMinutes: 30, sessionAbsoluteHours: 12, totpToleranceSeconds: 5, auditRetentionDays: 365 };
 
 const KEYS: Record<keyof InstanceSettings, string> = {
   sessionIdleMinutes: "session_idle_minutes",
   sessionAbsoluteHours: "session_absolute_hours",
   totpToleranceSeconds: "totp_tolerance_seconds",
+  auditRetentionDays: "audit_retention_days",
 };
 
 /** Read on every authenticated request, so kept in memory; only updateInstanceSettings changes them. */
@@ -42,6 +46,7 @@ export function updateInstanceSettings(ctx: ServiceContext, input: Partial<Insta
     for (const [name, value] of Object.entries(input) as [keyof InstanceSettings, number | undefined][]) {
       if (value !== undefined) writeSetting(ctx.db, KEYS[name], String(value), now);
     }
+    appendAudit(ctx, { action: "instance.settings_changed", actorId });
   });
   cache.delete(ctx.db);
   recordEvent(ctx, { type: "instance.settings_changed", actorId, userId: actorId });

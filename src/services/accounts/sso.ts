@@ -22,6 +22,7 @@ import { findUserByEmail, findUserById, type UserRow } from "../../store/users.t
 import type { ServiceContext } from "../context.ts";
 import { AUTH_ERRORS, notFound } from "../errors.ts";
 import { recordEvent } from "./events.ts";
+import { appendAudit } from "../audit/audit.ts";
 import { createMfaChallenge } from "./login.ts";
 import { createSession, type IssuedSession } from "./sessions.ts";
 import { createUser, hasConfirmedTotp } from "./users.ts";
@@ -133,14 +134,22 @@ export function saveSsoProvider(ctx: ServiceContext, adminId: string, input: Pro
     created_at: existing?.created_at ?? now,
     updated_at: now,
   };
-  ctx.db.write(() => upsertProvider(ctx.db, row));
+  ctx.db.write(() => {
+    upsertProvider(ctx.db, row);
+    appendAudit(ctx, { action: "sso.provider_changed", actorId: adminId, targetId: providerId });
+  });
   configCache.delete(providerId);
   recordEvent(ctx, { type: "sso.provider_changed", userId: adminId, actorId: adminId, targetId: providerId });
   return toPublicProvider(row);
 }
 
 export function deleteSsoProvider(ctx: ServiceContext, adminId: string, id: string): void {
-  if (ctx.db.write(() => deleteProvider(ctx.db, id)) === 0) throw notFound("No such provider.");
+  const deleted = ctx.db.write(() => {
+    const changes = deleteProvider(ctx.db, id);
+    if (changes > 0) appendAudit(ctx, { action: "sso.provider_changed", actorId: adminId, targetId: id });
+    return changes;
+  });
+  if (deleted === 0) throw notFound("No such provider.");
   configCache.delete(id);
   recordEvent(ctx, { type: "sso.provider_changed", userId: adminId, actorId: adminId, targetId: id });
 }

@@ -1,0 +1,188 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { constantTimeEqual, hmacSha256 } from "../../lib/crypto.ts";
+import { writeFileAtomic } from "../../lib/fs-atomic.ts";
+import { errorFields } from "../../lib/logger.ts";
+import {
+  type AuditRow,
+  auditEntriesAfter,
+  findAuditEntry,
+  findCheckpoint,
+  insertAuditEntry,
+  lastAuditEntry,
+  lastAuditEntryBefore,
+  listAuditEntries,
+  pruneAuditThrough,
+} from "../../store/audit.ts";
+import type { ServiceContext } from "../context.ts";
+
+/**
+ * The audit trail of access-control changes, tamper-evident: each entry carries an HMAC (the
+ * keyring's audit key, which database access alone does not give) over its content and the previous
+ * entry's MAC. The latest head (sequence number + MAC) is also kept outside the table, in
+ * `audit-head.json` beside the keyring (replaced atomically after each commit), so deleting the
+ * newest rows is detected too. Pruning leaves a MACed checkpoint where the chain now starts.
+ */
+export type AuditAction =
+  | "member.added"
+  | "member.removed"
+  | "member.role_changed"
+  | "invitation.created"
+  | "invitation.accepted"
+  | "invitation.revoked"
+  | "team.mfa_requirement_changed"
+  | "team.session_timeout_changed"
+  | "team.sso_changed"
+  | "token.created"
+  | "token.revoked"
+  | "sessions.revoked_by_admin"
+  | "mfa.reset_by_admin"
+  | "user.disabled"
+  | "user.enabled"
+  | "instance.settings_changed"
+  | "sso.provider_changed"
+  | "master_key.rotated"
+  | "data_key.rotated"
+  | "backup.restored"
+  | "data.exported"
+  | "data.erased";
+
+export const AUDIT_HEAD_FILE = "audit-head.json";
+const GENESIS = "0".repeat(64);
+
+type AuditContext = Pick<ServiceContext, "db" | "keyring" | "clock" | "logger" | "dataDir">;
+
+function entryMac(key: Uint8Array, e: Omit<AuditRow, "mac">): string {
+  return hmacSha256(key, JSON.stringify(["entry", e.seq, e.at, e.actor_id, e.action, e.target_id, e.team_id, e.prev_mac])).toString("hex");
+}
+
+function checkpointMac(key: Uint8Array, seq: number, lastMac: string, at: number): string {
+  return hmacSha256(key, JSON.stringify(["checkpoint", seq, lastMac, at])).toString("hex");
+}
+
+function headTag(key: Uint8Array, seq: number, mac: string): string {
+  return hmacSha256(key, JSON.stringify(["head", seq, mac])).toString("hex");
+}
+
+function headPath(ctx: AuditContext): string {
+  return join(ctx.dataDir, AUDIT_HEAD_FILE);
+}
+
+function writeHead(ctx: AuditContext, seq: number, mac: string): void {
+  try {
+    writeFileAtomic(headPath(ctx), JSON.stringify({ seq, mac, tag: headTag(ctx.keyring.audit, seq, mac) }) + "\n");
+  } catch (error) {
+    // The entry is committed; a stale head only weakens truncation detection until the next entry.
+    ctx.logger.error("audit.head_write_failed", { seq, ...errorFields(error) });
+  }
+}
+
+/** Appends an entry, in the caller's transaction when there is one; the head file follows the commit. */
+export function appendAudit(
+  ctx: AuditContext,
+  entry: { action: AuditAction; actorId: string | null; targetId?: string | null; teamId?: string | null },
+): number {
+  return ctx.db.write(() => {
+    const last = lastAuditEntry(ctx.db);
+    const checkpoint = last ? undefined : findCheckpoint(ctx.db);
+    const row: Omit<AuditRow, "mac"> = {
+      seq: (last?.seq ?? checkpoint?.pruned_through_seq ?? 0) + 1,
+      at: ctx.clock.now(),
+      actor_id: entry.actorId,
+      action: entry.action,
+      target_id: entry.targetId ?? null,
+      team_id: entry.teamId ?? null,
+      prev_mac: last?.mac ?? checkpoint?.last_mac ?? GENESIS,
+    };
+    const mac = entryMac(ctx.keyring.audit, row);
+    insertAuditEntry(ctx.db, { ...row, mac });
+    ctx.db.afterCommit(() => writeHead(ctx, row.seq, mac));
+    return row.seq;
+  });
+}
+
+export type AuditVerification = {
+  ok: boolean;
+  checked: number;
+  lastSeq: number;
+  firstBroken?: { seq: number; reason: "entry_altered" | "chain_broken" | "missing_entry" | "newest_entries_deleted" | "head_mismatch" | "head_forged" | "head_missing" | "checkpoint_forged" };
+};
+
+/** Walks the whole chain from its start (genesis or the checkpoint) and reports the first broken link. */
+export function verifyAudit(ctx: AuditContext): AuditVerification {
+  const key = ctx.keyring.audit;
+  const checkpoint = findCheckpoint(ctx.db);
+  let expected = 1;
+  let prev = GENESIS;
+  let checked = 0;
+  if (checkpoint) {
+    if (!constantTimeEqual(checkpoint.mac, checkpointMac(key, checkpoint.pruned_through_seq, checkpoint.last_mac, checkpoint.at))) {
+      return { ok: false, checked, lastSeq: 0, firstBroken: { seq: checkpoint.pruned_through_seq, reason: "checkpoint_forged" } };
+    }
+    expected = checkpoint.pruned_through_seq + 1;
+    prev = checkpoint.last_mac;
+  }
+  for (let page = auditEntriesAfter(ctx.db, expected - 1, 1000); page.length > 0; page = auditEntriesAfter(ctx.db, expected - 1, 1000)) {
+    for (const e of page) {
+      if (e.seq !== expected) return { ok: false, checked, lastSeq: expected - 1, firstBroken: { seq: expected, reason: "missing_entry" } };
+      if (e.prev_mac !== prev) return { ok: false, checked, lastSeq: expected - 1, firstBroken: { seq: e.seq, reason: "chain_broken" } };
+      if (!constantTimeEqual(e.mac, entryMac(key, e))) return { ok: false, checked, lastSeq: expected - 1, firstBroken: { seq: e.seq, reason: "entry_altered" } };
+      prev = e.mac;
+      expected++;
+      checked++;
+    }
+  }
+  const lastSeq = expected - 1;
+  if (!existsSync(headPath(ctx))) {
+    return lastSeq > 0 ? { ok: false, checked, lastSeq, firstBroken: { seq: lastSeq, reason: "head_missing" } } : { ok: true, checked, lastSeq };
+  }
+  let head: { seq: number; mac: string; tag: string };
+  try {
+    head = JSON.parse(readFileSync(headPath(ctx), "utf8"));
+  } catch {
+    return { ok: false, checked, lastSeq, firstBroken: { seq: lastSeq, reason: "head_forged" } };
+  }
+  if (typeof head.seq !== "number" || typeof head.mac !== "string" || typeof head.tag !== "string" || !constantTimeEqual(head.tag, headTag(key, head.seq, head.mac))) {
+    return { ok: false, checked, lastSeq, firstBroken: { seq: lastSeq, reason: "head_forged" } };
+  }
+  if (head.seq > lastSeq) return { ok: false, checked, lastSeq, firstBroken: { seq: lastSeq + 1, reason: "newest_entries_deleted" } };
+  const atHead = findAuditEntry(ctx.db, head.seq);
+  if (head.seq > (checkpoint?.pruned_through_seq ?? 0) && (!atHead || atHead.mac !== head.mac)) {
+    return { ok: false, checked, lastSeq, firstBroken: { seq: head.seq, reason: "head_mismatch" } };
+  }
+  return { ok: true, checked, lastSeq };
+}
+
+/** Deletes entries older than `retentionMs`, leaving a MACed checkpoint so verification still holds. */
+export function pruneAudit(ctx: AuditContext, retentionMs: number): number {
+  const now = ctx.clock.now();
+  return ctx.db.write(() => {
+    const last = lastAuditEntryBefore(ctx.db, now - retentionMs);
+    if (!last) return 0;
+    return pruneAuditThrough(ctx.db, {
+      pruned_through_seq: last.seq,
+      last_mac: last.mac,
+      at: now,
+      mac: checkpointMac(ctx.keyring.audit, last.seq, last.mac, now),
+    });
+  });
+}
+
+/** Writes the current head to the log (done daily), so a copy of it lives outside the data directory. */
+export function logAuditHead(ctx: AuditContext): void {
+  const last = lastAuditEntry(ctx.db);
+  ctx.logger.info("audit.head", { seq: last?.seq ?? 0, digest: last?.mac ?? GENESIS });
+}
+
+export type PublicAuditEntry = { seq: number; at: string; actorId: string | null; action: string; targetId: string | null; teamId: string | null };
+
+export function listAudit(ctx: AuditContext, options: { teamId?: string | null; beforeSeq?: number; limit: number }): PublicAuditEntry[] {
+  return listAuditEntries(ctx.db, options).map((e) => ({
+    seq: e.seq,
+    at: new Date(e.at).toISOString(),
+    actorId: e.actor_id,
+    action: e.action,
+    targetId: e.target_id,
+    teamId: e.team_id,
+  }));
+}
