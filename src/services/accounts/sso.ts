@@ -306,7 +306,7 @@ export async function completeSso(
   if (user.disabled_at !== null) return { kind: "error", code: "disabled" };
 
   const idpAttestsMfa = provider.trust_idp_mfa === 1 && amr.some((m) => MFA_AMR.has(m));
-  const sessionAmr = ["sso", ...amr.map((m) => `idp:${m}`)];
+  const sessionAmr = ["sso", `provider:${provider.id}`, ...amr.map((m) => `idp:${m}`)];
   if (hasConfirmedTotp(ctx, user.id) && !idpAttestsMfa) {
     return { kind: "mfa", challenge: createMfaChallenge(ctx, user.id, "sso", sessionAmr, request.return_to) };
   }

@@ -1,0 +1,52 @@
+import { AppError } from "../../lib/app-error.ts";
+import { findTotp } from "../../store/mfa.ts";
+import { activeSupportAccess, findMembership, findTeam, type TeamRow } from "../../store/teams.ts";
+import type { UserRow } from "../../store/users.ts";
+import type { CheckedSession } from "../accounts/sessions.ts";
+import { type Role, roleAllows, SUPPORT_READABLE, type TeamAction } from "../authz.ts";
+import type { ServiceContext } from "../context.ts";
+import { AUTH_ERRORS, notFound } from "../errors.ts";
+
+/** Who acts in a team, and how: a member with a role, or an instance admin under support access. */
+export type TeamAccess = { team: TeamRow; userId: string; role: Role | null; via: "member" | "support" };
+
+/**
+ * Resolves the caller's access to a team for one action, live on every request: no membership → 404
+ * (the same answer as a team that does not exist); the team's security policy (MFA, shorter
+ * inactivity timeout, SSO) → 403/401; a role without the action → 403.
+ */
+export function resolveTeamAccess(
+  ctx: ServiceContext,
+  input: { teamId: string; user: UserRow; session: CheckedSession | undefined; action: TeamAction },
+): TeamAccess {
+  const team = findTeam(ctx.db, input.teamId);
+  const membership = team ? findMembership(ctx.db, team.id, input.user.id) : undefined;
+  if (!team || !membership) {
+    if (team && input.user.is_instance_admin === 1 && SUPPORT_READABLE.includes(input.action) && activeSupportAccess(ctx.db, team.id, ctx.clock.now())) {
+      return { team, userId: input.user.id, role: null, via: "support" };
+    }
+    throw notFound();
+  }
+  const now = ctx.clock.now();
+  if (team.session_idle_minutes !== null && input.session && now - input.session.last_seen_at > team.session_idle_minutes * 60_000) {
+    throw new AppError("TEAM_SESSION_IDLE", "This team signs you out after a shorter inactivity; confirm it is you to go on.", { status: 401 });
+  }
+  if (team.mfa_required === 1) {
+    // Enrolled users passed their second factor at sign-in; an IdP's MFA counts only if the team says so.
+    const enrolled = findTotp(ctx.db, input.user.id)?.confirmed_at != null;
+    const idpAttested = team.idp_mfa_accepted === 1 && input.session !== undefined && (JSON.parse(input.session.amr) as string[]).includes("mfa");
+    if (!enrolled && !idpAttested) throw new AppError("MFA_REQUIRED", "This team requires two-factor authentication: set it up to go on.", { status: 403 });
+  }
+  if (team.sso_required === 1 && input.session) {
+    const providers = JSON.parse(team.sso_provider_ids) as string[];
+    const amr = JSON.parse(input.session.amr) as string[];
+    const via = amr.find((m) => m.startsWith("provider:"))?.slice("provider:".length);
+    if (!via || (providers.length > 0 && !providers.includes(via))) {
+      throw new AppError("SSO_REQUIRED", "This team requires signing in with its single sign-on provider.", { status: 403 });
+    }
+  }
+  if (!roleAllows(membership.role, input.action)) {
+    throw new AppError(AUTH_ERRORS.FORBIDDEN, "Your role in this team does not allow this.", { status: 403 });
+  }
+  return { team, userId: input.user.id, role: membership.role, via: "member" };
+}
