@@ -72,6 +72,13 @@ export function instanceAdminOf(c: Context<AppEnv>): Extract<Auth, { kind: "sess
   return auth;
 }
 
+/** An instance admin who re-authenticated within the last 5 minutes (account-takeover-grade actions). */
+export function recentInstanceAdminOf(c: Context<AppEnv>, ctx: ServiceContext): Extract<Auth, { kind: "session" }> {
+  const auth = instanceAdminOf(c);
+  assertRecentAuth(ctx, auth.session);
+  return auth;
+}
+
 /** A session that re-authenticated within the last 5 minutes (sensitive changes). */
 export function recentSessionOf(c: Context<AppEnv>, ctx: ServiceContext, options: { allowEnrolmentPending?: boolean } = {}): Extract<Auth, { kind: "session" }> {
   const auth = sessionOf(c, options);

@@ -6,11 +6,11 @@ import type { AppEnv } from "./app-env.ts";
  * Cookie names and attributes. With an https public URL: `__Host-` prefix, Secure, Path=/, no Domain.
  * With plain http (development only) the same cookies without the prefix and Secure.
  */
-export type CookieNames = { session: string; device: string; sso: string; secure: boolean };
+export type CookieNames = { session: string; device: string; sso: string; mfa: string; secure: boolean };
 
 export function cookieNames(secure: boolean): CookieNames {
   const prefix = secure ? "__Host-" : "";
-  return { session: `${prefix}loupe_session`, device: `${prefix}loupe_device`, sso: `${prefix}loupe_sso`, secure };
+  return { session: `${prefix}loupe_session`, device: `${prefix}loupe_device`, sso: `${prefix}loupe_sso`, mfa: `${prefix}loupe_mfa`, secure };
 }
 
 export function setSessionCookie(c: Context<AppEnv>, names: CookieNames, token: string, maxAgeSeconds: number): void {
@@ -32,6 +32,15 @@ export function setSsoCookie(c: Context<AppEnv>, names: CookieNames, value: stri
 
 export function clearSsoCookie(c: Context<AppEnv>, names: CookieNames): void {
   deleteCookie(c, names.sso, { path: "/", secure: names.secure, httpOnly: true, sameSite: "Lax" });
+}
+
+/** Binds a sign-in challenge to this browser for its 5 minutes. */
+export function setMfaCookie(c: Context<AppEnv>, names: CookieNames, value: string): void {
+  setCookie(c, names.mfa, value, { httpOnly: true, secure: names.secure, sameSite: "Strict", path: "/", maxAge: 300 });
+}
+
+export function clearMfaCookie(c: Context<AppEnv>, names: CookieNames): void {
+  deleteCookie(c, names.mfa, { path: "/", secure: names.secure, httpOnly: true, sameSite: "Strict" });
 }
 
 export { getCookie };

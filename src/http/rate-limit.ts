@@ -12,6 +12,21 @@ export function ipRateLimit(limiter: IpLimiter) {
 }
 
 /**
+ * The limiter key of an address: an IPv4 address as is, an IPv6 address by its /64 (one host
+ * usually holds a whole /64, so per-address keys would be free to rotate).
+ */
+export function limiterKey(address: string): string {
+  if (!address.includes(":")) return address;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  const [head = "", tail = ""] = address.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = address.includes("::") ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+}
+
+/**
  * Per-IP limiter for the auth routes, in memory only (an IP is never stored): a token bucket of
  * `capacity` attempts refilled over `perMs`.
  */
@@ -19,15 +34,18 @@ export function createIpLimiter(options: { capacity: number; perMs: number; now:
   const buckets = new Map<string, { tokens: number; at: number }>();
   return {
     /** Takes one attempt; returns the seconds to wait when none is left. */
-    take(ip: string): number | undefined {
+    take(address: string): number | undefined {
       const now = options.now();
-      if (buckets.size > 100_000) buckets.clear();
+      const ip = limiterKey(address);
+      // Bounded memory: drop the oldest buckets (Map keeps insertion order), never all of them.
+      if (buckets.size >= 100_000) for (const key of [...buckets.keys()].slice(0, 10_000)) buckets.delete(key);
       const bucket = buckets.get(ip) ?? { tokens: options.capacity, at: now };
       const refilled = Math.min(options.capacity, bucket.tokens + ((now - bucket.at) / options.perMs) * options.capacity);
       if (refilled < 1) {
         buckets.set(ip, { tokens: refilled, at: now });
         return ((1 - refilled) * options.perMs) / options.capacity / 1000;
       }
+      buckets.delete(ip);
       buckets.set(ip, { tokens: refilled - 1, at: now });
       return undefined;
     },

@@ -63,14 +63,15 @@ export type ChallengeRow = {
   created_at: number;
   expires_at: number;
   used_at: number | null;
+  browser_hash: string | null;
 };
 
 export function insertChallenge(
   db: Db,
-  c: { id: string; userId: string; method: string; amr: string[]; deviceId: string | null; returnTo: string | null; now: number; expiresAt: number },
+  c: { id: string; userId: string; method: string; amr: string[]; deviceId: string | null; returnTo: string | null; now: number; expiresAt: number; browserHash: string },
 ): void {
   db.run(
-    "INSERT INTO mfa_challenges (id, user_id, method, amr, device_id, return_to, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO mfa_challenges (id, user_id, method, amr, device_id, return_to, created_at, expires_at, browser_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     c.id,
     c.userId,
     c.method,
@@ -79,12 +80,13 @@ export function insertChallenge(
     c.returnTo,
     c.now,
     c.expiresAt,
+    c.browserHash,
   );
 }
 
 export function findChallenge(db: Db, id: string): ChallengeRow | undefined {
   return db.get<ChallengeRow>(
-    "SELECT id, user_id, method, amr, device_id, return_to, failed_attempts, created_at, expires_at, used_at FROM mfa_challenges WHERE id = ?",
+    "SELECT id, user_id, method, amr, device_id, return_to, failed_attempts, created_at, expires_at, used_at, browser_hash FROM mfa_challenges WHERE id = ?",
     id,
   );
 }
@@ -100,4 +102,9 @@ export function useChallenge(db: Db, id: string, now: number): boolean {
 
 export function deleteExpiredChallenges(db: Db, now: number): void {
   db.run("DELETE FROM mfa_challenges WHERE expires_at < ?", now - 24 * 3600_000);
+}
+
+/** Ends every open sign-in challenge of a user (after a security change). */
+export function deleteUserChallenges(db: Db, userId: string): void {
+  db.run("DELETE FROM mfa_challenges WHERE user_id = ? AND used_at IS NULL", userId);
 }

@@ -87,3 +87,8 @@ export function useOneTimeToken(db: Db, id: string, now: number): boolean {
 export function expireOneTimeTokens(db: Db, purpose: string, userId: string | null, now: number): void {
   db.run("UPDATE one_time_tokens SET expires_at = ? WHERE purpose = ? AND user_id IS ? AND used_at IS NULL AND expires_at > ?", now, purpose, userId, now);
 }
+
+/** Revokes every live API token of a user (a security change ends all their credentials). */
+export function revokeUserApiTokens(db: Db, userId: string, now: number): number {
+  return db.run("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", now, userId).changes;
+}

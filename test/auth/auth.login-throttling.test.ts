@@ -118,3 +118,17 @@ test("1000 attempts from one IP across many accounts: the per-IP limiter answers
   t.clock.advance(60_000);
   expect((await b.post("/api/v1/auth/login", { email: "x@example.test", password: "whatever-password" })).status).toBe(401);
 });
+
+test("400 wrong passwords sent at once: no more than 100 are verified (the attempt is taken before the check)", async () => {
+  const hasher = countingHasher();
+  t = createTestApp({}, { passwords: hasher, authAttemptsPerMinute: 1_000_000 });
+  const email = uniqueEmail("burst");
+  await createUser(t.ctx, { email, displayName: "B", password: GOOD_PASSWORD, isInstanceAdmin: false });
+  hasher.verifications = 0;
+  const statuses = await Promise.all(
+    Array.from({ length: 400 }, (_, i) => new Browser(t!.app, t!.config.publicOrigin, `203.0.113.${i % 250}`).post("/api/v1/auth/login", { email, password: `burst-${i}-wrong` })),
+  ).then((rs) => rs.map((r) => r.status));
+  expect(hasher.verifications).toBeLessThanOrEqual(100);
+  expect(statuses.filter((s) => s === 401).length).toBe(hasher.verifications);
+  expect(statuses.filter((s) => s === 429).length).toBe(400 - hasher.verifications);
+});

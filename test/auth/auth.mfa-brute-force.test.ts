@@ -9,8 +9,9 @@ import { createTestApp } from "../support/test-app.ts";
 const t = createTestApp({}, { authAttemptsPerMinute: 10_000 });
 afterAll(() => t.close());
 
-async function challengeFor(email: string, password: string): Promise<string> {
-  return (await (await new Browser(t.app, t.config.publicOrigin).post("/api/v1/auth/login", { email, password })).json()).challenge;
+/** The first step of a sign-in in browser `b` (the challenge is bound to it). */
+async function challengeFor(email: string, password: string, b: Browser): Promise<string> {
+  return (await (await b.post("/api/v1/auth/login", { email, password })).json()).challenge;
 }
 
 function wrongCode(secret: string): string {
@@ -21,8 +22,8 @@ function wrongCode(secret: string): string {
 test("5 wrong codes kill the challenge", async () => {
   const { email, password, browser } = await signedInUser(t);
   const { secret } = await enableTotp(t, browser, password);
-  const challenge = await challengeFor(email, password);
   const b = new Browser(t.app, t.config.publicOrigin);
+  const challenge = await challengeFor(email, password, b);
   for (let i = 0; i < 5; i++) {
     const res = await b.post("/api/v1/auth/mfa", { challenge, code: wrongCode(secret) });
     expect(res.status).toBe(401);
@@ -41,7 +42,7 @@ test("≤ 20 wrong codes per account per hour across challenges, then 429 for th
   let wrong = 0;
   let hourlyCapHit = false;
   for (let round = 0; round < 20 && !hourlyCapHit; round++) {
-    const challenge = await challengeFor(email, password);
+    const challenge = await challengeFor(email, password, b);
     for (let i = 0; i < 4 && !hourlyCapHit; i++) {
       const res = await b.post("/api/v1/auth/mfa", { challenge, code: wrongCode(secret) });
       if (res.status === 429) {
@@ -59,20 +60,21 @@ test("≤ 20 wrong codes per account per hour across challenges, then 429 for th
   expect(wrong).toBe(20);
   expect(t.clock.now() - started).toBeLessThan(3600_000);
   // Even the right code is refused while the cap holds...
-  const challenge = await challengeFor(email, password);
+  const challenge = await challengeFor(email, password, b);
   expect((await b.post("/api/v1/auth/mfa", { challenge, code: totpCode(secret, t.clock.now()) })).status).toBe(429);
   // ...and accepted once the hour is over.
   t.clock.advance(3600_000);
-  const later = await challengeFor(email, password);
+  const later = await challengeFor(email, password, b);
   expect((await b.post("/api/v1/auth/mfa", { challenge: later, code: totpCode(secret, t.clock.now()) })).status).toBe(200);
 });
 
 test("a challenge expires after 5 minutes", async () => {
   const { email, password, browser } = await signedInUser(t);
   const { secret } = await enableTotp(t, browser, password);
-  const challenge = await challengeFor(email, password);
+  const b = new Browser(t.app, t.config.publicOrigin);
+  const challenge = await challengeFor(email, password, b);
   t.clock.advance(5 * 60_000 + 1);
-  const res = await new Browser(t.app, t.config.publicOrigin).post("/api/v1/auth/mfa", { challenge, code: totpCode(secret, t.clock.now()) });
+  const res = await b.post("/api/v1/auth/mfa", { challenge, code: totpCode(secret, t.clock.now()) });
   expect(res.status).toBe(401);
   expect((await res.json()).code).toBe("MFA_CHALLENGE_INVALID");
 });

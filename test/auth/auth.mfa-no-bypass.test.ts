@@ -68,3 +68,25 @@ test("a new instance admin must enrol MFA before anything but /me, enrolment and
   expect((await browser.post("/api/v1/me/mfa/totp")).status).toBe(200);
   expect((await browser.post("/api/v1/auth/logout")).status).toBe(200);
 });
+
+test("a sign-in challenge is bound to the browser that passed the password", async () => {
+  const { email, password, browser } = await signedInUser(t);
+  const { secret } = await enableTotp(t, browser, password);
+  const first = new Browser(t.app, t.config.publicOrigin);
+  const { challenge } = await (await first.post("/api/v1/auth/login", { email, password })).json();
+  const thief = new Browser(t.app, t.config.publicOrigin);
+  const stolen = await thief.post("/api/v1/auth/mfa", { challenge, code: (await import("../../src/lib/totp.ts")).totpCode(secret, t.clock.now()) });
+  expect(stolen.status).toBe(401);
+  expect((await stolen.json()).code).toBe("MFA_CHALLENGE_INVALID");
+});
+
+test("an instance admin who turns MFA off must enrol again before anything else", async () => {
+  const { browser, password } = await signedInUser(t, { admin: true });
+  await enableTotp(t, browser, password);
+  expect((await browser.get("/api/v1/instance/users")).status).toBe(200);
+  await browser.post("/api/v1/auth/reauth", { password });
+  expect((await browser.delete("/api/v1/me/mfa/totp")).status).toBe(200);
+  const res = await browser.get("/api/v1/instance/users");
+  expect(res.status).toBe(403);
+  expect((await res.json()).code).toBe("MFA_ENROLMENT_REQUIRED");
+});

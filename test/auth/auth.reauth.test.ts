@@ -46,3 +46,23 @@ test("a TOTP code re-authenticates too, and turning MFA off needs it", async () 
   expect((await browser.post("/api/v1/auth/reauth", { code: totpCode(secret, t.clock.now()) })).status).toBe(200);
   expect((await browser.delete("/api/v1/me/mfa/totp")).status).toBe(200);
 });
+
+test("an instance admin's account-takeover-grade actions need a fresh sign-in too", async () => {
+  const admin = await signedInUser(t, { admin: true });
+  await enableTotp(t, admin.browser, admin.password);
+  const { user } = await signedInUser(t);
+  t.clock.advance(10 * 60_000);
+  for (const [method, path, body] of [
+    ["POST", `/api/v1/instance/users/${user.id}/password-reset-link`, {}],
+    ["POST", `/api/v1/instance/users/${user.id}/mfa/reset`, {}],
+    ["POST", `/api/v1/instance/users/${user.id}/disable`, {}],
+    ["PATCH", "/api/v1/instance/settings", { sessionIdleMinutes: 20 }],
+    ["POST", "/api/v1/instance/sso-providers", { name: "x", preset: "google", clientId: "c", clientSecret: "s" }],
+  ] as const) {
+    const res = await admin.browser.request(method, path, body);
+    expect({ path, status: res.status }).toEqual({ path, status: 403 });
+    expect((await res.json()).code).toBe("REAUTH_REQUIRED");
+  }
+  // Reading stays possible.
+  expect((await admin.browser.get("/api/v1/instance/users")).status).toBe(200);
+});

@@ -9,13 +9,15 @@ import { createTestApp } from "../support/test-app.ts";
 const t = createTestApp({}, { authAttemptsPerMinute: 10_000 });
 afterAll(() => t.close());
 
-async function challengeFor(email: string, password: string): Promise<string> {
-  const res = await new Browser(t.app, t.config.publicOrigin).post("/api/v1/auth/login", { email, password });
-  return (await res.json()).challenge;
+/** A sign-in's first step in a fresh browser; the challenge is bound to that browser. */
+async function challengeFor(email: string, password: string): Promise<{ browser: Browser; challenge: string }> {
+  const browser = new Browser(t.app, t.config.publicOrigin);
+  const res = await browser.post("/api/v1/auth/login", { email, password });
+  return { browser, challenge: (await res.json()).challenge };
 }
 
-async function submit(challenge: string, code: string): Promise<number> {
-  return (await new Browser(t.app, t.config.publicOrigin).post("/api/v1/auth/mfa", { challenge, code })).status;
+async function submit(step: { browser: Browser; challenge: string }, code: string): Promise<number> {
+  return (await step.browser.post("/api/v1/auth/mfa", { challenge: step.challenge, code })).status;
 }
 
 test("same code twice in the same step: the second is refused", async () => {

@@ -42,3 +42,13 @@ test("pre-login, post-password and post-MFA values all differ; old sids are refu
   const mfaSid = sidOf(fresh.cookies.get("loupe_session")!);
   expect(mfaSid).not.toBe(sidOf(b2.cookies.get("loupe_session")!));
 });
+
+test("re-authentication issues a new session id; the old one is refused", async () => {
+  const { browser, password } = await signedInUser(t);
+  const before = browser.cookies.get("loupe_session")!;
+  expect((await browser.post("/api/v1/auth/reauth", { password })).status).toBe(200);
+  const after = browser.cookies.get("loupe_session")!;
+  expect(sidOf(after)).not.toBe(sidOf(before));
+  expect((await t.app.request("/api/v1/me", { headers: { Cookie: `loupe_session=${before}` } })).status).toBe(401);
+  expect((await browser.get("/api/v1/me")).status).toBe(200);
+});

@@ -54,3 +54,19 @@ test("T-S5: log out everywhere (after re-auth) ends every session, this one incl
   expect((await other.get("/api/v1/me")).status).toBe(401);
   expect((await browser.get("/api/v1/me")).status).toBe(401);
 });
+
+test("T-S5: API tokens end too: password change, log out everywhere", async () => {
+  const { password, browser } = await signedInUser(t);
+  await browser.post("/api/v1/auth/reauth", { password });
+  const first = (await (await browser.post("/api/v1/me/tokens", { name: "a", scope: "write" })).json()).token;
+  const bearer = (token: string) => t.app.request("/api/v1/me", { headers: { Authorization: `Bearer ${token}` } });
+  expect((await bearer(first)).status).toBe(200);
+  await browser.post("/api/v1/me/password", { newPassword: "token-killing-passphrase" });
+  expect((await bearer(first)).status).toBe(401);
+
+  await browser.post("/api/v1/auth/reauth", { password: "token-killing-passphrase" });
+  const second = (await (await browser.post("/api/v1/me/tokens", { name: "b", scope: "read" })).json()).token;
+  expect((await bearer(second)).status).toBe(200);
+  await browser.post("/api/v1/me/sessions/revoke-all");
+  expect((await bearer(second)).status).toBe(401);
+});

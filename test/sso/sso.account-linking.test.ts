@@ -35,14 +35,17 @@ async function ssoRoundTrip(b: Browser, provider: Idp, providerId: string, accou
   return (await b.navigateFromOtherSite(await provider.authorize(authorizationUrl, callback))).headers.get("Location")!;
 }
 
-test("same email, verified or not, from either IdP: never signed in as the local user", async () => {
+test("same email, verified or not, from either IdP: never signed in as the local user (unverified: not even a link offer)", async () => {
   const local = await signedInUser(t);
   idp.accounts.set("imposter-verified", { email: local.email, email_verified: true });
   idp2.accounts.set("imposter-unverified", { email: local.email.toUpperCase(), email_verified: false });
-  for (const [p, id, account] of [[idp, providers[0]!, "imposter-verified"], [idp2, providers[1]!, "imposter-unverified"]] as const) {
+  for (const [p, id, account, outcome] of [
+    [idp, providers[0]!, "imposter-verified", "#ssoLink=[A-Za-z0-9_-]+"],
+    [idp2, providers[1]!, "imposter-unverified", "#ssoError=not_provisioned"],
+  ] as const) {
     const b = new Browser(t.app, t.config.publicOrigin);
     const location = await ssoRoundTrip(b, p, id, account);
-    expect(location).toMatch(new RegExp(`^${t.config.publicOrigin}/login#ssoLink=[A-Za-z0-9_-]+$`));
+    expect(location).toMatch(new RegExp(`^${t.config.publicOrigin}/login${outcome}$`));
     expect(b.cookies.has("loupe_session")).toBe(false);
   }
   expect(t.store.db.get<{ n: number }>("SELECT count(*) AS n FROM oidc_identities WHERE user_id = ?", local.user.id)?.n).toBe(0);

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import * as v from "valibot";
 import type { AppEnv } from "../../http/app-env.ts";
 import { sessionOf } from "../../http/auth.ts";
-import { type CookieNames, clearSessionCookie, getCookie, setDeviceCookie, setSessionCookie } from "../../http/cookies.ts";
+import { clearMfaCookie, type CookieNames, clearSessionCookie, getCookie, setDeviceCookie, setMfaCookie, setSessionCookie } from "../../http/cookies.ts";
 import { type IpLimiter, ipRateLimit } from "../../http/rate-limit.ts";
 import { describe } from "../../http/respond.ts";
 import { validate } from "../../http/validation.ts";
@@ -41,6 +41,7 @@ export function authRoutes(deps: AuthRouteDeps) {
         const result = await login(ctx, { ...input, deviceCookie: getCookie(c, cookies.device), userAgent: summarizeUserAgent(c.req.header("User-Agent")) });
         if (result.deviceCookie) setDeviceCookie(c, cookies, result.deviceCookie);
         if (result.kind === "mfa") {
+          setMfaCookie(c, cookies, result.binding);
           return c.json({ status: "mfa_required" as const, mfaRequired: true as const, challenge: result.challenge, expiresAt: new Date(result.expiresAt).toISOString() });
         }
         startSession(c, result.session);
@@ -54,7 +55,8 @@ export function authRoutes(deps: AuthRouteDeps) {
       validate("json", MfaInput),
       async (c) => {
         const input = c.req.valid("json");
-        const result = await completeMfa(ctx, { ...input, userAgent: summarizeUserAgent(c.req.header("User-Agent")) });
+        const result = await completeMfa(ctx, { ...input, userAgent: summarizeUserAgent(c.req.header("User-Agent")), binding: getCookie(c, cookies.mfa) });
+        clearMfaCookie(c, cookies);
         startSession(c, result.session);
         return c.json({ status: "signed_in" as const, user: toPublicUser(ctx, result.user), mfaEnrolmentRequired: false });
       },
@@ -66,7 +68,7 @@ export function authRoutes(deps: AuthRouteDeps) {
       validate("json", ReauthInput),
       async (c) => {
         const { user, session } = sessionOf(c, { allowEnrolmentPending: true });
-        await reauthenticate(ctx, user, session, c.req.valid("json"));
+        startSession(c, await reauthenticate(ctx, user, session, c.req.valid("json"), summarizeUserAgent(c.req.header("User-Agent"))));
         return c.json({ ok: true as const });
       },
     )

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import * as v from "valibot";
 import type { AppEnv } from "../../http/app-env.ts";
 import { recentSessionOf, sessionOf } from "../../http/auth.ts";
-import { type CookieNames, clearSsoCookie, getCookie, setSessionCookie, setSsoCookie } from "../../http/cookies.ts";
+import { type CookieNames, clearSsoCookie, getCookie, setMfaCookie, setSessionCookie, setSsoCookie } from "../../http/cookies.ts";
 import { type IpLimiter, ipRateLimit } from "../../http/rate-limit.ts";
 import { describe } from "../../http/respond.ts";
 import { validate } from "../../http/validation.ts";
@@ -78,6 +78,7 @@ export function ssoRoutes(deps: { ctx: ServiceContext; cookies: CookieNames; ipL
           case "linked":
             return to(outcome.returnTo);
           case "mfa":
+            setMfaCookie(c, cookies, outcome.binding);
             return to(`/login#mfaChallenge=${outcome.challenge}`);
           case "pending_link":
             return to(`/login#ssoLink=${outcome.linkId}`);

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import type { AppEnv } from "../../http/app-env.ts";
-import { instanceAdminOf } from "../../http/auth.ts";
+import { instanceAdminOf, recentInstanceAdminOf } from "../../http/auth.ts";
 import { describe } from "../../http/respond.ts";
 import { validate } from "../../http/validation.ts";
 import { disableUser, enableUser, listAllUsers, revokeSessionsOf } from "../../services/accounts/admin.ts";
@@ -37,7 +37,7 @@ export function instanceRoutes(deps: { ctx: ServiceContext }) {
       return c.json({ users: listAllUsers(ctx) });
     })
     .post("/api/v1/instance/users/:userId/disable", describe("Disable an account; all its sessions end", ["instance"], { 200: { description: "Disabled", schema: Ok } }, [401, 403, 404, 409]), validate("param", UserParam), (c) => {
-      const admin = instanceAdminOf(c);
+      const admin = recentInstanceAdminOf(c, ctx);
       disableUser(ctx, admin.user.id, c.req.valid("param").userId);
       return c.json({ ok: true as const });
     })
@@ -56,7 +56,7 @@ export function instanceRoutes(deps: { ctx: ServiceContext }) {
       },
     )
     .post("/api/v1/instance/users/:userId/mfa/reset", describe("Remove a user's two-factor authentication (break-glass; audited, user told)", ["instance"], { 200: { description: "Reset", schema: Ok } }, [401, 403, 404]), validate("param", UserParam), (c) => {
-      const admin = instanceAdminOf(c);
+      const admin = recentInstanceAdminOf(c, ctx);
       adminResetMfa(ctx, admin.user.id, c.req.valid("param").userId);
       return c.json({ ok: true as const });
     })
@@ -65,7 +65,7 @@ export function instanceRoutes(deps: { ctx: ServiceContext }) {
       describe("A one-time password reset link (30 minutes) to hand to the user", ["instance"], { 201: { description: "The link, shown once", schema: v.object({ url: v.string(), expiresAt: v.string() }) } }, [401, 403, 404]),
       validate("param", UserParam),
       (c) => {
-        const admin = instanceAdminOf(c);
+        const admin = recentInstanceAdminOf(c, ctx);
         return c.json(createResetLink(ctx, admin.user.id, c.req.valid("param").userId), 201);
       },
     )
@@ -83,7 +83,7 @@ export function instanceRoutes(deps: { ctx: ServiceContext }) {
       return c.json(verifyAudit(ctx));
     })
     .patch("/api/v1/instance/settings", describe("Change instance security settings", ["instance"], { 200: { description: "Settings", schema: Settings } }), validate("json", SettingsInput), (c) => {
-      const admin = instanceAdminOf(c);
+      const admin = recentInstanceAdminOf(c, ctx);
       return c.json(updateInstanceSettings(ctx, c.req.valid("json"), admin.user.id));
     });
 }
@@ -111,7 +111,7 @@ export function ssoProviderRoutes(deps: { ctx: ServiceContext }) {
       return c.json({ providers: listSsoProviders(ctx) });
     })
     .post("/api/v1/instance/sso-providers", describe("Add an SSO provider (generic OIDC issuer, or the Google preset)", ["instance"], { 201: { description: "Added", schema: ProviderSchema } }), validate("json", SsoProviderInput), (c) => {
-      const admin = instanceAdminOf(c);
+      const admin = recentInstanceAdminOf(c, ctx);
       return c.json(saveSsoProvider(ctx, admin.user.id, c.req.valid("json")), 201);
     })
     .put(
@@ -120,12 +120,12 @@ export function ssoProviderRoutes(deps: { ctx: ServiceContext }) {
       validate("param", ProviderParam),
       validate("json", SsoProviderInput),
       (c) => {
-        const admin = instanceAdminOf(c);
+        const admin = recentInstanceAdminOf(c, ctx);
         return c.json(saveSsoProvider(ctx, admin.user.id, c.req.valid("json"), c.req.valid("param").providerId));
       },
     )
     .delete("/api/v1/instance/sso-providers/:providerId", describe("Remove an SSO provider (its linked identities go too)", ["instance"], { 200: { description: "Removed", schema: Ok } }, [401, 403, 404]), validate("param", ProviderParam), (c) => {
-      const admin = instanceAdminOf(c);
+      const admin = recentInstanceAdminOf(c, ctx);
       deleteSsoProvider(ctx, admin.user.id, c.req.valid("param").providerId);
       return c.json({ ok: true as const });
     });

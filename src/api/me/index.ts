@@ -8,10 +8,9 @@ import { validate } from "../../http/validation.ts";
 import { summarizeUserAgent } from "../../lib/user-agent.ts";
 import { updateProfile } from "../../services/accounts/admin.ts";
 import { createApiToken, listTokens, revokeToken } from "../../services/accounts/api-tokens.ts";
-import { recordEvent } from "../../services/accounts/events.ts";
 import { confirmTotpEnrolment, disableTotp, recoveryCodesLeft, regenerateRecoveryCodes, startTotpEnrolment } from "../../services/accounts/mfa.ts";
 import { changePassword } from "../../services/accounts/password.ts";
-import { endAllSessions, endSession, listSessions, rotateSession, sessionHandle } from "../../services/accounts/sessions.ts";
+import { endSession, listSessions, logOutEverywhere, rotateSession, sessionHandle } from "../../services/accounts/sessions.ts";
 import { toPublicUser } from "../../services/accounts/users.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { PasswordChangeInput, ProfileInput, PublicUserSchema, TokenCreateInput, TotpConfirmInput } from "../../shared/accounts.ts";
@@ -73,9 +72,7 @@ export function meRoutes(deps: MeRouteDeps) {
     })
     .post("/api/v1/me/sessions/revoke-all", describe("Log out everywhere, this browser included (re-authentication first)", ["me"], { 200: { description: "All ended", schema: v.object({ revoked: v.number() }) } }), (c) => {
       const { user } = recentSessionOf(c, ctx);
-      const revoked = endAllSessions(ctx, user.id, "logout_everywhere");
-      recordEvent(ctx, { type: "sessions.revoked_all", userId: user.id });
-      return c.json({ revoked });
+      return c.json({ revoked: logOutEverywhere(ctx, user.id) });
     })
     .post("/api/v1/me/password", describe("Change my password (re-authentication first); my other sessions end", ["me"], { 200: { description: "Changed", schema: Ok } }), validate("json", PasswordChangeInput), async (c) => {
       const { user, session } = recentSessionOf(c, ctx);

@@ -1,6 +1,7 @@
 import { AppError } from "../../lib/app-error.ts";
 import { normalizeEmail } from "../../shared/email.ts";
 import { revokeUserSessions } from "../../store/sessions.ts";
+import { revokeUserApiTokens } from "../../store/tokens.ts";
 import { findUserByEmail, findUserById, listUsers, setDisplayName, setEmail, setUserDisabled, type UserRow } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
 import { AUTH_ERRORS, notFound } from "../errors.ts";
@@ -28,6 +29,7 @@ export function disableUser(ctx: ServiceContext, adminId: string, userId: string
   ctx.db.write(() => {
     setUserDisabled(ctx.db, user.id, now, now);
     revokeUserSessions(ctx.db, user.id, "user_disabled", now);
+    revokeUserApiTokens(ctx.db, user.id, now);
     appendAudit(ctx, { action: "user.disabled", actorId: adminId, targetId: user.id });
   });
   recordEvent(ctx, { type: "user.disabled", userId: user.id, actorId: adminId, targetId: user.id });
@@ -47,6 +49,7 @@ export function revokeSessionsOf(ctx: ServiceContext, adminId: string, userId: s
   const user = target(ctx, userId);
   const count = ctx.db.write(() => {
     appendAudit(ctx, { action: "sessions.revoked_by_admin", actorId: adminId, targetId: user.id });
+    revokeUserApiTokens(ctx.db, user.id, ctx.clock.now());
     return revokeUserSessions(ctx.db, user.id, "revoked_by_admin", ctx.clock.now());
   });
   recordEvent(ctx, { type: "sessions.revoked_by_admin", userId: user.id, actorId: adminId, targetId: user.id });

@@ -1,9 +1,9 @@
 import { AppError } from "../../lib/app-error.ts";
-import { randomId } from "../../lib/crypto.ts";
+import { constantTimeEqual, randomId, sha256Hex } from "../../lib/crypto.ts";
 import type { PasswordHasher } from "../../lib/password.ts";
 import { normalizeEmail } from "../../shared/email.ts";
 import { failChallenge, findChallenge, insertChallenge, useChallenge } from "../../store/mfa.ts";
-import { setSessionAuthTime } from "../../store/sessions.ts";
+import { revokeSession } from "../../store/sessions.ts";
 import { findUserByEmail, findUserById, setPasswordHash, type UserRow } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
 import { AUTH_ERRORS, unauthenticated } from "../errors.ts";
@@ -13,7 +13,7 @@ import { verifySecondFactor } from "./mfa.ts";
 import { hasConfirmedTotp } from "./users.ts";
 import { notifyUser } from "./notify.ts";
 import { createSession, type IssuedSession } from "./sessions.ts";
-import { ACCOUNT_POLICY, assertNotThrottled, DEVICE_POLICY, isThrottled, recordFailure, recordSuccess, throttleKey } from "./throttle.ts";
+import { ACCOUNT_POLICY, DEVICE_POLICY, isThrottled, recordFailure, recordSuccess, reserveAttempt, throttleKey } from "./throttle.ts";
 
 export const MFA_CHALLENGE_TTL_MS = 5 * 60_000;
 export const MFA_CHALLENGE_MAX_FAILURES = 5;
@@ -33,7 +33,8 @@ function invalidCredentials(): AppError {
 
 export type LoginResult =
   | { kind: "session"; user: UserRow; session: IssuedSession; deviceCookie?: string; mfaEnrolmentRequired: boolean }
-  | { kind: "mfa"; challenge: string; expiresAt: number; deviceCookie?: string };
+  /** `binding` goes into a cookie: the challenge can be completed only from this browser. */
+  | { kind: "mfa"; challenge: string; binding: string; expiresAt: number; deviceCookie?: string };
 
 /**
  * Password login. The same status, body and work (one argon2id verify) for an unknown email and a
@@ -52,9 +53,10 @@ export async function login(
   const key = trusted ? deviceKey! : throttleKey(ctx, "account", email);
   const policy = trusted ? DEVICE_POLICY : ACCOUNT_POLICY;
   try {
-    assertNotThrottled(ctx, key, policy);
+    reserveAttempt(ctx, key, policy);
   } catch (error) {
-    if (user) recordEvent(ctx, { type: "login.locked_out", userId: user.id, outcome: "failure" });
+    // Recorded for unknown emails too (without a user), so both cost the same work.
+    recordEvent(ctx, { type: "login.locked_out", userId: user?.id ?? null, outcome: "failure" });
     throw error;
   }
   const ok =
@@ -62,11 +64,11 @@ export async function login(
       ? await ctx.passwords.verify(user.password_hash, input.password)
       : (await ctx.passwords.verify(await dummyHash(ctx.passwords), input.password), false);
   if (!ok || !user) {
-    recordFailure(ctx, key, policy);
-    if (user) recordEvent(ctx, { type: "login.failed", userId: user.id, outcome: "failure" });
+    recordFailure(ctx, key, policy, true);
+    recordEvent(ctx, { type: "login.failed", userId: user?.id ?? null, outcome: "failure" });
     throw invalidCredentials();
   }
-  recordSuccess(ctx, key);
+  recordSuccess(ctx, key, true);
   if (user.disabled_at !== null) {
     recordEvent(ctx, { type: "login.failed", userId: user.id, outcome: "failure" });
     throw new AppError(AUTH_ERRORS.ACCOUNT_DISABLED, "This account is disabled. Ask your administrator.", { status: 403 });
@@ -80,24 +82,30 @@ export async function login(
   if (!trusted) notifyUser(ctx, user.id, "new_sign_in");
 
   if (hasConfirmedTotp(ctx, user.id)) {
-    const challenge = randomId(32);
-    const now = ctx.clock.now();
-    ctx.db.write(() =>
-      insertChallenge(ctx.db, { id: challenge, userId: user.id, method: "password", amr: ["pwd"], deviceId: device?.id ?? null, returnTo: null, now, expiresAt: now + MFA_CHALLENGE_TTL_MS }),
-    );
-    return { kind: "mfa", challenge, expiresAt: now + MFA_CHALLENGE_TTL_MS, ...(deviceCookie ? { deviceCookie } : {}) };
+    const { challenge, binding } = createMfaChallenge(ctx, user.id, "password", ["pwd"], null, device?.id ?? null);
+    return { kind: "mfa", challenge, binding, expiresAt: ctx.clock.now() + MFA_CHALLENGE_TTL_MS, ...(deviceCookie ? { deviceCookie } : {}) };
   }
   const mfaEnrolmentRequired = user.is_instance_admin === 1;
   const session = await createSession(ctx, { user, method: "password", amr: ["pwd"], userAgent: input.userAgent, mfaEnrolmentRequired, event: "login.succeeded" });
   return { kind: "session", user, session, mfaEnrolmentRequired, ...(deviceCookie ? { deviceCookie } : {}) };
 }
 
-/** Creates the MFA challenge for a sign-in that passed its first factor elsewhere (SSO). */
-export function createMfaChallenge(ctx: ServiceContext, userId: string, method: string, amr: string[], returnTo: string): string {
+/** Creates the MFA challenge of a sign-in whose first factor passed (password or SSO), bound to the browser. */
+export function createMfaChallenge(
+  ctx: ServiceContext,
+  userId: string,
+  method: string,
+  amr: string[],
+  returnTo: string | null,
+  deviceId: string | null = null,
+): { challenge: string; binding: string } {
   const challenge = randomId(32);
+  const binding = randomId(32);
   const now = ctx.clock.now();
-  ctx.db.write(() => insertChallenge(ctx.db, { id: challenge, userId, method, amr, deviceId: null, returnTo, now, expiresAt: now + MFA_CHALLENGE_TTL_MS }));
-  return challenge;
+  ctx.db.write(() =>
+    insertChallenge(ctx.db, { id: challenge, userId, method, amr, deviceId, returnTo, now, expiresAt: now + MFA_CHALLENGE_TTL_MS, browserHash: sha256Hex(binding) }),
+  );
+  return { challenge, binding };
 }
 
 /**
@@ -106,12 +114,13 @@ export function createMfaChallenge(ctx: ServiceContext, userId: string, method: 
  */
 export async function completeMfa(
   ctx: ServiceContext,
-  input: { challenge: string; code?: string; recoveryCode?: string; userAgent: string },
+  input: { challenge: string; code?: string; recoveryCode?: string; userAgent: string; binding: string | undefined },
 ): Promise<{ user: UserRow; session: IssuedSession; returnTo: string | null }> {
   const now = ctx.clock.now();
   const invalid = () => new AppError(AUTH_ERRORS.MFA_CHALLENGE_INVALID, "This sign-in expired or was used; start again.", { status: 401 });
   const challenge = findChallenge(ctx.db, input.challenge);
   if (!challenge || challenge.used_at !== null || challenge.expires_at <= now || challenge.failed_attempts >= MFA_CHALLENGE_MAX_FAILURES) throw invalid();
+  if (!challenge.browser_hash || !input.binding || !constantTimeEqual(challenge.browser_hash, sha256Hex(input.binding))) throw invalid();
   const method = verifySecondFactor(ctx, challenge.user_id, input);
   if (!method) {
     ctx.db.write(() => failChallenge(ctx.db, challenge.id));
@@ -129,14 +138,20 @@ export async function completeMfa(
  * Re-authentication for sensitive changes: the password (or, for accounts without one, a TOTP code)
  * again, under the same per-account limits. Sets the session's auth time.
  */
-export async function reauthenticate(ctx: ServiceContext, user: UserRow, session: { id: string }, input: { password?: string; code?: string }): Promise<void> {
+export async function reauthenticate(
+  ctx: ServiceContext,
+  user: UserRow,
+  session: { id: string; method: string; amr: string; mfa_enrolment_required: number },
+  input: { password?: string; code?: string },
+  userAgent: string,
+): Promise<IssuedSession> {
   let ok = false;
   if (input.password !== undefined) {
     const key = throttleKey(ctx, "account", user.email);
-    assertNotThrottled(ctx, key, ACCOUNT_POLICY);
+    reserveAttempt(ctx, key, ACCOUNT_POLICY);
     ok = user.password_hash !== null && (await ctx.passwords.verify(user.password_hash, input.password));
-    if (ok) recordSuccess(ctx, key);
-    else recordFailure(ctx, key, ACCOUNT_POLICY);
+    if (ok) recordSuccess(ctx, key, true);
+    else recordFailure(ctx, key, ACCOUNT_POLICY, true);
   } else if (input.code !== undefined && hasConfirmedTotp(ctx, user.id)) {
     ok = verifySecondFactor(ctx, user.id, { code: input.code }) === "otp";
   }
@@ -144,8 +159,17 @@ export async function reauthenticate(ctx: ServiceContext, user: UserRow, session
     recordEvent(ctx, { type: "reauth.failed", userId: user.id, outcome: "failure" });
     throw new AppError(AUTH_ERRORS.INVALID_CREDENTIALS, "That did not confirm it is you.", { status: 401 });
   }
-  ctx.db.write(() => setSessionAuthTime(ctx.db, session.id, ctx.clock.now()));
-  recordEvent(ctx, { type: "reauth.succeeded", userId: user.id });
+  // A new session id with the fresh auth time (a copied cookie of the old session gains nothing).
+  const renewed = await createSession(ctx, {
+    user,
+    method: session.method,
+    amr: JSON.parse(session.amr) as string[],
+    userAgent,
+    mfaEnrolmentRequired: session.mfa_enrolment_required === 1,
+    event: "reauth.succeeded",
+  });
+  ctx.db.write(() => revokeSession(ctx.db, session.id, "reauthenticated", ctx.clock.now()));
+  return renewed;
 }
 
 /** Throws 403 REAUTH_REQUIRED unless the session authenticated within the last 5 minutes. */

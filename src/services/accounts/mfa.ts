@@ -9,11 +9,13 @@ import {
   countUnusedRecoveryCodes,
   deleteRecoveryCodes,
   deleteTotp,
+  deleteUserChallenges,
   findTotp,
   replaceRecoveryCodes,
   upsertPendingTotp,
 } from "../../store/mfa.ts";
 import { revokeUserSessions } from "../../store/sessions.ts";
+import { revokeUserApiTokens } from "../../store/tokens.ts";
 import { bumpSecurityVersion, findUserById, type UserRow } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
 import { AUTH_ERRORS, notFound } from "../errors.ts";
@@ -102,11 +104,16 @@ export function verifySecondFactor(ctx: ServiceContext, userId: string, input: {
   return method;
 }
 
-/** A security change: every token of the user stops working (the current one is re-issued by the caller). */
+/**
+ * A security change: every credential of the user stops working — sessions (the current one is
+ * re-issued by the caller), API tokens and open sign-in challenges.
+ */
 function securityChanged(ctx: ServiceContext, userId: string, reason: string, keepSessionId?: string): void {
   const now = ctx.clock.now();
   bumpSecurityVersion(ctx.db, userId, now);
   revokeUserSessions(ctx.db, userId, reason, now, keepSessionId);
+  revokeUserApiTokens(ctx.db, userId, now);
+  deleteUserChallenges(ctx.db, userId);
 }
 
 /** Confirms enrolment with a first code; returns the 10 recovery codes (shown once). */

@@ -5,6 +5,7 @@ import { expireOneTimeTokens, findOneTimeToken, insertOneTimeToken, useOneTimeTo
 import { findUserByEmail, findUserById, setPasswordHash, type UserRow } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
 import { AUTH_ERRORS, notFound } from "../errors.ts";
+import { errorFields } from "../../lib/logger.ts";
 import { recordEvent } from "./events.ts";
 import { securityChanged } from "./mfa.ts";
 import { notifyUser, sendLinkMail } from "./notify.ts";
@@ -59,12 +60,13 @@ export async function requestResetByEmail(ctx: ServiceContext, email: string): P
   if (!user || user.disabled_at !== null || user.password_hash === null) return;
   const { token } = newResetToken(ctx, user.id, null);
   recordEvent(ctx, { type: "password_reset.link_created", userId: user.id, actorId: user.id, targetId: user.id });
-  await sendLinkMail(
+  // Sent in the background: waiting for the mail server would tell known addresses from unknown ones.
+  sendLinkMail(
     ctx,
     user.email,
     "Reset your Loupe password",
     `Someone asked to reset the password of your Loupe account. To choose a new one, open this link within 30 minutes:\n\n${resetUrl(ctx, token)}\n\nIf you did not ask for this, ignore this email.`,
-  );
+  ).catch((error: unknown) => ctx.logger.warn("mail.failed", { code: "password_reset", userId: user.id, ...errorFields(error) }));
 }
 
 /**

@@ -14,6 +14,8 @@ import { findUserById, type UserRow } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { type ActivityType, recordEvent } from "./events.ts";
+import { revokeUserApiTokens } from "../../store/tokens.ts";
+import { hasConfirmedTotp } from "./users.ts";
 import { getInstanceSettings } from "./settings.ts";
 
 /**
@@ -190,7 +192,17 @@ export function endSession(ctx: ServiceContext, userId: string, handle: string, 
   recordEvent(ctx, { type: "session.revoked", userId });
 }
 
-/** Ends every session of a user (log out everywhere, admin revocation, disabling), optionally but one. */
+/** "Log out everywhere": every session and API token of the user ends. */
+export function logOutEverywhere(ctx: ServiceContext, userId: string): number {
+  const count = ctx.db.write(() => {
+    revokeUserApiTokens(ctx.db, userId, ctx.clock.now());
+    return revokeUserSessions(ctx.db, userId, "logout_everywhere", ctx.clock.now());
+  });
+  recordEvent(ctx, { type: "sessions.revoked_all", userId });
+  return count;
+}
+
+/** Ends every session of a user, optionally but one. */
 export function endAllSessions(ctx: ServiceContext, userId: string, reason: string, exceptSessionId?: string): number {
   const now = ctx.clock.now();
   return ctx.db.write(() => revokeUserSessions(ctx.db, userId, reason, now, exceptSessionId));
@@ -203,7 +215,8 @@ export function endAllSessions(ctx: ServiceContext, userId: string, reason: stri
 export async function rotateSession(ctx: ServiceContext, userId: string, input: { method: string; amr: string[]; userAgent: string }): Promise<IssuedSession> {
   const user = findUserById(ctx.db, userId);
   if (!user) throw notFound("No such user.");
-  const session = await createSession(ctx, { user, ...input, mfaEnrolmentRequired: false });
+  // An instance admin who just turned MFA off must enrol again before anything else.
+  const session = await createSession(ctx, { user, ...input, mfaEnrolmentRequired: user.is_instance_admin === 1 && !hasConfirmedTotp(ctx, user.id) });
   endAllSessions(ctx, userId, "rotated", session.sessionId);
   return session;
 }

@@ -227,7 +227,7 @@ export async function startSso(
 
 export type SsoOutcome =
   | { kind: "session"; session: IssuedSession; returnTo: string }
-  | { kind: "mfa"; challenge: string }
+  | { kind: "mfa"; challenge: string; binding: string }
   | { kind: "linked"; returnTo: string }
   | { kind: "pending_link"; linkId: string }
   | { kind: "error"; code: "invalid_request" | "failed" | "not_provisioned" | "domain_not_allowed" | "disabled" | "already_linked" };
@@ -289,7 +289,8 @@ export async function completeSso(
 
   let user: UserRow | undefined = identity ? findUserById(ctx.db, identity.user_id) : undefined;
   if (!user) {
-    if (email && findUserByEmail(ctx.db, email)) {
+    // Only a verified email may even reveal that a local account exists.
+    if (email && emailVerified && findUserByEmail(ctx.db, email)) {
       // Never linked by email alone: the owner of the local account must sign in and confirm.
       const linkId = randomId(32);
       const now = ctx.clock.now();
@@ -308,7 +309,7 @@ export async function completeSso(
   const idpAttestsMfa = provider.trust_idp_mfa === 1 && amr.some((m) => MFA_AMR.has(m));
   const sessionAmr = ["sso", `provider:${provider.id}`, ...amr.map((m) => `idp:${m}`)];
   if (hasConfirmedTotp(ctx, user.id) && !idpAttestsMfa) {
-    return { kind: "mfa", challenge: createMfaChallenge(ctx, user.id, "sso", sessionAmr, request.return_to) };
+    return { kind: "mfa", ...createMfaChallenge(ctx, user.id, "sso", sessionAmr, request.return_to) };
   }
   const session = await createSession(ctx, {
     user,

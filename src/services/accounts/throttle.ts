@@ -43,20 +43,39 @@ export function isThrottled(ctx: ServiceContext, key: string, policy: ThrottlePo
   }
 }
 
-export function recordFailure(ctx: ServiceContext, key: string, policy: ThrottlePolicy): void {
+/**
+ * Takes one attempt of the hourly allowance before the (slow) check runs, counted as a failure until
+ * recordSuccess gives it back: parallel requests cannot all pass the cap while the first ones are
+ * still being verified. Throws 429 when none is left or the back-off is running.
+ */
+export function reserveAttempt(ctx: ServiceContext, key: string, policy: ThrottlePolicy): void {
+  const now = ctx.clock.now();
+  ctx.db.write(() => {
+    const row = current(findThrottle(ctx.db, key), key, now);
+    if (row.failures >= policy.maxPerHour) throw tooManyAttempts((row.window_start + HOUR - now) / 1000);
+    if (row.blocked_until > now) throw tooManyAttempts((row.blocked_until - now) / 1000);
+    saveThrottle(ctx.db, { ...row, failures: row.failures + 1 });
+  });
+}
+
+/** A failed check: counts against the hour (unless its attempt was reserved) and extends the back-off. */
+export function recordFailure(ctx: ServiceContext, key: string, policy: ThrottlePolicy, reserved = false): void {
   const now = ctx.clock.now();
   ctx.db.write(() => {
     const row = current(findThrottle(ctx.db, key), key, now);
     const consecutive = row.consecutive + 1;
     const backoff = consecutive >= policy.backoffAfter ? Math.min(2 ** (consecutive - policy.backoffAfter), policy.maxBackoffSeconds) * 1000 : 0;
-    saveThrottle(ctx.db, { key, window_start: row.window_start, failures: row.failures + 1, consecutive, blocked_until: backoff ? now + backoff : 0 });
+    saveThrottle(ctx.db, { key, window_start: row.window_start, failures: row.failures + (reserved ? 0 : 1), consecutive, blocked_until: backoff ? now + backoff : 0 });
   });
 }
 
-export function recordSuccess(ctx: ServiceContext, key: string): void {
+/** A successful check: the reserved attempt is not a failure, and the back-off resets. */
+export function recordSuccess(ctx: ServiceContext, key: string, reserved = false): void {
   const now = ctx.clock.now();
   ctx.db.write(() => {
     const row = findThrottle(ctx.db, key);
-    if (row) saveThrottle(ctx.db, { ...current(row, key, now), consecutive: 0, blocked_until: 0 });
+    if (!row) return;
+    const fresh = current(row, key, now);
+    saveThrottle(ctx.db, { ...fresh, failures: Math.max(0, fresh.failures - (reserved ? 1 : 0)), consecutive: 0, blocked_until: 0 });
   });
 }
