@@ -4,9 +4,12 @@ import { healthRoutes } from "./api/health/index.ts";
 import { ssoRoutes } from "./api/auth/sso.ts";
 import { instanceRoutes, ssoProviderRoutes } from "./api/instance/index.ts";
 import { meRoutes } from "./api/me/index.ts";
+import { projectRoutes } from "./api/projects/index.ts";
+import { teamRoutes } from "./api/teams/index.ts";
 import type { Config } from "./config.ts";
 import type { AppEnv } from "./http/app-env.ts";
 import { authenticate } from "./http/auth.ts";
+import { action, assertEveryRouteDeclaresAnAction } from "./http/authorize.ts";
 import { cookieNames } from "./http/cookies.ts";
 import { csrfProtection } from "./http/csrf.ts";
 import { createIpLimiter } from "./http/rate-limit.ts";
@@ -71,7 +74,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", ssoRoutes({ ctx, cookies, ipLimiter }));
   app.route("/", instanceRoutes({ ctx }));
   app.route("/", ssoProviderRoutes({ ctx }));
+  app.route("/", teamRoutes({ ctx }));
+  app.route("/", projectRoutes({ ctx }));
 
-  app.get("/api/openapi.json", openApiDocument(app, deps.version));
+  app.get("/api/openapi.json", action("public"), openApiDocument(app, deps.version));
+  assertEveryRouteDeclaresAnAction(app);
   return app;
 }

@@ -1,5 +1,6 @@
 import type { Logger } from "../lib/logger.ts";
 import type { CheckedSession } from "../services/accounts/sessions.ts";
+import type { TeamAccess } from "../services/teams/access.ts";
 import type { UserRow } from "../store/users.ts";
 
 /** Who is calling: a browser session (cookie) or a personal API token (Authorization: Bearer). */
@@ -18,5 +19,7 @@ export type AppEnv = {
     requestId: string;
     logger: Logger;
     auth: Auth | undefined;
+    /** Set by a team action: the caller's live access to the route's team. */
+    team: TeamAccess;
   };
 };

@@ -63,3 +63,8 @@ export function setEmail(db: Db, id: string, email: string, now: number): void {
 export function setDisplayName(db: Db, id: string, displayName: string, now: number): void {
   db.run("UPDATE users SET display_name = ?, updated_at = ? WHERE id = ?", displayName, now, id);
 }
+
+/** Deletes the account; its sessions, tokens, memberships and identities go with it (foreign keys). */
+export function deleteUser(db: Db, id: string): void {
+  db.run("DELETE FROM users WHERE id = ?", id);
+}

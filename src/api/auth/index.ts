@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { action } from "../../http/authorize.ts";
 import * as v from "valibot";
 import type { AppEnv } from "../../http/app-env.ts";
 import { sessionOf } from "../../http/auth.ts";
@@ -33,6 +34,7 @@ export function authRoutes(deps: AuthRouteDeps) {
   return new Hono<AppEnv>()
     .post(
       "/api/v1/auth/login",
+      action("public"),
       describe("Sign in with email and password", ["auth"], { 200: { description: "Signed in, or a second factor is needed", schema: v.union([SignedIn, MfaRequired]) } }),
       limited,
       validate("json", LoginInput),
@@ -50,6 +52,7 @@ export function authRoutes(deps: AuthRouteDeps) {
     )
     .post(
       "/api/v1/auth/mfa",
+      action("public"),
       describe("Complete a sign-in with a TOTP code or a recovery code", ["auth"], { 200: { description: "Signed in", schema: SignedIn } }),
       limited,
       validate("json", MfaInput),
@@ -63,6 +66,7 @@ export function authRoutes(deps: AuthRouteDeps) {
     )
     .post(
       "/api/v1/auth/reauth",
+      action("self"),
       describe("Confirm it is you (password or TOTP code) before a sensitive change", ["auth"], { 200: { description: "Confirmed for 5 minutes", schema: Ok } }),
       limited,
       validate("json", ReauthInput),
@@ -72,7 +76,7 @@ export function authRoutes(deps: AuthRouteDeps) {
         return c.json({ ok: true as const });
       },
     )
-    .post("/api/v1/auth/logout", describe("Sign out of this browser", ["auth"], { 200: { description: "Signed out", schema: Ok } }), (c) => {
+    .post("/api/v1/auth/logout", action("self"), describe("Sign out of this browser", ["auth"], { 200: { description: "Signed out", schema: Ok } }), (c) => {
       const { user, session } = sessionOf(c, { allowEnrolmentPending: true });
       endCurrentSession(ctx, user.id, session.id);
       clearSessionCookie(c, cookies);
@@ -80,6 +84,7 @@ export function authRoutes(deps: AuthRouteDeps) {
     })
     .get(
       "/api/v1/setup",
+      action("public"),
       describe("Whether first-run setup is open (404 once an account exists)", ["setup"], { 200: { description: "Setup is open", schema: SetupStatus } }, [404]),
       (c) => {
         if (!setupNeeded(ctx)) throw notFound();
@@ -88,6 +93,7 @@ export function authRoutes(deps: AuthRouteDeps) {
     )
     .post(
       "/api/v1/setup",
+      action("public"),
       describe("Create the first instance admin with the one-time setup token", ["setup"], { 201: { description: "Admin created and signed in", schema: SignedIn } }, [400, 404, 429]),
       limited,
       validate("json", SetupInput),
@@ -101,6 +107,7 @@ export function authRoutes(deps: AuthRouteDeps) {
     )
     .post(
       "/api/v1/auth/password-reset/request",
+      action("public"),
       describe("Email a password reset link (same answer whether the address exists or not)", ["auth"], { 202: { description: "If the account exists, a link was sent", schema: Ok } }, [400, 429, 503]),
       limited,
       validate("json", ResetRequestInput),
@@ -111,6 +118,7 @@ export function authRoutes(deps: AuthRouteDeps) {
     )
     .post(
       "/api/v1/auth/password-reset/complete",
+      action("public"),
       describe("Set a new password with a reset token; every session ends", ["auth"], { 200: { description: "Password changed; sign in again", schema: Ok } }, [400, 429]),
       limited,
       validate("json", ResetCompleteInput),

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { action } from "../../http/authorize.ts";
 import * as v from "valibot";
 import type { AppEnv } from "../../http/app-env.ts";
 import { recentSessionOf, sessionOf } from "../../http/auth.ts";
@@ -27,11 +28,12 @@ export function ssoRoutes(deps: { ctx: ServiceContext; cookies: CookieNames; ipL
     return binding;
   };
   return new Hono<AppEnv>()
-    .get("/api/v1/auth/sso/providers", describe("Sign-in providers to offer on the sign-in page", ["sso"], { 200: { description: "Providers", schema: v.object({ providers: v.array(v.object({ id: v.string(), name: v.string() })) }) } }, []), (c) =>
+    .get("/api/v1/auth/sso/providers", action("public"), describe("Sign-in providers to offer on the sign-in page", ["sso"], { 200: { description: "Providers", schema: v.object({ providers: v.array(v.object({ id: v.string(), name: v.string() })) }) } }, []), (c) =>
       c.json({ providers: listSignInProviders(ctx) }),
     )
     .post(
       "/api/v1/auth/sso/:providerId/start",
+      action("public"),
       describe("Start signing in with a provider: returns the URL to navigate to", ["sso"], { 200: { description: "Go there", schema: StartResponse } }, [400, 404, 429, 502]),
       ipRateLimit(deps.ipLimiter),
       validate("param", ProviderParam),
@@ -40,6 +42,7 @@ export function ssoRoutes(deps: { ctx: ServiceContext; cookies: CookieNames; ipL
     )
     .post(
       "/api/v1/me/sso/:providerId/link",
+      action("self"),
       describe("Link an account of a provider to mine (re-authentication first): returns the URL to navigate to", ["sso"], { 200: { description: "Go there", schema: StartResponse } }, [401, 403, 404, 502]),
       validate("param", ProviderParam),
       validate("json", SsoStartInput),
@@ -50,6 +53,7 @@ export function ssoRoutes(deps: { ctx: ServiceContext; cookies: CookieNames; ipL
     )
     .post(
       "/api/v1/me/sso-links/:linkId/confirm",
+      action("self"),
       describe("Confirm linking the provider account this browser just came back with to my account", ["sso"], { 200: { description: "Linked", schema: Ok } }, [401, 403, 404, 409]),
       validate("param", LinkParam),
       (c) => {
@@ -61,6 +65,7 @@ export function ssoRoutes(deps: { ctx: ServiceContext; cookies: CookieNames; ipL
     )
     .get(
       "/api/v1/auth/sso/callback",
+      action("public"),
       describe("Where the provider sends the browser back (redirects to the app)", ["sso"], { 302: { description: "To the app, signed in, or to the sign-in page with a reason in the fragment" } }, []),
       async (c) => {
         const url = new URL(c.req.url);

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { action } from "../../http/authorize.ts";
 import { AppError } from "../../lib/app-error.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { describeRoute, jsonContent, problemContent } from "../../http/openapi.ts";
@@ -14,6 +15,7 @@ export function healthRoutes(deps: HealthDeps) {
   return new Hono<AppEnv>()
     .get(
       "/healthz",
+      action("public"),
       describeRoute({
         tags: ["system"],
         summary: "Liveness: the process is up",
@@ -23,6 +25,7 @@ export function healthRoutes(deps: HealthDeps) {
     )
     .get(
       "/readyz",
+      action("public"),
       describeRoute({
         tags: ["system"],
         summary: "Readiness: the database is open and every migration applied",

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { action } from "../../http/authorize.ts";
 import * as v from "valibot";
 import type { AppEnv } from "../../http/app-env.ts";
 import { callerOf, recentSessionOf, sessionOf } from "../../http/auth.ts";
@@ -37,7 +38,7 @@ export function meRoutes(deps: MeRouteDeps) {
   };
 
   return new Hono<AppEnv>()
-    .get("/api/v1/me", describe("The current user (no secrets); says when MFA enrolment is pending", ["me"], { 200: { description: "The current user", schema: MeResponse } }), (c) => {
+    .get("/api/v1/me", action("self"), describe("The current user (no secrets); says when MFA enrolment is pending", ["me"], { 200: { description: "The current user", schema: MeResponse } }), (c) => {
       const auth = callerOf(c, { allowEnrolmentPending: true });
       return c.json({
         user: toPublicUser(ctx, auth.user),
@@ -50,6 +51,7 @@ export function meRoutes(deps: MeRouteDeps) {
     })
     .patch(
       "/api/v1/me",
+      action("self"),
       describe("Change display name, or (after re-authentication) email", ["me"], { 200: { description: "Updated", schema: v.object({ user: PublicUserSchema }) } }, [400, 401, 403, 409]),
       validate("json", ProfileInput),
       (c) => {
@@ -59,22 +61,22 @@ export function meRoutes(deps: MeRouteDeps) {
         return c.json({ user: toPublicUser(ctx, updateProfile(ctx, auth.user, input)) });
       },
     )
-    .get("/api/v1/me/sessions", describe("My signed-in sessions", ["me"], { 200: { description: "Sessions", schema: SessionList } }), (c) => {
+    .get("/api/v1/me/sessions", action("self"), describe("My signed-in sessions", ["me"], { 200: { description: "Sessions", schema: SessionList } }), (c) => {
       const { user, session } = sessionOf(c);
       return c.json({ sessions: listSessions(ctx, user.id, session.id) });
     })
-    .delete("/api/v1/me/sessions/:id", describe("End one of my sessions (another one: re-authentication first)", ["me"], { 200: { description: "Ended", schema: Ok } }, [401, 403, 404]), validate("param", IdParam), (c) => {
+    .delete("/api/v1/me/sessions/:id", action("self"), describe("End one of my sessions (another one: re-authentication first)", ["me"], { 200: { description: "Ended", schema: Ok } }, [401, 403, 404]), validate("param", IdParam), (c) => {
       const { id } = c.req.valid("param");
       const { user, session } = sessionOf(c);
       if (id !== sessionHandle(ctx, session.id)) recentSessionOf(c, ctx);
       endSession(ctx, user.id, id, "ended_by_user");
       return c.json({ ok: true as const });
     })
-    .post("/api/v1/me/sessions/revoke-all", describe("Log out everywhere, this browser included (re-authentication first)", ["me"], { 200: { description: "All ended", schema: v.object({ revoked: v.number() }) } }), (c) => {
+    .post("/api/v1/me/sessions/revoke-all", action("self"), describe("Log out everywhere, this browser included (re-authentication first)", ["me"], { 200: { description: "All ended", schema: v.object({ revoked: v.number() }) } }), (c) => {
       const { user } = recentSessionOf(c, ctx);
       return c.json({ revoked: logOutEverywhere(ctx, user.id) });
     })
-    .post("/api/v1/me/password", describe("Change my password (re-authentication first); my other sessions end", ["me"], { 200: { description: "Changed", schema: Ok } }), validate("json", PasswordChangeInput), async (c) => {
+    .post("/api/v1/me/password", action("self"), describe("Change my password (re-authentication first); my other sessions end", ["me"], { 200: { description: "Changed", schema: Ok } }), validate("json", PasswordChangeInput), async (c) => {
       const { user, session } = recentSessionOf(c, ctx);
       await changePassword(ctx, user, c.req.valid("json").newPassword, session.id);
       await renewSession(c, user.id, session.method, JSON.parse(session.amr) as string[]);
@@ -82,6 +84,7 @@ export function meRoutes(deps: MeRouteDeps) {
     })
     .post(
       "/api/v1/me/mfa/totp",
+      action("self"),
       describe("Start TOTP enrolment: a secret, its otpauth:// URI and a QR code (SVG)", ["me"], {
         200: { description: "Scan, then confirm with a code", schema: v.object({ secret: v.string(), otpauthUri: v.string(), qrSvg: v.string() }) },
       }),
@@ -94,6 +97,7 @@ export function meRoutes(deps: MeRouteDeps) {
     )
     .post(
       "/api/v1/me/mfa/totp/confirm",
+      action("self"),
       describe("Turn TOTP on with a first code; returns 10 single-use recovery codes (shown once)", ["me"], { 200: { description: "On", schema: v.object({ recoveryCodes: v.array(v.string()) }) } }),
       validate("json", TotpConfirmInput),
       async (c) => {
@@ -103,24 +107,25 @@ export function meRoutes(deps: MeRouteDeps) {
         return c.json({ recoveryCodes });
       },
     )
-    .delete("/api/v1/me/mfa/totp", describe("Turn TOTP off (re-authentication first)", ["me"], { 200: { description: "Off", schema: Ok } }, [401, 403, 409]), async (c) => {
+    .delete("/api/v1/me/mfa/totp", action("self"), describe("Turn TOTP off (re-authentication first)", ["me"], { 200: { description: "Off", schema: Ok } }, [401, 403, 409]), async (c) => {
       const { user, session } = recentSessionOf(c, ctx);
       disableTotp(ctx, user, session.id);
       await renewSession(c, user.id, session.method, JSON.parse(session.amr) as string[]);
       return c.json({ ok: true as const });
     })
-    .post("/api/v1/me/mfa/recovery-codes", describe("New recovery codes (re-authentication first); the old ones stop working", ["me"], { 200: { description: "New codes", schema: v.object({ recoveryCodes: v.array(v.string()) }) } }, [401, 403, 409]), async (c) => {
+    .post("/api/v1/me/mfa/recovery-codes", action("self"), describe("New recovery codes (re-authentication first); the old ones stop working", ["me"], { 200: { description: "New codes", schema: v.object({ recoveryCodes: v.array(v.string()) }) } }, [401, 403, 409]), async (c) => {
       const { user, session } = recentSessionOf(c, ctx);
       const recoveryCodes = regenerateRecoveryCodes(ctx, user, session.id);
       await renewSession(c, user.id, session.method, JSON.parse(session.amr) as string[]);
       return c.json({ recoveryCodes });
     })
-    .get("/api/v1/me/tokens", describe("My personal API tokens (never their secrets)", ["me"], { 200: { description: "Tokens", schema: v.object({ tokens: v.array(TokenSchema) }) } }), (c) => {
+    .get("/api/v1/me/tokens", action("self"), describe("My personal API tokens (never their secrets)", ["me"], { 200: { description: "Tokens", schema: v.object({ tokens: v.array(TokenSchema) }) } }), (c) => {
       const { user } = sessionOf(c);
       return c.json({ tokens: listTokens(ctx, user.id) });
     })
     .post(
       "/api/v1/me/tokens",
+      action("self"),
       describe("Create a personal API token (re-authentication first); the secret is shown once", ["me"], { 201: { description: "Created", schema: v.object({ token: v.string(), apiToken: TokenSchema }) } }),
       validate("json", TokenCreateInput),
       (c) => {
@@ -128,7 +133,7 @@ export function meRoutes(deps: MeRouteDeps) {
         return c.json(createApiToken(ctx, user, c.req.valid("json")), 201);
       },
     )
-    .delete("/api/v1/me/tokens/:id", describe("Revoke one of my API tokens", ["me"], { 200: { description: "Revoked", schema: Ok } }, [401, 403, 404]), validate("param", IdParam), (c) => {
+    .delete("/api/v1/me/tokens/:id", action("self"), describe("Revoke one of my API tokens", ["me"], { 200: { description: "Revoked", schema: Ok } }, [401, 403, 404]), validate("param", IdParam), (c) => {
       const { user } = sessionOf(c);
       revokeToken(ctx, user.id, c.req.valid("param").id);
       return c.json({ ok: true as const });

@@ -24,6 +24,11 @@ import type { ServiceContext } from "../context.ts";
  * newest rows is detected too. Pruning leaves a MACed checkpoint where the chain now starts.
  */
 export type AuditAction =
+  | "team.created"
+  | "team.deleted"
+  | "support_access.granted"
+  | "support_access.revoked"
+  | "project.key_rotated"
   | "member.added"
   | "member.removed"
   | "member.role_changed"

@@ -1,0 +1,86 @@
+import { AppError } from "../lib/app-error.ts";
+import { randomId } from "../lib/crypto.ts";
+import {
+  deleteLabel,
+  deleteProject,
+  findLabelByName,
+  findProject,
+  insertLabel,
+  insertProject,
+  type LabelRow,
+  listLabels,
+  listProjects,
+  type ProjectRow,
+  setWidgetKey,
+  updateProject,
+} from "../store/projects.ts";
+import { appendAudit } from "./audit/audit.ts";
+import type { ServiceContext } from "./context.ts";
+import { notFound } from "./errors.ts";
+import type { TeamAccess } from "./teams/access.ts";
+
+/** A project (one website or app) with its public widget key: 256 random bits, not a secret but unguessable. */
+export type ProjectSettings = { allowedOrigins: string[] };
+export type PublicProject = { id: string; name: string; widgetKey: string; settings: ProjectSettings; createdAt: string; updatedAt: string };
+
+function toPublicProject(p: ProjectRow): PublicProject {
+  return { id: p.id, name: p.name, widgetKey: p.widget_key, settings: JSON.parse(p.settings) as ProjectSettings, createdAt: new Date(p.created_at).toISOString(), updatedAt: new Date(p.updated_at).toISOString() };
+}
+
+const newWidgetKey = () => `lpk_${randomId(32)}`;
+
+export function projectsOf(ctx: ServiceContext, access: TeamAccess): PublicProject[] {
+  return listProjects(ctx.db, access.team.id).map(toPublicProject);
+}
+
+export function projectOf(ctx: ServiceContext, access: TeamAccess, projectId: string): PublicProject {
+  const p = findProject(ctx.db, access.team.id, projectId);
+  if (!p) throw notFound("No such project.");
+  return toPublicProject(p);
+}
+
+export function createProject(ctx: ServiceContext, access: TeamAccess, input: { name: string; settings?: ProjectSettings | undefined }): PublicProject {
+  const now = ctx.clock.now();
+  const row: ProjectRow = { id: randomId(), team_id: access.team.id, name: input.name, widget_key: newWidgetKey(), settings: JSON.stringify(input.settings ?? { allowedOrigins: [] }), created_at: now, updated_at: now };
+  ctx.db.write(() => insertProject(ctx.db, row));
+  return toPublicProject(row);
+}
+
+export function updateProjectOf(ctx: ServiceContext, access: TeamAccess, projectId: string, input: { name?: string | undefined; settings?: ProjectSettings | undefined }): PublicProject {
+  const current = projectOf(ctx, access, projectId);
+  ctx.db.write(() => updateProject(ctx.db, access.team.id, projectId, input.name ?? current.name, JSON.stringify(input.settings ?? current.settings), ctx.clock.now()));
+  return projectOf(ctx, access, projectId);
+}
+
+/** A new widget key; the old one stops working at once. */
+export function rotateWidgetKey(ctx: ServiceContext, access: TeamAccess, projectId: string): PublicProject {
+  ctx.db.write(() => {
+    if (setWidgetKey(ctx.db, access.team.id, projectId, newWidgetKey(), ctx.clock.now()) === 0) throw notFound("No such project.");
+    appendAudit(ctx, { action: "project.key_rotated", actorId: access.userId, targetId: projectId, teamId: access.team.id });
+  });
+  return projectOf(ctx, access, projectId);
+}
+
+export function deleteProjectOf(ctx: ServiceContext, access: TeamAccess, projectId: string): void {
+  if (ctx.db.write(() => deleteProject(ctx.db, access.team.id, projectId)) === 0) throw notFound("No such project.");
+}
+
+export type PublicLabel = { id: string; name: string; color: string };
+const toPublicLabel = (l: LabelRow): PublicLabel => ({ id: l.id, name: l.name, color: l.color });
+
+export function labelsOf(ctx: ServiceContext, access: TeamAccess): PublicLabel[] {
+  return listLabels(ctx.db, access.team.id).map(toPublicLabel);
+}
+
+export function createLabel(ctx: ServiceContext, access: TeamAccess, input: { name: string; color: string }): PublicLabel {
+  const row: LabelRow = { id: randomId(), team_id: access.team.id, name: input.name, color: input.color, created_at: ctx.clock.now() };
+  ctx.db.write(() => {
+    if (findLabelByName(ctx.db, access.team.id, input.name)) throw new AppError("LABEL_EXISTS", "A label with this name exists.", { status: 409, fields: [{ field: "name", message: "Already in use." }] });
+    insertLabel(ctx.db, row);
+  });
+  return toPublicLabel(row);
+}
+
+export function deleteLabelOf(ctx: ServiceContext, access: TeamAccess, labelId: string): void {
+  if (ctx.db.write(() => deleteLabel(ctx.db, access.team.id, labelId)) === 0) throw notFound("No such label.");
+}

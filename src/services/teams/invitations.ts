@@ -1,0 +1,103 @@
+import { AppError } from "../../lib/app-error.ts";
+import { randomId, sha256Hex } from "../../lib/crypto.ts";
+import { normalizeEmail } from "../../shared/email.ts";
+import {
+  findInvitationByHash,
+  findMembership,
+  insertInvitation,
+  insertMembership,
+  listInvitations,
+  markInvitationAccepted,
+  revokeInvitation,
+} from "../../store/teams.ts";
+import { findUserByEmail, type UserRow } from "../../store/users.ts";
+import { sendLinkMail } from "../accounts/notify.ts";
+import { createUser } from "../accounts/users.ts";
+import { appendAudit } from "../audit/audit.ts";
+import type { Role } from "../authz.ts";
+import type { ServiceContext } from "../context.ts";
+import { AUTH_ERRORS, notFound } from "../errors.ts";
+import type { TeamAccess } from "./access.ts";
+
+/**
+ * Invitations: the only way into a team (the instance admin included). A one-time link valid 7 days,
+ * emailed when SMTP is configured, otherwise shown to the owner once; accepting needs an account with
+ * the invited email address.
+ */
+export const INVITATION_TTL_MS = 7 * 86_400_000;
+
+export type PublicInvitation = { id: string; email: string; role: Role; createdAt: string; expiresAt: string; state: "pending" | "accepted" | "revoked" | "expired" };
+
+export function listTeamInvitations(ctx: ServiceContext, access: TeamAccess): PublicInvitation[] {
+  const now = ctx.clock.now();
+  return listInvitations(ctx.db, access.team.id).map((i) => ({
+    id: i.id,
+    email: i.email,
+    role: i.role,
+    createdAt: new Date(i.created_at).toISOString(),
+    expiresAt: new Date(i.expires_at).toISOString(),
+    state: i.accepted_at !== null ? "accepted" : i.revoked_at !== null ? "revoked" : i.expires_at <= now ? "expired" : "pending",
+  }));
+}
+
+export function inviteMember(ctx: ServiceContext, access: TeamAccess, input: { email: string; role: Role }): { invitation: PublicInvitation; url: string | null; emailed: boolean } {
+  const email = normalizeEmail(input.email);
+  const token = randomId(32);
+  const id = randomId();
+  const now = ctx.clock.now();
+  ctx.db.write(() => {
+    insertInvitation(ctx.db, { id, team_id: access.team.id, email, role: input.role, token_hash: sha256Hex(token), created_by: access.userId, created_at: now, expires_at: now + INVITATION_TTL_MS });
+    appendAudit(ctx, { action: "invitation.created", actorId: access.userId, targetId: id, teamId: access.team.id });
+  });
+  const url = `${ctx.publicOrigin}/invitations#token=${token}`;
+  const emailed = ctx.mailer !== undefined;
+  if (emailed) {
+    sendLinkMail(ctx, email, `You are invited to ${access.team.name} on Loupe`, `You are invited to join ${access.team.name} on Loupe. Open this link within 7 days:\n\n${url}`).catch(
+      (error: unknown) => ctx.logger.warn("mail.failed", { code: "invitation", targetId: id, errorName: error instanceof Error ? error.name : "error" }),
+    );
+  }
+  const invitation = listTeamInvitations(ctx, access).find((i) => i.id === id)!;
+  // Without SMTP the owner passes the link on; with it, the link goes only to the invitee.
+  return { invitation, url: emailed ? null : url, emailed };
+}
+
+export function revokeTeamInvitation(ctx: ServiceContext, access: TeamAccess, invitationId: string): void {
+  ctx.db.write(() => {
+    if (revokeInvitation(ctx.db, access.team.id, invitationId, ctx.clock.now()) === 0) throw notFound("No such pending invitation.");
+    appendAudit(ctx, { action: "invitation.revoked", actorId: access.userId, targetId: invitationId, teamId: access.team.id });
+  });
+}
+
+function invalidInvitation(): AppError {
+  return new AppError(AUTH_ERRORS.TOKEN_INVALID, "This invitation is invalid, used, revoked or expired; ask for a new one.", { status: 400, fields: [{ field: "token", message: "Invalid or expired." }] });
+}
+
+/** Accepts an invitation as the signed-in user, whose email must be the invited one. */
+export function acceptInvitation(ctx: ServiceContext, user: UserRow, token: string): { teamId: string; role: Role } {
+  const invitation = findInvitationByHash(ctx.db, sha256Hex(token));
+  const now = ctx.clock.now();
+  if (!invitation || invitation.accepted_at !== null || invitation.revoked_at !== null || invitation.expires_at <= now) throw invalidInvitation();
+  if (invitation.email !== user.email) {
+    throw new AppError("INVITATION_EMAIL_MISMATCH", "This invitation is for another email address: sign in with that one.", { status: 403 });
+  }
+  ctx.db.write(() => {
+    if (findMembership(ctx.db, invitation.team_id, user.id)) throw new AppError("ALREADY_MEMBER", "You are already a member of this team.", { status: 409 });
+    if (markInvitationAccepted(ctx.db, invitation.id, user.id, now) === 0) throw invalidInvitation();
+    insertMembership(ctx.db, { team_id: invitation.team_id, user_id: user.id, role: invitation.role, created_at: now });
+    appendAudit(ctx, { action: "invitation.accepted", actorId: user.id, targetId: invitation.id, teamId: invitation.team_id });
+    appendAudit(ctx, { action: "member.added", actorId: user.id, targetId: user.id, teamId: invitation.team_id });
+  });
+  return { teamId: invitation.team_id, role: invitation.role };
+}
+
+/** Creates the account for an invited address (no account yet) and accepts the invitation with it. */
+export async function registerWithInvitation(ctx: ServiceContext, input: { token: string; displayName: string; password: string }): Promise<{ teamId: string; role: Role }> {
+  const invitation = findInvitationByHash(ctx.db, sha256Hex(input.token));
+  const now = ctx.clock.now();
+  if (!invitation || invitation.accepted_at !== null || invitation.revoked_at !== null || invitation.expires_at <= now) throw invalidInvitation();
+  if (findUserByEmail(ctx.db, invitation.email)) {
+    throw new AppError("ACCOUNT_EXISTS", "An account with the invited address exists: sign in and accept the invitation.", { status: 409 });
+  }
+  const user = await createUser(ctx, { email: invitation.email, displayName: input.displayName, password: input.password, isInstanceAdmin: false });
+  return acceptInvitation(ctx, user, input.token);
+}

@@ -1,0 +1,153 @@
+import { AppError } from "../../lib/app-error.ts";
+import { randomId } from "../../lib/crypto.ts";
+import {
+  countOwners,
+  deleteMembership,
+  deleteTeam,
+  findMembership,
+  insertMembership,
+  insertTeam,
+  listMembers,
+  listTeamsOfUser,
+  type MembershipRow,
+  renameTeam,
+  setRole,
+  type TeamRow,
+  teamsSolelyOwnedBy,
+  updateTeamPolicy,
+} from "../../store/teams.ts";
+import { deleteUser } from "../../store/users.ts";
+import { appendAudit } from "../audit/audit.ts";
+import type { Role } from "../authz.ts";
+import type { ServiceContext } from "../context.ts";
+import { notFound } from "../errors.ts";
+import type { TeamAccess } from "./access.ts";
+
+export type PublicTeam = {
+  id: string;
+  name: string;
+  role: Role | null;
+  policy: { mfaRequired: boolean; sessionIdleMinutes: number | null; ssoRequired: boolean; ssoProviderIds: string[]; idpMfaAccepted: boolean };
+  createdAt: string;
+};
+
+export function toPublicTeam(team: TeamRow, role: Role | null): PublicTeam {
+  return {
+    id: team.id,
+    name: team.name,
+    role,
+    policy: {
+      mfaRequired: team.mfa_required === 1,
+      sessionIdleMinutes: team.session_idle_minutes,
+      ssoRequired: team.sso_required === 1,
+      ssoProviderIds: JSON.parse(team.sso_provider_ids) as string[],
+      idpMfaAccepted: team.idp_mfa_accepted === 1,
+    },
+    createdAt: new Date(team.created_at).toISOString(),
+  };
+}
+
+/** A new team; its creator is its first owner. */
+export function createTeam(ctx: ServiceContext, userId: string, name: string): PublicTeam {
+  const id = randomId();
+  const now = ctx.clock.now();
+  ctx.db.write(() => {
+    insertTeam(ctx.db, { id, name, now });
+    insertMembership(ctx.db, { team_id: id, user_id: userId, role: "owner", created_at: now });
+    appendAudit(ctx, { action: "team.created", actorId: userId, targetId: id, teamId: id });
+    appendAudit(ctx, { action: "member.added", actorId: userId, targetId: userId, teamId: id });
+  });
+  return myTeams(ctx, userId).find((t) => t.id === id)!;
+}
+
+export function myTeams(ctx: ServiceContext, userId: string): PublicTeam[] {
+  return listTeamsOfUser(ctx.db, userId).map((t) => toPublicTeam(t, t.role));
+}
+
+export function renameTeamOf(ctx: ServiceContext, access: TeamAccess, name: string): PublicTeam {
+  ctx.db.write(() => renameTeam(ctx.db, access.team.id, name, ctx.clock.now()));
+  return toPublicTeam({ ...access.team, name }, access.role);
+}
+
+export type PolicyInput = Partial<PublicTeam["policy"]>;
+
+/** Changes the team's security policy; each changed part is an audit entry. */
+export function updatePolicy(ctx: ServiceContext, access: TeamAccess, input: PolicyInput): PublicTeam {
+  const before = toPublicTeam(access.team, access.role).policy;
+  const next = { ...before, ...input };
+  const teamId = access.team.id;
+  const actorId = access.userId;
+  ctx.db.write(() => {
+    updateTeamPolicy(ctx.db, teamId, next, ctx.clock.now());
+    if (next.mfaRequired !== before.mfaRequired || next.idpMfaAccepted !== before.idpMfaAccepted) {
+      appendAudit(ctx, { action: "team.mfa_requirement_changed", actorId, teamId, targetId: teamId });
+    }
+    if (next.sessionIdleMinutes !== before.sessionIdleMinutes) appendAudit(ctx, { action: "team.session_timeout_changed", actorId, teamId, targetId: teamId });
+    if (next.ssoRequired !== before.ssoRequired || JSON.stringify(next.ssoProviderIds) !== JSON.stringify(before.ssoProviderIds)) {
+      appendAudit(ctx, { action: "team.sso_changed", actorId, teamId, targetId: teamId });
+    }
+  });
+  return toPublicTeam(
+    {
+      ...access.team,
+      mfa_required: next.mfaRequired ? 1 : 0,
+      session_idle_minutes: next.sessionIdleMinutes,
+      sso_required: next.ssoRequired ? 1 : 0,
+      sso_provider_ids: JSON.stringify(next.ssoProviderIds),
+      idp_mfa_accepted: next.idpMfaAccepted ? 1 : 0,
+    },
+    access.role,
+  );
+}
+
+/** Deletes the team and everything in it (the caller checked re-authentication). */
+export function deleteTeamOf(ctx: ServiceContext, access: TeamAccess): void {
+  ctx.db.write(() => {
+    deleteTeam(ctx.db, access.team.id);
+    appendAudit(ctx, { action: "team.deleted", actorId: access.userId, targetId: access.team.id, teamId: access.team.id });
+  });
+}
+
+export type PublicMember = { userId: string; displayName: string; email: string; role: Role; since: string };
+
+export function members(ctx: ServiceContext, access: TeamAccess): PublicMember[] {
+  return listMembers(ctx.db, access.team.id).map((m) => ({ userId: m.user_id, displayName: m.display_name, email: m.email, role: m.role, since: new Date(m.created_at).toISOString() }));
+}
+
+function lastOwner(): AppError {
+  return new AppError("LAST_OWNER", "A team always keeps at least one owner: make someone else owner first.", { status: 409 });
+}
+
+export function changeRole(ctx: ServiceContext, access: TeamAccess, userId: string, role: Role): void {
+  const teamId = access.team.id;
+  ctx.db.write(() => {
+    const membership = findMembership(ctx.db, teamId, userId);
+    if (!membership) throw notFound("No such member.");
+    if (membership.role === role) return;
+    if (membership.role === "owner" && countOwners(ctx.db, teamId) === 1) throw lastOwner();
+    setRole(ctx.db, teamId, userId, role);
+    appendAudit(ctx, { action: "member.role_changed", actorId: access.userId, targetId: userId, teamId });
+  });
+}
+
+export function removeMember(ctx: ServiceContext, access: TeamAccess, userId: string): void {
+  const teamId = access.team.id;
+  ctx.db.write(() => {
+    const membership: MembershipRow | undefined = findMembership(ctx.db, teamId, userId);
+    if (!membership) throw notFound("No such member.");
+    if (membership.role === "owner" && countOwners(ctx.db, teamId) === 1) throw lastOwner();
+    deleteMembership(ctx.db, teamId, userId);
+    appendAudit(ctx, { action: "member.removed", actorId: access.userId, targetId: userId, teamId });
+  });
+}
+
+/** Deletes one's own account, unless one is the last owner of a team. */
+export function deleteOwnAccount(ctx: ServiceContext, userId: string): void {
+  ctx.db.write(() => {
+    const sole = teamsSolelyOwnedBy(ctx.db, userId);
+    if (sole.length > 0) {
+      throw new AppError("LAST_OWNER", `You are the only owner of ${sole.length} team(s): hand them over or delete them first.`, { status: 409 });
+    }
+    deleteUser(ctx.db, userId);
+  });
+}
