@@ -4,6 +4,7 @@ import { healthRoutes } from "./api/health/index.ts";
 import { ssoRoutes } from "./api/auth/sso.ts";
 import { instanceRoutes, ssoProviderRoutes } from "./api/instance/index.ts";
 import { meRoutes } from "./api/me/index.ts";
+import { feedbackRoutes } from "./api/feedback/index.ts";
 import { projectRoutes } from "./api/projects/index.ts";
 import { teamRoutes } from "./api/teams/index.ts";
 import type { Config } from "./config.ts";
@@ -76,6 +77,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", ssoProviderRoutes({ ctx }));
   app.route("/", teamRoutes({ ctx }));
   app.route("/", projectRoutes({ ctx }));
+  app.route("/", feedbackRoutes({ ctx, screenshotMaxBytes: deps.config.screenshotMaxBytes }));
 
   app.get("/api/openapi.json", action("public"), openApiDocument(app, deps.version));
   assertEveryRouteDeclaresAnAction(app);

@@ -38,6 +38,7 @@ export const CONFIG_VARIABLES = {
     expects: "an smtp:// or smtps:// URL (credentials in it), e.g. smtps://user:password@mail.example.eu:465",
   },
   LOUPE_SMTP_FROM: { default: undefined, expects: "the sender address of Loupe's emails, e.g. loupe@example.eu" },
+  LOUPE_SCREENSHOT_MAX_BYTES: { default: "5242880", expects: "the largest accepted screenshot in bytes, from 10000 to 52428800" },
 } as const;
 
 type VariableName = keyof typeof CONFIG_VARIABLES;
@@ -79,6 +80,7 @@ const EnvSchema = v.object({
     ),
   ),
   LOUPE_SMTP_FROM: v.optional(v.pipe(v.string(), v.trim(), v.email())),
+  LOUPE_SCREENSHOT_MAX_BYTES: v.optional(intString(10_000, 52_428_800), CONFIG_VARIABLES.LOUPE_SCREENSHOT_MAX_BYTES.default),
 });
 
 
@@ -97,6 +99,7 @@ export type Config = Readonly<{
   busyTimeoutMs: number;
   /** Outgoing mail; undefined when SMTP is not configured (then nothing is emailed). */
   smtp: { url: string; from: string } | undefined;
+  screenshotMaxBytes: number;
 }>;
 
 export type ConfigProblem = { variable: string; expects: string };
@@ -186,5 +189,6 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     shutdownTimeoutMs: out.LOUPE_SHUTDOWN_TIMEOUT_MS,
     busyTimeoutMs: out.LOUPE_BUSY_TIMEOUT_MS,
     smtp: out.LOUPE_SMTP_URL && out.LOUPE_SMTP_FROM ? { url: out.LOUPE_SMTP_URL, from: out.LOUPE_SMTP_FROM } : undefined,
+    screenshotMaxBytes: out.LOUPE_SCREENSHOT_MAX_BYTES,
   });
 }

@@ -2,19 +2,22 @@ import { deleteActivityEventsBefore } from "../store/events.ts";
 import { getInstanceSettings } from "./accounts/settings.ts";
 import { logAuditHead, pruneAudit } from "./audit/audit.ts";
 import type { ServiceContext } from "./context.ts";
+import { purgeOldTrash } from "./feedback/feedback.ts";
 
 /** Activity events (sign-ins and the like) are kept 90 days. */
 export const ACTIVITY_RETENTION_MS = 90 * 86_400_000;
 
 /**
- * The daily housekeeping: delete activity events past 90 days and audit entries past the instance's
- * audit retention (with a checkpoint), then write the audit head to the log. Idempotent.
+ * The daily housekeeping: delete activity events past 90 days, audit entries past the instance's
+ * audit retention (with a checkpoint) and feedback in the trash for more than 30 days, then write the
+ * audit head to the log. Idempotent.
  */
-export function runDailyRetention(ctx: ServiceContext): { activityDeleted: number; auditPruned: number } {
+export function runDailyRetention(ctx: ServiceContext): { activityDeleted: number; auditPruned: number; trashPurged: number } {
   const now = ctx.clock.now();
   const activityDeleted = ctx.db.write(() => deleteActivityEventsBefore(ctx.db, now - ACTIVITY_RETENTION_MS));
   const auditPruned = pruneAudit(ctx, getInstanceSettings(ctx).auditRetentionDays * 86_400_000);
+  const trashPurged = purgeOldTrash(ctx);
   logAuditHead(ctx);
-  ctx.logger.info("retention.done", { count: activityDeleted + auditPruned });
-  return { activityDeleted, auditPruned };
+  ctx.logger.info("retention.done", { count: activityDeleted + auditPruned + trashPurged });
+  return { activityDeleted, auditPruned, trashPurged };
 }

@@ -87,8 +87,8 @@ test("the daily retention run: activity past 90 days and audit entries past the 
   });
   t.clock.advance(366 * 86_400_000);
   const first = runDailyRetention(t.ctx);
-  expect(first).toEqual({ activityDeleted: 2, auditPruned: 3 });
-  expect(runDailyRetention(t.ctx)).toEqual({ activityDeleted: 0, auditPruned: 0 });
+  expect(first).toEqual({ activityDeleted: 2, auditPruned: 3, trashPurged: 0 });
+  expect(runDailyRetention(t.ctx)).toEqual({ activityDeleted: 0, auditPruned: 0, trashPurged: 0 });
   expect(verifyAudit(t.ctx).ok).toBe(true);
   expect(t.logs.text()).toContain('"msg":"audit.head"');
 });

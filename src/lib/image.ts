@@ -1,0 +1,138 @@
+/**
+ * Screenshot checks without decoding: the type from the magic bytes, the dimensions from the header
+ * (a pixel bomb is refused before any pixel is touched), and metadata (EXIF, XMP, text, comments,
+ * trailing data) stripped at the byte level. Anything not a clean PNG, JPEG or WebP is refused.
+ */
+export type ImageType = "image/png" | "image/jpeg" | "image/webp";
+export type ImageInfo = { type: ImageType; width: number; height: number };
+
+export class ImageError extends Error {
+  constructor(readonly reason: "unsupported" | "malformed") {
+    super(reason);
+  }
+}
+
+const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+export function sniffImage(bytes: Uint8Array): ImageType | undefined {
+  if (bytes.length >= 8 && PNG_MAGIC.every((b, i) => bytes[i] === b)) return "image/png";
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return "image/jpeg";
+  if (bytes.length >= 12 && ascii(bytes, 0, 4) === "RIFF" && ascii(bytes, 8, 4) === "WEBP") return "image/webp";
+  return undefined;
+}
+
+function ascii(b: Uint8Array, at: number, n: number): string {
+  return String.fromCharCode(...b.subarray(at, at + n));
+}
+
+const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+
+// PNG: critical chunks and colour information are kept; text, EXIF, time and any other ancillary chunk go.
+const PNG_KEEP = new Set(["IHDR", "PLTE", "IDAT", "IEND", "tRNS", "gAMA", "cHRM", "sRGB", "sBIT", "pHYs"]);
+
+function pngCleaned(b: Uint8Array): { info: ImageInfo; bytes: Uint8Array } {
+  const dv = view(b);
+  if (b.length < 33 || ascii(b, 12, 4) !== "IHDR") throw new ImageError("malformed");
+  const info: ImageInfo = { type: "image/png", width: dv.getUint32(16), height: dv.getUint32(20) };
+  const parts: Uint8Array[] = [b.subarray(0, 8)];
+  let at = 8;
+  let ended = false;
+  while (at + 12 <= b.length) {
+    const length = dv.getUint32(at);
+    const type = ascii(b, at + 4, 4);
+    const end = at + 12 + length;
+    if (end > b.length || length > 0x7fffffff) throw new ImageError("malformed");
+    if (PNG_KEEP.has(type)) parts.push(b.subarray(at, end));
+    at = end;
+    if (type === "IEND") {
+      ended = true;
+      break;
+    }
+  }
+  // Data after IEND is how PNG/HTML polyglots hide: refused.
+  if (!ended || at !== b.length) throw new ImageError(ended ? "unsupported" : "malformed");
+  return { info, bytes: concat(parts) };
+}
+
+function jpegCleaned(b: Uint8Array): { info: ImageInfo; bytes: Uint8Array } {
+  const dv = view(b);
+  const parts: Uint8Array[] = [b.subarray(0, 2)];
+  let at = 2;
+  let size: { width: number; height: number } | undefined;
+  while (at + 4 <= b.length) {
+    if (b[at] !== 0xff) throw new ImageError("malformed");
+    const marker = b[at + 1]!;
+    if (marker === 0xd9) break;
+    const length = dv.getUint16(at + 2);
+    const end = at + 2 + length;
+    if (length < 2 || end > b.length) throw new ImageError("malformed");
+    if (marker === 0xda) {
+      // Start of scan: entropy-coded data runs to the EOI marker at the end of the file.
+      const eoi = b.length - 2;
+      if (eoi < end || b[eoi] !== 0xff || b[eoi + 1] !== 0xd9) throw new ImageError("unsupported");
+      parts.push(b.subarray(at, b.length));
+      at = b.length;
+      break;
+    }
+    const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+    if (isSof && length >= 7) size = { height: dv.getUint16(at + 5), width: dv.getUint16(at + 7) };
+    // APP1–APP13 and APP15 (EXIF, XMP, IPTC …) and comments are dropped; APP0 (JFIF) and APP14 (Adobe) stay.
+    const drop = (marker >= 0xe1 && marker <= 0xed) || marker === 0xef || marker === 0xfe;
+    if (!drop) parts.push(b.subarray(at, end));
+    at = end;
+  }
+  if (!size || at !== b.length) throw new ImageError("malformed");
+  return { info: { type: "image/jpeg", ...size }, bytes: concat(parts) };
+}
+
+function webpCleaned(b: Uint8Array): { info: ImageInfo; bytes: Uint8Array } {
+  const dv = view(b);
+  const riffSize = dv.getUint32(4, true);
+  if (riffSize + 8 !== b.length) throw new ImageError(riffSize + 8 < b.length ? "unsupported" : "malformed");
+  const chunks: Uint8Array[] = [];
+  let size: { width: number; height: number } | undefined;
+  let at = 12;
+  while (at + 8 <= b.length) {
+    const fourcc = ascii(b, at, 4);
+    const length = dv.getUint32(at + 4, true);
+    const end = at + 8 + length + (length % 2);
+    if (end > b.length) throw new ImageError("malformed");
+    const chunk = b.slice(at, end);
+    if (fourcc === "VP8X") {
+      chunk[8] = chunk[8]! & ~0x0c; // no EXIF (0x08) or XMP (0x04) any more
+      size = { width: 1 + (chunk[12]! | (chunk[13]! << 8) | (chunk[14]! << 16)), height: 1 + (chunk[15]! | (chunk[16]! << 8) | (chunk[17]! << 16)) };
+    } else if (fourcc === "VP8 " && !size && length >= 10) {
+      size = { width: dv.getUint16(at + 14, true) & 0x3fff, height: dv.getUint16(at + 16, true) & 0x3fff };
+    } else if (fourcc === "VP8L" && !size && length >= 5) {
+      const bits = dv.getUint32(at + 9, true);
+      size = { width: (bits & 0x3fff) + 1, height: ((bits >> 14) & 0x3fff) + 1 };
+    }
+    if (fourcc !== "EXIF" && fourcc !== "XMP ") chunks.push(chunk);
+    at = end;
+  }
+  if (!size || at !== b.length) throw new ImageError("malformed");
+  const body = concat(chunks);
+  const header = new Uint8Array(12);
+  header.set(b.subarray(0, 12));
+  view(header).setUint32(4, body.length + 4, true);
+  return { info: { type: "image/webp", ...size }, bytes: concat([header, body]) };
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** The image's type and size, and its bytes without metadata; throws ImageError otherwise. */
+export function cleanImage(bytes: Uint8Array): { info: ImageInfo; bytes: Uint8Array } {
+  const type = sniffImage(bytes);
+  if (type === "image/png") return pngCleaned(bytes);
+  if (type === "image/jpeg") return jpegCleaned(bytes);
+  if (type === "image/webp") return webpCleaned(bytes);
+  throw new ImageError("unsupported");
+}

@@ -1,0 +1,297 @@
+import { AppError } from "../../lib/app-error.ts";
+import { randomId } from "../../lib/crypto.ts";
+import { cleanImage, ImageError } from "../../lib/image.ts";
+import type { FeedbackCreate } from "../../shared/feedback.ts";
+import {
+  type FeedbackRow,
+  findFeedback,
+  findScreenshot,
+  insertFeedback,
+  insertNote,
+  insertScreenshot,
+  itemsWithScreenshot,
+  labelsOfItems,
+  listFeedback,
+  listNotes,
+  purgeTrash,
+  searchFeedback,
+  setDeleted,
+  setFeedbackLabels,
+  updateFeedback,
+} from "../../store/feedback.ts";
+import { findProject, teamLabelIds } from "../../store/projects.ts";
+import { findMembership } from "../../store/teams.ts";
+import type { ServiceContext } from "../context.ts";
+import { notFound } from "../errors.ts";
+import type { TeamAccess } from "../teams/access.ts";
+
+/** Deleted items stay restorable in the trash this long, then are purged. */
+export const TRASH_RETENTION_MS = 30 * 86_400_000;
+export const MAX_SCREENSHOT_PIXELS_PER_SIDE = 8000;
+
+export type PublicFeedback = {
+  id: string;
+  projectId: string;
+  title: string | null;
+  comment: string;
+  rating: { scale: string; value: number } | null;
+  reporter: { userId: string | null; anonymousId: string | null; email: string | null };
+  pageUrl: string | null;
+  metadata: Record<string, unknown>;
+  customData: Record<string, unknown>;
+  status: string;
+  assigneeId: string | null;
+  labelIds: string[];
+  hasScreenshot: boolean;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt: string | null;
+};
+
+function toPublic(row: FeedbackRow, labels: string[], hasScreenshot: boolean): PublicFeedback {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    title: row.title,
+    comment: row.comment,
+    rating: row.rating_scale && row.rating_value !== null ? { scale: row.rating_scale, value: row.rating_value } : null,
+    reporter: { userId: row.reporter_user_id, anonymousId: row.reporter_anon_id, email: row.reporter_email },
+    pageUrl: row.page_url,
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    customData: JSON.parse(row.custom_data) as Record<string, unknown>,
+    status: row.status,
+    assigneeId: row.assignee_user_id,
+    labelIds: labels,
+    hasScreenshot,
+    version: row.version,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+    deletedAt: row.deleted_at === null ? null : new Date(row.deleted_at).toISOString(),
+  };
+}
+
+function publicRows(ctx: ServiceContext, teamId: string, rows: FeedbackRow[]): PublicFeedback[] {
+  const ids = rows.map((r) => r.id);
+  const labels = labelsOfItems(ctx.db, teamId, ids);
+  const shots = itemsWithScreenshot(ctx.db, teamId, ids);
+  return rows.map((r) => toPublic(r, labels.get(r.id) ?? [], shots.has(r.id)));
+}
+
+/** Reporters see only what they reported; members, owners and support access see the team's items. */
+function reporterScope(access: TeamAccess): string | undefined {
+  return access.role === "reporter" ? access.userId : undefined;
+}
+
+/** The item, if this caller may see it; otherwise 404 (never 403: existence is not leaked). */
+function visibleItem(ctx: ServiceContext, access: TeamAccess, itemId: string, options: { includeDeleted?: boolean } = {}): FeedbackRow {
+  const row = findFeedback(ctx.db, access.team.id, itemId);
+  const scope = reporterScope(access);
+  if (!row || (scope !== undefined && row.reporter_user_id !== scope) || (row.deleted_at !== null && !options.includeDeleted)) throw notFound("No such feedback item.");
+  return row;
+}
+
+export type ScreenshotUpload = { bytes: Uint8Array; maxBytes: number };
+
+/**
+ * Creates a feedback item — one verb whoever the caller is (a signed-in user, an API token, later
+ * the widget): validation is the caller's schema, this checks the project, the screenshot (type by
+ * magic bytes, dimensions from the header, metadata stripped) and writes it all in one transaction.
+ */
+export function createFeedback(
+  ctx: ServiceContext,
+  input: { teamId: string; reporter: { userId: string | null; anonymousId: string | null }; data: FeedbackCreate; screenshot?: ScreenshotUpload },
+): string {
+  if (!findProject(ctx.db, input.teamId, input.data.projectId)) {
+    throw new AppError("VALIDATION_FAILED", "No such project in this team.", { status: 400, fields: [{ field: "projectId", message: "Unknown project." }] });
+  }
+  let image: ReturnType<typeof cleanImage> | undefined;
+  if (input.screenshot) {
+    if (input.screenshot.bytes.length > input.screenshot.maxBytes) {
+      throw new AppError("PAYLOAD_TOO_LARGE", "The screenshot is larger than allowed.", { status: 413, fields: [{ field: "screenshot", message: `At most ${input.screenshot.maxBytes} bytes.` }] });
+    }
+    try {
+      image = cleanImage(input.screenshot.bytes);
+    } catch (error) {
+      if (!(error instanceof ImageError)) throw error;
+      throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Screenshots must be PNG, JPEG or WebP images.", { status: 415, fields: [{ field: "screenshot", message: "Expected a PNG, JPEG or WebP image." }] });
+    }
+    const { width, height } = image.info;
+    if (width < 1 || height < 1 || width > MAX_SCREENSHOT_PIXELS_PER_SIDE || height > MAX_SCREENSHOT_PIXELS_PER_SIDE) {
+      throw new AppError("IMAGE_TOO_LARGE", `Screenshots may be at most ${MAX_SCREENSHOT_PIXELS_PER_SIDE}×${MAX_SCREENSHOT_PIXELS_PER_SIDE} pixels.`, {
+        status: 413,
+        fields: [{ field: "screenshot", message: "Too many pixels." }],
+      });
+    }
+  }
+  const now = ctx.clock.now();
+  const id = randomId();
+  const d = input.data;
+  ctx.db.write(() => {
+    insertFeedback(ctx.db, {
+      id,
+      team_id: input.teamId,
+      project_id: d.projectId,
+      reporter_user_id: input.reporter.userId,
+      reporter_anon_id: input.reporter.anonymousId,
+      reporter_email: d.reporterEmail ?? null,
+      title: d.title ?? null,
+      comment: d.comment,
+      rating_value: d.rating?.value ?? null,
+      rating_scale: d.rating?.scale ?? null,
+      page_url: d.pageUrl ?? null,
+      metadata: JSON.stringify(d.metadata ?? {}),
+      custom_data: JSON.stringify(d.customData ?? {}),
+      status: "new",
+      assignee_user_id: null,
+      version: 1,
+      created_at: now,
+      updated_at: now,
+      deleted_at: null,
+    });
+    if (image) {
+      insertScreenshot(ctx.db, {
+        itemId: id,
+        teamId: input.teamId,
+        contentType: image.info.type,
+        width: image.info.width,
+        height: image.info.height,
+        annotations: JSON.stringify(d.annotations ?? []),
+        bytes: image.bytes,
+      });
+    }
+  });
+  return id;
+}
+
+export function getFeedback(ctx: ServiceContext, access: TeamAccess, itemId: string): PublicFeedback {
+  return publicRows(ctx, access.team.id, [visibleItem(ctx, access, itemId, { includeDeleted: access.role !== "reporter" })])[0]!;
+}
+
+type Cursor = { createdAt: number; id: string };
+const encodeCursor = (c: Cursor) => Buffer.from(`${c.createdAt}:${c.id}`).toString("base64url");
+function decodeCursor(text: string): Cursor {
+  const [at, id] = Buffer.from(text, "base64url").toString().split(":");
+  if (!at || !id || !/^\d+$/.test(at)) throw new AppError("VALIDATION_FAILED", "Invalid cursor.", { status: 400, fields: [{ field: "cursor", message: "Invalid." }] });
+  return { createdAt: Number(at), id };
+}
+
+export type ListOptions = {
+  projectId?: string | undefined;
+  status?: string | undefined;
+  assigneeId?: string | undefined;
+  labelId?: string | undefined;
+  ratingMin?: number | undefined;
+  ratingMax?: number | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  trash?: boolean | undefined;
+  cursor?: string | undefined;
+  limit?: number | undefined;
+};
+
+/** A page of the items this caller may see, with filters; `nextCursor` continues it. */
+export function listTeamFeedback(ctx: ServiceContext, access: TeamAccess, o: ListOptions): { items: PublicFeedback[]; nextCursor: string | null } {
+  const limit = Math.min(Math.max(o.limit ?? 50, 1), 200);
+  const scope = reporterScope(access);
+  const rows = listFeedback(ctx.db, {
+    teamId: access.team.id,
+    ...(scope !== undefined ? { reporterUserId: scope } : {}),
+    ...(o.projectId ? { projectId: o.projectId } : {}),
+    ...(o.status ? { status: o.status } : {}),
+    ...(o.assigneeId ? { assigneeId: o.assigneeId } : {}),
+    ...(o.labelId ? { labelId: o.labelId } : {}),
+    ...(o.ratingMin !== undefined ? { ratingMin: o.ratingMin } : {}),
+    ...(o.ratingMax !== undefined ? { ratingMax: o.ratingMax } : {}),
+    ...(o.from ? { from: Date.parse(o.from) } : {}),
+    ...(o.to ? { to: Date.parse(o.to) } : {}),
+    trash: o.trash === true && scope === undefined,
+    ...(o.cursor ? { cursor: decodeCursor(o.cursor) } : {}),
+    limit: limit + 1,
+  });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { items: publicRows(ctx, access.team.id, page), nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null };
+}
+
+/** Full-text search; a reporter's covers only their own items and never internal comments. */
+export function searchTeamFeedback(ctx: ServiceContext, access: TeamAccess, text: string, limit = 50): PublicFeedback[] {
+  // Each word becomes a quoted prefix term: no FTS5 syntax reaches the query from outside.
+  const terms = (text.match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 10).map((t) => `"${t}"*`);
+  if (terms.length === 0) return [];
+  const scope = reporterScope(access);
+  const rows = searchFeedback(ctx.db, access.team.id, terms.join(" "), {
+    internal: scope === undefined,
+    ...(scope !== undefined ? { reporterUserId: scope } : {}),
+    limit: Math.min(Math.max(limit, 1), 200),
+  });
+  return publicRows(ctx, access.team.id, rows);
+}
+
+/**
+ * Triage: status, assignee (a member or owner of the team) and labels (the team's), only if the
+ * caller's version is current (If-Match); a stale version answers 412.
+ */
+export function updateTeamFeedback(
+  ctx: ServiceContext,
+  access: TeamAccess,
+  itemId: string,
+  expectedVersion: number,
+  input: { status?: string | undefined; assigneeId?: string | null | undefined; labelIds?: string[] | undefined },
+): PublicFeedback {
+  const teamId = access.team.id;
+  ctx.db.write(() => {
+    const row = visibleItem(ctx, access, itemId);
+    if (input.assigneeId) {
+      const m = findMembership(ctx.db, teamId, input.assigneeId);
+      if (!m || m.role === "reporter") throw new AppError("VALIDATION_FAILED", "The assignee must be a member of the team.", { status: 400, fields: [{ field: "assigneeId", message: "Not a member or owner of this team." }] });
+    }
+    if (input.labelIds) {
+      const known = teamLabelIds(ctx.db, teamId, input.labelIds);
+      if (known.length !== new Set(input.labelIds).size) throw new AppError("VALIDATION_FAILED", "Unknown label.", { status: 400, fields: [{ field: "labelIds", message: "Labels must be the team's." }] });
+    }
+    const changed = updateFeedback(ctx.db, teamId, itemId, expectedVersion, { status: input.status ?? row.status, assigneeId: input.assigneeId === undefined ? row.assignee_user_id : input.assigneeId }, ctx.clock.now());
+    if (changed === 0) throw new AppError("VERSION_CONFLICT", "The item changed since you loaded it; reload and try again.", { status: 412 });
+    if (input.labelIds) setFeedbackLabels(ctx.db, teamId, itemId, [...new Set(input.labelIds)]);
+  });
+  return getFeedback(ctx, access, itemId);
+}
+
+/** Moves an item to the trash (restorable for 30 days). */
+export function trashFeedback(ctx: ServiceContext, access: TeamAccess, itemId: string): void {
+  visibleItem(ctx, access, itemId);
+  ctx.db.write(() => setDeleted(ctx.db, access.team.id, itemId, ctx.clock.now(), ctx.clock.now()));
+}
+
+export function restoreFeedback(ctx: ServiceContext, access: TeamAccess, itemId: string): PublicFeedback {
+  const row = visibleItem(ctx, access, itemId, { includeDeleted: true });
+  if (row.deleted_at === null) throw new AppError("NOT_IN_TRASH", "The item is not in the trash.", { status: 409 });
+  ctx.db.write(() => setDeleted(ctx.db, access.team.id, itemId, null, ctx.clock.now()));
+  return getFeedback(ctx, access, itemId);
+}
+
+/** Purges items that have been in the trash for more than 30 days (daily job). */
+export function purgeOldTrash(ctx: ServiceContext): number {
+  return ctx.db.write(() => purgeTrash(ctx.db, ctx.clock.now() - TRASH_RETENTION_MS));
+}
+
+export type PublicNote = { id: string; authorId: string | null; body: string; createdAt: string };
+
+export function notesOf(ctx: ServiceContext, access: TeamAccess, kind: "comments" | "messages", itemId: string): PublicNote[] {
+  visibleItem(ctx, access, itemId);
+  return listNotes(ctx.db, kind, access.team.id, itemId).map((n) => ({ id: n.id, authorId: n.author_id, body: n.body, createdAt: new Date(n.created_at).toISOString() }));
+}
+
+export function addNote(ctx: ServiceContext, access: TeamAccess, kind: "comments" | "messages", itemId: string, body: string): PublicNote {
+  visibleItem(ctx, access, itemId);
+  const note = { id: randomId(), item_id: itemId, team_id: access.team.id, author_id: access.userId, body, created_at: ctx.clock.now() };
+  ctx.db.write(() => insertNote(ctx.db, kind, note));
+  return { id: note.id, authorId: note.author_id, body, createdAt: new Date(note.created_at).toISOString() };
+}
+
+export function screenshotOf(ctx: ServiceContext, access: TeamAccess, itemId: string): { contentType: string; bytes: Buffer; annotations: unknown[] } {
+  visibleItem(ctx, access, itemId);
+  const shot = findScreenshot(ctx.db, access.team.id, itemId);
+  if (!shot) throw notFound("This item has no screenshot.");
+  return { contentType: shot.content_type, bytes: shot.bytes, annotations: JSON.parse(shot.annotations) as unknown[] };
+}

@@ -1,0 +1,68 @@
+import * as v from "valibot";
+
+/**
+ * The feedback payload, shared by the server and (later) the widget: one schema validates both the
+ * authenticated API and the public ingest path.
+ */
+export const SCALES = { stars: [1, 5], emoji: [1, 5], nps: [0, 10] } as const;
+export const STATUSES = ["new", "in_progress", "done", "closed", "spam"] as const;
+export const MAX_JSON_BYTES = 16 * 1024;
+
+const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/, "Expected an id."));
+const SmallJson = v.pipe(
+  v.record(v.pipe(v.string(), v.maxLength(100)), v.unknown()),
+  v.check((value) => new TextEncoder().encode(JSON.stringify(value)).length <= MAX_JSON_BYTES, `At most ${MAX_JSON_BYTES} bytes of JSON.`),
+);
+const Point = v.strictObject({ x: v.pipe(v.number(), v.minValue(0), v.maxValue(8000)), y: v.pipe(v.number(), v.minValue(0), v.maxValue(8000)) });
+
+/** Annotation drawing commands, replayed on a canvas over the screenshot. */
+export const AnnotationSchema = v.variant("type", [
+  v.strictObject({ type: v.literal("rect"), from: Point, to: Point, color: v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i)) }),
+  v.strictObject({ type: v.literal("arrow"), from: Point, to: Point, color: v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i)) }),
+  v.strictObject({ type: v.literal("pen"), points: v.pipe(v.array(Point), v.maxLength(2000)), color: v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i)) }),
+  v.strictObject({ type: v.literal("text"), at: Point, text: v.pipe(v.string(), v.maxLength(500)), color: v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i)) }),
+  v.strictObject({ type: v.literal("blackout"), from: Point, to: Point }),
+]);
+
+export const FeedbackCreateInput = v.strictObject({
+  projectId: Id,
+  comment: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(10_000)),
+  title: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200))),
+  rating: v.optional(
+    v.pipe(
+      v.strictObject({ scale: v.picklist(["stars", "emoji", "nps"]), value: v.pipe(v.number(), v.integer()) }),
+      v.check((r) => r.value >= SCALES[r.scale][0] && r.value <= SCALES[r.scale][1], "The value is outside its scale (stars and emoji 1–5, NPS 0–10)."),
+    ),
+  ),
+  reporterEmail: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(254), v.email())),
+  pageUrl: v.optional(v.pipe(v.string(), v.maxLength(2048), v.url(), v.check((u) => /^https?:/i.test(u), "Expected an http(s) URL."))),
+  metadata: v.optional(SmallJson),
+  customData: v.optional(SmallJson),
+  annotations: v.optional(v.pipe(v.array(AnnotationSchema), v.maxLength(500))),
+});
+export type FeedbackCreate = v.InferOutput<typeof FeedbackCreateInput>;
+
+export const FeedbackUpdateInput = v.strictObject({
+  status: v.optional(v.picklist(STATUSES)),
+  assigneeId: v.optional(v.nullable(Id)),
+  labelIds: v.optional(v.pipe(v.array(Id), v.maxLength(50))),
+});
+
+export const NoteInput = v.strictObject({ body: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(10_000)) });
+
+const Digits = (max: number) => v.pipe(v.string(), v.regex(new RegExp(`^\\d{1,${max}}$`)), v.transform(Number));
+export const FeedbackListQuery = v.strictObject({
+  projectId: v.optional(Id),
+  status: v.optional(v.picklist(STATUSES)),
+  assigneeId: v.optional(Id),
+  labelId: v.optional(Id),
+  ratingMin: v.optional(Digits(2)),
+  ratingMax: v.optional(Digits(2)),
+  from: v.optional(v.pipe(v.string(), v.isoTimestamp())),
+  to: v.optional(v.pipe(v.string(), v.isoTimestamp())),
+  trash: v.optional(v.picklist(["1"])),
+  cursor: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,200}$/))),
+  limit: v.optional(Digits(3)),
+});
+
+export const SearchQuery = v.strictObject({ q: v.pipe(v.string(), v.minLength(1), v.maxLength(200)), limit: v.optional(Digits(3)) });
