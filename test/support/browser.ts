@@ -37,8 +37,10 @@ export class Browser {
       h.Origin ??= this.origin;
       h["X-Requested-With"] ??= "loupe";
     }
-    let payload: string | undefined;
-    if (body !== undefined) {
+    let payload: string | FormData | undefined;
+    if (body instanceof FormData) {
+      payload = body;
+    } else if (body !== undefined) {
       payload = JSON.stringify(body);
       h["Content-Type"] = "application/json";
     }

@@ -1,0 +1,64 @@
+import { createPasswordHasher } from "../../src/lib/password.ts";
+import { createFeedback } from "../../src/services/feedback/feedback.ts";
+import { enableTotp, signedInUser } from "./accounts.ts";
+import { Browser } from "./browser.ts";
+import { feedbackForm, png } from "./images.ts";
+import { createTestApp, type TestContext } from "./test-app.ts";
+
+/** Cheap argon2 parameters for worlds built many times (the real ones are tested in test/auth). */
+export const fastPasswords = () => createPasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 });
+
+type Person = Awaited<ReturnType<typeof signedInUser>>;
+
+async function ok(res: Response | Promise<Response>, status = 200): Promise<any> {
+  const r = await res;
+  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${await r.text()}`);
+  return r.json();
+}
+
+/** A team with an owner, a member and a reporter who joined by invitation, a project, a label and items. */
+export async function seedTeam(t: TestContext, name: string) {
+  const owner = await signedInUser(t, { email: `${name}.owner.${Math.random().toString(36).slice(2, 8)}@example.test` });
+  const team = await ok(owner.browser.post("/api/v1/teams", { name }), 201);
+  const join = async (role: "member" | "reporter") => {
+    const person = await signedInUser(t, { email: `${name}.${role}.${Math.random().toString(36).slice(2, 8)}@example.test` });
+    const invite = await ok(owner.browser.post(`/api/v1/teams/${team.id}/invitations`, { email: person.email, role }), 201);
+    await ok(person.browser.post("/api/v1/invitations/accept", { token: new URL(invite.url).hash.replace("#token=", "") }));
+    return person;
+  };
+  const member = await join("member");
+  const reporter = await join("reporter");
+  const project = await ok(owner.browser.post(`/api/v1/teams/${team.id}/projects`, { name: `${name} site` }), 201);
+  const label = await ok(owner.browser.post(`/api/v1/teams/${team.id}/labels`, { name: "bug", color: "#cc3333" }), 201);
+  const item = await ok(
+    reporter.browser.post(`/api/v1/teams/${team.id}/feedback`, feedbackForm({ projectId: project.id, comment: `${name} reporter item`, title: `${name} title` }, { bytes: png(4, 3) })),
+    201,
+  );
+  const memberItem = await ok(member.browser.post(`/api/v1/teams/${team.id}/feedback`, { projectId: project.id, comment: `${name} member item` }), 201);
+  await ok(member.browser.post(`/api/v1/teams/${team.id}/feedback/${item.id}/comments`, { body: `${name} internal note` }), 201);
+  await ok(member.browser.post(`/api/v1/teams/${team.id}/feedback/${item.id}/messages`, { body: `${name} hello reporter` }), 201);
+  const pendingInvite = await ok(owner.browser.post(`/api/v1/teams/${team.id}/invitations`, { email: `${name}.pending@example.test`, role: "member" }), 201);
+  return { team, owner, member, reporter, project, label, item, memberItem, invitation: pendingInvite.invitation as { id: string } };
+}
+
+export type SeededTeam = Awaited<ReturnType<typeof seedTeam>>;
+
+/** Two teams and an instance admin (MFA on), in one app. */
+export async function seedWorld(options: { publicUrl?: string } = {}) {
+  const t = createTestApp(options.publicUrl ? { LOUPE_PUBLIC_URL: options.publicUrl } : {}, { passwords: fastPasswords(), authAttemptsPerMinute: 1_000_000 });
+  const a = await seedTeam(t, "alpha");
+  const b = await seedTeam(t, "beta");
+  const admin: Person = await signedInUser(t, { admin: true });
+  await enableTotp(t, admin.browser, admin.password);
+  const anonymous = new Browser(t.app, t.config.publicOrigin);
+  return { t, a, b, admin, anonymous };
+}
+
+export type World = Awaited<ReturnType<typeof seedWorld>>;
+
+/** Adds `n` items to a team directly through the service (fast bulk seeding). */
+export function seedItems(t: TestContext, teamId: string, projectId: string, reporterId: string | null, n: number, text: (i: number) => string): void {
+  for (let i = 0; i < n; i++) {
+    createFeedback(t.ctx, { teamId, reporter: { userId: reporterId, anonymousId: null }, data: { projectId, comment: text(i), title: `item ${i}` } });
+  }
+}
