@@ -66,7 +66,10 @@ export function teamRoutes(deps: { ctx: ServiceContext }) {
       return c.json({ ok: true as const });
     })
     .patch("/api/v1/teams/:teamId/policy", action("team.policy.update", ctx), describe("The team's security policy: MFA, inactivity timeout, SSO", ["teams"], { 200: { description: "Team", schema: Team } }, TEAM_ERRORS), validate("param", TeamParam), validate("json", PolicyInput), (c) =>
-      c.json(updatePolicy(ctx, c.get("team"), c.req.valid("json"))),
+      {
+        const auth = c.get("auth");
+        return c.json(updatePolicy(ctx, c.get("team"), c.req.valid("json"), auth?.kind === "session" ? auth.session : undefined));
+      },
     )
     .get("/api/v1/teams/:teamId/members", action("members.read", ctx), describe("Members and their roles", ["teams"], { 200: { description: "Members", schema: v.object({ members: v.array(Member) }) } }, TEAM_ERRORS), validate("param", TeamParam), (c) =>
       c.json({ members: members(ctx, c.get("team")) }),

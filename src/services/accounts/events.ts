@@ -30,7 +30,8 @@ export type ActivityType =
   | "instance.settings_changed"
   | "sso.provider_changed"
   | "reauth.succeeded"
-  | "reauth.failed";
+  | "reauth.failed"
+  | "access.denied";
 
 export function recordEvent(
   ctx: ServiceContext,

@@ -18,6 +18,7 @@ import {
   takePendingLink,
   upsertProvider,
 } from "../../store/oidc.ts";
+import { findTeam, insertMembership } from "../../store/teams.ts";
 import { findUserByEmail, findUserById, type UserRow } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
 import { AUTH_ERRORS, notFound } from "../errors.ts";
@@ -302,7 +303,15 @@ export async function completeSso(
     if (provider.jit_enabled !== 1 || !email || !emailVerified) return { kind: "error", code: "not_provisioned" };
     user = await createUser(ctx, { email, displayName: typeof claims.name === "string" ? claims.name.slice(0, 100) : email.split("@")[0]!, password: null, isInstanceAdmin: false });
     linkIdentity(ctx, provider.id, issuer, subject, user.id);
-    // The teams issue adds the chosen team (reporter role) here: provider.jit_team_id.
+    const teamId = provider.jit_team_id;
+    const newUser = user;
+    // Just-in-time accounts join the provider's chosen team as reporters.
+    if (teamId && findTeam(ctx.db, teamId)) {
+      ctx.db.write(() => {
+        insertMembership(ctx.db, { team_id: teamId, user_id: newUser.id, role: "reporter", created_at: ctx.clock.now() });
+        appendAudit(ctx, { action: "member.added", actorId: null, targetId: newUser.id, teamId });
+      });
+    }
   }
   if (user.disabled_at !== null) return { kind: "error", code: "disabled" };
 

@@ -6,6 +6,7 @@ import type { CheckedSession } from "../accounts/sessions.ts";
 import { type Role, roleAllows, SUPPORT_READABLE, type TeamAction } from "../authz.ts";
 import type { ServiceContext } from "../context.ts";
 import { AUTH_ERRORS, notFound } from "../errors.ts";
+import { recordEvent } from "../accounts/events.ts";
 
 /** Who acts in a team, and how: a member with a role, or an instance admin under support access. */
 export type TeamAccess = { team: TeamRow; userId: string; role: Role | null; via: "member" | "support" };
@@ -25,6 +26,7 @@ export function resolveTeamAccess(
     if (team && input.user.is_instance_admin === 1 && SUPPORT_READABLE.includes(input.action) && activeSupportAccess(ctx.db, team.id, ctx.clock.now())) {
       return { team, userId: input.user.id, role: null, via: "support" };
     }
+    recordEvent(ctx, { type: "access.denied", userId: input.user.id, teamId: input.teamId.slice(0, 64), targetId: input.action, outcome: "failure" });
     throw notFound();
   }
   const now = ctx.clock.now();
@@ -46,6 +48,7 @@ export function resolveTeamAccess(
     }
   }
   if (!roleAllows(membership.role, input.action)) {
+    recordEvent(ctx, { type: "access.denied", userId: input.user.id, teamId: team.id, targetId: input.action, outcome: "failure" });
     throw new AppError(AUTH_ERRORS.FORBIDDEN, "Your role in this team does not allow this.", { status: 403 });
   }
   return { team, userId: input.user.id, role: membership.role, via: "member" };

@@ -16,6 +16,7 @@ import {
   teamsSolelyOwnedBy,
   updateTeamPolicy,
 } from "../../store/teams.ts";
+import { findTotp } from "../../store/mfa.ts";
 import { deleteUser } from "../../store/users.ts";
 import { appendAudit } from "../audit/audit.ts";
 import type { Role } from "../authz.ts";
@@ -72,9 +73,19 @@ export function renameTeamOf(ctx: ServiceContext, access: TeamAccess, name: stri
 export type PolicyInput = Partial<PublicTeam["policy"]>;
 
 /** Changes the team's security policy; each changed part is an audit entry. */
-export function updatePolicy(ctx: ServiceContext, access: TeamAccess, input: PolicyInput): PublicTeam {
+export function updatePolicy(ctx: ServiceContext, access: TeamAccess, input: PolicyInput, session: { amr: string } | undefined): PublicTeam {
   const before = toPublicTeam(access.team, access.role).policy;
   const next = { ...before, ...input };
+  // An owner cannot lock themselves out with the policy they set.
+  if (next.mfaRequired && !before.mfaRequired && !(findTotp(ctx.db, access.userId)?.confirmed_at ?? null)) {
+    throw new AppError("ENROL_FIRST", "Turn on two-factor authentication for yourself before requiring it.", { status: 409 });
+  }
+  if (next.ssoRequired) {
+    const via = (JSON.parse(session?.amr ?? "[]") as string[]).find((m) => m.startsWith("provider:"))?.slice("provider:".length);
+    if (!via || (next.ssoProviderIds.length > 0 && !next.ssoProviderIds.includes(via))) {
+      throw new AppError("SSO_FIRST", "Sign in with one of the team's SSO providers before requiring it.", { status: 409 });
+    }
+  }
   const teamId = access.team.id;
   const actorId = access.userId;
   ctx.db.write(() => {
