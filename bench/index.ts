@@ -1,6 +1,7 @@
 /** `npm run bench`: every benchmark, one after the other, figures and same-run ratios. */
 import { benchAuth } from "./auth.ts";
 import { benchCrash } from "./crash.ts";
+import { benchFeedback } from "./feedback.ts";
 import { benchStorage } from "./storage.ts";
 
 console.log(`bench on ${navigator.hardwareConcurrency} cores, Bun ${Bun.version}\n`);
@@ -9,3 +10,5 @@ console.log();
 await benchCrash();
 console.log();
 await benchAuth();
+console.log();
+await benchFeedback();

@@ -49,7 +49,7 @@ export class Db {
   readonly path: string;
   #db: Database.Database;
   #inWrite = false;
-  #afterCommit: (() => void)[] = [];
+  #afterCommit = new Map<string | symbol, () => void>();
   /** Prepared statements by SQL text: preparing is a large part of a point read's cost. */
   #statements = new Map<string, Database.Statement>();
   /** Set when a write failed for lack of space; cleared by the next write that succeeds. */
@@ -138,17 +138,19 @@ export class Db {
     if (this.#inWrite) return fn(this);
     this.exec("BEGIN IMMEDIATE");
     this.#inWrite = true;
-    this.#afterCommit = [];
+    this.#afterCommit = new Map();
     try {
       const result = fn(this);
       if (result instanceof Promise) throw new Error("Db.write callbacks must be synchronous");
       this.exec("COMMIT");
       this.storageFull = false;
       this.#inWrite = false;
-      for (const callback of this.#afterCommit.splice(0)) callback();
+      const callbacks = [...this.#afterCommit.values()];
+      this.#afterCommit = new Map();
+      for (const callback of callbacks) callback();
       return result;
     } catch (error) {
-      this.#afterCommit = [];
+      this.#afterCommit = new Map();
       try {
         this.#db.exec("ROLLBACK");
       } catch {
@@ -171,10 +173,13 @@ export class Db {
     this.get("SELECT 1 AS ok");
   }
 
-  /** Runs `fn` once the current write transaction has committed (never if it rolls back). */
-  afterCommit(fn: () => void): void {
+  /**
+   * Runs `fn` once the current write transaction has committed (never if it rolls back). With a
+   * `key`, a later callback replaces an earlier one of the same key (one run per transaction).
+   */
+  afterCommit(fn: () => void, key: string | symbol = Symbol()): void {
     if (!this.#inWrite) throw new Error("Db.afterCommit must be called inside Db.write()");
-    this.#afterCommit.push(fn);
+    this.#afterCommit.set(key, fn);
   }
 
   /** Moves the WAL into the database file and truncates it. */

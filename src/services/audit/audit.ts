@@ -29,6 +29,12 @@ export type AuditAction =
   | "support_access.granted"
   | "support_access.revoked"
   | "project.key_rotated"
+  | "feedback.created"
+  | "feedback.triaged"
+  | "feedback.trashed"
+  | "feedback.restored"
+  | "feedback.comment_added"
+  | "feedback.message_added"
   | "member.added"
   | "member.removed"
   | "member.role_changed"
@@ -101,7 +107,8 @@ export function appendAudit(
     };
     const mac = entryMac(ctx.keyring.audit, row);
     insertAuditEntry(ctx.db, { ...row, mac });
-    ctx.db.afterCommit(() => writeHead(ctx, row.seq, mac));
+    // One head write per transaction, however many entries it appended: the last one is the head.
+    ctx.db.afterCommit(() => writeHead(ctx, row.seq, mac), "audit-head");
     return row.seq;
   });
 }

@@ -23,6 +23,7 @@ import { findProject, teamLabelIds } from "../../store/projects.ts";
 import { findMembership } from "../../store/teams.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
+import { appendAudit } from "../audit/audit.ts";
 import type { TeamAccess } from "../teams/access.ts";
 
 /** Deleted items stay restorable in the trash this long, then are purged. */
@@ -160,6 +161,7 @@ export function createFeedback(
         bytes: image.bytes,
       });
     }
+    appendAudit(ctx, { action: "feedback.created", actorId: input.reporter.userId, targetId: id, teamId: input.teamId });
   });
   return id;
 }
@@ -253,6 +255,7 @@ export function updateTeamFeedback(
     const changed = updateFeedback(ctx.db, teamId, itemId, expectedVersion, { status: input.status ?? row.status, assigneeId: input.assigneeId === undefined ? row.assignee_user_id : input.assigneeId }, ctx.clock.now());
     if (changed === 0) throw new AppError("VERSION_CONFLICT", "The item changed since you loaded it; reload and try again.", { status: 412 });
     if (input.labelIds) setFeedbackLabels(ctx.db, teamId, itemId, [...new Set(input.labelIds)]);
+    appendAudit(ctx, { action: "feedback.triaged", actorId: access.userId, targetId: itemId, teamId });
   });
   return getFeedback(ctx, access, itemId);
 }
@@ -260,13 +263,19 @@ export function updateTeamFeedback(
 /** Moves an item to the trash (restorable for 30 days). */
 export function trashFeedback(ctx: ServiceContext, access: TeamAccess, itemId: string): void {
   visibleItem(ctx, access, itemId);
-  ctx.db.write(() => setDeleted(ctx.db, access.team.id, itemId, ctx.clock.now(), ctx.clock.now()));
+  ctx.db.write(() => {
+    setDeleted(ctx.db, access.team.id, itemId, ctx.clock.now(), ctx.clock.now());
+    appendAudit(ctx, { action: "feedback.trashed", actorId: access.userId, targetId: itemId, teamId: access.team.id });
+  });
 }
 
 export function restoreFeedback(ctx: ServiceContext, access: TeamAccess, itemId: string): PublicFeedback {
   const row = visibleItem(ctx, access, itemId, { includeDeleted: true });
   if (row.deleted_at === null) throw new AppError("NOT_IN_TRASH", "The item is not in the trash.", { status: 409 });
-  ctx.db.write(() => setDeleted(ctx.db, access.team.id, itemId, null, ctx.clock.now()));
+  ctx.db.write(() => {
+    setDeleted(ctx.db, access.team.id, itemId, null, ctx.clock.now());
+    appendAudit(ctx, { action: "feedback.restored", actorId: access.userId, targetId: itemId, teamId: access.team.id });
+  });
   return getFeedback(ctx, access, itemId);
 }
 
@@ -285,7 +294,10 @@ export function notesOf(ctx: ServiceContext, access: TeamAccess, kind: "comments
 export function addNote(ctx: ServiceContext, access: TeamAccess, kind: "comments" | "messages", itemId: string, body: string): PublicNote {
   visibleItem(ctx, access, itemId);
   const note = { id: randomId(), item_id: itemId, team_id: access.team.id, author_id: access.userId, body, created_at: ctx.clock.now() };
-  ctx.db.write(() => insertNote(ctx.db, kind, note));
+  ctx.db.write(() => {
+    insertNote(ctx.db, kind, note);
+    appendAudit(ctx, { action: kind === "comments" ? "feedback.comment_added" : "feedback.message_added", actorId: access.userId, targetId: itemId, teamId: access.team.id });
+  });
   return { id: note.id, authorId: note.author_id, body, createdAt: new Date(note.created_at).toISOString() };
 }
 
