@@ -7,7 +7,7 @@ import type { UserRow } from "../store/users.ts";
 export type Auth =
   /** `user` is loaded from the database on first use. */
   | { kind: "session"; readonly user: UserRow; session: CheckedSession }
-  | { kind: "token"; user: UserRow; tokenId: string; scope: "read" | "write" };
+  | { kind: "token"; user: UserRow; tokenId: string; scope: "read" | "write"; team?: { id: string; role: "member" | "reporter" } };
 
 /** The Hono environment shared by every route: typed per-request variables and bindings. */
 export type AppEnv = {

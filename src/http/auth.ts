@@ -21,7 +21,7 @@ export function authenticate(ctx: ServiceContext, names: CookieNames) {
       const match = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(header);
       const found = match ? authenticateApiToken(ctx, match[1]!) : undefined;
       if (!found) throw unauthenticated("The API token is invalid, expired or revoked.");
-      c.set("auth", { kind: "token", user: found.user, tokenId: found.tokenId, scope: found.scope });
+      c.set("auth", { kind: "token", user: found.user, tokenId: found.tokenId, scope: found.scope, ...(found.team ? { team: found.team } : {}) });
       return next();
     }
     const token = getCookie(c, names.session);
@@ -60,6 +60,7 @@ export function callerOf(c: Context<AppEnv>, options: { allowEnrolmentPending?: 
   const auth = c.get("auth");
   if (!auth) throw unauthenticated();
   if (auth.kind === "token") {
+    if (auth.team) throw new AppError("TOKEN_NOT_ALLOWED", "A team token works only on its team's routes.", { status: 403 });
     assertScope(auth.scope, c.req.method);
     return auth;
   }

@@ -4,7 +4,7 @@ import { AppError } from "../lib/app-error.ts";
 import { assertScope } from "../services/accounts/api-tokens.ts";
 import { isTeamAction, type RouteAction } from "../services/authz.ts";
 import type { ServiceContext } from "../services/context.ts";
-import { AUTH_ERRORS, unauthenticated } from "../services/errors.ts";
+import { AUTH_ERRORS, notFound, unauthenticated } from "../services/errors.ts";
 import { resolveTeamAccess } from "../services/teams/access.ts";
 import type { AppEnv } from "./app-env.ts";
 import { instanceAdminOf } from "./auth.ts";
@@ -28,11 +28,15 @@ export function action(name: RouteAction, ctx?: ServiceContext): MiddlewareHandl
       else if (auth.session.mfa_enrolment_required === 1) {
         throw new AppError(AUTH_ERRORS.MFA_ENROLMENT_REQUIRED, "Set up two-factor authentication first.", { status: 403 });
       }
+      const teamId = c.req.param("teamId") ?? "";
+      // A team token exists only for its own team.
+      if (auth.kind === "token" && auth.team && auth.team.id !== teamId) throw notFound();
       const access = resolveTeamAccess(ctx!, {
-        teamId: c.req.param("teamId") ?? "",
+        teamId,
         user: auth.user,
         session: auth.kind === "session" ? auth.session : undefined,
         action: name,
+        ...(auth.kind === "token" && auth.team ? { maxRole: auth.team.role } : {}),
       });
       c.set("team", access);
     }

@@ -29,6 +29,8 @@ export const TEAM_ACTIONS = {
   "messages.read": ["owner", "member", "reporter"],
   "messages.write": ["owner", "member", "reporter"],
   "audit.read": ["owner"],
+  "tokens.manage": ["owner"],
+  "data.export": ["owner"],
   "support.manage": ["owner"],
 } as const satisfies Record<string, readonly Role[]>;
 

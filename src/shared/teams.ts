@@ -23,6 +23,12 @@ export const InvitationRegisterInput = v.strictObject({
   displayName: NameSchema,
   password: v.pipe(v.string(), v.maxLength(1024)),
 });
+export const TeamTokenInput = v.strictObject({
+  name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100)),
+  scope: v.picklist(["read", "write"]),
+  role: v.picklist(["member", "reporter"]),
+  expiresInDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(365)), 90),
+});
 export const SupportAccessInput = v.strictObject({ hours: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(168)), 24) });
 const OriginSchema = v.pipe(v.string(), v.maxLength(300), v.regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, "Expected an origin like https://example.eu."));
 export const ProjectSettingsSchema = v.strictObject({ allowedOrigins: v.pipe(v.array(OriginSchema), v.maxLength(50)) });

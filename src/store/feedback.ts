@@ -203,3 +203,17 @@ export function listNotes(db: Db, kind: "comments" | "messages", teamId: string,
   const table = kind === "comments" ? "feedback_comments" : "feedback_messages";
   return db.all<NoteRow>(`SELECT id, item_id, author_id, body, created_at FROM ${table} WHERE team_id = ? AND item_id = ? ORDER BY created_at, id`, teamId, itemId);
 }
+
+/** Everything of a team's feedback for an export: items, notes and screenshots (bytes as Buffers). */
+export function exportTeamFeedback(db: Db, teamId: string) {
+  return {
+    items: db.all<FeedbackRow>(`SELECT ${COLUMNS} FROM feedback_items WHERE team_id = ? ORDER BY created_at, id`, teamId),
+    labels: db.all("SELECT item_id, label_id FROM feedback_labels WHERE team_id = ? ORDER BY item_id, label_id", teamId),
+    comments: db.all("SELECT id, item_id, author_id, body, created_at FROM feedback_comments WHERE team_id = ? ORDER BY created_at, id", teamId),
+    messages: db.all("SELECT id, item_id, author_id, body, created_at FROM feedback_messages WHERE team_id = ? ORDER BY created_at, id", teamId),
+    screenshots: db.all<{ item_id: string; content_type: string; width: number; height: number; size: number; annotations: string; bytes: Buffer }>(
+      "SELECT item_id, content_type, width, height, size, annotations, bytes FROM screenshots WHERE team_id = ? ORDER BY item_id",
+      teamId,
+    ),
+  };
+}

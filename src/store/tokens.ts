@@ -10,13 +10,18 @@ export type ApiTokenRow = {
   expires_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
+  team_id: string | null;
+  team_role: "member" | "reporter" | null;
 };
 
-const API_COLUMNS = "id, user_id, name, token_hash, scope, created_at, expires_at, last_used_at, revoked_at";
+const API_COLUMNS = "id, user_id, name, token_hash, scope, created_at, expires_at, last_used_at, revoked_at, team_id, team_role";
 
-export function insertApiToken(db: Db, t: { id: string; userId: string; name: string; hash: string; scope: string; now: number; expiresAt: number }): void {
+export function insertApiToken(
+  db: Db,
+  t: { id: string; userId: string; name: string; hash: string; scope: string; now: number; expiresAt: number; teamId?: string | null; teamRole?: string | null },
+): void {
   db.run(
-    "INSERT INTO api_tokens (id, user_id, name, token_hash, scope, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO api_tokens (id, user_id, name, token_hash, scope, created_at, expires_at, team_id, team_role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     t.id,
     t.userId,
     t.name,
@@ -24,7 +29,17 @@ export function insertApiToken(db: Db, t: { id: string; userId: string; name: st
     t.scope,
     t.now,
     t.expiresAt,
+    t.teamId ?? null,
+    t.teamRole ?? null,
   );
+}
+
+export function listTeamApiTokens(db: Db, teamId: string): ApiTokenRow[] {
+  return db.all<ApiTokenRow>(`SELECT ${API_COLUMNS} FROM api_tokens WHERE team_id = ? ORDER BY created_at DESC`, teamId);
+}
+
+export function revokeTeamApiToken(db: Db, teamId: string, id: string, now: number): number {
+  return db.run("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND team_id = ? AND revoked_at IS NULL", now, id, teamId).changes;
 }
 
 export function findApiTokenByHash(db: Db, hash: string): ApiTokenRow | undefined {
@@ -32,7 +47,7 @@ export function findApiTokenByHash(db: Db, hash: string): ApiTokenRow | undefine
 }
 
 export function listApiTokens(db: Db, userId: string): ApiTokenRow[] {
-  return db.all<ApiTokenRow>(`SELECT ${API_COLUMNS} FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC`, userId);
+  return db.all<ApiTokenRow>(`SELECT ${API_COLUMNS} FROM api_tokens WHERE user_id = ? AND team_id IS NULL ORDER BY created_at DESC`, userId);
 }
 
 export function touchApiToken(db: Db, id: string, now: number): void {
@@ -40,7 +55,7 @@ export function touchApiToken(db: Db, id: string, now: number): void {
 }
 
 export function revokeApiToken(db: Db, userId: string, id: string, now: number): number {
-  return db.run("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL", now, id, userId).changes;
+  return db.run("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND team_id IS NULL AND revoked_at IS NULL", now, id, userId).changes;
 }
 
 export type OneTimeTokenRow = {

@@ -21,8 +21,11 @@ import {
   RoleInput,
   SupportAccessInput,
   TeamCreateInput,
+  TeamTokenInput,
   TeamUpdateInput,
 } from "../../shared/teams.ts";
+import { createTeamApiToken, listTeamTokens, revokeTeamToken } from "../../services/accounts/api-tokens.ts";
+import { exportTeam } from "../../services/teams/export.ts";
 
 const Team = v.object({
   id: v.string(),
@@ -40,6 +43,8 @@ const TeamParam = v.strictObject({ teamId: IdSchema });
 const MemberParam = v.strictObject({ teamId: IdSchema, userId: IdSchema });
 const InvitationParam = v.strictObject({ teamId: IdSchema, invitationId: IdSchema });
 const TEAM_ERRORS = [400, 401, 403, 404];
+const TeamToken = v.object({ id: v.string(), name: v.string(), scope: v.string(), role: v.string(), createdAt: v.string(), expiresAt: v.string(), lastUsedAt: v.nullable(v.string()), revoked: v.boolean() });
+const TokenParam = v.strictObject({ teamId: IdSchema, tokenId: IdSchema });
 
 /** Teams, their members, invitations, security policy, support access and audit trail. */
 export function teamRoutes(deps: { ctx: ServiceContext }) {
@@ -131,6 +136,31 @@ export function teamRoutes(deps: { ctx: ServiceContext }) {
         return c.json({ entries });
       },
     )
+    .get("/api/v1/teams/:teamId/tokens", action("tokens.manage", ctx), describe("The team's API tokens (never their secrets)", ["teams"], { 200: { description: "Tokens", schema: v.object({ tokens: v.array(TeamToken) }) } }, TEAM_ERRORS), validate("param", TeamParam), (c) =>
+      c.json({ tokens: listTeamTokens(ctx, c.get("team").team.id) }),
+    )
+    .post(
+      "/api/v1/teams/:teamId/tokens",
+      action("tokens.manage", ctx),
+      describe("Create a team API token (re-authentication first): only this team, at most the given role; shown once", ["teams"], { 201: { description: "Created", schema: v.object({ token: v.string(), apiToken: TeamToken }) } }, TEAM_ERRORS),
+      validate("param", TeamParam),
+      validate("json", TeamTokenInput),
+      (c) => {
+        const { user } = recentSessionOf(c, ctx);
+        return c.json(createTeamApiToken(ctx, { teamId: c.get("team").team.id, creatorId: user.id, ...c.req.valid("json") }), 201);
+      },
+    )
+    .delete("/api/v1/teams/:teamId/tokens/:tokenId", action("tokens.manage", ctx), describe("Revoke a team API token", ["teams"], { 200: { description: "Revoked", schema: Ok } }, TEAM_ERRORS), validate("param", TokenParam), (c) => {
+      revokeTeamToken(ctx, c.get("team").team.id, c.get("team").userId, c.req.valid("param").tokenId);
+      return c.json({ ok: true as const });
+    })
+    .get("/api/v1/teams/:teamId/export", action("data.export", ctx), describe("Export everything of the team as JSON (re-authentication first; recorded in the trail)", ["teams"], { 200: { description: "The export" } }, TEAM_ERRORS), validate("param", TeamParam), (c) => {
+      recentSessionOf(c, ctx);
+      return c.body(JSON.stringify(exportTeam(ctx, c.get("team"))), 200, {
+        "Content-Type": "application/json; charset=utf-8",
+        "Content-Disposition": 'attachment; filename="loupe-team-export.json"',
+      });
+    })
     .delete("/api/v1/me", action("self"), describe("Delete my account (re-authentication first; not while I am a team's only owner)", ["me"], { 200: { description: "Deleted", schema: Ok } }, [401, 403, 409]), (c) => {
       const { user } = recentSessionOf(c, ctx);
       deleteOwnAccount(ctx, user.id);

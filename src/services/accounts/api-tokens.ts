@@ -1,6 +1,6 @@
 import { AppError } from "../../lib/app-error.ts";
 import { randomId, sha256Hex } from "../../lib/crypto.ts";
-import { findApiTokenByHash, insertApiToken, listApiTokens, revokeApiToken, touchApiToken } from "../../store/tokens.ts";
+import { findApiTokenByHash, insertApiToken, listApiTokens, listTeamApiTokens, revokeApiToken, revokeTeamApiToken, touchApiToken } from "../../store/tokens.ts";
 import { findUserById, type UserRow } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
@@ -50,8 +50,11 @@ export function revokeToken(ctx: ServiceContext, userId: string, tokenId: string
   recordEvent(ctx, { type: "token.revoked", userId, targetId: tokenId });
 }
 
-/** The user a bearer token stands for, or undefined (unknown, revoked, expired, or user disabled). */
-export function authenticateApiToken(ctx: ServiceContext, secret: string): { user: UserRow; tokenId: string; scope: "read" | "write" } | undefined {
+/** The user a bearer token stands for (and, for a team token, its team and role), or undefined. */
+export function authenticateApiToken(
+  ctx: ServiceContext,
+  secret: string,
+): { user: UserRow; tokenId: string; scope: "read" | "write"; team?: { id: string; role: "member" | "reporter" } } | undefined {
   if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 100) return undefined;
   const row = findApiTokenByHash(ctx.db, sha256Hex(secret));
   const now = ctx.clock.now();
@@ -59,7 +62,49 @@ export function authenticateApiToken(ctx: ServiceContext, secret: string): { use
   const user = findUserById(ctx.db, row.user_id);
   if (!user || user.disabled_at !== null) return undefined;
   if (row.last_used_at === null || now - row.last_used_at >= 60_000) ctx.db.write(() => touchApiToken(ctx.db, row.id, now));
-  return { user, tokenId: row.id, scope: row.scope };
+  return { user, tokenId: row.id, scope: row.scope, ...(row.team_id && row.team_role ? { team: { id: row.team_id, role: row.team_role } } : {}) };
+}
+
+/**
+ * A team API token: acts only in its team, with at most the given role (and never more than its
+ * creator's live role there). Shown once, stored as SHA-256, expiring, revocable by the team's owners.
+ */
+export function createTeamApiToken(
+  ctx: ServiceContext,
+  input: { teamId: string; creatorId: string; name: string; scope: "read" | "write"; role: "member" | "reporter"; expiresInDays: number },
+): { token: string; apiToken: PublicApiToken & { role: string } } {
+  const secret = `${TOKEN_PREFIX}${randomId(32)}`;
+  const id = randomId();
+  const now = ctx.clock.now();
+  const expiresAt = now + input.expiresInDays * 86_400_000;
+  ctx.db.write(() => {
+    insertApiToken(ctx.db, { id, userId: input.creatorId, name: input.name, hash: sha256Hex(secret), scope: input.scope, now, expiresAt, teamId: input.teamId, teamRole: input.role });
+    appendAudit(ctx, { action: "token.created", actorId: input.creatorId, targetId: id, teamId: input.teamId });
+  });
+  return {
+    token: secret,
+    apiToken: { id, name: input.name, scope: input.scope, role: input.role, createdAt: new Date(now).toISOString(), expiresAt: new Date(expiresAt).toISOString(), lastUsedAt: null, revoked: false },
+  };
+}
+
+export function listTeamTokens(ctx: ServiceContext, teamId: string): (PublicApiToken & { role: string })[] {
+  return listTeamApiTokens(ctx.db, teamId).map((t) => ({
+    id: t.id,
+    name: t.name,
+    scope: t.scope,
+    role: t.team_role ?? "reporter",
+    createdAt: new Date(t.created_at).toISOString(),
+    expiresAt: new Date(t.expires_at).toISOString(),
+    lastUsedAt: t.last_used_at === null ? null : new Date(t.last_used_at).toISOString(),
+    revoked: t.revoked_at !== null,
+  }));
+}
+
+export function revokeTeamToken(ctx: ServiceContext, teamId: string, actorId: string, tokenId: string): void {
+  ctx.db.write(() => {
+    if (revokeTeamApiToken(ctx.db, teamId, tokenId, ctx.clock.now()) === 0) throw notFound("No such token.");
+    appendAudit(ctx, { action: "token.revoked", actorId, targetId: tokenId, teamId });
+  });
 }
 
 export function assertScope(scope: "read" | "write", method: string): void {

@@ -18,7 +18,7 @@ export type TeamAccess = { team: TeamRow; userId: string; role: Role | null; via
  */
 export function resolveTeamAccess(
   ctx: ServiceContext,
-  input: { teamId: string; user: UserRow; session: CheckedSession | undefined; action: TeamAction },
+  input: { teamId: string; user: UserRow; session: CheckedSession | undefined; action: TeamAction; maxRole?: Role },
 ): TeamAccess {
   const team = findTeam(ctx.db, input.teamId);
   const membership = team ? findMembership(ctx.db, team.id, input.user.id) : undefined;
@@ -47,9 +47,12 @@ export function resolveTeamAccess(
       throw new AppError("SSO_REQUIRED", "This team requires signing in with its single sign-on provider.", { status: 403 });
     }
   }
-  if (!roleAllows(membership.role, input.action)) {
+  // A team token acts with at most its own role, and never above its creator's live role.
+  const rank: Record<Role, number> = { reporter: 1, member: 2, owner: 3 };
+  const role: Role = input.maxRole && rank[input.maxRole] < rank[membership.role] ? input.maxRole : membership.role;
+  if (!roleAllows(role, input.action)) {
     recordEvent(ctx, { type: "access.denied", userId: input.user.id, teamId: team.id, targetId: input.action, outcome: "failure" });
     throw new AppError(AUTH_ERRORS.FORBIDDEN, "Your role in this team does not allow this.", { status: 403 });
   }
-  return { team, userId: input.user.id, role: membership.role, via: "member" };
+  return { team, userId: input.user.id, role, via: "member" };
 }
