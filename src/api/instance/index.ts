@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { action } from "../../http/authorize.ts";
 import * as v from "valibot";
+import { AuditEntrySchema } from "../../shared/audit.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { instanceAdminOf, recentInstanceAdminOf } from "../../http/auth.ts";
 import { describe } from "../../http/respond.ts";
@@ -21,7 +22,6 @@ const AuditQuery = v.strictObject({
   before: v.optional(v.pipe(v.string(), v.regex(/^\d{1,15}$/), v.transform(Number))),
   limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(500)), "100"),
 });
-const AuditEntry = v.object({ seq: v.number(), at: v.string(), actorId: v.nullable(v.string()), action: v.string(), targetId: v.nullable(v.string()), teamId: v.nullable(v.string()) });
 const Verification = v.object({
   ok: v.boolean(),
   checked: v.number(),
@@ -76,7 +76,7 @@ export function instanceRoutes(deps: { ctx: ServiceContext }) {
       instanceAdminOf(c);
       return c.json(getInstanceSettings(ctx));
     })
-    .get("/api/v1/instance/audit", action("instance.admin"), describe("The instance's audit trail, newest first (page with ?before=seq)", ["instance"], { 200: { description: "Entries", schema: v.object({ entries: v.array(AuditEntry) }) } }), validate("query", AuditQuery), (c) => {
+    .get("/api/v1/instance/audit", action("instance.admin"), describe("The instance's audit trail, newest first (page with ?before=seq)", ["instance"], { 200: { description: "Entries", schema: v.object({ entries: v.array(AuditEntrySchema) }) } }), validate("query", AuditQuery), (c) => {
       instanceAdminOf(c);
       const q = c.req.valid("query");
       // The instance trail: instance-wide changes only (a team's trail belongs to its owners).

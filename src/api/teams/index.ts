@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import * as v from "valibot";
+import { AuditEntrySchema } from "../../shared/audit.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { recentSessionOf, sessionOf } from "../../http/auth.ts";
 import { action } from "../../http/authorize.ts";
@@ -37,7 +38,6 @@ const Team = v.object({
 const Member = v.object({ userId: v.string(), displayName: v.string(), email: v.string(), role: v.string(), since: v.string() });
 const Invitation = v.object({ id: v.string(), email: v.string(), role: v.string(), createdAt: v.string(), expiresAt: v.string(), state: v.string() });
 const Support = v.object({ active: v.boolean(), expiresAt: v.nullable(v.string()) });
-const AuditEntry = v.object({ seq: v.number(), at: v.string(), actorId: v.nullable(v.string()), action: v.string(), targetId: v.nullable(v.string()), teamId: v.nullable(v.string()) });
 const Ok = v.object({ ok: v.literal(true) });
 const TeamParam = v.strictObject({ teamId: IdSchema });
 const MemberParam = v.strictObject({ teamId: IdSchema, userId: IdSchema });
@@ -123,7 +123,7 @@ export function teamRoutes(deps: { ctx: ServiceContext }) {
     .get(
       "/api/v1/teams/:teamId/audit",
       action("audit.read", ctx),
-      describe("The team's audit trail, newest first; ?format=csv exports CSV (formula-safe cells)", ["teams"], { 200: { description: "Entries", schema: v.object({ entries: v.array(AuditEntry) }) } }, TEAM_ERRORS),
+      describe("The team's audit trail, newest first; ?format=csv exports CSV (formula-safe cells)", ["teams"], { 200: { description: "Entries", schema: v.object({ entries: v.array(AuditEntrySchema) }) } }, TEAM_ERRORS),
       validate("param", TeamParam),
       validate("query", AuditExportQuery),
       (c) => {
