@@ -34,6 +34,8 @@ Commands:
                             comes from LOUPE_MASTER_KEY or LOUPE_MASTER_KEY_FILE
   key rotate --data-key     Re-encrypt the database with a new data key (server must be stopped)
   audit verify              Check the audit trail's HMAC chain; exit 1 at the first broken link
+      --expect-seq N --expect-digest D
+                            Also check against a head recorded elsewhere (the daily audit.head log line)
   admin create --email E [--name N]
                             Create an instance admin; the password is read from standard input
                             (works while the server runs; the admin enrols MFA at first sign-in)
@@ -145,10 +147,15 @@ function auditKeyRotation(config: Config, action: "master_key.rotated" | "data_k
   }
 }
 
-function auditVerify(config: Config): number {
+function auditVerify(config: Config, args: string[]): number {
+  const seq = optionValue(args, "--expect-seq");
+  const digest = optionValue(args, "--expect-digest");
+  if ((seq === undefined) !== (digest === undefined) || (seq !== undefined && !/^\d+$/.test(seq)) || (digest !== undefined && !/^[0-9a-f]{64}$/.test(digest))) {
+    throw new UsageError("--expect-seq N and --expect-digest D (64 hex digits) go together");
+  }
   const store = openStore({ dataDir: config.dataDir, masterKey: config.masterKey, create: false });
   try {
-    const result = verifyAudit(cliContext(config, store));
+    const result = verifyAudit(cliContext(config, store), seq !== undefined ? { seq: Number(seq), digest: digest! } : undefined);
     if (result.ok) {
       say(`audit trail ok: ${result.checked} entries checked, last sequence number ${result.lastSeq}`);
       return 0;
@@ -224,7 +231,7 @@ async function run(args: string[]): Promise<number> {
     case "admin":
       return adminCreate(config, args.slice(2));
     case "audit":
-      return auditVerify(config);
+      return auditVerify(config, args.slice(2));
     default:
       return healthcheck(config);
   }

@@ -54,36 +54,76 @@ function pngCleaned(b: Uint8Array): { info: ImageInfo; bytes: Uint8Array } {
   return { info, bytes: concat(parts) };
 }
 
+/** Markers that stand alone (no length): TEM and the restart markers. */
+const isStandalone = (m: number) => m === 0x01 || (m >= 0xd0 && m <= 0xd7);
+
+/** Where the entropy-coded data of a scan starting at `at` ends (the next real marker). */
+function scanEnd(b: Uint8Array, at: number): number {
+  let i = at;
+  while (i + 1 < b.length) {
+    if (b[i] !== 0xff) {
+      i++;
+      continue;
+    }
+    const next = b[i + 1]!;
+    if (next === 0x00 || (next >= 0xd0 && next <= 0xd7)) i += 2; // stuffed byte, restart marker
+    else if (next === 0xff) i++; // fill byte
+    else return i;
+  }
+  throw new ImageError("malformed");
+}
+
 function jpegCleaned(b: Uint8Array): { info: ImageInfo; bytes: Uint8Array } {
   const dv = view(b);
   const parts: Uint8Array[] = [b.subarray(0, 2)];
   let at = 2;
   let size: { width: number; height: number } | undefined;
-  while (at + 4 <= b.length) {
-    if (b[at] !== 0xff) throw new ImageError("malformed");
+  let scans = 0;
+  while (true) {
+    if (at + 2 > b.length || b[at] !== 0xff) throw new ImageError("malformed");
     const marker = b[at + 1]!;
-    if (marker === 0xd9) break;
+    if (marker === 0xff) {
+      at++;
+      continue;
+    }
+    if (marker === 0xd9) {
+      // End of image: it must be the end of the file (data after it is how polyglots hide).
+      if (at + 2 !== b.length) throw new ImageError("unsupported");
+      parts.push(b.subarray(at, at + 2));
+      break;
+    }
+    if (isStandalone(marker)) {
+      parts.push(b.subarray(at, at + 2));
+      at += 2;
+      continue;
+    }
+    if (at + 4 > b.length) throw new ImageError("malformed");
     const length = dv.getUint16(at + 2);
     const end = at + 2 + length;
     if (length < 2 || end > b.length) throw new ImageError("malformed");
-    if (marker === 0xda) {
-      // Start of scan: entropy-coded data runs to the EOI marker at the end of the file.
-      const eoi = b.length - 2;
-      if (eoi < end || b[eoi] !== 0xff || b[eoi + 1] !== 0xd9) throw new ImageError("unsupported");
-      parts.push(b.subarray(at, b.length));
-      at = b.length;
-      break;
-    }
     const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (isSof && length >= 7) size = { height: dv.getUint16(at + 5), width: dv.getUint16(at + 7) };
+    if (isSof) {
+      if (size || length < 8) throw new ImageError("unsupported"); // one frame only
+      size = { height: dv.getUint16(at + 5), width: dv.getUint16(at + 7) };
+    }
     // APP1–APP13 and APP15 (EXIF, XMP, IPTC …) and comments are dropped; APP0 (JFIF) and APP14 (Adobe) stay.
     const drop = (marker >= 0xe1 && marker <= 0xed) || marker === 0xef || marker === 0xfe;
+    if (marker === 0xda) {
+      if (!size) throw new ImageError("malformed");
+      const dataEnd = scanEnd(b, end);
+      parts.push(b.subarray(at, dataEnd));
+      scans++;
+      at = dataEnd;
+      continue;
+    }
     if (!drop) parts.push(b.subarray(at, end));
     at = end;
   }
-  if (!size || at !== b.length) throw new ImageError("malformed");
+  if (!size || scans === 0) throw new ImageError("malformed");
   return { info: { type: "image/jpeg", ...size }, bytes: concat(parts) };
 }
+
+const WEBP_KEEP = new Set(["VP8X", "VP8 ", "VP8L", "ALPH", "ANIM", "ANMF"]);
 
 function webpCleaned(b: Uint8Array): { info: ImageInfo; bytes: Uint8Array } {
   const dv = view(b);
@@ -91,6 +131,7 @@ function webpCleaned(b: Uint8Array): { info: ImageInfo; bytes: Uint8Array } {
   if (riffSize + 8 !== b.length) throw new ImageError(riffSize + 8 < b.length ? "unsupported" : "malformed");
   const chunks: Uint8Array[] = [];
   let size: { width: number; height: number } | undefined;
+  let canvas: { width: number; height: number; animated: boolean } | undefined;
   let at = 12;
   while (at + 8 <= b.length) {
     const fourcc = ascii(b, at, 4);
@@ -99,18 +140,30 @@ function webpCleaned(b: Uint8Array): { info: ImageInfo; bytes: Uint8Array } {
     if (end > b.length) throw new ImageError("malformed");
     const chunk = b.slice(at, end);
     if (fourcc === "VP8X") {
-      chunk[8] = chunk[8]! & ~0x0c; // no EXIF (0x08) or XMP (0x04) any more
-      size = { width: 1 + (chunk[12]! | (chunk[13]! << 8) | (chunk[14]! << 16)), height: 1 + (chunk[15]! | (chunk[16]! << 8) | (chunk[17]! << 16)) };
+      if (length !== 10 || canvas) throw new ImageError("malformed");
+      chunk[8] = chunk[8]! & ~0x2c; // no ICC (0x20), EXIF (0x08) or XMP (0x04) any more
+      canvas = {
+        width: 1 + (chunk[12]! | (chunk[13]! << 8) | (chunk[14]! << 16)),
+        height: 1 + (chunk[15]! | (chunk[16]! << 8) | (chunk[17]! << 16)),
+        animated: (chunk[8]! & 0x02) !== 0,
+      };
     } else if (fourcc === "VP8 " && !size && length >= 10) {
       size = { width: dv.getUint16(at + 14, true) & 0x3fff, height: dv.getUint16(at + 16, true) & 0x3fff };
     } else if (fourcc === "VP8L" && !size && length >= 5) {
       const bits = dv.getUint32(at + 9, true);
       size = { width: (bits & 0x3fff) + 1, height: ((bits >> 14) & 0x3fff) + 1 };
     }
-    if (fourcc !== "EXIF" && fourcc !== "XMP ") chunks.push(chunk);
+    // Only image chunks are kept: metadata and anything unknown go.
+    if (WEBP_KEEP.has(fourcc)) chunks.push(chunk);
     at = end;
   }
-  if (!size || at !== b.length) throw new ImageError("malformed");
+  if (at !== b.length) throw new ImageError("malformed");
+  if (canvas) {
+    // A still image's canvas must be its bitstream's size; an animation is sized by its canvas.
+    if (!canvas.animated && (!size || size.width !== canvas.width || size.height !== canvas.height)) throw new ImageError("malformed");
+    size = { width: canvas.width, height: canvas.height };
+  }
+  if (!size) throw new ImageError("malformed");
   const body = concat(chunks);
   const header = new Uint8Array(12);
   header.set(b.subarray(0, 12));

@@ -1,5 +1,6 @@
 import { AppError } from "../lib/app-error.ts";
 import { randomId } from "../lib/crypto.ts";
+import { countProjectItems } from "../store/feedback.ts";
 import {
   deleteLabel,
   deleteProject,
@@ -42,13 +43,19 @@ export function projectOf(ctx: ServiceContext, access: TeamAccess, projectId: st
 export function createProject(ctx: ServiceContext, access: TeamAccess, input: { name: string; settings?: ProjectSettings | undefined }): PublicProject {
   const now = ctx.clock.now();
   const row: ProjectRow = { id: randomId(), team_id: access.team.id, name: input.name, widget_key: newWidgetKey(), settings: JSON.stringify(input.settings ?? { allowedOrigins: [] }), created_at: now, updated_at: now };
-  ctx.db.write(() => insertProject(ctx.db, row));
+  ctx.db.write(() => {
+    insertProject(ctx.db, row);
+    appendAudit(ctx, { action: "project.created", actorId: access.userId, targetId: row.id, teamId: access.team.id });
+  });
   return toPublicProject(row);
 }
 
 export function updateProjectOf(ctx: ServiceContext, access: TeamAccess, projectId: string, input: { name?: string | undefined; settings?: ProjectSettings | undefined }): PublicProject {
   const current = projectOf(ctx, access, projectId);
-  ctx.db.write(() => updateProject(ctx.db, access.team.id, projectId, input.name ?? current.name, JSON.stringify(input.settings ?? current.settings), ctx.clock.now()));
+  ctx.db.write(() => {
+    updateProject(ctx.db, access.team.id, projectId, input.name ?? current.name, JSON.stringify(input.settings ?? current.settings), ctx.clock.now());
+    appendAudit(ctx, { action: "project.updated", actorId: access.userId, targetId: projectId, teamId: access.team.id });
+  });
   return projectOf(ctx, access, projectId);
 }
 
@@ -61,8 +68,16 @@ export function rotateWidgetKey(ctx: ServiceContext, access: TeamAccess, project
   return projectOf(ctx, access, projectId);
 }
 
+/** Deletes an empty project (its feedback must be deleted first, which goes through the 30-day trash). */
 export function deleteProjectOf(ctx: ServiceContext, access: TeamAccess, projectId: string): void {
-  if (ctx.db.write(() => deleteProject(ctx.db, access.team.id, projectId)) === 0) throw notFound("No such project.");
+  ctx.db.write(() => {
+    if (!findProject(ctx.db, access.team.id, projectId)) throw notFound("No such project.");
+    if (countProjectItems(ctx.db, access.team.id, projectId) > 0) {
+      throw new AppError("PROJECT_NOT_EMPTY", "Delete the project's feedback first (deleted items are purged from the trash after 30 days).", { status: 409 });
+    }
+    deleteProject(ctx.db, access.team.id, projectId);
+    appendAudit(ctx, { action: "project.deleted", actorId: access.userId, targetId: projectId, teamId: access.team.id });
+  });
 }
 
 export type PublicLabel = { id: string; name: string; color: string };
@@ -77,10 +92,14 @@ export function createLabel(ctx: ServiceContext, access: TeamAccess, input: { na
   ctx.db.write(() => {
     if (findLabelByName(ctx.db, access.team.id, input.name)) throw new AppError("LABEL_EXISTS", "A label with this name exists.", { status: 409, fields: [{ field: "name", message: "Already in use." }] });
     insertLabel(ctx.db, row);
+    appendAudit(ctx, { action: "label.created", actorId: access.userId, targetId: row.id, teamId: access.team.id });
   });
   return toPublicLabel(row);
 }
 
 export function deleteLabelOf(ctx: ServiceContext, access: TeamAccess, labelId: string): void {
-  if (ctx.db.write(() => deleteLabel(ctx.db, access.team.id, labelId)) === 0) throw notFound("No such label.");
+  ctx.db.write(() => {
+    if (deleteLabel(ctx.db, access.team.id, labelId) === 0) throw notFound("No such label.");
+    appendAudit(ctx, { action: "label.deleted", actorId: access.userId, targetId: labelId, teamId: access.team.id });
+  });
 }

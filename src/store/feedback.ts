@@ -217,3 +217,8 @@ export function exportTeamFeedback(db: Db, teamId: string) {
     ),
   };
 }
+
+/** Items of a project, the trash included. */
+export function countProjectItems(db: Db, teamId: string, projectId: string): number {
+  return Number(db.get<{ n: number }>("SELECT count(*) AS n FROM feedback_items WHERE team_id = ? AND project_id = ?", teamId, projectId)?.n ?? 0);
+}

@@ -160,3 +160,16 @@ export function activeSupportAccess(db: Db, teamId: string, now: number): Suppor
 export function revokeSupportAccess(db: Db, teamId: string, now: number): number {
   return db.run("UPDATE support_access SET revoked_at = ? WHERE team_id = ? AND revoked_at IS NULL AND expires_at > ?", now, teamId, now).changes;
 }
+
+export function teamActivity(db: Db, sessionId: string, teamId: string): number | undefined {
+  return db.get<{ last_seen_at: number }>("SELECT last_seen_at FROM session_team_activity WHERE session_id = ? AND team_id = ?", sessionId, teamId)?.last_seen_at;
+}
+
+export function touchTeamActivity(db: Db, sessionId: string, teamId: string, now: number): void {
+  db.run(
+    "INSERT INTO session_team_activity (session_id, team_id, last_seen_at) VALUES (?, ?, ?) ON CONFLICT (session_id, team_id) DO UPDATE SET last_seen_at = excluded.last_seen_at",
+    sessionId,
+    teamId,
+    now,
+  );
+}

@@ -88,7 +88,7 @@ export const MATRIX: Record<string, Row> = {
   "POST /api/v1/teams/:teamId/projects": team("owner", 201),
   "GET /api/v1/teams/:teamId/projects/:projectId": team("reporter", 200),
   "PATCH /api/v1/teams/:teamId/projects/:projectId": team("member", 200),
-  "DELETE /api/v1/teams/:teamId/projects/:projectId": team("owner", 200),
+  "DELETE /api/v1/teams/:teamId/projects/:projectId": team("owner", 409),
   "POST /api/v1/teams/:teamId/projects/:projectId/widget-key": team("owner", 200),
   "GET /api/v1/teams/:teamId/labels": team("member", 200),
   "POST /api/v1/teams/:teamId/labels": team("member", 201),

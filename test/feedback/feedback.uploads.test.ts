@@ -109,3 +109,38 @@ test("T-F3: the download is sandboxed, nosniff, an attachment with a server-made
   expect((await w.b.owner.browser.get(url)).status).toBe(404);
   expect((await w.b.owner.browser.get(`/api/v1/teams/${w.b.team.id}/feedback/${item.id}/screenshot`)).status).toBe(404);
 });
+
+test("crafted JPEGs and WebPs: data after the end, a second frame, no scan, unknown chunks, size mismatches — refused or cleaned", async () => {
+  const { cleanImage } = await import("../../src/lib/image.ts");
+  const good = jpeg(10, 10);
+  const html = new TextEncoder().encode("<html><script>alert(1)</script>");
+  const exifSegment = new Uint8Array([0xff, 0xe1, 0x00, 0x12, ...new TextEncoder().encode("Exif\0\0GPS-HIDDEN")]);
+  const cat = (...parts: Uint8Array[]) => new Uint8Array(parts.flatMap((p) => [...p]));
+  // EOI, then EXIF and HTML, then another EOI: data after the image's end.
+  expect(() => cleanImage(cat(good, exifSegment, html, new Uint8Array([0xff, 0xd9])))).toThrow();
+  // No scan at all.
+  expect(() => cleanImage(new Uint8Array([0xff, 0xd8, 0xff, 0xc0, 0, 11, 8, 0, 10, 0, 10, 1, 1, 0x11, 0, 0xff, 0xd9]))).toThrow();
+  // A second frame header declaring a huge size.
+  const sof = new Uint8Array([0xff, 0xc0, 0, 11, 8, 0xea, 0x60, 0xea, 0x60, 1, 1, 0x11, 0]);
+  expect(() => cleanImage(cat(good.subarray(0, 2), sof, good.subarray(2)))).toThrow();
+  // Segments between scans go through the same rules: an APP1 after the first scan is dropped.
+  const sosAt = good.findIndex((b, i) => b === 0xff && good[i + 1] === 0xda);
+  const eoiAt = good.length - 2;
+  const twoScans = cat(good.subarray(0, eoiAt), exifSegment, good.subarray(sosAt, eoiAt), good.subarray(eoiAt));
+  const cleaned = cleanImage(twoScans);
+  expect(new TextDecoder().decode(cleaned.bytes)).not.toContain("GPS-HIDDEN");
+
+  // WebP: unknown chunks go; a VP8X of the wrong length or size is refused.
+  const plain = webp(20, 20);
+  const chunk = (fourcc: string, body: Uint8Array) => cat(new TextEncoder().encode(fourcc), new Uint8Array([body.length & 0xff, 0, 0, 0]), body, body.length % 2 ? new Uint8Array([0]) : new Uint8Array());
+  const withExtra = cat(plain.subarray(0, 12), plain.subarray(12), chunk("HTML", html), chunk("exif", new TextEncoder().encode("GPS-HIDDEN")));
+  new DataView(withExtra.buffer).setUint32(4, withExtra.length - 8, true);
+  const webpCleaned = cleanImage(withExtra);
+  expect(new TextDecoder().decode(webpCleaned.bytes)).not.toContain("GPS-HIDDEN");
+  expect(new TextDecoder().decode(webpCleaned.bytes)).not.toContain("script");
+  const mismatched = webp(100, 100);
+  // Make the VP8L bitstream say 16384×16384 while VP8X says 100×100.
+  const vp8lAt = mismatched.findIndex((b, i) => String.fromCharCode(b, mismatched[i + 1]!, mismatched[i + 2]!, mismatched[i + 3]!) === "VP8L");
+  new DataView(mismatched.buffer).setUint32(vp8lAt + 9, 0x3fff | (0x3fff << 14), true);
+  expect(() => cleanImage(mismatched)).toThrow();
+});

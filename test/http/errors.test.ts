@@ -106,3 +106,14 @@ test("baseline headers on 200, 404 and 500 alike; no X-Powered-By", async () => 
     expect(res.headers.get("Content-Type")).toContain("charset=utf-8");
   }
 });
+
+test("API bodies over 64 KB are refused with 413 before parsing (feedback submission has its own limit)", async () => {
+  ctx = createTestApp();
+  const res = await ctx.app.request(`${ctx.config.publicOrigin}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Origin: ctx.config.publicOrigin, "X-Requested-With": "t" },
+    body: JSON.stringify({ email: "a@example.test", password: "x".repeat(70_000) }),
+  });
+  expect(res.status).toBe(413);
+  expect((await res.json()).code).toBe("PAYLOAD_TOO_LARGE");
+});

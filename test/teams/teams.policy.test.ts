@@ -36,9 +36,13 @@ test("a shorter inactivity timeout applies to this team's routes only", async ()
   const res = await w.a.member.browser.get(`${T}/feedback`);
   expect(res.status).toBe(401);
   expect((await res.json()).code).toBe("TEAM_SESSION_IDLE");
-  w.t.clock.advance(1_000);
+  // Activity in another team does not keep this one open...
   expect((await w.a.member.browser.get(`/api/v1/teams/${own.id}`)).status).toBe(200);
-  // Having been active just now, the member may use the team again.
+  expect((await w.a.member.browser.get(`${T}/feedback`)).status).toBe(401);
+  // ...confirming it is you (a new session) does.
+  expect((await w.a.member.browser.post("/api/v1/auth/reauth", { password: w.a.member.password })).status).toBe(200);
+  expect((await w.a.member.browser.get(`${T}/feedback`)).status).toBe(200);
+  w.t.clock.advance(9 * 60_000);
   expect((await w.a.member.browser.get(`${T}/feedback`)).status).toBe(200);
   // (The owner idled out of the team too; the trail is read directly.)
   expect(w.t.store.db.all<{ action: string }>("SELECT action FROM audit_log WHERE team_id = ?", w.a.team.id).map((e) => e.action)).toContain("team.session_timeout_changed");

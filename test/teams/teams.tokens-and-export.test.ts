@@ -85,3 +85,41 @@ test("a route that declares no action stops the app from starting", async () => 
   app.get("/forgotten", (c) => c.text("oops"));
   expect(() => assertEveryRouteDeclaresAnAction(app as never)).toThrow("GET /forgotten");
 });
+
+test("API tokens: a personal token acts as a member at most; no token passes an SSO-required team", async () => {
+  const w = await seedWorld();
+  const T = `/api/v1/teams/${w.a.team.id}`;
+  await w.a.owner.browser.post("/api/v1/auth/reauth", { password: w.a.owner.password });
+  const { token } = await (await w.a.owner.browser.post("/api/v1/me/tokens", { name: "owner's", scope: "write" })).json();
+  const bearer = { Authorization: `Bearer ${token}` };
+  expect((await w.anonymous.request("GET", `${T}/feedback`, undefined, bearer)).status).toBe(200);
+  for (const [method, path, body] of [
+    ["PATCH", `${T}/policy`, { mfaRequired: false }],
+    ["POST", `${T}/invitations`, { email: "x@example.test", role: "owner" }],
+    ["POST", `${T}/support-access`, { hours: 2 }],
+    ["GET", `${T}/export`, undefined],
+  ] as const) {
+    expect({ path, status: (await w.anonymous.request(method, path, body, bearer)).status }).toEqual({ path, status: 403 });
+  }
+  w.t.store.db.write(() => w.t.store.db.run("UPDATE teams SET sso_required = 1 WHERE id = ?", w.a.team.id));
+  const refused = await w.anonymous.request("GET", `${T}/feedback`, undefined, bearer);
+  expect(refused.status).toBe(403);
+  expect((await refused.json()).code).toBe("SSO_REQUIRED");
+  w.t.close();
+});
+
+test("a project with feedback is not deleted (409); an empty one is, in the trail; a deleted team stays in the instance trail", async () => {
+  const w = await seedWorld();
+  const T = `/api/v1/teams/${w.a.team.id}`;
+  expect((await w.a.owner.browser.delete(`${T}/projects/${w.a.project.id}`)).status).toBe(409);
+  const empty = await (await w.a.owner.browser.post(`${T}/projects`, { name: "empty" })).json();
+  expect((await w.a.owner.browser.delete(`${T}/projects/${empty.id}`)).status).toBe(200);
+  const actions = w.t.store.db.all<{ action: string }>("SELECT action FROM audit_log WHERE team_id = ?", w.a.team.id).map((r) => r.action);
+  expect(actions).toContain("project.created");
+  expect(actions).toContain("project.deleted");
+  await w.a.owner.browser.post("/api/v1/auth/reauth", { password: w.a.owner.password });
+  expect((await w.a.owner.browser.delete(T)).status).toBe(200);
+  const trail = await (await w.admin.browser.get("/api/v1/instance/audit")).json();
+  expect(trail.entries.some((e: { action: string; targetId: string }) => e.action === "team.deleted" && e.targetId === w.a.team.id)).toBe(true);
+  w.t.close();
+});

@@ -17,6 +17,14 @@ export type InstanceSettings = {
 
 export const DEFAULT_SETTINGS: InstanceSettings = { sessionIdleMinutes: 30, sessionAbsoluteHours: 12, totpToleranceSeconds: 5, auditRetentionDays: 365 };
 
+/** The allowed range of each setting, enforced on read too: a value written around the API cannot escape it. */
+const BOUNDS: Record<keyof InstanceSettings, [number, number]> = {
+  sessionIdleMinutes: [5, 240],
+  sessionAbsoluteHours: [1, 24],
+  totpToleranceSeconds: [0, 30],
+  auditRetentionDays: [30, 3650],
+};
+
 const KEYS: Record<keyof InstanceSettings, string> = {
   sessionIdleMinutes: "session_idle_minutes",
   sessionAbsoluteHours: "session_absolute_hours",
@@ -34,7 +42,7 @@ export function getInstanceSettings(ctx: Pick<ServiceContext, "db">): InstanceSe
   const out = { ...DEFAULT_SETTINGS };
   for (const [name, key] of Object.entries(KEYS) as [keyof InstanceSettings, string][]) {
     const value = Number(stored[key]);
-    if (stored[key] !== undefined && Number.isFinite(value)) out[name] = value;
+    if (stored[key] !== undefined && Number.isInteger(value)) out[name] = Math.min(Math.max(value, BOUNDS[name][0]), BOUNDS[name][1]);
   }
   cache.set(ctx.db, Object.freeze(out));
   return out;

@@ -7,6 +7,7 @@ import { findUserByEmail, insertUser, type UserRow } from "../../store/users.ts"
 import type { ServiceContext } from "../context.ts";
 import { AUTH_ERRORS } from "../errors.ts";
 import { recordEvent } from "./events.ts";
+import { appendAudit } from "../audit/audit.ts";
 
 /** What a user may see of their own account; never the hash, the TOTP secret or the version. */
 export type PublicUser = {
@@ -73,6 +74,8 @@ export async function createUser(
       });
     }
     insertUser(ctx.db, { id, email, displayName, passwordHash, isInstanceAdmin: input.isInstanceAdmin, now: ctx.clock.now() });
+    // Making an instance admin is an access-control change (and starts the audit chain on setup).
+    if (input.isInstanceAdmin) appendAudit(ctx, { action: "admin.created", actorId: input.actorId ?? null, targetId: id });
   });
   recordEvent(ctx, { type: "user.created", userId: id, actorId: input.actorId ?? id });
   const user = findUserByEmail(ctx.db, email);

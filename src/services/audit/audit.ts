@@ -14,6 +14,7 @@ import {
   listAuditEntries,
   pruneAuditThrough,
 } from "../../store/audit.ts";
+import { countUsers } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
 
 /**
@@ -56,6 +57,13 @@ export type AuditAction =
   | "data_key.rotated"
   | "backup.restored"
   | "data.exported"
+  | "admin.created"
+  | "team.renamed"
+  | "project.created"
+  | "project.updated"
+  | "project.deleted"
+  | "label.created"
+  | "label.deleted"
   | "data.erased";
 
 export const AUDIT_HEAD_FILE = "audit-head.json";
@@ -120,8 +128,12 @@ export type AuditVerification = {
   firstBroken?: { seq: number; reason: "entry_altered" | "chain_broken" | "missing_entry" | "newest_entries_deleted" | "head_mismatch" | "head_forged" | "head_missing" | "checkpoint_forged" };
 };
 
-/** Walks the whole chain from its start (genesis or the checkpoint) and reports the first broken link. */
-export function verifyAudit(ctx: AuditContext): AuditVerification {
+/**
+ * Walks the whole chain from its start (genesis or the checkpoint) and reports the first broken link.
+ * `expected` is a head recorded elsewhere (the daily `audit.head` log line): it catches a replayed
+ * head file together with deleted newest rows, which a file in the data directory cannot.
+ */
+export function verifyAudit(ctx: AuditContext, anchor?: { seq: number; digest: string }): AuditVerification {
   const key = ctx.keyring.audit;
   const checkpoint = findCheckpoint(ctx.db);
   let expected = 1;
@@ -145,8 +157,17 @@ export function verifyAudit(ctx: AuditContext): AuditVerification {
     }
   }
   const lastSeq = expected - 1;
+  if (anchor) {
+    if (anchor.seq > lastSeq) return { ok: false, checked, lastSeq, firstBroken: { seq: lastSeq + 1, reason: "newest_entries_deleted" } };
+    const atAnchor = findAuditEntry(ctx.db, anchor.seq);
+    if (anchor.seq > (checkpoint?.pruned_through_seq ?? 0) && (!atAnchor || atAnchor.mac !== anchor.digest)) {
+      return { ok: false, checked, lastSeq, firstBroken: { seq: anchor.seq, reason: "head_mismatch" } };
+    }
+  }
   if (!existsSync(headPath(ctx))) {
-    return lastSeq > 0 ? { ok: false, checked, lastSeq, firstBroken: { seq: lastSeq, reason: "head_missing" } } : { ok: true, checked, lastSeq };
+    // A set-up instance always has entries (the first admin's creation), hence a head file.
+    const setUp = countUsers(ctx.db) > 0;
+    return lastSeq > 0 || checkpoint || setUp ? { ok: false, checked, lastSeq, firstBroken: { seq: lastSeq, reason: "head_missing" } } : { ok: true, checked, lastSeq };
   }
   let head: { seq: number; mac: string; tag: string };
   try {
@@ -169,7 +190,11 @@ export function verifyAudit(ctx: AuditContext): AuditVerification {
 export function pruneAudit(ctx: AuditContext, retentionMs: number): number {
   const now = ctx.clock.now();
   return ctx.db.write(() => {
-    const last = lastAuditEntryBefore(ctx.db, now - retentionMs);
+    const old = lastAuditEntryBefore(ctx.db, now - retentionMs);
+    const newest = lastAuditEntry(ctx.db);
+    if (!old || !newest) return 0;
+    // The newest entry always stays: the chain's head must remain checkable against the head file.
+    const last = old.seq < newest.seq ? old : findAuditEntry(ctx.db, newest.seq - 1);
     if (!last) return 0;
     return pruneAuditThrough(ctx.db, {
       pruned_through_seq: last.seq,

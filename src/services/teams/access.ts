@@ -1,6 +1,6 @@
 import { AppError } from "../../lib/app-error.ts";
 import { findTotp } from "../../store/mfa.ts";
-import { activeSupportAccess, findMembership, findTeam, type TeamRow } from "../../store/teams.ts";
+import { activeSupportAccess, findMembership, findTeam, type TeamRow, teamActivity, touchTeamActivity } from "../../store/teams.ts";
 import type { UserRow } from "../../store/users.ts";
 import type { CheckedSession } from "../accounts/sessions.ts";
 import { type Role, roleAllows, SUPPORT_READABLE, type TeamAction } from "../authz.ts";
@@ -22,37 +22,52 @@ export function resolveTeamAccess(
 ): TeamAccess {
   const team = findTeam(ctx.db, input.teamId);
   const membership = team ? findMembership(ctx.db, team.id, input.user.id) : undefined;
-  if (!team || !membership) {
-    if (team && input.user.is_instance_admin === 1 && SUPPORT_READABLE.includes(input.action) && activeSupportAccess(ctx.db, team.id, ctx.clock.now())) {
-      return { team, userId: input.user.id, role: null, via: "support" };
-    }
+  const support =
+    team !== undefined &&
+    membership === undefined &&
+    input.user.is_instance_admin === 1 &&
+    SUPPORT_READABLE.includes(input.action) &&
+    activeSupportAccess(ctx.db, team.id, ctx.clock.now()) !== undefined;
+  if (!team || (!membership && !support)) {
     recordEvent(ctx, { type: "access.denied", userId: input.user.id, teamId: input.teamId.slice(0, 64), targetId: input.action, outcome: "failure" });
     throw notFound();
   }
-  const now = ctx.clock.now();
-  if (team.session_idle_minutes !== null && input.session && now - input.session.last_seen_at > team.session_idle_minutes * 60_000) {
-    throw new AppError("TEAM_SESSION_IDLE", "This team signs you out after a shorter inactivity; confirm it is you to go on.", { status: 401 });
-  }
-  if (team.mfa_required === 1) {
-    // Enrolled users passed their second factor at sign-in; an IdP's MFA counts only if the team says so.
-    const enrolled = findTotp(ctx.db, input.user.id)?.confirmed_at != null;
-    const idpAttested = team.idp_mfa_accepted === 1 && input.session !== undefined && (JSON.parse(input.session.amr) as string[]).includes("mfa");
-    if (!enrolled && !idpAttested) throw new AppError("MFA_REQUIRED", "This team requires two-factor authentication: set it up to go on.", { status: 403 });
-  }
-  if (team.sso_required === 1 && input.session) {
-    const providers = JSON.parse(team.sso_provider_ids) as string[];
-    const amr = JSON.parse(input.session.amr) as string[];
-    const via = amr.find((m) => m.startsWith("provider:"))?.slice("provider:".length);
-    if (!via || (providers.length > 0 && !providers.includes(via))) {
-      throw new AppError("SSO_REQUIRED", "This team requires signing in with its single sign-on provider.", { status: 403 });
-    }
-  }
-  // A team token acts with at most its own role, and never above its creator's live role.
+  // The team's policy applies to whoever reads its data, the operator under support access included.
+  applyTeamPolicy(ctx, team, input.user, input.session);
+  if (support) return { team, userId: input.user.id, role: null, via: "support" };
+  // API tokens act with at most their own role (team tokens) or a member's (personal tokens): the
+  // owners' access-control actions need a browser session.
   const rank: Record<Role, number> = { reporter: 1, member: 2, owner: 3 };
-  const role: Role = input.maxRole && rank[input.maxRole] < rank[membership.role] ? input.maxRole : membership.role;
+  const cap = input.maxRole ?? (input.session ? undefined : "member");
+  const role: Role = cap && rank[cap] < rank[membership!.role] ? cap : membership!.role;
   if (!roleAllows(role, input.action)) {
     recordEvent(ctx, { type: "access.denied", userId: input.user.id, teamId: team.id, targetId: input.action, outcome: "failure" });
     throw new AppError(AUTH_ERRORS.FORBIDDEN, "Your role in this team does not allow this.", { status: 403 });
   }
   return { team, userId: input.user.id, role, via: "member" };
+}
+
+function applyTeamPolicy(ctx: ServiceContext, team: TeamRow, user: UserRow, session: CheckedSession | undefined): void {
+  const now = ctx.clock.now();
+  if (team.session_idle_minutes !== null && session) {
+    const last = teamActivity(ctx.db, session.id, team.id) ?? session.created_at;
+    if (now - last > team.session_idle_minutes * 60_000) {
+      throw new AppError("TEAM_SESSION_IDLE", "This team signs you out after a shorter inactivity; sign in again (or confirm it is you) to go on.", { status: 401 });
+    }
+    if (now - last >= 60_000 || last === session.created_at) ctx.db.write(() => touchTeamActivity(ctx.db, session.id, team.id, now));
+  }
+  if (team.mfa_required === 1) {
+    // Enrolled users passed their second factor at sign-in; an IdP's MFA counts only if the team says so.
+    const enrolled = findTotp(ctx.db, user.id)?.confirmed_at != null;
+    const idpAttested = team.idp_mfa_accepted === 1 && session !== undefined && (JSON.parse(session.amr) as string[]).includes("mfa");
+    if (!enrolled && !idpAttested) throw new AppError("MFA_REQUIRED", "This team requires two-factor authentication: set it up to go on.", { status: 403 });
+  }
+  if (team.sso_required === 1) {
+    // Only a browser session signed in through one of the team's providers proves SSO; tokens do not.
+    const providers = JSON.parse(team.sso_provider_ids) as string[];
+    const via = session ? (JSON.parse(session.amr) as string[]).find((m) => m.startsWith("provider:"))?.slice("provider:".length) : undefined;
+    if (!via || (providers.length > 0 && !providers.includes(via))) {
+      throw new AppError("SSO_REQUIRED", "This team requires signing in with its single sign-on provider.", { status: 403 });
+    }
+  }
 }

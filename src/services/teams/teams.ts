@@ -66,7 +66,10 @@ export function myTeams(ctx: ServiceContext, userId: string): PublicTeam[] {
 }
 
 export function renameTeamOf(ctx: ServiceContext, access: TeamAccess, name: string): PublicTeam {
-  ctx.db.write(() => renameTeam(ctx.db, access.team.id, name, ctx.clock.now()));
+  ctx.db.write(() => {
+    renameTeam(ctx.db, access.team.id, name, ctx.clock.now());
+    appendAudit(ctx, { action: "team.renamed", actorId: access.userId, targetId: access.team.id, teamId: access.team.id });
+  });
   return toPublicTeam({ ...access.team, name }, access.role);
 }
 
@@ -116,6 +119,8 @@ export function deleteTeamOf(ctx: ServiceContext, access: TeamAccess): void {
   ctx.db.write(() => {
     deleteTeam(ctx.db, access.team.id);
     appendAudit(ctx, { action: "team.deleted", actorId: access.userId, targetId: access.team.id, teamId: access.team.id });
+    // The team's own trail has no reader left: the instance trail keeps the record.
+    appendAudit(ctx, { action: "team.deleted", actorId: access.userId, targetId: access.team.id, teamId: null });
   });
 }
 
