@@ -52,24 +52,30 @@ export async function login(
   const trusted = device !== undefined && user !== undefined && device.userId === user.id && !isThrottled(ctx, deviceKey!, DEVICE_POLICY);
   const key = trusted ? deviceKey! : throttleKey(ctx, "account", email);
   const policy = trusted ? DEVICE_POLICY : ACCOUNT_POLICY;
+  let endAttempt: () => void;
   try {
-    reserveAttempt(ctx, key, policy);
+    endAttempt = reserveAttempt(ctx, key, policy);
   } catch (error) {
     // Recorded for unknown emails too (without a user), so both cost the same work.
     recordEvent(ctx, { type: "login.locked_out", userId: user?.id ?? null, outcome: "failure" });
     throw error;
   }
-  const ok =
-    user?.password_hash != null
-      ? await ctx.passwords.verify(user.password_hash, input.password)
-      : (await ctx.passwords.verify(await dummyHash(ctx.passwords), input.password), false);
+  let ok: boolean;
+  try {
+    ok =
+      user?.password_hash != null
+        ? await ctx.passwords.verify(user.password_hash, input.password)
+        : (await ctx.passwords.verify(await dummyHash(ctx.passwords), input.password), false);
+  } finally {
+    endAttempt();
+  }
   if (!ok || !user) {
-    recordFailure(ctx, key, policy, true);
+    recordFailure(ctx, key, policy);
     recordEvent(ctx, { type: "login.failed", userId: user?.id ?? null, outcome: "failure" });
     throw invalidCredentials();
   }
-  // The reserved attempt is given back in the session's own transaction (one fsync fewer).
-  const giveBack = () => recordSuccess(ctx, key, true);
+  // The back-off resets in the session's own transaction (one fsync on the sign-in path).
+  const giveBack = () => recordSuccess(ctx, key);
   if (user.disabled_at !== null) {
     giveBack();
     recordEvent(ctx, { type: "login.failed", userId: user.id, outcome: "failure" });
@@ -151,10 +157,14 @@ export async function reauthenticate(
   let ok = false;
   if (input.password !== undefined) {
     const key = throttleKey(ctx, "account", user.email);
-    reserveAttempt(ctx, key, ACCOUNT_POLICY);
-    ok = user.password_hash !== null && (await ctx.passwords.verify(user.password_hash, input.password));
-    if (ok) recordSuccess(ctx, key, true);
-    else recordFailure(ctx, key, ACCOUNT_POLICY, true);
+    const endAttempt = reserveAttempt(ctx, key, ACCOUNT_POLICY);
+    try {
+      ok = user.password_hash !== null && (await ctx.passwords.verify(user.password_hash, input.password));
+    } finally {
+      endAttempt();
+    }
+    if (ok) recordSuccess(ctx, key);
+    else recordFailure(ctx, key, ACCOUNT_POLICY);
   } else if (input.code !== undefined && hasConfirmedTotp(ctx, user.id)) {
     ok = verifySecondFactor(ctx, user.id, { code: input.code }) === "otp";
   }

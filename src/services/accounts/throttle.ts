@@ -43,39 +43,49 @@ export function isThrottled(ctx: ServiceContext, key: string, policy: ThrottlePo
   }
 }
 
+/** Attempts being checked right now, per key (Loupe is one process: memory is the right place). */
+const inFlight = new WeakMap<object, Map<string, number>>();
+
 /**
- * Takes one attempt of the hourly allowance before the (slow) check runs, counted as a failure until
- * recordSuccess gives it back: parallel requests cannot all pass the cap while the first ones are
- * still being verified. Throws 429 when none is left or the back-off is running.
+ * Takes one attempt of the hourly allowance before the (slow) check runs: attempts still being
+ * verified count against the cap, so parallel requests cannot all pass it. Throws 429 when none is
+ * left or the back-off is running; otherwise returns the function that ends the attempt (always call
+ * it, then record the outcome).
  */
-export function reserveAttempt(ctx: ServiceContext, key: string, policy: ThrottlePolicy): void {
+export function reserveAttempt(ctx: ServiceContext, key: string, policy: ThrottlePolicy): () => void {
   const now = ctx.clock.now();
-  ctx.db.write(() => {
-    const row = current(findThrottle(ctx.db, key), key, now);
-    if (row.failures >= policy.maxPerHour) throw tooManyAttempts((row.window_start + HOUR - now) / 1000);
-    if (row.blocked_until > now) throw tooManyAttempts((row.blocked_until - now) / 1000);
-    saveThrottle(ctx.db, { ...row, failures: row.failures + 1 });
-  });
+  let running = inFlight.get(ctx.db);
+  if (!running) inFlight.set(ctx.db, (running = new Map()));
+  const row = current(findThrottle(ctx.db, key), key, now);
+  const pending = running.get(key) ?? 0;
+  if (row.failures + pending >= policy.maxPerHour) throw tooManyAttempts((row.window_start + HOUR - now) / 1000);
+  if (row.blocked_until > now) throw tooManyAttempts((row.blocked_until - now) / 1000);
+  running.set(key, pending + 1);
+  let ended = false;
+  return () => {
+    if (ended) return;
+    ended = true;
+    const left = (running.get(key) ?? 1) - 1;
+    if (left > 0) running.set(key, left);
+    else running.delete(key);
+  };
 }
 
-/** A failed check: counts against the hour (unless its attempt was reserved) and extends the back-off. */
-export function recordFailure(ctx: ServiceContext, key: string, policy: ThrottlePolicy, reserved = false): void {
+/** A failed check: counts against the hour and extends the back-off. */
+export function recordFailure(ctx: ServiceContext, key: string, policy: ThrottlePolicy): void {
   const now = ctx.clock.now();
   ctx.db.write(() => {
     const row = current(findThrottle(ctx.db, key), key, now);
     const consecutive = row.consecutive + 1;
     const backoff = consecutive >= policy.backoffAfter ? Math.min(2 ** (consecutive - policy.backoffAfter), policy.maxBackoffSeconds) * 1000 : 0;
-    saveThrottle(ctx.db, { key, window_start: row.window_start, failures: row.failures + (reserved ? 0 : 1), consecutive, blocked_until: backoff ? now + backoff : 0 });
+    saveThrottle(ctx.db, { key, window_start: row.window_start, failures: row.failures + 1, consecutive, blocked_until: backoff ? now + backoff : 0 });
   });
 }
 
-/** A successful check: the reserved attempt is not a failure, and the back-off resets. */
-export function recordSuccess(ctx: ServiceContext, key: string, reserved = false): void {
+/** A successful check: the back-off resets (failures still count against the hour). */
+export function recordSuccess(ctx: ServiceContext, key: string): void {
   const now = ctx.clock.now();
-  ctx.db.write(() => {
-    const row = findThrottle(ctx.db, key);
-    if (!row) return;
-    const fresh = current(row, key, now);
-    saveThrottle(ctx.db, { ...fresh, failures: Math.max(0, fresh.failures - (reserved ? 1 : 0)), consecutive: 0, blocked_until: 0 });
-  });
+  const row = findThrottle(ctx.db, key);
+  if (!row || (row.consecutive === 0 && row.blocked_until === 0)) return;
+  ctx.db.write(() => saveThrottle(ctx.db, { ...current(row, key, now), consecutive: 0, blocked_until: 0 }));
 }
