@@ -51,7 +51,7 @@ function pngCleaned(b: Uint8Array): { info: ImageInfo; bytes: Uint8Array } {
   }
   // Data after IEND is how PNG/HTML polyglots hide: refused.
   if (!ended || at !== b.length) throw new ImageError(ended ? "unsupported" : "malformed");
-  return { info, bytes: concat(parts) };
+  return { info, bytes: concatBytes(parts) };
 }
 
 /** Markers that stand alone (no length): TEM and the restart markers. */
@@ -120,7 +120,7 @@ function jpegCleaned(b: Uint8Array): { info: ImageInfo; bytes: Uint8Array } {
     at = end;
   }
   if (!size || scans === 0) throw new ImageError("malformed");
-  return { info: { type: "image/jpeg", ...size }, bytes: concat(parts) };
+  return { info: { type: "image/jpeg", ...size }, bytes: concatBytes(parts) };
 }
 
 const WEBP_KEEP = new Set(["VP8X", "VP8 ", "VP8L", "ALPH", "ANIM", "ANMF"]);
@@ -164,14 +164,15 @@ function webpCleaned(b: Uint8Array): { info: ImageInfo; bytes: Uint8Array } {
     size = { width: canvas.width, height: canvas.height };
   }
   if (!size) throw new ImageError("malformed");
-  const body = concat(chunks);
+  const body = concatBytes(chunks);
   const header = new Uint8Array(12);
   header.set(b.subarray(0, 12));
   view(header).setUint32(4, body.length + 4, true);
-  return { info: { type: "image/webp", ...size }, bytes: concat([header, body]) };
+  return { info: { type: "image/webp", ...size }, bytes: concatBytes([header, body]) };
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
+/** The byte arrays one after the other. */
+export function concatBytes(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {

@@ -1,4 +1,5 @@
 import { deflateSync } from "node:zlib";
+import { concatBytes } from "../../src/lib/image.ts";
 
 /** Small, structurally valid images built byte by byte (the server never decodes pixels). */
 function crc32(bytes: Uint8Array): number {
@@ -20,15 +21,7 @@ function pngChunk(type: string, data: Uint8Array): Uint8Array {
   return out;
 }
 
-const cat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
+const cat = (...parts: Uint8Array[]) => concatBytes(parts);
 
 /** A PNG declaring width×height (pixels only when small), optionally with a tEXt chunk and trailing bytes. */
 export function png(width: number, height: number, options: { text?: string; trailing?: string } = {}): Uint8Array {
