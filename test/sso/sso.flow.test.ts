@@ -119,3 +119,27 @@ test("the provider's client secret is stored sealed and never returned", async (
   const plain = await signedInUser(t);
   expect((await plain.browser.get("/api/v1/instance/sso-providers")).status).toBe(403);
 });
+
+test("JIT into a team: a provider with a chosen team makes new accounts reporters there (audited)", async () => {
+  const owner = await signedInUser(t);
+  const team = await (await owner.browser.post("/api/v1/teams", { name: "JIT team" })).json();
+  const res = await admin.browser.post("/api/v1/instance/sso-providers", {
+    name: "Team IdP",
+    preset: "generic",
+    issuer: idp.issuer,
+    clientId: idp.clientId,
+    clientSecret: idp.clientSecret,
+    jitEnabled: true,
+    jitTeamId: team.id,
+  });
+  const teamProvider = (await res.json()).id;
+  idp.accounts.set("jit-reporter", { email: "jit.reporter@corp.example", email_verified: true });
+  const b = new Browser(t.app, t.config.publicOrigin);
+  idp.nextLogin = { accountId: "jit-reporter", amr: ["pwd"] };
+  const { authorizationUrl } = await (await b.post(`/api/v1/auth/sso/${teamProvider}/start`, {})).json();
+  await b.navigateFromOtherSite(await idp.authorize(authorizationUrl, callback));
+  const teams = await (await b.get("/api/v1/teams")).json();
+  expect(teams.teams.map((x: { id: string; role: string }) => [x.id, x.role])).toEqual([[team.id, "reporter"]]);
+  const audit = await (await owner.browser.get(`/api/v1/teams/${team.id}/audit`)).json();
+  expect(audit.entries.some((e: { action: string }) => e.action === "member.added")).toBe(true);
+});
