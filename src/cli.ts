@@ -119,6 +119,9 @@ function configCheck(config: Config): number {
   say(`  listen          ${config.host}:${config.port}`);
   say(`  public URL      ${config.publicUrl}${config.secureCookies ? "" : " (plain http: development only)"}`);
   say(`  log level       ${config.logLevel}`);
+  say(`  mail            ${config.smtp ? `SMTP via ${new URL(config.smtp.url).hostname}, from ${config.smtp.from}` : "off (no LOUPE_SMTP_URL)"}`);
+  say(`  screenshots     at most ${config.screenshotMaxBytes} bytes`);
+  say(`  timeouts        busy ${config.busyTimeoutMs} ms, shutdown ${config.shutdownTimeoutMs} ms`);
   if (holder) say(`  running         pid ${holder.pid}`);
   return 0;
 }

@@ -27,7 +27,7 @@ export const CONFIG_VARIABLES = {
   LOUPE_HOST: { default: "127.0.0.1", expects: "an IP address or host name to listen on" },
   LOUPE_PORT: { default: "8080", expects: "a TCP port from 0 to 65535" },
   LOUPE_PUBLIC_URL: {
-    default: "http://localhost:8080",
+    default: "http://localhost:<LOUPE_PORT>",
     expects: "the http:// or https:// origin people use to reach Loupe, without path, query or credentials",
   },
   LOUPE_LOG_LEVEL: { default: "info", expects: `one of ${LEVELS.join(", ")}` },
@@ -68,7 +68,6 @@ const EnvSchema = v.object({
         );
       }),
     ),
-    CONFIG_VARIABLES.LOUPE_PUBLIC_URL.default,
   ),
   LOUPE_LOG_LEVEL: v.optional(v.picklist(LEVELS), "info"),
   LOUPE_SHUTDOWN_TIMEOUT_MS: v.optional(intString(0, 600_000), CONFIG_VARIABLES.LOUPE_SHUTDOWN_TIMEOUT_MS.default),
@@ -175,7 +174,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     problems.push({ variable: "LOUPE_SMTP_FROM", expects: `${CONFIG_VARIABLES.LOUPE_SMTP_FROM.expects} (required with LOUPE_SMTP_URL)` });
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  const publicUrl = new URL(out.LOUPE_PUBLIC_URL);
+  // Unset, the public URL follows the port, so links and same-origin checks match what is served.
+  const publicUrl = new URL(out.LOUPE_PUBLIC_URL ?? `http://localhost:${out.LOUPE_PORT === 0 ? 8080 : out.LOUPE_PORT}`);
   return Object.freeze({
     dataDir,
     keyDir,

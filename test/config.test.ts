@@ -81,6 +81,11 @@ test("an https public URL turns on secure cookies; paths and credentials are ref
   expect(problemsOf({ LOUPE_PUBLIC_URL: "https://example.eu/loupe" }).problems[0]?.variable).toBe("LOUPE_PUBLIC_URL");
 });
 
+test("unset, the public URL follows the port", () => {
+  expect(loadConfig({ LOUPE_PORT: "9090" }, "/srv").publicOrigin).toBe("http://localhost:9090");
+  expect(loadConfig({ LOUPE_PORT: "9090", LOUPE_PUBLIC_URL: "https://fb.example.eu" }, "/srv").publicOrigin).toBe("https://fb.example.eu");
+});
+
 test("variables that are not Loupe's are ignored", () => {
   expect(() => loadConfig({ PATH: "/bin", HOME: "/root", NODE_ENV: "production" })).not.toThrow();
 });

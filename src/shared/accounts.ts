@@ -3,7 +3,11 @@ import { EmailSchema } from "./email.ts";
 
 /** Payload schemas of the accounts API, shared by the server and the admin UI. */
 export const PasswordSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(1024));
-export const NewPasswordSchema = v.pipe(v.string(), v.maxLength(1024));
+export const NewPasswordSchema = v.pipe(
+  v.string(),
+  v.maxLength(1024),
+  v.description("12–256 characters, no composition rules; refused when common or equal to your email or name"),
+);
 export const DisplayNameSchema = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100));
 export const TotpCodeSchema = v.pipe(v.string(), v.regex(/^\d{6}$/, "Expected 6 digits."));
 export const RecoveryCodeSchema = v.pipe(v.string(), v.minLength(8), v.maxLength(64));

@@ -222,3 +222,8 @@ export function exportTeamFeedback(db: Db, teamId: string) {
 export function countProjectItems(db: Db, teamId: string, projectId: string): number {
   return Number(db.get<{ n: number }>("SELECT count(*) AS n FROM feedback_items WHERE team_id = ? AND project_id = ?", teamId, projectId)?.n ?? 0);
 }
+
+/** A screenshot's description without its bytes. */
+export function findScreenshotMeta(db: Db, teamId: string, itemId: string): ScreenshotMeta | undefined {
+  return db.get<ScreenshotMeta>("SELECT content_type, width, height, size, annotations FROM screenshots WHERE team_id = ? AND item_id = ?", teamId, itemId);
+}

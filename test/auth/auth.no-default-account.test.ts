@@ -85,3 +85,25 @@ test("fresh install → setup link file → first admin → setup gone; CLI admi
     await server.exited;
   }
 });
+
+test("a refused password does not use up the setup link", async () => {
+  const { createTestApp } = await import("../support/test-app.ts");
+  const { prepareSetup } = await import("../../src/services/accounts/setup.ts");
+  const t = createTestApp();
+  try {
+    const setup = prepareSetup(t.ctx, t.config.keyDir)!;
+    const token = setup.url.split("#token=")[1]!;
+    const post = (password: string) =>
+      t.app.request(`${t.config.publicOrigin}/api/v1/setup`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Origin: t.config.publicOrigin, "X-Requested-With": "t" },
+        body: JSON.stringify({ token, email: "first@example.test", displayName: "First", password }),
+      });
+    const weak = await post("password1234");
+    expect(weak.status).toBe(400);
+    expect((await weak.json()).code).toBe("PASSWORD_POLICY");
+    expect((await post("a much better first passphrase")).status).toBe(201);
+  } finally {
+    t.close();
+  }
+});

@@ -33,6 +33,7 @@ test("T-F1: PNG, JPEG and WebP are accepted; the served type is the sniffed one,
     const res = await submit(bytes, declared);
     expect(res.status).toBe(201);
     const item = await res.json();
+    expect(item.screenshot).toMatchObject({ contentType: expected, annotations: [] });
     const shot = await w.a.member.browser.get(`/api/v1/teams/${w.a.team.id}/feedback/${item.id}/screenshot`);
     expect(shot.headers.get("Content-Type")).toBe(expected);
   }
@@ -143,4 +144,20 @@ test("crafted JPEGs and WebPs: data after the end, a second frame, no scan, unkn
   const vp8lAt = mismatched.findIndex((b, i) => String.fromCharCode(b, mismatched[i + 1]!, mismatched[i + 2]!, mismatched[i + 3]!) === "VP8L");
   new DataView(mismatched.buffer).setUint32(vp8lAt + 9, 0x3fff | (0x3fff << 14), true);
   expect(() => cleanImage(mismatched)).toThrow();
+});
+
+test("annotation commands are stored with the screenshot and come back with the item", async () => {
+  const annotations = [
+    { type: "rect", from: { x: 1, y: 1 }, to: { x: 5, y: 4 }, color: "#ff0000" },
+    { type: "text", at: { x: 2, y: 2 }, text: "here", color: "#000000" },
+    { type: "blackout", from: { x: 0, y: 0 }, to: { x: 3, y: 3 } },
+  ];
+  const T = `/api/v1/teams/${w.a.team.id}`;
+  const res = await w.a.reporter.browser.post(`${T}/feedback`, feedbackForm({ projectId: w.a.project.id, comment: "annotated", annotations }, { bytes: png(6, 5) }));
+  expect(res.status).toBe(201);
+  const item = await (await w.a.member.browser.get(`${T}/feedback/${(await res.json()).id}`)).json();
+  expect(item.screenshot).toEqual({ contentType: "image/png", width: 6, height: 5, size: expect.any(Number), annotations });
+  const bad = await w.a.reporter.browser.post(`${T}/feedback`, feedbackForm({ projectId: w.a.project.id, comment: "x", annotations: [{ type: "script", code: "alert(1)" }] }, { bytes: png(2, 2) }));
+  expect(bad.status).toBe(400);
+  expect((await bad.json()).errors[0].field).toStartWith("annotations");
 });

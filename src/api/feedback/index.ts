@@ -3,7 +3,9 @@ import { bodyLimit } from "hono/body-limit";
 import * as v from "valibot";
 import type { AppEnv } from "../../http/app-env.ts";
 import { action } from "../../http/authorize.ts";
+import { describeRoute, jsonContent, problemContent } from "../../http/openapi.ts";
 import { describe } from "../../http/respond.ts";
+import { resolver } from "hono-openapi";
 import { validate } from "../../http/validation.ts";
 import { AppError } from "../../lib/app-error.ts";
 import type { ServiceContext } from "../../services/context.ts";
@@ -40,6 +42,9 @@ const Item = v.object({
   createdAt: v.string(),
   updatedAt: v.string(),
   deletedAt: v.nullable(v.string()),
+  screenshot: v.optional(
+    v.nullable(v.object({ contentType: v.string(), width: v.number(), height: v.number(), size: v.number(), annotations: v.array(v.unknown()) })),
+  ),
 });
 const Note = v.object({ id: v.string(), authorId: v.nullable(v.string()), body: v.string(), createdAt: v.string() });
 const Ok = v.object({ ok: v.literal(true) });
@@ -84,7 +89,30 @@ export function feedbackRoutes(deps: { ctx: ServiceContext; screenshotMaxBytes: 
     .post(
       "/api/v1/teams/:teamId/feedback",
       action("feedback.create", ctx),
-      describe("Submit feedback: JSON, or multipart/form-data with a `payload` JSON part and an optional `screenshot` part (PNG, JPEG or WebP)", ["feedback"], { 201: { description: "Created", schema: Item } }, [...ERRORS, 413, 415]),
+      describeRoute({
+        summary: "Submit feedback: JSON, or multipart/form-data with a `payload` JSON part and an optional `screenshot` part (PNG, JPEG or WebP)",
+        tags: ["feedback"],
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": { schema: resolver(FeedbackCreateInput) },
+            "multipart/form-data": {
+              schema: {
+                type: "object",
+                required: ["payload"],
+                properties: {
+                  payload: { type: "string", description: "The same JSON object as the application/json body" },
+                  screenshot: { type: "string", format: "binary", description: "PNG, JPEG or WebP, at most LOUPE_SCREENSHOT_MAX_BYTES" },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          201: { description: "Created", content: jsonContent(Item) },
+          ...Object.fromEntries([...ERRORS, 413, 415].map((s) => [s, { description: "Error (problem+json)", content: problemContent }])),
+        },
+      }),
       validate("param", TeamParam),
       limit,
       async (c) => {
@@ -178,7 +206,7 @@ export function feedbackRoutes(deps: { ctx: ServiceContext; screenshotMaxBytes: 
     .get(
       "/api/v1/teams/:teamId/feedback/:itemId/screenshot",
       action("feedback.read", ctx),
-      describe("The screenshot bytes (server-chosen type, sandboxed, as an attachment); annotations in X-Annotations-Count and the item API", ["feedback"], { 200: { description: "Image" } }, ERRORS),
+      describe("The screenshot bytes (server-chosen type, sandboxed, as an attachment); its annotations are in the item's `screenshot` field", ["feedback"], { 200: { description: "Image" } }, ERRORS),
       validate("param", ItemParam),
       (c) => {
         const shot = screenshotOf(ctx, c.get("team"), c.req.valid("param").itemId);

@@ -7,7 +7,8 @@ import { expireOneTimeTokens, findOneTimeToken, insertOneTimeToken, useOneTimeTo
 import { countUsers, type UserRow } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
 import { AUTH_ERRORS } from "../errors.ts";
-import { createUser } from "./users.ts";
+import { normalizeEmail } from "../../shared/email.ts";
+import { assertPasswordAcceptable, createUser } from "./users.ts";
 
 /**
  * No default account: a fresh install gets a one-time setup URL (token valid 1 hour) in a 0600 file
@@ -55,6 +56,9 @@ export async function completeSetup(
       fields: [{ field: "token", message: "Invalid or expired." }],
     });
   }
+  // A refused password must not use up the link: check it before the token is spent.
+  const email = normalizeEmail(input.email);
+  assertPasswordAcceptable(input.password, [email, email.split("@")[0] ?? "", input.displayName]);
   if (!ctx.db.write(() => useOneTimeToken(ctx.db, row.id, now))) throw gone();
   const user = await createUser(ctx, { email: input.email, displayName: input.displayName, password: input.password, isInstanceAdmin: true });
   rmSync(join(keyDir, SETUP_FILE), { force: true });

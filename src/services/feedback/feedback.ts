@@ -6,6 +6,7 @@ import {
   type FeedbackRow,
   findFeedback,
   findScreenshot,
+  findScreenshotMeta,
   insertFeedback,
   insertNote,
   insertScreenshot,
@@ -48,6 +49,8 @@ export type PublicFeedback = {
   createdAt: string;
   updatedAt: string;
   deletedAt: string | null;
+  /** On single-item responses: the screenshot's type, size and annotation commands (the bytes have their own route). */
+  screenshot?: { contentType: string; width: number; height: number; size: number; annotations: unknown[] } | null;
 };
 
 function toPublic(row: FeedbackRow, labels: string[], hasScreenshot: boolean): PublicFeedback {
@@ -167,7 +170,12 @@ export function createFeedback(
 }
 
 export function getFeedback(ctx: ServiceContext, access: TeamAccess, itemId: string): PublicFeedback {
-  return publicRows(ctx, access.team.id, [visibleItem(ctx, access, itemId, { includeDeleted: access.role !== "reporter" })])[0]!;
+  const item = publicRows(ctx, access.team.id, [visibleItem(ctx, access, itemId, { includeDeleted: access.role !== "reporter" })])[0]!;
+  const meta = findScreenshotMeta(ctx.db, access.team.id, itemId);
+  item.screenshot = meta
+    ? { contentType: meta.content_type, width: meta.width, height: meta.height, size: meta.size, annotations: JSON.parse(meta.annotations) as unknown[] }
+    : null;
+  return item;
 }
 
 type Cursor = { createdAt: number; id: string };
