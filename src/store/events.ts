@@ -25,18 +25,6 @@ export function insertActivityEvent(db: Db, e: ActivityEventRow): void {
   );
 }
 
-export function listActivityEventsForUser(db: Db, userId: string, limit = 100): ActivityEventRow[] {
-  return db.all<ActivityEventRow>(
-    "SELECT id, at, type, actor_id, user_id, target_id, team_id, outcome FROM activity_events WHERE user_id = ? ORDER BY at DESC LIMIT ?",
-    userId,
-    limit,
-  );
-}
-
-export function listActivityEvents(db: Db, limit = 1000): ActivityEventRow[] {
-  return db.all<ActivityEventRow>("SELECT id, at, type, actor_id, user_id, target_id, team_id, outcome FROM activity_events ORDER BY at DESC LIMIT ?", limit);
-}
-
 /** Deletes activity events recorded before `before`; returns how many. */
 export function deleteActivityEventsBefore(db: Db, before: number): number {
   return db.run("DELETE FROM activity_events WHERE at < ?", before).changes;

@@ -95,10 +95,6 @@ export function listFeedback(db: Db, f: FeedbackFilter): FeedbackRow[] {
   return db.all<FeedbackRow>(`SELECT ${F_COLUMNS} FROM feedback_items f WHERE ${where.join(" AND ")} ORDER BY f.created_at DESC, f.id DESC LIMIT ?`, ...params);
 }
 
-export function countFeedback(db: Db, teamId: string): number {
-  return Number(db.get<{ n: number }>("SELECT count(*) AS n FROM feedback_items WHERE team_id = ? AND deleted_at IS NULL", teamId)?.n ?? 0);
-}
-
 /** Full-text search in the team; `internal` adds internal comments; `reporterUserId` limits to their items. */
 export function searchFeedback(db: Db, teamId: string, match: string, options: { internal: boolean; reporterUserId?: string; limit: number }): FeedbackRow[] {
   const query = options.internal ? match : `{public_text}: (${match})`;

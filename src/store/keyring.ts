@@ -75,11 +75,6 @@ function parseKeyringFile(path: string): KeyringFile {
   return file;
 }
 
-/** The fingerprint of the master key that wraps the keyring at `path`. */
-export function keyringMasterKeyId(path: string): string {
-  return String(parseKeyringFile(path).masterKeyId);
-}
-
 /** Unwraps the keyring at `path`; a wrong master key gives MASTER_KEY_MISMATCH. */
 export function readKeyring(path: string, masterKey: Buffer): Keyring {
   const file = parseKeyringFile(path);

@@ -46,10 +46,6 @@ export function touchSession(db: Db, id: string, now: number): void {
   db.run("UPDATE sessions SET last_seen_at = ? WHERE id = ? AND revoked_at IS NULL", now, id);
 }
 
-export function setSessionAuthTime(db: Db, id: string, authTime: number): void {
-  db.run("UPDATE sessions SET auth_time = ?, last_seen_at = ? WHERE id = ?", authTime, authTime, id);
-}
-
 export function revokeSession(db: Db, id: string, reason: string, now: number): number {
   return db.run("UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL", now, reason, id).changes;
 }
