@@ -1,4 +1,5 @@
 import { deleteActivityEventsBefore } from "../store/events.ts";
+import { deleteExpiredChallenges } from "../store/mfa.ts";
 import { getInstanceSettings } from "./accounts/settings.ts";
 import { logAuditHead, pruneAudit } from "./audit/audit.ts";
 import type { ServiceContext } from "./context.ts";
@@ -17,6 +18,8 @@ export function runDailyRetention(ctx: ServiceContext): { activityDeleted: numbe
   const activityDeleted = ctx.db.write(() => deleteActivityEventsBefore(ctx.db, now - ACTIVITY_RETENTION_MS));
   const auditPruned = pruneAudit(ctx, getInstanceSettings(ctx).auditRetentionDays * 86_400_000);
   const trashPurged = purgeOldTrash(ctx);
+  // Sign-in challenges live 5 minutes; their rows go a day later.
+  ctx.db.write(() => deleteExpiredChallenges(ctx.db, now));
   logAuditHead(ctx);
   ctx.logger.info("retention.done", { count: activityDeleted + auditPruned + trashPurged });
   return { activityDeleted, auditPruned, trashPurged };
