@@ -5,7 +5,7 @@ import { assertScope, authenticateApiToken } from "../services/accounts/api-toke
 import { assertRecentAuth } from "../services/accounts/login.ts";
 import { validateSession } from "../services/accounts/sessions.ts";
 import type { ServiceContext } from "../services/context.ts";
-import { AUTH_ERRORS, unauthenticated } from "../services/errors.ts";
+import { unauthenticated } from "../services/errors.ts";
 import type { AppEnv, Auth } from "./app-env.ts";
 import { type CookieNames, clearSessionCookie, getCookie, setSessionCookie } from "./cookies.ts";
 
@@ -48,9 +48,9 @@ export function authenticate(ctx: ServiceContext, names: CookieNames) {
 export function sessionOf(c: Context<AppEnv>, options: { allowEnrolmentPending?: boolean } = {}): Extract<Auth, { kind: "session" }> {
   const auth = c.get("auth");
   if (!auth) throw unauthenticated();
-  if (auth.kind !== "session") throw new AppError("TOKEN_NOT_ALLOWED", "API tokens cannot be used here; sign in.", { status: 403 });
+  if (auth.kind !== "session") throw new AppError("TOKEN_NOT_ALLOWED", "API tokens cannot be used here; sign in.");
   if (auth.session.mfa_enrolment_required === 1 && !options.allowEnrolmentPending) {
-    throw new AppError(AUTH_ERRORS.MFA_ENROLMENT_REQUIRED, "Set up two-factor authentication first.", { status: 403 });
+    throw new AppError("MFA_ENROLMENT_REQUIRED", "Set up two-factor authentication first.");
   }
   return auth;
 }
@@ -60,7 +60,7 @@ export function callerOf(c: Context<AppEnv>, options: { allowEnrolmentPending?: 
   const auth = c.get("auth");
   if (!auth) throw unauthenticated();
   if (auth.kind === "token") {
-    if (auth.team) throw new AppError("TOKEN_NOT_ALLOWED", "A team token works only on its team's routes.", { status: 403 });
+    if (auth.team) throw new AppError("TOKEN_NOT_ALLOWED", "A team token works only on its team's routes.");
     assertScope(auth.scope, c.req.method);
     return auth;
   }
@@ -69,7 +69,7 @@ export function callerOf(c: Context<AppEnv>, options: { allowEnrolmentPending?: 
 
 export function instanceAdminOf(c: Context<AppEnv>): Extract<Auth, { kind: "session" }> {
   const auth = sessionOf(c);
-  if (auth.user.is_instance_admin !== 1) throw new AppError(AUTH_ERRORS.FORBIDDEN, "Only an instance admin may do this.", { status: 403 });
+  if (auth.user.is_instance_admin !== 1) throw new AppError("FORBIDDEN", "Only an instance admin may do this.");
   return auth;
 }
 

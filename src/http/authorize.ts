@@ -4,7 +4,7 @@ import { AppError } from "../lib/app-error.ts";
 import { assertScope } from "../services/accounts/api-tokens.ts";
 import { isTeamAction, type RouteAction } from "../services/authz.ts";
 import type { ServiceContext } from "../services/context.ts";
-import { AUTH_ERRORS, notFound, unauthenticated } from "../services/errors.ts";
+import { notFound, unauthenticated } from "../services/errors.ts";
 import { resolveTeamAccess } from "../services/teams/access.ts";
 import type { AppEnv } from "./app-env.ts";
 import { instanceAdminOf } from "./auth.ts";
@@ -26,7 +26,7 @@ export function action(name: RouteAction, ctx?: ServiceContext): MiddlewareHandl
       if (!auth) throw unauthenticated();
       if (auth.kind === "token") assertScope(auth.scope, c.req.method);
       else if (auth.session.mfa_enrolment_required === 1) {
-        throw new AppError(AUTH_ERRORS.MFA_ENROLMENT_REQUIRED, "Set up two-factor authentication first.", { status: 403 });
+        throw new AppError("MFA_ENROLMENT_REQUIRED", "Set up two-factor authentication first.");
       }
       const teamId = c.req.param("teamId") ?? "";
       // A team token exists only for its own team.

@@ -11,7 +11,7 @@ export function jsonBodyLimit(maxBytes: number) {
   const limit = bodyLimit({
     maxSize: maxBytes,
     onError: () => {
-      throw new AppError("PAYLOAD_TOO_LARGE", `The request body may be at most ${maxBytes} bytes.`, { status: 413 });
+      throw new AppError("PAYLOAD_TOO_LARGE", `The request body may be at most ${maxBytes} bytes.`);
     },
   });
   return createMiddleware<AppEnv>(async (c, next) => {

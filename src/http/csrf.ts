@@ -16,7 +16,7 @@ export function csrfProtection(publicOrigin: string) {
     const origin = c.req.header("Origin");
     const sameOrigin = origin !== undefined ? origin === publicOrigin : c.req.header("Sec-Fetch-Site") === "same-origin";
     if (!sameOrigin || c.req.header("X-Requested-With") === undefined) {
-      throw new AppError("CSRF_REJECTED", "This request must come from Loupe's own pages (Origin and X-Requested-With).", { status: 403 });
+      throw new AppError("CSRF_REJECTED", "This request must come from Loupe's own pages (Origin and X-Requested-With).");
     }
     return next();
   });

@@ -1,19 +1,11 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { AppError, type FieldError } from "../lib/app-error.ts";
+import { AppError, type ErrorCode, StoreError } from "../lib/app-error.ts";
 import { errorFields, type Logger } from "../lib/logger.ts";
+import type { Problem } from "../shared/errors.ts";
 import type { AppEnv } from "./app-env.ts";
 
-/** The one JSON error shape (RFC 9457 problem details) every error response uses. */
-export type Problem = {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: string;
-  requestId: string;
-  errors?: FieldError[];
-};
+export type { Problem };
 
 const TITLES: Record<number, string> = {
   400: "Bad Request",
@@ -29,19 +21,20 @@ const TITLES: Record<number, string> = {
   428: "Precondition Required",
   429: "Too Many Requests",
   500: "Internal Server Error",
+  502: "Bad Gateway",
   503: "Service Unavailable",
   507: "Insufficient Storage",
 };
 
-const STATUS_CODES: Record<number, string> = {
-  400: "BAD_REQUEST",
+/** The codes Hono's own HTTPExceptions map to. */
+const HTTP_EXCEPTION_CODES: Record<number, ErrorCode> = {
   401: "UNAUTHENTICATED",
   403: "FORBIDDEN",
   404: "NOT_FOUND",
   405: "METHOD_NOT_ALLOWED",
   413: "PAYLOAD_TOO_LARGE",
   415: "UNSUPPORTED_MEDIA_TYPE",
-  429: "RATE_LIMITED",
+  429: "TOO_MANY_ATTEMPTS",
   503: "SERVICE_UNAVAILABLE",
 };
 
@@ -63,24 +56,25 @@ export function problemResponse(c: Context<AppEnv>, error: AppError): Response {
   return new Response(JSON.stringify(body), { status: error.status, headers });
 }
 
-/** Turns anything thrown into a problem response; unknown errors become a generic 500, logged by id. */
+/** Turns anything thrown into the AppError it answers as; unknown errors become a generic 500. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof StoreError) {
+    return error.kind === "full"
+      ? new AppError("STORAGE_FULL", undefined, { headers: { "Retry-After": "60" }, cause: error })
+      : new AppError("STORAGE_BUSY", undefined, { headers: { "Retry-After": "2" }, cause: error });
+  }
+  if (error instanceof HTTPException) {
+    return new AppError(HTTP_EXCEPTION_CODES[error.status] ?? "BAD_REQUEST", TITLES[error.status], { cause: error });
+  }
+  return new AppError("INTERNAL", undefined, { cause: error });
+}
+
+/** The error handler: a problem response for anything thrown; server-side failures logged by request id. */
 export function errorHandler(fallbackLogger: Logger): ErrorHandler<AppEnv> {
   return (error, c) => {
     const logger = c.get("logger") ?? fallbackLogger;
-    let appError: AppError;
-    if (error instanceof AppError) {
-      appError = error;
-    } else if (error instanceof HTTPException) {
-      appError = new AppError(STATUS_CODES[error.status] ?? "BAD_REQUEST", TITLES[error.status] ?? "The request was refused.", {
-        status: error.status,
-        cause: error,
-      });
-    } else {
-      appError = new AppError("INTERNAL", "Something went wrong on the server. Quote the request id when reporting it.", {
-        status: 500,
-        cause: error,
-      });
-    }
+    const appError = toAppError(error);
     if (appError.status >= 500) {
       logger.error("request.failed", {
         requestId: c.get("requestId"),
@@ -92,5 +86,4 @@ export function errorHandler(fallbackLogger: Logger): ErrorHandler<AppEnv> {
   };
 }
 
-export const notFoundHandler: NotFoundHandler<AppEnv> = (c) =>
-  problemResponse(c, new AppError("NOT_FOUND", "There is nothing at this address.", { status: 404 }));
+export const notFoundHandler: NotFoundHandler<AppEnv> = (c) => problemResponse(c, new AppError("NOT_FOUND"));

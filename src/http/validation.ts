@@ -25,6 +25,6 @@ export function validate<Schema extends v.GenericSchema, Target extends keyof Va
       field: fieldName(issue.path, target),
       message: issue.message,
     }));
-    throw new AppError("VALIDATION_FAILED", "Some fields are invalid; see errors.", { status: 400, fields });
+    throw new AppError("VALIDATION_FAILED", "Some fields are invalid; see errors.", { fields });
   });
 }

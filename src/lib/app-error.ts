@@ -1,30 +1,48 @@
-/** One field that failed validation: the field's path and what it must be (never the value sent). */
-export type FieldError = { field: string; message: string };
+import { ERROR_CODES, type ErrorCode, type FieldError } from "../shared/errors.ts";
+
+export type { ErrorCode, FieldError };
 
 export type AppErrorOptions = {
-  status?: number;
   fields?: FieldError[];
   headers?: Record<string, string>;
   cause?: unknown;
 };
 
 /**
- * The one error type of Loupe. `code` is a stable UPPER_SNAKE constant that clients map to text;
- * `message` is safe to show; `cause` stays on the server (logged, never sent).
+ * The one error type of Loupe. `code` comes from the one table (src/shared/errors.ts), which also
+ * fixes its HTTP status; `message` is safe to show (the table's default when omitted); `cause`
+ * stays on the server (logged, never sent).
  */
 export class AppError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly status: number;
   readonly fields: FieldError[] | undefined;
   readonly headers: Record<string, string> | undefined;
 
-  constructor(code: string, message: string, options: AppErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(code: ErrorCode, message?: string, options: AppErrorOptions = {}) {
+    super(message ?? ERROR_CODES[code].message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "AppError";
     this.code = code;
-    this.status = options.status ?? 500;
+    this.status = ERROR_CODES[code].status;
     this.fields = options.fields;
     this.headers = options.headers;
   }
 }
 
+/** VALIDATION_FAILED naming one field (for rules a schema cannot express, checked in a service). */
+export function invalidField(field: string, message: string, detail?: string): AppError {
+  return new AppError("VALIDATION_FAILED", detail, { fields: [{ field, message }] });
+}
+
+/**
+ * A storage condition the caller can do nothing about but wait (disk full, database busy): the store
+ * says which, the HTTP layer chooses the answer (src/http/problem.ts).
+ */
+export class StoreError extends Error {
+  readonly kind: "full" | "busy";
+  constructor(kind: "full" | "busy", cause: unknown) {
+    super(kind === "full" ? "The storage is full." : "The database is busy.", { cause });
+    this.name = "StoreError";
+    this.kind = kind;
+  }
+}

@@ -73,7 +73,7 @@ export function deleteProjectOf(ctx: ServiceContext, access: TeamAccess, project
   ctx.db.write(() => {
     if (!findProject(ctx.db, access.team.id, projectId)) throw notFound("No such project.");
     if (countProjectItems(ctx.db, access.team.id, projectId) > 0) {
-      throw new AppError("PROJECT_NOT_EMPTY", "Delete the project's feedback first (deleted items are purged from the trash after 30 days).", { status: 409 });
+      throw new AppError("PROJECT_NOT_EMPTY", "Delete the project's feedback first (deleted items are purged from the trash after 30 days).");
     }
     deleteProject(ctx.db, access.team.id, projectId);
     appendAudit(ctx, { action: "project.deleted", actorId: access.userId, targetId: projectId, teamId: access.team.id });
@@ -90,7 +90,7 @@ export function labelsOf(ctx: ServiceContext, access: TeamAccess): PublicLabel[]
 export function createLabel(ctx: ServiceContext, access: TeamAccess, input: { name: string; color: string }): PublicLabel {
   const row: LabelRow = { id: randomId(), team_id: access.team.id, name: input.name, color: input.color, created_at: ctx.clock.now() };
   ctx.db.write(() => {
-    if (findLabelByName(ctx.db, access.team.id, input.name)) throw new AppError("LABEL_EXISTS", "A label with this name exists.", { status: 409, fields: [{ field: "name", message: "Already in use." }] });
+    if (findLabelByName(ctx.db, access.team.id, input.name)) throw new AppError("LABEL_EXISTS", "A label with this name exists.", { fields: [{ field: "name", message: "Already in use." }] });
     insertLabel(ctx.db, row);
     appendAudit(ctx, { action: "label.created", actorId: access.userId, targetId: row.id, teamId: access.team.id });
   });

@@ -1,5 +1,5 @@
 import Database from "libsql";
-import { AppError } from "../lib/app-error.ts";
+import { AppError, StoreError } from "../lib/app-error.ts";
 
 /**
  * The encrypted SQLite connection. libsql (SQLite3 Multiple Ciphers inside) encrypts every page of
@@ -12,29 +12,10 @@ export type SqlValue = string | number | bigint | null;
 export type Row = Record<string, unknown>;
 type Params = SqlValue[] | [Record<string, SqlValue>];
 
-export const STORE_ERRORS = {
-  STORAGE_FULL: "STORAGE_FULL",
-  STORAGE_BUSY: "STORAGE_BUSY",
-  DATABASE_KEY_MISMATCH: "DATABASE_KEY_MISMATCH",
-} as const;
-
-/** Turns the SQLite errors a client can do nothing about into AppErrors with the right status. */
 function mapSqliteError(error: unknown): unknown {
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === "SQLITE_FULL") {
-    return new AppError(STORE_ERRORS.STORAGE_FULL, "The server's storage is full. Nothing was saved; try again later.", {
-      status: 507,
-      headers: { "Retry-After": "60" },
-      cause: error,
-    });
-  }
-  if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") {
-    return new AppError(STORE_ERRORS.STORAGE_BUSY, "The database is busy. Nothing was saved; try again shortly.", {
-      status: 503,
-      headers: { "Retry-After": "2" },
-      cause: error,
-    });
-  }
+  if (code === "SQLITE_FULL") return new StoreError("full", error);
+  if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") return new StoreError("busy", error);
   return error;
 }
 
@@ -164,7 +145,7 @@ export class Db {
 
   #mapError(error: unknown): unknown {
     const mapped = mapSqliteError(error);
-    if (mapped instanceof AppError && mapped.code === STORE_ERRORS.STORAGE_FULL) this.storageFull = true;
+    if (mapped instanceof StoreError && mapped.kind === "full") this.storageFull = true;
     return mapped;
   }
 
@@ -217,7 +198,7 @@ export function openDatabase(path: string, key: string, options: OpenOptions = {
     db.close();
     if ((error as { code?: unknown }).code === "SQLITE_NOTADB") {
       throw new AppError(
-        STORE_ERRORS.DATABASE_KEY_MISMATCH,
+        "DATABASE_KEY_MISMATCH",
         `The database ${path} does not open with this key (wrong key, or not a Loupe database).`,
         { cause: error },
       );

@@ -51,7 +51,6 @@ export function rotateMasterKey(
     throw new AppError(
       "NEW_KEY_FILE_REQUIRED",
       "The master key comes from LOUPE_MASTER_KEY or LOUPE_MASTER_KEY_FILE: give --new-key-file PATH (an existing key file, or a path where a new key is generated).",
-      { status: 400 },
     );
   }
   const newKey = existsSync(options.newKeyFile)

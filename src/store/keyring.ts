@@ -29,11 +29,6 @@ export const PENDING_KEYRING_FILE = "keyring.pending.json";
 
 type KeyringFile = { format: string; version: 1; masterKeyId: string; salt: string; sealed: string };
 
-export const KEY_ERRORS = {
-  MASTER_KEY_MISMATCH: "MASTER_KEY_MISMATCH",
-  KEYRING_UNREADABLE: "KEYRING_UNREADABLE",
-} as const;
-
 export function newKeyring(): Keyring {
   return Object.freeze({
     database: randomBytes(32),
@@ -67,10 +62,10 @@ function parseKeyringFile(path: string): KeyringFile {
   try {
     file = JSON.parse(readFileSync(path, "utf8")) as KeyringFile;
   } catch (error) {
-    throw new AppError(KEY_ERRORS.KEYRING_UNREADABLE, `The keyring ${path} cannot be read.`, { cause: error });
+    throw new AppError("KEYRING_UNREADABLE", `The keyring ${path} cannot be read.`, { cause: error });
   }
   if (file?.format !== FORMAT || file.version !== 1 || typeof file.salt !== "string" || typeof file.sealed !== "string") {
-    throw new AppError(KEY_ERRORS.KEYRING_UNREADABLE, `The keyring ${path} is not a Loupe keyring.`);
+    throw new AppError("KEYRING_UNREADABLE", `The keyring ${path} is not a Loupe keyring.`);
   }
   return file;
 }
@@ -84,7 +79,7 @@ export function readKeyring(path: string, masterKey: Buffer): Keyring {
     plain = aesGcmDecrypt(kek, Buffer.from(file.sealed, "base64"), AAD);
   } catch (error) {
     throw new AppError(
-      KEY_ERRORS.MASTER_KEY_MISMATCH,
+      "MASTER_KEY_MISMATCH",
       `The master key (id ${keyFingerprint(masterKey)}) does not open the keyring ${path}, which needs the key with id ${file.masterKeyId}.`,
       { cause: error },
     );

@@ -52,11 +52,10 @@ export function acquireLock(dataDir: string, command: string): () => void {
         throw new AppError(
           "DATA_DIR_LOCKED",
           `Another Loupe process (pid ${holder.pid}, "${holder.command}") is using ${dataDir}; stop it first.`,
-          { status: 409 },
         );
       }
       rmSync(path, { force: true });
     }
   }
-  throw new AppError("DATA_DIR_LOCKED", `Cannot take the lock ${path}.`, { status: 409 });
+  throw new AppError("DATA_DIR_LOCKED", `Cannot take the lock ${path}.`);
 }

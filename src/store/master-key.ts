@@ -12,22 +12,17 @@ export type MasterKeySource =
 
 export type MasterKey = { key: Buffer; id: string; source: MasterKeySource; generated: boolean; description: string };
 
-export const MASTER_KEY_ERRORS = {
-  MASTER_KEY_MISSING: "MASTER_KEY_MISSING",
-  MASTER_KEY_INVALID: "MASTER_KEY_INVALID",
-} as const;
-
 /** Reads a key file holding a base64 256-bit key. */
 export function readKeyFile(path: string, variable: string): Buffer {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new AppError(MASTER_KEY_ERRORS.MASTER_KEY_MISSING, `${variable} points to ${path}, which cannot be read.`, { cause: error });
+    throw new AppError("MASTER_KEY_MISSING", `${variable} points to ${path}, which cannot be read.`, { cause: error });
   }
   const key = decodeKey256(text);
   if (!key) {
-    throw new AppError(MASTER_KEY_ERRORS.MASTER_KEY_INVALID, `${path} must hold 32 random bytes in base64 (e.g. \`openssl rand -base64 32\`).`);
+    throw new AppError("MASTER_KEY_INVALID", `${path} must hold 32 random bytes in base64 (e.g. \`openssl rand -base64 32\`).`);
   }
   return key;
 }
@@ -57,7 +52,7 @@ export function resolveMasterKey(source: MasterKeySource, dataExists: boolean): 
   if (existsSync(source.path)) return done(readKeyFile(source.path, "LOUPE_KEY_DIR/master.key"), false, source.path);
   if (dataExists) {
     throw new AppError(
-      MASTER_KEY_ERRORS.MASTER_KEY_MISSING,
+      "MASTER_KEY_MISSING",
       `Data exists but no master key is configured: set LOUPE_MASTER_KEY or LOUPE_MASTER_KEY_FILE (no key at ${source.path}).`,
     );
   }

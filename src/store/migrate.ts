@@ -11,13 +11,6 @@ export type MigrationState = {
   appliedAt?: number;
 };
 
-export const MIGRATION_ERRORS = {
-  MIGRATION_CHANGED: "MIGRATION_CHANGED",
-  MIGRATION_UNKNOWN: "MIGRATION_UNKNOWN",
-  MIGRATION_INVALID: "MIGRATION_INVALID",
-  MIGRATION_FAILED: "MIGRATION_FAILED",
-} as const;
-
 const NAME = /^(\d{4})_[a-z0-9_]+\.sql$/;
 
 function checkList(migrations: Migration[]): Migration[] {
@@ -25,8 +18,8 @@ function checkList(migrations: Migration[]): Migration[] {
   const seen = new Set<string>();
   for (const m of sorted) {
     const number = NAME.exec(m.name)?.[1];
-    if (!number) throw new AppError(MIGRATION_ERRORS.MIGRATION_INVALID, `Migration file name ${m.name} must look like 0001_description.sql.`);
-    if (seen.has(number)) throw new AppError(MIGRATION_ERRORS.MIGRATION_INVALID, `Two migrations share the number ${number}.`);
+    if (!number) throw new AppError("MIGRATION_INVALID", `Migration file name ${m.name} must look like 0001_description.sql.`);
+    if (seen.has(number)) throw new AppError("MIGRATION_INVALID", `Two migrations share the number ${number}.`);
     seen.add(number);
   }
   return sorted;
@@ -63,14 +56,14 @@ function assertHistoryIntact(states: MigrationState[]): void {
   const changed = states.find((s) => s.state === "changed");
   if (changed) {
     throw new AppError(
-      MIGRATION_ERRORS.MIGRATION_CHANGED,
+      "MIGRATION_CHANGED",
       `Migration ${changed.name} was changed after it was applied; applied migrations must never be edited (add a new one).`,
     );
   }
   const unknown = states.find((s) => s.state === "unknown");
   if (unknown) {
     throw new AppError(
-      MIGRATION_ERRORS.MIGRATION_UNKNOWN,
+      "MIGRATION_UNKNOWN",
       `The database has migration ${unknown.name}, which this version of Loupe does not know; it was written by a newer version.`,
     );
   }
@@ -90,7 +83,7 @@ export function migrate(db: Db, migrations: Migration[], now: () => number = Dat
         db.exec(m.sql);
       } catch (error) {
         if (error instanceof AppError) throw error;
-        throw new AppError(MIGRATION_ERRORS.MIGRATION_FAILED, `Migration ${m.name} failed; nothing of it was applied.`, { cause: error });
+        throw new AppError("MIGRATION_FAILED", `Migration ${m.name} failed; nothing of it was applied.`, { cause: error });
       }
       db.run("INSERT INTO schema_migrations (name, checksum, applied_at) VALUES (?, ?, ?)", m.name, sha256Hex(m.sql), now());
       applied.push(m.name);

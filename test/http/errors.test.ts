@@ -39,13 +39,13 @@ test("an unknown error becomes a generic 500: no cause, stack or SQL in the body
 test("an AppError keeps its status, code and headers", async () => {
   ctx = createTestApp();
   ctx.app.get("/test/conflict", () => {
-    throw new AppError("SOMETHING_TAKEN", "That is taken.", { status: 409, headers: { "Retry-After": "3" } });
+    throw new AppError("LABEL_EXISTS", "That is taken.", { headers: { "Retry-After": "3" } });
   });
   const res = await ctx.app.request("/test/conflict");
   expect(res.status).toBe(409);
   expect(res.headers.get("Retry-After")).toBe("3");
   const body = await res.json();
-  expect(body).toMatchObject({ status: 409, code: "SOMETHING_TAKEN", detail: "That is taken.", title: "Conflict" });
+  expect(body).toMatchObject({ status: 409, code: "LABEL_EXISTS", detail: "That is taken.", title: "Conflict" });
 });
 
 test("invalid input: 400 naming every invalid field and what it expects, never the value", async () => {

@@ -18,7 +18,7 @@ test("MFA required: members without it get 403 MFA_REQUIRED here, other teams ke
   expect((await set.json()).policy.mfaRequired).toBe(true);
   const refused = await w.a.member.browser.get(`${T}/feedback`);
   expect(refused.status).toBe(403);
-  expect((await refused.json()).code).toBe("MFA_REQUIRED");
+  expect((await refused.json()).code).toBe("MFA_ENROLMENT_REQUIRED");
   expect((await w.a.member.browser.get(`/api/v1/teams/${own.id}`)).status).toBe(200);
   await enableTotp(w.t, w.a.member.browser, w.a.member.password);
   expect((await w.a.member.browser.get(`${T}/feedback`)).status).toBe(200);
@@ -55,7 +55,7 @@ test("SSO required: password sessions are refused on this team's routes", async 
   // From a password session the owner cannot require SSO (lock-out protection)...
   const refused = await w.a.owner.browser.patch(`${T}/policy`, { ssoRequired: true });
   expect(refused.status).toBe(409);
-  expect((await refused.json()).code).toBe("SSO_FIRST");
+  expect((await refused.json()).code).toBe("SSO_REQUIRED");
   // ...so, as if set from an SSO session (test/sso covers SSO sign-in), it is written directly.
   w.t.store.db.write(() => w.t.store.db.run("UPDATE teams SET sso_required = 1 WHERE id = ?", w.a.team.id));
   const res = await w.a.member.browser.get(`${T}/feedback`);

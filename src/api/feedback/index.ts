@@ -53,14 +53,14 @@ const ItemParam = v.strictObject({ teamId: IdSchema, itemId: IdSchema });
 const ERRORS = [400, 401, 403, 404];
 
 function invalid(field: string, message: string): AppError {
-  return new AppError("VALIDATION_FAILED", "Some fields are invalid; see errors.", { status: 400, fields: [{ field, message }] });
+  return new AppError("VALIDATION_FAILED", "Some fields are invalid; see errors.", { fields: [{ field, message }] });
 }
 
 /** The expected version from If-Match (`"v3"`, `W/"v3"` or `3`); 428 when it is missing. */
 function expectedVersion(header: string | undefined): number {
-  if (header === undefined) throw new AppError("PRECONDITION_REQUIRED", "Send If-Match with the item's ETag: updates must not overwrite changes you have not seen.", { status: 428 });
+  if (header === undefined) throw new AppError("PRECONDITION_REQUIRED", "Send If-Match with the item's ETag: updates must not overwrite changes you have not seen.");
   const match = /^(?:W\/)?"?v?(\d{1,9})"?$/.exec(header.trim());
-  if (!match) throw new AppError("VERSION_CONFLICT", "If-Match does not name a version of this item.", { status: 412 });
+  if (!match) throw new AppError("VERSION_CONFLICT", "If-Match does not name a version of this item.");
   return Number(match[1]);
 }
 
@@ -70,7 +70,7 @@ export function feedbackRoutes(deps: { ctx: ServiceContext; screenshotMaxBytes: 
   const limit = bodyLimit({
     maxSize: deps.screenshotMaxBytes + 256 * 1024,
     onError: () => {
-      throw new AppError("PAYLOAD_TOO_LARGE", "The request is larger than allowed.", { status: 413, fields: [{ field: "screenshot", message: `At most ${deps.screenshotMaxBytes} bytes.` }] });
+      throw new AppError("PAYLOAD_TOO_LARGE", "The request is larger than allowed.", { fields: [{ field: "screenshot", message: `At most ${deps.screenshotMaxBytes} bytes.` }] });
     },
   });
   const itemHeaders = (version: number) => ({ ETag: `"v${version}"` });
@@ -143,9 +143,7 @@ export function feedbackRoutes(deps: { ctx: ServiceContext; screenshotMaxBytes: 
         }
         const parsed = v.safeParse(FeedbackCreateInput, payload);
         if (!parsed.success) {
-          throw new AppError("VALIDATION_FAILED", "Some fields are invalid; see errors.", {
-            status: 400,
-            fields: parsed.issues.map((i) => ({ field: (i.path ?? []).map((p) => String(p.key)).join(".") || "payload", message: i.message })),
+          throw new AppError("VALIDATION_FAILED", "Some fields are invalid; see errors.", { fields: parsed.issues.map((i) => ({ field: (i.path ?? []).map((p) => String(p.key)).join(".") || "payload", message: i.message })),
           });
         }
         const id = createFeedback(ctx, {

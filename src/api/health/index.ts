@@ -37,7 +37,7 @@ export function healthRoutes(deps: HealthDeps) {
       (c) => {
         const readiness = checkReadiness(deps);
         if (!readiness.ready) {
-          throw new AppError("NOT_READY", `Not ready: ${readiness.reason}.`, { status: 503, headers: { "Retry-After": "5" } });
+          throw new AppError("NOT_READY", `Not ready: ${readiness.reason}.`, { headers: { "Retry-After": "5" } });
         }
         return c.json({ status: readiness.reason ? ("degraded" as const) : ("ready" as const), checks: readiness.checks });
       },

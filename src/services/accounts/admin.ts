@@ -4,7 +4,7 @@ import { revokeUserSessions } from "../../store/sessions.ts";
 import { revokeUserApiTokens } from "../../store/tokens.ts";
 import { findUserByEmail, findUserById, listUsers, setDisplayName, setEmail, setUserDisabled, type UserRow } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
-import { AUTH_ERRORS, notFound } from "../errors.ts";
+import { notFound } from "../errors.ts";
 import { recordEvent } from "./events.ts";
 import { appendAudit } from "../audit/audit.ts";
 import { notifyUser } from "./notify.ts";
@@ -24,7 +24,7 @@ function target(ctx: ServiceContext, userId: string): UserRow {
 /** Disabling ends every session of the user at once. */
 export function disableUser(ctx: ServiceContext, adminId: string, userId: string): void {
   const user = target(ctx, userId);
-  if (user.id === adminId) throw new AppError(AUTH_ERRORS.FORBIDDEN, "You cannot disable your own account.", { status: 409 });
+  if (user.id === adminId) throw new AppError("OWN_ACCOUNT", "You cannot disable your own account.");
   const now = ctx.clock.now();
   ctx.db.write(() => {
     setUserDisabled(ctx.db, user.id, now, now);
@@ -64,7 +64,7 @@ export function updateProfile(ctx: ServiceContext, user: UserRow, input: { displ
   ctx.db.write(() => {
     if (email !== undefined && email !== user.email) {
       if (findUserByEmail(ctx.db, email)) {
-        throw new AppError(AUTH_ERRORS.EMAIL_TAKEN, "An account with this email address exists.", { status: 409, fields: [{ field: "email", message: "Already in use." }] });
+        throw new AppError("EMAIL_TAKEN", "An account with this email address exists.", { fields: [{ field: "email", message: "Already in use." }] });
       }
       setEmail(ctx.db, user.id, email, now);
     }

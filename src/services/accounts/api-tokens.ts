@@ -109,6 +109,6 @@ export function revokeTeamToken(ctx: ServiceContext, teamId: string, actorId: st
 
 export function assertScope(scope: "read" | "write", method: string): void {
   if (scope === "read" && !["GET", "HEAD", "OPTIONS"].includes(method)) {
-    throw new AppError("TOKEN_SCOPE", "This token may only read.", { status: 403 });
+    throw new AppError("TOKEN_SCOPE", "This token may only read.");
   }
 }

@@ -6,7 +6,7 @@ import { failChallenge, findChallenge, insertChallenge, useChallenge } from "../
 import { revokeSession } from "../../store/sessions.ts";
 import { findUserByEmail, findUserById, setPasswordHash, type UserRow } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
-import { AUTH_ERRORS, unauthenticated } from "../errors.ts";
+import { unauthenticated } from "../errors.ts";
 import { issueDeviceCookie, markDeviceUsed, readDeviceCookie } from "./devices.ts";
 import { recordEvent } from "./events.ts";
 import { verifySecondFactor } from "./mfa.ts";
@@ -28,7 +28,7 @@ export function dummyHash(passwords: PasswordHasher): Promise<string> {
 }
 
 function invalidCredentials(): AppError {
-  return new AppError(AUTH_ERRORS.INVALID_CREDENTIALS, "The email address or the password is wrong.", { status: 401 });
+  return new AppError("INVALID_CREDENTIALS", "The email address or the password is wrong.");
 }
 
 export type LoginResult =
@@ -79,7 +79,7 @@ export async function login(
   if (user.disabled_at !== null) {
     giveBack();
     recordEvent(ctx, { type: "login.failed", userId: user.id, outcome: "failure" });
-    throw new AppError(AUTH_ERRORS.ACCOUNT_DISABLED, "This account is disabled. Ask your administrator.", { status: 403 });
+    throw new AppError("ACCOUNT_DISABLED", "This account is disabled. Ask your administrator.");
   }
   if (ctx.passwords.needsRehash(user.password_hash!)) {
     const rehashed = await ctx.passwords.hash(input.password);
@@ -126,14 +126,14 @@ export async function completeMfa(
   input: { challenge: string; code?: string; recoveryCode?: string; userAgent: string; binding: string | undefined },
 ): Promise<{ user: UserRow; session: IssuedSession; returnTo: string | null }> {
   const now = ctx.clock.now();
-  const invalid = () => new AppError(AUTH_ERRORS.MFA_CHALLENGE_INVALID, "This sign-in expired or was used; start again.", { status: 401 });
+  const invalid = () => new AppError("MFA_CHALLENGE_INVALID", "This sign-in expired or was used; start again.");
   const challenge = findChallenge(ctx.db, input.challenge);
   if (!challenge || challenge.used_at !== null || challenge.expires_at <= now || challenge.failed_attempts >= MFA_CHALLENGE_MAX_FAILURES) throw invalid();
   if (!challenge.browser_hash || !input.binding || !constantTimeEqual(challenge.browser_hash, sha256Hex(input.binding))) throw invalid();
   const method = verifySecondFactor(ctx, challenge.user_id, input);
   if (!method) {
     ctx.db.write(() => failChallenge(ctx.db, challenge.id));
-    throw new AppError(AUTH_ERRORS.MFA_CODE_INVALID, "That code is not valid.", { status: 401 });
+    throw new AppError("MFA_CODE_INVALID", "That code is not valid.");
   }
   if (!ctx.db.write(() => useChallenge(ctx.db, challenge.id, now))) throw invalid();
   const user = findUserById(ctx.db, challenge.user_id);
@@ -170,7 +170,7 @@ export async function reauthenticate(
   }
   if (!ok) {
     recordEvent(ctx, { type: "reauth.failed", userId: user.id, outcome: "failure" });
-    throw new AppError(AUTH_ERRORS.INVALID_CREDENTIALS, "That did not confirm it is you.", { status: 401 });
+    throw new AppError("INVALID_CREDENTIALS", "That did not confirm it is you.");
   }
   // A new session id with the fresh auth time (a copied cookie of the old session gains nothing).
   const renewed = await createSession(ctx, {
@@ -188,9 +188,7 @@ export async function reauthenticate(
 /** Throws 403 REAUTH_REQUIRED unless the session authenticated within the last 5 minutes. */
 export function assertRecentAuth(ctx: ServiceContext, session: { auth_time: number }): void {
   if (ctx.clock.now() - session.auth_time > REAUTH_WINDOW_MS) {
-    throw new AppError(AUTH_ERRORS.REAUTH_REQUIRED, "Confirm your password (or a code) first: this change needs a sign-in from the last 5 minutes.", {
-      status: 403,
-    });
+    throw new AppError("REAUTH_REQUIRED", "Confirm your password (or a code) first: this change needs a sign-in from the last 5 minutes.", { });
   }
 }
 

@@ -18,7 +18,7 @@ import { revokeUserSessions } from "../../store/sessions.ts";
 import { revokeUserApiTokens } from "../../store/tokens.ts";
 import { bumpSecurityVersion, findUserById, type UserRow } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
-import { AUTH_ERRORS, notFound } from "../errors.ts";
+import { notFound } from "../errors.ts";
 import { recordEvent } from "./events.ts";
 import { appendAudit } from "../audit/audit.ts";
 import { notifyUser } from "./notify.ts";
@@ -60,7 +60,7 @@ export type TotpEnrolment = { secret: string; otpauthUri: string; qrSvg: string 
 /** Starts enrolment: a server-made secret, its otpauth:// URI and a QR code; off until confirmed. */
 export async function startTotpEnrolment(ctx: ServiceContext, user: UserRow): Promise<TotpEnrolment> {
   if (findTotp(ctx.db, user.id)?.confirmed_at) {
-    throw new AppError(AUTH_ERRORS.MFA_ALREADY_ENABLED, "Two-factor authentication is already on; turn it off first.", { status: 409 });
+    throw new AppError("MFA_ALREADY_ENABLED", "Two-factor authentication is already on; turn it off first.");
   }
   const secret = newTotpSecret();
   ctx.db.write(() => upsertPendingTotp(ctx.db, user.id, sealSecret(ctx, user.id, secret), ctx.clock.now()));
@@ -122,9 +122,7 @@ export function confirmTotpEnrolment(ctx: ServiceContext, user: UserRow, code: s
   assertNotThrottled(ctx, key, MFA_POLICY);
   if (!checkTotpCode(ctx, user.id, code, { pending: true })) {
     recordFailure(ctx, key, MFA_POLICY);
-    throw new AppError(AUTH_ERRORS.MFA_CODE_INVALID, "That code is not valid. Check the authenticator's clock and try the next code.", {
-      status: 400,
-      fields: [{ field: "code", message: "Not a valid code." }],
+    throw new AppError("MFA_ENROLMENT_CODE_INVALID", "That code is not valid. Check the authenticator's clock and try the next code.", { fields: [{ field: "code", message: "Not a valid code." }],
     });
   }
   const codes = newRecoveryCodes();
@@ -139,7 +137,7 @@ export function confirmTotpEnrolment(ctx: ServiceContext, user: UserRow, code: s
 }
 
 export function regenerateRecoveryCodes(ctx: ServiceContext, user: UserRow, currentSessionId: string): string[] {
-  if (!findTotp(ctx.db, user.id)?.confirmed_at) throw new AppError(AUTH_ERRORS.MFA_NOT_ENABLED, "Two-factor authentication is off.", { status: 409 });
+  if (!findTotp(ctx.db, user.id)?.confirmed_at) throw new AppError("MFA_NOT_ENABLED", "Two-factor authentication is off.");
   const codes = newRecoveryCodes();
   ctx.db.write(() => {
     replaceRecoveryCodes(ctx.db, user.id, codes.map((c) => ({ id: randomId(), hash: hashRecoveryCode(c) })), ctx.clock.now());
@@ -151,7 +149,7 @@ export function regenerateRecoveryCodes(ctx: ServiceContext, user: UserRow, curr
 }
 
 export function disableTotp(ctx: ServiceContext, user: UserRow, currentSessionId: string): void {
-  if (!findTotp(ctx.db, user.id)) throw new AppError(AUTH_ERRORS.MFA_NOT_ENABLED, "Two-factor authentication is off.", { status: 409 });
+  if (!findTotp(ctx.db, user.id)) throw new AppError("MFA_NOT_ENABLED", "Two-factor authentication is off.");
   ctx.db.write(() => {
     deleteTotp(ctx.db, user.id);
     deleteRecoveryCodes(ctx.db, user.id);

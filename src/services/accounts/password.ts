@@ -4,7 +4,7 @@ import { normalizeEmail } from "../../shared/email.ts";
 import { expireOneTimeTokens, findOneTimeToken, insertOneTimeToken, useOneTimeToken } from "../../store/tokens.ts";
 import { findUserByEmail, findUserById, setPasswordHash, type UserRow } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
-import { AUTH_ERRORS, notFound } from "../errors.ts";
+import { notFound } from "../errors.ts";
 import { errorFields } from "../../lib/logger.ts";
 import { recordEvent } from "./events.ts";
 import { securityChanged } from "./mfa.ts";
@@ -55,7 +55,7 @@ export function createResetLink(ctx: ServiceContext, adminId: string, userId: st
 
 /** Self-service reset by email (SMTP only). Answers the same whether or not the address exists. */
 export async function requestResetByEmail(ctx: ServiceContext, email: string): Promise<void> {
-  if (!ctx.mailer) throw new AppError(AUTH_ERRORS.SMTP_NOT_CONFIGURED, "Password reset by email is not available here; ask your administrator.", { status: 503 });
+  if (!ctx.mailer) throw new AppError("SMTP_NOT_CONFIGURED", "Password reset by email is not available here; ask your administrator.");
   const user = findUserByEmail(ctx.db, normalizeEmail(email));
   if (!user || user.disabled_at !== null || user.password_hash === null) return;
   const { token } = newResetToken(ctx, user.id, null);
@@ -75,7 +75,7 @@ export async function requestResetByEmail(ctx: ServiceContext, email: string): P
  * The event is recorded for the user's teams to see.
  */
 export async function completeReset(ctx: ServiceContext, token: string, newPassword: string): Promise<void> {
-  const invalid = () => new AppError(AUTH_ERRORS.TOKEN_INVALID, "This reset link is invalid, used or expired; ask for a new one.", { status: 400, fields: [{ field: "token", message: "Invalid or expired." }] });
+  const invalid = () => new AppError("TOKEN_INVALID", "This reset link is invalid, used or expired; ask for a new one.", { fields: [{ field: "token", message: "Invalid or expired." }] });
   if (token.length > 128) throw invalid();
   const row = findOneTimeToken(ctx.db, "password_reset", sha256Hex(token));
   const now = ctx.clock.now();

@@ -6,7 +6,6 @@ import { writeFileAtomic } from "../../lib/fs-atomic.ts";
 import { expireOneTimeTokens, findOneTimeToken, insertOneTimeToken, useOneTimeToken } from "../../store/tokens.ts";
 import { countUsers, type UserRow } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
-import { AUTH_ERRORS } from "../errors.ts";
 import { normalizeEmail } from "../../shared/email.ts";
 import { assertPasswordAcceptable, createUser } from "./users.ts";
 
@@ -46,14 +45,12 @@ export async function completeSetup(
   input: { token: string; email: string; displayName: string; password: string },
   keyDir: string,
 ): Promise<UserRow> {
-  const gone = () => new AppError(AUTH_ERRORS.NOT_FOUND, "There is nothing at this address.", { status: 404 });
+  const gone = () => new AppError("NOT_FOUND", "There is nothing at this address.");
   if (!setupNeeded(ctx)) throw gone();
   const row = input.token.length <= 128 ? findOneTimeToken(ctx.db, "setup", sha256Hex(input.token)) : undefined;
   const now = ctx.clock.now();
   if (!row || row.used_at !== null || row.expires_at <= now) {
-    throw new AppError(AUTH_ERRORS.TOKEN_INVALID, "This setup link is invalid or expired; restart Loupe for a new one.", {
-      status: 400,
-      fields: [{ field: "token", message: "Invalid or expired." }],
+    throw new AppError("TOKEN_INVALID", "This setup link is invalid or expired; restart Loupe for a new one.", { fields: [{ field: "token", message: "Invalid or expired." }],
     });
   }
   // A refused password must not use up the link: check it before the token is spent.

@@ -21,7 +21,7 @@ import {
 import { findTeam, insertMembership } from "../../store/teams.ts";
 import { findUserByEmail, findUserById, type UserRow } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
-import { AUTH_ERRORS, notFound } from "../errors.ts";
+import { notFound } from "../errors.ts";
 import { recordEvent } from "./events.ts";
 import { appendAudit } from "../audit/audit.ts";
 import { createMfaChallenge } from "./login.ts";
@@ -87,7 +87,7 @@ function isLoopback(url: URL): boolean {
 function checkIssuer(issuer: string): string {
   const url = URL.canParse(issuer) ? new URL(issuer) : undefined;
   if (!url || !(url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url))) || url.search || url.hash || url.username) {
-    throw new AppError("VALIDATION_FAILED", "The issuer must be an https URL.", { status: 400, fields: [{ field: "issuer", message: "Expected an https URL without query." }] });
+    throw new AppError("VALIDATION_FAILED", "The issuer must be an https URL.", { fields: [{ field: "issuer", message: "Expected an https URL without query." }] });
   }
   return issuer.replace(/\/$/, "");
 }
@@ -118,7 +118,7 @@ export function saveSsoProvider(ctx: ServiceContext, adminId: string, input: Pro
   const providerId = existing?.id ?? randomId();
   const issuer = checkIssuer(input.preset === "google" ? GOOGLE_ISSUER : (input.issuer ?? ""));
   if (!existing && !input.clientSecret) {
-    throw new AppError("VALIDATION_FAILED", "A client secret is required.", { status: 400, fields: [{ field: "clientSecret", message: "Required." }] });
+    throw new AppError("VALIDATION_FAILED", "A client secret is required.", { fields: [{ field: "clientSecret", message: "Required." }] });
   }
   const row: ProviderRow = {
     id: providerId,
@@ -192,7 +192,7 @@ export async function startSso(
     config = await clientConfig(ctx, provider);
   } catch (error) {
     ctx.logger.warn("sso.discovery_failed", { targetId: provider.id, ...errorFields(error) });
-    throw new AppError(AUTH_ERRORS.SSO_FAILED, "The sign-in provider cannot be reached or is misconfigured.", { status: 502 });
+    throw new AppError("SSO_FAILED", "The sign-in provider cannot be reached or is misconfigured.");
   }
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
@@ -344,7 +344,7 @@ export function confirmPendingLink(ctx: ServiceContext, user: UserRow, linkId: s
   }
   const identity = findIdentity(ctx.db, pending.issuer, pending.subject);
   if (identity && identity.user_id !== user.id) {
-    throw new AppError(AUTH_ERRORS.SSO_ALREADY_LINKED, "That account of the provider is linked to another Loupe account.", { status: 409 });
+    throw new AppError("SSO_ALREADY_LINKED", "That account of the provider is linked to another Loupe account.");
   }
   if (!identity) linkIdentity(ctx, pending.provider_id, pending.issuer, pending.subject, user.id);
 }

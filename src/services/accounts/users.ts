@@ -5,7 +5,6 @@ import { normalizeEmail } from "../../shared/email.ts";
 import { findTotp } from "../../store/mfa.ts";
 import { findUserByEmail, insertUser, type UserRow } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
-import { AUTH_ERRORS } from "../errors.ts";
 import { recordEvent } from "./events.ts";
 import { appendAudit } from "../audit/audit.ts";
 
@@ -49,9 +48,7 @@ const POLICY_TEXT: Record<PasswordProblem, string> = {
 export function assertPasswordAcceptable(password: string, context: string[], field = "password"): void {
   const problem = checkPasswordPolicy(password, context);
   if (problem) {
-    throw new AppError(AUTH_ERRORS.PASSWORD_POLICY, POLICY_TEXT[problem], {
-      status: 400,
-      fields: [{ field, message: POLICY_TEXT[problem] }],
+    throw new AppError("PASSWORD_POLICY", POLICY_TEXT[problem], { fields: [{ field, message: POLICY_TEXT[problem] }],
     });
   }
 }
@@ -68,9 +65,7 @@ export async function createUser(
   const id = randomId();
   ctx.db.write(() => {
     if (findUserByEmail(ctx.db, email)) {
-      throw new AppError(AUTH_ERRORS.EMAIL_TAKEN, "An account with this email address exists.", {
-        status: 409,
-        fields: [{ field: "email", message: "Already in use." }],
+      throw new AppError("EMAIL_TAKEN", "An account with this email address exists.", { fields: [{ field: "email", message: "Already in use." }],
       });
     }
     insertUser(ctx.db, { id, email, displayName, passwordHash, isInstanceAdmin: input.isInstanceAdmin, now: ctx.clock.now() });

@@ -107,24 +107,22 @@ export function createFeedback(
   input: { teamId: string; reporter: { userId: string | null; anonymousId: string | null }; data: FeedbackCreate; screenshot?: ScreenshotUpload },
 ): string {
   if (!findProject(ctx.db, input.teamId, input.data.projectId)) {
-    throw new AppError("VALIDATION_FAILED", "No such project in this team.", { status: 400, fields: [{ field: "projectId", message: "Unknown project." }] });
+    throw new AppError("VALIDATION_FAILED", "No such project in this team.", { fields: [{ field: "projectId", message: "Unknown project." }] });
   }
   let image: ReturnType<typeof cleanImage> | undefined;
   if (input.screenshot) {
     if (input.screenshot.bytes.length > input.screenshot.maxBytes) {
-      throw new AppError("PAYLOAD_TOO_LARGE", "The screenshot is larger than allowed.", { status: 413, fields: [{ field: "screenshot", message: `At most ${input.screenshot.maxBytes} bytes.` }] });
+      throw new AppError("PAYLOAD_TOO_LARGE", "The screenshot is larger than allowed.", { fields: [{ field: "screenshot", message: `At most ${input.screenshot.maxBytes} bytes.` }] });
     }
     try {
       image = cleanImage(input.screenshot.bytes);
     } catch (error) {
       if (!(error instanceof ImageError)) throw error;
-      throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Screenshots must be PNG, JPEG or WebP images.", { status: 415, fields: [{ field: "screenshot", message: "Expected a PNG, JPEG or WebP image." }] });
+      throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Screenshots must be PNG, JPEG or WebP images.", { fields: [{ field: "screenshot", message: "Expected a PNG, JPEG or WebP image." }] });
     }
     const { width, height } = image.info;
     if (width < 1 || height < 1 || width > MAX_SCREENSHOT_PIXELS_PER_SIDE || height > MAX_SCREENSHOT_PIXELS_PER_SIDE) {
-      throw new AppError("IMAGE_TOO_LARGE", `Screenshots may be at most ${MAX_SCREENSHOT_PIXELS_PER_SIDE}×${MAX_SCREENSHOT_PIXELS_PER_SIDE} pixels.`, {
-        status: 413,
-        fields: [{ field: "screenshot", message: "Too many pixels." }],
+      throw new AppError("IMAGE_TOO_LARGE", `Screenshots may be at most ${MAX_SCREENSHOT_PIXELS_PER_SIDE}×${MAX_SCREENSHOT_PIXELS_PER_SIDE} pixels.`, { fields: [{ field: "screenshot", message: "Too many pixels." }],
       });
     }
   }
@@ -182,7 +180,7 @@ type Cursor = { createdAt: number; id: string };
 const encodeCursor = (c: Cursor) => Buffer.from(`${c.createdAt}:${c.id}`).toString("base64url");
 function decodeCursor(text: string): Cursor {
   const [at, id] = Buffer.from(text, "base64url").toString().split(":");
-  if (!at || !id || !/^\d+$/.test(at)) throw new AppError("VALIDATION_FAILED", "Invalid cursor.", { status: 400, fields: [{ field: "cursor", message: "Invalid." }] });
+  if (!at || !id || !/^\d+$/.test(at)) throw new AppError("VALIDATION_FAILED", "Invalid cursor.", { fields: [{ field: "cursor", message: "Invalid." }] });
   return { createdAt: Number(at), id };
 }
 
@@ -254,14 +252,14 @@ export function updateTeamFeedback(
     const row = visibleItem(ctx, access, itemId);
     if (input.assigneeId) {
       const m = findMembership(ctx.db, teamId, input.assigneeId);
-      if (!m || m.role === "reporter") throw new AppError("VALIDATION_FAILED", "The assignee must be a member of the team.", { status: 400, fields: [{ field: "assigneeId", message: "Not a member or owner of this team." }] });
+      if (!m || m.role === "reporter") throw new AppError("VALIDATION_FAILED", "The assignee must be a member of the team.", { fields: [{ field: "assigneeId", message: "Not a member or owner of this team." }] });
     }
     if (input.labelIds) {
       const known = teamLabelIds(ctx.db, teamId, input.labelIds);
-      if (known.length !== new Set(input.labelIds).size) throw new AppError("VALIDATION_FAILED", "Unknown label.", { status: 400, fields: [{ field: "labelIds", message: "Labels must be the team's." }] });
+      if (known.length !== new Set(input.labelIds).size) throw new AppError("VALIDATION_FAILED", "Unknown label.", { fields: [{ field: "labelIds", message: "Labels must be the team's." }] });
     }
     const changed = updateFeedback(ctx.db, teamId, itemId, expectedVersion, { status: input.status ?? row.status, assigneeId: input.assigneeId === undefined ? row.assignee_user_id : input.assigneeId }, ctx.clock.now());
-    if (changed === 0) throw new AppError("VERSION_CONFLICT", "The item changed since you loaded it; reload and try again.", { status: 412 });
+    if (changed === 0) throw new AppError("VERSION_CONFLICT", "The item changed since you loaded it; reload and try again.");
     if (input.labelIds) setFeedbackLabels(ctx.db, teamId, itemId, [...new Set(input.labelIds)]);
     appendAudit(ctx, { action: "feedback.triaged", actorId: access.userId, targetId: itemId, teamId });
   });
@@ -279,7 +277,7 @@ export function trashFeedback(ctx: ServiceContext, access: TeamAccess, itemId: s
 
 export function restoreFeedback(ctx: ServiceContext, access: TeamAccess, itemId: string): PublicFeedback {
   const row = visibleItem(ctx, access, itemId, { includeDeleted: true });
-  if (row.deleted_at === null) throw new AppError("NOT_IN_TRASH", "The item is not in the trash.", { status: 409 });
+  if (row.deleted_at === null) throw new AppError("NOT_IN_TRASH", "The item is not in the trash.");
   ctx.db.write(() => {
     setDeleted(ctx.db, access.team.id, itemId, null, ctx.clock.now());
     appendAudit(ctx, { action: "feedback.restored", actorId: access.userId, targetId: itemId, teamId: access.team.id });

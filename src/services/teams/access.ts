@@ -5,7 +5,7 @@ import type { UserRow } from "../../store/users.ts";
 import type { CheckedSession } from "../accounts/sessions.ts";
 import { type Role, roleAllows, SUPPORT_READABLE, type TeamAction } from "../authz.ts";
 import type { ServiceContext } from "../context.ts";
-import { AUTH_ERRORS, notFound } from "../errors.ts";
+import { notFound } from "../errors.ts";
 import { recordEvent } from "../accounts/events.ts";
 
 /** Who acts in a team, and how: a member with a role, or an instance admin under support access. */
@@ -42,7 +42,7 @@ export function resolveTeamAccess(
   const role: Role = cap && rank[cap] < rank[membership!.role] ? cap : membership!.role;
   if (!roleAllows(role, input.action)) {
     recordEvent(ctx, { type: "access.denied", userId: input.user.id, teamId: team.id, targetId: input.action, outcome: "failure" });
-    throw new AppError(AUTH_ERRORS.FORBIDDEN, "Your role in this team does not allow this.", { status: 403 });
+    throw new AppError("FORBIDDEN", "Your role in this team does not allow this.");
   }
   return { team, userId: input.user.id, role, via: "member" };
 }
@@ -52,7 +52,7 @@ function applyTeamPolicy(ctx: ServiceContext, team: TeamRow, user: UserRow, sess
   if (team.session_idle_minutes !== null && session) {
     const last = teamActivity(ctx.db, session.id, team.id) ?? session.created_at;
     if (now - last > team.session_idle_minutes * 60_000) {
-      throw new AppError("TEAM_SESSION_IDLE", "This team signs you out after a shorter inactivity; sign in again (or confirm it is you) to go on.", { status: 401 });
+      throw new AppError("TEAM_SESSION_IDLE", "This team signs you out after a shorter inactivity; sign in again (or confirm it is you) to go on.");
     }
     if (now - last >= 60_000 || last === session.created_at) ctx.db.write(() => touchTeamActivity(ctx.db, session.id, team.id, now));
   }
@@ -60,14 +60,14 @@ function applyTeamPolicy(ctx: ServiceContext, team: TeamRow, user: UserRow, sess
     // Enrolled users passed their second factor at sign-in; an IdP's MFA counts only if the team says so.
     const enrolled = findTotp(ctx.db, user.id)?.confirmed_at != null;
     const idpAttested = team.idp_mfa_accepted === 1 && session !== undefined && (JSON.parse(session.amr) as string[]).includes("mfa");
-    if (!enrolled && !idpAttested) throw new AppError("MFA_REQUIRED", "This team requires two-factor authentication: set it up to go on.", { status: 403 });
+    if (!enrolled && !idpAttested) throw new AppError("MFA_ENROLMENT_REQUIRED", "This team requires two-factor authentication: set it up to go on.");
   }
   if (team.sso_required === 1) {
     // Only a browser session signed in through one of the team's providers proves SSO; tokens do not.
     const providers = JSON.parse(team.sso_provider_ids) as string[];
     const via = session ? (JSON.parse(session.amr) as string[]).find((m) => m.startsWith("provider:"))?.slice("provider:".length) : undefined;
     if (!via || (providers.length > 0 && !providers.includes(via))) {
-      throw new AppError("SSO_REQUIRED", "This team requires signing in with its single sign-on provider.", { status: 403 });
+      throw new AppError("SSO_REQUIRED", "This team requires signing in with its single sign-on provider.");
     }
   }
 }

@@ -16,7 +16,7 @@ import { createUser } from "../accounts/users.ts";
 import { appendAudit } from "../audit/audit.ts";
 import type { Role } from "../authz.ts";
 import type { ServiceContext } from "../context.ts";
-import { AUTH_ERRORS, notFound } from "../errors.ts";
+import { notFound } from "../errors.ts";
 import type { TeamAccess } from "./access.ts";
 
 /**
@@ -69,7 +69,7 @@ export function revokeTeamInvitation(ctx: ServiceContext, access: TeamAccess, in
 }
 
 function invalidInvitation(): AppError {
-  return new AppError(AUTH_ERRORS.TOKEN_INVALID, "This invitation is invalid, used, revoked or expired; ask for a new one.", { status: 400, fields: [{ field: "token", message: "Invalid or expired." }] });
+  return new AppError("TOKEN_INVALID", "This invitation is invalid, used, revoked or expired; ask for a new one.", { fields: [{ field: "token", message: "Invalid or expired." }] });
 }
 
 /** Accepts an invitation as the signed-in user, whose email must be the invited one. */
@@ -78,10 +78,10 @@ export function acceptInvitation(ctx: ServiceContext, user: UserRow, token: stri
   const now = ctx.clock.now();
   if (!invitation || invitation.accepted_at !== null || invitation.revoked_at !== null || invitation.expires_at <= now) throw invalidInvitation();
   if (invitation.email !== user.email) {
-    throw new AppError("INVITATION_EMAIL_MISMATCH", "This invitation is for another email address: sign in with that one.", { status: 403 });
+    throw new AppError("INVITATION_EMAIL_MISMATCH", "This invitation is for another email address: sign in with that one.");
   }
   ctx.db.write(() => {
-    if (findMembership(ctx.db, invitation.team_id, user.id)) throw new AppError("ALREADY_MEMBER", "You are already a member of this team.", { status: 409 });
+    if (findMembership(ctx.db, invitation.team_id, user.id)) throw new AppError("ALREADY_MEMBER", "You are already a member of this team.");
     if (markInvitationAccepted(ctx.db, invitation.id, user.id, now) === 0) throw invalidInvitation();
     insertMembership(ctx.db, { team_id: invitation.team_id, user_id: user.id, role: invitation.role, created_at: now });
     appendAudit(ctx, { action: "invitation.accepted", actorId: user.id, targetId: invitation.id, teamId: invitation.team_id });
@@ -96,7 +96,7 @@ export async function registerWithInvitation(ctx: ServiceContext, input: { token
   const now = ctx.clock.now();
   if (!invitation || invitation.accepted_at !== null || invitation.revoked_at !== null || invitation.expires_at <= now) throw invalidInvitation();
   if (findUserByEmail(ctx.db, invitation.email)) {
-    throw new AppError("ACCOUNT_EXISTS", "An account with the invited address exists: sign in and accept the invitation.", { status: 409 });
+    throw new AppError("EMAIL_TAKEN", "An account with the invited address exists: sign in and accept the invitation.");
   }
   const user = await createUser(ctx, { email: invitation.email, displayName: input.displayName, password: input.password, isInstanceAdmin: false });
   return acceptInvitation(ctx, user, input.token);

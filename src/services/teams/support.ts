@@ -17,7 +17,7 @@ export function supportAccessOf(ctx: ServiceContext, access: TeamAccess): Suppor
 }
 
 export function grantSupportAccess(ctx: ServiceContext, access: TeamAccess, hours: number): SupportAccessState {
-  if (hours < 1 || hours > 24 * 7) throw new AppError("VALIDATION_FAILED", "Between 1 hour and 7 days.", { status: 400, fields: [{ field: "hours", message: "From 1 to 168." }] });
+  if (hours < 1 || hours > 24 * 7) throw new AppError("VALIDATION_FAILED", "Between 1 hour and 7 days.", { fields: [{ field: "hours", message: "From 1 to 168." }] });
   const now = ctx.clock.now();
   const id = randomId();
   ctx.db.write(() => {

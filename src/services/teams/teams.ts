@@ -81,12 +81,12 @@ export function updatePolicy(ctx: ServiceContext, access: TeamAccess, input: Pol
   const next = { ...before, ...input };
   // An owner cannot lock themselves out with the policy they set.
   if (next.mfaRequired && !before.mfaRequired && !(findTotp(ctx.db, access.userId)?.confirmed_at ?? null)) {
-    throw new AppError("ENROL_FIRST", "Turn on two-factor authentication for yourself before requiring it.", { status: 409 });
+    throw new AppError("MFA_ENROLMENT_REQUIRED", "Turn on two-factor authentication for yourself before requiring it.");
   }
   if (next.ssoRequired) {
     const via = (JSON.parse(session?.amr ?? "[]") as string[]).find((m) => m.startsWith("provider:"))?.slice("provider:".length);
     if (!via || (next.ssoProviderIds.length > 0 && !next.ssoProviderIds.includes(via))) {
-      throw new AppError("SSO_FIRST", "Sign in with one of the team's SSO providers before requiring it.", { status: 409 });
+      throw new AppError("SSO_REQUIRED", "Sign in with one of the team's SSO providers before requiring it.");
     }
   }
   const teamId = access.team.id;
@@ -131,7 +131,7 @@ export function members(ctx: ServiceContext, access: TeamAccess): PublicMember[]
 }
 
 function lastOwner(): AppError {
-  return new AppError("LAST_OWNER", "A team always keeps at least one owner: make someone else owner first.", { status: 409 });
+  return new AppError("LAST_OWNER", "A team always keeps at least one owner: make someone else owner first.");
 }
 
 export function changeRole(ctx: ServiceContext, access: TeamAccess, userId: string, role: Role): void {
@@ -162,7 +162,7 @@ export function deleteOwnAccount(ctx: ServiceContext, userId: string): void {
   ctx.db.write(() => {
     const sole = teamsSolelyOwnedBy(ctx.db, userId);
     if (sole.length > 0) {
-      throw new AppError("LAST_OWNER", `You are the only owner of ${sole.length} team(s): hand them over or delete them first.`, { status: 409 });
+      throw new AppError("LAST_OWNER", `You are the only owner of ${sole.length} team(s): hand them over or delete them first.`);
     }
     deleteUser(ctx.db, userId);
   });
