@@ -1,13 +1,16 @@
 import type { Logger } from "../lib/logger.ts";
 import type { CheckedSession } from "../services/accounts/sessions.ts";
+import type { Account } from "../services/accounts/users.ts";
 import type { TeamAccess } from "../services/teams/access.ts";
-import type { UserRow } from "../store/users.ts";
 
-/** Who is calling: a browser session (cookie) or a personal API token (Authorization: Bearer). */
+/** Who is calling: a browser session (cookie) or an API token (Authorization: Bearer). */
 export type Auth =
   /** `user` is loaded from the database on first use. */
-  | { kind: "session"; readonly user: UserRow; session: CheckedSession }
-  | { kind: "token"; user: UserRow; tokenId: string; scope: "read" | "write"; team?: { id: string; role: "member" | "reporter" } };
+  | { kind: "session"; readonly user: Account; session: CheckedSession }
+  | { kind: "token"; user: Account; tokenId: string; scope: "read" | "write"; team?: { id: string; role: "member" | "reporter" } };
+
+/** A signed-in browser session. */
+export type SessionAuth = Extract<Auth, { kind: "session" }>;
 
 /** The Hono environment shared by every route: typed per-request variables and bindings. */
 export type AppEnv = {
@@ -19,7 +22,10 @@ export type AppEnv = {
     requestId: string;
     logger: Logger;
     auth: Auth | undefined;
-    /** Set by a team action: the caller's live access to the route's team. */
-    team: TeamAccess;
   };
 };
+
+/** What a route's action adds to the context (src/http/authorize.ts): exactly where it ran. */
+export type SessionEnv = { Variables: { caller: SessionAuth } };
+export type CallerEnv = { Variables: { caller: Auth } };
+export type TeamEnv = { Variables: { caller: Auth; team: TeamAccess } };

@@ -6,25 +6,82 @@ import { AppError, type FieldError } from "../lib/app-error.ts";
 /**
  * Request validation for every route: valibot schemas through hono-openapi (so the same schema is
  * documented in /api/openapi.json). A failure answers 400 problem+json naming each invalid field and
- * what it expects — never the value sent (hono-openapi's default hook echoes the body back).
+ * what it expects — never the value sent, and never a key the client made up (hono-openapi's default
+ * hook echoes the body back).
  */
 v.setGlobalMessage((issue) => (issue.expected ? `Expected ${issue.expected}.` : `Invalid ${issue.kind}.`));
 
-type PathItem = { key?: unknown };
+type SchemaNode = {
+  type?: string;
+  entries?: Record<string, SchemaNode>;
+  item?: SchemaNode;
+  items?: SchemaNode[];
+  wrapped?: SchemaNode;
+  options?: SchemaNode[];
+};
+type PathItem = { type: string; origin?: string; key?: unknown };
 
-function fieldName(path: readonly (PropertyKey | PathItem)[] | undefined, target: string): string {
-  if (!path || path.length === 0) return target;
-  return path.map((p) => (typeof p === "object" && p !== null ? String((p as PathItem).key) : String(p))).join(".");
+function unwrap(schema: SchemaNode | undefined): SchemaNode | undefined {
+  let current = schema;
+  while (current?.wrapped) current = current.wrapped;
+  return current;
+}
+
+/** The schema's own entry for `key`, looking through optional/nullable wrappers and unions. */
+function entryOf(schema: SchemaNode | undefined, key: string): SchemaNode | undefined {
+  const node = unwrap(schema);
+  if (node?.entries && Object.hasOwn(node.entries, key)) return node.entries[key];
+  for (const option of node?.options ?? []) {
+    const found = entryOf(option, key);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * The dotted path of an issue, made only of names the schema declares and array indexes. A key the
+ * client chose (an unknown key of a strict object, a record's key) is never echoed: the path stops at
+ * its parent and the message says what was wrong with it.
+ */
+function fieldError(schema: SchemaNode, issue: v.BaseIssue<unknown>, root: string): FieldError {
+  const names: string[] = [];
+  let node: SchemaNode | undefined = schema;
+  for (const item of (issue.path ?? []) as PathItem[]) {
+    if (item.origin === "key") {
+      const field = names.join(".") || root;
+      return { field, message: issue.type === "strict_object" ? "Unknown key (not allowed here)." : `A key is invalid: ${issue.message}` };
+    }
+    const inner = unwrap(node);
+    if (item.type === "array" && typeof item.key === "number") {
+      names.push(String(item.key));
+      node = inner?.item ?? inner?.items?.[item.key];
+      continue;
+    }
+    const entry = typeof item.key === "string" ? entryOf(inner, item.key) : undefined;
+    if (!entry) return { field: names.join(".") || root, message: `An entry is invalid: ${issue.message}` };
+    names.push(item.key as string);
+    node = entry;
+  }
+  return { field: names.join(".") || root, message: issue.message };
+}
+
+/** The one way to build VALIDATION_FAILED from valibot issues. */
+export function validationFailed(schema: v.GenericSchema, issues: readonly v.BaseIssue<unknown>[], root: string): AppError {
+  const fields = issues.map((issue) => fieldError(schema as SchemaNode, issue, root));
+  return new AppError("VALIDATION_FAILED", undefined, { fields });
+}
+
+/** Parses `input` with `schema` or throws VALIDATION_FAILED naming the fields (for bodies read by hand). */
+export function parseOrThrow<Schema extends v.GenericSchema>(schema: Schema, input: unknown, root: string): v.InferOutput<Schema> {
+  const result = v.safeParse(schema, input);
+  if (!result.success) throw validationFailed(schema, result.issues, root);
+  return result.output;
 }
 
 /** The validator middleware with Loupe's problem+json hook. */
 export function validate<Schema extends v.GenericSchema, Target extends keyof ValidationTargets>(target: Target, schema: Schema) {
   return validator(target, schema, (result) => {
     if (result.success) return;
-    const fields: FieldError[] = result.error.map((issue) => ({
-      field: fieldName(issue.path, target),
-      message: issue.message,
-    }));
-    throw new AppError("VALIDATION_FAILED", "Some fields are invalid; see errors.", { fields });
+    throw validationFailed(schema, result.error as readonly v.BaseIssue<unknown>[], target);
   });
 }

@@ -19,11 +19,10 @@ import { appendAudit } from "./audit/audit.ts";
 import type { ServiceContext } from "./context.ts";
 import { notFound } from "./errors.ts";
 import type { TeamAccess } from "./teams/access.ts";
+import type { PublicProject, PublicLabel } from "../shared/teams.ts";
 
 /** A project (one website or app) with its public widget key: 256 random bits, not a secret but unguessable. */
 export type ProjectSettings = { allowedOrigins: string[] };
-export type PublicProject = { id: string; name: string; widgetKey: string; settings: ProjectSettings; createdAt: string; updatedAt: string };
-
 function toPublicProject(p: ProjectRow): PublicProject {
   return { id: p.id, name: p.name, widgetKey: p.widget_key, settings: JSON.parse(p.settings) as ProjectSettings, createdAt: new Date(p.created_at).toISOString(), updatedAt: new Date(p.updated_at).toISOString() };
 }
@@ -80,7 +79,6 @@ export function deleteProjectOf(ctx: ServiceContext, access: TeamAccess, project
   });
 }
 
-export type PublicLabel = { id: string; name: string; color: string };
 const toPublicLabel = (l: LabelRow): PublicLabel => ({ id: l.id, name: l.name, color: l.color });
 
 export function labelsOf(ctx: ServiceContext, access: TeamAccess): PublicLabel[] {
@@ -103,3 +101,5 @@ export function deleteLabelOf(ctx: ServiceContext, access: TeamAccess, labelId: 
     appendAudit(ctx, { action: "label.deleted", actorId: access.userId, targetId: labelId, teamId: access.team.id });
   });
 }
+
+export type { PublicProject, PublicLabel };

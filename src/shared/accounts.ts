@@ -64,3 +64,55 @@ export const SsoProviderInput = v.strictObject({
   trustIdpMfa: v.optional(v.boolean(), false),
   enabled: v.optional(v.boolean(), true),
 });
+
+// Response schemas: the one definition of what the API returns; the services' toPublicX() mappers
+// return their InferOutput and the OpenAPI document is built from them.
+export type PublicUser = v.InferOutput<typeof PublicUserSchema>;
+
+export const SessionSchema = v.object({ id: v.string(), current: v.boolean(), createdAt: v.string(), lastSeenAt: v.string(), method: v.string(), userAgent: v.string() });
+export type PublicSession = v.InferOutput<typeof SessionSchema>;
+
+export const MeSchema = v.object({
+  user: PublicUserSchema,
+  session: v.nullable(v.object({ id: v.string(), mfaEnrolmentRequired: v.boolean(), method: v.string(), authTime: v.string() })),
+  recoveryCodesLeft: v.number(),
+});
+
+export const ApiTokenSchema = v.object({
+  id: v.string(),
+  name: v.string(),
+  scope: v.picklist(["read", "write"]),
+  createdAt: v.string(),
+  expiresAt: v.string(),
+  lastUsedAt: v.nullable(v.string()),
+  revoked: v.boolean(),
+});
+export type PublicApiToken = v.InferOutput<typeof ApiTokenSchema>;
+export const CreatedApiTokenSchema = v.object({ token: v.string(), apiToken: ApiTokenSchema });
+
+export const TotpEnrolmentSchema = v.object({ secret: v.string(), otpauthUri: v.string(), qrSvg: v.string() });
+export const RecoveryCodesSchema = v.object({ recoveryCodes: v.array(v.string()) });
+
+export const SignedInSchema = v.object({ status: v.literal("signed_in"), user: PublicUserSchema, mfaEnrolmentRequired: v.boolean() });
+export const MfaRequiredSchema = v.object({ status: v.literal("mfa_required"), mfaRequired: v.literal(true), challenge: v.string(), expiresAt: v.string() });
+
+export const SsoProviderSchema = v.object({
+  id: v.string(),
+  name: v.string(),
+  preset: v.picklist(["generic", "google"]),
+  issuer: v.string(),
+  clientId: v.string(),
+  allowedDomains: v.array(v.string()),
+  jitEnabled: v.boolean(),
+  jitTeamId: v.nullable(v.string()),
+  trustIdpMfa: v.boolean(),
+  enabled: v.boolean(),
+});
+export type PublicSsoProvider = v.InferOutput<typeof SsoProviderSchema>;
+export const SignInProviderSchema = v.object({ id: v.string(), name: v.string() });
+export const SsoStartSchema = v.object({ authorizationUrl: v.string() });
+
+export const InstanceSettingsSchema = v.object({ sessionIdleMinutes: v.number(), sessionAbsoluteHours: v.number(), totpToleranceSeconds: v.number(), auditRetentionDays: v.number() });
+export type InstanceSettings = v.InferOutput<typeof InstanceSettingsSchema>;
+
+export const ResetLinkSchema = v.object({ url: v.string(), expiresAt: v.string() });

@@ -9,3 +9,11 @@ export const AuditEntrySchema = v.object({
   targetId: v.nullable(v.string()),
   teamId: v.nullable(v.string()),
 });
+export type PublicAuditEntry = v.InferOutput<typeof AuditEntrySchema>;
+
+export const AuditVerificationSchema = v.object({
+  ok: v.boolean(),
+  checked: v.number(),
+  lastSeq: v.number(),
+  firstBroken: v.optional(v.object({ seq: v.number(), reason: v.string() })),
+});

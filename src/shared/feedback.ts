@@ -66,3 +66,30 @@ export const FeedbackListQuery = v.strictObject({
 });
 
 export const SearchQuery = v.strictObject({ q: v.pipe(v.string(), v.minLength(1), v.maxLength(200)), limit: v.optional(Digits(3)) });
+
+// Response schemas (see src/shared/accounts.ts).
+export const FeedbackItemSchema = v.object({
+  id: v.string(),
+  projectId: v.string(),
+  title: v.nullable(v.string()),
+  comment: v.string(),
+  rating: v.nullable(v.object({ scale: v.picklist(["stars", "emoji", "nps"]), value: v.number() })),
+  reporter: v.object({ userId: v.nullable(v.string()), anonymousId: v.nullable(v.string()), email: v.nullable(v.string()) }),
+  pageUrl: v.nullable(v.string()),
+  metadata: v.record(v.string(), v.unknown()),
+  customData: v.record(v.string(), v.unknown()),
+  status: v.picklist(STATUSES),
+  assigneeId: v.nullable(v.string()),
+  labelIds: v.array(v.string()),
+  hasScreenshot: v.boolean(),
+  version: v.number(),
+  createdAt: v.string(),
+  updatedAt: v.string(),
+  deletedAt: v.nullable(v.string()),
+  screenshot: v.optional(v.nullable(v.object({ contentType: v.string(), width: v.number(), height: v.number(), size: v.number(), annotations: v.array(AnnotationSchema) }))),
+});
+export type PublicFeedback = v.InferOutput<typeof FeedbackItemSchema>;
+export const FeedbackPageSchema = v.object({ items: v.array(FeedbackItemSchema), nextCursor: v.nullable(v.string()) });
+
+export const NoteSchema = v.object({ id: v.string(), authorId: v.nullable(v.string()), body: v.string(), createdAt: v.string() });
+export type PublicNote = v.InferOutput<typeof NoteSchema>;

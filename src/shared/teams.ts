@@ -40,3 +40,41 @@ export const AuditExportQuery = v.strictObject({
   before: v.optional(v.pipe(v.string(), v.regex(/^\d{1,15}$/))),
   limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,4}$/))),
 });
+
+// Response schemas (see src/shared/accounts.ts).
+export const TeamPolicySchema = v.object({ mfaRequired: v.boolean(), sessionIdleMinutes: v.nullable(v.number()), ssoRequired: v.boolean(), ssoProviderIds: v.array(v.string()), idpMfaAccepted: v.boolean() });
+export const TeamSchema = v.object({ id: v.string(), name: v.string(), role: v.nullable(RoleSchema), policy: TeamPolicySchema, createdAt: v.string() });
+export type PublicTeam = v.InferOutput<typeof TeamSchema>;
+
+export const MemberSchema = v.object({ userId: v.string(), displayName: v.string(), email: v.string(), role: RoleSchema, since: v.string() });
+export type PublicMember = v.InferOutput<typeof MemberSchema>;
+
+export const InvitationSchema = v.object({ id: v.string(), email: v.string(), role: RoleSchema, createdAt: v.string(), expiresAt: v.string(), state: v.picklist(["pending", "accepted", "revoked", "expired"]) });
+export type PublicInvitation = v.InferOutput<typeof InvitationSchema>;
+export const CreatedInvitationSchema = v.object({ invitation: InvitationSchema, url: v.nullable(v.string()), emailed: v.boolean() });
+export const JoinedTeamSchema = v.object({ teamId: v.string(), role: RoleSchema });
+
+export const SupportAccessSchema = v.object({ active: v.boolean(), expiresAt: v.nullable(v.string()) });
+export type SupportAccessState = v.InferOutput<typeof SupportAccessSchema>;
+
+export const TeamTokenSchema = v.object({
+  id: v.string(),
+  name: v.string(),
+  scope: v.picklist(["read", "write"]),
+  role: v.picklist(["member", "reporter"]),
+  createdAt: v.string(),
+  expiresAt: v.string(),
+  lastUsedAt: v.nullable(v.string()),
+  revoked: v.boolean(),
+});
+export type PublicTeamToken = v.InferOutput<typeof TeamTokenSchema>;
+export const CreatedTeamTokenSchema = v.object({ token: v.string(), apiToken: TeamTokenSchema });
+
+export const ProjectSchema = v.object({ id: v.string(), name: v.string(), widgetKey: v.string(), settings: v.object({ allowedOrigins: v.array(v.string()) }), createdAt: v.string(), updatedAt: v.string() });
+export type PublicProject = v.InferOutput<typeof ProjectSchema>;
+
+export const LabelSchema = v.object({ id: v.string(), name: v.string(), color: v.string() });
+export type PublicLabel = v.InferOutput<typeof LabelSchema>;
+
+/** The answer of an action that returns nothing else. */
+export const OkSchema = v.object({ ok: v.literal(true) });

@@ -1,7 +1,7 @@
 // T-AC3 — Every write route refuses extra fields (teamId, role, ownerId, id, createdAt, __proto__)
 // with 400 from a strict schema, and nothing changes.
 import { expect, test } from "bun:test";
-import { routeActions } from "../../src/http/authorize.ts";
+import { declaredActions } from "../../src/http/authorize.ts";
 import { seedWorld } from "../support/teams.ts";
 import { requestFor } from "./requests.ts";
 
@@ -9,7 +9,7 @@ const EXTRA = { teamId: "AAAAAAAAAAAAAAAAAAAAAA", role: "owner", ownerId: "x", i
 
 test("extra fields on every JSON write route: 400 naming them, no change", async () => {
   const w = await seedWorld();
-  const routes = [...routeActions(w.t.app).keys()].filter((r) => !r.startsWith("GET ") && !r.startsWith("DELETE "));
+  const routes = [...declaredActions(w.t.app).keys()].filter((r) => !r.startsWith("GET ") && !r.startsWith("DELETE "));
   const before = JSON.stringify(w.t.store.db.all("SELECT id, name FROM teams ORDER BY id")) + JSON.stringify(w.t.store.db.all("SELECT team_id, user_id, role FROM memberships ORDER BY team_id, user_id"));
   const failures: string[] = [];
   let tried = 0;

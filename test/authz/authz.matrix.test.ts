@@ -3,7 +3,7 @@
 // row fails. Outsiders get 404, never 403. Team A's members calling with team B's ids get 404 and
 // leave team B's rows exactly as they were.
 import { expect, test } from "bun:test";
-import { routeActions } from "../../src/http/authorize.ts";
+import { declaredActions } from "../../src/http/authorize.ts";
 import type { Browser } from "../support/browser.ts";
 import { seedWorld, type World } from "../support/teams.ts";
 import { MATRIX, type MatrixRole, ROLES } from "./matrix.ts";
@@ -32,7 +32,7 @@ async function call(w: World, route: string, role: MatrixRole): Promise<number> 
 
 test("every route has a row, and every cell of the matrix holds", async () => {
   let w = await seedWorld();
-  const routes = [...routeActions(w.t.app).keys()].sort();
+  const routes = [...declaredActions(w.t.app).keys()].sort();
   const missing = routes.filter((r) => !(r in MATRIX));
   expect(missing).toEqual([]);
   const stale = Object.keys(MATRIX).filter((r) => !routes.includes(r));
@@ -72,7 +72,7 @@ function teamRowsHash(w: World, teamId: string): string {
 test("IDOR sweep: team A's roles with team B's ids → 404 on every id-bearing route; B unchanged", async () => {
   const w = await seedWorld();
   const before = teamRowsHash(w, w.b.team.id);
-  const routes = [...routeActions(w.t.app).keys()].filter((r) => r.includes("/api/v1/teams/:teamId"));
+  const routes = [...declaredActions(w.t.app).keys()].filter((r) => r.includes("/api/v1/teams/:teamId"));
   const swap = (path: string, sameTeamId: boolean) =>
     path
       .replaceAll(w.a.item.id, w.b.item.id)

@@ -78,9 +78,9 @@ test("CSV cells cannot become formulas (T-V4)", async () => {
 
 test("a route that declares no action stops the app from starting", async () => {
   const { Hono } = await import("hono");
-  const { action, assertEveryRouteDeclaresAnAction } = await import("../../src/http/authorize.ts");
+  const { publicAction, assertEveryRouteDeclaresAnAction } = await import("../../src/http/authorize.ts");
   const app = new Hono();
-  app.get("/declared", action("public"), (c) => c.text("ok"));
+  app.get("/declared", publicAction, (c) => c.text("ok"));
   expect(() => assertEveryRouteDeclaresAnAction(app as never)).not.toThrow();
   app.get("/forgotten", (c) => c.text("oops"));
   expect(() => assertEveryRouteDeclaresAnAction(app as never)).toThrow("GET /forgotten");

@@ -1,18 +1,18 @@
 import { AppError } from "../../lib/app-error.ts";
 import { randomId, sha256Hex } from "../../lib/crypto.ts";
 import { findApiTokenByHash, insertApiToken, listApiTokens, listTeamApiTokens, revokeApiToken, revokeTeamApiToken, touchApiToken } from "../../store/tokens.ts";
-import { findUserById, type UserRow } from "../../store/users.ts";
+import { findUserById } from "../../store/users.ts";
+import { type Account, toAccount } from "./users.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { recordEvent } from "./events.ts";
 import { appendAudit } from "../audit/audit.ts";
+import type { PublicApiToken } from "../../shared/accounts.ts";
 
 /** Personal API tokens: shown once, stored as SHA-256, scoped, expiring, revocable. */
 export const TOKEN_PREFIX = "loupe_pat_";
 
-export type PublicApiToken = { id: string; name: string; scope: "read" | "write"; createdAt: string; expiresAt: string; lastUsedAt: string | null; revoked: boolean };
-
-export function createApiToken(ctx: ServiceContext, user: UserRow, input: { name: string; scope: "read" | "write"; expiresInDays: number }): { token: string; apiToken: PublicApiToken } {
+export function createApiToken(ctx: ServiceContext, user: Account, input: { name: string; scope: "read" | "write"; expiresInDays: number }): { token: string; apiToken: PublicApiToken } {
   const secret = `${TOKEN_PREFIX}${randomId(32)}`;
   const id = randomId();
   const now = ctx.clock.now();
@@ -54,7 +54,7 @@ export function revokeToken(ctx: ServiceContext, userId: string, tokenId: string
 export function authenticateApiToken(
   ctx: ServiceContext,
   secret: string,
-): { user: UserRow; tokenId: string; scope: "read" | "write"; team?: { id: string; role: "member" | "reporter" } } | undefined {
+): { user: Account; tokenId: string; scope: "read" | "write"; team?: { id: string; role: "member" | "reporter" } } | undefined {
   if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 100) return undefined;
   const row = findApiTokenByHash(ctx.db, sha256Hex(secret));
   const now = ctx.clock.now();
@@ -62,7 +62,7 @@ export function authenticateApiToken(
   const user = findUserById(ctx.db, row.user_id);
   if (!user || user.disabled_at !== null) return undefined;
   if (row.last_used_at === null || now - row.last_used_at >= 60_000) ctx.db.write(() => touchApiToken(ctx.db, row.id, now));
-  return { user, tokenId: row.id, scope: row.scope, ...(row.team_id && row.team_role ? { team: { id: row.team_id, role: row.team_role } } : {}) };
+  return { user: toAccount(user), tokenId: row.id, scope: row.scope, ...(row.team_id && row.team_role ? { team: { id: row.team_id, role: row.team_role } } : {}) };
 }
 
 /**
@@ -112,3 +112,5 @@ export function assertScope(scope: "read" | "write", method: string): void {
     throw new AppError("TOKEN_SCOPE", "This token may only read.");
   }
 }
+
+export type { PublicApiToken };

@@ -11,12 +11,14 @@ import {
   touchSession,
 } from "../../store/sessions.ts";
 import { findUserById, type UserRow } from "../../store/users.ts";
+import { type Account, toAccount } from "./users.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { type ActivityType, recordEvent } from "./events.ts";
 import { revokeUserApiTokens } from "../../store/tokens.ts";
 import { hasConfirmedTotp } from "./users.ts";
 import { getInstanceSettings } from "./settings.ts";
+import type { PublicSession } from "../../shared/accounts.ts";
 
 /**
  * Sessions (SECURITY.md §5): a row per session decides; the JWT is a short-lived signed reference
@@ -30,7 +32,7 @@ export type IssuedSession = { sessionId: string; token: string; expiresAt: numbe
 export type CheckedSession = SessionCheck["session"];
 
 /** A valid session; `user()` loads the full user row on first use (most checks need only the session). */
-export type ValidSession = { user: () => UserRow; userId: string; session: CheckedSession; claims: SessionClaims; refreshed?: IssuedSession };
+export type ValidSession = { user: () => Account; userId: string; session: CheckedSession; claims: SessionClaims; refreshed?: IssuedSession };
 
 function limits(ctx: ServiceContext) {
   const settings = getInstanceSettings(ctx);
@@ -143,14 +145,17 @@ export async function validateSession(ctx: ServiceContext, token: string): Promi
   }
   if (found.disabledAt !== null || found.securityVersion !== claims.ver) return undefined;
   if (now - session.last_seen_at >= LAST_SEEN_WRITE_INTERVAL_MS) ctx.db.write(() => touchSession(ctx.db, session.id, now));
-  let user: UserRow | undefined;
+  let user: Account | undefined;
   const result: ValidSession = {
     userId: session.user_id,
     session,
     claims,
     user: () => {
-      user ??= findUserById(ctx.db, session.user_id);
-      if (!user) throw notFound("No such user.");
+      if (!user) {
+        const row = findUserById(ctx.db, session.user_id);
+        if (!row) throw notFound("No such user.");
+        user = toAccount(row);
+      }
       return user;
     },
   };
@@ -159,15 +164,6 @@ export async function validateSession(ctx: ServiceContext, token: string): Promi
   }
   return result;
 }
-
-export type PublicSession = {
-  id: string;
-  current: boolean;
-  createdAt: string;
-  lastSeenAt: string;
-  method: string;
-  userAgent: string;
-};
 
 /**
  * The public handle of a session: its id is what the signed token refers to, so it never leaves the
@@ -231,3 +227,5 @@ export async function rotateSession(ctx: ServiceContext, userId: string, input: 
   endAllSessions(ctx, userId, "rotated", session.sessionId);
   return session;
 }
+
+export type { PublicSession };

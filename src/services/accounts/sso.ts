@@ -1,5 +1,5 @@
 import * as oidc from "openid-client";
-import { AppError } from "../../lib/app-error.ts";
+import { AppError, invalidField } from "../../lib/app-error.ts";
 import { aesGcmDecrypt, aesGcmEncrypt, constantTimeEqual, randomId, sha256Hex } from "../../lib/crypto.ts";
 import { errorFields } from "../../lib/logger.ts";
 import { safeReturnTo } from "../../lib/redirect.ts";
@@ -27,6 +27,7 @@ import { appendAudit } from "../audit/audit.ts";
 import { createMfaChallenge } from "./login.ts";
 import { createSession, type IssuedSession } from "./sessions.ts";
 import { createUser, hasConfirmedTotp } from "./users.ts";
+import type { PublicSsoProvider as PublicProvider } from "../../shared/accounts.ts";
 
 /**
  * OpenID Connect sign-in (authorization code + PKCE S256, state and nonce bound to a pre-auth
@@ -47,19 +48,6 @@ export type ProviderInput = {
   allowedDomains: string[];
   jitEnabled: boolean;
   jitTeamId?: string | null | undefined;
-  trustIdpMfa: boolean;
-  enabled: boolean;
-};
-
-export type PublicProvider = {
-  id: string;
-  name: string;
-  preset: "generic" | "google";
-  issuer: string;
-  clientId: string;
-  allowedDomains: string[];
-  jitEnabled: boolean;
-  jitTeamId: string | null;
   trustIdpMfa: boolean;
   enabled: boolean;
 };
@@ -87,7 +75,7 @@ function isLoopback(url: URL): boolean {
 function checkIssuer(issuer: string): string {
   const url = URL.canParse(issuer) ? new URL(issuer) : undefined;
   if (!url || !(url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url))) || url.search || url.hash || url.username) {
-    throw new AppError("VALIDATION_FAILED", "The issuer must be an https URL.", { fields: [{ field: "issuer", message: "Expected an https URL without query." }] });
+    throw invalidField("issuer", "Expected an https URL without query.", "The issuer must be an https URL.");
   }
   return issuer.replace(/\/$/, "");
 }
@@ -118,7 +106,7 @@ export function saveSsoProvider(ctx: ServiceContext, adminId: string, input: Pro
   const providerId = existing?.id ?? randomId();
   const issuer = checkIssuer(input.preset === "google" ? GOOGLE_ISSUER : (input.issuer ?? ""));
   if (!existing && !input.clientSecret) {
-    throw new AppError("VALIDATION_FAILED", "A client secret is required.", { fields: [{ field: "clientSecret", message: "Required." }] });
+    throw invalidField("clientSecret", "Required.", "A client secret is required.");
   }
   const row: ProviderRow = {
     id: providerId,
@@ -348,3 +336,5 @@ export function confirmPendingLink(ctx: ServiceContext, user: UserRow, linkId: s
   }
   if (!identity) linkIdentity(ctx, pending.provider_id, pending.issuer, pending.subject, user.id);
 }
+
+export type { PublicProvider };

@@ -7,27 +7,27 @@ import { findUserByEmail, insertUser, type UserRow } from "../../store/users.ts"
 import type { ServiceContext } from "../context.ts";
 import { recordEvent } from "./events.ts";
 import { appendAudit } from "../audit/audit.ts";
+import type { PublicUser } from "../../shared/accounts.ts";
 
-/** What a user may see of their own account; never the hash, the TOTP secret or the version. */
-export type PublicUser = {
-  id: string;
-  email: string;
-  displayName: string;
-  isInstanceAdmin: boolean;
-  mfaEnabled: boolean;
-  hasPassword: boolean;
-  disabled: boolean;
-  createdAt: string;
-};
+/**
+ * A user as the HTTP layer holds it: the row without its password hash, which never leaves the
+ * services (the verbs that check a password read it themselves).
+ */
+export type Account = Omit<UserRow, "password_hash"> & { has_password: boolean };
 
-export function toPublicUser(ctx: Pick<ServiceContext, "db">, user: UserRow): PublicUser {
+export function toAccount(row: UserRow): Account {
+  const { password_hash, ...rest } = row;
+  return { ...rest, has_password: password_hash !== null };
+}
+
+export function toPublicUser(ctx: Pick<ServiceContext, "db">, user: Account | UserRow): PublicUser {
   return {
     id: user.id,
     email: user.email,
     displayName: user.display_name,
     isInstanceAdmin: user.is_instance_admin === 1,
     mfaEnabled: hasConfirmedTotp(ctx, user.id),
-    hasPassword: user.password_hash !== null,
+    hasPassword: "has_password" in user ? user.has_password : user.password_hash !== null,
     disabled: user.disabled_at !== null,
     createdAt: new Date(user.created_at).toISOString(),
   };
@@ -77,3 +77,5 @@ export async function createUser(
   if (!user) throw new Error("user vanished after insert");
   return user;
 }
+
+export type { PublicUser };

@@ -16,6 +16,7 @@ import {
 } from "../../store/audit.ts";
 import { countUsers } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
+import type { PublicAuditEntry } from "../../shared/audit.ts";
 
 /**
  * The audit trail of access-control changes, tamper-evident: each entry carries an HMAC (the
@@ -211,8 +212,6 @@ export function logAuditHead(ctx: AuditContext): void {
   ctx.logger.info("audit.head", { seq: last?.seq ?? 0, digest: last?.mac ?? GENESIS });
 }
 
-export type PublicAuditEntry = { seq: number; at: string; actorId: string | null; action: string; targetId: string | null; teamId: string | null };
-
 export function listAudit(ctx: AuditContext, options: { teamId?: string | null; beforeSeq?: number; limit: number }): PublicAuditEntry[] {
   return listAuditEntries(ctx.db, options).map((e) => ({
     seq: e.seq,
@@ -223,3 +222,5 @@ export function listAudit(ctx: AuditContext, options: { teamId?: string | null; 
     teamId: e.team_id,
   }));
 }
+
+export type { PublicAuditEntry };

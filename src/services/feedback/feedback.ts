@@ -1,4 +1,4 @@
-import { AppError } from "../../lib/app-error.ts";
+import { AppError, invalidField } from "../../lib/app-error.ts";
 import { randomId } from "../../lib/crypto.ts";
 import { cleanImage, ImageError } from "../../lib/image.ts";
 import type { FeedbackCreate } from "../../shared/feedback.ts";
@@ -26,32 +26,11 @@ import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { appendAudit } from "../audit/audit.ts";
 import type { TeamAccess } from "../teams/access.ts";
+import type { PublicFeedback, PublicNote } from "../../shared/feedback.ts";
 
 /** Deleted items stay restorable in the trash this long, then are purged. */
 export const TRASH_RETENTION_MS = 30 * 86_400_000;
 export const MAX_SCREENSHOT_PIXELS_PER_SIDE = 8000;
-
-export type PublicFeedback = {
-  id: string;
-  projectId: string;
-  title: string | null;
-  comment: string;
-  rating: { scale: string; value: number } | null;
-  reporter: { userId: string | null; anonymousId: string | null; email: string | null };
-  pageUrl: string | null;
-  metadata: Record<string, unknown>;
-  customData: Record<string, unknown>;
-  status: string;
-  assigneeId: string | null;
-  labelIds: string[];
-  hasScreenshot: boolean;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  deletedAt: string | null;
-  /** On single-item responses: the screenshot's type, size and annotation commands (the bytes have their own route). */
-  screenshot?: { contentType: string; width: number; height: number; size: number; annotations: unknown[] } | null;
-};
 
 function toPublic(row: FeedbackRow, labels: string[], hasScreenshot: boolean): PublicFeedback {
   return {
@@ -107,7 +86,7 @@ export function createFeedback(
   input: { teamId: string; reporter: { userId: string | null; anonymousId: string | null }; data: FeedbackCreate; screenshot?: ScreenshotUpload },
 ): string {
   if (!findProject(ctx.db, input.teamId, input.data.projectId)) {
-    throw new AppError("VALIDATION_FAILED", "No such project in this team.", { fields: [{ field: "projectId", message: "Unknown project." }] });
+    throw invalidField("projectId", "Unknown project.", "No such project in this team.");
   }
   let image: ReturnType<typeof cleanImage> | undefined;
   if (input.screenshot) {
@@ -171,7 +150,7 @@ export function getFeedback(ctx: ServiceContext, access: TeamAccess, itemId: str
   const item = publicRows(ctx, access.team.id, [visibleItem(ctx, access, itemId, { includeDeleted: access.role !== "reporter" })])[0]!;
   const meta = findScreenshotMeta(ctx.db, access.team.id, itemId);
   item.screenshot = meta
-    ? { contentType: meta.content_type, width: meta.width, height: meta.height, size: meta.size, annotations: JSON.parse(meta.annotations) as unknown[] }
+    ? { contentType: meta.content_type, width: meta.width, height: meta.height, size: meta.size, annotations: JSON.parse(meta.annotations) as NonNullable<PublicFeedback["screenshot"]>["annotations"] }
     : null;
   return item;
 }
@@ -180,7 +159,7 @@ type Cursor = { createdAt: number; id: string };
 const encodeCursor = (c: Cursor) => Buffer.from(`${c.createdAt}:${c.id}`).toString("base64url");
 function decodeCursor(text: string): Cursor {
   const [at, id] = Buffer.from(text, "base64url").toString().split(":");
-  if (!at || !id || !/^\d+$/.test(at)) throw new AppError("VALIDATION_FAILED", "Invalid cursor.", { fields: [{ field: "cursor", message: "Invalid." }] });
+  if (!at || !id || !/^\d+$/.test(at)) throw invalidField("cursor", "Invalid.", "Invalid cursor.");
   return { createdAt: Number(at), id };
 }
 
@@ -252,11 +231,11 @@ export function updateTeamFeedback(
     const row = visibleItem(ctx, access, itemId);
     if (input.assigneeId) {
       const m = findMembership(ctx.db, teamId, input.assigneeId);
-      if (!m || m.role === "reporter") throw new AppError("VALIDATION_FAILED", "The assignee must be a member of the team.", { fields: [{ field: "assigneeId", message: "Not a member or owner of this team." }] });
+      if (!m || m.role === "reporter") throw invalidField("assigneeId", "Not a member or owner of this team.", "The assignee must be a member of the team.");
     }
     if (input.labelIds) {
       const known = teamLabelIds(ctx.db, teamId, input.labelIds);
-      if (known.length !== new Set(input.labelIds).size) throw new AppError("VALIDATION_FAILED", "Unknown label.", { fields: [{ field: "labelIds", message: "Labels must be the team's." }] });
+      if (known.length !== new Set(input.labelIds).size) throw invalidField("labelIds", "Labels must be the team's.", "Unknown label.");
     }
     const changed = updateFeedback(ctx.db, teamId, itemId, expectedVersion, { status: input.status ?? row.status, assigneeId: input.assigneeId === undefined ? row.assignee_user_id : input.assigneeId }, ctx.clock.now());
     if (changed === 0) throw new AppError("VERSION_CONFLICT", "The item changed since you loaded it; reload and try again.");
@@ -290,8 +269,6 @@ export function purgeOldTrash(ctx: ServiceContext): number {
   return ctx.db.write(() => purgeTrash(ctx.db, ctx.clock.now() - TRASH_RETENTION_MS));
 }
 
-export type PublicNote = { id: string; authorId: string | null; body: string; createdAt: string };
-
 export function notesOf(ctx: ServiceContext, access: TeamAccess, kind: "comments" | "messages", itemId: string): PublicNote[] {
   visibleItem(ctx, access, itemId);
   return listNotes(ctx.db, kind, access.team.id, itemId).map((n) => ({ id: n.id, authorId: n.author_id, body: n.body, createdAt: new Date(n.created_at).toISOString() }));
@@ -313,3 +290,5 @@ export function screenshotOf(ctx: ServiceContext, access: TeamAccess, itemId: st
   if (!shot) throw notFound("This item has no screenshot.");
   return { contentType: shot.content_type, bytes: shot.bytes, annotations: JSON.parse(shot.annotations) as unknown[] };
 }
+
+export type { PublicFeedback, PublicNote };

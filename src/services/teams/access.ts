@@ -1,7 +1,7 @@
 import { AppError } from "../../lib/app-error.ts";
 import { findTotp } from "../../store/mfa.ts";
 import { activeSupportAccess, findMembership, findTeam, type TeamRow, teamActivity, touchTeamActivity } from "../../store/teams.ts";
-import type { UserRow } from "../../store/users.ts";
+import type { Account } from "../accounts/users.ts";
 import type { CheckedSession } from "../accounts/sessions.ts";
 import { type Role, roleAllows, SUPPORT_READABLE, type TeamAction } from "../authz.ts";
 import type { ServiceContext } from "../context.ts";
@@ -18,7 +18,7 @@ export type TeamAccess = { team: TeamRow; userId: string; role: Role | null; via
  */
 export function resolveTeamAccess(
   ctx: ServiceContext,
-  input: { teamId: string; user: UserRow; session: CheckedSession | undefined; action: TeamAction; maxRole?: Role },
+  input: { teamId: string; user: Account; session: CheckedSession | undefined; action: TeamAction; maxRole?: Role },
 ): TeamAccess {
   const team = findTeam(ctx.db, input.teamId);
   const membership = team ? findMembership(ctx.db, team.id, input.user.id) : undefined;
@@ -47,7 +47,7 @@ export function resolveTeamAccess(
   return { team, userId: input.user.id, role, via: "member" };
 }
 
-function applyTeamPolicy(ctx: ServiceContext, team: TeamRow, user: UserRow, session: CheckedSession | undefined): void {
+function applyTeamPolicy(ctx: ServiceContext, team: TeamRow, user: Account, session: CheckedSession | undefined): void {
   const now = ctx.clock.now();
   if (team.session_idle_minutes !== null && session) {
     const last = teamActivity(ctx.db, session.id, team.id) ?? session.created_at;

@@ -18,6 +18,7 @@ import type { Role } from "../authz.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import type { TeamAccess } from "./access.ts";
+import type { PublicInvitation } from "../../shared/teams.ts";
 
 /**
  * Invitations: the only way into a team (the instance admin included). A one-time link valid 7 days,
@@ -25,8 +26,6 @@ import type { TeamAccess } from "./access.ts";
  * the invited email address.
  */
 export const INVITATION_TTL_MS = 7 * 86_400_000;
-
-export type PublicInvitation = { id: string; email: string; role: Role; createdAt: string; expiresAt: string; state: "pending" | "accepted" | "revoked" | "expired" };
 
 export function listTeamInvitations(ctx: ServiceContext, access: TeamAccess): PublicInvitation[] {
   const now = ctx.clock.now();
@@ -101,3 +100,5 @@ export async function registerWithInvitation(ctx: ServiceContext, input: { token
   const user = await createUser(ctx, { email: invitation.email, displayName: input.displayName, password: input.password, isInstanceAdmin: false });
   return acceptInvitation(ctx, user, input.token);
 }
+
+export type { PublicInvitation };

@@ -1,23 +1,22 @@
-import { AppError } from "../../lib/app-error.ts";
+import { AppError, invalidField } from "../../lib/app-error.ts";
 import { randomId } from "../../lib/crypto.ts";
 import { activeSupportAccess, insertSupportAccess, revokeSupportAccess } from "../../store/teams.ts";
 import { appendAudit } from "../audit/audit.ts";
 import type { ServiceContext } from "../context.ts";
 import type { TeamAccess } from "./access.ts";
+import type { SupportAccessState } from "../../shared/teams.ts";
 
 /**
  * Support access: an owner lets the instance admin read the team's feedback for a limited time
  * (default 24 h), revocable; recorded in the team's trail and the instance trail.
  */
-export type SupportAccessState = { active: boolean; expiresAt: string | null };
-
 export function supportAccessOf(ctx: ServiceContext, access: TeamAccess): SupportAccessState {
   const row = activeSupportAccess(ctx.db, access.team.id, ctx.clock.now());
   return { active: row !== undefined, expiresAt: row ? new Date(row.expires_at).toISOString() : null };
 }
 
 export function grantSupportAccess(ctx: ServiceContext, access: TeamAccess, hours: number): SupportAccessState {
-  if (hours < 1 || hours > 24 * 7) throw new AppError("VALIDATION_FAILED", "Between 1 hour and 7 days.", { fields: [{ field: "hours", message: "From 1 to 168." }] });
+  if (hours < 1 || hours > 24 * 7) throw invalidField("hours", "From 1 to 168.", "Between 1 hour and 7 days.");
   const now = ctx.clock.now();
   const id = randomId();
   ctx.db.write(() => {
@@ -38,3 +37,5 @@ export function endSupportAccess(ctx: ServiceContext, access: TeamAccess): Suppo
   });
   return supportAccessOf(ctx, access);
 }
+
+export type { SupportAccessState };

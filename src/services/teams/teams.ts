@@ -23,14 +23,7 @@ import type { Role } from "../authz.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import type { TeamAccess } from "./access.ts";
-
-export type PublicTeam = {
-  id: string;
-  name: string;
-  role: Role | null;
-  policy: { mfaRequired: boolean; sessionIdleMinutes: number | null; ssoRequired: boolean; ssoProviderIds: string[]; idpMfaAccepted: boolean };
-  createdAt: string;
-};
+import type { PublicTeam, PublicMember } from "../../shared/teams.ts";
 
 export function toPublicTeam(team: TeamRow, role: Role | null): PublicTeam {
   return {
@@ -124,8 +117,6 @@ export function deleteTeamOf(ctx: ServiceContext, access: TeamAccess): void {
   });
 }
 
-export type PublicMember = { userId: string; displayName: string; email: string; role: Role; since: string };
-
 export function members(ctx: ServiceContext, access: TeamAccess): PublicMember[] {
   return listMembers(ctx.db, access.team.id).map((m) => ({ userId: m.user_id, displayName: m.display_name, email: m.email, role: m.role, since: new Date(m.created_at).toISOString() }));
 }
@@ -167,3 +158,5 @@ export function deleteOwnAccount(ctx: ServiceContext, userId: string): void {
     deleteUser(ctx.db, userId);
   });
 }
+
+export type { PublicTeam, PublicMember };
