@@ -23,7 +23,7 @@ const ALLOWED: Record<string, string[]> = {
   http: ["services", "lib", "shared"],
   services: ["store", "lib", "shared"],
   store: ["lib"],
-  lib: [],
+  lib: ["shared"],
   shared: [],
   widget: ["shared"],
   "admin-ui": ["shared"],

@@ -105,8 +105,8 @@ export const publicAction: MiddlewareHandler<AppEnv> = declare<object>("public",
  * Re-authentication within the last 5 minutes, for the few routes where it depends on the request
  * (changing the email, ending another session, starting MFA enrolment on an enrolled account).
  */
-export function requireRecentAuth(ctx: ServiceContext, c: Context<AppEnv>): SessionAuth {
-  const auth = sessionCaller(c.get("auth"), true);
+export function requireRecentAuth<E extends AppEnv>(ctx: ServiceContext, c: Context<E>): SessionAuth {
+  const auth = sessionCaller(c.get("auth") as Auth | undefined, true);
   assertRecentAuth(ctx, auth.session);
   return auth;
 }

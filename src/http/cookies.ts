@@ -13,33 +13,33 @@ export function cookieNames(secure: boolean): CookieNames {
   return { session: `${prefix}loupe_session`, device: `${prefix}loupe_device`, sso: `${prefix}loupe_sso`, mfa: `${prefix}loupe_mfa`, secure };
 }
 
-export function setSessionCookie(c: Context<AppEnv>, names: CookieNames, token: string, maxAgeSeconds: number): void {
+export function setSessionCookie<E extends AppEnv>(c: Context<E>, names: CookieNames, token: string, maxAgeSeconds: number): void {
   setCookie(c, names.session, token, { httpOnly: true, secure: names.secure, sameSite: "Strict", path: "/", maxAge: Math.max(0, Math.floor(maxAgeSeconds)) });
 }
 
-export function clearSessionCookie(c: Context<AppEnv>, names: CookieNames): void {
+export function clearSessionCookie<E extends AppEnv>(c: Context<E>, names: CookieNames): void {
   deleteCookie(c, names.session, { path: "/", secure: names.secure, httpOnly: true, sameSite: "Strict" });
 }
 
-export function setDeviceCookie(c: Context<AppEnv>, names: CookieNames, value: string): void {
+export function setDeviceCookie<E extends AppEnv>(c: Context<E>, names: CookieNames, value: string): void {
   setCookie(c, names.device, value, { httpOnly: true, secure: names.secure, sameSite: "Strict", path: "/", maxAge: 365 * 86_400 });
 }
 
 /** The SSO pre-auth cookie is SameSite=Lax: the IdP's redirect back is a cross-site navigation. */
-export function setSsoCookie(c: Context<AppEnv>, names: CookieNames, value: string): void {
+export function setSsoCookie<E extends AppEnv>(c: Context<E>, names: CookieNames, value: string): void {
   setCookie(c, names.sso, value, { httpOnly: true, secure: names.secure, sameSite: "Lax", path: "/", maxAge: 600 });
 }
 
-export function clearSsoCookie(c: Context<AppEnv>, names: CookieNames): void {
+export function clearSsoCookie<E extends AppEnv>(c: Context<E>, names: CookieNames): void {
   deleteCookie(c, names.sso, { path: "/", secure: names.secure, httpOnly: true, sameSite: "Lax" });
 }
 
 /** Binds a sign-in challenge to this browser for its 5 minutes. */
-export function setMfaCookie(c: Context<AppEnv>, names: CookieNames, value: string): void {
+export function setMfaCookie<E extends AppEnv>(c: Context<E>, names: CookieNames, value: string): void {
   setCookie(c, names.mfa, value, { httpOnly: true, secure: names.secure, sameSite: "Strict", path: "/", maxAge: 300 });
 }
 
-export function clearMfaCookie(c: Context<AppEnv>, names: CookieNames): void {
+export function clearMfaCookie<E extends AppEnv>(c: Context<E>, names: CookieNames): void {
   deleteCookie(c, names.mfa, { path: "/", secure: names.secure, httpOnly: true, sameSite: "Strict" });
 }
 

@@ -38,18 +38,23 @@ function entryOf(schema: SchemaNode | undefined, key: string): SchemaNode | unde
   return undefined;
 }
 
+/** A client-chosen key is named back only when it is a plain identifier: never markup, never long. */
+function echoable(key: unknown): key is string {
+  return typeof key === "string" && /^[A-Za-z][A-Za-z0-9_]{0,31}$/.test(key);
+}
+
 /**
- * The dotted path of an issue, made only of names the schema declares and array indexes. A key the
- * client chose (an unknown key of a strict object, a record's key) is never echoed: the path stops at
- * its parent and the message says what was wrong with it.
+ * The dotted path of an issue, made of names the schema declares and array indexes. A key the client
+ * chose (an unknown key of a strict object, a record's key) appears only when it is a short plain
+ * identifier; otherwise the path stops at its parent and the message says what was wrong.
  */
 function fieldError(schema: SchemaNode, issue: v.BaseIssue<unknown>, root: string): FieldError {
   const names: string[] = [];
   let node: SchemaNode | undefined = schema;
   for (const item of (issue.path ?? []) as PathItem[]) {
     if (item.origin === "key") {
-      const field = names.join(".") || root;
-      return { field, message: issue.type === "strict_object" ? "Unknown key (not allowed here)." : `A key is invalid: ${issue.message}` };
+      const field = [...names, ...(echoable(item.key) ? [item.key] : [])].join(".") || root;
+      return { field, message: issue.type === "strict_object" ? "Unknown field." : `Invalid key: ${issue.message}` };
     }
     const inner = unwrap(node);
     if (item.type === "array" && typeof item.key === "number") {
@@ -58,7 +63,7 @@ function fieldError(schema: SchemaNode, issue: v.BaseIssue<unknown>, root: strin
       continue;
     }
     const entry = typeof item.key === "string" ? entryOf(inner, item.key) : undefined;
-    if (!entry) return { field: names.join(".") || root, message: `An entry is invalid: ${issue.message}` };
+    if (!entry) return { field: [...names, ...(echoable(item.key) ? [item.key] : [])].join(".") || root, message: issue.message };
     names.push(item.key as string);
     node = entry;
   }

@@ -1,20 +1,8 @@
 import { AppError } from "../lib/app-error.ts";
 import { randomId } from "../lib/crypto.ts";
 import { countProjectItems } from "../store/feedback.ts";
-import {
-  deleteLabel,
-  deleteProject,
-  findLabelByName,
-  findProject,
-  insertLabel,
-  insertProject,
-  type LabelRow,
-  listLabels,
-  listProjects,
-  type ProjectRow,
-  setWidgetKey,
-  updateProject,
-} from "../store/projects.ts";
+import { findLabelByName, findProject, insertLabel, insertProject, type LabelRow, type ProjectRow, setWidgetKey } from "../store/projects.ts";
+import * as projectRows from "../store/projects.ts";
 import { appendAudit } from "./audit/audit.ts";
 import type { ServiceContext } from "./context.ts";
 import { notFound } from "./errors.ts";
@@ -29,11 +17,11 @@ function toPublicProject(p: ProjectRow): PublicProject {
 
 const newWidgetKey = () => `lpk_${randomId(32)}`;
 
-export function projectsOf(ctx: ServiceContext, access: TeamAccess): PublicProject[] {
-  return listProjects(ctx.db, access.team.id).map(toPublicProject);
+export function listProjects(ctx: ServiceContext, access: TeamAccess): PublicProject[] {
+  return projectRows.listProjects(ctx.db, access.team.id).map(toPublicProject);
 }
 
-export function projectOf(ctx: ServiceContext, access: TeamAccess, projectId: string): PublicProject {
+export function getProject(ctx: ServiceContext, access: TeamAccess, projectId: string): PublicProject {
   const p = findProject(ctx.db, access.team.id, projectId);
   if (!p) throw notFound("No such project.");
   return toPublicProject(p);
@@ -49,13 +37,13 @@ export function createProject(ctx: ServiceContext, access: TeamAccess, input: { 
   return toPublicProject(row);
 }
 
-export function updateProjectOf(ctx: ServiceContext, access: TeamAccess, projectId: string, input: { name?: string | undefined; settings?: ProjectSettings | undefined }): PublicProject {
-  const current = projectOf(ctx, access, projectId);
+export function updateProject(ctx: ServiceContext, access: TeamAccess, projectId: string, input: { name?: string | undefined; settings?: ProjectSettings | undefined }): PublicProject {
+  const current = getProject(ctx, access, projectId);
   ctx.db.write(() => {
-    updateProject(ctx.db, access.team.id, projectId, input.name ?? current.name, JSON.stringify(input.settings ?? current.settings), ctx.clock.now());
+    projectRows.updateProject(ctx.db, access.team.id, projectId, input.name ?? current.name, JSON.stringify(input.settings ?? current.settings), ctx.clock.now());
     appendAudit(ctx, { action: "project.updated", actorId: access.userId, targetId: projectId, teamId: access.team.id });
   });
-  return projectOf(ctx, access, projectId);
+  return getProject(ctx, access, projectId);
 }
 
 /** A new widget key; the old one stops working at once. */
@@ -64,25 +52,25 @@ export function rotateWidgetKey(ctx: ServiceContext, access: TeamAccess, project
     if (setWidgetKey(ctx.db, access.team.id, projectId, newWidgetKey(), ctx.clock.now()) === 0) throw notFound("No such project.");
     appendAudit(ctx, { action: "project.key_rotated", actorId: access.userId, targetId: projectId, teamId: access.team.id });
   });
-  return projectOf(ctx, access, projectId);
+  return getProject(ctx, access, projectId);
 }
 
 /** Deletes an empty project (its feedback must be deleted first, which goes through the 30-day trash). */
-export function deleteProjectOf(ctx: ServiceContext, access: TeamAccess, projectId: string): void {
+export function deleteProject(ctx: ServiceContext, access: TeamAccess, projectId: string): void {
   ctx.db.write(() => {
     if (!findProject(ctx.db, access.team.id, projectId)) throw notFound("No such project.");
     if (countProjectItems(ctx.db, access.team.id, projectId) > 0) {
       throw new AppError("PROJECT_NOT_EMPTY", "Delete the project's feedback first (deleted items are purged from the trash after 30 days).");
     }
-    deleteProject(ctx.db, access.team.id, projectId);
+    projectRows.deleteProject(ctx.db, access.team.id, projectId);
     appendAudit(ctx, { action: "project.deleted", actorId: access.userId, targetId: projectId, teamId: access.team.id });
   });
 }
 
 const toPublicLabel = (l: LabelRow): PublicLabel => ({ id: l.id, name: l.name, color: l.color });
 
-export function labelsOf(ctx: ServiceContext, access: TeamAccess): PublicLabel[] {
-  return listLabels(ctx.db, access.team.id).map(toPublicLabel);
+export function listLabels(ctx: ServiceContext, access: TeamAccess): PublicLabel[] {
+  return projectRows.listLabels(ctx.db, access.team.id).map(toPublicLabel);
 }
 
 export function createLabel(ctx: ServiceContext, access: TeamAccess, input: { name: string; color: string }): PublicLabel {
@@ -95,9 +83,9 @@ export function createLabel(ctx: ServiceContext, access: TeamAccess, input: { na
   return toPublicLabel(row);
 }
 
-export function deleteLabelOf(ctx: ServiceContext, access: TeamAccess, labelId: string): void {
+export function deleteLabel(ctx: ServiceContext, access: TeamAccess, labelId: string): void {
   ctx.db.write(() => {
-    if (deleteLabel(ctx.db, access.team.id, labelId) === 0) throw notFound("No such label.");
+    if (projectRows.deleteLabel(ctx.db, access.team.id, labelId) === 0) throw notFound("No such label.");
     appendAudit(ctx, { action: "label.deleted", actorId: access.userId, targetId: labelId, teamId: access.team.id });
   });
 }

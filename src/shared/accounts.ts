@@ -116,3 +116,4 @@ export const InstanceSettingsSchema = v.object({ sessionIdleMinutes: v.number(),
 export type InstanceSettings = v.InferOutput<typeof InstanceSettingsSchema>;
 
 export const ResetLinkSchema = v.object({ url: v.string(), expiresAt: v.string() });
+export const SetupStatusSchema = v.object({ setupRequired: v.literal(true) });

@@ -41,6 +41,7 @@ export const ERROR_CODES = {
   MFA_ALREADY_ENABLED: { status: 409, message: "Two-factor authentication is already on." },
   MFA_NOT_ENABLED: { status: 409, message: "Two-factor authentication is not on." },
   SSO_ALREADY_LINKED: { status: 409, message: "This provider account is linked to another user." },
+  POLICY_WOULD_LOCK_OUT: { status: 409, message: "This policy would lock you out: meet it yourself first." },
   OWN_ACCOUNT: { status: 409, message: "You cannot do this to your own account." },
   DATA_DIR_LOCKED: { status: 409, message: "Another Loupe process is using this data directory." },
   // 412–429

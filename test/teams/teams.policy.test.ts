@@ -55,7 +55,7 @@ test("SSO required: password sessions are refused on this team's routes", async 
   // From a password session the owner cannot require SSO (lock-out protection)...
   const refused = await w.a.owner.browser.patch(`${T}/policy`, { ssoRequired: true });
   expect(refused.status).toBe(409);
-  expect((await refused.json()).code).toBe("SSO_REQUIRED");
+  expect((await refused.json()).code).toBe("POLICY_WOULD_LOCK_OUT");
   // ...so, as if set from an SSO session (test/sso covers SSO sign-in), it is written directly.
   w.t.store.db.write(() => w.t.store.db.run("UPDATE teams SET sso_required = 1 WHERE id = ?", w.a.team.id));
   const res = await w.a.member.browser.get(`${T}/feedback`);

@@ -1,41 +1,32 @@
 import { Hono } from "hono";
-import { action } from "../../http/authorize.ts";
 import * as v from "valibot";
 import type { AppEnv } from "../../http/app-env.ts";
-import { sessionOf } from "../../http/auth.ts";
-import { clearMfaCookie, type CookieNames, clearSessionCookie, getCookie, setDeviceCookie, setMfaCookie, setSessionCookie } from "../../http/cookies.ts";
+import type { routeActions } from "../../http/authorize.ts";
+import { type CookieNames, clearMfaCookie, clearSessionCookie, getCookie, setDeviceCookie, setMfaCookie } from "../../http/cookies.ts";
 import { type IpLimiter, ipRateLimit } from "../../http/rate-limit.ts";
 import { describe } from "../../http/respond.ts";
+import { startSession } from "../../http/session-cookie.ts";
 import { validate } from "../../http/validation.ts";
 import { summarizeUserAgent } from "../../lib/user-agent.ts";
 import { completeMfa, login, reauthenticate } from "../../services/accounts/login.ts";
 import { completeReset, requestResetByEmail } from "../../services/accounts/password.ts";
-import { createSession, endCurrentSession, type IssuedSession } from "../../services/accounts/sessions.ts";
-import { completeSetup, setupNeeded } from "../../services/accounts/setup.ts";
+import { endCurrentSession } from "../../services/accounts/sessions.ts";
 import { toPublicUser } from "../../services/accounts/users.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { notFound } from "../../services/errors.ts";
-import { LoginInput, MfaInput, PublicUserSchema, ReauthInput, ResetCompleteInput, ResetRequestInput, SetupInput } from "../../shared/accounts.ts";
+import { LoginInput, MfaInput, MfaRequiredSchema, ReauthInput, ResetCompleteInput, ResetRequestInput, SignedInSchema } from "../../shared/accounts.ts";
+import { OkSchema } from "../../shared/teams.ts";
 
-export type AuthRouteDeps = { ctx: ServiceContext; cookies: CookieNames; keyDir: string; ipLimiter: IpLimiter };
+export type AuthRouteDeps = { ctx: ServiceContext; action: ReturnType<typeof routeActions>; cookies: CookieNames; ipLimiter: IpLimiter };
 
-const SignedIn = v.object({ status: v.literal("signed_in"), user: PublicUserSchema, mfaEnrolmentRequired: v.boolean() });
-const MfaRequired = v.object({ status: v.literal("mfa_required"), mfaRequired: v.literal(true), challenge: v.string(), expiresAt: v.string() });
-const Ok = v.object({ ok: v.literal(true) });
-const SetupStatus = v.object({ setupRequired: v.literal(true) });
-
-/** Sign-in, second factor, re-authentication, sign-out, first-run setup and password reset. */
+/** /api/v1/auth: sign-in, second factor, re-authentication, sign-out and password reset. */
 export function authRoutes(deps: AuthRouteDeps) {
-  const { ctx, cookies } = deps;
+  const { ctx, action, cookies } = deps;
   const limited = ipRateLimit(deps.ipLimiter);
-  const startSession = (c: Parameters<typeof sessionOf>[0], session: IssuedSession) =>
-    setSessionCookie(c, cookies, session.token, (session.expiresAt - ctx.clock.now()) / 1000);
-
   return new Hono<AppEnv>()
     .post(
-      "/api/v1/auth/login",
+      "/login",
       action("public"),
-      describe("Sign in with email and password", ["auth"], { 200: { description: "Signed in, or a second factor is needed", schema: v.union([SignedIn, MfaRequired]) } }),
+      describe("Sign in with email and password", ["auth"], { 200: { description: "Signed in, or a second factor is needed", schema: v.union([SignedInSchema, MfaRequiredSchema]) } }),
       limited,
       validate("json", LoginInput),
       async (c) => {
@@ -46,69 +37,46 @@ export function authRoutes(deps: AuthRouteDeps) {
           setMfaCookie(c, cookies, result.binding);
           return c.json({ status: "mfa_required" as const, mfaRequired: true as const, challenge: result.challenge, expiresAt: new Date(result.expiresAt).toISOString() });
         }
-        startSession(c, result.session);
+        startSession(c, ctx, cookies, result.session);
         return c.json({ status: "signed_in" as const, user: toPublicUser(ctx, result.user), mfaEnrolmentRequired: result.mfaEnrolmentRequired });
       },
     )
     .post(
-      "/api/v1/auth/mfa",
+      "/mfa",
       action("public"),
-      describe("Complete a sign-in with a TOTP code or a recovery code", ["auth"], { 200: { description: "Signed in", schema: SignedIn } }),
+      describe("Complete a sign-in with a TOTP code or a recovery code", ["auth"], { 200: { description: "Signed in", schema: SignedInSchema } }),
       limited,
       validate("json", MfaInput),
       async (c) => {
         const input = c.req.valid("json");
         const result = await completeMfa(ctx, { ...input, userAgent: summarizeUserAgent(c.req.header("User-Agent")), binding: getCookie(c, cookies.mfa) });
         clearMfaCookie(c, cookies);
-        startSession(c, result.session);
+        startSession(c, ctx, cookies, result.session);
         return c.json({ status: "signed_in" as const, user: toPublicUser(ctx, result.user), mfaEnrolmentRequired: false });
       },
     )
     .post(
-      "/api/v1/auth/reauth",
-      action("self"),
-      describe("Confirm it is you (password or TOTP code) before a sensitive change", ["auth"], { 200: { description: "Confirmed for 5 minutes", schema: Ok } }),
+      "/reauth",
+      action("self", { enrolmentPending: true }),
+      describe("Confirm it is you (password or TOTP code) before a sensitive change", ["auth"], { 200: { description: "Confirmed for 5 minutes", schema: OkSchema } }),
       limited,
       validate("json", ReauthInput),
       async (c) => {
-        const { user, session } = sessionOf(c, { allowEnrolmentPending: true });
-        startSession(c, await reauthenticate(ctx, user, session, c.req.valid("json"), summarizeUserAgent(c.req.header("User-Agent"))));
+        const { user, session } = c.var.caller;
+        startSession(c, ctx, cookies, await reauthenticate(ctx, user, session, c.req.valid("json"), summarizeUserAgent(c.req.header("User-Agent"))));
         return c.json({ ok: true as const });
       },
     )
-    .post("/api/v1/auth/logout", action("self"), describe("Sign out of this browser", ["auth"], { 200: { description: "Signed out", schema: Ok } }), (c) => {
-      const { user, session } = sessionOf(c, { allowEnrolmentPending: true });
+    .post("/logout", action("self", { enrolmentPending: true }), describe("Sign out of this browser", ["auth"], { 200: { description: "Signed out", schema: OkSchema } }), (c) => {
+      const { user, session } = c.var.caller;
       endCurrentSession(ctx, user.id, session.id);
       clearSessionCookie(c, cookies);
       return c.json({ ok: true as const });
     })
-    .get(
-      "/api/v1/setup",
-      action("public"),
-      describe("Whether first-run setup is open (404 once an account exists)", ["setup"], { 200: { description: "Setup is open", schema: SetupStatus } }, [404]),
-      (c) => {
-        if (!setupNeeded(ctx)) throw notFound();
-        return c.json({ setupRequired: true as const });
-      },
-    )
     .post(
-      "/api/v1/setup",
+      "/password-reset/request",
       action("public"),
-      describe("Create the first instance admin with the one-time setup token", ["setup"], { 201: { description: "Admin created and signed in", schema: SignedIn } }, [400, 404, 429]),
-      limited,
-      validate("json", SetupInput),
-      async (c) => {
-        const input = c.req.valid("json");
-        const user = await completeSetup(ctx, input, deps.keyDir);
-        const session = await createSession(ctx, { user, method: "setup", amr: ["pwd"], userAgent: summarizeUserAgent(c.req.header("User-Agent")), mfaEnrolmentRequired: true });
-        startSession(c, session);
-        return c.json({ status: "signed_in" as const, user: toPublicUser(ctx, user), mfaEnrolmentRequired: true }, 201);
-      },
-    )
-    .post(
-      "/api/v1/auth/password-reset/request",
-      action("public"),
-      describe("Email a password reset link (same answer whether the address exists or not)", ["auth"], { 202: { description: "If the account exists, a link was sent", schema: Ok } }, [400, 429, 503]),
+      describe("Email a password reset link (same answer whether the address exists or not)", ["auth"], { 202: { description: "If the account exists, a link was sent", schema: OkSchema } }, [400, 429, 503]),
       limited,
       validate("json", ResetRequestInput),
       async (c) => {
@@ -117,9 +85,9 @@ export function authRoutes(deps: AuthRouteDeps) {
       },
     )
     .post(
-      "/api/v1/auth/password-reset/complete",
+      "/password-reset/complete",
       action("public"),
-      describe("Set a new password with a reset token; every session ends", ["auth"], { 200: { description: "Password changed; sign in again", schema: Ok } }, [400, 429]),
+      describe("Set a new password with a reset token; every session ends", ["auth"], { 200: { description: "Password changed; sign in again", schema: OkSchema } }, [400, 429]),
       limited,
       validate("json", ResetCompleteInput),
       async (c) => {

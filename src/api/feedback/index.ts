@@ -1,72 +1,47 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { resolver } from "hono-openapi";
 import * as v from "valibot";
 import type { AppEnv } from "../../http/app-env.ts";
-import { action } from "../../http/authorize.ts";
+import type { routeActions } from "../../http/authorize.ts";
 import { describeRoute, jsonContent, problemContent } from "../../http/openapi.ts";
 import { describe } from "../../http/respond.ts";
-import { resolver } from "hono-openapi";
-import { validate } from "../../http/validation.ts";
-import { AppError } from "../../lib/app-error.ts";
+import { parseOrThrow, validate } from "../../http/validation.ts";
+import { AppError, invalidField } from "../../lib/app-error.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import {
-  addNote,
+  addItemNote,
   createFeedback,
   getFeedback,
-  listTeamFeedback,
-  notesOf,
+  getScreenshot,
+  listFeedback,
+  listItemNotes,
   restoreFeedback,
-  screenshotOf,
-  searchTeamFeedback,
+  searchFeedback,
   trashFeedback,
-  updateTeamFeedback,
+  triageFeedback,
 } from "../../services/feedback/feedback.ts";
-import { FeedbackCreateInput, FeedbackListQuery, FeedbackUpdateInput, NoteInput, SearchQuery } from "../../shared/feedback.ts";
-import { IdSchema } from "../../shared/teams.ts";
+import { FeedbackCreateInput, FeedbackItemSchema, FeedbackListQuery, FeedbackPageSchema, FeedbackUpdateInput, NoteInput, NoteSchema, SearchQuery } from "../../shared/feedback.ts";
+import { IdSchema, OkSchema } from "../../shared/teams.ts";
 
-const Item = v.object({
-  id: v.string(),
-  projectId: v.string(),
-  title: v.nullable(v.string()),
-  comment: v.string(),
-  rating: v.nullable(v.object({ scale: v.string(), value: v.number() })),
-  reporter: v.object({ userId: v.nullable(v.string()), anonymousId: v.nullable(v.string()), email: v.nullable(v.string()) }),
-  pageUrl: v.nullable(v.string()),
-  metadata: v.record(v.string(), v.unknown()),
-  customData: v.record(v.string(), v.unknown()),
-  status: v.string(),
-  assigneeId: v.nullable(v.string()),
-  labelIds: v.array(v.string()),
-  hasScreenshot: v.boolean(),
-  version: v.number(),
-  createdAt: v.string(),
-  updatedAt: v.string(),
-  deletedAt: v.nullable(v.string()),
-  screenshot: v.optional(
-    v.nullable(v.object({ contentType: v.string(), width: v.number(), height: v.number(), size: v.number(), annotations: v.array(v.unknown()) })),
-  ),
-});
-const Note = v.object({ id: v.string(), authorId: v.nullable(v.string()), body: v.string(), createdAt: v.string() });
-const Ok = v.object({ ok: v.literal(true) });
+const Item = FeedbackItemSchema;
+const Note = NoteSchema;
+const Ok = OkSchema;
 const TeamParam = v.strictObject({ teamId: IdSchema });
 const ItemParam = v.strictObject({ teamId: IdSchema, itemId: IdSchema });
 const ERRORS = [400, 401, 403, 404];
 
-function invalid(field: string, message: string): AppError {
-  return new AppError("VALIDATION_FAILED", "Some fields are invalid; see errors.", { fields: [{ field, message }] });
-}
-
 /** The expected version from If-Match (`"v3"`, `W/"v3"` or `3`); 428 when it is missing. */
 function expectedVersion(header: string | undefined): number {
-  if (header === undefined) throw new AppError("PRECONDITION_REQUIRED", "Send If-Match with the item's ETag: updates must not overwrite changes you have not seen.");
+  if (header === undefined) throw new AppError("PRECONDITION_REQUIRED");
   const match = /^(?:W\/)?"?v?(\d{1,9})"?$/.exec(header.trim());
   if (!match) throw new AppError("VERSION_CONFLICT", "If-Match does not name a version of this item.");
   return Number(match[1]);
 }
 
-/** Feedback items: create (JSON, or multipart with a `screenshot` part), list, search, triage, trash, notes, screenshot. */
-export function feedbackRoutes(deps: { ctx: ServiceContext; screenshotMaxBytes: number }) {
-  const { ctx } = deps;
+/** /api/v1/teams/:teamId/feedback: feedback items — create (JSON, or multipart with a `screenshot` part), list, search, triage, trash, notes, screenshot. */
+export function feedbackRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions>; screenshotMaxBytes: number }) {
+  const { ctx, action } = deps;
   const limit = bodyLimit({
     maxSize: deps.screenshotMaxBytes + 256 * 1024,
     onError: () => {
@@ -76,19 +51,19 @@ export function feedbackRoutes(deps: { ctx: ServiceContext; screenshotMaxBytes: 
   const itemHeaders = (version: number) => ({ ETag: `"v${version}"` });
   return new Hono<AppEnv>()
     .get(
-      "/api/v1/teams/:teamId/feedback",
-      action("feedback.read", ctx),
-      describe("Feedback items, newest first (a reporter sees only their own); filters and cursor pagination", ["feedback"], { 200: { description: "A page", schema: v.object({ items: v.array(Item), nextCursor: v.nullable(v.string()) }) } }, ERRORS),
+      "/",
+      action("feedback.read"),
+      describe("Feedback items, newest first (a reporter sees only their own); filters and cursor pagination", ["feedback"], { 200: { description: "A page", schema: FeedbackPageSchema } }, ERRORS),
       validate("param", TeamParam),
       validate("query", FeedbackListQuery),
       (c) => {
         const q = c.req.valid("query");
-        return c.json(listTeamFeedback(ctx, c.get("team"), { ...q, trash: q.trash === "1" }));
+        return c.json(listFeedback(ctx, c.var.team, { ...q, trash: q.trash === "1" }));
       },
     )
     .post(
-      "/api/v1/teams/:teamId/feedback",
-      action("feedback.create", ctx),
+      "/",
+      action("feedback.create"),
       describeRoute({
         summary: "Submit feedback: JSON, or multipart/form-data with a `payload` JSON part and an optional `screenshot` part (PNG, JPEG or WebP)",
         tags: ["feedback"],
@@ -116,40 +91,35 @@ export function feedbackRoutes(deps: { ctx: ServiceContext; screenshotMaxBytes: 
       validate("param", TeamParam),
       limit,
       async (c) => {
-        const access = c.get("team");
+        const access = c.var.team;
         const type = c.req.header("Content-Type") ?? "";
         let payload: unknown;
         let screenshot: Uint8Array | undefined;
         if (type.startsWith("multipart/form-data")) {
           const form = await c.req.formData().catch(() => {
-            throw invalid("body", "Expected multipart/form-data.");
+            throw invalidField("body", "Expected multipart/form-data.");
           });
           const raw = form.get("payload");
-          if (typeof raw !== "string") throw invalid("payload", "Expected a JSON part named payload.");
+          if (typeof raw !== "string") throw invalidField("payload", "Expected a JSON part named payload.");
           try {
             payload = JSON.parse(raw);
           } catch {
-            throw invalid("payload", "Expected JSON.");
+            throw invalidField("payload", "Expected JSON.");
           }
           const file = form.get("screenshot");
           if (file !== null) {
-            if (typeof file === "string") throw invalid("screenshot", "Expected a file part.");
+            if (typeof file === "string") throw invalidField("screenshot", "Expected a file part.");
             screenshot = new Uint8Array(await file.arrayBuffer());
           }
         } else {
           payload = await c.req.json().catch(() => {
-            throw invalid("body", "Expected JSON.");
-          });
-        }
-        const parsed = v.safeParse(FeedbackCreateInput, payload);
-        if (!parsed.success) {
-          throw new AppError("VALIDATION_FAILED", "Some fields are invalid; see errors.", { fields: parsed.issues.map((i) => ({ field: (i.path ?? []).map((p) => String(p.key)).join(".") || "payload", message: i.message })),
+            throw invalidField("body", "Expected JSON.");
           });
         }
         const id = createFeedback(ctx, {
           teamId: access.team.id,
           reporter: { userId: access.userId, anonymousId: null },
-          data: parsed.output,
+          data: parseOrThrow(FeedbackCreateInput, payload, "payload"),
           ...(screenshot ? { screenshot: { bytes: screenshot, maxBytes: deps.screenshotMaxBytes } } : {}),
         });
         const item = getFeedback(ctx, access, id);
@@ -157,57 +127,57 @@ export function feedbackRoutes(deps: { ctx: ServiceContext; screenshotMaxBytes: 
       },
     )
     .get(
-      "/api/v1/teams/:teamId/feedback/search",
-      action("feedback.read", ctx),
+      "/search",
+      action("feedback.read"),
       describe("Full-text search (title, comment, messages; internal comments for members and owners)", ["feedback"], { 200: { description: "Matches", schema: v.object({ items: v.array(Item) }) } }, ERRORS),
       validate("param", TeamParam),
       validate("query", SearchQuery),
       (c) => {
         const q = c.req.valid("query");
-        return c.json({ items: searchTeamFeedback(ctx, c.get("team"), q.q, q.limit) });
+        return c.json({ items: searchFeedback(ctx, c.var.team, q.q, q.limit) });
       },
     )
-    .get("/api/v1/teams/:teamId/feedback/:itemId", action("feedback.read", ctx), describe("A feedback item (ETag = its version)", ["feedback"], { 200: { description: "Item", schema: Item } }, ERRORS), validate("param", ItemParam), (c) => {
-      const item = getFeedback(ctx, c.get("team"), c.req.valid("param").itemId);
+    .get("/:itemId", action("feedback.read"), describe("A feedback item (ETag = its version)", ["feedback"], { 200: { description: "Item", schema: Item } }, ERRORS), validate("param", ItemParam), (c) => {
+      const item = getFeedback(ctx, c.var.team, c.req.valid("param").itemId);
       return c.json(item, 200, itemHeaders(item.version));
     })
     .patch(
-      "/api/v1/teams/:teamId/feedback/:itemId",
-      action("feedback.triage", ctx),
+      "/:itemId",
+      action("feedback.triage"),
       describe("Triage: status, assignee, labels — with If-Match (412 when stale, 428 when missing)", ["feedback"], { 200: { description: "Item", schema: Item } }, [...ERRORS, 412, 428]),
       validate("param", ItemParam),
       validate("json", FeedbackUpdateInput),
       (c) => {
-        const item = updateTeamFeedback(ctx, c.get("team"), c.req.valid("param").itemId, expectedVersion(c.req.header("If-Match")), c.req.valid("json"));
+        const item = triageFeedback(ctx, c.var.team, c.req.valid("param").itemId, expectedVersion(c.req.header("If-Match")), c.req.valid("json"));
         return c.json(item, 200, itemHeaders(item.version));
       },
     )
-    .delete("/api/v1/teams/:teamId/feedback/:itemId", action("feedback.delete", ctx), describe("Move to the trash (restorable for 30 days, then purged)", ["feedback"], { 200: { description: "In the trash", schema: Ok } }, ERRORS), validate("param", ItemParam), (c) => {
-      trashFeedback(ctx, c.get("team"), c.req.valid("param").itemId);
+    .delete("/:itemId", action("feedback.delete"), describe("Move to the trash (restorable for 30 days, then purged)", ["feedback"], { 200: { description: "In the trash", schema: Ok } }, ERRORS), validate("param", ItemParam), (c) => {
+      trashFeedback(ctx, c.var.team, c.req.valid("param").itemId);
       return c.json({ ok: true as const });
     })
-    .post("/api/v1/teams/:teamId/feedback/:itemId/restore", action("feedback.delete", ctx), describe("Restore from the trash", ["feedback"], { 200: { description: "Item", schema: Item } }, [...ERRORS, 409]), validate("param", ItemParam), (c) =>
-      c.json(restoreFeedback(ctx, c.get("team"), c.req.valid("param").itemId)),
+    .post("/:itemId/restore", action("feedback.delete"), describe("Restore from the trash", ["feedback"], { 200: { description: "Item", schema: Item } }, [...ERRORS, 409]), validate("param", ItemParam), (c) =>
+      c.json(restoreFeedback(ctx, c.var.team, c.req.valid("param").itemId)),
     )
-    .get("/api/v1/teams/:teamId/feedback/:itemId/comments", action("comments.read", ctx), describe("Internal comments (members and owners only)", ["feedback"], { 200: { description: "Comments", schema: v.object({ comments: v.array(Note) }) } }, ERRORS), validate("param", ItemParam), (c) =>
-      c.json({ comments: notesOf(ctx, c.get("team"), "comments", c.req.valid("param").itemId) }),
+    .get("/:itemId/comments", action("comments.read"), describe("Internal comments (members and owners only)", ["feedback"], { 200: { description: "Comments", schema: v.object({ comments: v.array(Note) }) } }, ERRORS), validate("param", ItemParam), (c) =>
+      c.json({ comments: listItemNotes(ctx, c.var.team, "comments", c.req.valid("param").itemId) }),
     )
-    .post("/api/v1/teams/:teamId/feedback/:itemId/comments", action("comments.write", ctx), describe("Add an internal comment", ["feedback"], { 201: { description: "Added", schema: Note } }, ERRORS), validate("param", ItemParam), validate("json", NoteInput), (c) =>
-      c.json(addNote(ctx, c.get("team"), "comments", c.req.valid("param").itemId, c.req.valid("json").body), 201),
+    .post("/:itemId/comments", action("comments.write"), describe("Add an internal comment", ["feedback"], { 201: { description: "Added", schema: Note } }, ERRORS), validate("param", ItemParam), validate("json", NoteInput), (c) =>
+      c.json(addItemNote(ctx, c.var.team, "comments", c.req.valid("param").itemId, c.req.valid("json").body), 201),
     )
-    .get("/api/v1/teams/:teamId/feedback/:itemId/messages", action("messages.read", ctx), describe("The thread with the reporter", ["feedback"], { 200: { description: "Messages", schema: v.object({ messages: v.array(Note) }) } }, ERRORS), validate("param", ItemParam), (c) =>
-      c.json({ messages: notesOf(ctx, c.get("team"), "messages", c.req.valid("param").itemId) }),
+    .get("/:itemId/messages", action("messages.read"), describe("The thread with the reporter", ["feedback"], { 200: { description: "Messages", schema: v.object({ messages: v.array(Note) }) } }, ERRORS), validate("param", ItemParam), (c) =>
+      c.json({ messages: listItemNotes(ctx, c.var.team, "messages", c.req.valid("param").itemId) }),
     )
-    .post("/api/v1/teams/:teamId/feedback/:itemId/messages", action("messages.write", ctx), describe("Write to the thread with the reporter", ["feedback"], { 201: { description: "Added", schema: Note } }, ERRORS), validate("param", ItemParam), validate("json", NoteInput), (c) =>
-      c.json(addNote(ctx, c.get("team"), "messages", c.req.valid("param").itemId, c.req.valid("json").body), 201),
+    .post("/:itemId/messages", action("messages.write"), describe("Write to the thread with the reporter", ["feedback"], { 201: { description: "Added", schema: Note } }, ERRORS), validate("param", ItemParam), validate("json", NoteInput), (c) =>
+      c.json(addItemNote(ctx, c.var.team, "messages", c.req.valid("param").itemId, c.req.valid("json").body), 201),
     )
     .get(
-      "/api/v1/teams/:teamId/feedback/:itemId/screenshot",
-      action("feedback.read", ctx),
+      "/:itemId/screenshot",
+      action("feedback.read"),
       describe("The screenshot bytes (server-chosen type, sandboxed, as an attachment); its annotations are in the item's `screenshot` field", ["feedback"], { 200: { description: "Image" } }, ERRORS),
       validate("param", ItemParam),
       (c) => {
-        const shot = screenshotOf(ctx, c.get("team"), c.req.valid("param").itemId);
+        const shot = getScreenshot(ctx, c.var.team, c.req.valid("param").itemId);
         const extension = shot.contentType.split("/")[1];
         return c.body(new Uint8Array(shot.bytes), 200, {
           "Content-Type": shot.contentType,

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { action } from "../../http/authorize.ts";
+import { publicAction } from "../../http/authorize.ts";
 import { AppError } from "../../lib/app-error.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { describeRoute, jsonContent, problemContent } from "../../http/openapi.ts";
@@ -15,7 +15,7 @@ export function healthRoutes(deps: HealthDeps) {
   return new Hono<AppEnv>()
     .get(
       "/healthz",
-      action("public"),
+      publicAction,
       describeRoute({
         tags: ["system"],
         summary: "Liveness: the process is up",
@@ -25,7 +25,7 @@ export function healthRoutes(deps: HealthDeps) {
     )
     .get(
       "/readyz",
-      action("public"),
+      publicAction,
       describeRoute({
         tags: ["system"],
         summary: "Readiness: the database is open and every migration applied",

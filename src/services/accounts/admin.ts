@@ -8,7 +8,7 @@ import { notFound } from "../errors.ts";
 import { recordEvent } from "./events.ts";
 import { appendAudit } from "../audit/audit.ts";
 import { notifyUser } from "./notify.ts";
-import { type PublicUser, toPublicUser } from "./users.ts";
+import { type Account, type PublicUser, toPublicUser } from "./users.ts";
 
 /** Instance-admin operations on accounts. Being the operator opens no team's data (teams issue). */
 export function listAllUsers(ctx: ServiceContext): PublicUser[] {
@@ -57,7 +57,7 @@ export function revokeSessionsOf(ctx: ServiceContext, adminId: string, userId: s
 }
 
 /** Changes the display name, and (after re-authentication, checked by the caller) the email. */
-export function updateProfile(ctx: ServiceContext, user: UserRow, input: { displayName?: string; email?: string }): UserRow {
+export function updateProfile(ctx: ServiceContext, user: Account, input: { displayName?: string; email?: string }): UserRow {
   const now = ctx.clock.now();
   const email = input.email === undefined ? undefined : normalizeEmail(input.email);
   const oldEmail = user.email;

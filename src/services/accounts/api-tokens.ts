@@ -1,6 +1,7 @@
 import { AppError } from "../../lib/app-error.ts";
 import { randomId, sha256Hex } from "../../lib/crypto.ts";
-import { findApiTokenByHash, insertApiToken, listApiTokens, listTeamApiTokens, revokeApiToken, revokeTeamApiToken, touchApiToken } from "../../store/tokens.ts";
+import { findApiTokenByHash, insertApiToken, touchApiToken } from "../../store/tokens.ts";
+import * as tokenRows from "../../store/tokens.ts";
 import { findUserById } from "../../store/users.ts";
 import { type Account, toAccount } from "./users.ts";
 import type { ServiceContext } from "../context.ts";
@@ -28,8 +29,8 @@ export function createApiToken(ctx: ServiceContext, user: Account, input: { name
   };
 }
 
-export function listTokens(ctx: ServiceContext, userId: string): PublicApiToken[] {
-  return listApiTokens(ctx.db, userId).map((t) => ({
+export function listApiTokens(ctx: ServiceContext, userId: string): PublicApiToken[] {
+  return tokenRows.listApiTokens(ctx.db, userId).map((t) => ({
     id: t.id,
     name: t.name,
     scope: t.scope,
@@ -40,9 +41,9 @@ export function listTokens(ctx: ServiceContext, userId: string): PublicApiToken[
   }));
 }
 
-export function revokeToken(ctx: ServiceContext, userId: string, tokenId: string): void {
+export function revokeApiToken(ctx: ServiceContext, userId: string, tokenId: string): void {
   const revoked = ctx.db.write(() => {
-    const changes = revokeApiToken(ctx.db, userId, tokenId, ctx.clock.now());
+    const changes = tokenRows.revokeApiToken(ctx.db, userId, tokenId, ctx.clock.now());
     if (changes > 0) appendAudit(ctx, { action: "token.revoked", actorId: userId, targetId: tokenId });
     return changes;
   });
@@ -87,8 +88,8 @@ export function createTeamApiToken(
   };
 }
 
-export function listTeamTokens(ctx: ServiceContext, teamId: string): (PublicApiToken & { role: string })[] {
-  return listTeamApiTokens(ctx.db, teamId).map((t) => ({
+export function listTeamApiTokens(ctx: ServiceContext, teamId: string): (PublicApiToken & { role: string })[] {
+  return tokenRows.listTeamApiTokens(ctx.db, teamId).map((t) => ({
     id: t.id,
     name: t.name,
     scope: t.scope,
@@ -100,9 +101,9 @@ export function listTeamTokens(ctx: ServiceContext, teamId: string): (PublicApiT
   }));
 }
 
-export function revokeTeamToken(ctx: ServiceContext, teamId: string, actorId: string, tokenId: string): void {
+export function revokeTeamApiToken(ctx: ServiceContext, teamId: string, actorId: string, tokenId: string): void {
   ctx.db.write(() => {
-    if (revokeTeamApiToken(ctx.db, teamId, tokenId, ctx.clock.now()) === 0) throw notFound("No such token.");
+    if (tokenRows.revokeTeamApiToken(ctx.db, teamId, tokenId, ctx.clock.now()) === 0) throw notFound("No such token.");
     appendAudit(ctx, { action: "token.revoked", actorId, targetId: tokenId, teamId });
   });
 }

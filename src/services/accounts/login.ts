@@ -5,6 +5,7 @@ import { normalizeEmail } from "../../shared/email.ts";
 import { failChallenge, findChallenge, insertChallenge, useChallenge } from "../../store/mfa.ts";
 import { revokeSession } from "../../store/sessions.ts";
 import { findUserByEmail, findUserById, setPasswordHash, type UserRow } from "../../store/users.ts";
+import type { Account } from "./users.ts";
 import type { ServiceContext } from "../context.ts";
 import { unauthenticated } from "../errors.ts";
 import { issueDeviceCookie, markDeviceUsed, readDeviceCookie } from "./devices.ts";
@@ -149,7 +150,7 @@ export async function completeMfa(
  */
 export async function reauthenticate(
   ctx: ServiceContext,
-  user: UserRow,
+  user: Account,
   session: { id: string; method: string; amr: string; mfa_enrolment_required: number },
   input: { password?: string; code?: string },
   userAgent: string,
@@ -159,7 +160,8 @@ export async function reauthenticate(
     const key = throttleKey(ctx, "account", user.email);
     const endAttempt = reserveAttempt(ctx, key, ACCOUNT_POLICY);
     try {
-      ok = user.password_hash !== null && (await ctx.passwords.verify(user.password_hash, input.password));
+      const hash = findUserById(ctx.db, user.id)?.password_hash ?? null;
+      ok = hash !== null && (await ctx.passwords.verify(hash, input.password));
     } finally {
       endAttempt();
     }

@@ -16,7 +16,8 @@ import {
 } from "../../store/mfa.ts";
 import { revokeUserSessions } from "../../store/sessions.ts";
 import { revokeUserApiTokens } from "../../store/tokens.ts";
-import { bumpSecurityVersion, findUserById, type UserRow } from "../../store/users.ts";
+import { bumpSecurityVersion, findUserById } from "../../store/users.ts";
+import type { Account } from "./users.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { recordEvent } from "./events.ts";
@@ -58,7 +59,7 @@ function hashRecoveryCode(code: string): string {
 export type TotpEnrolment = { secret: string; otpauthUri: string; qrSvg: string };
 
 /** Starts enrolment: a server-made secret, its otpauth:// URI and a QR code; off until confirmed. */
-export async function startTotpEnrolment(ctx: ServiceContext, user: UserRow): Promise<TotpEnrolment> {
+export async function startTotpEnrolment(ctx: ServiceContext, user: Account): Promise<TotpEnrolment> {
   if (findTotp(ctx.db, user.id)?.confirmed_at) {
     throw new AppError("MFA_ALREADY_ENABLED", "Two-factor authentication is already on; turn it off first.");
   }
@@ -117,7 +118,7 @@ function securityChanged(ctx: ServiceContext, userId: string, reason: string, ke
 }
 
 /** Confirms enrolment with a first code; returns the 10 recovery codes (shown once). */
-export function confirmTotpEnrolment(ctx: ServiceContext, user: UserRow, code: string, currentSessionId: string): string[] {
+export function confirmTotpEnrolment(ctx: ServiceContext, user: Account, code: string, currentSessionId: string): string[] {
   const key = throttleKey(ctx, "mfa", user.id);
   assertNotThrottled(ctx, key, MFA_POLICY);
   if (!checkTotpCode(ctx, user.id, code, { pending: true })) {
@@ -136,7 +137,7 @@ export function confirmTotpEnrolment(ctx: ServiceContext, user: UserRow, code: s
   return codes;
 }
 
-export function regenerateRecoveryCodes(ctx: ServiceContext, user: UserRow, currentSessionId: string): string[] {
+export function regenerateRecoveryCodes(ctx: ServiceContext, user: Account, currentSessionId: string): string[] {
   if (!findTotp(ctx.db, user.id)?.confirmed_at) throw new AppError("MFA_NOT_ENABLED", "Two-factor authentication is off.");
   const codes = newRecoveryCodes();
   ctx.db.write(() => {
@@ -148,7 +149,7 @@ export function regenerateRecoveryCodes(ctx: ServiceContext, user: UserRow, curr
   return codes;
 }
 
-export function disableTotp(ctx: ServiceContext, user: UserRow, currentSessionId: string): void {
+export function disableTotp(ctx: ServiceContext, user: Account, currentSessionId: string): void {
   if (!findTotp(ctx.db, user.id)) throw new AppError("MFA_NOT_ENABLED", "Two-factor authentication is off.");
   ctx.db.write(() => {
     deleteTotp(ctx.db, user.id);

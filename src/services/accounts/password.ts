@@ -3,6 +3,7 @@ import { randomId, sha256Hex } from "../../lib/crypto.ts";
 import { normalizeEmail } from "../../shared/email.ts";
 import { expireOneTimeTokens, findOneTimeToken, insertOneTimeToken, useOneTimeToken } from "../../store/tokens.ts";
 import { findUserByEmail, findUserById, setPasswordHash, type UserRow } from "../../store/users.ts";
+import type { Account } from "./users.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { errorFields } from "../../lib/logger.ts";
@@ -13,12 +14,12 @@ import { assertPasswordAcceptable } from "./users.ts";
 
 export const RESET_TTL_MS = 30 * 60_000;
 
-function policyContext(user: UserRow): string[] {
+function policyContext(user: Pick<UserRow, "email" | "display_name">): string[] {
   return [user.email, user.email.split("@")[0] ?? "", user.display_name];
 }
 
 /** Changes the password (after re-authentication): every other session ends, the current one continues. */
-export async function changePassword(ctx: ServiceContext, user: UserRow, newPassword: string, currentSessionId: string): Promise<void> {
+export async function changePassword(ctx: ServiceContext, user: Account, newPassword: string, currentSessionId: string): Promise<void> {
   assertPasswordAcceptable(newPassword, policyContext(user), "newPassword");
   const hash = await ctx.passwords.hash(newPassword);
   ctx.db.write(() => {

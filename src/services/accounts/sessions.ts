@@ -32,6 +32,9 @@ export type IssuedSession = { sessionId: string; token: string; expiresAt: numbe
 export type CheckedSession = SessionCheck["session"];
 
 /** A valid session; `user()` loads the full user row on first use (most checks need only the session). */
+/** What a session token names: the user and the security version it was issued under. */
+type SessionSubject = Pick<UserRow, "id" | "security_version">;
+
 export type ValidSession = { user: () => Account; userId: string; session: CheckedSession; claims: SessionClaims; refreshed?: IssuedSession };
 
 function limits(ctx: ServiceContext) {
@@ -39,7 +42,7 @@ function limits(ctx: ServiceContext) {
   return { idleMs: settings.sessionIdleMinutes * 60_000, absoluteMs: settings.sessionAbsoluteHours * 3600_000 };
 }
 
-async function issueToken(ctx: ServiceContext, user: UserRow, session: { id: string; created_at: number }, now: number): Promise<IssuedSession> {
+async function issueToken(ctx: ServiceContext, user: SessionSubject, session: { id: string; created_at: number }, now: number): Promise<IssuedSession> {
   const { idleMs, absoluteMs } = limits(ctx);
   const expiresAt = Math.min(now + idleMs, session.created_at + absoluteMs);
   const token = await signSessionToken({ sub: user.id, sid: session.id, jti: randomId(), ver: user.security_version }, ctx.keyring.session, {
@@ -54,7 +57,7 @@ async function issueToken(ctx: ServiceContext, user: UserRow, session: { id: str
 export async function createSession(
   ctx: ServiceContext,
   input: {
-    user: UserRow;
+    user: SessionSubject;
     method: string;
     amr: string[];
     userAgent: string;
@@ -160,7 +163,7 @@ export async function validateSession(ctx: ServiceContext, token: string): Promi
     },
   };
   if (claims.exp * 1000 - now < idleMs / 2 && claims.exp * 1000 < session.created_at + absoluteMs) {
-    result.refreshed = await issueToken(ctx, { id: session.user_id, security_version: found.securityVersion } as UserRow, session, now);
+    result.refreshed = await issueToken(ctx, { id: session.user_id, security_version: found.securityVersion }, session, now);
   }
   return result;
 }

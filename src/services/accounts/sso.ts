@@ -20,6 +20,7 @@ import {
 } from "../../store/oidc.ts";
 import { findTeam, insertMembership } from "../../store/teams.ts";
 import { findUserByEmail, findUserById, type UserRow } from "../../store/users.ts";
+import type { Account } from "./users.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { recordEvent } from "./events.ts";
@@ -325,7 +326,7 @@ function linkIdentity(ctx: ServiceContext, providerId: string, issuer: string, s
 }
 
 /** The signed-in user confirms linking the IdP account that the same browser just came back with. */
-export function confirmPendingLink(ctx: ServiceContext, user: UserRow, linkId: string, browserBinding: string | undefined): void {
+export function confirmPendingLink(ctx: ServiceContext, user: Account, linkId: string, browserBinding: string | undefined): void {
   const pending = ctx.db.write(() => takePendingLink(ctx.db, linkId));
   if (!pending || pending.expires_at <= ctx.clock.now() || !browserBinding || !constantTimeEqual(pending.browser_hash, sha256Hex(browserBinding))) {
     throw notFound("This link request expired or belongs to another browser; sign in with the provider again.");

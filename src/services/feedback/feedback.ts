@@ -2,24 +2,8 @@ import { AppError, invalidField } from "../../lib/app-error.ts";
 import { randomId } from "../../lib/crypto.ts";
 import { cleanImage, ImageError } from "../../lib/image.ts";
 import type { FeedbackCreate } from "../../shared/feedback.ts";
-import {
-  type FeedbackRow,
-  findFeedback,
-  findScreenshot,
-  findScreenshotMeta,
-  insertFeedback,
-  insertNote,
-  insertScreenshot,
-  itemsWithScreenshot,
-  labelsOfItems,
-  listFeedback,
-  listNotes,
-  purgeTrash,
-  searchFeedback,
-  setDeleted,
-  setFeedbackLabels,
-  updateFeedback,
-} from "../../store/feedback.ts";
+import { type FeedbackRow, findFeedback, findScreenshot, findScreenshotMeta, insertFeedback, insertNote, insertScreenshot, itemsWithScreenshot, labelsOfItems, listNotes, purgeTrash, setDeleted, setFeedbackLabels, updateFeedback } from "../../store/feedback.ts";
+import * as feedbackRows from "../../store/feedback.ts";
 import { findProject, teamLabelIds } from "../../store/projects.ts";
 import { findMembership } from "../../store/teams.ts";
 import type { ServiceContext } from "../context.ts";
@@ -178,10 +162,10 @@ export type ListOptions = {
 };
 
 /** A page of the items this caller may see, with filters; `nextCursor` continues it. */
-export function listTeamFeedback(ctx: ServiceContext, access: TeamAccess, o: ListOptions): { items: PublicFeedback[]; nextCursor: string | null } {
+export function listFeedback(ctx: ServiceContext, access: TeamAccess, o: ListOptions): { items: PublicFeedback[]; nextCursor: string | null } {
   const limit = Math.min(Math.max(o.limit ?? 50, 1), 200);
   const scope = reporterScope(access);
-  const rows = listFeedback(ctx.db, {
+  const rows = feedbackRows.listFeedback(ctx.db, {
     teamId: access.team.id,
     ...(scope !== undefined ? { reporterUserId: scope } : {}),
     ...(o.projectId ? { projectId: o.projectId } : {}),
@@ -202,12 +186,12 @@ export function listTeamFeedback(ctx: ServiceContext, access: TeamAccess, o: Lis
 }
 
 /** Full-text search; a reporter's covers only their own items and never internal comments. */
-export function searchTeamFeedback(ctx: ServiceContext, access: TeamAccess, text: string, limit = 50): PublicFeedback[] {
+export function searchFeedback(ctx: ServiceContext, access: TeamAccess, text: string, limit = 50): PublicFeedback[] {
   // Each word becomes a quoted prefix term: no FTS5 syntax reaches the query from outside.
   const terms = (text.match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 10).map((t) => `"${t}"*`);
   if (terms.length === 0) return [];
   const scope = reporterScope(access);
-  const rows = searchFeedback(ctx.db, access.team.id, terms.join(" "), {
+  const rows = feedbackRows.searchFeedback(ctx.db, access.team.id, terms.join(" "), {
     internal: scope === undefined,
     ...(scope !== undefined ? { reporterUserId: scope } : {}),
     limit: Math.min(Math.max(limit, 1), 200),
@@ -219,7 +203,7 @@ export function searchTeamFeedback(ctx: ServiceContext, access: TeamAccess, text
  * Triage: status, assignee (a member or owner of the team) and labels (the team's), only if the
  * caller's version is current (If-Match); a stale version answers 412.
  */
-export function updateTeamFeedback(
+export function triageFeedback(
   ctx: ServiceContext,
   access: TeamAccess,
   itemId: string,
@@ -269,12 +253,12 @@ export function purgeOldTrash(ctx: ServiceContext): number {
   return ctx.db.write(() => purgeTrash(ctx.db, ctx.clock.now() - TRASH_RETENTION_MS));
 }
 
-export function notesOf(ctx: ServiceContext, access: TeamAccess, kind: "comments" | "messages", itemId: string): PublicNote[] {
+export function listItemNotes(ctx: ServiceContext, access: TeamAccess, kind: "comments" | "messages", itemId: string): PublicNote[] {
   visibleItem(ctx, access, itemId);
   return listNotes(ctx.db, kind, access.team.id, itemId).map((n) => ({ id: n.id, authorId: n.author_id, body: n.body, createdAt: new Date(n.created_at).toISOString() }));
 }
 
-export function addNote(ctx: ServiceContext, access: TeamAccess, kind: "comments" | "messages", itemId: string, body: string): PublicNote {
+export function addItemNote(ctx: ServiceContext, access: TeamAccess, kind: "comments" | "messages", itemId: string, body: string): PublicNote {
   visibleItem(ctx, access, itemId);
   const note = { id: randomId(), item_id: itemId, team_id: access.team.id, author_id: access.userId, body, created_at: ctx.clock.now() };
   ctx.db.write(() => {
@@ -284,7 +268,7 @@ export function addNote(ctx: ServiceContext, access: TeamAccess, kind: "comments
   return { id: note.id, authorId: note.author_id, body, createdAt: new Date(note.created_at).toISOString() };
 }
 
-export function screenshotOf(ctx: ServiceContext, access: TeamAccess, itemId: string): { contentType: string; bytes: Buffer; annotations: unknown[] } {
+export function getScreenshot(ctx: ServiceContext, access: TeamAccess, itemId: string): { contentType: string; bytes: Buffer; annotations: unknown[] } {
   visibleItem(ctx, access, itemId);
   const shot = findScreenshot(ctx.db, access.team.id, itemId);
   if (!shot) throw notFound("This item has no screenshot.");

@@ -10,7 +10,8 @@ import {
   markInvitationAccepted,
   revokeInvitation,
 } from "../../store/teams.ts";
-import { findUserByEmail, type UserRow } from "../../store/users.ts";
+import { findUserByEmail } from "../../store/users.ts";
+import { type Account, toAccount } from "../accounts/users.ts";
 import { sendLinkMail } from "../accounts/notify.ts";
 import { createUser } from "../accounts/users.ts";
 import { appendAudit } from "../audit/audit.ts";
@@ -72,7 +73,7 @@ function invalidInvitation(): AppError {
 }
 
 /** Accepts an invitation as the signed-in user, whose email must be the invited one. */
-export function acceptInvitation(ctx: ServiceContext, user: UserRow, token: string): { teamId: string; role: Role } {
+export function acceptInvitation(ctx: ServiceContext, user: Account, token: string): { teamId: string; role: Role } {
   const invitation = findInvitationByHash(ctx.db, sha256Hex(token));
   const now = ctx.clock.now();
   if (!invitation || invitation.accepted_at !== null || invitation.revoked_at !== null || invitation.expires_at <= now) throw invalidInvitation();
@@ -98,7 +99,7 @@ export async function registerWithInvitation(ctx: ServiceContext, input: { token
     throw new AppError("EMAIL_TAKEN", "An account with the invited address exists: sign in and accept the invitation.");
   }
   const user = await createUser(ctx, { email: invitation.email, displayName: input.displayName, password: input.password, isInstanceAdmin: false });
-  return acceptInvitation(ctx, user, input.token);
+  return acceptInvitation(ctx, toAccount(user), input.token);
 }
 
 export type { PublicInvitation };

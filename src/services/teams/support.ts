@@ -10,7 +10,7 @@ import type { SupportAccessState } from "../../shared/teams.ts";
  * Support access: an owner lets the instance admin read the team's feedback for a limited time
  * (default 24 h), revocable; recorded in the team's trail and the instance trail.
  */
-export function supportAccessOf(ctx: ServiceContext, access: TeamAccess): SupportAccessState {
+export function getSupportAccess(ctx: ServiceContext, access: TeamAccess): SupportAccessState {
   const row = activeSupportAccess(ctx.db, access.team.id, ctx.clock.now());
   return { active: row !== undefined, expiresAt: row ? new Date(row.expires_at).toISOString() : null };
 }
@@ -25,7 +25,7 @@ export function grantSupportAccess(ctx: ServiceContext, access: TeamAccess, hour
     appendAudit(ctx, { action: "support_access.granted", actorId: access.userId, targetId: id, teamId: access.team.id });
     appendAudit(ctx, { action: "support_access.granted", actorId: access.userId, targetId: access.team.id, teamId: null });
   });
-  return supportAccessOf(ctx, access);
+  return getSupportAccess(ctx, access);
 }
 
 export function endSupportAccess(ctx: ServiceContext, access: TeamAccess): SupportAccessState {
@@ -35,7 +35,7 @@ export function endSupportAccess(ctx: ServiceContext, access: TeamAccess): Suppo
       appendAudit(ctx, { action: "support_access.revoked", actorId: access.userId, targetId: access.team.id, teamId: null });
     }
   });
-  return supportAccessOf(ctx, access);
+  return getSupportAccess(ctx, access);
 }
 
 export type { SupportAccessState };

@@ -1,21 +1,7 @@
 import { AppError } from "../../lib/app-error.ts";
 import { randomId } from "../../lib/crypto.ts";
-import {
-  countOwners,
-  deleteMembership,
-  deleteTeam,
-  findMembership,
-  insertMembership,
-  insertTeam,
-  listMembers,
-  listTeamsOfUser,
-  type MembershipRow,
-  renameTeam,
-  setRole,
-  type TeamRow,
-  teamsSolelyOwnedBy,
-  updateTeamPolicy,
-} from "../../store/teams.ts";
+import { countOwners, deleteMembership, findMembership, insertMembership, insertTeam, listMembers, listTeamsOfUser, type MembershipRow, setRole, type TeamRow, teamsSolelyOwnedBy } from "../../store/teams.ts";
+import * as teamRows from "../../store/teams.ts";
 import { findTotp } from "../../store/mfa.ts";
 import { deleteUser } from "../../store/users.ts";
 import { appendAudit } from "../audit/audit.ts";
@@ -51,16 +37,16 @@ export function createTeam(ctx: ServiceContext, userId: string, name: string): P
     appendAudit(ctx, { action: "team.created", actorId: userId, targetId: id, teamId: id });
     appendAudit(ctx, { action: "member.added", actorId: userId, targetId: userId, teamId: id });
   });
-  return myTeams(ctx, userId).find((t) => t.id === id)!;
+  return listMyTeams(ctx, userId).find((t) => t.id === id)!;
 }
 
-export function myTeams(ctx: ServiceContext, userId: string): PublicTeam[] {
+export function listMyTeams(ctx: ServiceContext, userId: string): PublicTeam[] {
   return listTeamsOfUser(ctx.db, userId).map((t) => toPublicTeam(t, t.role));
 }
 
-export function renameTeamOf(ctx: ServiceContext, access: TeamAccess, name: string): PublicTeam {
+export function renameTeam(ctx: ServiceContext, access: TeamAccess, name: string): PublicTeam {
   ctx.db.write(() => {
-    renameTeam(ctx.db, access.team.id, name, ctx.clock.now());
+    teamRows.renameTeam(ctx.db, access.team.id, name, ctx.clock.now());
     appendAudit(ctx, { action: "team.renamed", actorId: access.userId, targetId: access.team.id, teamId: access.team.id });
   });
   return toPublicTeam({ ...access.team, name }, access.role);
@@ -69,23 +55,23 @@ export function renameTeamOf(ctx: ServiceContext, access: TeamAccess, name: stri
 export type PolicyInput = Partial<PublicTeam["policy"]>;
 
 /** Changes the team's security policy; each changed part is an audit entry. */
-export function updatePolicy(ctx: ServiceContext, access: TeamAccess, input: PolicyInput, session: { amr: string } | undefined): PublicTeam {
+export function updateTeamPolicy(ctx: ServiceContext, access: TeamAccess, input: PolicyInput, session: { amr: string } | undefined): PublicTeam {
   const before = toPublicTeam(access.team, access.role).policy;
   const next = { ...before, ...input };
   // An owner cannot lock themselves out with the policy they set.
   if (next.mfaRequired && !before.mfaRequired && !(findTotp(ctx.db, access.userId)?.confirmed_at ?? null)) {
-    throw new AppError("MFA_ENROLMENT_REQUIRED", "Turn on two-factor authentication for yourself before requiring it.");
+    throw new AppError("POLICY_WOULD_LOCK_OUT", "Turn on two-factor authentication for yourself before requiring it.");
   }
   if (next.ssoRequired) {
     const via = (JSON.parse(session?.amr ?? "[]") as string[]).find((m) => m.startsWith("provider:"))?.slice("provider:".length);
     if (!via || (next.ssoProviderIds.length > 0 && !next.ssoProviderIds.includes(via))) {
-      throw new AppError("SSO_REQUIRED", "Sign in with one of the team's SSO providers before requiring it.");
+      throw new AppError("POLICY_WOULD_LOCK_OUT", "Sign in with one of the team's SSO providers before requiring it.");
     }
   }
   const teamId = access.team.id;
   const actorId = access.userId;
   ctx.db.write(() => {
-    updateTeamPolicy(ctx.db, teamId, next, ctx.clock.now());
+    teamRows.updateTeamPolicy(ctx.db, teamId, next, ctx.clock.now());
     if (next.mfaRequired !== before.mfaRequired || next.idpMfaAccepted !== before.idpMfaAccepted) {
       appendAudit(ctx, { action: "team.mfa_requirement_changed", actorId, teamId, targetId: teamId });
     }
@@ -108,16 +94,16 @@ export function updatePolicy(ctx: ServiceContext, access: TeamAccess, input: Pol
 }
 
 /** Deletes the team and everything in it (the caller checked re-authentication). */
-export function deleteTeamOf(ctx: ServiceContext, access: TeamAccess): void {
+export function deleteTeam(ctx: ServiceContext, access: TeamAccess): void {
   ctx.db.write(() => {
-    deleteTeam(ctx.db, access.team.id);
+    teamRows.deleteTeam(ctx.db, access.team.id);
     appendAudit(ctx, { action: "team.deleted", actorId: access.userId, targetId: access.team.id, teamId: access.team.id });
     // The team's own trail has no reader left: the instance trail keeps the record.
     appendAudit(ctx, { action: "team.deleted", actorId: access.userId, targetId: access.team.id, teamId: null });
   });
 }
 
-export function members(ctx: ServiceContext, access: TeamAccess): PublicMember[] {
+export function listTeamMembers(ctx: ServiceContext, access: TeamAccess): PublicMember[] {
   return listMembers(ctx.db, access.team.id).map((m) => ({ userId: m.user_id, displayName: m.display_name, email: m.email, role: m.role, since: new Date(m.created_at).toISOString() }));
 }
 
@@ -125,7 +111,7 @@ function lastOwner(): AppError {
   return new AppError("LAST_OWNER", "A team always keeps at least one owner: make someone else owner first.");
 }
 
-export function changeRole(ctx: ServiceContext, access: TeamAccess, userId: string, role: Role): void {
+export function changeMemberRole(ctx: ServiceContext, access: TeamAccess, userId: string, role: Role): void {
   const teamId = access.team.id;
   ctx.db.write(() => {
     const membership = findMembership(ctx.db, teamId, userId);

@@ -1,0 +1,29 @@
+import { Hono } from "hono";
+import * as v from "valibot";
+import type { AppEnv } from "../../http/app-env.ts";
+import type { routeActions } from "../../http/authorize.ts";
+import { describe } from "../../http/respond.ts";
+import { validate } from "../../http/validation.ts";
+import type { ServiceContext } from "../../services/context.ts";
+import { createLabel, deleteLabel, listLabels } from "../../services/projects.ts";
+import { IdSchema, LabelInput, LabelSchema, OkSchema } from "../../shared/teams.ts";
+
+const TeamParam = v.strictObject({ teamId: IdSchema });
+const LabelParam = v.strictObject({ teamId: IdSchema, labelId: IdSchema });
+const ERRORS = [400, 401, 403, 404];
+
+/** /api/v1/teams/:teamId/labels: the team's labels for feedback. */
+export function labelRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions> }) {
+  const { ctx, action } = deps;
+  return new Hono<AppEnv>()
+    .get("/", action("labels.read"), describe("The team's labels", ["projects"], { 200: { description: "Labels", schema: v.object({ labels: v.array(LabelSchema) }) } }, ERRORS), validate("param", TeamParam), (c) =>
+      c.json({ labels: listLabels(ctx, c.var.team) }),
+    )
+    .post("/", action("labels.manage"), describe("Create a label", ["projects"], { 201: { description: "Created", schema: LabelSchema } }, [...ERRORS, 409]), validate("param", TeamParam), validate("json", LabelInput), (c) =>
+      c.json(createLabel(ctx, c.var.team, c.req.valid("json")), 201),
+    )
+    .delete("/:labelId", action("labels.manage"), describe("Delete a label", ["projects"], { 200: { description: "Deleted", schema: OkSchema } }, ERRORS), validate("param", LabelParam), (c) => {
+      deleteLabel(ctx, c.var.team, c.req.valid("param").labelId);
+      return c.json({ ok: true as const });
+    });
+}

@@ -1,0 +1,61 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../../../http/app-env.ts";
+import { requireRecentAuth, type routeActions } from "../../../http/authorize.ts";
+import type { CookieNames } from "../../../http/cookies.ts";
+import { describe } from "../../../http/respond.ts";
+import { renewSession } from "../../../http/session-cookie.ts";
+import { validate } from "../../../http/validation.ts";
+import { confirmTotpEnrolment, disableTotp, regenerateRecoveryCodes, startTotpEnrolment } from "../../../services/accounts/mfa.ts";
+import { changePassword } from "../../../services/accounts/password.ts";
+import type { ServiceContext } from "../../../services/context.ts";
+import { PasswordChangeInput, RecoveryCodesSchema, TotpConfirmInput, TotpEnrolmentSchema } from "../../../shared/accounts.ts";
+import { OkSchema } from "../../../shared/teams.ts";
+
+const amrOf = (session: { amr: string }) => JSON.parse(session.amr) as string[];
+
+/** /api/v1/me/password and /api/v1/me/mfa…: my credentials; each change ends my other sessions. */
+export function meCredentialRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions>; cookies: CookieNames }) {
+  const { ctx, action, cookies } = deps;
+  return new Hono<AppEnv>()
+    .post("/password", action("self", { recent: true }), describe("Change my password (re-authentication first); my other sessions end", ["me"], { 200: { description: "Changed", schema: OkSchema } }), validate("json", PasswordChangeInput), async (c) => {
+      const { user, session } = c.var.caller;
+      await changePassword(ctx, user, c.req.valid("json").newPassword, session.id);
+      await renewSession(c, ctx, cookies, user.id, session.method, amrOf(session));
+      return c.json({ ok: true as const });
+    })
+    .post(
+      "/mfa/totp",
+      action("self", { enrolmentPending: true }),
+      describe("Start TOTP enrolment: a secret, its otpauth:// URI and a QR code (SVG)", ["me"], { 200: { description: "Scan, then confirm with a code", schema: TotpEnrolmentSchema } }),
+      async (c) => {
+        const { user, session } = c.var.caller;
+        // Pending enrolment (a new admin) is itself the sign-in; otherwise a security change needs re-auth.
+        if (session.mfa_enrolment_required !== 1) requireRecentAuth(ctx, c);
+        return c.json(await startTotpEnrolment(ctx, user));
+      },
+    )
+    .post(
+      "/mfa/totp/confirm",
+      action("self", { enrolmentPending: true }),
+      describe("Turn TOTP on with a first code; returns 10 single-use recovery codes (shown once)", ["me"], { 200: { description: "On", schema: RecoveryCodesSchema } }),
+      validate("json", TotpConfirmInput),
+      async (c) => {
+        const { user, session } = c.var.caller;
+        const recoveryCodes = confirmTotpEnrolment(ctx, user, c.req.valid("json").code, session.id);
+        await renewSession(c, ctx, cookies, user.id, `${session.method}+otp`, [...amrOf(session), "otp", "mfa"]);
+        return c.json({ recoveryCodes });
+      },
+    )
+    .delete("/mfa/totp", action("self", { recent: true }), describe("Turn TOTP off (re-authentication first)", ["me"], { 200: { description: "Off", schema: OkSchema } }, [401, 403, 409]), async (c) => {
+      const { user, session } = c.var.caller;
+      disableTotp(ctx, user, session.id);
+      await renewSession(c, ctx, cookies, user.id, session.method, amrOf(session));
+      return c.json({ ok: true as const });
+    })
+    .post("/mfa/recovery-codes", action("self", { recent: true }), describe("New recovery codes (re-authentication first); the old ones stop working", ["me"], { 200: { description: "New codes", schema: RecoveryCodesSchema } }, [401, 403, 409]), async (c) => {
+      const { user, session } = c.var.caller;
+      const recoveryCodes = regenerateRecoveryCodes(ctx, user, session.id);
+      await renewSession(c, ctx, cookies, user.id, session.method, amrOf(session));
+      return c.json({ recoveryCodes });
+    });
+}

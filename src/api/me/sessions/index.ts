@@ -1,0 +1,32 @@
+import { Hono } from "hono";
+import * as v from "valibot";
+import type { AppEnv } from "../../../http/app-env.ts";
+import { requireRecentAuth, type routeActions } from "../../../http/authorize.ts";
+import { describe } from "../../../http/respond.ts";
+import { validate } from "../../../http/validation.ts";
+import { endSession, listSessions, logOutEverywhere, sessionHandle } from "../../../services/accounts/sessions.ts";
+import type { ServiceContext } from "../../../services/context.ts";
+import { SessionSchema } from "../../../shared/accounts.ts";
+import { IdSchema, OkSchema } from "../../../shared/teams.ts";
+
+const IdParam = v.strictObject({ id: IdSchema });
+
+/** /api/v1/me/sessions: my signed-in browsers. */
+export function meSessionRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions> }) {
+  const { ctx, action } = deps;
+  return new Hono<AppEnv>()
+    .get("/", action("self"), describe("My signed-in sessions", ["me"], { 200: { description: "Sessions", schema: v.object({ sessions: v.array(SessionSchema) }) } }), (c) => {
+      const { user, session } = c.var.caller;
+      return c.json({ sessions: listSessions(ctx, user.id, session.id) });
+    })
+    .delete("/:id", action("self"), describe("End one of my sessions (another one: re-authentication first)", ["me"], { 200: { description: "Ended", schema: OkSchema } }, [401, 403, 404]), validate("param", IdParam), (c) => {
+      const { id } = c.req.valid("param");
+      const { user, session } = c.var.caller;
+      if (id !== sessionHandle(ctx, session.id)) requireRecentAuth(ctx, c);
+      endSession(ctx, user.id, id, "ended_by_user");
+      return c.json({ ok: true as const });
+    })
+    .post("/revoke-all", action("self", { recent: true }), describe("Log out everywhere, this browser included (re-authentication first)", ["me"], { 200: { description: "All ended", schema: v.object({ revoked: v.number() }) } }), (c) =>
+      c.json({ revoked: logOutEverywhere(ctx, c.var.caller.user.id) }),
+    );
+}

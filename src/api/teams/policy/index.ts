@@ -1,0 +1,27 @@
+import { Hono } from "hono";
+import * as v from "valibot";
+import type { AppEnv } from "../../../http/app-env.ts";
+import type { routeActions } from "../../../http/authorize.ts";
+import { describe } from "../../../http/respond.ts";
+import { validate } from "../../../http/validation.ts";
+import type { ServiceContext } from "../../../services/context.ts";
+import { updateTeamPolicy } from "../../../services/teams/teams.ts";
+import { IdSchema, PolicyInput, TeamSchema } from "../../../shared/teams.ts";
+
+const TeamParam = v.strictObject({ teamId: IdSchema });
+
+/** /api/v1/teams/:teamId/policy: the team's security policy. */
+export function policyRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions> }) {
+  const { ctx, action } = deps;
+  return new Hono<AppEnv>().patch(
+    "/",
+    action("team.policy.update"),
+    describe("The team's security policy: MFA, inactivity timeout, SSO", ["teams"], { 200: { description: "Team", schema: TeamSchema } }, [400, 401, 403, 404]),
+    validate("param", TeamParam),
+    validate("json", PolicyInput),
+    (c) => {
+      const caller = c.var.caller;
+      return c.json(updateTeamPolicy(ctx, c.var.team, c.req.valid("json"), caller.kind === "session" ? caller.session : undefined));
+    },
+  );
+}
