@@ -7,6 +7,8 @@ import { type Clock, systemClock } from "./lib/clock.ts";
 import { createLogger, errorFields, type Logger } from "./lib/logger.ts";
 import { createSmtpMailer, type Mailer } from "./lib/mailer.ts";
 import { createPasswordHasher } from "./lib/password.ts";
+import { AppError } from "./lib/app-error.ts";
+import { startingApp } from "./http/starting.ts";
 import { dummyHash } from "./services/accounts/login.ts";
 import { prepareSetup } from "./services/accounts/setup.ts";
 import { startDailyJobs } from "./jobs/daily.ts";
@@ -35,7 +37,41 @@ export type ServerHandle = {
   stop(): Promise<void>;
 };
 
-/** The composition root: config → store → migrations → app → Bun.serve. */
+/** The app's fetch with the peer address (a binding for per-IP limits). */
+type Fetch = (request: Request, clientIp: string | undefined) => Response | Promise<Response>;
+
+/**
+ * Listens on the configured address. SO_REUSEPORT stays off: with it a second server on the same port
+ * would start silently and the kernel would split connections (sign-ins included) between the two.
+ */
+function listen(config: Config, fetch: Fetch): ReturnType<typeof Bun.serve> {
+  try {
+    return Bun.serve({
+      hostname: config.host,
+      port: config.port,
+      reusePort: false,
+      // The peer address goes to the app as a binding (for per-IP limits), never into a log.
+      fetch: (request, srv) => fetch(request, srv.requestIP(request)?.address),
+      development: false,
+      maxRequestBodySize: 16 * 1024 * 1024,
+      idleTimeout: 30,
+    });
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === "EADDRINUSE") {
+      throw new AppError(
+        "PORT_IN_USE",
+        `Port ${config.port} on ${config.host} is already in use (another Loupe or another program listens there); stop it or set LOUPE_PORT.`,
+        { status: 409, cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * The composition root: config → lock → port → store → migrations → app → jobs. The data directory's
+ * lock and the port are both taken before any data is touched, so a second instance exits at once.
+ */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<ServerHandle> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
@@ -43,22 +79,32 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const releaseLock = acquireLock(config.dataDir, "serve");
-  let store: Store;
+  let app: Hono<AppEnv> = startingApp(logger, clock);
+  let server: ReturnType<typeof Bun.serve>;
   try {
-    store = openStore({ dataDir: config.dataDir, masterKey: config.masterKey, busyTimeoutMs: config.busyTimeoutMs });
+    server = listen(config, (request, clientIp) => app.fetch(request, { clientIp }));
   } catch (error) {
     releaseLock();
     throw error;
   }
-  if (store.masterKey.generated) {
-    notice(`Loupe generated a master key at ${store.masterKey.description} (id ${store.masterKey.id}).`);
-    notice("That is fine for trying Loupe out. In production supply your own with LOUPE_MASTER_KEY or LOUPE_MASTER_KEY_FILE, kept apart from the data and its backups.");
-    logger.warn("master_key.generated", { keyId: store.masterKey.id });
+  let store: Store | undefined;
+  try {
+    store = openStore({ dataDir: config.dataDir, masterKey: config.masterKey, busyTimeoutMs: config.busyTimeoutMs });
+    if (store.masterKey.generated) {
+      notice(`Loupe generated a master key at ${store.masterKey.description} (id ${store.masterKey.id}).`);
+      notice("That is fine for trying Loupe out. In production supply your own with LOUPE_MASTER_KEY or LOUPE_MASTER_KEY_FILE, kept apart from the data and its backups.");
+      logger.warn("master_key.generated", { keyId: store.masterKey.id });
+    }
+  } catch (error) {
+    await server.stop(true);
+    releaseLock();
+    throw error;
   }
   const migrations = bundledMigrations();
   try {
     for (const name of migrate(store.db, migrations, clock.now)) logger.info("migration.applied", { migration: name });
   } catch (error) {
+    await server.stop(true);
     store.close();
     releaseLock();
     throw error;
@@ -67,10 +113,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const passwords = createPasswordHasher();
   const mailer = options.mailer ?? (config.smtp ? createSmtpMailer(config.smtp.url, config.smtp.from) : undefined);
   const deps = { config, logger, clock, db: store.db, keyring: store.keyring, migrations, version: VERSION, passwords, mailer };
-  const app = createApp(deps);
-  options.extendApp?.(app, store);
+  const ready = createApp(deps);
+  options.extendApp?.(ready, store);
   // Unknown emails must cost one argon2id verify like known ones, from the first request on.
   await dummyHash(passwords);
+  app = ready;
   const setup = prepareSetup(serviceContext(deps), config.keyDir);
   if (setup) {
     logger.warn("setup.pending", { path: setup.file });
@@ -78,19 +125,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     if (process.stderr.isTTY) notice(`  ${setup.url}`);
   }
   const stopJobs = startDailyJobs(serviceContext(deps));
-  const server = Bun.serve({
-    hostname: config.host,
-    port: config.port,
-    // The peer address goes to the app as a binding (for per-IP limits), never into a log.
-    fetch: (request, srv) => app.fetch(request, { clientIp: srv.requestIP(request)?.address }),
-    development: false,
-    maxRequestBodySize: 16 * 1024 * 1024,
-    idleTimeout: 30,
-  });
   const port = server.port ?? config.port;
   logger.info("server.listening", { port });
   notice(`Loupe ${VERSION} is listening on http://${config.host}:${port} (public URL ${config.publicUrl}).`);
 
+  const opened = store;
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
@@ -100,7 +139,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       const inTime = await Promise.race([drained, Bun.sleep(config.shutdownTimeoutMs).then(() => false)]);
       if (!inTime) await server.stop(true);
       try {
-        store.close();
+        opened.close();
       } catch (error) {
         logger.error("store.close_failed", errorFields(error));
       } finally {
@@ -110,7 +149,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     })();
     return stopping;
   };
-  return { url: `http://${config.host}:${port}`, port, store, stop };
+  return { url: `http://${config.host}:${port}`, port, store: opened, stop };
 }
 
 /** Stops the server cleanly on SIGTERM / SIGINT, then exits. */
