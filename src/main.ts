@@ -8,6 +8,7 @@ import { createLogger, errorFields, type Logger } from "./lib/logger.ts";
 import { createSmtpMailer, type Mailer } from "./lib/mailer.ts";
 import { createPasswordHasher } from "./lib/password.ts";
 import { AppError } from "./lib/app-error.ts";
+import { bodyLimits } from "./lib/body-limits.ts";
 import { startingApp } from "./http/starting.ts";
 import { dummyHash } from "./services/accounts/login.ts";
 import { prepareSetup } from "./services/accounts/setup.ts";
@@ -53,7 +54,8 @@ function listen(config: Config, fetch: Fetch): ReturnType<typeof Bun.serve> {
       // The peer address goes to the app as a binding (for per-IP limits), never into a log.
       fetch: (request, srv) => fetch(request, srv.requestIP(request)?.address),
       development: false,
-      maxRequestBodySize: 16 * 1024 * 1024,
+      // Above the app's own limits, so their 413 problem+json answers first (see bodyLimits).
+      maxRequestBodySize: bodyLimits(config.screenshotMaxBytes).server,
       idleTimeout: 30,
     });
   } catch (error) {

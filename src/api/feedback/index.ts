@@ -8,6 +8,7 @@ import { describe } from "../../http/respond.ts";
 import { resolver } from "hono-openapi";
 import { validate } from "../../http/validation.ts";
 import { AppError } from "../../lib/app-error.ts";
+import { bodyLimits } from "../../lib/body-limits.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import {
   addNote,
@@ -68,7 +69,7 @@ function expectedVersion(header: string | undefined): number {
 export function feedbackRoutes(deps: { ctx: ServiceContext; screenshotMaxBytes: number }) {
   const { ctx } = deps;
   const limit = bodyLimit({
-    maxSize: deps.screenshotMaxBytes + 256 * 1024,
+    maxSize: bodyLimits(deps.screenshotMaxBytes).feedbackRequest,
     onError: () => {
       throw new AppError("PAYLOAD_TOO_LARGE", "The request is larger than allowed.", { status: 413, fields: [{ field: "screenshot", message: `At most ${deps.screenshotMaxBytes} bytes.` }] });
     },
