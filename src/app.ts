@@ -42,18 +42,29 @@ export type AppDeps = {
   authAttemptsPerMinute?: number;
 };
 
-/** The service context every route folder gets. */
+const contexts = new WeakMap<AppDeps, ServiceContext>();
+
+/**
+ * The service context every route folder gets: one per app instance (the same `deps` always give the
+ * same context), so what it holds beyond the deps (caches) belongs to that instance alone.
+ */
 export function serviceContext(deps: AppDeps): ServiceContext {
-  return {
-    db: deps.db,
-    keyring: deps.keyring,
-    clock: deps.clock,
-    logger: deps.logger,
-    passwords: deps.passwords,
-    mailer: deps.mailer,
-    publicOrigin: deps.config.publicOrigin,
-    dataDir: deps.config.dataDir,
-  };
+  let ctx = contexts.get(deps);
+  if (!ctx) {
+    ctx = {
+      db: deps.db,
+      keyring: deps.keyring,
+      clock: deps.clock,
+      logger: deps.logger,
+      passwords: deps.passwords,
+      mailer: deps.mailer,
+      publicOrigin: deps.config.publicOrigin,
+      dataDir: deps.config.dataDir,
+      ssoConfigs: new Map(),
+    };
+    contexts.set(deps, ctx);
+  }
+  return ctx;
 }
 
 /** Builds the whole HTTP app from its dependencies. No I/O here: tests drive it with app.request(). */
