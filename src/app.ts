@@ -23,6 +23,7 @@ import type { Clock } from "./lib/clock.ts";
 import type { Logger } from "./lib/logger.ts";
 import type { Mailer } from "./lib/mailer.ts";
 import type { PasswordHasher } from "./lib/password.ts";
+import type { AuditHeadAnchor } from "./services/audit/audit-head.ts";
 import type { ServiceContext } from "./services/context.ts";
 import type { Db } from "./store/database.ts";
 import type { Keyring } from "./store/keyring.ts";
@@ -40,6 +41,8 @@ export type AppDeps = {
   mailer: Mailer | undefined;
   /** Per-IP limit on the authentication routes: attempts per minute. */
   authAttemptsPerMinute?: number;
+  /** The audit head's anchor (main.ts: coalesced by a timer); absent, the head is written at each commit. */
+  auditHead?: AuditHeadAnchor;
 };
 
 const contexts = new WeakMap<AppDeps, ServiceContext>();
@@ -61,6 +64,7 @@ export function serviceContext(deps: AppDeps): ServiceContext {
       publicOrigin: deps.config.publicOrigin,
       dataDir: deps.config.dataDir,
       ssoConfigs: new Map(),
+      auditHead: deps.auditHead,
     };
     contexts.set(deps, ctx);
   }

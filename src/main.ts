@@ -12,6 +12,7 @@ import { bodyLimits } from "./lib/body-limits.ts";
 import { startingApp } from "./http/starting.ts";
 import { dummyHash } from "./services/accounts/login.ts";
 import { prepareSetup } from "./services/accounts/setup.ts";
+import { createAuditHeadAnchor, type Scheduler } from "./services/audit/audit-head.ts";
 import { startDailyJobs } from "./jobs/daily.ts";
 import { acquireLock } from "./store/lock.ts";
 import { migrate } from "./store/migrate.ts";
@@ -28,13 +29,15 @@ export type ServerOptions = {
   mailer?: Mailer;
   /** Lets a test harness mount extra routes on the real app (e.g. a write load for crash tests). */
   extendApp?: (app: Hono<AppEnv>, store: Store) => void;
+  /** Schedules the audit head's coalesced writes; setTimeout by default (tests drive their own). */
+  schedule?: Scheduler;
 };
 
 export type ServerHandle = {
   url: string;
   port: number;
   store: Store;
-  /** Stops accepting, lets in-flight requests finish (bounded), checkpoints the WAL, closes the database. */
+  /** Stops accepting, lets in-flight requests finish (bounded), anchors the audit head, checkpoints the WAL, closes the database. */
   stop(): Promise<void>;
 };
 
@@ -114,7 +117,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
   const passwords = createPasswordHasher();
   const mailer = options.mailer ?? (config.smtp ? createSmtpMailer(config.smtp.url, config.smtp.from) : undefined);
-  const deps = { config, logger, clock, db: store.db, keyring: store.keyring, migrations, version: VERSION, passwords, mailer };
+  const schedule: Scheduler =
+    options.schedule ??
+    ((run, delayMs) => {
+      const timer = setTimeout(run, delayMs);
+      return () => clearTimeout(timer);
+    });
+  // The audit chain is extended in every commit; its head file is anchored off the request path.
+  const auditHead = createAuditHeadAnchor({ dataDir: config.dataDir, key: store.keyring.audit, logger, schedule });
+  const deps = { config, logger, clock, db: store.db, keyring: store.keyring, migrations, version: VERSION, passwords, mailer, auditHead };
   const ready = createApp(deps);
   options.extendApp?.(ready, store);
   // Unknown emails must cost one argon2id verify like known ones, from the first request on.
@@ -141,6 +152,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       const inTime = await Promise.race([drained, Bun.sleep(config.shutdownTimeoutMs).then(() => false)]);
       if (!inTime) await server.stop(true);
       try {
+        auditHead.close();
         opened.close();
       } catch (error) {
         logger.error("store.close_failed", errorFields(error));
