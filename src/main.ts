@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import type { Hono } from "hono";
-import { createApp, serviceContext } from "./app.ts";
+import { type AppDeps, createApp, serviceContext } from "./app.ts";
 import type { Config } from "./config.ts";
 import type { AppEnv } from "./http/app-env.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
@@ -12,7 +12,7 @@ import { bodyLimits } from "./lib/body-limits.ts";
 import { startingApp } from "./http/starting.ts";
 import { dummyHash } from "./services/accounts/login.ts";
 import { prepareSetup } from "./services/accounts/setup.ts";
-import { createAuditHeadAnchor, type Scheduler } from "./services/audit/audit-head.ts";
+import { type AuditHeadAnchor, createAuditHeadAnchor, type Scheduler } from "./services/audit/audit-head.ts";
 import { startDailyJobs } from "./jobs/daily.ts";
 import { acquireLock } from "./store/lock.ts";
 import { migrate } from "./store/migrate.ts";
@@ -93,6 +93,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     throw error;
   }
   let store: Store | undefined;
+  let auditHead: AuditHeadAnchor | undefined;
+  let deps: AppDeps;
   try {
     store = openStore({ dataDir: config.dataDir, masterKey: config.masterKey, busyTimeoutMs: config.busyTimeoutMs });
     if (store.masterKey.generated) {
@@ -100,42 +102,37 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       notice("That is fine for trying Loupe out. In production supply your own with LOUPE_MASTER_KEY or LOUPE_MASTER_KEY_FILE, kept apart from the data and its backups.");
       logger.warn("master_key.generated", { keyId: store.masterKey.id });
     }
-  } catch (error) {
-    await server.stop(true);
-    releaseLock();
-    throw error;
-  }
-  const migrations = bundledMigrations();
-  try {
+    const migrations = bundledMigrations();
     for (const name of migrate(store.db, migrations, clock.now)) logger.info("migration.applied", { migration: name });
+
+    const passwords = createPasswordHasher();
+    const mailer = options.mailer ?? (config.smtp ? createSmtpMailer(config.smtp.url, config.smtp.from) : undefined);
+    const schedule: Scheduler =
+      options.schedule ??
+      ((run, delayMs) => {
+        const timer = setTimeout(run, delayMs);
+        return () => clearTimeout(timer);
+      });
+    // The audit chain is extended in every commit; its head file is anchored off the request path.
+    auditHead = createAuditHeadAnchor({ dataDir: config.dataDir, key: store.keyring.audit, logger, schedule });
+    deps = { config, logger, clock, db: store.db, keyring: store.keyring, migrations, version: VERSION, passwords, mailer, auditHead };
+    const ready = createApp(deps);
+    options.extendApp?.(ready, store);
+    // Unknown emails must cost one argon2id verify like known ones, from the first request on.
+    await dummyHash(passwords);
+    app = ready;
+    const setup = prepareSetup(serviceContext(deps), config.keyDir);
+    if (setup) {
+      logger.warn("setup.pending", { path: setup.file });
+      notice(`No account exists yet. Open the one-time setup link (valid 1 hour) to create the first admin; it is in ${setup.file}.`);
+      if (process.stderr.isTTY) notice(`  ${setup.url}`);
+    }
   } catch (error) {
     await server.stop(true);
-    store.close();
+    auditHead?.close();
+    store?.close();
     releaseLock();
     throw error;
-  }
-
-  const passwords = createPasswordHasher();
-  const mailer = options.mailer ?? (config.smtp ? createSmtpMailer(config.smtp.url, config.smtp.from) : undefined);
-  const schedule: Scheduler =
-    options.schedule ??
-    ((run, delayMs) => {
-      const timer = setTimeout(run, delayMs);
-      return () => clearTimeout(timer);
-    });
-  // The audit chain is extended in every commit; its head file is anchored off the request path.
-  const auditHead = createAuditHeadAnchor({ dataDir: config.dataDir, key: store.keyring.audit, logger, schedule });
-  const deps = { config, logger, clock, db: store.db, keyring: store.keyring, migrations, version: VERSION, passwords, mailer, auditHead };
-  const ready = createApp(deps);
-  options.extendApp?.(ready, store);
-  // Unknown emails must cost one argon2id verify like known ones, from the first request on.
-  await dummyHash(passwords);
-  app = ready;
-  const setup = prepareSetup(serviceContext(deps), config.keyDir);
-  if (setup) {
-    logger.warn("setup.pending", { path: setup.file });
-    notice(`No account exists yet. Open the one-time setup link (valid 1 hour) to create the first admin; it is in ${setup.file}.`);
-    if (process.stderr.isTTY) notice(`  ${setup.url}`);
   }
   const stopJobs = startDailyJobs(serviceContext(deps));
   const port = server.port ?? config.port;
@@ -143,6 +140,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   notice(`Loupe ${VERSION} is listening on http://${config.host}:${port} (public URL ${config.publicUrl}).`);
 
   const opened = store;
+  const anchor = auditHead;
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
@@ -152,7 +150,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       const inTime = await Promise.race([drained, Bun.sleep(config.shutdownTimeoutMs).then(() => false)]);
       if (!inTime) await server.stop(true);
       try {
-        auditHead.close();
+        anchor.close();
         opened.close();
       } catch (error) {
         logger.error("store.close_failed", errorFields(error));
