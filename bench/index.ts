@@ -1,4 +1,5 @@
 /** `npm run bench`: every benchmark, one after the other, figures and same-run ratios. */
+import { benchAudit } from "./audit.ts";
 import { benchAuth } from "./auth.ts";
 import { benchCrash } from "./crash.ts";
 import { benchFeedback } from "./feedback.ts";
@@ -6,6 +7,8 @@ import { benchStorage } from "./storage.ts";
 
 console.log(`bench on ${navigator.hardwareConcurrency} cores, Bun ${Bun.version}\n`);
 await benchStorage();
+console.log();
+await benchAudit();
 console.log();
 await benchCrash();
 console.log();

@@ -36,6 +36,7 @@ import type { Clock } from "./lib/clock.ts";
 import type { Logger } from "./lib/logger.ts";
 import type { Mailer } from "./lib/mailer.ts";
 import type { PasswordHasher } from "./lib/password.ts";
+import type { AuditHeadAnchor } from "./services/audit/audit-head.ts";
 import type { ServiceContext } from "./services/context.ts";
 import type { Db } from "./store/database.ts";
 import type { Keyring } from "./store/keyring.ts";
@@ -53,20 +54,34 @@ export type AppDeps = {
   mailer: Mailer | undefined;
   /** Per-IP limit on the authentication routes: attempts per minute. */
   authAttemptsPerMinute?: number;
+  /** The audit head's anchor (main.ts: coalesced by a timer); absent, the head is written at each commit. */
+  auditHead?: AuditHeadAnchor;
 };
 
-/** The service context every route folder gets. */
+const contexts = new WeakMap<AppDeps, ServiceContext>();
+
+/**
+ * The service context every route folder gets: one per app instance (the same `deps` always give the
+ * same context), so what it holds beyond the deps (caches) belongs to that instance alone.
+ */
 export function serviceContext(deps: AppDeps): ServiceContext {
-  return {
-    db: deps.db,
-    keyring: deps.keyring,
-    clock: deps.clock,
-    logger: deps.logger,
-    passwords: deps.passwords,
-    mailer: deps.mailer,
-    publicOrigin: deps.config.publicOrigin,
-    dataDir: deps.config.dataDir,
-  };
+  let ctx = contexts.get(deps);
+  if (!ctx) {
+    ctx = {
+      db: deps.db,
+      keyring: deps.keyring,
+      clock: deps.clock,
+      logger: deps.logger,
+      passwords: deps.passwords,
+      mailer: deps.mailer,
+      publicOrigin: deps.config.publicOrigin,
+      dataDir: deps.config.dataDir,
+      ssoConfigs: new Map(),
+      auditHead: deps.auditHead,
+    };
+    contexts.set(deps, ctx);
+  }
+  return ctx;
 }
 
 /** Builds the whole HTTP app from its dependencies. No I/O here: tests drive it with app.request(). */

@@ -137,6 +137,7 @@ function cliContext(config: Config, store: Store): ServiceContext {
     mailer: undefined,
     publicOrigin: config.publicOrigin,
     dataDir: config.dataDir,
+    ssoConfigs: new Map(),
   };
 }
 

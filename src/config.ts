@@ -1,5 +1,6 @@
 import { isAbsolute, relative, resolve } from "node:path";
 import * as v from "valibot";
+import { SCREENSHOT_MAX_BYTES } from "./lib/body-limits.ts";
 import { decodeKey256 } from "./lib/crypto.ts";
 import type { MasterKeySource } from "./store/master-key.ts";
 
@@ -38,7 +39,10 @@ export const CONFIG_VARIABLES = {
     expects: "an smtp:// or smtps:// URL (credentials in it), e.g. smtps://user:password@mail.example.eu:465",
   },
   LOUPE_SMTP_FROM: { default: undefined, expects: "the sender address of Loupe's emails, e.g. loupe@example.eu" },
-  LOUPE_SCREENSHOT_MAX_BYTES: { default: "5242880", expects: "the largest accepted screenshot in bytes, from 10000 to 52428800" },
+  LOUPE_SCREENSHOT_MAX_BYTES: {
+    default: String(SCREENSHOT_MAX_BYTES.default),
+    expects: `the largest accepted screenshot in bytes, from ${SCREENSHOT_MAX_BYTES.min} to ${SCREENSHOT_MAX_BYTES.max}`,
+  },
 } as const;
 
 type VariableName = keyof typeof CONFIG_VARIABLES;
@@ -79,7 +83,7 @@ const EnvSchema = v.object({
     ),
   ),
   LOUPE_SMTP_FROM: v.optional(v.pipe(v.string(), v.trim(), v.email())),
-  LOUPE_SCREENSHOT_MAX_BYTES: v.optional(intString(10_000, 52_428_800), CONFIG_VARIABLES.LOUPE_SCREENSHOT_MAX_BYTES.default),
+  LOUPE_SCREENSHOT_MAX_BYTES: v.optional(intString(SCREENSHOT_MAX_BYTES.min, SCREENSHOT_MAX_BYTES.max), CONFIG_VARIABLES.LOUPE_SCREENSHOT_MAX_BYTES.default),
 });
 
 
@@ -98,6 +102,7 @@ export type Config = Readonly<{
   busyTimeoutMs: number;
   /** Outgoing mail; undefined when SMTP is not configured (then nothing is emailed). */
   smtp: { url: string; from: string } | undefined;
+  /** LOUPE_SCREENSHOT_MAX_BYTES; every request-size cap derives from it (lib/body-limits.ts). */
   screenshotMaxBytes: number;
 }>;
 

@@ -1,14 +1,18 @@
 import { mkdirSync } from "node:fs";
 import type { Hono } from "hono";
-import { createApp, serviceContext } from "./app.ts";
+import { type AppDeps, createApp, serviceContext } from "./app.ts";
 import type { Config } from "./config.ts";
 import type { AppEnv } from "./http/app-env.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
 import { createLogger, errorFields, type Logger } from "./lib/logger.ts";
 import { createSmtpMailer, type Mailer } from "./lib/mailer.ts";
 import { createPasswordHasher } from "./lib/password.ts";
+import { AppError } from "./lib/app-error.ts";
+import { bodyLimits } from "./lib/body-limits.ts";
+import { startingApp } from "./http/starting.ts";
 import { dummyHash } from "./services/accounts/login.ts";
 import { prepareSetup } from "./services/accounts/setup.ts";
+import { type AuditHeadAnchor, createAuditHeadAnchor, type Scheduler } from "./services/audit/audit-head.ts";
 import { startDailyJobs } from "./jobs/daily.ts";
 import { acquireLock } from "./store/lock.ts";
 import { migrate } from "./store/migrate.ts";
@@ -25,17 +29,54 @@ export type ServerOptions = {
   mailer?: Mailer;
   /** Lets a test harness mount extra routes on the real app (e.g. a write load for crash tests). */
   extendApp?: (app: Hono<AppEnv>, store: Store) => void;
+  /** Schedules the audit head's coalesced writes; setTimeout by default (tests drive their own). */
+  schedule?: Scheduler;
 };
 
 export type ServerHandle = {
   url: string;
   port: number;
   store: Store;
-  /** Stops accepting, lets in-flight requests finish (bounded), checkpoints the WAL, closes the database. */
+  /** Stops accepting, lets in-flight requests finish (bounded), anchors the audit head, checkpoints the WAL, closes the database. */
   stop(): Promise<void>;
 };
 
-/** The composition root: config → store → migrations → app → Bun.serve. */
+/** The app's fetch with the peer address (a binding for per-IP limits). */
+type Fetch = (request: Request, clientIp: string | undefined) => Response | Promise<Response>;
+
+/**
+ * Listens on the configured address. SO_REUSEPORT stays off: with it a second server on the same port
+ * would start silently and the kernel would split connections (sign-ins included) between the two.
+ */
+function listen(config: Config, fetch: Fetch): ReturnType<typeof Bun.serve> {
+  try {
+    return Bun.serve({
+      hostname: config.host,
+      port: config.port,
+      reusePort: false,
+      // The peer address goes to the app as a binding (for per-IP limits), never into a log.
+      fetch: (request, srv) => fetch(request, srv.requestIP(request)?.address),
+      development: false,
+      // Above the app's own limits, so their 413 problem+json answers first (see bodyLimits).
+      maxRequestBodySize: bodyLimits(config.screenshotMaxBytes).server,
+      idleTimeout: 30,
+    });
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === "EADDRINUSE") {
+      throw new AppError(
+        "PORT_IN_USE",
+        `Port ${config.port} on ${config.host} is already in use (another Loupe or another program listens there); stop it or set LOUPE_PORT.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * The composition root: config → lock → port → store → migrations → app → jobs. The data directory's
+ * lock and the port are both taken before any data is touched, so a second instance exits at once.
+ */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<ServerHandle> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
@@ -43,54 +84,63 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const releaseLock = acquireLock(config.dataDir, "serve");
-  let store: Store;
+  let app: Hono<AppEnv> = startingApp(logger, clock);
+  let server: ReturnType<typeof Bun.serve>;
+  try {
+    server = listen(config, (request, clientIp) => app.fetch(request, { clientIp }));
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+  let store: Store | undefined;
+  let auditHead: AuditHeadAnchor | undefined;
+  let deps: AppDeps;
   try {
     store = openStore({ dataDir: config.dataDir, masterKey: config.masterKey, busyTimeoutMs: config.busyTimeoutMs });
-  } catch (error) {
-    releaseLock();
-    throw error;
-  }
-  if (store.masterKey.generated) {
-    notice(`Loupe generated a master key at ${store.masterKey.description} (id ${store.masterKey.id}).`);
-    notice("That is fine for trying Loupe out. In production supply your own with LOUPE_MASTER_KEY or LOUPE_MASTER_KEY_FILE, kept apart from the data and its backups.");
-    logger.warn("master_key.generated", { keyId: store.masterKey.id });
-  }
-  const migrations = bundledMigrations();
-  try {
+    if (store.masterKey.generated) {
+      notice(`Loupe generated a master key at ${store.masterKey.description} (id ${store.masterKey.id}).`);
+      notice("That is fine for trying Loupe out. In production supply your own with LOUPE_MASTER_KEY or LOUPE_MASTER_KEY_FILE, kept apart from the data and its backups.");
+      logger.warn("master_key.generated", { keyId: store.masterKey.id });
+    }
+    const migrations = bundledMigrations();
     for (const name of migrate(store.db, migrations, clock.now)) logger.info("migration.applied", { migration: name });
+
+    const passwords = createPasswordHasher();
+    const mailer = options.mailer ?? (config.smtp ? createSmtpMailer(config.smtp.url, config.smtp.from) : undefined);
+    const schedule: Scheduler =
+      options.schedule ??
+      ((run, delayMs) => {
+        const timer = setTimeout(run, delayMs);
+        return () => clearTimeout(timer);
+      });
+    // The audit chain is extended in every commit; its head file is anchored off the request path.
+    auditHead = createAuditHeadAnchor({ dataDir: config.dataDir, key: store.keyring.audit, logger, schedule });
+    deps = { config, logger, clock, db: store.db, keyring: store.keyring, migrations, version: VERSION, passwords, mailer, auditHead };
+    const ready = createApp(deps);
+    options.extendApp?.(ready, store);
+    // Unknown emails must cost one argon2id verify like known ones, from the first request on.
+    await dummyHash(passwords);
+    app = ready;
+    const setup = prepareSetup(serviceContext(deps), config.keyDir);
+    if (setup) {
+      logger.warn("setup.pending", { path: setup.file });
+      notice(`No account exists yet. Open the one-time setup link (valid 1 hour) to create the first admin; it is in ${setup.file}.`);
+      if (process.stderr.isTTY) notice(`  ${setup.url}`);
+    }
   } catch (error) {
-    store.close();
+    await server.stop(true);
+    auditHead?.close();
+    store?.close();
     releaseLock();
     throw error;
-  }
-
-  const passwords = createPasswordHasher();
-  const mailer = options.mailer ?? (config.smtp ? createSmtpMailer(config.smtp.url, config.smtp.from) : undefined);
-  const deps = { config, logger, clock, db: store.db, keyring: store.keyring, migrations, version: VERSION, passwords, mailer };
-  const app = createApp(deps);
-  options.extendApp?.(app, store);
-  // Unknown emails must cost one argon2id verify like known ones, from the first request on.
-  await dummyHash(passwords);
-  const setup = prepareSetup(serviceContext(deps), config.keyDir);
-  if (setup) {
-    logger.warn("setup.pending", { path: setup.file });
-    notice(`No account exists yet. Open the one-time setup link (valid 1 hour) to create the first admin; it is in ${setup.file}.`);
-    if (process.stderr.isTTY) notice(`  ${setup.url}`);
   }
   const stopJobs = startDailyJobs(serviceContext(deps));
-  const server = Bun.serve({
-    hostname: config.host,
-    port: config.port,
-    // The peer address goes to the app as a binding (for per-IP limits), never into a log.
-    fetch: (request, srv) => app.fetch(request, { clientIp: srv.requestIP(request)?.address }),
-    development: false,
-    maxRequestBodySize: 16 * 1024 * 1024,
-    idleTimeout: 30,
-  });
   const port = server.port ?? config.port;
   logger.info("server.listening", { port });
   notice(`Loupe ${VERSION} is listening on http://${config.host}:${port} (public URL ${config.publicUrl}).`);
 
+  const opened = store;
+  const anchor = auditHead;
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
@@ -100,7 +150,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       const inTime = await Promise.race([drained, Bun.sleep(config.shutdownTimeoutMs).then(() => false)]);
       if (!inTime) await server.stop(true);
       try {
-        store.close();
+        anchor.close();
+        opened.close();
       } catch (error) {
         logger.error("store.close_failed", errorFields(error));
       } finally {
@@ -110,7 +161,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     })();
     return stopping;
   };
-  return { url: `http://${config.host}:${port}`, port, store, stop };
+  return { url: `http://${config.host}:${port}`, port, store: opened, stop };
 }
 
 /** Stops the server cleanly on SIGTERM / SIGINT, then exits. */

@@ -4,6 +4,8 @@ import type { Mailer } from "../lib/mailer.ts";
 import type { PasswordHasher } from "../lib/password.ts";
 import type { Db } from "../store/database.ts";
 import type { Keyring } from "../store/keyring.ts";
+import type { SsoConfigCache } from "./accounts/sso.ts";
+import type { AuditHeadAnchor } from "./audit/audit-head.ts";
 
 /** What every service verb gets: the store, keys, clock and outside services, all injected. */
 export type ServiceContext = {
@@ -18,4 +20,11 @@ export type ServiceContext = {
   publicOrigin: string;
   /** LOUPE_DATA_DIR: the audit head lives beside the keyring there. */
   dataDir: string;
+  /**
+   * Anchors the audit chain's head in the data directory, coalesced off the request path (the
+   * server's). Absent, the head file is written after each commit (one-shot CLI commands).
+   */
+  auditHead?: AuditHeadAnchor;
+  /** Discovered SSO provider configurations: belongs to this app instance, expiry follows `clock`. */
+  ssoConfigs: SsoConfigCache;
 };

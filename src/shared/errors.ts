@@ -55,11 +55,13 @@ export const ERROR_CODES = {
   INTERNAL: { status: 500, message: "Something went wrong on the server. Quote the request id when reporting it." },
   SSO_FAILED: { status: 502, message: "The sign-in provider could not be reached or answered wrongly." },
   SMTP_NOT_CONFIGURED: { status: 503, message: "This server sends no email." },
+  SERVER_STARTING: { status: 503, message: "Loupe is starting; try again in a moment." },
   SERVICE_UNAVAILABLE: { status: 503, message: "The service is unavailable; try again shortly." },
   NOT_READY: { status: 503, message: "Not ready." },
   STORAGE_BUSY: { status: 503, message: "The database is busy. Nothing was saved; try again shortly." },
   STORAGE_FULL: { status: 507, message: "The server's storage is full. Nothing was saved; try again later." },
   // Start-up and command-line failures (never an HTTP answer)
+  PORT_IN_USE: { status: 500, message: "The port is already in use." },
   DATABASE_OPEN_FAILED: { status: 500, message: "Cannot open the database file." },
   DATABASE_KEY_MISMATCH: { status: 500, message: "The database does not open with this key." },
   DATA_KEY_RECOVERY_FAILED: { status: 500, message: "The database opens with neither data key." },

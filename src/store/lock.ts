@@ -51,7 +51,7 @@ export function acquireLock(dataDir: string, command: string): () => void {
       if (holder) {
         throw new AppError(
           "DATA_DIR_LOCKED",
-          `Another Loupe process (pid ${holder.pid}, "${holder.command}") is using ${dataDir}; stop it first.`,
+          `Another Loupe process (pid ${holder.pid}, "${holder.command}") is using ${dataDir} (it holds the lock ${path}); stop it first.`,
         );
       }
       rmSync(path, { force: true });

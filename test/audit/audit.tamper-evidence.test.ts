@@ -22,6 +22,7 @@ function seeded(n: number): TestContext {
     appendAudit(ctx.ctx, { action: "member.added", actorId: `actor-${i}`, targetId: `target-${i}`, teamId: "team-a" });
     ctx.clock.advance(86_400_000);
   }
+  ctx.auditHead.flush(); // as the server does within a second
   return ctx;
 }
 
@@ -140,10 +141,12 @@ test("deleting every row and the head file is detected once the instance is set 
   for (let i = 0; i < 5; i++) appendAudit(t.ctx, { action: "member.added", actorId: "a", targetId: `t${i}`, teamId: "x" });
   const loggedHead = t.store.db.get<{ seq: number; mac: string }>("SELECT seq, mac FROM audit_log ORDER BY seq DESC LIMIT 1")!;
   const headFile = join(t.config.dataDir, "audit-head.json");
+  t.auditHead.flush(); // anchored (as the server does within a second)…
   const { readFileSync } = await import("node:fs");
   const oldHead = readFileSync(headFile, "utf8");
   appendAudit(t.ctx, { action: "member.removed", actorId: "a", targetId: "t9", teamId: "x" });
   appendAudit(t.ctx, { action: "member.removed", actorId: "a", targetId: "t8", teamId: "x" });
+  t.auditHead.flush(); // …and anchored again before the attack below
   const dailyLine = t.store.db.get<{ seq: number; mac: string }>("SELECT seq, mac FROM audit_log ORDER BY seq DESC LIMIT 1")!;
   // Replay: delete the newest rows and put the older head file back.
   run("DELETE FROM audit_log WHERE seq > ?", loggedHead.seq);

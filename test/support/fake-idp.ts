@@ -14,6 +14,8 @@ export type FakeIdp = {
   /** Builds the ID token of the next token response. */
   nextIdToken: () => Promise<string>;
   tokenRequests: URLSearchParams[];
+  /** How many times the discovery document was fetched. */
+  discoveryRequests: number;
   sign(claims: JWTPayload, options?: { alg?: string; kid?: string; key?: "rsa" | "public-as-hmac" | "other-rsa" }): Promise<string>;
   validClaims(nonce: string): JWTPayload;
   stop(): void;
@@ -23,13 +25,14 @@ export async function startFakeIdp(): Promise<FakeIdp> {
   const rsa = await generateKeyPair("RS256", { extractable: true });
   const otherRsa = await generateKeyPair("RS256", { extractable: true });
   const jwk = { ...(await exportJWK(rsa.publicKey)), kid: "k1", alg: "RS256", use: "sig" };
-  const fake = { clientId: "fake-client", clientSecret: "fake-client-secret-0123456789", tokenRequests: [] as URLSearchParams[] } as FakeIdp;
+  const fake = { clientId: "fake-client", clientSecret: "fake-client-secret-0123456789", tokenRequests: [] as URLSearchParams[], discoveryRequests: 0 } as FakeIdp;
   const server = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
     async fetch(req) {
       const url = new URL(req.url);
       if (url.pathname === "/.well-known/openid-configuration") {
+        fake.discoveryRequests++;
         return Response.json({
           issuer: fake.metadataIssuer,
           authorization_endpoint: `${fake.issuer}/authorize`,

@@ -39,6 +39,22 @@ export function png(width: number, height: number, options: { text?: string; tra
   return cat(...parts);
 }
 
+/** A 100×100 PNG of exactly `totalBytes` bytes (one large IDAT chunk; nothing is decoded). */
+export function pngOfSize(totalBytes: number): Uint8Array {
+  const ihdr = new Uint8Array(13);
+  new DataView(ihdr.buffer).setUint32(0, 100);
+  new DataView(ihdr.buffer).setUint32(4, 100);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const head = cat(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk("IHDR", ihdr));
+  const tail = pngChunk("IEND", new Uint8Array());
+  const idat = new Uint8Array(totalBytes - head.length - tail.length);
+  const dv = new DataView(idat.buffer);
+  dv.setUint32(0, idat.length - 12);
+  idat.set(new TextEncoder().encode("IDAT"), 4);
+  dv.setUint32(idat.length - 4, Bun.hash.crc32(idat.subarray(4, idat.length - 4)));
+  return cat(head, idat, tail);
+}
+
 /** A baseline JPEG (SOF0 with the size), optionally with an EXIF APP1 segment holding `exif` text. */
 export function jpeg(width: number, height: number, options: { exif?: string } = {}): Uint8Array {
   const seg = (marker: number, body: Uint8Array) => {

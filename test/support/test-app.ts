@@ -3,6 +3,7 @@ import type { Hono } from "hono";
 import { createApp, serviceContext } from "../../src/app.ts";
 import type { Mailer } from "../../src/lib/mailer.ts";
 import { createPasswordHasher, type PasswordHasher } from "../../src/lib/password.ts";
+import { type AuditHeadAnchor, createAuditHeadAnchor } from "../../src/services/audit/audit-head.ts";
 import type { ServiceContext } from "../../src/services/context.ts";
 import { type Config, loadConfig } from "../../src/config.ts";
 import type { AppEnv } from "../../src/http/app-env.ts";
@@ -11,6 +12,7 @@ import { bundledMigrations } from "../../src/store/migration-files.ts";
 import { openStore, type Store } from "../../src/store/store.ts";
 import { type CapturedLogs, captureLogs } from "./logs.ts";
 import { type FakeClock, fakeClock } from "./fake-clock.ts";
+import { type ManualScheduler, manualScheduler } from "./manual-scheduler.ts";
 import { newMasterKeyText, tempDir } from "./temp.ts";
 
 export type TestContext = {
@@ -20,6 +22,10 @@ export type TestContext = {
   logs: CapturedLogs;
   clock: FakeClock;
   ctx: ServiceContext;
+  /** The audit head's anchor, as the server has it: coalesced through `timers` (or flushed explicitly). */
+  auditHead: AuditHeadAnchor;
+  /** Timers of the app (the audit head's coalesced write), run by the fake clock with runDue(). */
+  timers: ManualScheduler;
   dir: string;
   close(): void;
 };
@@ -41,7 +47,9 @@ export function createTestApp(env: Record<string, string> = {}, options: TestApp
   migrate(store.db, migrations, clock.now);
   const logs = captureLogs();
   const passwords = options.passwords ?? createPasswordHasher();
-  const deps = { config, logger: logs.logger, clock, db: store.db, keyring: store.keyring, migrations, version: "test", passwords, mailer: options.mailer, ...(options.authAttemptsPerMinute ? { authAttemptsPerMinute: options.authAttemptsPerMinute } : {}) };
+  const timers = manualScheduler(clock);
+  const auditHead = createAuditHeadAnchor({ dataDir: config.dataDir, key: store.keyring.audit, logger: logs.logger, schedule: timers.schedule });
+  const deps = { config, logger: logs.logger, clock, db: store.db, keyring: store.keyring, migrations, version: "test", passwords, mailer: options.mailer, auditHead, ...(options.authAttemptsPerMinute ? { authAttemptsPerMinute: options.authAttemptsPerMinute } : {}) };
   const app = createApp(deps);
   return {
     app,
@@ -50,8 +58,11 @@ export function createTestApp(env: Record<string, string> = {}, options: TestApp
     logs,
     clock,
     ctx: serviceContext(deps),
+    auditHead,
+    timers,
     dir: dir.path,
     close() {
+      auditHead.close();
       store.close();
       dir.remove();
     },

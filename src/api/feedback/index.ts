@@ -8,6 +8,7 @@ import { describeRoute, jsonContent, problemContent } from "../../http/openapi.t
 import { describe } from "../../http/respond.ts";
 import { parseOrThrow, validate } from "../../http/validation.ts";
 import { AppError, invalidField } from "../../lib/app-error.ts";
+import { bodyLimits } from "../../lib/body-limits.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import {
   addItemNote,
@@ -43,7 +44,7 @@ function expectedVersion(header: string | undefined): number {
 export function feedbackRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions>; screenshotMaxBytes: number }) {
   const { ctx, action } = deps;
   const limit = bodyLimit({
-    maxSize: deps.screenshotMaxBytes + 256 * 1024,
+    maxSize: bodyLimits(deps.screenshotMaxBytes).feedbackRequest,
     onError: () => {
       throw new AppError("PAYLOAD_TOO_LARGE", "The request is larger than allowed.", { fields: [{ field: "screenshot", message: `At most ${deps.screenshotMaxBytes} bytes.` }] });
     },

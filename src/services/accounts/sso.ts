@@ -128,7 +128,7 @@ export function saveSsoProvider(ctx: ServiceContext, adminId: string, input: Pro
     upsertProvider(ctx.db, row);
     appendAudit(ctx, { action: "sso.provider_changed", actorId: adminId, targetId: providerId });
   });
-  configCache.delete(providerId);
+  ctx.ssoConfigs.delete(providerId);
   recordEvent(ctx, { type: "sso.provider_changed", userId: adminId, actorId: adminId, targetId: providerId });
   return toPublicProvider(row);
 }
@@ -140,16 +140,20 @@ export function deleteSsoProvider(ctx: ServiceContext, adminId: string, id: stri
     return changes;
   });
   if (deleted === 0) throw notFound("No such provider.");
-  configCache.delete(id);
+  ctx.ssoConfigs.delete(id);
   recordEvent(ctx, { type: "sso.provider_changed", userId: adminId, actorId: adminId, targetId: id });
 }
 
-const configCache = new Map<string, { config: oidc.Configuration; at: number; updatedAt: number }>();
+/** How long a provider's discovered configuration is reused. */
+export const SSO_DISCOVERY_TTL_MS = 10 * 60_000;
 
-/** Discovers the provider (cached 10 minutes); the metadata's issuer must equal the configured one. */
+/** Discovered provider configurations by provider id: one cache per app instance (ServiceContext.ssoConfigs). */
+export type SsoConfigCache = Map<string, { config: oidc.Configuration; at: number; updatedAt: number }>;
+
+/** Discovers the provider (cached 10 minutes by ctx.clock); the metadata's issuer must equal the configured one. */
 async function clientConfig(ctx: ServiceContext, p: ProviderRow): Promise<oidc.Configuration> {
-  const cached = configCache.get(p.id);
-  if (cached && cached.updatedAt === p.updated_at && Date.now() - cached.at < 10 * 60_000) return cached.config;
+  const cached = ctx.ssoConfigs.get(p.id);
+  if (cached && cached.updatedAt === p.updated_at && ctx.clock.now() - cached.at < SSO_DISCOVERY_TTL_MS) return cached.config;
   const issuer = new URL(p.issuer);
   // ID tokens from the token endpoint are verified against the IdP's JWKS too (openid-client would
   // otherwise rely on TLS alone): a token signed with another key, or naming an unknown kid, fails.
@@ -158,7 +162,7 @@ async function clientConfig(ctx: ServiceContext, p: ProviderRow): Promise<oidc.C
     execute,
     timeout: 10,
   });
-  configCache.set(p.id, { config, at: Date.now(), updatedAt: p.updated_at });
+  ctx.ssoConfigs.set(p.id, { config, at: ctx.clock.now(), updatedAt: p.updated_at });
   return config;
 }
 

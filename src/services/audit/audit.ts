@@ -1,5 +1,3 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { constantTimeEqual, hmacSha256 } from "../../lib/crypto.ts";
 import { writeFileAtomic } from "../../lib/fs-atomic.ts";
 import { errorFields } from "../../lib/logger.ts";
@@ -17,13 +15,16 @@ import {
 import { countUsers } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
 import type { PublicAuditEntry } from "../../shared/audit.ts";
+import { headPath, headTag, isAuthenticHead, readHeadFile } from "./audit-head.ts";
+
+export { AUDIT_HEAD_FILE } from "./audit-head.ts";
 
 /**
  * The audit trail of access-control changes, tamper-evident: each entry carries an HMAC (the
  * keyring's audit key, which database access alone does not give) over its content and the previous
- * entry's MAC. The latest head (sequence number + MAC) is also kept outside the table, in
- * `audit-head.json` beside the keyring (replaced atomically after each commit), so deleting the
- * newest rows is detected too. Pruning leaves a MACed checkpoint where the chain now starts.
+ * entry's MAC, extended in every commit. The latest head (sequence number + MAC) is also kept
+ * outside the table, in `audit-head.json` beside the keyring (anchored off the request path, see
+ * audit-head.ts), so deleting the newest rows is detected too. Pruning leaves a MACed checkpoint.
  */
 export type AuditAction =
   | "team.created"
@@ -67,10 +68,9 @@ export type AuditAction =
   | "label.deleted"
   | "data.erased";
 
-export const AUDIT_HEAD_FILE = "audit-head.json";
 const GENESIS = "0".repeat(64);
 
-type AuditContext = Pick<ServiceContext, "db" | "keyring" | "clock" | "logger" | "dataDir">;
+type AuditContext = Pick<ServiceContext, "db" | "keyring" | "clock" | "logger" | "dataDir" | "auditHead">;
 
 function entryMac(key: Uint8Array, e: Omit<AuditRow, "mac">): string {
   return hmacSha256(key, JSON.stringify(["entry", e.seq, e.at, e.actor_id, e.action, e.target_id, e.team_id, e.prev_mac])).toString("hex");
@@ -80,24 +80,20 @@ function checkpointMac(key: Uint8Array, seq: number, lastMac: string, at: number
   return hmacSha256(key, JSON.stringify(["checkpoint", seq, lastMac, at])).toString("hex");
 }
 
-function headTag(key: Uint8Array, seq: number, mac: string): string {
-  return hmacSha256(key, JSON.stringify(["head", seq, mac])).toString("hex");
-}
-
-function headPath(ctx: AuditContext): string {
-  return join(ctx.dataDir, AUDIT_HEAD_FILE);
-}
-
-function writeHead(ctx: AuditContext, seq: number, mac: string): void {
+/** Writes the head file at once: for contexts without an anchor (one-shot CLI commands). */
+function writeHeadNow(ctx: AuditContext, seq: number, mac: string): void {
   try {
-    writeFileAtomic(headPath(ctx), JSON.stringify({ seq, mac, tag: headTag(ctx.keyring.audit, seq, mac) }) + "\n");
+    writeFileAtomic(headPath(ctx.dataDir), JSON.stringify({ seq, mac, tag: headTag(ctx.keyring.audit, seq, mac) }) + "\n");
   } catch (error) {
     // The entry is committed; a stale head only weakens truncation detection until the next entry.
     ctx.logger.error("audit.head_write_failed", { seq, ...errorFields(error) });
   }
 }
 
-/** Appends an entry, in the caller's transaction when there is one; the head file follows the commit. */
+/**
+ * Appends an entry, in the caller's transaction when there is one. The chain is extended in that
+ * commit; the head file follows through the context's anchor (coalesced, off the request path).
+ */
 export function appendAudit(
   ctx: AuditContext,
   entry: { action: AuditAction; actorId: string | null; targetId?: string | null; teamId?: string | null },
@@ -117,7 +113,7 @@ export function appendAudit(
     const mac = entryMac(ctx.keyring.audit, row);
     insertAuditEntry(ctx.db, { ...row, mac });
     // One head write per transaction, however many entries it appended: the last one is the head.
-    ctx.db.afterCommit(() => writeHead(ctx, row.seq, mac), "audit-head");
+    ctx.db.afterCommit(() => (ctx.auditHead ? ctx.auditHead.committed(row.seq, mac) : writeHeadNow(ctx, row.seq, mac)), "audit-head");
     return row.seq;
   });
 }
@@ -132,9 +128,11 @@ export type AuditVerification = {
 /**
  * Walks the whole chain from its start (genesis or the checkpoint) and reports the first broken link.
  * `expected` is a head recorded elsewhere (the daily `audit.head` log line): it catches a replayed
- * head file together with deleted newest rows, which a file in the data directory cannot.
+ * head file together with deleted newest rows, which a file in the data directory cannot. This
+ * process's pending head is anchored first.
  */
 export function verifyAudit(ctx: AuditContext, anchor?: { seq: number; digest: string }): AuditVerification {
+  ctx.auditHead?.flush();
   const key = ctx.keyring.audit;
   const checkpoint = findCheckpoint(ctx.db);
   let expected = 1;
@@ -165,18 +163,13 @@ export function verifyAudit(ctx: AuditContext, anchor?: { seq: number; digest: s
       return { ok: false, checked, lastSeq, firstBroken: { seq: anchor.seq, reason: "head_mismatch" } };
     }
   }
-  if (!existsSync(headPath(ctx))) {
+  const head = readHeadFile(ctx.dataDir);
+  if (head === undefined) {
     // A set-up instance always has entries (the first admin's creation), hence a head file.
     const setUp = countUsers(ctx.db) > 0;
     return lastSeq > 0 || checkpoint || setUp ? { ok: false, checked, lastSeq, firstBroken: { seq: lastSeq, reason: "head_missing" } } : { ok: true, checked, lastSeq };
   }
-  let head: { seq: number; mac: string; tag: string };
-  try {
-    head = JSON.parse(readFileSync(headPath(ctx), "utf8"));
-  } catch {
-    return { ok: false, checked, lastSeq, firstBroken: { seq: lastSeq, reason: "head_forged" } };
-  }
-  if (typeof head.seq !== "number" || typeof head.mac !== "string" || typeof head.tag !== "string" || !constantTimeEqual(head.tag, headTag(key, head.seq, head.mac))) {
+  if (head === "unreadable" || !isAuthenticHead(key, head)) {
     return { ok: false, checked, lastSeq, firstBroken: { seq: lastSeq, reason: "head_forged" } };
   }
   if (head.seq > lastSeq) return { ok: false, checked, lastSeq, firstBroken: { seq: lastSeq + 1, reason: "newest_entries_deleted" } };
@@ -206,8 +199,9 @@ export function pruneAudit(ctx: AuditContext, retentionMs: number): number {
   });
 }
 
-/** Writes the current head to the log (done daily), so a copy of it lives outside the data directory. */
+/** Anchors the pending head and writes the current one to the log (done daily), so a copy lives outside the data directory. */
 export function logAuditHead(ctx: AuditContext): void {
+  ctx.auditHead?.flush();
   const last = lastAuditEntry(ctx.db);
   ctx.logger.info("audit.head", { seq: last?.seq ?? 0, digest: last?.mac ?? GENESIS });
 }

@@ -1,0 +1,23 @@
+import { Hono } from "hono";
+import type { Clock } from "../lib/clock.ts";
+import { AppError } from "../lib/app-error.ts";
+import type { Logger } from "../lib/logger.ts";
+import type { AppEnv } from "./app-env.ts";
+import { errorHandler } from "./problem.ts";
+import { requestContext } from "./request-context.ts";
+import { securityHeaders } from "./security-headers.ts";
+
+/**
+ * What the port answers while the store opens and migrations run (main.ts listens before touching
+ * the data, so a second Loupe on a busy port changes nothing): 503 problem+json with Retry-After.
+ */
+export function startingApp(logger: Logger, clock: Clock): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use("*", requestContext(logger, clock));
+  app.use("*", securityHeaders);
+  app.onError(errorHandler(logger));
+  app.all("*", () => {
+    throw new AppError("SERVER_STARTING", "Loupe is starting; try again in a moment.", { headers: { "Retry-After": "1" } });
+  });
+  return app;
+}
