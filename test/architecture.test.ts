@@ -149,14 +149,20 @@ test("every listed known violation still occurs (fixed ones leave KNOWN_VIOLATIO
   expect(KNOWN_VIOLATIONS.filter((v) => !found.includes(v))).toEqual([]);
 });
 
+const transpilers = { ts: new Bun.Transpiler({ loader: "ts" }), tsx: new Bun.Transpiler({ loader: "tsx" }) };
+/** The runtime imports Bun finds, without the JSX runtime it adds to a .tsx file that holds JSX. */
+function bunRuntimeImports(text: string, tsx: boolean): Set<string> {
+  const paths = transpilers[tsx ? "tsx" : "ts"].scanImports(text.replace(/^#!.*/, "")).map((i) => i.path);
+  return new Set(tsx ? paths.filter((p) => p !== "react" && !/\/jsx-(dev-)?runtime$/.test(p)) : paths);
+}
+
 test("the import scanner sees every runtime import Bun sees, in every file of src/, test/, bench/ and scripts/", () => {
-  const transpilers = { ts: new Bun.Transpiler({ loader: "ts" }), tsx: new Bun.Transpiler({ loader: "tsx" }) };
   const disagreements: string[] = [];
   const all = ["src", "test", "bench", "scripts"].flatMap((dir) => files(join(ROOT, dir)));
   for (const file of all) {
     const text = readFileSync(file, "utf8");
     const ours = new Set(scanSource(text, { jsx: file.endsWith(".tsx") }).imports.filter((i) => i.kind !== "type").map((i) => i.specifier));
-    const bun = new Set(transpilers[file.endsWith(".tsx") ? "tsx" : "ts"].scanImports(text.replace(/^#!.*/, "")).map((i) => i.path));
+    const bun = bunRuntimeImports(text, file.endsWith(".tsx"));
     for (const s of bun) if (!ours.has(s)) disagreements.push(`${relative(ROOT, file)}: missed ${s}`);
     for (const s of ours) if (s !== null && !bun.has(s)) disagreements.push(`${relative(ROOT, file)}: ${s} is not a runtime import for Bun`);
   }
@@ -280,7 +286,7 @@ test("the import scanner: type imports, multi-line forms, and nothing from comme
     `const s = 'import r from "./single-quoted.ts"';`,
     `const t = "export * from './double-quoted.ts'";`,
     "const u = `import w from \"./template.ts\" ${`${\"import('./nested.ts')\"}`} ${{ k: 1 }.k}`;",
-    `const re = /["'\`]/g, slash = /[/]import "x"/, half = a / 2 / b;`,
+    `const re = /[\`"']/g, slash = /[/]import "x"/, half = a / 2, tick = \`/\`;`,
     `import "./after-regex-and-division.ts";`,
     `const meta = import.meta.dir, x = obj.import("./method.ts"), y = obj.require("./method-require.ts");`,
   ].join("\n");
@@ -310,11 +316,13 @@ test("the import scanner: type imports, multi-line forms, and nothing from comme
   const tsx = [
     `const el = <p title="it's" data-x='"'>Don't "import" './x' {\`\${"a"}\`} <b>/</b></p>;`,
     `const frag = <><Item {...props} label={"SELECT id FROM users"} /></>;`,
-    `const ratio = count / 2; const html = "<p>";`,
+    `const ratio = count / 2; const html = "<p>"; const few = n < 3 && m > 1, [open] = useState<boolean>(false);`,
+    `const list = <ul>{items.map((x) => <li key={x} title={\`item \${x}\`}>{x} / {open ? <b>a</b> : <i>b</i>}</li>)}</ul>;`,
     `import "./after-jsx.ts";`,
   ].join("\n");
   const scan = scanSource(tsx, { jsx: true });
   expect(scan.imports.map((i) => i.specifier)).toEqual(["./after-jsx.ts"]);
+  expect([...bunRuntimeImports(tsx, true)]).toEqual(["./after-jsx.ts"]);
   expect(scan.literals.map((l) => l.text)).toContain("SELECT id FROM users");
 });
 
