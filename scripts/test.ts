@@ -27,7 +27,9 @@ const skippedBrowser = !existsSync(CHROMIUM) && browserSuites.length > 0;
 
 const logDir = mkdtempSync(join(tmpdir(), "loupe-test-logs-"));
 const logFile = join(logDir, "run.log");
-const proc = spawn([process.execPath, "test", ...args], {
+// bunfig.toml's `[test] timeout` is not a key Bun 1.4 reads (its default stays 5 s), and the argon2-heavy
+// suites need longer on a loaded 2-core machine: pass the intended 60 s on the command line.
+const proc = spawn([process.execPath, "test", "--timeout", "60000", ...args], {
   cwd: root,
   env: { ...process.env, TEST_LOG_CAPTURE_FILE: logFile },
   stdout: "pipe",
