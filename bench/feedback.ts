@@ -3,6 +3,7 @@
  * full-text search (p50 / p95, through the real app), beside a bare point read in the same run.
  * Targets: page p95 ≤ 50 ms, search p95 ≤ 100 ms.
  */
+import * as v from "valibot";
 import { createFeedback } from "../src/services/feedback/feedback.ts";
 import { findFeedback } from "../src/store/feedback.ts";
 import { seedWorld } from "../test/support/teams.ts";
@@ -19,7 +20,7 @@ export async function benchFeedback(): Promise<void> {
   const w = await seedWorld();
   const { t, a } = w;
   try {
-    const second = await (await a.owner.browser.post(`/api/v1/teams/${a.team.id}/projects`, { name: "second site" })).json();
+    const second = v.parse(v.object({ id: v.string() }), await (await a.owner.browser.post(`/api/v1/teams/${a.team.id}/projects`, { name: "second site" })).json());
     const started = performance.now();
     const ids: string[] = [];
     // Seeded through the service (one verb, audit entries included), in chunks of 5,000 per transaction.
