@@ -3,12 +3,10 @@ import { publicAction } from "../../http/authorize.ts";
 import { AppError } from "../../lib/app-error.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { describeRoute, jsonContent, problemContent } from "../../http/openapi.ts";
-import { checkReadiness } from "../../services/system/readiness.ts";
-import type { Db } from "../../store/database.ts";
-import type { Migration } from "../../store/migrate.ts";
+import { checkReadiness, type ReadinessDeps } from "../../services/system/readiness.ts";
 import { HealthResponse, ReadinessResponse } from "./schema.ts";
 
-export type HealthDeps = { db: Db; migrations: Migration[] };
+export type HealthDeps = ReadinessDeps;
 
 /** Liveness (process alive) and readiness (database open, migrations applied) probes. */
 export function healthRoutes(deps: HealthDeps) {

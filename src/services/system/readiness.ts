@@ -9,7 +9,10 @@ export type Readiness = {
 };
 
 /** Ready = the database answers and every migration is applied; a full disk is reported as degraded. */
-export function checkReadiness(deps: { db: Db; migrations: Migration[] }): Readiness {
+/** What readiness looks at: the open database and the migrations this build ships. */
+export type ReadinessDeps = { db: Db; migrations: Migration[] };
+
+export function checkReadiness(deps: ReadinessDeps): Readiness {
   const { db } = deps;
   if (!db.open) return { ready: false, reason: "database_closed", checks: { database: "closed", migrations: "pending", storage: "ok" } };
   let pending: boolean;
