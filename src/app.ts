@@ -77,7 +77,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", ssoRoutes({ ctx, cookies, ipLimiter }));
   app.route("/", instanceRoutes({ ctx }));
   app.route("/", ssoProviderRoutes({ ctx }));
-  app.route("/", teamRoutes({ ctx }));
+  app.route("/", teamRoutes({ ctx, ipLimiter }));
   app.route("/", projectRoutes({ ctx }));
   app.route("/", feedbackRoutes({ ctx, screenshotMaxBytes: deps.config.screenshotMaxBytes }));
 

@@ -4,6 +4,7 @@ import { AuditEntrySchema } from "../../shared/audit.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { recentSessionOf, sessionOf } from "../../http/auth.ts";
 import { action } from "../../http/authorize.ts";
+import { type IpLimiter, ipRateLimit } from "../../http/rate-limit.ts";
 import { describe } from "../../http/respond.ts";
 import { validate } from "../../http/validation.ts";
 import { toCsv } from "../../lib/csv.ts";
@@ -47,7 +48,7 @@ const TeamToken = v.object({ id: v.string(), name: v.string(), scope: v.string()
 const TokenParam = v.strictObject({ teamId: IdSchema, tokenId: IdSchema });
 
 /** Teams, their members, invitations, security policy, support access and audit trail. */
-export function teamRoutes(deps: { ctx: ServiceContext }) {
+export function teamRoutes(deps: { ctx: ServiceContext; ipLimiter: IpLimiter }) {
   const { ctx } = deps;
   return new Hono<AppEnv>()
     .get("/api/v1/teams", action("self"), describe("My teams, with my role", ["teams"], { 200: { description: "Teams", schema: v.object({ teams: v.array(Team) }) } }), (c) => {
@@ -110,6 +111,7 @@ export function teamRoutes(deps: { ctx: ServiceContext }) {
       "/api/v1/invitations/register",
       action("public"),
       describe("Create the account of an invited address and join the team; then sign in", ["teams"], { 201: { description: "Account created and joined", schema: v.object({ teamId: v.string(), role: v.string() }) } }, [400, 409, 429]),
+      ipRateLimit(deps.ipLimiter),
       validate("json", InvitationRegisterInput),
       async (c) => c.json(await registerWithInvitation(ctx, c.req.valid("json")), 201),
     )
