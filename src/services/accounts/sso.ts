@@ -4,6 +4,7 @@ import { aesGcmDecrypt, aesGcmEncrypt, constantTimeEqual, randomId, sha256Hex } 
 import { errorFields } from "../../lib/logger.ts";
 import { safeReturnTo } from "../../lib/redirect.ts";
 import { normalizeEmail } from "../../shared/email.ts";
+import { textProblem } from "../../shared/text.ts";
 import {
   deleteExpiredAuthRequests,
   deleteProvider,
@@ -301,7 +302,7 @@ export async function completeSso(
       return { kind: "pending_link", linkId };
     }
     if (provider.jit_enabled !== 1 || !email || !emailVerified) return { kind: "error", code: "not_provisioned" };
-    user = await createUser(ctx, { email, displayName: typeof claims.name === "string" ? claims.name.slice(0, 100) : email.split("@")[0]!, password: null, isInstanceAdmin: false });
+    user = await createUser(ctx, { email, displayName: jitDisplayName(claims.name, email), password: null, isInstanceAdmin: false });
     linkIdentity(ctx, provider.id, issuer, subject, user.id);
     const teamId = provider.jit_team_id;
     const newUser = user;
@@ -347,4 +348,10 @@ export function confirmPendingLink(ctx: ServiceContext, user: UserRow, linkId: s
     throw new AppError(AUTH_ERRORS.SSO_ALREADY_LINKED, "That account of the provider is linked to another Loupe account.", { status: 409 });
   }
   if (!identity) linkIdentity(ctx, pending.provider_id, pending.issuer, pending.subject, user.id);
+}
+
+/** The IdP's `name` when it is one line of plain text (the API's rule for names), else the email's local part. */
+function jitDisplayName(name: unknown, email: string): string {
+  const trimmed = typeof name === "string" ? name.trim().slice(0, 100) : "";
+  return trimmed !== "" && textProblem(trimmed, false) === undefined ? trimmed : email.split("@")[0]!;
 }
