@@ -18,6 +18,7 @@ type SchemaNode = {
   items?: SchemaNode[];
   wrapped?: SchemaNode;
   options?: SchemaNode[];
+  value?: SchemaNode;
 };
 type PathItem = { type: string; origin?: string; key?: unknown };
 
@@ -63,9 +64,15 @@ function fieldError(schema: SchemaNode, issue: v.BaseIssue<unknown>, root: strin
       continue;
     }
     const entry = typeof item.key === "string" ? entryOf(inner, item.key) : undefined;
-    if (!entry) return { field: [...names, ...(echoable(item.key) ? [item.key] : [])].join(".") || root, message: issue.message };
-    names.push(item.key as string);
-    node = entry;
+    if (entry) {
+      names.push(item.key as string);
+      node = entry;
+      continue;
+    }
+    // A key the client chose (a record's): named only when plain, and the path goes on under it.
+    if (!echoable(item.key)) return { field: names.join(".") || root, message: issue.message };
+    names.push(item.key);
+    node = inner?.value;
   }
   return { field: names.join(".") || root, message: issue.message };
 }

@@ -30,11 +30,18 @@ const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLengt
 // PNG: critical chunks and colour information are kept; text, EXIF, time and any other ancillary chunk go.
 const PNG_KEEP = new Set(["IHDR", "PLTE", "IDAT", "IEND", "tRNS", "gAMA", "cHRM", "sRGB", "sBIT", "pHYs"]);
 
+/**
+ * Refused as malformed (PNG spec §5.6): a second IHDR (the size read here would not be the one a
+ * decoder uses), any kept chunk twice except IDAT, IDAT chunks that are not consecutive, kept chunks
+ * after the image data, or no image data at all.
+ */
 function pngCleaned(b: Uint8Array): { info: ImageInfo; bytes: Uint8Array } {
   const dv = view(b);
   if (b.length < 33 || ascii(b, 12, 4) !== "IHDR") throw new ImageError("malformed");
   const info: ImageInfo = { type: "image/png", width: dv.getUint32(16), height: dv.getUint32(20) };
   const parts: Uint8Array[] = [b.subarray(0, 8)];
+  const seen = new Set<string>();
+  let data: "before" | "in" | "after" = "before";
   let at = 8;
   let ended = false;
   while (at + 12 <= b.length) {
@@ -42,6 +49,14 @@ function pngCleaned(b: Uint8Array): { info: ImageInfo; bytes: Uint8Array } {
     const type = ascii(b, at + 4, 4);
     const end = at + 12 + length;
     if (end > b.length || length > 0x7fffffff) throw new ImageError("malformed");
+    if (type === "IDAT") {
+      if (data === "after") throw new ImageError("malformed");
+      data = "in";
+    } else {
+      if (data === "in") data = "after";
+      if (PNG_KEEP.has(type) && (seen.has(type) || (data === "after" && type !== "IEND"))) throw new ImageError("malformed");
+      seen.add(type);
+    }
     if (PNG_KEEP.has(type)) parts.push(b.subarray(at, end));
     at = end;
     if (type === "IEND") {
@@ -51,6 +66,7 @@ function pngCleaned(b: Uint8Array): { info: ImageInfo; bytes: Uint8Array } {
   }
   // Data after IEND is how PNG/HTML polyglots hide: refused.
   if (!ended || at !== b.length) throw new ImageError(ended ? "unsupported" : "malformed");
+  if (data === "before") throw new ImageError("malformed");
   return { info, bytes: concatBytes(parts) };
 }
 
@@ -73,12 +89,36 @@ function scanEnd(b: Uint8Array, at: number): number {
   throw new ImageError("malformed");
 }
 
+const segment = (marker: number, body: Uint8Array): Uint8Array => {
+  const out = new Uint8Array(4 + body.length);
+  out.set([0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff]);
+  out.set(body, 4);
+  return out;
+};
+
+/**
+ * APP0 kept only as JFIF ("JFIF\0"): its version, units and density, rebuilt without the thumbnail
+ * and anything after it (a thumbnail can hold the unredacted picture, or any bytes at all). Other
+ * APP0 segments, JFXX (thumbnails only) included, are dropped.
+ */
+function jfifHeader(body: Uint8Array): Uint8Array | undefined {
+  if (body.length < 14 || ascii(body, 0, 5) !== "JFIF\0") return undefined;
+  return segment(0xe0, concatBytes([body.subarray(0, 12), new Uint8Array([0, 0])]));
+}
+
+/** APP14 kept only as Adobe's fixed 12 bytes (its colour transform matters to decoders), nothing more. */
+function adobeHeader(body: Uint8Array): Uint8Array | undefined {
+  if (body.length < 12 || ascii(body, 0, 5) !== "Adobe") return undefined;
+  return segment(0xee, body.slice(0, 12));
+}
+
 function jpegCleaned(b: Uint8Array): { info: ImageInfo; bytes: Uint8Array } {
   const dv = view(b);
   const parts: Uint8Array[] = [b.subarray(0, 2)];
   let at = 2;
   let size: { width: number; height: number } | undefined;
   let scans = 0;
+  const kept = new Set<number>();
   while (true) {
     if (at + 2 > b.length || b[at] !== 0xff) throw new ImageError("malformed");
     const marker = b[at + 1]!;
@@ -106,8 +146,18 @@ function jpegCleaned(b: Uint8Array): { info: ImageInfo; bytes: Uint8Array } {
       if (size || length < 8) throw new ImageError("unsupported"); // one frame only
       size = { height: dv.getUint16(at + 5), width: dv.getUint16(at + 7) };
     }
-    // APP1–APP13 and APP15 (EXIF, XMP, IPTC …) and comments are dropped; APP0 (JFIF) and APP14 (Adobe) stay.
-    const drop = (marker >= 0xe1 && marker <= 0xed) || marker === 0xef || marker === 0xfe;
+    // APP1–APP13 and APP15 (EXIF, XMP, IPTC …), comments and the reserved JPGn extensions are dropped;
+    // APP0 and APP14 only as rebuilt JFIF and Adobe headers (below), never with what they carried.
+    const drop = (marker >= 0xe1 && marker <= 0xed) || marker === 0xef || marker === 0xfe || (marker >= 0xf0 && marker <= 0xfd);
+    if (marker === 0xe0 || marker === 0xee) {
+      const header = marker === 0xe0 ? jfifHeader(b.subarray(at + 4, end)) : adobeHeader(b.subarray(at + 4, end));
+      if (header && !kept.has(marker)) {
+        kept.add(marker);
+        parts.push(header);
+      }
+      at = end;
+      continue;
+    }
     if (marker === 0xda) {
       if (!size) throw new ImageError("malformed");
       const dataEnd = scanEnd(b, end);

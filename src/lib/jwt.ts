@@ -1,4 +1,5 @@
 import { errors, jwtVerify, SignJWT } from "jose";
+import { isCanonicalBase64url } from "./base64url.ts";
 
 /**
  * Session tokens: HS256 with a 256-bit key from the keyring; algorithm, issuer, audience and `typ`
@@ -25,6 +26,12 @@ export async function signSessionToken(
     .sign(key);
 }
 
+/** A compact JWS whose three segments are each canonical base64url (T-S1: one token, one spelling). */
+export function isCanonicalCompactJws(token: string): boolean {
+  const parts = token.split(".");
+  return parts.length === 3 && parts.every(isCanonicalBase64url);
+}
+
 /** A correctly signed token past its `exp`: enough to mark its session as ended. */
 export type ExpiredSession = { expired: true; sid: string };
 
@@ -34,7 +41,7 @@ export async function verifySessionToken(
   key: Uint8Array,
   options: { issuer: string; nowMs: number; maxTokenAgeSeconds: number },
 ): Promise<SessionClaims | ExpiredSession | undefined> {
-  if (token.length > 4096) return undefined;
+  if (token.length > 4096 || !isCanonicalCompactJws(token)) return undefined;
   try {
     const { payload, protectedHeader } = await jwtVerify(token, key, {
       algorithms: ["HS256"],

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { PlainText } from "./text.ts";
 import { EmailSchema } from "./email.ts";
 
 /** Payload schemas of the accounts API, shared by the server and the admin UI. */
@@ -8,7 +9,7 @@ export const NewPasswordSchema = v.pipe(
   v.maxLength(1024),
   v.description("12–256 characters, no composition rules; refused when common or equal to your email or name"),
 );
-export const DisplayNameSchema = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100));
+export const DisplayNameSchema = v.pipe(v.string(), v.trim(), PlainText, v.minLength(1), v.maxLength(100));
 export const TotpCodeSchema = v.pipe(v.string(), v.regex(/^\d{6}$/, "Expected 6 digits."));
 export const RecoveryCodeSchema = v.pipe(v.string(), v.minLength(8), v.maxLength(64));
 export const OpaqueTokenSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,128}$/, "Expected a token."));
@@ -29,7 +30,7 @@ export const PasswordChangeInput = v.strictObject({ newPassword: NewPasswordSche
 export const ProfileInput = v.strictObject({ displayName: v.optional(DisplayNameSchema), email: v.optional(EmailSchema) });
 export const TotpConfirmInput = v.strictObject({ code: TotpCodeSchema });
 export const TokenCreateInput = v.strictObject({
-  name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100)),
+  name: v.pipe(v.string(), v.trim(), PlainText, v.minLength(1), v.maxLength(100)),
   scope: v.picklist(["read", "write"]),
   expiresInDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(365)), 90),
 });
@@ -51,13 +52,13 @@ export const PublicUserSchema = v.object({
   createdAt: v.string(),
 });
 
-export const SsoStartInput = v.strictObject({ returnTo: v.optional(v.pipe(v.string(), v.maxLength(1024))) });
+export const SsoStartInput = v.strictObject({ returnTo: v.optional(v.pipe(v.string(), PlainText, v.maxLength(1024))) });
 export const SsoProviderInput = v.strictObject({
-  name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100)),
+  name: v.pipe(v.string(), v.trim(), PlainText, v.minLength(1), v.maxLength(100)),
   preset: v.picklist(["generic", "google"]),
-  issuer: v.optional(v.pipe(v.string(), v.maxLength(500))),
-  clientId: v.pipe(v.string(), v.minLength(1), v.maxLength(500)),
-  clientSecret: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1000))),
+  issuer: v.optional(v.pipe(v.string(), PlainText, v.maxLength(500))),
+  clientId: v.pipe(v.string(), PlainText, v.minLength(1), v.maxLength(500)),
+  clientSecret: v.optional(v.pipe(v.string(), PlainText, v.minLength(1), v.maxLength(1000))),
   allowedDomains: v.optional(v.array(v.pipe(v.string(), v.regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, "Expected a domain name."))), []),
   jitEnabled: v.optional(v.boolean(), false),
   jitTeamId: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(64)))),

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { JsonText, MultilineText, PlainText } from "./text.ts";
 
 /**
  * The feedback payload, shared by the server and (later) the widget: one schema validates both the
@@ -12,6 +13,7 @@ const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/, "Expected an id.
 const SmallJson = v.pipe(
   v.record(v.pipe(v.string(), v.maxLength(100)), v.unknown()),
   v.check((value) => new TextEncoder().encode(JSON.stringify(value)).length <= MAX_JSON_BYTES, `At most ${MAX_JSON_BYTES} bytes of JSON.`),
+  JsonText,
 );
 const Point = v.strictObject({ x: v.pipe(v.number(), v.minValue(0), v.maxValue(8000)), y: v.pipe(v.number(), v.minValue(0), v.maxValue(8000)) });
 
@@ -20,14 +22,14 @@ export const AnnotationSchema = v.variant("type", [
   v.strictObject({ type: v.literal("rect"), from: Point, to: Point, color: v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i)) }),
   v.strictObject({ type: v.literal("arrow"), from: Point, to: Point, color: v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i)) }),
   v.strictObject({ type: v.literal("pen"), points: v.pipe(v.array(Point), v.maxLength(2000)), color: v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i)) }),
-  v.strictObject({ type: v.literal("text"), at: Point, text: v.pipe(v.string(), v.maxLength(500)), color: v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i)) }),
+  v.strictObject({ type: v.literal("text"), at: Point, text: v.pipe(v.string(), v.maxLength(500), MultilineText), color: v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i)) }),
   v.strictObject({ type: v.literal("blackout"), from: Point, to: Point }),
 ]);
 
 export const FeedbackCreateInput = v.strictObject({
   projectId: Id,
-  comment: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(10_000)),
-  title: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200))),
+  comment: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(10_000), MultilineText),
+  title: v.optional(v.pipe(v.string(), v.trim(), PlainText, v.maxLength(200))),
   rating: v.optional(
     v.pipe(
       v.strictObject({ scale: v.picklist(["stars", "emoji", "nps"]), value: v.pipe(v.number(), v.integer()) }),
@@ -35,7 +37,7 @@ export const FeedbackCreateInput = v.strictObject({
     ),
   ),
   reporterEmail: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(254), v.email())),
-  pageUrl: v.optional(v.pipe(v.string(), v.maxLength(2048), v.url(), v.check((u) => /^https?:/i.test(u), "Expected an http(s) URL."))),
+  pageUrl: v.optional(v.pipe(v.string(), PlainText, v.maxLength(2048), v.url(), v.check((u) => /^https?:/i.test(u), "Expected an http(s) URL."))),
   metadata: v.optional(SmallJson),
   customData: v.optional(SmallJson),
   annotations: v.optional(v.pipe(v.array(AnnotationSchema), v.maxLength(500))),
@@ -48,7 +50,7 @@ export const FeedbackUpdateInput = v.strictObject({
   labelIds: v.optional(v.pipe(v.array(Id), v.maxLength(50))),
 });
 
-export const NoteInput = v.strictObject({ body: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(10_000)) });
+export const NoteInput = v.strictObject({ body: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(10_000), MultilineText) });
 
 const Digits = (max: number) => v.pipe(v.string(), v.regex(new RegExp(`^\\d{1,${max}}$`)), v.transform(Number));
 export const FeedbackListQuery = v.strictObject({
@@ -65,7 +67,7 @@ export const FeedbackListQuery = v.strictObject({
   limit: v.optional(Digits(3)),
 });
 
-export const SearchQuery = v.strictObject({ q: v.pipe(v.string(), v.minLength(1), v.maxLength(200)), limit: v.optional(Digits(3)) });
+export const SearchQuery = v.strictObject({ q: v.pipe(v.string(), PlainText, v.minLength(1), v.maxLength(200)), limit: v.optional(Digits(3)) });
 
 // Response schemas (see src/shared/accounts.ts).
 export const FeedbackItemSchema = v.object({

@@ -1,10 +1,11 @@
 import * as v from "valibot";
+import { PlainText } from "./text.ts";
 import { EmailSchema } from "./email.ts";
 
 /** Payload schemas of teams, members, invitations, projects and labels (strict: unknown keys refused). */
 export const RoleSchema = v.picklist(["owner", "member", "reporter"]);
 export const IdSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/, "Expected an id."));
-export const NameSchema = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100));
+export const NameSchema = v.pipe(v.string(), v.trim(), PlainText, v.minLength(1), v.maxLength(100));
 
 export const TeamCreateInput = v.strictObject({ name: NameSchema });
 export const TeamUpdateInput = v.strictObject({ name: NameSchema });
@@ -24,7 +25,7 @@ export const InvitationRegisterInput = v.strictObject({
   password: v.pipe(v.string(), v.maxLength(1024)),
 });
 export const TeamTokenInput = v.strictObject({
-  name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100)),
+  name: v.pipe(v.string(), v.trim(), PlainText, v.minLength(1), v.maxLength(100)),
   scope: v.picklist(["read", "write"]),
   role: v.picklist(["member", "reporter"]),
   expiresInDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(365)), 90),
@@ -34,7 +35,7 @@ const OriginSchema = v.pipe(v.string(), v.maxLength(300), v.regex(/^https?:\/\/[
 export const ProjectSettingsSchema = v.strictObject({ allowedOrigins: v.pipe(v.array(OriginSchema), v.maxLength(50)) });
 export const ProjectCreateInput = v.strictObject({ name: NameSchema, settings: v.optional(ProjectSettingsSchema) });
 export const ProjectUpdateInput = v.strictObject({ name: v.optional(NameSchema), settings: v.optional(ProjectSettingsSchema) });
-export const LabelInput = v.strictObject({ name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(50)), color: v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i, "Expected a colour like #3366ff.")) });
+export const LabelInput = v.strictObject({ name: v.pipe(v.string(), v.trim(), PlainText, v.minLength(1), v.maxLength(50)), color: v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i, "Expected a colour like #3366ff.")) });
 export const AuditExportQuery = v.strictObject({
   format: v.optional(v.picklist(["json", "csv"])),
   before: v.optional(v.pipe(v.string(), v.regex(/^\d{1,15}$/))),

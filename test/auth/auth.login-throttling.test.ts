@@ -3,6 +3,7 @@
 // browser is throttled on its own and still signs in; the per-IP limiter answers 429; it all expires.
 import { afterEach, expect, test } from "bun:test";
 import { createPasswordHasher, type PasswordHasher } from "../../src/lib/password.ts";
+import { throttleKey } from "../../src/services/accounts/throttle.ts";
 import { createUser } from "../../src/services/accounts/users.ts";
 import { GOOD_PASSWORD, uniqueEmail } from "../support/accounts.ts";
 import { Browser } from "../support/browser.ts";
@@ -131,4 +132,51 @@ test("400 wrong passwords sent at once: no more than 100 are verified (the attem
   expect(hasher.verifications).toBeLessThanOrEqual(100);
   expect(statuses.filter((s) => s === 401).length).toBe(hasher.verifications);
   expect(statuses.filter((s) => s === 429).length).toBe(400 - hasher.verifications);
+});
+
+test("a sliding hour: 100 wrong passwords just before an hour boundary and 100 just after → ≤ 100 verified in any 60 minutes", async () => {
+  const times: number[] = [];
+  const real = createPasswordHasher();
+  t = createTestApp({}, { authAttemptsPerMinute: 1_000_000, passwords: { ...real, verify: async (h, p) => (times.push(t!.clock.now()), real.verify(h, p)) } });
+  const email = uniqueEmail("boundary");
+  await createUser(t.ctx, { email, displayName: "B", password: GOOD_PASSWORD, isInstanceAdmin: false });
+  const burst = async (n: number) =>
+    (await Promise.all(Array.from({ length: n }, (_, i) => new Browser(t!.app, t!.config.publicOrigin, `203.0.113.${i % 250}`).post("/api/v1/auth/login", { email, password: `boundary-${i}-wrong` })))).map(
+      (r) => r.status,
+    );
+  const start = t.clock.now();
+  // One failure opens the hour; 99 more just before it ends, 100 just after (once the back-off is over).
+  expect(await burst(1)).toEqual([401]);
+  t.clock.advance(3600_000 - 2_000);
+  const before = await burst(99);
+  t.clock.advance(62_000);
+  const after = await burst(100);
+  expect(before.filter((s) => s === 401).length).toBe(99);
+  // Only the first failure has left the hour: one attempt fits, the rest wait.
+  expect(after.filter((s) => s === 401).length).toBe(1);
+  expect(after.filter((s) => s === 429).length).toBe(99);
+  let worst = 0;
+  for (const at of times) worst = Math.max(worst, times.filter((x) => x >= at && x < at + 3600_000).length);
+  expect(worst).toBeLessThanOrEqual(100);
+  // The wait named by Retry-After is when the 99 leave the hour; then the allowance is back.
+  const waiting = await new Browser(t.app, t.config.publicOrigin, "198.51.100.77").post("/api/v1/auth/login", { email, password: "boundary-wrong" });
+  expect(waiting.status).toBe(429);
+  expect(start + 3600_000 - 2_000 + 3600_000 - t.clock.now()).toBeLessThanOrEqual(Number(waiting.headers.get("Retry-After")) * 1000);
+  t.clock.advance(Number(waiting.headers.get("Retry-After")) * 1000);
+  expect((await new Browser(t.app, t.config.publicOrigin, "198.51.100.78").post("/api/v1/auth/login", { email, password: GOOD_PASSWORD })).status).toBe(200);
+});
+
+test("a throttle row from before the sliding hour (a fixed-window count) still holds until its hour ends", async () => {
+  t = createTestApp({}, { authAttemptsPerMinute: 10_000 });
+  const email = uniqueEmail("legacy");
+  await createUser(t.ctx, { email, displayName: "L", password: GOOD_PASSWORD, isInstanceAdmin: false });
+  const key = throttleKey(t.ctx, "account", email);
+  const start = t.clock.now() - 600_000;
+  t.store.db.write((db) => db.run("INSERT INTO throttles (key, window_start, failures, consecutive, blocked_until) VALUES (?, ?, 100, 0, 0)", key, start));
+  const b = new Browser(t.app, t.config.publicOrigin);
+  const refused = await b.post("/api/v1/auth/login", { email, password: GOOD_PASSWORD });
+  expect(refused.status).toBe(429);
+  expect(Number(refused.headers.get("Retry-After"))).toBe(3000);
+  t.clock.advance(3000_000);
+  expect((await b.post("/api/v1/auth/login", { email, password: GOOD_PASSWORD })).status).toBe(200);
 });

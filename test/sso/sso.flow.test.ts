@@ -75,6 +75,15 @@ test("JIT: a new verified IdP account becomes a user and is signed in, sent to t
   expect(t.store.db.get<{ n: number }>("SELECT count(*) AS n FROM oidc_identities WHERE subject = 'jit-user'")?.n).toBe(1);
 });
 
+test("JIT: an IdP name with control characters is not stored; the email's local part names the account", async () => {
+  idp.accounts.set("jit-nul", { email: "jit.nul@corp.example", email_verified: true, name: "Visible\u0000hidden\u001b[31m" });
+  const b = new Browser(t.app, t.config.publicOrigin);
+  expect((await ssoSignIn(b, "jit-nul")).status).toBe(302);
+  const me = await (await b.get("/api/v1/me")).json();
+  expect(me.user.email).toBe("jit.nul@corp.example");
+  expect(me.user.displayName).toBe("jit.nul");
+});
+
 test("without the pre-auth cookie (a Strict cookie would be dropped cross-site) the callback is refused", async () => {
   idp.accounts.set("cookie-less", { email: "cookie.less@corp.example", email_verified: true });
   const b = new Browser(t.app, t.config.publicOrigin);

@@ -23,8 +23,8 @@ function pngChunk(type: string, data: Uint8Array): Uint8Array {
 
 const cat = (...parts: Uint8Array[]) => concatBytes(parts);
 
-/** A PNG declaring width×height (pixels only when small), optionally with a tEXt chunk and trailing bytes. */
-export function png(width: number, height: number, options: { text?: string; trailing?: string } = {}): Uint8Array {
+/** The chunks of a minimal PNG of width×height (IHDR, IDAT, IEND) as type and data, to rearrange in tests. */
+export function pngChunks(width: number, height: number): { type: string; data: Uint8Array }[] {
   const ihdr = new Uint8Array(13);
   const dv = new DataView(ihdr.buffer);
   dv.setUint32(0, width);
@@ -32,11 +32,11 @@ export function png(width: number, height: number, options: { text?: string; tra
   ihdr.set([8, 2, 0, 0, 0], 8);
   const rows = width * height <= 10_000 ? height : 1;
   const raw = new Uint8Array(rows * (1 + Math.min(width, 100) * 3));
-  const parts = [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk("IHDR", ihdr)];
-  if (options.text) parts.push(pngChunk("tEXt", new TextEncoder().encode(`Comment\0${options.text}`)));
-  parts.push(pngChunk("IDAT", deflateSync(raw)), pngChunk("IEND", new Uint8Array()));
-  if (options.trailing) parts.push(new TextEncoder().encode(options.trailing));
-  return cat(...parts);
+  return [
+    { type: "IHDR", data: ihdr },
+    { type: "IDAT", data: deflateSync(raw) },
+    { type: "IEND", data: new Uint8Array() },
+  ];
 }
 
 /** A 100×100 PNG of exactly `totalBytes` bytes (one large IDAT chunk; nothing is decoded). */
@@ -55,8 +55,24 @@ export function pngOfSize(totalBytes: number): Uint8Array {
   return cat(head, idat, tail);
 }
 
-/** A baseline JPEG (SOF0 with the size), optionally with an EXIF APP1 segment holding `exif` text. */
-export function jpeg(width: number, height: number, options: { exif?: string } = {}): Uint8Array {
+/** A PNG file of the given chunks (signature, then each chunk with its length and CRC). */
+export function pngOf(chunks: { type: string; data: Uint8Array }[]): Uint8Array {
+  return cat(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ...chunks.map((c) => pngChunk(c.type, c.data)));
+}
+
+/** A PNG declaring width×height (pixels only when small), optionally with a tEXt chunk and trailing bytes. */
+export function png(width: number, height: number, options: { text?: string; trailing?: string } = {}): Uint8Array {
+  const chunks = pngChunks(width, height);
+  if (options.text) chunks.splice(1, 0, { type: "tEXt", data: new TextEncoder().encode(`Comment\0${options.text}`) });
+  const file = pngOf(chunks);
+  return options.trailing ? cat(file, new TextEncoder().encode(options.trailing)) : file;
+}
+
+/**
+ * A baseline JPEG (SOF0 with the size), optionally with an EXIF APP1 segment holding `exif` text,
+ * another JFIF APP0 body (`jfif`), and extra segments (`segments`) right after the APP0.
+ */
+export function jpeg(width: number, height: number, options: { exif?: string; jfif?: Uint8Array; segments?: { marker: number; body: Uint8Array }[] } = {}): Uint8Array {
   const seg = (marker: number, body: Uint8Array) => {
     const out = new Uint8Array(4 + body.length);
     out[0] = 0xff;
@@ -65,7 +81,8 @@ export function jpeg(width: number, height: number, options: { exif?: string } =
     out.set(body, 4);
     return out;
   };
-  const jfif = seg(0xe0, new Uint8Array([0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]));
+  const jfif = seg(0xe0, options.jfif ?? new Uint8Array([0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]));
+  const extra = cat(...(options.segments ?? []).map((s) => seg(s.marker, s.body)));
   const exif = options.exif ? seg(0xe1, cat(new TextEncoder().encode("Exif\0\0"), new TextEncoder().encode(options.exif))) : new Uint8Array();
   const dqt = seg(0xdb, new Uint8Array(65).fill(1));
   const sofBody = new Uint8Array([8, 0, 0, 0, 0, 1, 1, 0x11, 0]);
@@ -73,7 +90,7 @@ export function jpeg(width: number, height: number, options: { exif?: string } =
   new DataView(sofBody.buffer).setUint16(3, width);
   const sof = seg(0xc0, sofBody);
   const sos = seg(0xda, new Uint8Array([1, 1, 0, 0, 0x3f, 0]));
-  return cat(new Uint8Array([0xff, 0xd8]), jfif, exif, dqt, sof, sos, new Uint8Array([0x12, 0x34, 0x56]), new Uint8Array([0xff, 0xd9]));
+  return cat(new Uint8Array([0xff, 0xd8]), jfif, extra, exif, dqt, sof, sos, new Uint8Array([0x12, 0x34, 0x56]), new Uint8Array([0xff, 0xd9]));
 }
 
 /** An extended WebP (VP8X + VP8L) of width×height, optionally with an EXIF chunk. */

@@ -49,7 +49,8 @@ export function authRoutes(deps: AuthRouteDeps) {
       validate("json", MfaInput),
       async (c) => {
         const input = c.req.valid("json");
-        const result = await completeMfa(ctx, { ...input, userAgent: summarizeUserAgent(c.req.header("User-Agent")), binding: getCookie(c, cookies.mfa) });
+        const result = await completeMfa(ctx, { ...input, userAgent: summarizeUserAgent(c.req.header("User-Agent")), binding: getCookie(c, cookies.mfa), deviceCookie: getCookie(c, cookies.device) });
+        if (result.deviceCookie) setDeviceCookie(c, cookies, result.deviceCookie);
         clearMfaCookie(c, cookies);
         startSession(c, ctx, cookies, result.session);
         return c.json({ status: "signed_in" as const, user: toPublicUser(ctx, result.user), mfaEnrolmentRequired: false });

@@ -87,14 +87,16 @@ export async function login(
     ctx.db.write(() => setPasswordHash(ctx.db, user.id, rehashed, ctx.clock.now()));
   }
   if (trusted) markDeviceUsed(ctx, device!);
-  const deviceCookie = trusted ? undefined : issueDeviceCookie(ctx, user.id);
   if (!trusted) notifyUser(ctx, user.id, "new_sign_in");
 
   if (hasConfirmedTotp(ctx, user.id)) {
     giveBack();
     const { challenge, binding } = createMfaChallenge(ctx, user.id, "password", ["pwd"], null, device?.id ?? null);
-    return { kind: "mfa", challenge, binding, expiresAt: ctx.clock.now() + MFA_CHALLENGE_TTL_MS, ...(deviceCookie ? { deviceCookie } : {}) };
+    // With MFA on, a browser becomes known to the account only once it passed the second factor too
+    // (completeMfa): knowing the password must not buy device cookies, each with its own code allowance.
+    return { kind: "mfa", challenge, binding, expiresAt: ctx.clock.now() + MFA_CHALLENGE_TTL_MS };
   }
+  const deviceCookie = trusted ? undefined : issueDeviceCookie(ctx, user.id);
   const mfaEnrolmentRequired = user.is_instance_admin === 1;
   const session = await createSession(ctx, { user, method: "password", amr: ["pwd"], userAgent: input.userAgent, mfaEnrolmentRequired, event: "login.succeeded", alsoInTransaction: giveBack });
   return { kind: "session", user, session, mfaEnrolmentRequired, ...(deviceCookie ? { deviceCookie } : {}) };
@@ -120,18 +122,22 @@ export function createMfaChallenge(
 
 /**
  * Second step of a sign-in: a TOTP or recovery code for a live challenge. A challenge is single-use,
- * lives 5 minutes and dies after 5 wrong codes; the account allows 20 wrong codes an hour.
+ * lives 5 minutes and dies after 5 wrong codes; the account allows 20 wrong codes an hour to browsers
+ * without its device cookie, and a browser that completed a sign-in to it before has its own 20
+ * (SECURITY.md "Throttling vs lockout"), so whoever knows the password cannot lock the owner out.
  */
 export async function completeMfa(
   ctx: ServiceContext,
-  input: { challenge: string; code?: string; recoveryCode?: string; userAgent: string; binding: string | undefined },
-): Promise<{ user: UserRow; session: IssuedSession; returnTo: string | null }> {
+  input: { challenge: string; code?: string; recoveryCode?: string; userAgent: string; binding: string | undefined; deviceCookie?: string | undefined },
+): Promise<{ user: UserRow; session: IssuedSession; returnTo: string | null; deviceCookie?: string }> {
   const now = ctx.clock.now();
   const invalid = () => new AppError("MFA_CHALLENGE_INVALID", "This sign-in expired or was used; start again.");
   const challenge = findChallenge(ctx.db, input.challenge);
   if (!challenge || challenge.used_at !== null || challenge.expires_at <= now || challenge.failed_attempts >= MFA_CHALLENGE_MAX_FAILURES) throw invalid();
   if (!challenge.browser_hash || !input.binding || !constantTimeEqual(challenge.browser_hash, sha256Hex(input.binding))) throw invalid();
-  const method = verifySecondFactor(ctx, challenge.user_id, input);
+  const device = readDeviceCookie(ctx, input.deviceCookie);
+  const known = device !== undefined && device.userId === challenge.user_id ? device : undefined;
+  const method = verifySecondFactor(ctx, challenge.user_id, input, { deviceId: known?.id });
   if (!method) {
     ctx.db.write(() => failChallenge(ctx.db, challenge.id));
     throw new AppError("MFA_CODE_INVALID", "That code is not valid.");
@@ -141,7 +147,9 @@ export async function completeMfa(
   if (!user || user.disabled_at !== null) throw invalid();
   const amr = [...(JSON.parse(challenge.amr) as string[]), method === "otp" ? "otp" : "recovery", "mfa"];
   const session = await createSession(ctx, { user, method: `${challenge.method}+${method}`, amr, userAgent: input.userAgent, mfaEnrolmentRequired: false, event: "login.succeeded" });
-  return { user, session, returnTo: challenge.return_to };
+  if (known) markDeviceUsed(ctx, known);
+  const deviceCookie = known ? undefined : issueDeviceCookie(ctx, user.id);
+  return { user, session, returnTo: challenge.return_to, deviceCookie };
 }
 
 /**

@@ -24,7 +24,7 @@ import { recordEvent } from "./events.ts";
 import { appendAudit } from "../audit/audit.ts";
 import { notifyUser } from "./notify.ts";
 import { getInstanceSettings } from "./settings.ts";
-import { assertNotThrottled, MFA_POLICY, recordFailure, recordSuccess, throttleKey } from "./throttle.ts";
+import { assertNotThrottled, isThrottled, MFA_POLICY, recordFailure, recordSuccess, throttleKey } from "./throttle.ts";
 
 /** TOTP secrets are sealed with AES-256-GCM under the keyring's field key, bound to the user id. */
 function sealSecret(ctx: ServiceContext, userId: string, secret: string): string {
@@ -88,11 +88,18 @@ export function checkRecoveryCode(ctx: ServiceContext, userId: string, code: str
 }
 
 /**
- * A second factor for a user with MFA on: a TOTP code or a recovery code, under the per-account
- * limit of 20 wrong codes an hour. Records the outcome.
+ * A second factor for a user with MFA on: a TOTP code or a recovery code, under the limit of 20
+ * wrong codes an hour — per account, or per device for a browser known to the account (`deviceId`,
+ * while its own allowance lasts). Records the outcome.
  */
-export function verifySecondFactor(ctx: ServiceContext, userId: string, input: { code?: string; recoveryCode?: string }): "otp" | "recovery" | undefined {
-  const key = throttleKey(ctx, "mfa", userId);
+export function verifySecondFactor(
+  ctx: ServiceContext,
+  userId: string,
+  input: { code?: string; recoveryCode?: string },
+  options: { deviceId?: string | undefined } = {},
+): "otp" | "recovery" | undefined {
+  const deviceKey = options.deviceId === undefined ? undefined : throttleKey(ctx, "mfa-device", options.deviceId);
+  const key = deviceKey !== undefined && !isThrottled(ctx, deviceKey, MFA_POLICY) ? deviceKey : throttleKey(ctx, "mfa", userId);
   assertNotThrottled(ctx, key, MFA_POLICY);
   const method = input.code !== undefined ? (checkTotpCode(ctx, userId, input.code) ? "otp" : undefined) : input.recoveryCode !== undefined && checkRecoveryCode(ctx, userId, input.recoveryCode) ? "recovery" : undefined;
   if (method) {

@@ -4,6 +4,7 @@ import { aesGcmDecrypt, aesGcmEncrypt, constantTimeEqual, randomId, sha256Hex } 
 import { errorFields } from "../../lib/logger.ts";
 import { safeReturnTo } from "../../lib/redirect.ts";
 import { normalizeEmail } from "../../shared/email.ts";
+import { textProblem } from "../../shared/text.ts";
 import {
   deleteExpiredAuthRequests,
   deleteProvider,
@@ -294,7 +295,7 @@ export async function completeSso(
       return { kind: "pending_link", linkId };
     }
     if (provider.jit_enabled !== 1 || !email || !emailVerified) return { kind: "error", code: "not_provisioned" };
-    user = await createUser(ctx, { email, displayName: typeof claims.name === "string" ? claims.name.slice(0, 100) : email.split("@")[0]!, password: null, isInstanceAdmin: false });
+    user = await createUser(ctx, { email, displayName: jitDisplayName(claims.name, email), password: null, isInstanceAdmin: false });
     linkIdentity(ctx, provider.id, issuer, subject, user.id);
     const teamId = provider.jit_team_id;
     const newUser = user;
@@ -343,3 +344,9 @@ export function confirmPendingLink(ctx: ServiceContext, user: Account, linkId: s
 }
 
 export type { PublicProvider };
+
+/** The IdP's `name` when it is one line of plain text (the API's rule for names), else the email's local part. */
+function jitDisplayName(name: unknown, email: string): string {
+  const trimmed = typeof name === "string" ? name.trim().slice(0, 100) : "";
+  return trimmed !== "" && textProblem(trimmed, false) === undefined ? trimmed : email.split("@")[0]!;
+}

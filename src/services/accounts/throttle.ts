@@ -5,8 +5,9 @@ import { tooManyAttempts } from "../errors.ts";
 
 /**
  * Failed-attempt limits, persisted so a restart does not reset them (ASVS 2.2.1, NIST 800-63B):
- * at most `maxPerHour` failures per key per hour, plus a short exponential back-off after
- * `backoffAfter` consecutive failures. Keys are pseudonymous HMACs, never an email or an IP.
+ * at most `maxPerHour` failures per key in any 60 minutes (a sliding hour: each failure counts for
+ * exactly an hour, so no boundary lets twice the limit through), plus a short exponential back-off
+ * after `backoffAfter` consecutive failures. Keys are pseudonymous HMACs, never an email or an IP.
  */
 export type ThrottlePolicy = { maxPerHour: number; backoffAfter: number; maxBackoffSeconds: number };
 
@@ -21,16 +22,23 @@ export function throttleKey(ctx: ServiceContext, kind: string, value: string): s
   return `${kind}:${hmacSha256(ctx.keyring.field, `throttle:${kind}:${value}`).subarray(0, 16).toString("hex")}`;
 }
 
+/** The row as of `now`: only the failures of the last 60 minutes count. */
 function current(row: ThrottleRow | undefined, key: string, now: number): ThrottleRow {
-  if (!row || now - row.window_start >= HOUR) return { key, window_start: now, failures: 0, consecutive: row?.consecutive ?? 0, blocked_until: row?.blocked_until ?? 0 };
-  return row;
+  const failureLog = (row?.failureLog ?? []).filter((at) => at > now - HOUR);
+  return { key, window_start: failureLog[0] ?? now, failures: failureLog.length, consecutive: row?.consecutive ?? 0, blocked_until: row?.blocked_until ?? 0, failureLog };
+}
+
+/** Seconds until `pending` more attempts fit under the cap: until enough of the oldest failures are an hour old. */
+function secondsUntilFree(row: ThrottleRow, pending: number, policy: ThrottlePolicy, now: number): number {
+  const leaving = row.failureLog[Math.max(0, row.failures + pending - policy.maxPerHour)];
+  return leaving === undefined ? 1 : (leaving + HOUR - now) / 1000;
 }
 
 /** Throws 429 (with Retry-After) when the key may not try now; nothing is verified then. */
 export function assertNotThrottled(ctx: ServiceContext, key: string, policy: ThrottlePolicy): void {
   const now = ctx.clock.now();
   const row = current(findThrottle(ctx.db, key), key, now);
-  if (row.failures >= policy.maxPerHour) throw tooManyAttempts((row.window_start + HOUR - now) / 1000);
+  if (row.failures >= policy.maxPerHour) throw tooManyAttempts(secondsUntilFree(row, 0, policy, now));
   if (row.blocked_until > now) throw tooManyAttempts((row.blocked_until - now) / 1000);
 }
 
@@ -58,7 +66,7 @@ export function reserveAttempt(ctx: ServiceContext, key: string, policy: Throttl
   if (!running) inFlight.set(ctx.db, (running = new Map()));
   const row = current(findThrottle(ctx.db, key), key, now);
   const pending = running.get(key) ?? 0;
-  if (row.failures + pending >= policy.maxPerHour) throw tooManyAttempts((row.window_start + HOUR - now) / 1000);
+  if (row.failures + pending >= policy.maxPerHour) throw tooManyAttempts(secondsUntilFree(row, pending, policy, now));
   if (row.blocked_until > now) throw tooManyAttempts((row.blocked_until - now) / 1000);
   running.set(key, pending + 1);
   let ended = false;
@@ -71,14 +79,16 @@ export function reserveAttempt(ctx: ServiceContext, key: string, policy: Throttl
   };
 }
 
-/** A failed check: counts against the hour and extends the back-off. */
+/** A failed check: counts for the next 60 minutes and extends the back-off. */
 export function recordFailure(ctx: ServiceContext, key: string, policy: ThrottlePolicy): void {
   const now = ctx.clock.now();
   ctx.db.write(() => {
     const row = current(findThrottle(ctx.db, key), key, now);
     const consecutive = row.consecutive + 1;
     const backoff = consecutive >= policy.backoffAfter ? Math.min(2 ** (consecutive - policy.backoffAfter), policy.maxBackoffSeconds) * 1000 : 0;
-    saveThrottle(ctx.db, { key, window_start: row.window_start, failures: row.failures + 1, consecutive, blocked_until: backoff ? now + backoff : 0 });
+    // The newest `maxPerHour` are enough: older ones leave the hour first, so the count and its end are the same.
+    const failureLog = [...row.failureLog, now].slice(-policy.maxPerHour);
+    saveThrottle(ctx.db, { key, window_start: failureLog[0]!, failures: failureLog.length, consecutive, blocked_until: backoff ? now + backoff : 0, failureLog });
   });
 }
 

@@ -53,28 +53,51 @@ export function assertPasswordAcceptable(password: string, context: string[], fi
   }
 }
 
+/** A user ready to insert: email normalised, password checked against the policy and hashed (the slow part). */
+export type PreparedUser = { id: string; email: string; displayName: string; passwordHash: string | null; isInstanceAdmin: boolean; actorId: string | null };
+
+/** Everything of creating a user that must happen before the transaction (argon2 is asynchronous). */
+export async function prepareUser(
+  ctx: ServiceContext,
+  input: { email: string; displayName: string; password: string | null; isInstanceAdmin: boolean; actorId?: string | null },
+): Promise<PreparedUser> {
+  const email = normalizeEmail(input.email);
+  const displayName = input.displayName.trim();
+  if (input.password !== null) assertPasswordAcceptable(input.password, [email, email.split("@")[0] ?? "", displayName]);
+  const passwordHash = input.password === null ? null : await ctx.passwords.hash(input.password);
+  return { id: randomId(), email, displayName, passwordHash, isInstanceAdmin: input.isInstanceAdmin, actorId: input.actorId ?? null };
+}
+
+/** Inserts a prepared user inside the caller's transaction (409 EMAIL_TAKEN when the address is in use). */
+export function insertPreparedUser(ctx: ServiceContext, user: PreparedUser): UserRow {
+  return ctx.db.write(() => {
+    if (findUserByEmail(ctx.db, user.email)) {
+      throw new AppError("EMAIL_TAKEN", "An account with this email address exists.", {
+        fields: [{ field: "email", message: "Already in use." }],
+      });
+    }
+    insertUser(ctx.db, { id: user.id, email: user.email, displayName: user.displayName, passwordHash: user.passwordHash, isInstanceAdmin: user.isInstanceAdmin, now: ctx.clock.now() });
+    // Making an instance admin is an access-control change (and starts the audit chain on setup).
+    if (user.isInstanceAdmin) appendAudit(ctx, { action: "admin.created", actorId: user.actorId, targetId: user.id });
+    const row = findUserByEmail(ctx.db, user.email);
+    if (!row) throw new Error("user vanished after insert");
+    return row;
+  });
+}
+
+/** Records the creation of a user, once its transaction committed. */
+export function recordUserCreated(ctx: ServiceContext, user: PreparedUser): void {
+  recordEvent(ctx, { type: "user.created", userId: user.id, actorId: user.actorId ?? user.id });
+}
+
 /** Creates a user (email normalised and unique; password checked against the policy, then hashed). */
 export async function createUser(
   ctx: ServiceContext,
   input: { email: string; displayName: string; password: string | null; isInstanceAdmin: boolean; actorId?: string | null },
 ): Promise<UserRow> {
-  const email = normalizeEmail(input.email);
-  const displayName = input.displayName.trim();
-  if (input.password !== null) assertPasswordAcceptable(input.password, [email, email.split("@")[0] ?? "", displayName]);
-  const passwordHash = input.password === null ? null : await ctx.passwords.hash(input.password);
-  const id = randomId();
-  ctx.db.write(() => {
-    if (findUserByEmail(ctx.db, email)) {
-      throw new AppError("EMAIL_TAKEN", "An account with this email address exists.", { fields: [{ field: "email", message: "Already in use." }],
-      });
-    }
-    insertUser(ctx.db, { id, email, displayName, passwordHash, isInstanceAdmin: input.isInstanceAdmin, now: ctx.clock.now() });
-    // Making an instance admin is an access-control change (and starts the audit chain on setup).
-    if (input.isInstanceAdmin) appendAudit(ctx, { action: "admin.created", actorId: input.actorId ?? null, targetId: id });
-  });
-  recordEvent(ctx, { type: "user.created", userId: id, actorId: input.actorId ?? id });
-  const user = findUserByEmail(ctx.db, email);
-  if (!user) throw new Error("user vanished after insert");
+  const prepared = await prepareUser(ctx, input);
+  const user = insertPreparedUser(ctx, prepared);
+  recordUserCreated(ctx, prepared);
   return user;
 }
 

@@ -13,7 +13,7 @@ import {
 import { findUserByEmail } from "../../store/users.ts";
 import { type Account, toAccount } from "../accounts/users.ts";
 import { sendLinkMail } from "../accounts/notify.ts";
-import { createUser } from "../accounts/users.ts";
+import { insertPreparedUser, prepareUser, recordUserCreated } from "../accounts/users.ts";
 import { appendAudit } from "../audit/audit.ts";
 import type { Role } from "../authz.ts";
 import type { ServiceContext } from "../context.ts";
@@ -90,7 +90,11 @@ export function acceptInvitation(ctx: ServiceContext, user: Account, token: stri
   return { teamId: invitation.team_id, role: invitation.role };
 }
 
-/** Creates the account for an invited address (no account yet) and accepts the invitation with it. */
+/**
+ * Creates the account for an invited address (no account yet) and accepts the invitation with it, in
+ * one transaction: an invitation revoked or expired meanwhile leaves no account behind. The password
+ * is hashed before the transaction (a write callback is synchronous).
+ */
 export async function registerWithInvitation(ctx: ServiceContext, input: { token: string; displayName: string; password: string }): Promise<{ teamId: string; role: Role }> {
   const invitation = findInvitationByHash(ctx.db, sha256Hex(input.token));
   const now = ctx.clock.now();
@@ -98,8 +102,11 @@ export async function registerWithInvitation(ctx: ServiceContext, input: { token
   if (findUserByEmail(ctx.db, invitation.email)) {
     throw new AppError("EMAIL_TAKEN", "An account with the invited address exists: sign in and accept the invitation.");
   }
-  const user = await createUser(ctx, { email: invitation.email, displayName: input.displayName, password: input.password, isInstanceAdmin: false });
-  return acceptInvitation(ctx, toAccount(user), input.token);
+  const prepared = await prepareUser(ctx, { email: invitation.email, displayName: input.displayName, password: input.password, isInstanceAdmin: false });
+  // acceptInvitation checks the invitation again, now inside the transaction that creates the user.
+  const joined = ctx.db.write(() => acceptInvitation(ctx, toAccount(insertPreparedUser(ctx, prepared)), input.token));
+  recordUserCreated(ctx, prepared);
+  return joined;
 }
 
 export type { PublicInvitation };
