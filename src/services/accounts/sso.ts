@@ -29,7 +29,7 @@ import { appendAudit } from "../audit/audit.ts";
 import { createMfaChallenge } from "./login.ts";
 import { createSession, type IssuedSession } from "./sessions.ts";
 import { createUser, hasConfirmedTotp } from "./users.ts";
-import type { PublicSsoProvider as PublicProvider } from "../../shared/accounts.ts";
+import { GOOGLE_ISSUER, isLoopback, openSecret } from "./sso-providers.ts";
 
 /**
  * OpenID Connect sign-in (authorization code + PKCE S256, state and nonce bound to a pre-auth
@@ -37,114 +37,7 @@ import type { PublicSsoProvider as PublicProvider } from "../../shared/accounts.
  * (issuer, subject); an IdP account is never linked to a local account by email alone.
  */
 export const SSO_REQUEST_TTL_MS = 10 * 60_000;
-export const GOOGLE_ISSUER = "https://accounts.google.com";
-/** RFC 8176 methods that count as a second factor when the provider is trusted to attest MFA. */
 const MFA_AMR = new Set(["mfa", "otp", "hwk", "swk", "fpt", "face", "iris", "retina", "sms", "tel", "pop"]);
-
-export type ProviderInput = {
-  name: string;
-  preset: "generic" | "google";
-  issuer?: string | undefined;
-  clientId: string;
-  clientSecret?: string | undefined;
-  allowedDomains: string[];
-  jitEnabled: boolean;
-  jitTeamId?: string | null | undefined;
-  trustIdpMfa: boolean;
-  enabled: boolean;
-};
-
-function toPublicProvider(p: ProviderRow): PublicProvider {
-  return {
-    id: p.id,
-    name: p.name,
-    preset: p.preset,
-    issuer: p.issuer,
-    clientId: p.client_id,
-    allowedDomains: JSON.parse(p.allowed_domains) as string[],
-    jitEnabled: p.jit_enabled === 1,
-    jitTeamId: p.jit_team_id,
-    trustIdpMfa: p.trust_idp_mfa === 1,
-    enabled: p.enabled === 1,
-  };
-}
-
-function isLoopback(url: URL): boolean {
-  return ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
-}
-
-/** The issuer must be https (plain http only on loopback, for development and tests). */
-function checkIssuer(issuer: string): string {
-  const url = URL.canParse(issuer) ? new URL(issuer) : undefined;
-  if (!url || !(url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url))) || url.search || url.hash || url.username) {
-    throw invalidField("issuer", "Expected an https URL without query.", "The issuer must be an https URL.");
-  }
-  return issuer.replace(/\/$/, "");
-}
-
-function sealSecret(ctx: ServiceContext, id: string, secret: string): string {
-  return aesGcmEncrypt(ctx.keyring.field, Buffer.from(secret), `oidc-client-secret:${id}`).toString("base64");
-}
-
-function openSecret(ctx: ServiceContext, p: ProviderRow): string {
-  return aesGcmDecrypt(ctx.keyring.field, Buffer.from(p.client_secret_sealed, "base64"), `oidc-client-secret:${p.id}`).toString("utf8");
-}
-
-export function listSsoProviders(ctx: ServiceContext): PublicProvider[] {
-  return listProviders(ctx.db).map(toPublicProvider);
-}
-
-/** What the sign-in page may show: enabled providers' ids and names. */
-export function listSignInProviders(ctx: ServiceContext): { id: string; name: string }[] {
-  return listProviders(ctx.db)
-    .filter((p) => p.enabled === 1)
-    .map((p) => ({ id: p.id, name: p.name }));
-}
-
-export function saveSsoProvider(ctx: ServiceContext, adminId: string, input: ProviderInput, id?: string): PublicProvider {
-  const now = ctx.clock.now();
-  const existing = id ? findProvider(ctx.db, id) : undefined;
-  if (id && !existing) throw notFound("No such provider.");
-  const providerId = existing?.id ?? randomId();
-  const issuer = checkIssuer(input.preset === "google" ? GOOGLE_ISSUER : (input.issuer ?? ""));
-  if (!existing && !input.clientSecret) {
-    throw invalidField("clientSecret", "Required.", "A client secret is required.");
-  }
-  const row: ProviderRow = {
-    id: providerId,
-    name: input.name,
-    preset: input.preset,
-    issuer,
-    client_id: input.clientId,
-    client_secret_sealed: input.clientSecret ? sealSecret(ctx, providerId, input.clientSecret) : existing!.client_secret_sealed,
-    allowed_domains: JSON.stringify(input.allowedDomains.map((d) => d.toLowerCase())),
-    jit_enabled: input.jitEnabled ? 1 : 0,
-    jit_team_id: input.jitTeamId ?? null,
-    trust_idp_mfa: input.trustIdpMfa ? 1 : 0,
-    enabled: input.enabled ? 1 : 0,
-    created_at: existing?.created_at ?? now,
-    updated_at: now,
-  };
-  ctx.db.write(() => {
-    upsertProvider(ctx.db, row);
-    appendAudit(ctx, { action: "sso.provider_changed", actorId: adminId, targetId: providerId });
-  });
-  ctx.ssoConfigs.delete(providerId);
-  recordEvent(ctx, { type: "sso.provider_changed", userId: adminId, actorId: adminId, targetId: providerId });
-  return toPublicProvider(row);
-}
-
-export function deleteSsoProvider(ctx: ServiceContext, adminId: string, id: string): void {
-  const deleted = ctx.db.write(() => {
-    const changes = deleteProvider(ctx.db, id);
-    if (changes > 0) appendAudit(ctx, { action: "sso.provider_changed", actorId: adminId, targetId: id });
-    return changes;
-  });
-  if (deleted === 0) throw notFound("No such provider.");
-  ctx.ssoConfigs.delete(id);
-  recordEvent(ctx, { type: "sso.provider_changed", userId: adminId, actorId: adminId, targetId: id });
-}
-
 /** How long a provider's discovered configuration is reused. */
 export const SSO_DISCOVERY_TTL_MS = 10 * 60_000;
 
@@ -343,7 +236,6 @@ export function confirmPendingLink(ctx: ServiceContext, user: Account, linkId: s
   if (!identity) linkIdentity(ctx, pending.provider_id, pending.issuer, pending.subject, user.id);
 }
 
-export type { PublicProvider };
 
 /** The IdP's `name` when it is one line of plain text (the API's rule for names), else the email's local part. */
 function jitDisplayName(name: unknown, email: string): string {

@@ -4,7 +4,7 @@ import type { AppEnv } from "../../../http/app-env.ts";
 import type { routeActions } from "../../../http/authorize.ts";
 import { describe } from "../../../http/respond.ts";
 import { validate } from "../../../http/validation.ts";
-import { deleteSsoProvider, listSsoProviders, saveSsoProvider } from "../../../services/accounts/sso.ts";
+import { deleteSsoProvider, listSsoProviders, saveSsoProvider } from "../../../services/accounts/sso-providers.ts";
 import type { ServiceContext } from "../../../services/context.ts";
 import { SsoProviderInput, SsoProviderSchema } from "../../../shared/accounts.ts";
 import { IdSchema, OkSchema } from "../../../shared/teams.ts";
