@@ -10,6 +10,7 @@ import { teamRoutes } from "./api/teams/index.ts";
 import type { Config } from "./config.ts";
 import type { AppEnv } from "./http/app-env.ts";
 import { authenticate } from "./http/auth.ts";
+import { clientAddress } from "./http/client-address.ts";
 import { action, assertEveryRouteDeclaresAnAction } from "./http/authorize.ts";
 import { cookieNames } from "./http/cookies.ts";
 import { csrfProtection } from "./http/csrf.ts";
@@ -60,6 +61,7 @@ export function serviceContext(deps: AppDeps): ServiceContext {
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use("*", requestContext(deps.logger, deps.clock));
+  app.use("*", clientAddress(deps.config.trustedProxies));
   app.use("*", securityHeaders);
   app.onError(errorHandler(deps.logger));
   app.notFound(notFoundHandler);

@@ -1,6 +1,7 @@
 import { isAbsolute, relative, resolve } from "node:path";
 import * as v from "valibot";
 import { decodeKey256 } from "./lib/crypto.ts";
+import { BROADEST_PREFIX, parseTrustedProxies, type TrustedProxies } from "./lib/forwarded.ts";
 import type { MasterKeySource } from "./store/master-key.ts";
 
 /**
@@ -39,6 +40,16 @@ export const CONFIG_VARIABLES = {
   },
   LOUPE_SMTP_FROM: { default: undefined, expects: "the sender address of Loupe's emails, e.g. loupe@example.eu" },
   LOUPE_SCREENSHOT_MAX_BYTES: { default: "5242880", expects: "the largest accepted screenshot in bytes, from 10000 to 52428800" },
+  LOUPE_TRUSTED_PROXIES: {
+    default: "",
+    expects: "a comma-separated list of your reverse proxies' IP addresses or CIDR ranges (IPv4 or IPv6), e.g. 127.0.0.1,10.0.0.0/8,fd00::/8",
+  },
+} as const;
+
+const TRUSTED_PROXIES_REFUSAL = {
+  invalid: "is not an IP address or CIDR range",
+  trust_all: "trusts every address (*, 0.0.0.0/0, ::/0 are refused: any client could then forge its address)",
+  too_broad: `is broader than /${BROADEST_PREFIX}, too wide to be a proxy network`,
 } as const;
 
 type VariableName = keyof typeof CONFIG_VARIABLES;
@@ -80,6 +91,7 @@ const EnvSchema = v.object({
   ),
   LOUPE_SMTP_FROM: v.optional(v.pipe(v.string(), v.trim(), v.email())),
   LOUPE_SCREENSHOT_MAX_BYTES: v.optional(intString(10_000, 52_428_800), CONFIG_VARIABLES.LOUPE_SCREENSHOT_MAX_BYTES.default),
+  LOUPE_TRUSTED_PROXIES: v.optional(v.string(), CONFIG_VARIABLES.LOUPE_TRUSTED_PROXIES.default),
 });
 
 
@@ -99,6 +111,8 @@ export type Config = Readonly<{
   /** Outgoing mail; undefined when SMTP is not configured (then nothing is emailed). */
   smtp: { url: string; from: string } | undefined;
   screenshotMaxBytes: number;
+  /** Peers whose Forwarded / X-Forwarded-* headers are believed; empty: none (the default). */
+  trustedProxies: TrustedProxies;
 }>;
 
 export type ConfigProblem = { variable: string; expects: string };
@@ -133,6 +147,14 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
   for (const name of Object.keys(CONFIG_VARIABLES)) {
     const value = env[name];
     if (value !== undefined && value !== "") input[name] = value;
+  }
+  // Checked apart from the schema so that its problem names the entry at fault and is listed with the others.
+  const proxies = parseTrustedProxies(input.LOUPE_TRUSTED_PROXIES ?? "");
+  if (!proxies.ok) {
+    problems.push({
+      variable: "LOUPE_TRUSTED_PROXIES",
+      expects: `${CONFIG_VARIABLES.LOUPE_TRUSTED_PROXIES.expects} (entry ${proxies.entry} ${TRUSTED_PROXIES_REFUSAL[proxies.reason]})`,
+    });
   }
   const parsed = v.safeParse(EnvSchema, input);
   if (!parsed.success) {
@@ -190,5 +212,6 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     busyTimeoutMs: out.LOUPE_BUSY_TIMEOUT_MS,
     smtp: out.LOUPE_SMTP_URL && out.LOUPE_SMTP_FROM ? { url: out.LOUPE_SMTP_URL, from: out.LOUPE_SMTP_FROM } : undefined,
     screenshotMaxBytes: out.LOUPE_SCREENSHOT_MAX_BYTES,
+    trustedProxies: proxies.ok ? proxies.proxies : [],
   });
 }

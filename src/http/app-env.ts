@@ -12,12 +12,16 @@ export type Auth =
 /** The Hono environment shared by every route: typed per-request variables and bindings. */
 export type AppEnv = {
   Bindings: {
-    /** The peer address, set by main.ts from the socket; never logged or stored. */
+    /** The socket peer's address, set by main.ts; read only through `clientAddress`. Never logged or stored. */
     clientIp?: string;
   };
   Variables: {
     requestId: string;
     logger: Logger;
+    /** The client's address (src/http/client-address.ts): the peer, or behind a trusted proxy the client it names. Never logged or stored. */
+    clientAddress: string;
+    /** The scheme the client used: from a trusted proxy's headers, else the request URL's. */
+    clientProto: "http" | "https";
     auth: Auth | undefined;
     /** Set by a team action: the caller's live access to the route's team. */
     team: TeamAccess;
