@@ -14,6 +14,7 @@ import { clientAddress } from "./http/client-address.ts";
 import { action, assertEveryRouteDeclaresAnAction } from "./http/authorize.ts";
 import { cookieNames } from "./http/cookies.ts";
 import { csrfProtection } from "./http/csrf.ts";
+import { requireJsonBody } from "./http/content-type.ts";
 import { createIpLimiter } from "./http/rate-limit.ts";
 import { jsonBodyLimit } from "./http/body-limit.ts";
 import { openApiDocument } from "./http/openapi.ts";
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const cookies = cookieNames(deps.config.secureCookies);
   const ipLimiter = createIpLimiter({ capacity: deps.authAttemptsPerMinute ?? 30, perMs: 60_000, now: deps.clock.now });
   app.use("/api/*", csrfProtection(deps.config.publicOrigin));
+  app.use("/api/*", requireJsonBody());
   app.use("/api/*", jsonBodyLimit(64 * 1024));
   app.use("/api/*", authenticate(ctx, cookies));
 
