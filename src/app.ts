@@ -24,8 +24,10 @@ import type { Config } from "./config.ts";
 import type { AppEnv } from "./http/app-env.ts";
 import { authenticate } from "./http/auth.ts";
 import { assertEveryRouteDeclaresAnAction, publicAction, routeActions } from "./http/authorize.ts";
+import { clientAddress } from "./http/client-address.ts";
 import { cookieNames } from "./http/cookies.ts";
 import { csrfProtection } from "./http/csrf.ts";
+import { requireJsonBody } from "./http/content-type.ts";
 import { createIpLimiter } from "./http/rate-limit.ts";
 import { jsonBodyLimit } from "./http/body-limit.ts";
 import { openApiDocument } from "./http/openapi.ts";
@@ -88,6 +90,7 @@ export function serviceContext(deps: AppDeps): ServiceContext {
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use("*", requestContext(deps.logger, deps.clock));
+  app.use("*", clientAddress(deps.config.trustedProxies));
   app.use("*", securityHeaders);
   app.onError(errorHandler(deps.logger));
   app.notFound(notFoundHandler);
@@ -96,6 +99,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const cookies = cookieNames(deps.config.secureCookies);
   const ipLimiter = createIpLimiter({ capacity: deps.authAttemptsPerMinute ?? 30, perMs: 60_000, now: deps.clock.now });
   app.use("/api/*", csrfProtection(deps.config.publicOrigin));
+  app.use("/api/*", requireJsonBody());
   app.use("/api/*", jsonBodyLimit(64 * 1024));
   app.use("/api/*", authenticate(ctx, cookies));
 

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Config, CONFIG_VARIABLES, ConfigError, loadConfig } from "./config.ts";
 import { AppError } from "./lib/app-error.ts";
+import { formatIpRange } from "./lib/ip-address.ts";
 import { createLogger } from "./lib/logger.ts";
 import { startServer, stopOnSignals } from "./main.ts";
 import { rotateDataKey, rotateMasterKey } from "./store/key-rotation.ts";
@@ -121,6 +122,7 @@ function configCheck(config: Config): number {
   say(`  log level       ${config.logLevel}`);
   say(`  mail            ${config.smtp ? `SMTP via ${new URL(config.smtp.url).hostname}, from ${config.smtp.from}` : "off (no LOUPE_SMTP_URL)"}`);
   say(`  screenshots     at most ${config.screenshotMaxBytes} bytes`);
+  say(`  trusted proxies ${config.trustedProxies.length > 0 ? config.trustedProxies.map(formatIpRange).join(", ") : "none (forwarding headers are ignored)"}`);
   say(`  timeouts        busy ${config.busyTimeoutMs} ms, shutdown ${config.shutdownTimeoutMs} ms`);
   if (holder) say(`  running         pid ${holder.pid}`);
   return 0;

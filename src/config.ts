@@ -2,6 +2,7 @@ import { isAbsolute, relative, resolve } from "node:path";
 import * as v from "valibot";
 import { SCREENSHOT_MAX_BYTES } from "./lib/body-limits.ts";
 import { decodeKey256 } from "./lib/crypto.ts";
+import { BROADEST_PREFIX, parseTrustedProxies, type TrustedProxies } from "./lib/forwarded.ts";
 import type { MasterKeySource } from "./store/master-key.ts";
 
 /**
@@ -43,6 +44,16 @@ export const CONFIG_VARIABLES = {
     default: String(SCREENSHOT_MAX_BYTES.default),
     expects: `the largest accepted screenshot in bytes, from ${SCREENSHOT_MAX_BYTES.min} to ${SCREENSHOT_MAX_BYTES.max}`,
   },
+  LOUPE_TRUSTED_PROXIES: {
+    default: "",
+    expects: "a comma-separated list of your reverse proxies' IP addresses or CIDR ranges (IPv4 or IPv6), e.g. 127.0.0.1,10.0.0.0/8,fd00::/8",
+  },
+} as const;
+
+const TRUSTED_PROXIES_REFUSAL = {
+  invalid: "is not an IP address or CIDR range",
+  trust_all: "trusts every address (*, 0.0.0.0/0, ::/0 are refused: any client could then forge its address)",
+  too_broad: `is broader than /${BROADEST_PREFIX}, too wide to be a proxy network`,
 } as const;
 
 type VariableName = keyof typeof CONFIG_VARIABLES;
@@ -84,6 +95,7 @@ const EnvSchema = v.object({
   ),
   LOUPE_SMTP_FROM: v.optional(v.pipe(v.string(), v.trim(), v.email())),
   LOUPE_SCREENSHOT_MAX_BYTES: v.optional(intString(SCREENSHOT_MAX_BYTES.min, SCREENSHOT_MAX_BYTES.max), CONFIG_VARIABLES.LOUPE_SCREENSHOT_MAX_BYTES.default),
+  LOUPE_TRUSTED_PROXIES: v.optional(v.string(), CONFIG_VARIABLES.LOUPE_TRUSTED_PROXIES.default),
 });
 
 
@@ -104,6 +116,8 @@ export type Config = Readonly<{
   smtp: { url: string; from: string } | undefined;
   /** LOUPE_SCREENSHOT_MAX_BYTES; every request-size cap derives from it (lib/body-limits.ts). */
   screenshotMaxBytes: number;
+  /** Peers whose Forwarded / X-Forwarded-* headers are believed; empty: none (the default). */
+  trustedProxies: TrustedProxies;
 }>;
 
 export type ConfigProblem = { variable: string; expects: string };
@@ -138,6 +152,14 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
   for (const name of Object.keys(CONFIG_VARIABLES)) {
     const value = env[name];
     if (value !== undefined && value !== "") input[name] = value;
+  }
+  // Checked apart from the schema so that its problem names the entry at fault and is listed with the others.
+  const proxies = parseTrustedProxies(input.LOUPE_TRUSTED_PROXIES ?? "");
+  if (!proxies.ok) {
+    problems.push({
+      variable: "LOUPE_TRUSTED_PROXIES",
+      expects: `${CONFIG_VARIABLES.LOUPE_TRUSTED_PROXIES.expects} (entry ${proxies.entry} ${TRUSTED_PROXIES_REFUSAL[proxies.reason]})`,
+    });
   }
   const parsed = v.safeParse(EnvSchema, input);
   if (!parsed.success) {
@@ -195,5 +217,6 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     busyTimeoutMs: out.LOUPE_BUSY_TIMEOUT_MS,
     smtp: out.LOUPE_SMTP_URL && out.LOUPE_SMTP_FROM ? { url: out.LOUPE_SMTP_URL, from: out.LOUPE_SMTP_FROM } : undefined,
     screenshotMaxBytes: out.LOUPE_SCREENSHOT_MAX_BYTES,
+    trustedProxies: proxies.ok ? proxies.proxies : [],
   });
 }

@@ -15,12 +15,16 @@ export type SessionAuth = Extract<Auth, { kind: "session" }>;
 /** The Hono environment shared by every route: typed per-request variables and bindings. */
 export type AppEnv = {
   Bindings: {
-    /** The peer address, set by main.ts from the socket; never logged or stored. */
+    /** The socket peer's address, set by main.ts; read only through `clientAddress`. Never logged or stored. */
     clientIp?: string;
   };
   Variables: {
     requestId: string;
     logger: Logger;
+    /** The client's address (src/http/client-address.ts): the peer, or behind a trusted proxy the client it names. Never logged or stored. */
+    clientAddress: string;
+    /** The scheme the client used: from a trusted proxy's headers, else the request URL's. */
+    clientProto: "http" | "https";
     auth: Auth | undefined;
   };
 };

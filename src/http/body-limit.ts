@@ -4,7 +4,7 @@ import { AppError } from "../lib/app-error.ts";
 import type { AppEnv } from "./app-env.ts";
 
 /** Feedback submission has its own, larger limit (the screenshot); everything else is small JSON. */
-const FEEDBACK_SUBMIT = /^\/api\/v1\/teams\/[^/]+\/feedback\/?$/;
+export const FEEDBACK_SUBMIT = /^\/api\/v1\/teams\/[^/]+\/feedback\/?$/;
 
 /** 413 for API bodies over `maxBytes`, checked while streaming (before the body is parsed). */
 export function jsonBodyLimit(maxBytes: number) {

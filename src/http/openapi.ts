@@ -39,7 +39,8 @@ export function openApiDocument(app: Hono<AppEnv>, version: string) {
       info: {
         title: "Loupe API",
         version,
-        description: "Self-hosted visual feedback. Every error is application/problem+json.",
+        description:
+          "Self-hosted visual feedback. Every error is application/problem+json. Request bodies must be application/json (feedback submission: also multipart/form-data); any other or no Content-Type is 415 UNSUPPORTED_MEDIA_TYPE.",
       },
       components: { schemas: { Problem: PROBLEM_JSON_SCHEMA } },
     },

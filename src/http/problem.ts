@@ -75,7 +75,9 @@ export function errorHandler(fallbackLogger: Logger): ErrorHandler<AppEnv> {
   return (error, c) => {
     const logger = c.get("logger") ?? fallbackLogger;
     const appError = toAppError(error);
-    if (appError.status >= 500) {
+    // An AppError without a cause is a condition the code foresaw and explained (SMTP not configured,
+    // not ready): the service logs its own event. Unknown errors and wrapped causes are logged here.
+    if (appError.status >= 500 && (appError.cause !== undefined || !(error instanceof AppError))) {
       logger.error("request.failed", {
         requestId: c.get("requestId"),
         code: appError.code,

@@ -2,10 +2,10 @@ import { createMiddleware } from "hono/factory";
 import { tooManyAttempts } from "../services/errors.ts";
 import type { AppEnv } from "./app-env.ts";
 
-/** Per-IP limit on the authentication routes (the address stays in memory, never stored or logged). */
+/** Per-client limit on the authentication routes, keyed on the resolved client address (in memory only, never stored or logged). */
 export function ipRateLimit(limiter: IpLimiter) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const wait = limiter.take(c.env?.clientIp ?? "unknown");
+    const wait = limiter.take(c.get("clientAddress") ?? "unknown");
     if (wait !== undefined) throw tooManyAttempts(wait);
     return next();
   });

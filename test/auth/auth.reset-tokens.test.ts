@@ -106,3 +106,21 @@ test("without SMTP, self-service reset by email says so (503), whatever the addr
     noMail.close();
   }
 });
+
+test("without SMTP, the refused request is an info event: no error-level log line, no stack", async () => {
+  const noMail = createTestApp();
+  try {
+    const res = await new Browser(noMail.app, noMail.config.publicOrigin).post("/api/v1/auth/password-reset/request", { email: "x@example.test" });
+    expect(res.status).toBe(503);
+    expect(res.headers.get("Content-Type")).toBe("application/problem+json; charset=utf-8");
+    const body = await res.json();
+    expect(body.code).toBe("SMTP_NOT_CONFIGURED");
+    const lines = noMail.logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.filter((l) => l.level === "error")).toEqual([]);
+    expect(lines.filter((l) => "stack" in l)).toEqual([]);
+    expect(lines).toContainEqual(expect.objectContaining({ level: "info", msg: "password_reset.unavailable", code: "SMTP_NOT_CONFIGURED" }));
+    expect(lines).toContainEqual(expect.objectContaining({ msg: "request", requestId: body.requestId, status: 503 }));
+  } finally {
+    noMail.close();
+  }
+});

@@ -56,7 +56,11 @@ export function createResetLink(ctx: ServiceContext, adminId: string, userId: st
 
 /** Self-service reset by email (SMTP only). Answers the same whether or not the address exists. */
 export async function requestResetByEmail(ctx: ServiceContext, email: string): Promise<void> {
-  if (!ctx.mailer) throw new AppError("SMTP_NOT_CONFIGURED", "Password reset by email is not available here; ask your administrator.");
+  if (!ctx.mailer) {
+    // Expected on an instance without SMTP: an info event, not an error with a stack.
+    ctx.logger.info("password_reset.unavailable", { code: "SMTP_NOT_CONFIGURED" });
+    throw new AppError("SMTP_NOT_CONFIGURED", "Password reset by email is not available here; ask your administrator.");
+  }
   const user = findUserByEmail(ctx.db, normalizeEmail(email));
   if (!user || user.disabled_at !== null || user.password_hash === null) return;
   const { token } = newResetToken(ctx, user.id, null);

@@ -27,6 +27,7 @@ export function resolveTeamAccess(
     membership === undefined &&
     input.user.is_instance_admin === 1 &&
     SUPPORT_READABLE.includes(input.action) &&
+    supportSessionAllowed(ctx, input.user, input.session) &&
     activeSupportAccess(ctx.db, team.id, ctx.clock.now()) !== undefined;
   if (!team || (!membership && !support)) {
     recordEvent(ctx, { type: "access.denied", userId: input.user.id, teamId: input.teamId.slice(0, 64), targetId: input.action, outcome: "failure" });
@@ -45,6 +46,15 @@ export function resolveTeamAccess(
     throw new AppError("FORBIDDEN", "Your role in this team does not allow this.");
   }
   return { team, userId: input.user.id, role, via: "member" };
+}
+
+/**
+ * Support access is for the operator at a browser, never for an API token (a leaked token must not
+ * read a team's data), and only with a second factor: confirmed TOTP or an MFA-attested session.
+ */
+function supportSessionAllowed(ctx: ServiceContext, user: Account, session: CheckedSession | undefined): boolean {
+  if (!session) return false;
+  return findTotp(ctx.db, user.id)?.confirmed_at != null || (JSON.parse(session.amr) as string[]).includes("mfa");
 }
 
 function applyTeamPolicy(ctx: ServiceContext, team: TeamRow, user: Account, session: CheckedSession | undefined): void {
