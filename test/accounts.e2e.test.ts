@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateSync } from "otplib";
 import { Browser } from "./support/browser.ts";
-import { CLI, freePort, startServerProcess } from "./support/subprocess.ts";
+import { CLI, startServerProcess } from "./support/subprocess.ts";
 import { newMasterKeyText, tempDir } from "./support/temp.ts";
 
 const dir = tempDir();
@@ -26,17 +26,22 @@ async function nextTotpStep(): Promise<void> {
 }
 
 test("setup → admin → TOTP → sign out → password + code → revoked from a second session", async () => {
-  const port = freePort();
-  const origin = `http://127.0.0.1:${port}`;
-  const env = { LOUPE_DATA_DIR: join(dir.path, "data"), LOUPE_KEY_DIR: join(dir.path, "keys"), LOUPE_MASTER_KEY: newMasterKeyText(), LOUPE_PORT: String(port), LOUPE_PUBLIC_URL: origin };
-  const server = await startServerProcess(CLI, env, port);
+  // The public URL a reverse proxy would serve; the browsers' requests go to the port the server chose.
+  const origin = "http://loupe.test";
+  const env = { LOUPE_DATA_DIR: join(dir.path, "data"), LOUPE_KEY_DIR: join(dir.path, "keys"), LOUPE_MASTER_KEY: newMasterKeyText(), LOUPE_PUBLIC_URL: origin };
+  const server = await startServerProcess(CLI, env);
+  const browser = (...args: [ip?: string, userAgent?: string]) => {
+    const b = new Browser(null, origin, ...args);
+    b.server = server.url;
+    return b;
+  };
   try {
     const setupUrl = new URL(readFileSync(join(env.LOUPE_KEY_DIR, "setup-url.txt"), "utf8").trim());
     const token = setupUrl.hash.replace("#token=", "");
     const email = "founder@example.eu";
     const password = "a long and memorable passphrase";
 
-    const first = new Browser(null, origin);
+    const first = browser();
     expect((await first.post("/api/v1/setup", { token, email, displayName: "Founder", password })).status).toBe(201);
     expect((await first.post("/api/v1/auth/logout")).status).toBe(200);
 
@@ -63,7 +68,7 @@ test("setup → admin → TOTP → sign out → password + code → revoked from
     expect(me.user).toMatchObject({ email, isInstanceAdmin: true, mfaEnabled: true });
 
     // A second session (another browser, signing in with a recovery code) ends the first one.
-    const second = new Browser(null, origin, "198.51.100.2", "Mozilla/5.0 (Macintosh; Mac OS X 14) Safari/605.1.15");
+    const second = browser("198.51.100.2", "Mozilla/5.0 (Macintosh; Mac OS X 14) Safari/605.1.15");
     const c2 = await (await second.post("/api/v1/auth/login", { email, password })).json();
     expect((await second.post("/api/v1/auth/mfa", { challenge: c2.challenge, recoveryCode: recoveryCodes[0] })).status).toBe(200);
     const { sessions } = await (await second.get("/api/v1/me/sessions")).json();

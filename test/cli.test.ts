@@ -4,7 +4,7 @@ import { afterAll, expect, test } from "bun:test";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import pkg from "../package.json" with { type: "json" };
-import { CLI, freePort, runCli, startServerProcess } from "./support/subprocess.ts";
+import { CLI, runCli, startServerProcess } from "./support/subprocess.ts";
 import { newMasterKeyText, tempDir } from "./support/temp.ts";
 
 const dir = tempDir();
@@ -39,13 +39,13 @@ test("config check names every bad variable at once and exits 2", async () => {
 
 test("npm start on a fresh directory generates a 0600 key outside the data dir, serves, and stops cleanly on SIGTERM", async () => {
   const cwd = join(dir.path, "fresh");
-  const port = freePort();
   const { mkdirSync } = await import("node:fs");
   mkdirSync(cwd);
-  const check = await runCli(["config", "check"], { LOUPE_PORT: String(port) }, cwd);
+  const check = await runCli(["config", "check"], { LOUPE_PORT: "0" }, cwd);
   expect(check.code).toBe(0);
   expect(check.stdout).toContain("will be generated");
-  const server = await startServerProcess(CLI, { LOUPE_PORT: String(port) }, port, cwd);
+  const server = await startServerProcess(CLI, {}, cwd);
+  const port = server.port;
   const keyFile = join(cwd, ".loupe-keys", "master.key");
   expect(server.stderr()).toContain(keyFile);
   expect(server.stderr()).toContain(`http://127.0.0.1:${port}`);
@@ -54,7 +54,7 @@ test("npm start on a fresh directory generates a 0600 key outside the data dir, 
   expect(server.stdout()).not.toContain(readFileSync(keyFile, "utf8").trim());
   expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   // A second server on the same data directory is refused while the first runs.
-  const second = await runCli(["serve"], { LOUPE_PORT: String(freePort()) }, cwd);
+  const second = await runCli(["serve"], { LOUPE_PORT: "0" }, cwd);
   expect(second.code).toBe(2);
   expect(second.stderr).toContain("Another Loupe process");
   const health = await runCli(["healthcheck"], { LOUPE_PORT: String(port) }, cwd);
@@ -77,10 +77,9 @@ test("npm start on a fresh directory generates a 0600 key outside the data dir, 
 });
 
 test("an in-flight request finishes during graceful shutdown", async () => {
-  const port = freePort();
-  const env = { LOUPE_DATA_DIR: join(dir.path, "g", "data"), LOUPE_KEY_DIR: join(dir.path, "g", "keys"), LOUPE_MASTER_KEY: newMasterKeyText(), LOUPE_PORT: String(port) };
+  const env = { LOUPE_DATA_DIR: join(dir.path, "g", "data"), LOUPE_KEY_DIR: join(dir.path, "g", "keys"), LOUPE_MASTER_KEY: newMasterKeyText(), LOUPE_LOG_LEVEL: "debug" };
   const { BUN, ROOT } = await import("./support/subprocess.ts");
-  const server = await startServerProcess([BUN, join(ROOT, "test", "support", "durability-server.ts")], env, port);
+  const server = await startServerProcess([BUN, join(ROOT, "test", "support", "durability-server.ts")], env);
   // A slow upload: the body arrives after SIGTERM was sent.
   let push: (chunk: string) => void = () => {};
   let end: () => void = () => {};
@@ -92,9 +91,9 @@ test("an in-flight request finishes during graceful shutdown", async () => {
   });
   const pending = fetch(`${server.url}/test/writes/in-flight`, { method: "POST", body, duplex: "half" } as RequestInit);
   push("part one ");
-  await Bun.sleep(100);
+  await server.waitForStdout('"msg":"test.write_started"');
   server.proc.kill("SIGTERM");
-  await Bun.sleep(100);
+  await server.waitForStdout('"msg":"server.stopping"');
   push("part two");
   end();
   const res = await pending;

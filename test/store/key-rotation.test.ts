@@ -10,7 +10,7 @@ import type { MasterKeySource } from "../../src/store/master-key.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { databasePath, openKeyring, openStore } from "../../src/store/store.ts";
 import { spawnSync } from "bun";
-import { BUN, CLI, freePort, ROOT, runCli, startServerProcess } from "../support/subprocess.ts";
+import { BUN, CLI, ROOT, runCli, startServerProcess } from "../support/subprocess.ts";
 import { tempDir } from "../support/temp.ts";
 
 const dirs: { remove(): void }[] = [];
@@ -160,9 +160,8 @@ test("a rekey cut midway (database unreadable with either key) is repaired from 
 
 test("data key rotation refuses while the server runs", async () => {
   const { dataDir, keyPath, dir } = setup();
-  const port = freePort();
-  const env = { LOUPE_DATA_DIR: dataDir, LOUPE_KEY_DIR: join(dir, "keys"), LOUPE_PORT: String(port) };
-  const server = await startServerProcess(CLI, env, port);
+  const env = { LOUPE_DATA_DIR: dataDir, LOUPE_KEY_DIR: join(dir, "keys") };
+  const server = await startServerProcess(CLI, env);
   try {
     const refused = await runCli(["key", "rotate", "--data-key"], env);
     expect(refused.code).toBe(2);
