@@ -102,6 +102,29 @@ export async function startServerProcess(cmd: string[], env: Record<string, stri
 
 export const CLI = [BUN, join(ROOT, "src", "cli.ts")];
 
+export type ClockServer = RunningServer & {
+  /** The server's time (epoch ms). */
+  now(): number;
+  /** Moves the server's clock forward and returns its new time. */
+  advanceClock(ms: number): Promise<number>;
+};
+
+/** The real server on a clock that starts at `startMs` and moves only when the test says (test/support/clock-server.ts). */
+export async function startClockServer(env: Record<string, string>, startMs: number): Promise<ClockServer> {
+  const server = await startServerProcess([BUN, join(ROOT, "test", "support", "clock-server.ts")], { ...env, TEST_CLOCK_START_MS: String(startMs) });
+  let now = startMs;
+  return {
+    ...server,
+    now: () => now,
+    async advanceClock(ms) {
+      const res = await fetch(`${server.url}/test/clock`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ advanceMs: ms }) });
+      if (res.status !== 200) throw new Error(`advancing the clock failed: ${res.status} ${await res.text()}`);
+      now = ((await res.json()) as { now: number }).now;
+      return now;
+    },
+  };
+}
+
 /** Runs the CLI to completion. */
 export async function runCli(args: string[], env: Record<string, string>, cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
   const proc = spawn([...CLI, ...args], { cwd, env: childEnv(env), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
