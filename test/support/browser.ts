@@ -22,6 +22,15 @@ export class Browser {
     this.server = origin;
   }
 
+  /** The same browser (address, user agent, cookies) talking to another app, e.g. a copy of a seeded one. */
+  copyFor(app: Hono<AppEnv>): Browser {
+    const copy = new Browser(app, this.origin, this.ip, this.userAgent);
+    copy.server = this.server;
+    for (const [name, value] of this.cookies) copy.cookies.set(name, value);
+    for (const [name, value] of this.sameSite) copy.sameSite.set(name, value);
+    return copy;
+  }
+
   cookieHeader(crossSiteNavigation = false): string {
     return [...this.cookies]
       .filter(([k]) => !crossSiteNavigation || (this.sameSite.get(k) ?? "lax") !== "strict")

@@ -1,3 +1,4 @@
+import { cpSync } from "node:fs";
 import { join } from "node:path";
 import type { Hono } from "hono";
 import { createApp, serviceContext } from "../../src/app.ts";
@@ -25,7 +26,15 @@ export type TestContext = {
 };
 
 /** The real app on a real encrypted database in a temporary directory, with a fake clock. */
-export type TestAppOptions = { passwords?: PasswordHasher; mailer?: Mailer; authAttemptsPerMinute?: number };
+export type TestAppOptions = {
+  passwords?: PasswordHasher;
+  mailer?: Mailer;
+  authAttemptsPerMinute?: number;
+  /** A closed data directory to start from (copied; give the env its LOUPE_MASTER_KEY). */
+  copyDataFrom?: string;
+  /** Where the fake clock starts. */
+  clockStart?: number;
+};
 
 export function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): TestContext {
   const dir = tempDir();
@@ -35,8 +44,10 @@ export function createTestApp(env: Record<string, string> = {}, options: TestApp
     LOUPE_MASTER_KEY: newMasterKeyText(),
     ...env,
   });
+  // The -shm index is left behind: SQLite rebuilds it for the copy.
+  if (options.copyDataFrom) cpSync(options.copyDataFrom, config.dataDir, { recursive: true, filter: (source) => !source.endsWith("-shm") });
   const store = openStore({ dataDir: config.dataDir, masterKey: config.masterKey });
-  const clock = fakeClock();
+  const clock = fakeClock(options.clockStart);
   const migrations = bundledMigrations();
   migrate(store.db, migrations, clock.now);
   const logs = captureLogs();
