@@ -11,10 +11,9 @@ const dir = tempDir();
 afterAll(() => dir.remove());
 
 test("version and --help", async () => {
-  const version = await runCli(["version"], {});
+  const [version, help] = await Promise.all([runCli(["version"], {}), runCli(["--help"], {})]);
   expect(version.code).toBe(0);
   expect(version.stdout.trim()).toBe(pkg.version);
-  const help = await runCli(["--help"], {});
   expect(help.code).toBe(0);
   for (const command of ["serve", "migrate status", "key rotate", "--data-key", "config check", "healthcheck", "version"]) {
     expect(help.stdout).toContain(command);
@@ -22,8 +21,8 @@ test("version and --help", async () => {
 });
 
 test("usage errors exit 64 with one line", async () => {
-  for (const args of [["frobnicate"], ["migrate"], ["key", "spin"], ["key", "rotate", "--new-key-file"]]) {
-    const res = await runCli(args, {});
+  const runs = await Promise.all([["frobnicate"], ["migrate"], ["key", "spin"], ["key", "rotate", "--new-key-file"]].map((args) => runCli(args, {})));
+  for (const res of runs) {
     expect(res.code).toBe(64);
     expect(res.stderr.trim().split("\n")).toHaveLength(1);
   }
@@ -54,10 +53,9 @@ test("npm start on a fresh directory generates a 0600 key outside the data dir, 
   expect(server.stdout()).not.toContain(readFileSync(keyFile, "utf8").trim());
   expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   // A second server on the same data directory is refused while the first runs.
-  const second = await runCli(["serve"], { LOUPE_PORT: "0" }, cwd);
+  const [second, health] = await Promise.all([runCli(["serve"], { LOUPE_PORT: "0" }, cwd), runCli(["healthcheck"], { LOUPE_PORT: String(port) }, cwd)]);
   expect(second.code).toBe(2);
   expect(second.stderr).toContain("Another Loupe process");
-  const health = await runCli(["healthcheck"], { LOUPE_PORT: String(port) }, cwd);
   expect(health.code).toBe(0);
 
   server.proc.kill("SIGTERM");
@@ -67,12 +65,15 @@ test("npm start on a fresh directory generates a 0600 key outside the data dir, 
   const wal = join(cwd, "data", "loupe.db-wal");
   expect(!existsSync(wal) || statSync(wal).size === 0).toBe(true);
   expect(existsSync(join(cwd, "data", "loupe.lock"))).toBe(false);
-  expect((await runCli(["healthcheck"], { LOUPE_PORT: String(port) }, cwd)).code).toBe(1);
+  const [stopped, status, configured] = await Promise.all([
+    runCli(["healthcheck"], { LOUPE_PORT: String(port) }, cwd),
+    runCli(["migrate", "status"], {}, cwd),
+    runCli(["config", "check"], {}, cwd),
+  ]);
+  expect(stopped.code).toBe(1);
 
-  const status = await runCli(["migrate", "status"], {}, cwd);
   expect(status.code).toBe(0);
   expect(status.stdout).toMatch(/^applied\s+0001_instance\.sql /m);
-  const configured = await runCli(["config", "check"], {}, cwd);
   expect(configured.stdout).toMatch(/master key\s+\S+master\.key \(id [0-9a-f]{12}\)/);
 });
 
