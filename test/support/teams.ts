@@ -85,9 +85,11 @@ export async function seededWorlds(options: WorldOptions = {}): Promise<{ next()
   };
 }
 
-/** Adds `n` items to a team directly through the service (fast bulk seeding). */
+/** Adds `n` items to a team directly through the service, in one transaction (one sync, not `n`). */
 export function seedItems(t: TestContext, teamId: string, projectId: string, reporterId: string | null, n: number, text: (i: number) => string): void {
-  for (let i = 0; i < n; i++) {
-    createFeedback(t.ctx, { teamId, reporter: { userId: reporterId, anonymousId: null }, data: { projectId, comment: text(i), title: `item ${i}` } });
-  }
+  t.store.db.write(() => {
+    for (let i = 0; i < n; i++) {
+      createFeedback(t.ctx, { teamId, reporter: { userId: reporterId, anonymousId: null }, data: { projectId, comment: text(i), title: `item ${i}` } });
+    }
+  });
 }
