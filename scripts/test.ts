@@ -1,61 +1,94 @@
 /**
- * `npm test`: type-check, run every suite with `bun test`, then scan every log line the run captured
- * (in-process apps and server subprocesses) for the canaries tests seeded. Prints one closing line
+ * `npm test`: type-check, run every suite with `bun test --parallel` (slowest files first, by the
+ * durations of earlier runs), then scan every log line the run captured (in-process apps and server
+ * subprocesses) for the canaries tests seeded. Prints the ten slowest test files and one closing line
  * "tests: N passed, N failed, N skipped". Browser suites need Debian's chromium; where it is missing
- * they are skipped and this script says so loudly.
+ * they are skipped and this script says so loudly. Extra arguments go to `bun test` (e.g. a path, or
+ * --parallel=1 to run the files one after another).
  */
-import { spawn, spawnSync } from "bun";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { spawn } from "bun";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { CANARY_VALUES } from "../test/support/canaries.ts";
+import { fileDurations, formatSlowest, parseBunSummary } from "./test-report.ts";
 
 const root = resolve(import.meta.dir, "..");
 const args = process.argv.slice(2);
 
-const tsc = spawnSync([process.execPath, join(root, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", root], {
-  cwd: root,
-  stdout: "inherit",
-  stderr: "inherit",
-  env: { ...process.env, BUN_BE_BUN: "1" },
-});
-if (tsc.exitCode !== 0) {
-  console.error("\ntype check failed (tsc --noEmit)\ntests: 0 passed, 1 failed");
-  process.exit(1);
-}
+/**
+ * Worker processes for `bun test --parallel`. Most files wait on subprocesses, disk syncs and
+ * argon2 rather than compute, so more workers than cores pay off (measured: README, Test).
+ */
+const PARALLEL = 2 * navigator.hardwareConcurrency;
+const TEST_TIMEOUT_MS = 60_000;
 
 const CHROMIUM = "/usr/bin/chromium";
 const browserDir = join(root, "test", "browser");
 const browserSuites = existsSync(browserDir) ? readdirSync(browserDir).filter((f) => f.endsWith(".test.ts")) : [];
 const skippedBrowser = !existsSync(CHROMIUM) && browserSuites.length > 0;
 
-const logDir = mkdtempSync(join(tmpdir(), "loupe-test-logs-"));
-const logFile = join(logDir, "run.log");
-const proc = spawn([process.execPath, "test", ...args], {
-  cwd: root,
-  env: { ...process.env, TEST_LOG_CAPTURE_FILE: logFile },
-  stdout: "pipe",
-  stderr: "pipe",
-});
-let output = "";
-async function relay(stream: ReadableStream<Uint8Array>, sink: NodeJS.WriteStream): Promise<void> {
-  const decoder = new TextDecoder();
-  for await (const chunk of stream) {
-    const text = decoder.decode(chunk, { stream: true });
-    output += text;
-    sink.write(text);
-  }
+async function run(cmd: string[], env: Record<string, string | undefined>, echo: boolean): Promise<{ code: number; stdout: string; stderr: string }> {
+  const proc = spawn(cmd, { cwd: root, env, stdout: "pipe", stderr: "pipe" });
+  const relay = async (stream: ReadableStream<Uint8Array>, sink: NodeJS.WriteStream) => {
+    const decoder = new TextDecoder();
+    let text = "";
+    for await (const chunk of stream) {
+      const part = decoder.decode(chunk, { stream: true });
+      text += part;
+      if (echo) sink.write(part);
+    }
+    return text;
+  };
+  const [stdout, stderr, code] = await Promise.all([relay(proc.stdout, process.stdout), relay(proc.stderr, process.stderr), proc.exited]);
+  return { code, stdout, stderr };
 }
-await Promise.all([relay(proc.stdout, process.stdout), relay(proc.stderr, process.stderr)]);
-const code = await proc.exited;
 
-const count = (word: string) => Number(new RegExp(`^\\s*(\\d+) ${word}$`, "m").exec(output)?.[1] ?? 0);
-let passed = count("pass");
-let failed = count("fail");
-const skipped = count("skip");
+// The type check runs beside the tests (it is one process); its output is shown if it fails.
+const typeCheck = run([process.execPath, join(root, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", root], { ...process.env, BUN_BE_BUN: "1" }, false);
+
+const workDir = mkdtempSync(join(tmpdir(), "loupe-test-run-"));
+const logFile = join(workDir, "run.log");
+const junitFile = join(workDir, "junit.xml");
+// Durations of earlier runs on this machine (git-ignored), else the checked-in ones: the slowest start first.
+const cacheDir = join(root, ".cache");
+const timingsCache = join(cacheDir, "test-timings.json");
+const timingsSeed = join(root, "test", "timings.json");
+mkdirSync(cacheDir, { recursive: true });
+try {
+  JSON.parse(readFileSync(timingsCache, "utf8"));
+} catch {
+  rmSync(timingsCache, { force: true }); // missing or torn: start over from the seed
+}
+const given = (flag: string) => args.some((a) => a.startsWith(flag));
+const runnerFlags = [
+  ...(given("--parallel") ? [] : [`--parallel=${PARALLEL}`]),
+  // Bun ignores a timeout in bunfig.toml (1.4.5: every test got 5 s); a test that starts servers can need more.
+  ...(given("--timeout") ? [] : [`--timeout=${TEST_TIMEOUT_MS}`]),
+  `--timings=${timingsCache}`,
+  ...(existsSync(timingsSeed) ? [`--timings=${timingsSeed}`] : []),
+  "--update-timings",
+  "--reporter=junit",
+  `--reporter-outfile=${junitFile}`,
+];
+// Every worker appends whole lines to one capture file (O_APPEND; test/support/logs.ts).
+const tests = await run([process.execPath, "test", ...runnerFlags, ...args], { ...process.env, TEST_LOG_CAPTURE_FILE: logFile }, true);
+const tsc = await typeCheck;
+
+const summary = parseBunSummary(tests.stderr);
+let passed = summary?.pass ?? 0;
+let failed = summary?.fail ?? 0;
+const skipped = (summary?.skip ?? 0) + (summary?.todo ?? 0);
+if (!summary) {
+  console.error("\nCOULD NOT READ THE RESULT: bun test printed no closing summary whose counts add up (\"N pass … Ran N tests across M files.\")");
+  failed++;
+}
+if (tsc.code !== 0) {
+  process.stderr.write(`\n${tsc.stdout}${tsc.stderr}\ntype check failed (tsc --noEmit)\n`);
+  failed++;
+}
 
 const captured = existsSync(logFile) ? readFileSync(logFile, "utf8") : "";
-rmSync(logDir, { recursive: true, force: true });
 const leaked = CANARY_VALUES.filter((canary) => captured.includes(canary));
 console.log(`\nlog scan: ${captured.split("\n").filter(Boolean).length} captured log lines checked for ${CANARY_VALUES.length} canaries`);
 if (leaked.length > 0) {
@@ -65,12 +98,16 @@ if (leaked.length > 0) {
   passed++;
 }
 
+const durations = existsSync(junitFile) ? fileDurations(readFileSync(junitFile, "utf8")) : [];
+rmSync(workDir, { recursive: true, force: true });
+console.log(`\n${formatSlowest(durations)}`);
+
 if (skippedBrowser) {
   const bar = "!".repeat(78);
   console.error(`\n${bar}\n!! SKIPPED browser suites (no ${CHROMIUM}; install Debian's chromium):`);
   for (const suite of browserSuites) console.error(`!!   test/browser/${suite}`);
   console.error(`${bar}\n`);
 }
-if (code !== 0 && failed === 0) failed = 1;
+if (tests.code !== 0 && failed === 0) failed = 1;
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(failed > 0 || code !== 0 ? 1 : 0);
+process.exit(failed > 0 ? 1 : 0);
