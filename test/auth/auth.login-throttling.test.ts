@@ -7,8 +7,7 @@ import type { PasswordHasher } from "../../src/lib/password.ts";
 import { createUser } from "../../src/services/accounts/users.ts";
 import { GOOD_PASSWORD, uniqueEmail } from "../support/accounts.ts";
 import { Browser } from "../support/browser.ts";
-import { fastPasswords } from "../support/teams.ts";
-import { createTestApp, type TestContext } from "../support/test-app.ts";
+import { createTestApp, fastPasswords, type TestContext } from "../support/test-app.ts";
 
 let t: TestContext | undefined;
 afterEach(() => {

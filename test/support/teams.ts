@@ -1,14 +1,11 @@
 import { rmSync } from "node:fs";
-import { createPasswordHasher } from "../../src/lib/password.ts";
 import { createFeedback } from "../../src/services/feedback/feedback.ts";
 import { enableTotp, signedInUser } from "./accounts.ts";
 import { Browser } from "./browser.ts";
 import { feedbackForm, png } from "./images.ts";
 import { newMasterKeyText } from "./temp.ts";
-import { createTestApp, type TestAppOptions, type TestContext } from "./test-app.ts";
+import { createTestApp, fastPasswords, type TestAppOptions, type TestContext } from "./test-app.ts";
 
-/** Cheap argon2 parameters for worlds built many times (the real ones are tested in test/auth). */
-export const fastPasswords = () => createPasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 });
 
 type Person = Awaited<ReturnType<typeof signedInUser>>;
 

@@ -25,8 +25,16 @@ export type TestContext = {
   close(): void;
 };
 
+/**
+ * argon2id with cheap parameters, for tests that are not about hashing (the default here). Tests of
+ * the real parameters pass createPasswordHasher() (auth.password-hash, auth.no-enumeration); servers
+ * started as processes always use the real ones.
+ */
+export const fastPasswords = () => createPasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 });
+
 /** The real app on a real encrypted database in a temporary directory, with a fake clock. */
 export type TestAppOptions = {
+  /** Default: fastPasswords(). */
   passwords?: PasswordHasher;
   mailer?: Mailer;
   authAttemptsPerMinute?: number;
@@ -51,7 +59,7 @@ export function createTestApp(env: Record<string, string> = {}, options: TestApp
   const migrations = bundledMigrations();
   migrate(store.db, migrations, clock.now);
   const logs = captureLogs();
-  const passwords = options.passwords ?? createPasswordHasher();
+  const passwords = options.passwords ?? fastPasswords();
   const deps = { config, logger: logs.logger, clock, db: store.db, keyring: store.keyring, migrations, version: "test", passwords, mailer: options.mailer, ...(options.authAttemptsPerMinute ? { authAttemptsPerMinute: options.authAttemptsPerMinute } : {}) };
   const app = createApp(deps);
   return {
