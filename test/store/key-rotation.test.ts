@@ -1,7 +1,7 @@
 // Invariant: rotating the master key or the data key keeps every row, the old key stops opening the
 // data, and a crash between any two steps leaves data that opens with one of the two keys.
-import { afterEach, expect, test } from "bun:test";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { afterAll, afterEach, expect, test } from "bun:test";
+import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AppError } from "../../src/lib/app-error.ts";
 import { keyFingerprint } from "../../src/lib/crypto.ts";
@@ -18,14 +18,22 @@ afterEach(() => {
   for (const d of dirs.splice(0)) d.remove();
 });
 
+// One seeded data directory and key (made by another process), copied for each test.
+let seeded: { path: string; remove(): void } | undefined;
+afterAll(() => seeded?.remove());
+
 function setup() {
+  if (!seeded) {
+    seeded = tempDir();
+    const run = spawnSync([BUN, join(ROOT, "test", "support", "seed-store.ts"), join(seeded.path, "data"), join(seeded.path, "keys", "master.key")], { stderr: "pipe" });
+    if (run.exitCode !== 0) throw new Error(run.stderr.toString());
+  }
   const dir = tempDir();
   dirs.push(dir);
+  cpSync(seeded.path, dir.path, { recursive: true });
   const dataDir = join(dir.path, "data");
   const keyPath = join(dir.path, "keys", "master.key");
   const source: MasterKeySource = { kind: "default", path: keyPath };
-  const seeded = spawnSync([BUN, join(ROOT, "test", "support", "seed-store.ts"), dataDir, keyPath], { stderr: "pipe" });
-  if (seeded.exitCode !== 0) throw new Error(seeded.stderr.toString());
   return { dir: dir.path, dataDir, keyPath, source };
 }
 
