@@ -60,9 +60,9 @@ async function httpRatio(email: string, password: string): Promise<{ anonymous: 
 }
 
 export async function benchAuth(): Promise<void> {
-  const t = createTestApp({}, { authAttemptsPerMinute: 1_000_000_000 });
+  const hasher = createPasswordHasher();
+  const t = createTestApp({}, { passwords: hasher, authAttemptsPerMinute: 1_000_000_000 });
   try {
-    const hasher = createPasswordHasher();
     const password = "benchmark-passphrase-42";
     const stored = await hasher.hash(password);
     for (let i = 0; i < 5; i++) await hasher.verify(stored, password); // warm-up
