@@ -8,7 +8,7 @@ import { createUser } from "../src/services/accounts/users.ts";
 import { Browser } from "../test/support/browser.ts";
 import { createTestApp } from "../test/support/test-app.ts";
 import { join } from "node:path";
-import { CLI, freePort, startServerProcess } from "../test/support/subprocess.ts";
+import { CLI, startServerProcess } from "../test/support/subprocess.ts";
 import { newMasterKeyText, tempDir } from "../test/support/temp.ts";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -24,10 +24,11 @@ const HTTP_CLIENTS = 16;
 /** The same comparison against the real server process over loopback HTTP, as clients see it. */
 async function httpRatio(email: string, password: string): Promise<{ anonymous: number; authenticated: number }> {
   const dir = tempDir("loupe-bench-auth-");
-  const port = freePort();
-  const server = await startServerProcess(CLI, { LOUPE_DATA_DIR: join(dir.path, "data"), LOUPE_KEY_DIR: join(dir.path, "keys"), LOUPE_MASTER_KEY: newMasterKeyText(), LOUPE_PORT: String(port), LOUPE_LOG_LEVEL: "warn", LOUPE_PUBLIC_URL: `http://127.0.0.1:${port}` }, port);
+  const publicUrl = "http://loupe.test";
+  const server = await startServerProcess(CLI, { LOUPE_DATA_DIR: join(dir.path, "data"), LOUPE_KEY_DIR: join(dir.path, "keys"), LOUPE_MASTER_KEY: newMasterKeyText(), LOUPE_LOG_LEVEL: "warn", LOUPE_PUBLIC_URL: publicUrl });
   try {
-    const browser = new Browser(null, server.url);
+    const browser = new Browser(null, publicUrl);
+    browser.server = server.url;
     // The first admin, made through the setup link (a session with enrolment pending still
     // authenticates the public route, which is all this measures).
     const token = (await Bun.file(join(dir.path, "keys", "setup-url.txt")).text()).trim().split("#token=")[1]!;
@@ -59,9 +60,9 @@ async function httpRatio(email: string, password: string): Promise<{ anonymous: 
 }
 
 export async function benchAuth(): Promise<void> {
-  const t = createTestApp({}, { authAttemptsPerMinute: 1_000_000_000 });
+  const hasher = createPasswordHasher();
+  const t = createTestApp({}, { passwords: hasher, authAttemptsPerMinute: 1_000_000_000 });
   try {
-    const hasher = createPasswordHasher();
     const password = "benchmark-passphrase-42";
     const stored = await hasher.hash(password);
     for (let i = 0; i < 5; i++) await hasher.verify(stored, password); // warm-up

@@ -20,9 +20,9 @@ export async function benchCrash(): Promise<void> {
   let committedNotAcked = 0;
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      // Pseudo-random kill time from the round number, so runs are comparable.
-      const killAfterMs = 200 + ((round * 7919) % 800);
-      const result = await runKill9Round(env, { concurrency: 64, killAfterMs, round });
+      // A pseudo-random kill point from the round number, so runs are comparable.
+      const killAfterAcks = 200 + ((round * 7919) % 2000);
+      const result = await runKill9Round(env, { concurrency: 64, killAfterAcks, round });
       ackedTotal += result.acked.length;
       for (const id of result.acked) acked.add(id);
       const store = openStore({ dataDir: env.LOUPE_DATA_DIR, masterKey: loadConfig(env).masterKey, create: false });

@@ -5,7 +5,7 @@ import { spawn, spawnSync } from "bun";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pkg from "../package.json" with { type: "json" };
-import { BUN, freePort, ROOT, startServerProcess } from "./support/subprocess.ts";
+import { BUN, ROOT, startServerProcess } from "./support/subprocess.ts";
 import { newMasterKeyText, tempDir } from "./support/temp.ts";
 
 const dir = tempDir("loupe-binary-");
@@ -18,7 +18,7 @@ beforeAll(() => {
 }, 120_000);
 
 /** The container's view: an empty working directory, /data- and /keys-like volumes, a mounted secret. */
-function containerLike(port: number) {
+function containerLike() {
   const work = join(dir.path, "workdir");
   mkdirSync(work, { recursive: true });
   mkdirSync(join(dir.path, "secrets"), { recursive: true });
@@ -28,7 +28,6 @@ function containerLike(port: number) {
     work,
     env: {
       LOUPE_HOST: "0.0.0.0",
-      LOUPE_PORT: String(port),
       LOUPE_DATA_DIR: join(dir.path, "volumes", "data"),
       LOUPE_KEY_DIR: join(dir.path, "volumes", "keys"),
       LOUPE_MASTER_KEY_FILE: secret,
@@ -45,9 +44,9 @@ test("the binary prints its version from an empty directory", () => {
 });
 
 test("the binary serves /healthz and /readyz with env-only config and no node_modules in reach", async () => {
-  const port = freePort();
-  const { work, env } = containerLike(port);
-  const server = await startServerProcess([binary, "serve"], env, port, work);
+  const { work, env } = containerLike();
+  const server = await startServerProcess([binary, "serve"], env, work);
+  const port = server.port;
   try {
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
@@ -56,7 +55,7 @@ test("the binary serves /healthz and /readyz with env-only config and no node_mo
     // The native libsql addon is embedded: nothing is loaded from the project's node_modules.
     const maps = readFileSync(`/proc/${server.proc.pid}/maps`, "utf8");
     expect(maps).not.toContain(join(ROOT, "node_modules"));
-    const check = spawn([binary, "healthcheck"], { cwd: work, env, stdout: "pipe" });
+    const check = spawn([binary, "healthcheck"], { cwd: work, env: { ...env, LOUPE_PORT: String(port) }, stdout: "pipe" });
     expect(await check.exited).toBe(0);
   } finally {
     server.proc.kill("SIGTERM");

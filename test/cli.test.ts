@@ -4,17 +4,16 @@ import { afterAll, expect, test } from "bun:test";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import pkg from "../package.json" with { type: "json" };
-import { CLI, freePort, runCli, startServerProcess } from "./support/subprocess.ts";
+import { CLI, runCli, startServerProcess } from "./support/subprocess.ts";
 import { newMasterKeyText, tempDir } from "./support/temp.ts";
 
 const dir = tempDir();
 afterAll(() => dir.remove());
 
 test("version and --help", async () => {
-  const version = await runCli(["version"], {});
+  const [version, help] = await Promise.all([runCli(["version"], {}), runCli(["--help"], {})]);
   expect(version.code).toBe(0);
   expect(version.stdout.trim()).toBe(pkg.version);
-  const help = await runCli(["--help"], {});
   expect(help.code).toBe(0);
   for (const command of ["serve", "migrate status", "key rotate", "--data-key", "config check", "healthcheck", "version"]) {
     expect(help.stdout).toContain(command);
@@ -22,8 +21,8 @@ test("version and --help", async () => {
 });
 
 test("usage errors exit 64 with one line", async () => {
-  for (const args of [["frobnicate"], ["migrate"], ["key", "spin"], ["key", "rotate", "--new-key-file"]]) {
-    const res = await runCli(args, {});
+  const runs = await Promise.all([["frobnicate"], ["migrate"], ["key", "spin"], ["key", "rotate", "--new-key-file"]].map((args) => runCli(args, {})));
+  for (const res of runs) {
     expect(res.code).toBe(64);
     expect(res.stderr.trim().split("\n")).toHaveLength(1);
   }
@@ -39,13 +38,13 @@ test("config check names every bad variable at once and exits 2", async () => {
 
 test("npm start on a fresh directory generates a 0600 key outside the data dir, serves, and stops cleanly on SIGTERM", async () => {
   const cwd = join(dir.path, "fresh");
-  const port = freePort();
   const { mkdirSync } = await import("node:fs");
   mkdirSync(cwd);
-  const check = await runCli(["config", "check"], { LOUPE_PORT: String(port) }, cwd);
+  const check = await runCli(["config", "check"], { LOUPE_PORT: "0" }, cwd);
   expect(check.code).toBe(0);
   expect(check.stdout).toContain("will be generated");
-  const server = await startServerProcess(CLI, { LOUPE_PORT: String(port) }, port, cwd);
+  const server = await startServerProcess(CLI, {}, cwd);
+  const port = server.port;
   const keyFile = join(cwd, ".loupe-keys", "master.key");
   expect(server.stderr()).toContain(keyFile);
   expect(server.stderr()).toContain(`http://127.0.0.1:${port}`);
@@ -54,10 +53,9 @@ test("npm start on a fresh directory generates a 0600 key outside the data dir, 
   expect(server.stdout()).not.toContain(readFileSync(keyFile, "utf8").trim());
   expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   // A second server on the same data directory is refused while the first runs.
-  const second = await runCli(["serve"], { LOUPE_PORT: String(freePort()) }, cwd);
+  const [second, health] = await Promise.all([runCli(["serve"], { LOUPE_PORT: "0" }, cwd), runCli(["healthcheck"], { LOUPE_PORT: String(port) }, cwd)]);
   expect(second.code).toBe(2);
   expect(second.stderr).toContain("Another Loupe process");
-  const health = await runCli(["healthcheck"], { LOUPE_PORT: String(port) }, cwd);
   expect(health.code).toBe(0);
 
   server.proc.kill("SIGTERM");
@@ -67,20 +65,22 @@ test("npm start on a fresh directory generates a 0600 key outside the data dir, 
   const wal = join(cwd, "data", "loupe.db-wal");
   expect(!existsSync(wal) || statSync(wal).size === 0).toBe(true);
   expect(existsSync(join(cwd, "data", "loupe.lock"))).toBe(false);
-  expect((await runCli(["healthcheck"], { LOUPE_PORT: String(port) }, cwd)).code).toBe(1);
+  const [stopped, status, configured] = await Promise.all([
+    runCli(["healthcheck"], { LOUPE_PORT: String(port) }, cwd),
+    runCli(["migrate", "status"], {}, cwd),
+    runCli(["config", "check"], {}, cwd),
+  ]);
+  expect(stopped.code).toBe(1);
 
-  const status = await runCli(["migrate", "status"], {}, cwd);
   expect(status.code).toBe(0);
   expect(status.stdout).toMatch(/^applied\s+0001_instance\.sql /m);
-  const configured = await runCli(["config", "check"], {}, cwd);
   expect(configured.stdout).toMatch(/master key\s+\S+master\.key \(id [0-9a-f]{12}\)/);
 });
 
 test("an in-flight request finishes during graceful shutdown", async () => {
-  const port = freePort();
-  const env = { LOUPE_DATA_DIR: join(dir.path, "g", "data"), LOUPE_KEY_DIR: join(dir.path, "g", "keys"), LOUPE_MASTER_KEY: newMasterKeyText(), LOUPE_PORT: String(port) };
+  const env = { LOUPE_DATA_DIR: join(dir.path, "g", "data"), LOUPE_KEY_DIR: join(dir.path, "g", "keys"), LOUPE_MASTER_KEY: newMasterKeyText(), LOUPE_LOG_LEVEL: "debug" };
   const { BUN, ROOT } = await import("./support/subprocess.ts");
-  const server = await startServerProcess([BUN, join(ROOT, "test", "support", "durability-server.ts")], env, port);
+  const server = await startServerProcess([BUN, join(ROOT, "test", "support", "durability-server.ts")], env);
   // A slow upload: the body arrives after SIGTERM was sent.
   let push: (chunk: string) => void = () => {};
   let end: () => void = () => {};
@@ -92,9 +92,9 @@ test("an in-flight request finishes during graceful shutdown", async () => {
   });
   const pending = fetch(`${server.url}/test/writes/in-flight`, { method: "POST", body, duplex: "half" } as RequestInit);
   push("part one ");
-  await Bun.sleep(100);
+  await server.waitForStdout('"msg":"test.write_started"');
   server.proc.kill("SIGTERM");
-  await Bun.sleep(100);
+  await server.waitForStdout('"msg":"server.stopping"');
   push("part two");
   end();
   const res = await pending;

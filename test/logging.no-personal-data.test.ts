@@ -4,7 +4,7 @@ import { afterEach, expect, test } from "bun:test";
 import { join } from "node:path";
 import { createLogger, scrubText } from "../src/lib/logger.ts";
 import { CANARIES, CANARY_VALUES } from "./support/canaries.ts";
-import { CLI, freePort, startServerProcess } from "./support/subprocess.ts";
+import { CLI, startServerProcess } from "./support/subprocess.ts";
 import { createTestApp, type TestContext } from "./support/test-app.ts";
 import { newMasterKeyText, tempDir } from "./support/temp.ts";
 
@@ -58,12 +58,7 @@ test("requests full of personal data and secrets leave none of it in the log (in
 
 test("the real server's stdout holds none of the canaries (subprocess)", async () => {
   const dir = tempDir();
-  const port = freePort();
-  const server = await startServerProcess(
-    CLI,
-    { LOUPE_DATA_DIR: join(dir.path, "data"), LOUPE_KEY_DIR: join(dir.path, "keys"), LOUPE_MASTER_KEY: newMasterKeyText(), LOUPE_PORT: String(port), LOUPE_LOG_LEVEL: "debug" },
-    port,
-  );
+  const server = await startServerProcess(CLI, { LOUPE_DATA_DIR: join(dir.path, "data"), LOUPE_KEY_DIR: join(dir.path, "keys"), LOUPE_MASTER_KEY: newMasterKeyText(), LOUPE_LOG_LEVEL: "debug" });
   try {
     for (const [url, init] of canaryRequests(server.url)) await fetch(url, init);
   } finally {

@@ -3,7 +3,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { CLI, freePort, runCli, startServerProcess } from "./support/subprocess.ts";
+import { CLI, runCli, startServerProcess } from "./support/subprocess.ts";
 import { newMasterKeyText, tempDir } from "./support/temp.ts";
 
 const dir = tempDir();
@@ -17,9 +17,9 @@ const envFor = (name: string, port: number) => ({
 });
 
 test("a second server on the same port exits naming the port; one on the same data directory exits naming the lock", async () => {
-  const port = freePort();
-  const envA = envFor("a", port);
-  const first = await startServerProcess(CLI, envA, port);
+  const envA = envFor("a", 0);
+  const first = await startServerProcess(CLI, envA);
+  const port = first.port;
   try {
     const samePort = await runCli(["serve"], envFor("b", port));
     expect(samePort.code).toBe(2);
@@ -29,7 +29,7 @@ test("a second server on the same port exits naming the port; one on the same da
     // It failed before touching any data: no keyring, no database, no lock left behind.
     for (const file of ["keyring.json", "loupe.db", "loupe.lock"]) expect(existsSync(join(dir.path, "b", "data", file))).toBe(false);
 
-    const sameDir = await runCli(["serve"], { ...envA, LOUPE_PORT: String(freePort()) });
+    const sameDir = await runCli(["serve"], { ...envA, LOUPE_PORT: "0" });
     expect(sameDir.code).toBe(2);
     const lines = sameDir.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
@@ -45,9 +45,9 @@ test("a second server on the same port exits naming the port; one on the same da
 });
 
 test("a port another program opened with SO_REUSEPORT is refused too: Loupe never sets the flag", async () => {
-  const port = freePort();
   // With SO_REUSEPORT on both sockets the kernel would accept the second bind and share the port.
-  const other = Bun.serve({ hostname: "127.0.0.1", port, reusePort: true, fetch: () => new Response("someone else") });
+  const other = Bun.serve({ hostname: "127.0.0.1", port: 0, reusePort: true, fetch: () => new Response("someone else") });
+  const port = other.port as number;
   try {
     const res = await runCli(["serve"], envFor("c", port));
     expect(res.code).toBe(2);

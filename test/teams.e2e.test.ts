@@ -8,8 +8,7 @@ import { expect, test } from "bun:test";
 import { signedInUser } from "./support/accounts.ts";
 import { feedbackForm, jpeg, png } from "./support/images.ts";
 import { runCli } from "./support/subprocess.ts";
-import { createTestApp } from "./support/test-app.ts";
-import { fastPasswords } from "./support/teams.ts";
+import { createTestApp, fastPasswords } from "./support/test-app.ts";
 
 test("a team's day: invite, submit, triage, search, downgrade, audit, verify", async () => {
   const t = createTestApp({}, { passwords: fastPasswords(), authAttemptsPerMinute: 1_000_000 });

@@ -1,13 +1,14 @@
 // T-AU3 — At most 100 password verifications per account per hour for browsers without the
 // account's device cookie (429 with Retry-After after that, plus short back-off); the owner's known
 // browser is throttled on its own and still signs in; the per-IP limiter answers 429; it all expires.
+// (These count verifications, so they hash with cheap argon2 parameters; auth.password-hash tests the real ones.)
 import { afterEach, expect, test } from "bun:test";
-import { createPasswordHasher, type PasswordHasher } from "../../src/lib/password.ts";
+import type { PasswordHasher } from "../../src/lib/password.ts";
 import { throttleKey } from "../../src/services/accounts/throttle.ts";
 import { createUser } from "../../src/services/accounts/users.ts";
 import { GOOD_PASSWORD, uniqueEmail } from "../support/accounts.ts";
 import { Browser } from "../support/browser.ts";
-import { createTestApp, type TestContext } from "../support/test-app.ts";
+import { createTestApp, fastPasswords, type TestContext } from "../support/test-app.ts";
 
 let t: TestContext | undefined;
 afterEach(() => {
@@ -16,7 +17,7 @@ afterEach(() => {
 });
 
 function countingHasher(): PasswordHasher & { verifications: number } {
-  const real = createPasswordHasher();
+  const real = fastPasswords();
   const counter = {
     verifications: 0,
     hash: real.hash,
@@ -71,7 +72,7 @@ test("150 wrong passwords from rotating IPs: ≤ 100 verified, then 429; the own
 
 test("a patient attacker who waits out every back-off for 3 hours gets ≤ 100 verifications in any hour", async () => {
   const times: number[] = [];
-  const real = createPasswordHasher();
+  const real = fastPasswords();
   t = createTestApp({}, { authAttemptsPerMinute: 1_000_000, passwords: { ...real, verify: async (h, p) => (times.push(t!.clock.now()), real.verify(h, p)) } });
   const email = uniqueEmail("patient");
   await createUser(t.ctx, { email, displayName: "P", password: GOOD_PASSWORD, isInstanceAdmin: false });
@@ -89,7 +90,7 @@ test("a patient attacker who waits out every back-off for 3 hours gets ≤ 100 v
 });
 
 test("short exponential back-off after 5 consecutive failures", async () => {
-  t = createTestApp({}, { authAttemptsPerMinute: 10_000 });
+  t = createTestApp({}, { passwords: fastPasswords(), authAttemptsPerMinute: 10_000 });
   const email = uniqueEmail();
   await createUser(t.ctx, { email, displayName: "B", password: GOOD_PASSWORD, isInstanceAdmin: false });
   const b = new Browser(t.app, t.config.publicOrigin);
@@ -102,7 +103,7 @@ test("short exponential back-off after 5 consecutive failures", async () => {
 });
 
 test("1000 attempts from one IP across many accounts: the per-IP limiter answers 429", async () => {
-  t = createTestApp();
+  t = createTestApp({}, { passwords: fastPasswords() });
   const b = new Browser(t.app, t.config.publicOrigin, "203.0.113.200");
   const statuses = new Map<number, number>();
   for (let i = 0; i < 1000; i++) {
@@ -136,7 +137,7 @@ test("400 wrong passwords sent at once: no more than 100 are verified (the attem
 
 test("a sliding hour: 100 wrong passwords just before an hour boundary and 100 just after → ≤ 100 verified in any 60 minutes", async () => {
   const times: number[] = [];
-  const real = createPasswordHasher();
+  const real = fastPasswords();
   t = createTestApp({}, { authAttemptsPerMinute: 1_000_000, passwords: { ...real, verify: async (h, p) => (times.push(t!.clock.now()), real.verify(h, p)) } });
   const email = uniqueEmail("boundary");
   await createUser(t.ctx, { email, displayName: "B", password: GOOD_PASSWORD, isInstanceAdmin: false });

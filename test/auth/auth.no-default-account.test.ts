@@ -5,7 +5,7 @@ import { afterAll, expect, test } from "bun:test";
 import { spawn } from "bun";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { CLI, childEnv, freePort, ROOT, startServerProcess } from "../support/subprocess.ts";
+import { CLI, childEnv, ROOT, startServerProcess } from "../support/subprocess.ts";
 import { newMasterKeyText, tempDir } from "../support/temp.ts";
 
 const dir = tempDir();
@@ -14,16 +14,15 @@ afterAll(() => dir.remove());
 const headers = (origin: string) => ({ "Content-Type": "application/json", Origin: origin, "X-Requested-With": "test" });
 
 test("fresh install → setup link file → first admin → setup gone; CLI admin create while running", async () => {
-  const port = freePort();
+  // The public URL a reverse proxy would serve; requests go to the port the server chose.
   const env = {
     LOUPE_DATA_DIR: join(dir.path, "data"),
     LOUPE_KEY_DIR: join(dir.path, "keys"),
     LOUPE_MASTER_KEY: newMasterKeyText(),
-    LOUPE_PORT: String(port),
-    LOUPE_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    LOUPE_PUBLIC_URL: "http://loupe.test",
   };
   const origin = env.LOUPE_PUBLIC_URL;
-  const server = await startServerProcess(CLI, env, port);
+  const server = await startServerProcess(CLI, env);
   try {
     const file = join(env.LOUPE_KEY_DIR, "setup-url.txt");
     expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -35,17 +34,17 @@ test("fresh install → setup link file → first admin → setup gone; CLI admi
     expect(server.stdout()).not.toContain(token);
     expect(server.stderr()).not.toContain(token);
 
-    expect((await fetch(`${origin}/api/v1/setup`)).status).toBe(200);
-    const login = await fetch(`${origin}/api/v1/auth/login`, { method: "POST", headers: headers(origin), body: JSON.stringify({ email: "admin@example.test", password: "no-account-exists-yet" }) });
+    expect((await fetch(`${server.url}/api/v1/setup`)).status).toBe(200);
+    const login = await fetch(`${server.url}/api/v1/auth/login`, { method: "POST", headers: headers(origin), body: JSON.stringify({ email: "admin@example.test", password: "no-account-exists-yet" }) });
     expect(login.status).toBe(401);
 
-    const wrong = await fetch(`${origin}/api/v1/setup`, {
+    const wrong = await fetch(`${server.url}/api/v1/setup`, {
       method: "POST",
       headers: headers(origin),
       body: JSON.stringify({ token: "A".repeat(43), email: "admin@example.test", displayName: "Admin", password: "first-admin-passphrase" }),
     });
     expect(wrong.status).toBe(400);
-    const created = await fetch(`${origin}/api/v1/setup`, {
+    const created = await fetch(`${server.url}/api/v1/setup`, {
       method: "POST",
       headers: headers(origin),
       body: JSON.stringify({ token, email: "admin@example.test", displayName: "Admin", password: "first-admin-passphrase" }),
@@ -53,8 +52,8 @@ test("fresh install → setup link file → first admin → setup gone; CLI admi
     expect(created.status).toBe(201);
     expect((await created.json()).mfaEnrolmentRequired).toBe(true);
     // Gone: both the status and the creation route, and the file.
-    expect((await fetch(`${origin}/api/v1/setup`)).status).toBe(404);
-    const again = await fetch(`${origin}/api/v1/setup`, {
+    expect((await fetch(`${server.url}/api/v1/setup`)).status).toBe(404);
+    const again = await fetch(`${server.url}/api/v1/setup`, {
       method: "POST",
       headers: headers(origin),
       body: JSON.stringify({ token, email: "second@example.test", displayName: "Second", password: "second-admin-passphrase" }),
@@ -72,7 +71,7 @@ test("fresh install → setup link file → first admin → setup gone; CLI admi
     });
     expect(await proc.exited).toBe(0);
     expect(await new Response(proc.stdout).text()).toContain("Created instance admin");
-    const cliLogin = await fetch(`${origin}/api/v1/auth/login`, { method: "POST", headers: headers(origin), body: JSON.stringify({ email: "ops@example.test", password: "cli-made-admin-passphrase" }) });
+    const cliLogin = await fetch(`${server.url}/api/v1/auth/login`, { method: "POST", headers: headers(origin), body: JSON.stringify({ email: "ops@example.test", password: "cli-made-admin-passphrase" }) });
     expect(cliLogin.status).toBe(200);
     expect((await cliLogin.json()).mfaEnrolmentRequired).toBe(true);
 

@@ -23,7 +23,7 @@ test("new-browser sign-in, password change and MFA changes are emailed; a known 
   const before = smtp.mails.filter((m) => m.to[0] === email && m.text.includes("had not signed in before")).length;
   await browser.post("/api/v1/auth/logout");
   await browser.post("/api/v1/auth/login", { email, password }); // known browser: device cookie
-  await Bun.sleep(100);
+  await smtp.settled();
   expect(smtp.mails.filter((m) => m.to[0] === email && m.text.includes("had not signed in before")).length).toBe(before);
 
   await browser.post("/api/v1/auth/reauth", { password });

@@ -7,7 +7,7 @@ import { signedInUser, uniqueEmail } from "../support/accounts.ts";
 import { Browser } from "../support/browser.ts";
 import { createTestApp } from "../support/test-app.ts";
 
-const t = createTestApp();
+const t = createTestApp({}, { passwords: createPasswordHasher() });
 afterAll(() => t.close());
 
 test("stored hashes are argon2id with the explicit parameters", async () => {

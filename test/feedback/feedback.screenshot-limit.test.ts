@@ -7,9 +7,9 @@ import { toAccount } from "../../src/services/accounts/users.ts";
 import { createApiToken } from "../../src/services/accounts/api-tokens.ts";
 import { signedInUser } from "../support/accounts.ts";
 import { feedbackForm, pngOfSize } from "../support/images.ts";
-import { CLI, freePort, startServerProcess } from "../support/subprocess.ts";
-import { fastPasswords } from "../support/teams.ts";
-import { createTestApp } from "../support/test-app.ts";
+import { CLI, startServerProcess } from "../support/subprocess.ts";
+
+import { createTestApp, fastPasswords } from "../support/test-app.ts";
 
 const MiB = 1024 * 1024;
 
@@ -40,12 +40,12 @@ test("a real server configured for 20 MiB takes an 18 MiB screenshot and answers
     const { token } = createApiToken(t.ctx, toAccount(owner.user), { name: "uploads", scope: "write", expiresInDays: 1 });
     t.store.close();
 
-    const port = freePort();
-    server = await startServerProcess(
-      CLI,
-      { ...env, LOUPE_DATA_DIR: t.config.dataDir, LOUPE_KEY_DIR: t.config.keyDir, LOUPE_MASTER_KEY: (t.config.masterKey as { key: Buffer }).key.toString("base64"), LOUPE_PORT: String(port) },
-      port,
-    );
+    server = await startServerProcess(CLI, {
+      ...env,
+      LOUPE_DATA_DIR: t.config.dataDir,
+      LOUPE_KEY_DIR: t.config.keyDir,
+      LOUPE_MASTER_KEY: (t.config.masterKey as { key: Buffer }).key.toString("base64"),
+    });
     const submit = (bytes: Uint8Array) =>
       fetch(`${server!.url}/api/v1/teams/${team.id}/feedback`, {
         method: "POST",

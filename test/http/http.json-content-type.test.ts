@@ -3,8 +3,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { signedInUser } from "../support/accounts.ts";
 import { feedbackForm, png } from "../support/images.ts";
-import { createTestApp } from "../support/test-app.ts";
-import { fastPasswords } from "../support/teams.ts";
+import { createTestApp, fastPasswords } from "../support/test-app.ts";
 
 const t = createTestApp({}, { passwords: fastPasswords(), authAttemptsPerMinute: 1_000_000 });
 afterAll(() => t.close());

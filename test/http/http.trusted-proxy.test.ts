@@ -4,7 +4,7 @@ import { afterEach, expect, test } from "bun:test";
 import { join } from "node:path";
 import { ConfigError, loadConfig } from "../../src/config.ts";
 import { Browser } from "../support/browser.ts";
-import { CLI, freePort, startServerProcess } from "../support/subprocess.ts";
+import { CLI, startServerProcess } from "../support/subprocess.ts";
 import { createTestApp, type TestContext } from "../support/test-app.ts";
 import { newMasterKeyText, tempDir } from "../support/temp.ts";
 
@@ -143,19 +143,18 @@ test("the configuration refuses to trust every address, and names the variable",
 
 test("the real server: its socket peer 127.0.0.1 is trusted, so the forwarded client is the one limited (subprocess)", async () => {
   const dir = tempDir();
-  const port = freePort();
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = "http://loupe.test";
   const env = {
     LOUPE_DATA_DIR: join(dir.path, "data"),
     LOUPE_KEY_DIR: join(dir.path, "keys"),
     LOUPE_MASTER_KEY: newMasterKeyText(),
-    LOUPE_PORT: String(port),
     LOUPE_PUBLIC_URL: origin,
     LOUPE_TRUSTED_PROXIES: "127.0.0.1",
   };
-  const server = await startServerProcess(CLI, env, port);
+  const server = await startServerProcess(CLI, env);
   try {
     const b = new Browser(null, origin);
+    b.server = server.url;
     const statuses: number[] = [];
     // The server's per-IP allowance is 30 a minute.
     for (let i = 0; i < 31; i++) statuses.push(await attempt(b, { "X-Forwarded-For": "203.0.113.10" }));

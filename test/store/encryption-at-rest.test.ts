@@ -10,7 +10,7 @@ import { databasePath, openStore } from "../../src/store/store.ts";
 import { decryptedPagesWith } from "../support/decrypted-pages.ts";
 import { createTestApp, type TestContext } from "../support/test-app.ts";
 import { newMasterKeyText, tempDir } from "../support/temp.ts";
-import { freePort, runCli, startServerProcess, CLI } from "../support/subprocess.ts";
+import { runCli, startServerProcess, CLI } from "../support/subprocess.ts";
 
 const CANARY = "CANARY-at-rest-7f3a9c";
 let ctx: TestContext | undefined;
@@ -101,10 +101,9 @@ test("a wrong master key is refused with MASTER_KEY_MISMATCH naming the key ids"
 test("the server refuses a wrong or missing master key with one line and exit code 2", async () => {
   const dir = tempDir();
   try {
-    const port = freePort();
-    const env = { LOUPE_DATA_DIR: join(dir.path, "data"), LOUPE_KEY_DIR: join(dir.path, "keys"), LOUPE_PORT: String(port) };
+    const env = { LOUPE_DATA_DIR: join(dir.path, "data"), LOUPE_KEY_DIR: join(dir.path, "keys"), LOUPE_PORT: "0" };
     const key = newMasterKeyText();
-    const server = await startServerProcess(CLI, { ...env, LOUPE_MASTER_KEY: key }, port);
+    const server = await startServerProcess(CLI, { ...env, LOUPE_MASTER_KEY: key });
     server.proc.kill("SIGTERM");
     expect(await server.exited).toBe(0);
 

@@ -1,7 +1,7 @@
 // Invariant: rotating the master key or the data key keeps every row, the old key stops opening the
 // data, and a crash between any two steps leaves data that opens with one of the two keys.
-import { afterEach, expect, test } from "bun:test";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { afterAll, afterEach, expect, test } from "bun:test";
+import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AppError } from "../../src/lib/app-error.ts";
 import { keyFingerprint } from "../../src/lib/crypto.ts";
@@ -10,7 +10,7 @@ import type { MasterKeySource } from "../../src/store/master-key.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { databasePath, openKeyring, openStore } from "../../src/store/store.ts";
 import { spawnSync } from "bun";
-import { BUN, CLI, freePort, ROOT, runCli, startServerProcess } from "../support/subprocess.ts";
+import { BUN, CLI, ROOT, runCli, startServerProcess } from "../support/subprocess.ts";
 import { tempDir } from "../support/temp.ts";
 
 const dirs: { remove(): void }[] = [];
@@ -18,14 +18,22 @@ afterEach(() => {
   for (const d of dirs.splice(0)) d.remove();
 });
 
+// One seeded data directory and key (made by another process), copied for each test.
+let seeded: { path: string; remove(): void } | undefined;
+afterAll(() => seeded?.remove());
+
 function setup() {
+  if (!seeded) {
+    seeded = tempDir();
+    const run = spawnSync([BUN, join(ROOT, "test", "support", "seed-store.ts"), join(seeded.path, "data"), join(seeded.path, "keys", "master.key")], { stderr: "pipe" });
+    if (run.exitCode !== 0) throw new Error(run.stderr.toString());
+  }
   const dir = tempDir();
   dirs.push(dir);
+  cpSync(seeded.path, dir.path, { recursive: true });
   const dataDir = join(dir.path, "data");
   const keyPath = join(dir.path, "keys", "master.key");
   const source: MasterKeySource = { kind: "default", path: keyPath };
-  const seeded = spawnSync([BUN, join(ROOT, "test", "support", "seed-store.ts"), dataDir, keyPath], { stderr: "pipe" });
-  if (seeded.exitCode !== 0) throw new Error(seeded.stderr.toString());
   return { dir: dir.path, dataDir, keyPath, source };
 }
 
@@ -160,9 +168,8 @@ test("a rekey cut midway (database unreadable with either key) is repaired from 
 
 test("data key rotation refuses while the server runs", async () => {
   const { dataDir, keyPath, dir } = setup();
-  const port = freePort();
-  const env = { LOUPE_DATA_DIR: dataDir, LOUPE_KEY_DIR: join(dir, "keys"), LOUPE_PORT: String(port) };
-  const server = await startServerProcess(CLI, env, port);
+  const env = { LOUPE_DATA_DIR: dataDir, LOUPE_KEY_DIR: join(dir, "keys") };
+  const server = await startServerProcess(CLI, env);
   try {
     const refused = await runCli(["key", "rotate", "--data-key"], env);
     expect(refused.code).toBe(2);

@@ -10,13 +10,26 @@ export class Browser {
   /** SameSite of each cookie, to send only Lax/None ones on a cross-site top-level navigation. */
   readonly sameSite = new Map<string, string>();
   lastSetCookies: string[] = [];
+  /** With `app` null: where requests go; `origin` unless the server listens elsewhere (behind a proxy). */
+  server: string;
   /** `app` null: a real HTTP client (fetch) against `origin`, for a server running as a process. */
   constructor(
     private readonly app: Hono<AppEnv> | null,
     readonly origin: string,
     public ip = "198.51.100.10",
     public userAgent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0",
-  ) {}
+  ) {
+    this.server = origin;
+  }
+
+  /** The same browser (address, user agent, cookies) talking to another app, e.g. a copy of a seeded one. */
+  copyFor(app: Hono<AppEnv>): Browser {
+    const copy = new Browser(app, this.origin, this.ip, this.userAgent);
+    copy.server = this.server;
+    for (const [name, value] of this.cookies) copy.cookies.set(name, value);
+    for (const [name, value] of this.sameSite) copy.sameSite.set(name, value);
+    return copy;
+  }
 
   cookieHeader(crossSiteNavigation = false): string {
     return [...this.cookies]
@@ -45,7 +58,7 @@ export class Browser {
       h["Content-Type"] = "application/json";
     }
     const init = { method, headers: h, body: payload, redirect: "manual" as const };
-    const res = this.app ? await this.app.request(`${this.origin}${path}`, init, { clientIp: this.ip }) : await fetch(`${this.origin}${path}`, init);
+    const res = this.app ? await this.app.request(`${this.origin}${path}`, init, { clientIp: this.ip }) : await fetch(`${this.server}${path}`, init);
     this.lastSetCookies = res.headers.getSetCookie();
     for (const line of this.lastSetCookies) {
       const [pair] = line.split(";");

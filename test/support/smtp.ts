@@ -9,7 +9,16 @@ function decodeQuotedPrintable(raw: string): string {
 }
 
 /** A real SMTP server (smtp-server) on loopback that keeps what it receives. */
-export async function startSmtp(): Promise<{ mails: CapturedMail[]; mailer: Mailer; url: string; stop(): Promise<void>; waitFor(n: number): Promise<void>; waitForMail(match: (m: CapturedMail) => boolean): Promise<CapturedMail> }> {
+export async function startSmtp(): Promise<{
+  mails: CapturedMail[];
+  mailer: Mailer;
+  url: string;
+  stop(): Promise<void>;
+  waitFor(n: number): Promise<void>;
+  waitForMail(match: (m: CapturedMail) => boolean): Promise<CapturedMail>;
+  /** Resolves once every mail handed to `mailer` so far was accepted or refused by the server. */
+  settled(): Promise<void>;
+}> {
   const mails: CapturedMail[] = [];
   const server = new SMTPServer({
     disabledCommands: ["STARTTLS", "AUTH"],
@@ -27,10 +36,25 @@ export async function startSmtp(): Promise<{ mails: CapturedMail[]; mailer: Mail
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.server.address() as { port: number }).port;
   const url = `smtp://127.0.0.1:${port}`;
+  const smtp = createSmtpMailer(url, "loupe@example.test");
+  // Sends still on their way; the server has stored a mail before the client's send resolves.
+  const pending = new Set<Promise<void>>();
+  const mailer: Mailer = {
+    send(mail) {
+      const sending = smtp.send(mail);
+      pending.add(sending);
+      const forget = () => void pending.delete(sending);
+      sending.then(forget, forget);
+      return sending;
+    },
+  };
   return {
     mails,
     url,
-    mailer: createSmtpMailer(url, "loupe@example.test"),
+    mailer,
+    async settled() {
+      await Promise.allSettled([...pending]);
+    },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
     async waitFor(n) {
       for (let i = 0; i < 200 && mails.length < n; i++) await Bun.sleep(10);

@@ -1,3 +1,4 @@
+import { cpSync } from "node:fs";
 import { join } from "node:path";
 import type { Hono } from "hono";
 import { createApp, serviceContext } from "../../src/app.ts";
@@ -30,8 +31,24 @@ export type TestContext = {
   close(): void;
 };
 
+/**
+ * argon2id with cheap parameters, for tests that are not about hashing (the default here). Tests of
+ * the real parameters pass createPasswordHasher() (auth.password-hash, auth.no-enumeration); servers
+ * started as processes always use the real ones.
+ */
+export const fastPasswords = () => createPasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 });
+
 /** The real app on a real encrypted database in a temporary directory, with a fake clock. */
-export type TestAppOptions = { passwords?: PasswordHasher; mailer?: Mailer; authAttemptsPerMinute?: number };
+export type TestAppOptions = {
+  /** Default: fastPasswords(). */
+  passwords?: PasswordHasher;
+  mailer?: Mailer;
+  authAttemptsPerMinute?: number;
+  /** A closed data directory to start from (copied; give the env its LOUPE_MASTER_KEY). */
+  copyDataFrom?: string;
+  /** Where the fake clock starts. */
+  clockStart?: number;
+};
 
 export function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): TestContext {
   const dir = tempDir();
@@ -41,12 +58,14 @@ export function createTestApp(env: Record<string, string> = {}, options: TestApp
     LOUPE_MASTER_KEY: newMasterKeyText(),
     ...env,
   });
+  // The -shm index is left behind: SQLite rebuilds it for the copy.
+  if (options.copyDataFrom) cpSync(options.copyDataFrom, config.dataDir, { recursive: true, filter: (source) => !source.endsWith("-shm") });
   const store = openStore({ dataDir: config.dataDir, masterKey: config.masterKey });
-  const clock = fakeClock();
+  const clock = fakeClock(options.clockStart);
   const migrations = bundledMigrations();
   migrate(store.db, migrations, clock.now);
   const logs = captureLogs();
-  const passwords = options.passwords ?? createPasswordHasher();
+  const passwords = options.passwords ?? fastPasswords();
   const timers = manualScheduler(clock);
   const auditHead = createAuditHeadAnchor({ dataDir: config.dataDir, key: store.keyring.audit, logger: logs.logger, schedule: timers.schedule });
   const deps = { config, logger: logs.logger, clock, db: store.db, keyring: store.keyring, migrations, version: "test", passwords, mailer: options.mailer, auditHead, ...(options.authAttemptsPerMinute ? { authAttemptsPerMinute: options.authAttemptsPerMinute } : {}) };
