@@ -12,6 +12,6 @@ export function startSession<E extends AppEnv>(c: Context<E>, ctx: ServiceContex
 
 /** After a security change the user's tokens are void: the current browser gets a new session. */
 export async function renewSession<E extends AppEnv>(c: Context<E>, ctx: ServiceContext, cookies: CookieNames, userId: string, method: string, amr: string[]): Promise<void> {
-  const session = await rotateSession(ctx, userId, { method, amr, userAgent: summarizeUserAgent(c.req.header("User-Agent")) });
+  const session = await rotateSession(ctx, { userId, fields: { method, amr, userAgent: summarizeUserAgent(c.req.header("User-Agent")) } });
   startSession(c, ctx, cookies, session);
 }

@@ -21,15 +21,17 @@ export function listProjects(ctx: ServiceContext, access: TeamAccess): PublicPro
   return projectRows.listProjects(ctx.db, access.team.id).map(toPublicProject);
 }
 
-export function getProject(ctx: ServiceContext, access: TeamAccess, projectId: string): PublicProject {
+export function getProject(ctx: ServiceContext, input: { access: TeamAccess; projectId: string }): PublicProject {
+  const { access, projectId } = input;
   const p = findProject(ctx.db, access.team.id, projectId);
   if (!p) throw notFound("No such project.");
   return toPublicProject(p);
 }
 
-export function createProject(ctx: ServiceContext, access: TeamAccess, input: { name: string; settings?: ProjectSettings | undefined }): PublicProject {
+export function createProject(ctx: ServiceContext, input: { access: TeamAccess; fields: { name: string; settings?: ProjectSettings | undefined } }): PublicProject {
+  const { access, fields } = input;
   const now = ctx.clock.now();
-  const row: ProjectRow = { id: randomId(), team_id: access.team.id, name: input.name, widget_key: newWidgetKey(), settings: JSON.stringify(input.settings ?? { allowedOrigins: [] }), created_at: now, updated_at: now };
+  const row: ProjectRow = { id: randomId(), team_id: access.team.id, name: fields.name, widget_key: newWidgetKey(), settings: JSON.stringify(fields.settings ?? { allowedOrigins: [] }), created_at: now, updated_at: now };
   ctx.db.write(() => {
     insertProject(ctx.db, row);
     appendAudit(ctx, { action: "project.created", actorId: access.userId, targetId: row.id, teamId: access.team.id });
@@ -37,26 +39,29 @@ export function createProject(ctx: ServiceContext, access: TeamAccess, input: { 
   return toPublicProject(row);
 }
 
-export function updateProject(ctx: ServiceContext, access: TeamAccess, projectId: string, input: { name?: string | undefined; settings?: ProjectSettings | undefined }): PublicProject {
-  const current = getProject(ctx, access, projectId);
+export function updateProject(ctx: ServiceContext, input: { access: TeamAccess; projectId: string; changes: { name?: string | undefined; settings?: ProjectSettings | undefined } }): PublicProject {
+  const { access, projectId, changes } = input;
+  const current = getProject(ctx, { access, projectId });
   ctx.db.write(() => {
-    projectRows.updateProject(ctx.db, access.team.id, projectId, input.name ?? current.name, JSON.stringify(input.settings ?? current.settings), ctx.clock.now());
+    projectRows.updateProject(ctx.db, access.team.id, projectId, changes.name ?? current.name, JSON.stringify(changes.settings ?? current.settings), ctx.clock.now());
     appendAudit(ctx, { action: "project.updated", actorId: access.userId, targetId: projectId, teamId: access.team.id });
   });
-  return getProject(ctx, access, projectId);
+  return getProject(ctx, { access, projectId });
 }
 
 /** A new widget key; the old one stops working at once. */
-export function rotateWidgetKey(ctx: ServiceContext, access: TeamAccess, projectId: string): PublicProject {
+export function rotateWidgetKey(ctx: ServiceContext, input: { access: TeamAccess; projectId: string }): PublicProject {
+  const { access, projectId } = input;
   ctx.db.write(() => {
     if (setWidgetKey(ctx.db, access.team.id, projectId, newWidgetKey(), ctx.clock.now()) === 0) throw notFound("No such project.");
     appendAudit(ctx, { action: "project.key_rotated", actorId: access.userId, targetId: projectId, teamId: access.team.id });
   });
-  return getProject(ctx, access, projectId);
+  return getProject(ctx, { access, projectId });
 }
 
 /** Deletes an empty project (its feedback must be deleted first, which goes through the 30-day trash). */
-export function deleteProject(ctx: ServiceContext, access: TeamAccess, projectId: string): void {
+export function deleteProject(ctx: ServiceContext, input: { access: TeamAccess; projectId: string }): void {
+  const { access, projectId } = input;
   ctx.db.write(() => {
     if (!findProject(ctx.db, access.team.id, projectId)) throw notFound("No such project.");
     if (countProjectItems(ctx.db, access.team.id, projectId) > 0) {
@@ -73,17 +78,19 @@ export function listLabels(ctx: ServiceContext, access: TeamAccess): PublicLabel
   return projectRows.listLabels(ctx.db, access.team.id).map(toPublicLabel);
 }
 
-export function createLabel(ctx: ServiceContext, access: TeamAccess, input: { name: string; color: string }): PublicLabel {
-  const row: LabelRow = { id: randomId(), team_id: access.team.id, name: input.name, color: input.color, created_at: ctx.clock.now() };
+export function createLabel(ctx: ServiceContext, input: { access: TeamAccess; fields: { name: string; color: string } }): PublicLabel {
+  const { access, fields } = input;
+  const row: LabelRow = { id: randomId(), team_id: access.team.id, name: fields.name, color: fields.color, created_at: ctx.clock.now() };
   ctx.db.write(() => {
-    if (findLabelByName(ctx.db, access.team.id, input.name)) throw new AppError("LABEL_EXISTS", "A label with this name exists.", { fields: [{ field: "name", message: "Already in use." }] });
+    if (findLabelByName(ctx.db, access.team.id, fields.name)) throw new AppError("LABEL_EXISTS", "A label with this name exists.", { fields: [{ field: "name", message: "Already in use." }] });
     insertLabel(ctx.db, row);
     appendAudit(ctx, { action: "label.created", actorId: access.userId, targetId: row.id, teamId: access.team.id });
   });
   return toPublicLabel(row);
 }
 
-export function deleteLabel(ctx: ServiceContext, access: TeamAccess, labelId: string): void {
+export function deleteLabel(ctx: ServiceContext, input: { access: TeamAccess; labelId: string }): void {
+  const { access, labelId } = input;
   ctx.db.write(() => {
     if (projectRows.deleteLabel(ctx.db, access.team.id, labelId) === 0) throw notFound("No such label.");
     appendAudit(ctx, { action: "label.deleted", actorId: access.userId, targetId: labelId, teamId: access.team.id });

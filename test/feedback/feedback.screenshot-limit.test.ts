@@ -37,7 +37,7 @@ test("a real server configured for 20 MiB takes an 18 MiB screenshot and answers
     const owner = await signedInUser(t);
     const team = await (await owner.browser.post("/api/v1/teams", { name: "uploads" })).json();
     const project = await (await owner.browser.post(`/api/v1/teams/${team.id}/projects`, { name: "site" })).json();
-    const { token } = createApiToken(t.ctx, toAccount(owner.user), { name: "uploads", scope: "write", expiresInDays: 1 });
+    const { token } = createApiToken(t.ctx, { user: toAccount(owner.user), fields: { name: "uploads", scope: "write", expiresInDays: 1 } });
     t.store.close();
 
     server = await startServerProcess(CLI, {

@@ -70,7 +70,7 @@ export function authRoutes(deps: AuthRouteDeps) {
     )
     .post("/logout", action("self", { enrolmentPending: true }), describe("Sign out of this browser", ["auth"], { 200: { description: "Signed out", schema: OkSchema } }), (c) => {
       const { user, session } = c.var.caller;
-      endCurrentSession(ctx, user.id, session.id);
+      endCurrentSession(ctx, { userId: user.id, sessionId: session.id });
       clearSessionCookie(c, cookies);
       return c.json({ ok: true as const });
     })
@@ -93,7 +93,7 @@ export function authRoutes(deps: AuthRouteDeps) {
       validate("json", ResetCompleteInput),
       async (c) => {
         const input = c.req.valid("json");
-        await completeReset(ctx, input.token, input.newPassword);
+        await completeReset(ctx, { token: input.token, newPassword: input.newPassword });
         return c.json({ ok: true as const });
       },
     );

@@ -59,7 +59,7 @@ export function feedbackRoutes(deps: { ctx: ServiceContext; action: ReturnType<t
       validate("query", FeedbackListQuery),
       (c) => {
         const q = c.req.valid("query");
-        return c.json(listFeedback(ctx, c.var.team, { ...q, trash: q.trash === "1" }));
+        return c.json(listFeedback(ctx, { access: c.var.team, o: { ...q, trash: q.trash === "1" } }));
       },
     )
     .post(
@@ -123,7 +123,7 @@ export function feedbackRoutes(deps: { ctx: ServiceContext; action: ReturnType<t
           data: parseOrThrow(FeedbackCreateInput, payload, "payload"),
           ...(screenshot ? { screenshot: { bytes: screenshot, maxBytes: deps.screenshotMaxBytes } } : {}),
         });
-        const item = getFeedback(ctx, access, id);
+        const item = getFeedback(ctx, { access, itemId: id });
         return c.json(item, 201, itemHeaders(item.version));
       },
     )
@@ -135,11 +135,11 @@ export function feedbackRoutes(deps: { ctx: ServiceContext; action: ReturnType<t
       validate("query", SearchQuery),
       (c) => {
         const q = c.req.valid("query");
-        return c.json({ items: searchFeedback(ctx, c.var.team, q.q, q.limit) });
+        return c.json({ items: searchFeedback(ctx, { access: c.var.team, text: q.q, limit: q.limit }) });
       },
     )
     .get("/:itemId", action("feedback.read"), describe("A feedback item (ETag = its version)", ["feedback"], { 200: { description: "Item", schema: Item } }, ERRORS), validate("param", ItemParam), (c) => {
-      const item = getFeedback(ctx, c.var.team, c.req.valid("param").itemId);
+      const item = getFeedback(ctx, { access: c.var.team, itemId: c.req.valid("param").itemId });
       return c.json(item, 200, itemHeaders(item.version));
     })
     .patch(
@@ -149,28 +149,28 @@ export function feedbackRoutes(deps: { ctx: ServiceContext; action: ReturnType<t
       validate("param", ItemParam),
       validate("json", FeedbackUpdateInput),
       (c) => {
-        const item = triageFeedback(ctx, c.var.team, c.req.valid("param").itemId, expectedVersion(c.req.header("If-Match")), c.req.valid("json"));
+        const item = triageFeedback(ctx, { access: c.var.team, itemId: c.req.valid("param").itemId, expectedVersion: expectedVersion(c.req.header("If-Match")), changes: c.req.valid("json") });
         return c.json(item, 200, itemHeaders(item.version));
       },
     )
     .delete("/:itemId", action("feedback.delete"), describe("Move to the trash (restorable for 30 days, then purged)", ["feedback"], { 200: { description: "In the trash", schema: Ok } }, ERRORS), validate("param", ItemParam), (c) => {
-      trashFeedback(ctx, c.var.team, c.req.valid("param").itemId);
+      trashFeedback(ctx, { access: c.var.team, itemId: c.req.valid("param").itemId });
       return c.json({ ok: true as const });
     })
     .post("/:itemId/restore", action("feedback.delete"), describe("Restore from the trash", ["feedback"], { 200: { description: "Item", schema: Item } }, [...ERRORS, 409]), validate("param", ItemParam), (c) =>
-      c.json(restoreFeedback(ctx, c.var.team, c.req.valid("param").itemId)),
+      c.json(restoreFeedback(ctx, { access: c.var.team, itemId: c.req.valid("param").itemId })),
     )
     .get("/:itemId/comments", action("comments.read"), describe("Internal comments (members and owners only)", ["feedback"], { 200: { description: "Comments", schema: v.object({ comments: v.array(Note) }) } }, ERRORS), validate("param", ItemParam), (c) =>
-      c.json({ comments: listItemNotes(ctx, c.var.team, "comments", c.req.valid("param").itemId) }),
+      c.json({ comments: listItemNotes(ctx, { access: c.var.team, kind: "comments", itemId: c.req.valid("param").itemId }) }),
     )
     .post("/:itemId/comments", action("comments.write"), describe("Add an internal comment", ["feedback"], { 201: { description: "Added", schema: Note } }, ERRORS), validate("param", ItemParam), validate("json", NoteInput), (c) =>
-      c.json(addItemNote(ctx, c.var.team, "comments", c.req.valid("param").itemId, c.req.valid("json").body), 201),
+      c.json(addItemNote(ctx, { access: c.var.team, kind: "comments", itemId: c.req.valid("param").itemId, body: c.req.valid("json").body }), 201),
     )
     .get("/:itemId/messages", action("messages.read"), describe("The thread with the reporter", ["feedback"], { 200: { description: "Messages", schema: v.object({ messages: v.array(Note) }) } }, ERRORS), validate("param", ItemParam), (c) =>
-      c.json({ messages: listItemNotes(ctx, c.var.team, "messages", c.req.valid("param").itemId) }),
+      c.json({ messages: listItemNotes(ctx, { access: c.var.team, kind: "messages", itemId: c.req.valid("param").itemId }) }),
     )
     .post("/:itemId/messages", action("messages.write"), describe("Write to the thread with the reporter", ["feedback"], { 201: { description: "Added", schema: Note } }, ERRORS), validate("param", ItemParam), validate("json", NoteInput), (c) =>
-      c.json(addItemNote(ctx, c.var.team, "messages", c.req.valid("param").itemId, c.req.valid("json").body), 201),
+      c.json(addItemNote(ctx, { access: c.var.team, kind: "messages", itemId: c.req.valid("param").itemId, body: c.req.valid("json").body }), 201),
     )
     .get(
       "/:itemId/screenshot",
@@ -178,7 +178,7 @@ export function feedbackRoutes(deps: { ctx: ServiceContext; action: ReturnType<t
       describe("The screenshot bytes (server-chosen type, sandboxed, as an attachment); its annotations are in the item's `screenshot` field", ["feedback"], { 200: { description: "Image" } }, ERRORS),
       validate("param", ItemParam),
       (c) => {
-        const shot = getScreenshot(ctx, c.var.team, c.req.valid("param").itemId);
+        const shot = getScreenshot(ctx, { access: c.var.team, itemId: c.req.valid("param").itemId });
         const extension = shot.contentType.split("/")[1];
         return c.body(new Uint8Array(shot.bytes), 200, {
           "Content-Type": shot.contentType,

@@ -28,15 +28,15 @@ export function instanceRoutes(deps: { ctx: ServiceContext; action: ReturnType<t
       c.json({ users: listAllUsers(ctx) }),
     )
     .post("/users/:userId/disable", action("instance.admin", { recent: true }), describe("Disable an account; all its sessions end", ["instance"], { 200: { description: "Disabled", schema: OkSchema } }, [401, 403, 404, 409]), validate("param", UserParam), (c) => {
-      disableUser(ctx, c.var.caller.user.id, c.req.valid("param").userId);
+      disableUser(ctx, { adminId: c.var.caller.user.id, userId: c.req.valid("param").userId });
       return c.json({ ok: true as const });
     })
     .post("/users/:userId/enable", action("instance.admin"), describe("Enable a disabled account", ["instance"], { 200: { description: "Enabled", schema: OkSchema } }, [401, 403, 404]), validate("param", UserParam), (c) => {
-      enableUser(ctx, c.var.caller.user.id, c.req.valid("param").userId);
+      enableUser(ctx, { adminId: c.var.caller.user.id, userId: c.req.valid("param").userId });
       return c.json({ ok: true as const });
     })
     .post("/users/:userId/sessions/revoke", action("instance.admin"), describe("Log a user out everywhere", ["instance"], { 200: { description: "Revoked", schema: v.object({ revoked: v.number() }) } }, [401, 403, 404]), validate("param", UserParam), (c) =>
-      c.json({ revoked: revokeSessionsOf(ctx, c.var.caller.user.id, c.req.valid("param").userId) }),
+      c.json({ revoked: revokeSessionsOf(ctx, { adminId: c.var.caller.user.id, userId: c.req.valid("param").userId }) }),
     )
     .post(
       "/users/:userId/mfa/reset",
@@ -44,7 +44,7 @@ export function instanceRoutes(deps: { ctx: ServiceContext; action: ReturnType<t
       describe("Remove a user's two-factor authentication (break-glass; audited, user told)", ["instance"], { 200: { description: "Reset", schema: OkSchema } }, [401, 403, 404]),
       validate("param", UserParam),
       (c) => {
-        adminResetMfa(ctx, c.var.caller.user.id, c.req.valid("param").userId);
+        adminResetMfa(ctx, { adminId: c.var.caller.user.id, userId: c.req.valid("param").userId });
         return c.json({ ok: true as const });
       },
     )
@@ -53,11 +53,11 @@ export function instanceRoutes(deps: { ctx: ServiceContext; action: ReturnType<t
       action("instance.admin", { recent: true }),
       describe("A one-time password reset link (30 minutes) to hand to the user", ["instance"], { 201: { description: "The link, shown once", schema: ResetLinkSchema } }, [401, 403, 404]),
       validate("param", UserParam),
-      (c) => c.json(createResetLink(ctx, c.var.caller.user.id, c.req.valid("param").userId), 201),
+      (c) => c.json(createResetLink(ctx, { adminId: c.var.caller.user.id, userId: c.req.valid("param").userId }), 201),
     )
     .get("/settings", action("instance.admin"), describe("Instance security settings", ["instance"], { 200: { description: "Settings", schema: InstanceSettingsSchema } }), (c) => c.json(getInstanceSettings(ctx)))
     .patch("/settings", action("instance.admin", { recent: true }), describe("Change instance security settings", ["instance"], { 200: { description: "Settings", schema: InstanceSettingsSchema } }), validate("json", SettingsInput), (c) =>
-      c.json(updateInstanceSettings(ctx, c.req.valid("json"), c.var.caller.user.id)),
+      c.json(updateInstanceSettings(ctx, { changes: c.req.valid("json"), actorId: c.var.caller.user.id })),
     )
     .get("/audit", action("instance.admin"), describe("The instance's audit trail, newest first (page with ?before=seq)", ["instance"], { 200: { description: "Entries", schema: v.object({ entries: v.array(AuditEntrySchema) }) } }), validate("query", AuditQuery), (c) => {
       const q = c.req.valid("query");

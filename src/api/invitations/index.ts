@@ -13,7 +13,7 @@ export function invitationRoutes(deps: { ctx: ServiceContext; action: ReturnType
   const { ctx, action } = deps;
   return new Hono<AppEnv>()
     .post("/accept", action("self"), describe("Accept an invitation (signed in with the invited address)", ["teams"], { 200: { description: "Joined", schema: JoinedTeamSchema } }, [400, 401, 403, 409]), validate("json", InvitationAcceptInput), (c) =>
-      c.json(acceptInvitation(ctx, c.var.caller.user, c.req.valid("json").token)),
+      c.json(acceptInvitation(ctx, { user: c.var.caller.user, token: c.req.valid("json").token })),
     )
     .post(
       "/register",

@@ -20,10 +20,10 @@ export function labelRoutes(deps: { ctx: ServiceContext; action: ReturnType<type
       c.json({ labels: listLabels(ctx, c.var.team) }),
     )
     .post("/", action("labels.manage"), describe("Create a label", ["projects"], { 201: { description: "Created", schema: LabelSchema } }, [...ERRORS, 409]), validate("param", TeamParam), validate("json", LabelInput), (c) =>
-      c.json(createLabel(ctx, c.var.team, c.req.valid("json")), 201),
+      c.json(createLabel(ctx, { access: c.var.team, fields: c.req.valid("json") }), 201),
     )
     .delete("/:labelId", action("labels.manage"), describe("Delete a label", ["projects"], { 200: { description: "Deleted", schema: OkSchema } }, ERRORS), validate("param", LabelParam), (c) => {
-      deleteLabel(ctx, c.var.team, c.req.valid("param").labelId);
+      deleteLabel(ctx, { access: c.var.team, labelId: c.req.valid("param").labelId });
       return c.json({ ok: true as const });
     });
 }

@@ -42,7 +42,7 @@ export function meRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof 
         const input = c.req.valid("json");
         // The display name may also be changed with a write-scoped API token; the email only by a fresh sign-in.
         if (input.email !== undefined) requireRecentAuth(ctx, c);
-        return c.json({ user: toPublicUser(ctx, updateProfile(ctx, c.var.caller.user, input)) });
+        return c.json({ user: toPublicUser(ctx, updateProfile(ctx, { user: c.var.caller.user, changes: input })) });
       },
     )
     .delete("/", action("self", { recent: true }), describe("Delete my account (re-authentication first; not while I am a team's only owner)", ["me"], { 200: { description: "Deleted", schema: OkSchema } }, [401, 403, 409]), (c) => {

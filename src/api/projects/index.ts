@@ -20,19 +20,19 @@ export function projectRoutes(deps: { ctx: ServiceContext; action: ReturnType<ty
       c.json({ projects: listProjects(ctx, c.var.team) }),
     )
     .post("/", action("projects.create"), describe("Create a project", ["projects"], { 201: { description: "Created", schema: ProjectSchema } }, ERRORS), validate("param", TeamParam), validate("json", ProjectCreateInput), (c) =>
-      c.json(createProject(ctx, c.var.team, c.req.valid("json")), 201),
+      c.json(createProject(ctx, { access: c.var.team, fields: c.req.valid("json") }), 201),
     )
     .get("/:projectId", action("projects.read"), describe("A project", ["projects"], { 200: { description: "Project", schema: ProjectSchema } }, ERRORS), validate("param", ProjectParam), (c) =>
-      c.json(getProject(ctx, c.var.team, c.req.valid("param").projectId)),
+      c.json(getProject(ctx, { access: c.var.team, projectId: c.req.valid("param").projectId })),
     )
     .patch("/:projectId", action("projects.update"), describe("Change a project's name or widget settings", ["projects"], { 200: { description: "Project", schema: ProjectSchema } }, ERRORS), validate("param", ProjectParam), validate("json", ProjectUpdateInput), (c) =>
-      c.json(updateProject(ctx, c.var.team, c.req.valid("param").projectId, c.req.valid("json"))),
+      c.json(updateProject(ctx, { access: c.var.team, projectId: c.req.valid("param").projectId, changes: c.req.valid("json") })),
     )
     .delete("/:projectId", action("projects.delete"), describe("Delete an empty project", ["projects"], { 200: { description: "Deleted", schema: OkSchema } }, [...ERRORS, 409]), validate("param", ProjectParam), (c) => {
-      deleteProject(ctx, c.var.team, c.req.valid("param").projectId);
+      deleteProject(ctx, { access: c.var.team, projectId: c.req.valid("param").projectId });
       return c.json({ ok: true as const });
     })
     .post("/:projectId/widget-key", action("projects.rotate_key"), describe("Rotate the widget key (the old one stops working at once)", ["projects"], { 200: { description: "Project", schema: ProjectSchema } }, ERRORS), validate("param", ProjectParam), (c) =>
-      c.json(rotateWidgetKey(ctx, c.var.team, c.req.valid("param").projectId)),
+      c.json(rotateWidgetKey(ctx, { access: c.var.team, projectId: c.req.valid("param").projectId })),
     );
 }

@@ -23,13 +23,13 @@ export function teamRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeo
       c.json({ teams: listMyTeams(ctx, c.var.caller.user.id) }),
     )
     .post("/", action("self"), describe("Create a team (I become its owner)", ["teams"], { 201: { description: "Created", schema: TeamSchema } }), validate("json", TeamCreateInput), (c) =>
-      c.json(createTeam(ctx, c.var.caller.user.id, c.req.valid("json").name), 201),
+      c.json(createTeam(ctx, { userId: c.var.caller.user.id, name: c.req.valid("json").name }), 201),
     )
     .get("/:teamId", action("team.read"), describe("A team", ["teams"], { 200: { description: "Team", schema: TeamSchema } }, TEAM_ERRORS), validate("param", TeamParam), (c) =>
       c.json(toPublicTeam(c.var.team.team, c.var.team.role)),
     )
     .patch("/:teamId", action("team.update"), describe("Rename a team", ["teams"], { 200: { description: "Team", schema: TeamSchema } }, TEAM_ERRORS), validate("param", TeamParam), validate("json", TeamUpdateInput), (c) =>
-      c.json(renameTeam(ctx, c.var.team, c.req.valid("json").name)),
+      c.json(renameTeam(ctx, { access: c.var.team, name: c.req.valid("json").name })),
     )
     .delete("/:teamId", action("team.delete", { recent: true }), describe("Delete a team and all its data (re-authentication first)", ["teams"], { 200: { description: "Deleted", schema: OkSchema } }, TEAM_ERRORS), validate("param", TeamParam), (c) => {
       deleteTeam(ctx, c.var.team);

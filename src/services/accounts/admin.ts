@@ -22,7 +22,8 @@ function target(ctx: ServiceContext, userId: string): UserRow {
 }
 
 /** Disabling ends every session of the user at once. */
-export function disableUser(ctx: ServiceContext, adminId: string, userId: string): void {
+export function disableUser(ctx: ServiceContext, input: { adminId: string; userId: string }): void {
+  const { adminId, userId } = input;
   const user = target(ctx, userId);
   if (user.id === adminId) throw new AppError("OWN_ACCOUNT", "You cannot disable your own account.");
   const now = ctx.clock.now();
@@ -35,7 +36,8 @@ export function disableUser(ctx: ServiceContext, adminId: string, userId: string
   recordEvent(ctx, { type: "user.disabled", userId: user.id, actorId: adminId, targetId: user.id });
 }
 
-export function enableUser(ctx: ServiceContext, adminId: string, userId: string): void {
+export function enableUser(ctx: ServiceContext, input: { adminId: string; userId: string }): void {
+  const { adminId, userId } = input;
   const user = target(ctx, userId);
   ctx.db.write(() => {
     setUserDisabled(ctx.db, user.id, null, ctx.clock.now());
@@ -45,7 +47,8 @@ export function enableUser(ctx: ServiceContext, adminId: string, userId: string)
 }
 
 /** "Log this user out everywhere", by an instance admin. */
-export function revokeSessionsOf(ctx: ServiceContext, adminId: string, userId: string): number {
+export function revokeSessionsOf(ctx: ServiceContext, input: { adminId: string; userId: string }): number {
+  const { adminId, userId } = input;
   const user = target(ctx, userId);
   const count = ctx.db.write(() => {
     appendAudit(ctx, { action: "sessions.revoked_by_admin", actorId: adminId, targetId: user.id });
@@ -57,9 +60,10 @@ export function revokeSessionsOf(ctx: ServiceContext, adminId: string, userId: s
 }
 
 /** Changes the display name, and (after re-authentication, checked by the caller) the email. */
-export function updateProfile(ctx: ServiceContext, user: Account, input: { displayName?: string; email?: string }): UserRow {
+export function updateProfile(ctx: ServiceContext, input: { user: Account; changes: { displayName?: string; email?: string } }): UserRow {
+  const { user, changes } = input;
   const now = ctx.clock.now();
-  const email = input.email === undefined ? undefined : normalizeEmail(input.email);
+  const email = changes.email === undefined ? undefined : normalizeEmail(changes.email);
   const oldEmail = user.email;
   ctx.db.write(() => {
     if (email !== undefined && email !== user.email) {
@@ -68,7 +72,7 @@ export function updateProfile(ctx: ServiceContext, user: Account, input: { displ
       }
       setEmail(ctx.db, user.id, email, now);
     }
-    if (input.displayName !== undefined) setDisplayName(ctx.db, user.id, input.displayName.trim(), now);
+    if (changes.displayName !== undefined) setDisplayName(ctx.db, user.id, changes.displayName.trim(), now);
   });
   if (email !== undefined && email !== oldEmail) {
     recordEvent(ctx, { type: "email.changed", userId: user.id });

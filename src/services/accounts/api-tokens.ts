@@ -13,19 +13,20 @@ import type { PublicApiToken } from "../../shared/accounts.ts";
 /** Personal API tokens: shown once, stored as SHA-256, scoped, expiring, revocable. */
 export const TOKEN_PREFIX = "loupe_pat_";
 
-export function createApiToken(ctx: ServiceContext, user: Account, input: { name: string; scope: "read" | "write"; expiresInDays: number }): { token: string; apiToken: PublicApiToken } {
+export function createApiToken(ctx: ServiceContext, input: { user: Account; fields: { name: string; scope: "read" | "write"; expiresInDays: number } }): { token: string; apiToken: PublicApiToken } {
+  const { user, fields } = input;
   const secret = `${TOKEN_PREFIX}${randomId(32)}`;
   const id = randomId();
   const now = ctx.clock.now();
-  const expiresAt = now + input.expiresInDays * 86_400_000;
+  const expiresAt = now + fields.expiresInDays * 86_400_000;
   ctx.db.write(() => {
-    insertApiToken(ctx.db, { id, userId: user.id, name: input.name, hash: sha256Hex(secret), scope: input.scope, now, expiresAt });
+    insertApiToken(ctx.db, { id, userId: user.id, name: fields.name, hash: sha256Hex(secret), scope: fields.scope, now, expiresAt });
     appendAudit(ctx, { action: "token.created", actorId: user.id, targetId: id });
   });
   recordEvent(ctx, { type: "token.created", userId: user.id, targetId: id });
   return {
     token: secret,
-    apiToken: { id, name: input.name, scope: input.scope, createdAt: new Date(now).toISOString(), expiresAt: new Date(expiresAt).toISOString(), lastUsedAt: null, revoked: false },
+    apiToken: { id, name: fields.name, scope: fields.scope, createdAt: new Date(now).toISOString(), expiresAt: new Date(expiresAt).toISOString(), lastUsedAt: null, revoked: false },
   };
 }
 
@@ -41,7 +42,8 @@ export function listApiTokens(ctx: ServiceContext, userId: string): PublicApiTok
   }));
 }
 
-export function revokeApiToken(ctx: ServiceContext, userId: string, tokenId: string): void {
+export function revokeApiToken(ctx: ServiceContext, input: { userId: string; tokenId: string }): void {
+  const { userId, tokenId } = input;
   const revoked = ctx.db.write(() => {
     const changes = tokenRows.revokeApiToken(ctx.db, userId, tokenId, ctx.clock.now());
     if (changes > 0) appendAudit(ctx, { action: "token.revoked", actorId: userId, targetId: tokenId });
@@ -101,7 +103,8 @@ export function listTeamApiTokens(ctx: ServiceContext, teamId: string): (PublicA
   }));
 }
 
-export function revokeTeamApiToken(ctx: ServiceContext, teamId: string, actorId: string, tokenId: string): void {
+export function revokeTeamApiToken(ctx: ServiceContext, input: { teamId: string; actorId: string; tokenId: string }): void {
+  const { teamId, actorId, tokenId } = input;
   ctx.db.write(() => {
     if (tokenRows.revokeTeamApiToken(ctx.db, teamId, tokenId, ctx.clock.now()) === 0) throw notFound("No such token.");
     appendAudit(ctx, { action: "token.revoked", actorId, targetId: tokenId, teamId });

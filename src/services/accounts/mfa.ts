@@ -125,7 +125,8 @@ function securityChanged(ctx: ServiceContext, userId: string, reason: string, ke
 }
 
 /** Confirms enrolment with a first code; returns the 10 recovery codes (shown once). */
-export function confirmTotpEnrolment(ctx: ServiceContext, user: Account, code: string, currentSessionId: string): string[] {
+export function confirmTotpEnrolment(ctx: ServiceContext, input: { user: Account; code: string; currentSessionId: string }): string[] {
+  const { user, code, currentSessionId } = input;
   const key = throttleKey(ctx, "mfa", user.id);
   assertNotThrottled(ctx, key, MFA_POLICY);
   if (!checkTotpCode(ctx, user.id, code, { pending: true })) {
@@ -144,7 +145,8 @@ export function confirmTotpEnrolment(ctx: ServiceContext, user: Account, code: s
   return codes;
 }
 
-export function regenerateRecoveryCodes(ctx: ServiceContext, user: Account, currentSessionId: string): string[] {
+export function regenerateRecoveryCodes(ctx: ServiceContext, input: { user: Account; currentSessionId: string }): string[] {
+  const { user, currentSessionId } = input;
   if (!findTotp(ctx.db, user.id)?.confirmed_at) throw new AppError("MFA_NOT_ENABLED", "Two-factor authentication is off.");
   const codes = newRecoveryCodes();
   ctx.db.write(() => {
@@ -156,7 +158,8 @@ export function regenerateRecoveryCodes(ctx: ServiceContext, user: Account, curr
   return codes;
 }
 
-export function disableTotp(ctx: ServiceContext, user: Account, currentSessionId: string): void {
+export function disableTotp(ctx: ServiceContext, input: { user: Account; currentSessionId: string }): void {
+  const { user, currentSessionId } = input;
   if (!findTotp(ctx.db, user.id)) throw new AppError("MFA_NOT_ENABLED", "Two-factor authentication is off.");
   ctx.db.write(() => {
     deleteTotp(ctx.db, user.id);
@@ -168,7 +171,8 @@ export function disableTotp(ctx: ServiceContext, user: Account, currentSessionId
 }
 
 /** Break-glass: an instance admin removes a user's MFA (device and recovery codes lost). Audited; the user is told. */
-export function adminResetMfa(ctx: ServiceContext, adminId: string, userId: string): void {
+export function adminResetMfa(ctx: ServiceContext, input: { adminId: string; userId: string }): void {
+  const { adminId, userId } = input;
   const user = findUserById(ctx.db, userId);
   if (!user) throw notFound("No such user.");
   ctx.db.write(() => {

@@ -19,7 +19,8 @@ function policyContext(user: Pick<UserRow, "email" | "display_name">): string[] 
 }
 
 /** Changes the password (after re-authentication): every other session ends, the current one continues. */
-export async function changePassword(ctx: ServiceContext, user: Account, newPassword: string, currentSessionId: string): Promise<void> {
+export async function changePassword(ctx: ServiceContext, input: { user: Account; newPassword: string; currentSessionId: string }): Promise<void> {
+  const { user, newPassword, currentSessionId } = input;
   assertPasswordAcceptable(newPassword, policyContext(user), "newPassword");
   const hash = await ctx.passwords.hash(newPassword);
   ctx.db.write(() => {
@@ -46,7 +47,8 @@ function newResetToken(ctx: ServiceContext, userId: string, createdBy: string | 
 }
 
 /** An instance admin makes a one-time reset link (256-bit token, 30 minutes) to hand to the user. */
-export function createResetLink(ctx: ServiceContext, adminId: string, userId: string): { url: string; expiresAt: string } {
+export function createResetLink(ctx: ServiceContext, input: { adminId: string; userId: string }): { url: string; expiresAt: string } {
+  const { adminId, userId } = input;
   const user = findUserById(ctx.db, userId);
   if (!user) throw notFound("No such user.");
   const { token, expiresAt } = newResetToken(ctx, user.id, adminId);
@@ -79,7 +81,8 @@ export async function requestResetByEmail(ctx: ServiceContext, email: string): P
  * attacker holds) and no session is made here: signing in afterwards still needs the second factor.
  * The event is recorded for the user's teams to see.
  */
-export async function completeReset(ctx: ServiceContext, token: string, newPassword: string): Promise<void> {
+export async function completeReset(ctx: ServiceContext, input: { token: string; newPassword: string }): Promise<void> {
+  const { token, newPassword } = input;
   const invalid = () => new AppError("TOKEN_INVALID", "This reset link is invalid, used or expired; ask for a new one.", { fields: [{ field: "token", message: "Invalid or expired." }] });
   if (token.length > 128) throw invalid();
   const row = findOneTimeToken(ctx.db, "password_reset", sha256Hex(token));

@@ -176,7 +176,8 @@ export function sessionHandle(ctx: ServiceContext, sessionId: string): string {
   return hmacSha256(ctx.keyring.session, `session-handle:${sessionId}`).subarray(0, 16).toString("base64url");
 }
 
-export function listSessions(ctx: ServiceContext, userId: string, currentId: string | undefined): PublicSession[] {
+export function listSessions(ctx: ServiceContext, input: { userId: string; currentId: string | undefined }): PublicSession[] {
+  const { userId, currentId } = input;
   return listActiveSessions(ctx.db, userId).map((s) => ({
     id: sessionHandle(ctx, s.id),
     current: s.id === currentId,
@@ -188,13 +189,16 @@ export function listSessions(ctx: ServiceContext, userId: string, currentId: str
 }
 
 /** Ends the current session (logout). */
-export function endCurrentSession(ctx: ServiceContext, userId: string, sessionId: string): void {
+export function endCurrentSession(ctx: ServiceContext, input: { userId: string; sessionId: string }): void {
+  const { userId, sessionId } = input;
   ctx.db.write(() => revokeSession(ctx.db, sessionId, "logout", ctx.clock.now()));
   recordEvent(ctx, { type: "session.revoked", userId });
 }
 
 /** Ends one of the user's own sessions by its public handle; anything else answers 404. */
-export function endSession(ctx: ServiceContext, userId: string, handle: string, reason = "ended_by_user"): void {
+export function endSession(ctx: ServiceContext, input: { userId: string; handle: string }): void {
+  const { userId, handle } = input;
+  const reason = "ended_by_user";
   const now = ctx.clock.now();
   const session = listActiveSessions(ctx.db, userId).find((s) => sessionHandle(ctx, s.id) === handle);
   if (!session) throw notFound("No such session.");
@@ -213,7 +217,8 @@ export function logOutEverywhere(ctx: ServiceContext, userId: string): number {
 }
 
 /** Ends every session of a user, optionally but one. */
-export function endAllSessions(ctx: ServiceContext, userId: string, reason: string, exceptSessionId?: string): number {
+export function endAllSessions(ctx: ServiceContext, input: { userId: string; reason: string; exceptSessionId?: string }): number {
+  const { userId, reason, exceptSessionId } = input;
   const now = ctx.clock.now();
   return ctx.db.write(() => revokeUserSessions(ctx.db, userId, reason, now, exceptSessionId));
 }
@@ -222,12 +227,13 @@ export function endAllSessions(ctx: ServiceContext, userId: string, reason: stri
  * After a security change (password, MFA) the user's old tokens are void: the browser that made the
  * change gets a new session (new id) and every other session, the old one included, ends.
  */
-export async function rotateSession(ctx: ServiceContext, userId: string, input: { method: string; amr: string[]; userAgent: string }): Promise<IssuedSession> {
+export async function rotateSession(ctx: ServiceContext, input: { userId: string; fields: { method: string; amr: string[]; userAgent: string } }): Promise<IssuedSession> {
+  const { userId, fields } = input;
   const user = findUserById(ctx.db, userId);
   if (!user) throw notFound("No such user.");
   // An instance admin who just turned MFA off must enrol again before anything else.
-  const session = await createSession(ctx, { user, ...input, mfaEnrolmentRequired: user.is_instance_admin === 1 && !hasConfirmedTotp(ctx, user.id) });
-  endAllSessions(ctx, userId, "rotated", session.sessionId);
+  const session = await createSession(ctx, { user, ...fields, mfaEnrolmentRequired: user.is_instance_admin === 1 && !hasConfirmedTotp(ctx, user.id) });
+  endAllSessions(ctx, { userId, reason: "rotated", exceptSessionId: session.sessionId });
   return session;
 }
 

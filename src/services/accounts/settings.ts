@@ -48,10 +48,11 @@ export function getInstanceSettings(ctx: Pick<ServiceContext, "db">): InstanceSe
   return out;
 }
 
-export function updateInstanceSettings(ctx: ServiceContext, input: Partial<InstanceSettings>, actorId: string): InstanceSettings {
+export function updateInstanceSettings(ctx: ServiceContext, input: { changes: Partial<InstanceSettings>; actorId: string }): InstanceSettings {
+  const { changes, actorId } = input;
   const now = ctx.clock.now();
   ctx.db.write(() => {
-    for (const [name, value] of Object.entries(input) as [keyof InstanceSettings, number | undefined][]) {
+    for (const [name, value] of Object.entries(changes) as [keyof InstanceSettings, number | undefined][]) {
       if (value !== undefined) writeSetting(ctx.db, KEYS[name], String(value), now);
     }
     appendAudit(ctx, { action: "instance.settings_changed", actorId });

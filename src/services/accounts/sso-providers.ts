@@ -76,27 +76,28 @@ export function listSignInProviders(ctx: ServiceContext): { id: string; name: st
     .map((p) => ({ id: p.id, name: p.name }));
 }
 
-export function saveSsoProvider(ctx: ServiceContext, adminId: string, input: ProviderInput, id?: string): PublicProvider {
+export function saveSsoProvider(ctx: ServiceContext, input: { adminId: string; fields: ProviderInput; id?: string }): PublicProvider {
+  const { adminId, fields, id } = input;
   const now = ctx.clock.now();
   const existing = id ? findProvider(ctx.db, id) : undefined;
   if (id && !existing) throw notFound("No such provider.");
   const providerId = existing?.id ?? randomId();
-  const issuer = checkIssuer(input.preset === "google" ? GOOGLE_ISSUER : (input.issuer ?? ""));
-  if (!existing && !input.clientSecret) {
+  const issuer = checkIssuer(fields.preset === "google" ? GOOGLE_ISSUER : (fields.issuer ?? ""));
+  if (!existing && !fields.clientSecret) {
     throw invalidField("clientSecret", "Required.", "A client secret is required.");
   }
   const row: ProviderRow = {
     id: providerId,
-    name: input.name,
-    preset: input.preset,
+    name: fields.name,
+    preset: fields.preset,
     issuer,
-    client_id: input.clientId,
-    client_secret_sealed: input.clientSecret ? sealSecret(ctx, providerId, input.clientSecret) : existing!.client_secret_sealed,
-    allowed_domains: JSON.stringify(input.allowedDomains.map((d) => d.toLowerCase())),
-    jit_enabled: input.jitEnabled ? 1 : 0,
-    jit_team_id: input.jitTeamId ?? null,
-    trust_idp_mfa: input.trustIdpMfa ? 1 : 0,
-    enabled: input.enabled ? 1 : 0,
+    client_id: fields.clientId,
+    client_secret_sealed: fields.clientSecret ? sealSecret(ctx, providerId, fields.clientSecret) : existing!.client_secret_sealed,
+    allowed_domains: JSON.stringify(fields.allowedDomains.map((d) => d.toLowerCase())),
+    jit_enabled: fields.jitEnabled ? 1 : 0,
+    jit_team_id: fields.jitTeamId ?? null,
+    trust_idp_mfa: fields.trustIdpMfa ? 1 : 0,
+    enabled: fields.enabled ? 1 : 0,
     created_at: existing?.created_at ?? now,
     updated_at: now,
   };
@@ -109,7 +110,8 @@ export function saveSsoProvider(ctx: ServiceContext, adminId: string, input: Pro
   return toPublicProvider(row);
 }
 
-export function deleteSsoProvider(ctx: ServiceContext, adminId: string, id: string): void {
+export function deleteSsoProvider(ctx: ServiceContext, input: { adminId: string; id: string }): void {
+  const { adminId, id } = input;
   const deleted = ctx.db.write(() => {
     const changes = deleteProvider(ctx.db, id);
     if (changes > 0) appendAudit(ctx, { action: "sso.provider_changed", actorId: adminId, targetId: id });

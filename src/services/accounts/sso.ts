@@ -224,7 +224,8 @@ function linkIdentity(ctx: ServiceContext, providerId: string, issuer: string, s
 }
 
 /** The signed-in user confirms linking the IdP account that the same browser just came back with. */
-export function confirmPendingLink(ctx: ServiceContext, user: Account, linkId: string, browserBinding: string | undefined): void {
+export function confirmPendingLink(ctx: ServiceContext, input: { user: Account; linkId: string; browserBinding: string | undefined }): void {
+  const { user, linkId, browserBinding } = input;
   const pending = ctx.db.write(() => takePendingLink(ctx.db, linkId));
   if (!pending || pending.expires_at <= ctx.clock.now() || !browserBinding || !constantTimeEqual(pending.browser_hash, sha256Hex(browserBinding))) {
     throw notFound("This link request expired or belongs to another browser; sign in with the provider again.");

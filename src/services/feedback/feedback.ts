@@ -130,7 +130,8 @@ export function createFeedback(
   return id;
 }
 
-export function getFeedback(ctx: ServiceContext, access: TeamAccess, itemId: string): PublicFeedback {
+export function getFeedback(ctx: ServiceContext, input: { access: TeamAccess; itemId: string }): PublicFeedback {
+  const { access, itemId } = input;
   const item = publicRows(ctx, access.team.id, [visibleItem(ctx, access, itemId, { includeDeleted: access.role !== "reporter" })])[0]!;
   const meta = findScreenshotMeta(ctx.db, access.team.id, itemId);
   item.screenshot = meta
@@ -162,7 +163,8 @@ export type ListOptions = {
 };
 
 /** A page of the items this caller may see, with filters; `nextCursor` continues it. */
-export function listFeedback(ctx: ServiceContext, access: TeamAccess, o: ListOptions): { items: PublicFeedback[]; nextCursor: string | null } {
+export function listFeedback(ctx: ServiceContext, input: { access: TeamAccess; o: ListOptions }): { items: PublicFeedback[]; nextCursor: string | null } {
+  const { access, o } = input;
   const limit = Math.min(Math.max(o.limit ?? 50, 1), 200);
   const scope = reporterScope(access);
   const rows = feedbackRows.listFeedback(ctx.db, {
@@ -186,7 +188,8 @@ export function listFeedback(ctx: ServiceContext, access: TeamAccess, o: ListOpt
 }
 
 /** Full-text search; a reporter's covers only their own items and never internal comments. */
-export function searchFeedback(ctx: ServiceContext, access: TeamAccess, text: string, limit = 50): PublicFeedback[] {
+export function searchFeedback(ctx: ServiceContext, input: { access: TeamAccess; text: string; limit?: number }): PublicFeedback[] {
+  const { access, text, limit = 50 } = input;
   // Each word becomes a quoted prefix term: no FTS5 syntax reaches the query from outside.
   const terms = (text.match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 10).map((t) => `"${t}"*`);
   if (terms.length === 0) return [];
@@ -203,34 +206,30 @@ export function searchFeedback(ctx: ServiceContext, access: TeamAccess, text: st
  * Triage: status, assignee (a member or owner of the team) and labels (the team's), only if the
  * caller's version is current (If-Match); a stale version answers 412.
  */
-export function triageFeedback(
-  ctx: ServiceContext,
-  access: TeamAccess,
-  itemId: string,
-  expectedVersion: number,
-  input: { status?: string | undefined; assigneeId?: string | null | undefined; labelIds?: string[] | undefined },
-): PublicFeedback {
+export function triageFeedback(ctx: ServiceContext, input: { access: TeamAccess; itemId: string; expectedVersion: number; changes: { status?: string | undefined; assigneeId?: string | null | undefined; labelIds?: string[] | undefined } }): PublicFeedback {
+  const { access, itemId, expectedVersion, changes } = input;
   const teamId = access.team.id;
   ctx.db.write(() => {
     const row = visibleItem(ctx, access, itemId);
-    if (input.assigneeId) {
-      const m = findMembership(ctx.db, teamId, input.assigneeId);
+    if (changes.assigneeId) {
+      const m = findMembership(ctx.db, teamId, changes.assigneeId);
       if (!m || m.role === "reporter") throw invalidField("assigneeId", "Not a member or owner of this team.", "The assignee must be a member of the team.");
     }
-    if (input.labelIds) {
-      const known = teamLabelIds(ctx.db, teamId, input.labelIds);
-      if (known.length !== new Set(input.labelIds).size) throw invalidField("labelIds", "Labels must be the team's.", "Unknown label.");
+    if (changes.labelIds) {
+      const known = teamLabelIds(ctx.db, teamId, changes.labelIds);
+      if (known.length !== new Set(changes.labelIds).size) throw invalidField("labelIds", "Labels must be the team's.", "Unknown label.");
     }
-    const changed = updateFeedback(ctx.db, teamId, itemId, expectedVersion, { status: input.status ?? row.status, assigneeId: input.assigneeId === undefined ? row.assignee_user_id : input.assigneeId }, ctx.clock.now());
+    const changed = updateFeedback(ctx.db, teamId, itemId, expectedVersion, { status: changes.status ?? row.status, assigneeId: changes.assigneeId === undefined ? row.assignee_user_id : changes.assigneeId }, ctx.clock.now());
     if (changed === 0) throw new AppError("VERSION_CONFLICT", "The item changed since you loaded it; reload and try again.");
-    if (input.labelIds) setFeedbackLabels(ctx.db, teamId, itemId, [...new Set(input.labelIds)]);
+    if (changes.labelIds) setFeedbackLabels(ctx.db, teamId, itemId, [...new Set(changes.labelIds)]);
     appendAudit(ctx, { action: "feedback.triaged", actorId: access.userId, targetId: itemId, teamId });
   });
-  return getFeedback(ctx, access, itemId);
+  return getFeedback(ctx, { access, itemId });
 }
 
 /** Moves an item to the trash (restorable for 30 days). */
-export function trashFeedback(ctx: ServiceContext, access: TeamAccess, itemId: string): void {
+export function trashFeedback(ctx: ServiceContext, input: { access: TeamAccess; itemId: string }): void {
+  const { access, itemId } = input;
   visibleItem(ctx, access, itemId);
   ctx.db.write(() => {
     setDeleted(ctx.db, access.team.id, itemId, ctx.clock.now(), ctx.clock.now());
@@ -238,14 +237,15 @@ export function trashFeedback(ctx: ServiceContext, access: TeamAccess, itemId: s
   });
 }
 
-export function restoreFeedback(ctx: ServiceContext, access: TeamAccess, itemId: string): PublicFeedback {
+export function restoreFeedback(ctx: ServiceContext, input: { access: TeamAccess; itemId: string }): PublicFeedback {
+  const { access, itemId } = input;
   const row = visibleItem(ctx, access, itemId, { includeDeleted: true });
   if (row.deleted_at === null) throw new AppError("NOT_IN_TRASH", "The item is not in the trash.");
   ctx.db.write(() => {
     setDeleted(ctx.db, access.team.id, itemId, null, ctx.clock.now());
     appendAudit(ctx, { action: "feedback.restored", actorId: access.userId, targetId: itemId, teamId: access.team.id });
   });
-  return getFeedback(ctx, access, itemId);
+  return getFeedback(ctx, { access, itemId });
 }
 
 /** Purges items that have been in the trash for more than 30 days (daily job). */
@@ -253,12 +253,14 @@ export function purgeOldTrash(ctx: ServiceContext): number {
   return ctx.db.write(() => purgeTrash(ctx.db, ctx.clock.now() - TRASH_RETENTION_MS));
 }
 
-export function listItemNotes(ctx: ServiceContext, access: TeamAccess, kind: "comments" | "messages", itemId: string): PublicNote[] {
+export function listItemNotes(ctx: ServiceContext, input: { access: TeamAccess; kind: "comments" | "messages"; itemId: string }): PublicNote[] {
+  const { access, kind, itemId } = input;
   visibleItem(ctx, access, itemId);
   return listNotes(ctx.db, kind, access.team.id, itemId).map((n) => ({ id: n.id, authorId: n.author_id, body: n.body, createdAt: new Date(n.created_at).toISOString() }));
 }
 
-export function addItemNote(ctx: ServiceContext, access: TeamAccess, kind: "comments" | "messages", itemId: string, body: string): PublicNote {
+export function addItemNote(ctx: ServiceContext, input: { access: TeamAccess; kind: "comments" | "messages"; itemId: string; body: string }): PublicNote {
+  const { access, kind, itemId, body } = input;
   visibleItem(ctx, access, itemId);
   const note = { id: randomId(), item_id: itemId, team_id: access.team.id, author_id: access.userId, body, created_at: ctx.clock.now() };
   ctx.db.write(() => {
@@ -268,7 +270,8 @@ export function addItemNote(ctx: ServiceContext, access: TeamAccess, kind: "comm
   return { id: note.id, authorId: note.author_id, body, createdAt: new Date(note.created_at).toISOString() };
 }
 
-export function getScreenshot(ctx: ServiceContext, access: TeamAccess, itemId: string): { contentType: string; bytes: Buffer; annotations: unknown[] } {
+export function getScreenshot(ctx: ServiceContext, input: { access: TeamAccess; itemId: string }): { contentType: string; bytes: Buffer; annotations: unknown[] } {
+  const { access, itemId } = input;
   visibleItem(ctx, access, itemId);
   const shot = findScreenshot(ctx.db, access.team.id, itemId);
   if (!shot) throw notFound("This item has no screenshot.");

@@ -40,13 +40,14 @@ export function listTeamInvitations(ctx: ServiceContext, access: TeamAccess): Pu
   }));
 }
 
-export function inviteMember(ctx: ServiceContext, access: TeamAccess, input: { email: string; role: Role }): { invitation: PublicInvitation; url: string | null; emailed: boolean } {
-  const email = normalizeEmail(input.email);
+export function inviteMember(ctx: ServiceContext, input: { access: TeamAccess; fields: { email: string; role: Role } }): { invitation: PublicInvitation; url: string | null; emailed: boolean } {
+  const { access, fields } = input;
+  const email = normalizeEmail(fields.email);
   const token = randomId(32);
   const id = randomId();
   const now = ctx.clock.now();
   ctx.db.write(() => {
-    insertInvitation(ctx.db, { id, team_id: access.team.id, email, role: input.role, token_hash: sha256Hex(token), created_by: access.userId, created_at: now, expires_at: now + INVITATION_TTL_MS });
+    insertInvitation(ctx.db, { id, team_id: access.team.id, email, role: fields.role, token_hash: sha256Hex(token), created_by: access.userId, created_at: now, expires_at: now + INVITATION_TTL_MS });
     appendAudit(ctx, { action: "invitation.created", actorId: access.userId, targetId: id, teamId: access.team.id });
   });
   const url = `${ctx.publicOrigin}/invitations#token=${token}`;
@@ -61,7 +62,8 @@ export function inviteMember(ctx: ServiceContext, access: TeamAccess, input: { e
   return { invitation, url: emailed ? null : url, emailed };
 }
 
-export function revokeTeamInvitation(ctx: ServiceContext, access: TeamAccess, invitationId: string): void {
+export function revokeTeamInvitation(ctx: ServiceContext, input: { access: TeamAccess; invitationId: string }): void {
+  const { access, invitationId } = input;
   ctx.db.write(() => {
     if (revokeInvitation(ctx.db, access.team.id, invitationId, ctx.clock.now()) === 0) throw notFound("No such pending invitation.");
     appendAudit(ctx, { action: "invitation.revoked", actorId: access.userId, targetId: invitationId, teamId: access.team.id });
@@ -73,7 +75,8 @@ function invalidInvitation(): AppError {
 }
 
 /** Accepts an invitation as the signed-in user, whose email must be the invited one. */
-export function acceptInvitation(ctx: ServiceContext, user: Account, token: string): { teamId: string; role: Role } {
+export function acceptInvitation(ctx: ServiceContext, input: { user: Account; token: string }): { teamId: string; role: Role } {
+  const { user, token } = input;
   const invitation = findInvitationByHash(ctx.db, sha256Hex(token));
   const now = ctx.clock.now();
   if (!invitation || invitation.accepted_at !== null || invitation.revoked_at !== null || invitation.expires_at <= now) throw invalidInvitation();
@@ -104,7 +107,7 @@ export async function registerWithInvitation(ctx: ServiceContext, input: { token
   }
   const prepared = await prepareUser(ctx, { email: invitation.email, displayName: input.displayName, password: input.password, isInstanceAdmin: false });
   // acceptInvitation checks the invitation again, now inside the transaction that creates the user.
-  const joined = ctx.db.write(() => acceptInvitation(ctx, toAccount(insertPreparedUser(ctx, prepared)), input.token));
+  const joined = ctx.db.write(() => acceptInvitation(ctx, { user: toAccount(insertPreparedUser(ctx, prepared)), token: input.token }));
   recordUserCreated(ctx, prepared);
   return joined;
 }

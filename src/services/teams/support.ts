@@ -15,7 +15,8 @@ export function getSupportAccess(ctx: ServiceContext, access: TeamAccess): Suppo
   return { active: row !== undefined, expiresAt: row ? new Date(row.expires_at).toISOString() : null };
 }
 
-export function grantSupportAccess(ctx: ServiceContext, access: TeamAccess, hours: number): SupportAccessState {
+export function grantSupportAccess(ctx: ServiceContext, input: { access: TeamAccess; hours: number }): SupportAccessState {
+  const { access, hours } = input;
   if (hours < 1 || hours > 24 * 7) throw invalidField("hours", "From 1 to 168.", "Between 1 hour and 7 days.");
   const now = ctx.clock.now();
   const id = randomId();

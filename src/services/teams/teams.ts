@@ -28,7 +28,8 @@ export function toPublicTeam(team: TeamRow, role: Role | null): PublicTeam {
 }
 
 /** A new team; its creator is its first owner. */
-export function createTeam(ctx: ServiceContext, userId: string, name: string): PublicTeam {
+export function createTeam(ctx: ServiceContext, input: { userId: string; name: string }): PublicTeam {
+  const { userId, name } = input;
   const id = randomId();
   const now = ctx.clock.now();
   ctx.db.write(() => {
@@ -44,7 +45,8 @@ export function listMyTeams(ctx: ServiceContext, userId: string): PublicTeam[] {
   return listTeamsOfUser(ctx.db, userId).map((t) => toPublicTeam(t, t.role));
 }
 
-export function renameTeam(ctx: ServiceContext, access: TeamAccess, name: string): PublicTeam {
+export function renameTeam(ctx: ServiceContext, input: { access: TeamAccess; name: string }): PublicTeam {
+  const { access, name } = input;
   ctx.db.write(() => {
     teamRows.renameTeam(ctx.db, access.team.id, name, ctx.clock.now());
     appendAudit(ctx, { action: "team.renamed", actorId: access.userId, targetId: access.team.id, teamId: access.team.id });
@@ -55,9 +57,10 @@ export function renameTeam(ctx: ServiceContext, access: TeamAccess, name: string
 export type PolicyInput = Partial<PublicTeam["policy"]>;
 
 /** Changes the team's security policy; each changed part is an audit entry. */
-export function updateTeamPolicy(ctx: ServiceContext, access: TeamAccess, input: PolicyInput, session: { amr: string } | undefined): PublicTeam {
+export function updateTeamPolicy(ctx: ServiceContext, input: { access: TeamAccess; changes: PolicyInput; session: { amr: string } | undefined }): PublicTeam {
+  const { access, changes, session } = input;
   const before = toPublicTeam(access.team, access.role).policy;
-  const next = { ...before, ...input };
+  const next = { ...before, ...changes };
   // An owner cannot lock themselves out with the policy they set.
   if (next.mfaRequired && !before.mfaRequired && !(findTotp(ctx.db, access.userId)?.confirmed_at ?? null)) {
     throw new AppError("POLICY_WOULD_LOCK_OUT", "Turn on two-factor authentication for yourself before requiring it.");
@@ -111,7 +114,8 @@ function lastOwner(): AppError {
   return new AppError("LAST_OWNER", "A team always keeps at least one owner: make someone else owner first.");
 }
 
-export function changeMemberRole(ctx: ServiceContext, access: TeamAccess, userId: string, role: Role): void {
+export function changeMemberRole(ctx: ServiceContext, input: { access: TeamAccess; userId: string; role: Role }): void {
+  const { access, userId, role } = input;
   const teamId = access.team.id;
   ctx.db.write(() => {
     const membership = findMembership(ctx.db, teamId, userId);
@@ -123,7 +127,8 @@ export function changeMemberRole(ctx: ServiceContext, access: TeamAccess, userId
   });
 }
 
-export function removeMember(ctx: ServiceContext, access: TeamAccess, userId: string): void {
+export function removeMember(ctx: ServiceContext, input: { access: TeamAccess; userId: string }): void {
+  const { access, userId } = input;
   const teamId = access.team.id;
   ctx.db.write(() => {
     const membership: MembershipRow | undefined = findMembership(ctx.db, teamId, userId);

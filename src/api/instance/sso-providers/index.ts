@@ -19,7 +19,7 @@ export function ssoProviderRoutes(deps: { ctx: ServiceContext; action: ReturnTyp
       c.json({ providers: listSsoProviders(ctx) }),
     )
     .post("/", action("instance.admin", { recent: true }), describe("Add an SSO provider (generic OIDC issuer, or the Google preset)", ["instance"], { 201: { description: "Added", schema: SsoProviderSchema } }), validate("json", SsoProviderInput), (c) =>
-      c.json(saveSsoProvider(ctx, c.var.caller.user.id, c.req.valid("json")), 201),
+      c.json(saveSsoProvider(ctx, { adminId: c.var.caller.user.id, fields: c.req.valid("json") }), 201),
     )
     .put(
       "/:providerId",
@@ -27,10 +27,10 @@ export function ssoProviderRoutes(deps: { ctx: ServiceContext; action: ReturnTyp
       describe("Replace an SSO provider's settings (omit clientSecret to keep it)", ["instance"], { 200: { description: "Saved", schema: SsoProviderSchema } }, [400, 401, 403, 404]),
       validate("param", ProviderParam),
       validate("json", SsoProviderInput),
-      (c) => c.json(saveSsoProvider(ctx, c.var.caller.user.id, c.req.valid("json"), c.req.valid("param").providerId)),
+      (c) => c.json(saveSsoProvider(ctx, { adminId: c.var.caller.user.id, fields: c.req.valid("json"), id: c.req.valid("param").providerId })),
     )
     .delete("/:providerId", action("instance.admin", { recent: true }), describe("Remove an SSO provider (its linked identities go too)", ["instance"], { 200: { description: "Removed", schema: OkSchema } }, [401, 403, 404]), validate("param", ProviderParam), (c) => {
-      deleteSsoProvider(ctx, c.var.caller.user.id, c.req.valid("param").providerId);
+      deleteSsoProvider(ctx, { adminId: c.var.caller.user.id, id: c.req.valid("param").providerId });
       return c.json({ ok: true as const });
     });
 }

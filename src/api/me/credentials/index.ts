@@ -19,7 +19,7 @@ export function meCredentialRoutes(deps: { ctx: ServiceContext; action: ReturnTy
   return new Hono<AppEnv>()
     .post("/password", action("self", { recent: true }), describe("Change my password (re-authentication first); my other sessions end", ["me"], { 200: { description: "Changed", schema: OkSchema } }), validate("json", PasswordChangeInput), async (c) => {
       const { user, session } = c.var.caller;
-      await changePassword(ctx, user, c.req.valid("json").newPassword, session.id);
+      await changePassword(ctx, { user, newPassword: c.req.valid("json").newPassword, currentSessionId: session.id });
       await renewSession(c, ctx, cookies, user.id, session.method, amrOf(session));
       return c.json({ ok: true as const });
     })
@@ -41,20 +41,20 @@ export function meCredentialRoutes(deps: { ctx: ServiceContext; action: ReturnTy
       validate("json", TotpConfirmInput),
       async (c) => {
         const { user, session } = c.var.caller;
-        const recoveryCodes = confirmTotpEnrolment(ctx, user, c.req.valid("json").code, session.id);
+        const recoveryCodes = confirmTotpEnrolment(ctx, { user, code: c.req.valid("json").code, currentSessionId: session.id });
         await renewSession(c, ctx, cookies, user.id, `${session.method}+otp`, [...amrOf(session), "otp", "mfa"]);
         return c.json({ recoveryCodes });
       },
     )
     .delete("/mfa/totp", action("self", { recent: true }), describe("Turn TOTP off (re-authentication first)", ["me"], { 200: { description: "Off", schema: OkSchema } }, [401, 403, 409]), async (c) => {
       const { user, session } = c.var.caller;
-      disableTotp(ctx, user, session.id);
+      disableTotp(ctx, { user, currentSessionId: session.id });
       await renewSession(c, ctx, cookies, user.id, session.method, amrOf(session));
       return c.json({ ok: true as const });
     })
     .post("/mfa/recovery-codes", action("self", { recent: true }), describe("New recovery codes (re-authentication first); the old ones stop working", ["me"], { 200: { description: "New codes", schema: RecoveryCodesSchema } }, [401, 403, 409]), async (c) => {
       const { user, session } = c.var.caller;
-      const recoveryCodes = regenerateRecoveryCodes(ctx, user, session.id);
+      const recoveryCodes = regenerateRecoveryCodes(ctx, { user, currentSessionId: session.id });
       await renewSession(c, ctx, cookies, user.id, session.method, amrOf(session));
       return c.json({ recoveryCodes });
     });

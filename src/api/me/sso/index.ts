@@ -33,7 +33,7 @@ export function meSsoRoutes(deps: { ctx: ServiceContext; action: ReturnType<type
       describe("Confirm linking the provider account this browser just came back with to my account", ["sso"], { 200: { description: "Linked", schema: OkSchema } }, [401, 403, 404, 409]),
       validate("param", LinkParam),
       (c) => {
-        confirmPendingLink(ctx, c.var.caller.user, c.req.valid("param").linkId, getCookie(c, cookies.sso));
+        confirmPendingLink(ctx, { user: c.var.caller.user, linkId: c.req.valid("param").linkId, browserBinding: getCookie(c, cookies.sso) });
         clearSsoCookie(c, cookies);
         return c.json({ ok: true as const });
       },

@@ -23,10 +23,10 @@ export function meTokenRoutes(deps: { ctx: ServiceContext; action: ReturnType<ty
       action("self", { recent: true }),
       describe("Create a personal API token (re-authentication first); the secret is shown once", ["me"], { 201: { description: "Created", schema: CreatedApiTokenSchema } }),
       validate("json", TokenCreateInput),
-      (c) => c.json(createApiToken(ctx, c.var.caller.user, c.req.valid("json")), 201),
+      (c) => c.json(createApiToken(ctx, { user: c.var.caller.user, fields: c.req.valid("json") }), 201),
     )
     .delete("/:id", action("self"), describe("Revoke one of my API tokens", ["me"], { 200: { description: "Revoked", schema: OkSchema } }, [401, 403, 404]), validate("param", IdParam), (c) => {
-      revokeApiToken(ctx, c.var.caller.user.id, c.req.valid("param").id);
+      revokeApiToken(ctx, { userId: c.var.caller.user.id, tokenId: c.req.valid("param").id });
       return c.json({ ok: true as const });
     });
 }

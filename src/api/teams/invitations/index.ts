@@ -25,10 +25,10 @@ export function teamInvitationRoutes(deps: { ctx: ServiceContext; action: Return
       describe("Invite by email with a role: a one-time link, 7 days (emailed with SMTP, else returned once)", ["teams"], { 201: { description: "Invited", schema: CreatedInvitationSchema } }, ERRORS),
       validate("param", TeamParam),
       validate("json", InvitationInput),
-      (c) => c.json(inviteMember(ctx, c.var.team, c.req.valid("json")), 201),
+      (c) => c.json(inviteMember(ctx, { access: c.var.team, fields: c.req.valid("json") }), 201),
     )
     .delete("/:invitationId", action("invitations.manage"), describe("Revoke a pending invitation", ["teams"], { 200: { description: "Revoked", schema: OkSchema } }, ERRORS), validate("param", InvitationParam), (c) => {
-      revokeTeamInvitation(ctx, c.var.team, c.req.valid("param").invitationId);
+      revokeTeamInvitation(ctx, { access: c.var.team, invitationId: c.req.valid("param").invitationId });
       return c.json({ ok: true as const });
     });
 }

@@ -20,11 +20,11 @@ export function memberRoutes(deps: { ctx: ServiceContext; action: ReturnType<typ
       c.json({ members: listTeamMembers(ctx, c.var.team) }),
     )
     .patch("/:userId", action("members.manage"), describe("Change a member's role (a team keeps at least one owner)", ["teams"], { 200: { description: "Changed", schema: OkSchema } }, [...ERRORS, 409]), validate("param", MemberParam), validate("json", RoleInput), (c) => {
-      changeMemberRole(ctx, c.var.team, c.req.valid("param").userId, c.req.valid("json").role);
+      changeMemberRole(ctx, { access: c.var.team, userId: c.req.valid("param").userId, role: c.req.valid("json").role });
       return c.json({ ok: true as const });
     })
     .delete("/:userId", action("members.manage"), describe("Remove a member (their next request to this team gets 404)", ["teams"], { 200: { description: "Removed", schema: OkSchema } }, [...ERRORS, 409]), validate("param", MemberParam), (c) => {
-      removeMember(ctx, c.var.team, c.req.valid("param").userId);
+      removeMember(ctx, { access: c.var.team, userId: c.req.valid("param").userId });
       return c.json({ ok: true as const });
     });
 }

@@ -21,7 +21,7 @@ export function policyRoutes(deps: { ctx: ServiceContext; action: ReturnType<typ
     validate("json", PolicyInput),
     (c) => {
       const caller = c.var.caller;
-      return c.json(updateTeamPolicy(ctx, c.var.team, c.req.valid("json"), caller.kind === "session" ? caller.session : undefined));
+      return c.json(updateTeamPolicy(ctx, { access: c.var.team, changes: c.req.valid("json"), session: caller.kind === "session" ? caller.session : undefined }));
     },
   );
 }

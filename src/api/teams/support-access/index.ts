@@ -19,7 +19,7 @@ export function supportAccessRoutes(deps: { ctx: ServiceContext; action: ReturnT
       c.json(getSupportAccess(ctx, c.var.team)),
     )
     .post("/", action("support.manage"), describe("Let the instance admin read this team's feedback for some hours (default 24)", ["teams"], { 200: { description: "Granted", schema: SupportAccessSchema } }, ERRORS), validate("param", TeamParam), validate("json", SupportAccessInput), (c) =>
-      c.json(grantSupportAccess(ctx, c.var.team, c.req.valid("json").hours)),
+      c.json(grantSupportAccess(ctx, { access: c.var.team, hours: c.req.valid("json").hours })),
     )
     .delete("/", action("support.manage"), describe("End support access now", ["teams"], { 200: { description: "Ended", schema: SupportAccessSchema } }, ERRORS), validate("param", TeamParam), (c) =>
       c.json(endSupportAccess(ctx, c.var.team)),

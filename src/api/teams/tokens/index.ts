@@ -28,7 +28,7 @@ export function teamTokenRoutes(deps: { ctx: ServiceContext; action: ReturnType<
       (c) => c.json(createTeamApiToken(ctx, { teamId: c.var.team.team.id, creatorId: c.var.caller.user.id, ...c.req.valid("json") }), 201),
     )
     .delete("/:tokenId", action("tokens.manage"), describe("Revoke a team API token", ["teams"], { 200: { description: "Revoked", schema: OkSchema } }, ERRORS), validate("param", TokenParam), (c) => {
-      revokeTeamApiToken(ctx, c.var.team.team.id, c.var.team.userId, c.req.valid("param").tokenId);
+      revokeTeamApiToken(ctx, { teamId: c.var.team.team.id, actorId: c.var.team.userId, tokenId: c.req.valid("param").tokenId });
       return c.json({ ok: true as const });
     });
 }
