@@ -51,11 +51,16 @@ export async function benchAudit(): Promise<void> {
     const logger = createLogger({ level: "error", sink: () => {} });
     const timers = pollingScheduler();
     const base = { db, keyring: store.keyring, clock: { now: () => Date.now() }, logger, dataDir: dir };
-    const anchored = { ...base, auditHead: createAuditHeadAnchor({ dataDir: dir, key: store.keyring.audit, logger, schedule: timers.schedule }) };
+    const anchored = {
+      ...base,
+      auditHead: createAuditHeadAnchor({ dataDir: dir, key: store.keyring.audit, logger, schedule: timers.schedule }),
+    };
     const modes = {
       "no audit entry": () => undefined,
-      "audit entry, head anchored ≤ 1/s": () => appendAudit(anchored, { action: "feedback.created", actorId: "bench", targetId: "item", teamId: "team" }),
-      "audit entry, head file each commit": () => appendAudit(base, { action: "feedback.created", actorId: "bench", targetId: "item", teamId: "team" }),
+      "audit entry, head anchored ≤ 1/s": () =>
+        appendAudit(anchored, { action: "feedback.created", actorId: "bench", targetId: "item", teamId: "team" }),
+      "audit entry, head file each commit": () =>
+        appendAudit(base, { action: "feedback.created", actorId: "bench", targetId: "item", teamId: "team" }),
     } as const;
     type Mode = keyof typeof modes;
     const names = Object.keys(modes) as Mode[];
@@ -76,10 +81,14 @@ export async function benchAudit(): Promise<void> {
     }
     anchored.auditHead.close();
     const plain = median(rates.get("no audit entry")!);
-    console.log(`audit (durable single-transaction writes/s, synchronous=FULL, encrypted; ${WRITES} writes × ${ROUNDS} interleaved rounds, median)`);
+    console.log(
+      `audit (durable single-transaction writes/s, synchronous=FULL, encrypted; ${WRITES} writes × ${ROUNDS} interleaved rounds, median)`,
+    );
     for (const mode of names) {
       const rate = median(rates.get(mode)!);
-      console.log(`  ${mode.padEnd(38)} ${rate.toFixed(0).padStart(7)}/s  ratio to no audit entry ${(rate / plain).toFixed(2)}×`);
+      console.log(
+        `  ${mode.padEnd(38)} ${rate.toFixed(0).padStart(7)}/s  ratio to no audit entry ${(rate / plain).toFixed(2)}×`,
+      );
     }
   } finally {
     store.close();

@@ -25,7 +25,13 @@ const HTTP_CLIENTS = 16;
 async function httpRatio(email: string, password: string): Promise<{ anonymous: number; authenticated: number }> {
   const dir = tempDir("loupe-bench-auth-");
   const publicUrl = "http://loupe.test";
-  const server = await startServerProcess(CLI, { LOUPE_DATA_DIR: join(dir.path, "data"), LOUPE_KEY_DIR: join(dir.path, "keys"), LOUPE_MASTER_KEY: newMasterKeyText(), LOUPE_LOG_LEVEL: "warn", LOUPE_PUBLIC_URL: publicUrl });
+  const server = await startServerProcess(CLI, {
+    LOUPE_DATA_DIR: join(dir.path, "data"),
+    LOUPE_KEY_DIR: join(dir.path, "keys"),
+    LOUPE_MASTER_KEY: newMasterKeyText(),
+    LOUPE_LOG_LEVEL: "warn",
+    LOUPE_PUBLIC_URL: publicUrl,
+  });
   try {
     const browser = new Browser(null, publicUrl);
     browser.server = server.url;
@@ -102,8 +108,14 @@ export async function benchAuth(): Promise<void> {
     for (let round = 0; round < 4; round++) {
       for (let i = 0; i < 25; i++) {
         const b = new Browser(t.app, t.config.publicOrigin);
-        unknownTimes.push(await time(() => b.post("/api/v1/auth/login", { email: `ghost-${round}-${i}@example.test`, password: "wrong-password-zz" })));
-        wrongTimes.push(await time(() => b.post("/api/v1/auth/login", { email: users[i]!, password: "wrong-password-zz" })));
+        unknownTimes.push(
+          await time(() =>
+            b.post("/api/v1/auth/login", { email: `ghost-${round}-${i}@example.test`, password: "wrong-password-zz" }),
+          ),
+        );
+        wrongTimes.push(
+          await time(() => b.post("/api/v1/auth/login", { email: users[i]!, password: "wrong-password-zz" })),
+        );
       }
     }
     const gap = Math.abs(median(unknownTimes) - median(wrongTimes)) / median(wrongTimes);
@@ -128,12 +140,20 @@ export async function benchAuth(): Promise<void> {
 
     console.log("auth (in-process app.fetch, encrypted database, argon2id m=47104 t=1 p=1)");
     console.log(`  one argon2id verify (median of 40)        ${oneHash.toFixed(1)} ms`);
-    console.log(`  POST /auth/login, password (median of 40) ${login.toFixed(1)} ms   ratio to one hash ${(login / oneHash).toFixed(2)}×  (target ≤ 1.20×)`);
+    console.log(
+      `  POST /auth/login, password (median of 40) ${login.toFixed(1)} ms   ratio to one hash ${(login / oneHash).toFixed(2)}×  (target ≤ 1.20×)`,
+    );
     console.log(`  logins/s, ${concurrency} concurrent                      ${loginsPerSec.toFixed(0)}/s`);
-    console.log(`  unknown email vs wrong password (median)  ${median(unknownTimes).toFixed(1)} ms vs ${median(wrongTimes).toFixed(1)} ms   gap ${(gap * 100).toFixed(1)} %  (target < 10 %)`);
+    console.log(
+      `  unknown email vs wrong password (median)  ${median(unknownTimes).toFixed(1)} ms vs ${median(wrongTimes).toFixed(1)} ms   gap ${(gap * 100).toFixed(1)} %  (target < 10 %)`,
+    );
     console.log(`  same route, unauthenticated               ${anonymous.toFixed(0)} req/s`);
-    console.log(`  same route, with a session checked        ${authenticated.toFixed(0)} req/s   ratio ${(authenticated / anonymous).toFixed(2)}×  (in-process: no HTTP cost to hide it)`);
-    console.log(`  over HTTP (real server, ${HTTP_CLIENTS} clients, loopback): unauthenticated ${http.anonymous.toFixed(0)} req/s, with a session ${http.authenticated.toFixed(0)} req/s   ratio ${(http.authenticated / http.anonymous).toFixed(2)}×  (target ≥ 0.80×)`);
+    console.log(
+      `  same route, with a session checked        ${authenticated.toFixed(0)} req/s   ratio ${(authenticated / anonymous).toFixed(2)}×  (in-process: no HTTP cost to hide it)`,
+    );
+    console.log(
+      `  over HTTP (real server, ${HTTP_CLIENTS} clients, loopback): unauthenticated ${http.anonymous.toFixed(0)} req/s, with a session ${http.authenticated.toFixed(0)} req/s   ratio ${(http.authenticated / http.anonymous).toFixed(2)}×  (target ≥ 0.80×)`,
+    );
   } finally {
     t.close();
   }

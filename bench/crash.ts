@@ -12,7 +12,11 @@ const ROUNDS = Number(process.env.BENCH_CRASH_ROUNDS ?? 20);
 
 export async function benchCrash(): Promise<void> {
   const dir = tempDir("loupe-bench-crash-");
-  const env = { LOUPE_DATA_DIR: join(dir.path, "data"), LOUPE_KEY_DIR: join(dir.path, "keys"), LOUPE_MASTER_KEY: newMasterKeyText() };
+  const env = {
+    LOUPE_DATA_DIR: join(dir.path, "data"),
+    LOUPE_KEY_DIR: join(dir.path, "keys"),
+    LOUPE_MASTER_KEY: newMasterKeyText(),
+  };
   const acked = new Set<string>();
   let lost = 0;
   let integrityFailures = 0;
@@ -42,7 +46,9 @@ export async function benchCrash(): Promise<void> {
   console.log(`  acknowledged writes        ${ackedTotal}`);
   console.log(`  acknowledged but missing   ${lost}   (target 0)`);
   console.log(`  integrity_check failures   ${integrityFailures}   (target 0)`);
-  console.log(`  committed, not acknowledged ${committedNotAcked} (in flight at a kill; the widget's idempotency ids will cover these)`);
+  console.log(
+    `  committed, not acknowledged ${committedNotAcked} (in flight at a kill; the widget's idempotency ids will cover these)`,
+  );
 }
 
 if (import.meta.main) await benchCrash();

@@ -9,7 +9,23 @@ import { findFeedback } from "../src/store/feedback.ts";
 import { seedWorld } from "../test/support/teams.ts";
 
 const ITEMS = Number(process.env.BENCH_FEEDBACK_ITEMS ?? 100_000);
-const WORDS = ["checkout", "login", "footer", "search", "button", "image", "slow", "crash", "typo", "layout", "mobile", "safari", "dark", "menu", "cart"];
+const WORDS = [
+  "checkout",
+  "login",
+  "footer",
+  "search",
+  "button",
+  "image",
+  "slow",
+  "crash",
+  "typo",
+  "layout",
+  "mobile",
+  "safari",
+  "dark",
+  "menu",
+  "cart",
+];
 
 function percentile(xs: number[], p: number): number {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -20,7 +36,10 @@ export async function benchFeedback(): Promise<void> {
   const w = await seedWorld();
   const { t, a } = w;
   try {
-    const second = v.parse(v.object({ id: v.string() }), await (await a.owner.browser.post(`/api/v1/teams/${a.team.id}/projects`, { name: "second site" })).json());
+    const second = v.parse(
+      v.object({ id: v.string() }),
+      await (await a.owner.browser.post(`/api/v1/teams/${a.team.id}/projects`, { name: "second site" })).json(),
+    );
     const started = performance.now();
     const ids: string[] = [];
     // Seeded through the service (one verb, audit entries included), in chunks of 5,000 per transaction.
@@ -32,7 +51,12 @@ export async function benchFeedback(): Promise<void> {
             createFeedback(t.ctx, {
               teamId: a.team.id,
               reporter: { userId: i % 10 === 0 ? a.reporter.user.id : a.member.user.id, anonymousId: null },
-              data: { projectId: i % 2 ? a.project.id : second.id, comment: `The ${word} does not work on page ${i} (unique${i})`, title: `${word} issue ${i}`, rating: { scale: "stars", value: (i % 5) + 1 } },
+              data: {
+                projectId: i % 2 ? a.project.id : second.id,
+                comment: `The ${word} does not work on page ${i} (unique${i})`,
+                title: `${word} issue ${i}`,
+                rating: { scale: "stars", value: (i % 5) + 1 },
+              },
             }),
           );
         }
@@ -53,7 +77,10 @@ export async function benchFeedback(): Promise<void> {
       return times;
     };
     const page = await run(`${T}/feedback?projectId=${a.project.id}&status=new&ratingMin=2&limit=50`, 200);
-    const deepPage = await run(`${T}/feedback?projectId=${a.project.id}&limit=50&to=${new Date(t.clock.now() - 10 * 1000).toISOString()}`, 100);
+    const deepPage = await run(
+      `${T}/feedback?projectId=${a.project.id}&limit=50&to=${new Date(t.clock.now() - 10 * 1000).toISOString()}`,
+      100,
+    );
     const search = await run(`${T}/feedback/search?q=safari&limit=50`, 200);
     const rare = await run(`${T}/feedback/search?q=unique{i}7&limit=50`, 100);
     const reads: number[] = [];
@@ -64,7 +91,9 @@ export async function benchFeedback(): Promise<void> {
     }
     const fmt = (label: string, xs: number[], target?: number) =>
       `  ${label.padEnd(44)} p50 ${percentile(xs, 50).toFixed(2).padStart(7)} ms   p95 ${percentile(xs, 95).toFixed(2).padStart(7)} ms${target ? `   (target p95 ≤ ${target} ms)` : ""}`;
-    console.log(`feedback (${ITEMS.toLocaleString("en")} items in the encrypted database; seeded in ${seedSeconds.toFixed(1)} s)`);
+    console.log(
+      `feedback (${ITEMS.toLocaleString("en")} items in the encrypted database; seeded in ${seedSeconds.toFixed(1)} s)`,
+    );
     console.log(fmt("filtered list page (project, status, rating)", page, 50));
     console.log(fmt("list page deep in time (project, to=…)", deepPage, 50));
     console.log(fmt("search, a common word (1 in 15 items)", search, 100));

@@ -30,7 +30,10 @@ const libsqlStaticAddon: BunPlugin = {
       const source = readFileSync(args.path, "utf8");
       const pattern = /function requireNative\(\) \{[\s\S]*?\n\}\n/;
       if (!pattern.test(source)) throw new Error("libsql's requireNative() changed shape; update scripts/build.ts");
-      const contents = source.replace(pattern, `function requireNative() { return require(${JSON.stringify(nativeAddon)}); }\n`);
+      const contents = source.replace(
+        pattern,
+        `function requireNative() { return require(${JSON.stringify(nativeAddon)}); }\n`,
+      );
       return { contents, loader: "js" };
     });
   },

@@ -3,7 +3,15 @@
  * each file's duration from its JUnit report. Pure functions, tested in test/tooling/.
  */
 
-export type BunSummary = { pass: number; fail: number; skip: number; todo: number; errors: number; ran: number; files: number };
+export type BunSummary = {
+  pass: number;
+  fail: number;
+  skip: number;
+  todo: number;
+  errors: number;
+  ran: number;
+  files: number;
+};
 
 const RAN = /^Ran (\d+) tests? across (\d+) files?\./;
 const COUNT_LINE = /^ ?\d+ \S/;
@@ -37,13 +45,16 @@ export function parseBunSummary(stderr: string): BunSummary | undefined {
 export type FileDuration = { file: string; seconds: number };
 
 const XML_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-const unescapeXml = (text: string) => text.replace(/&(amp|lt|gt|quot|apos);/g, (_, name: string) => XML_ENTITIES[name]!);
+const unescapeXml = (text: string) =>
+  text.replace(/&(amp|lt|gt|quot|apos);/g, (_, name: string) => XML_ENTITIES[name]!);
 
 /** Each test file's duration from bun's JUnit report (its file-level <testsuite>s), slowest first. */
 export function fileDurations(junitXml: string): FileDuration[] {
   const durations: FileDuration[] = [];
   for (const match of junitXml.matchAll(/<testsuite ([^>]*)>/g)) {
-    const attributes = Object.fromEntries([...match[1]!.matchAll(/(\w+)="([^"]*)"/g)].map(([, name, value]) => [name!, unescapeXml(value!)]));
+    const attributes = Object.fromEntries(
+      [...match[1]!.matchAll(/(\w+)="([^"]*)"/g)].map(([, name, value]) => [name!, unescapeXml(value!)]),
+    );
     // Nested suites (describe blocks) carry a line number; the file's own suite does not.
     if (attributes.line !== undefined || attributes.file === undefined || attributes.time === undefined) continue;
     durations.push({ file: attributes.file, seconds: Number(attributes.time) });
@@ -54,5 +65,8 @@ export function fileDurations(junitXml: string): FileDuration[] {
 /** "slowest test files:" and up to `n` lines of seconds and path. */
 export function formatSlowest(durations: FileDuration[], n = 10): string {
   const top = durations.slice(0, n);
-  return [`slowest test files (${top.length} of ${durations.length}):`, ...top.map((d) => `  ${d.seconds.toFixed(2).padStart(7)} s  ${d.file}`)].join("\n");
+  return [
+    `slowest test files (${top.length} of ${durations.length}):`,
+    ...top.map((d) => `  ${d.seconds.toFixed(2).padStart(7)} s  ${d.file}`),
+  ].join("\n");
 }

@@ -28,7 +28,11 @@ const browserDir = join(root, "test", "browser");
 const browserSuites = existsSync(browserDir) ? readdirSync(browserDir).filter((f) => f.endsWith(".test.ts")) : [];
 const skippedBrowser = !existsSync(CHROMIUM) && browserSuites.length > 0;
 
-async function run(cmd: string[], env: Record<string, string | undefined>, echo: boolean): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(
+  cmd: string[],
+  env: Record<string, string | undefined>,
+  echo: boolean,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const proc = spawn(cmd, { cwd: root, env, stdout: "pipe", stderr: "pipe" });
   const relay = async (stream: ReadableStream<Uint8Array>, sink: NodeJS.WriteStream) => {
     const decoder = new TextDecoder();
@@ -40,13 +44,21 @@ async function run(cmd: string[], env: Record<string, string | undefined>, echo:
     }
     return text;
   };
-  const [stdout, stderr, code] = await Promise.all([relay(proc.stdout, process.stdout), relay(proc.stderr, process.stderr), proc.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    relay(proc.stdout, process.stdout),
+    relay(proc.stderr, process.stderr),
+    proc.exited,
+  ]);
   return { code, stdout, stderr };
 }
 
 // The type check of every program (scripts/typecheck.ts) and the formatter/linter check run beside
 // the tests; their output is shown if they fail.
-const typeCheck = run([process.execPath, join(root, "scripts", "typecheck.ts")], { ...process.env, BUN_BE_BUN: "1" }, false);
+const typeCheck = run(
+  [process.execPath, join(root, "scripts", "typecheck.ts")],
+  { ...process.env, BUN_BE_BUN: "1" },
+  false,
+);
 const styleCheck = run([join(root, "node_modules", ".bin", "biome"), "ci", "--colors=off", root], process.env, false);
 
 const TMPFS_MAGIC = 0x01021994;
@@ -91,7 +103,11 @@ const runnerFlags = [
   `--reporter-outfile=${junitFile}`,
 ];
 // Every worker appends whole lines to one capture file (O_APPEND; test/support/logs.ts).
-const tests = await run([process.execPath, "test", ...runnerFlags, ...args], { ...process.env, TMPDIR: testTmp, TEST_LOG_CAPTURE_FILE: logFile }, true);
+const tests = await run(
+  [process.execPath, "test", ...runnerFlags, ...args],
+  { ...process.env, TMPDIR: testTmp, TEST_LOG_CAPTURE_FILE: logFile },
+  true,
+);
 const tsc = await typeCheck;
 const style = await styleCheck;
 
@@ -100,7 +116,9 @@ let passed = summary?.pass ?? 0;
 let failed = summary?.fail ?? 0;
 const skipped = (summary?.skip ?? 0) + (summary?.todo ?? 0);
 if (!summary) {
-  console.error("\nCOULD NOT READ THE RESULT: bun test printed no closing summary whose counts add up (\"N pass … Ran N tests across M files.\")");
+  console.error(
+    '\nCOULD NOT READ THE RESULT: bun test printed no closing summary whose counts add up ("N pass … Ran N tests across M files.")',
+  );
   failed++;
 }
 if (tsc.code !== 0) {
@@ -110,7 +128,9 @@ if (tsc.code !== 0) {
   passed++;
 }
 if (style.code !== 0) {
-  process.stderr.write(`\n${style.stdout}${style.stderr}\nformat or lint check failed (biome ci; npm run format fixes the formatting)\n`);
+  process.stderr.write(
+    `\n${style.stdout}${style.stderr}\nformat or lint check failed (biome ci; npm run format fixes the formatting)\n`,
+  );
   failed++;
 } else {
   passed++;
@@ -118,7 +138,9 @@ if (style.code !== 0) {
 
 const captured = existsSync(logFile) ? readFileSync(logFile, "utf8") : "";
 const leaked = CANARY_VALUES.filter((canary) => captured.includes(canary));
-console.log(`\nlog scan: ${captured.split("\n").filter(Boolean).length} captured log lines checked for ${CANARY_VALUES.length} canaries`);
+console.log(
+  `\nlog scan: ${captured.split("\n").filter(Boolean).length} captured log lines checked for ${CANARY_VALUES.length} canaries`,
+);
 if (leaked.length > 0) {
   console.error(`log scan FAILED: ${leaked.length} seeded canaries appear in the captured logs`);
   failed++;

@@ -21,12 +21,15 @@ const root = resolve(import.meta.dir, "..");
 export function typecheck(): string[] {
   const failed: string[] = [];
   for (const config of TSCONFIGS) {
-    const tsc = spawnSync([process.execPath, join(root, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", join(root, config)], {
-      cwd: root,
-      stdout: "inherit",
-      stderr: "inherit",
-      env: { ...process.env, BUN_BE_BUN: "1" },
-    });
+    const tsc = spawnSync(
+      [process.execPath, join(root, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", join(root, config)],
+      {
+        cwd: root,
+        stdout: "inherit",
+        stderr: "inherit",
+        env: { ...process.env, BUN_BE_BUN: "1" },
+      },
+    );
     if (tsc.exitCode !== 0) failed.push(config);
   }
   return failed;

@@ -126,7 +126,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/api/v1/teams/:teamId/tokens", teamTokenRoutes(base));
   app.route("/api/v1/teams/:teamId/projects", projectRoutes(base));
   app.route("/api/v1/teams/:teamId/labels", labelRoutes(base));
-  app.route("/api/v1/teams/:teamId/feedback", feedbackRoutes({ ...base, screenshotMaxBytes: deps.config.screenshotMaxBytes }));
+  app.route(
+    "/api/v1/teams/:teamId/feedback",
+    feedbackRoutes({ ...base, screenshotMaxBytes: deps.config.screenshotMaxBytes }),
+  );
 
   app.get("/api/openapi.json", publicAction, openApiDocument(app, deps.version));
   assertEveryRouteDeclaresAnAction(app);

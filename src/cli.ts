@@ -84,8 +84,13 @@ function migrateStatus(config: Config): number {
 function keyRotate(config: Config, args: string[]): number {
   const newKeyFile = optionValue(args, "--new-key-file");
   if (args.includes("--data-key")) {
-    if (newKeyFile) throw new UsageError("--data-key and --new-key-file are separate rotations; run them one after the other");
-    const result = rotateDataKey({ dataDir: config.dataDir, masterKey: config.masterKey, busyTimeoutMs: config.busyTimeoutMs });
+    if (newKeyFile)
+      throw new UsageError("--data-key and --new-key-file are separate rotations; run them one after the other");
+    const result = rotateDataKey({
+      dataDir: config.dataDir,
+      masterKey: config.masterKey,
+      busyTimeoutMs: config.busyTimeoutMs,
+    });
     auditKeyRotation(config, "data_key.rotated", result.newKeyId);
     say(result.message);
     return 0;
@@ -98,7 +103,12 @@ function keyRotate(config: Config, args: string[]): number {
   });
   // With a key from the environment, the new key opens the data only once the config points at it.
   if (config.masterKey.kind === "default") auditKeyRotation(config, "master_key.rotated", result.newKeyId);
-  else auditKeyRotation({ ...config, masterKey: { kind: "file", path: result.keyLocation } }, "master_key.rotated", result.newKeyId);
+  else
+    auditKeyRotation(
+      { ...config, masterKey: { kind: "file", path: result.keyLocation } },
+      "master_key.rotated",
+      result.newKeyId,
+    );
   say(result.message);
   return 0;
 }
@@ -120,9 +130,13 @@ function configCheck(config: Config): number {
   say(`  listen          ${config.host}:${config.port}`);
   say(`  public URL      ${config.publicUrl}${config.secureCookies ? "" : " (plain http: development only)"}`);
   say(`  log level       ${config.logLevel}`);
-  say(`  mail            ${config.smtp ? `SMTP via ${new URL(config.smtp.url).hostname}, from ${config.smtp.from}` : "off (no LOUPE_SMTP_URL)"}`);
+  say(
+    `  mail            ${config.smtp ? `SMTP via ${new URL(config.smtp.url).hostname}, from ${config.smtp.from}` : "off (no LOUPE_SMTP_URL)"}`,
+  );
   say(`  screenshots     at most ${config.screenshotMaxBytes} bytes`);
-  say(`  trusted proxies ${config.trustedProxies.length > 0 ? config.trustedProxies.map(formatIpRange).join(", ") : "none (forwarding headers are ignored)"}`);
+  say(
+    `  trusted proxies ${config.trustedProxies.length > 0 ? config.trustedProxies.map(formatIpRange).join(", ") : "none (forwarding headers are ignored)"}`,
+  );
   say(`  timeouts        busy ${config.busyTimeoutMs} ms, shutdown ${config.shutdownTimeoutMs} ms`);
   if (holder) say(`  running         pid ${holder.pid}`);
   return 0;
@@ -156,17 +170,26 @@ function auditKeyRotation(config: Config, action: "master_key.rotated" | "data_k
 function auditVerify(config: Config, args: string[]): number {
   const seq = optionValue(args, "--expect-seq");
   const digest = optionValue(args, "--expect-digest");
-  if ((seq === undefined) !== (digest === undefined) || (seq !== undefined && !/^\d+$/.test(seq)) || (digest !== undefined && !/^[0-9a-f]{64}$/.test(digest))) {
+  if (
+    (seq === undefined) !== (digest === undefined) ||
+    (seq !== undefined && !/^\d+$/.test(seq)) ||
+    (digest !== undefined && !/^[0-9a-f]{64}$/.test(digest))
+  ) {
     throw new UsageError("--expect-seq N and --expect-digest D (64 hex digits) go together");
   }
   const store = openStore({ dataDir: config.dataDir, masterKey: config.masterKey, create: false });
   try {
-    const result = verifyAudit(cliContext(config, store), seq !== undefined ? { seq: Number(seq), digest: digest! } : undefined);
+    const result = verifyAudit(
+      cliContext(config, store),
+      seq !== undefined ? { seq: Number(seq), digest: digest! } : undefined,
+    );
     if (result.ok) {
       say(`audit trail ok: ${result.checked} entries checked, last sequence number ${result.lastSeq}`);
       return 0;
     }
-    say(`audit trail BROKEN at sequence number ${result.firstBroken!.seq}: ${result.firstBroken!.reason} (${result.checked} entries verified before it)`);
+    say(
+      `audit trail BROKEN at sequence number ${result.firstBroken!.seq}: ${result.firstBroken!.reason} (${result.checked} entries verified before it)`,
+    );
     return 1;
   } finally {
     store.close();
@@ -178,14 +201,25 @@ async function adminCreate(config: Config, args: string[]): Promise<number> {
   if (!email) throw new UsageError("usage: loupe admin create --email E [--name N] < password-file");
   if (!v.safeParse(EmailSchema, email).success) throw new UsageError("--email must be an email address");
   if (process.stdin.isTTY) {
-    throw new UsageError('pipe the password on standard input, e.g. read -rs P && printf %s "$P" | loupe admin create --email E');
+    throw new UsageError(
+      'pipe the password on standard input, e.g. read -rs P && printf %s "$P" | loupe admin create --email E',
+    );
   }
   const password = (await Bun.stdin.text()).replace(/\r?\n$/, "");
-  const store = openStore({ dataDir: config.dataDir, masterKey: config.masterKey, busyTimeoutMs: config.busyTimeoutMs });
+  const store = openStore({
+    dataDir: config.dataDir,
+    masterKey: config.masterKey,
+    busyTimeoutMs: config.busyTimeoutMs,
+  });
   try {
     migrate(store.db, bundledMigrations());
     const ctx = cliContext(config, store);
-    const user = await createUser(ctx, { email, displayName: optionValue(args, "--name") ?? email.split("@")[0] ?? "Admin", password, isInstanceAdmin: true });
+    const user = await createUser(ctx, {
+      email,
+      displayName: optionValue(args, "--name") ?? email.split("@")[0] ?? "Admin",
+      password,
+      isInstanceAdmin: true,
+    });
     prepareSetup(ctx, config.keyDir);
     say(`Created instance admin ${user.id}. They set up two-factor authentication at their first sign-in.`);
     return 0;
@@ -219,7 +253,8 @@ async function run(args: string[]): Promise<number> {
   const known = ["serve", "migrate", "key", "config", "healthcheck", "admin", "audit"];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
   if (command === "migrate" && sub !== "status") throw new UsageError("usage: loupe migrate status");
-  if (command === "key" && sub !== "rotate") throw new UsageError("usage: loupe key rotate [--data-key | --new-key-file PATH]");
+  if (command === "key" && sub !== "rotate")
+    throw new UsageError("usage: loupe key rotate [--data-key | --new-key-file PATH]");
   if (command === "config" && sub !== "check") throw new UsageError("usage: loupe config check");
   if (command === "admin" && sub !== "create") throw new UsageError("usage: loupe admin create --email E [--name N]");
   if (command === "audit" && sub !== "verify") throw new UsageError("usage: loupe audit verify");
@@ -261,7 +296,9 @@ export async function main(args: string[]): Promise<void> {
     }
     const name = error instanceof Error ? error.name : typeof error;
     const code = (error as { code?: unknown } | null)?.code;
-    process.stderr.write(`loupe: unexpected ${name}${typeof code === "string" ? ` (${code})` : ""}; nothing further was changed.\n`);
+    process.stderr.write(
+      `loupe: unexpected ${name}${typeof code === "string" ? ` (${code})` : ""}; nothing further was changed.\n`,
+    );
     process.exit(1);
   }
 }

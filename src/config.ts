@@ -13,7 +13,6 @@ const LEVELS = ["debug", "info", "warn", "error"] as const;
 
 const MASTER_KEY_HINT = "32 random bytes in base64, e.g. the output of `openssl rand -base64 32`";
 
-
 const intString = (min: number, max: number) =>
   v.pipe(v.string(), v.regex(/^\d{1,9}$/), v.transform(Number), v.integer(), v.minValue(min), v.maxValue(max));
 
@@ -46,7 +45,8 @@ export const CONFIG_VARIABLES = {
   },
   LOUPE_TRUSTED_PROXIES: {
     default: "",
-    expects: "a comma-separated list of your reverse proxies' IP addresses or CIDR ranges (IPv4 or IPv6), e.g. 127.0.0.1,10.0.0.0/8,fd00::/8",
+    expects:
+      "a comma-separated list of your reverse proxies' IP addresses or CIDR ranges (IPv4 or IPv6), e.g. 127.0.0.1,10.0.0.0/8,fd00::/8",
   },
 } as const;
 
@@ -63,9 +63,17 @@ const optionalPath = (fallback: string) => v.optional(v.pipe(v.string(), v.trim(
 const EnvSchema = v.object({
   LOUPE_DATA_DIR: optionalPath(CONFIG_VARIABLES.LOUPE_DATA_DIR.default),
   LOUPE_KEY_DIR: optionalPath(CONFIG_VARIABLES.LOUPE_KEY_DIR.default),
-  LOUPE_MASTER_KEY: v.optional(v.pipe(v.string(), v.check((s) => decodeKey256(s) !== undefined))),
+  LOUPE_MASTER_KEY: v.optional(
+    v.pipe(
+      v.string(),
+      v.check((s) => decodeKey256(s) !== undefined),
+    ),
+  ),
   LOUPE_MASTER_KEY_FILE: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty())),
-  LOUPE_HOST: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9.:[\]-]{1,253}$/)), CONFIG_VARIABLES.LOUPE_HOST.default),
+  LOUPE_HOST: v.optional(
+    v.pipe(v.string(), v.regex(/^[A-Za-z0-9.:[\]-]{1,253}$/)),
+    CONFIG_VARIABLES.LOUPE_HOST.default,
+  ),
   LOUPE_PORT: v.optional(intString(0, 65535), CONFIG_VARIABLES.LOUPE_PORT.default),
   LOUPE_PUBLIC_URL: v.optional(
     v.pipe(
@@ -90,14 +98,18 @@ const EnvSchema = v.object({
   LOUPE_SMTP_URL: v.optional(
     v.pipe(
       v.string(),
-      v.check((s) => URL.canParse(s) && ["smtp:", "smtps:"].includes(new URL(s).protocol) && new URL(s).hostname !== ""),
+      v.check(
+        (s) => URL.canParse(s) && ["smtp:", "smtps:"].includes(new URL(s).protocol) && new URL(s).hostname !== "",
+      ),
     ),
   ),
   LOUPE_SMTP_FROM: v.optional(v.pipe(v.string(), v.trim(), v.email())),
-  LOUPE_SCREENSHOT_MAX_BYTES: v.optional(intString(SCREENSHOT_MAX_BYTES.min, SCREENSHOT_MAX_BYTES.max), CONFIG_VARIABLES.LOUPE_SCREENSHOT_MAX_BYTES.default),
+  LOUPE_SCREENSHOT_MAX_BYTES: v.optional(
+    intString(SCREENSHOT_MAX_BYTES.min, SCREENSHOT_MAX_BYTES.max),
+    CONFIG_VARIABLES.LOUPE_SCREENSHOT_MAX_BYTES.default,
+  ),
   LOUPE_TRUSTED_PROXIES: v.optional(v.string(), CONFIG_VARIABLES.LOUPE_TRUSTED_PROXIES.default),
 });
-
 
 export type Config = Readonly<{
   dataDir: string;
@@ -126,10 +138,7 @@ export type ConfigProblem = { variable: string; expects: string };
 export class ConfigError extends Error {
   readonly problems: ConfigProblem[];
   constructor(problems: ConfigProblem[]) {
-    super(
-      "invalid configuration: " +
-        problems.map((p) => `${p.variable} must be ${p.expects}`).join("; "),
-    );
+    super("invalid configuration: " + problems.map((p) => `${p.variable} must be ${p.expects}`).join("; "));
     this.name = "ConfigError";
     this.problems = problems;
   }
@@ -145,7 +154,10 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
   const problems: ConfigProblem[] = [];
   for (const name of Object.keys(env)) {
     if (name.startsWith("LOUPE_") && !(name in CONFIG_VARIABLES)) {
-      problems.push({ variable: name, expects: `a known variable (unknown name; known: ${Object.keys(CONFIG_VARIABLES).join(", ")})` });
+      problems.push({
+        variable: name,
+        expects: `a known variable (unknown name; known: ${Object.keys(CONFIG_VARIABLES).join(", ")})`,
+      });
     }
   }
   const input: Record<string, string> = {};
@@ -180,25 +192,37 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
   const dataDir = resolve(cwd, out.LOUPE_DATA_DIR);
   const keyDir = resolve(cwd, out.LOUPE_KEY_DIR);
   if (isInside(dataDir, keyDir) || isInside(keyDir, dataDir)) {
-    problems.push({ variable: "LOUPE_KEY_DIR", expects: "a directory outside LOUPE_DATA_DIR (keys never live beside the data)" });
+    problems.push({
+      variable: "LOUPE_KEY_DIR",
+      expects: "a directory outside LOUPE_DATA_DIR (keys never live beside the data)",
+    });
   }
   let masterKey: MasterKeySource;
   if (out.LOUPE_MASTER_KEY !== undefined && out.LOUPE_MASTER_KEY_FILE !== undefined) {
-    problems.push({ variable: "LOUPE_MASTER_KEY_FILE", expects: "unset when LOUPE_MASTER_KEY is set (give one, not both)" });
+    problems.push({
+      variable: "LOUPE_MASTER_KEY_FILE",
+      expects: "unset when LOUPE_MASTER_KEY is set (give one, not both)",
+    });
   }
   if (out.LOUPE_MASTER_KEY !== undefined) {
     masterKey = { kind: "env", key: decodeKey256(out.LOUPE_MASTER_KEY) as Buffer };
   } else if (out.LOUPE_MASTER_KEY_FILE !== undefined) {
     const path = resolve(cwd, out.LOUPE_MASTER_KEY_FILE);
     if (isInside(dataDir, path)) {
-      problems.push({ variable: "LOUPE_MASTER_KEY_FILE", expects: "a path outside LOUPE_DATA_DIR (keys never live beside the data)" });
+      problems.push({
+        variable: "LOUPE_MASTER_KEY_FILE",
+        expects: "a path outside LOUPE_DATA_DIR (keys never live beside the data)",
+      });
     }
     masterKey = { kind: "file", path };
   } else {
     masterKey = { kind: "default", path: resolve(keyDir, "master.key") };
   }
   if (out.LOUPE_SMTP_URL !== undefined && out.LOUPE_SMTP_FROM === undefined) {
-    problems.push({ variable: "LOUPE_SMTP_FROM", expects: `${CONFIG_VARIABLES.LOUPE_SMTP_FROM.expects} (required with LOUPE_SMTP_URL)` });
+    problems.push({
+      variable: "LOUPE_SMTP_FROM",
+      expects: `${CONFIG_VARIABLES.LOUPE_SMTP_FROM.expects} (required with LOUPE_SMTP_URL)`,
+    });
   }
   if (problems.length > 0) throw new ConfigError(problems);
   // Unset, the public URL follows the port, so links and same-origin checks match what is served.
@@ -215,7 +239,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     logLevel: out.LOUPE_LOG_LEVEL,
     shutdownTimeoutMs: out.LOUPE_SHUTDOWN_TIMEOUT_MS,
     busyTimeoutMs: out.LOUPE_BUSY_TIMEOUT_MS,
-    smtp: out.LOUPE_SMTP_URL && out.LOUPE_SMTP_FROM ? { url: out.LOUPE_SMTP_URL, from: out.LOUPE_SMTP_FROM } : undefined,
+    smtp:
+      out.LOUPE_SMTP_URL && out.LOUPE_SMTP_FROM ? { url: out.LOUPE_SMTP_URL, from: out.LOUPE_SMTP_FROM } : undefined,
     screenshotMaxBytes: out.LOUPE_SCREENSHOT_MAX_BYTES,
     trustedProxies: proxies.ok ? proxies.proxies : [],
   });

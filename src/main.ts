@@ -99,7 +99,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     store = openStore({ dataDir: config.dataDir, masterKey: config.masterKey, busyTimeoutMs: config.busyTimeoutMs });
     if (store.masterKey.generated) {
       notice(`Loupe generated a master key at ${store.masterKey.description} (id ${store.masterKey.id}).`);
-      notice("That is fine for trying Loupe out. In production supply your own with LOUPE_MASTER_KEY or LOUPE_MASTER_KEY_FILE, kept apart from the data and its backups.");
+      notice(
+        "That is fine for trying Loupe out. In production supply your own with LOUPE_MASTER_KEY or LOUPE_MASTER_KEY_FILE, kept apart from the data and its backups.",
+      );
       logger.warn("master_key.generated", { keyId: store.masterKey.id });
     }
     const migrations = bundledMigrations();
@@ -115,7 +117,18 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       });
     // The audit chain is extended in every commit; its head file is anchored off the request path.
     auditHead = createAuditHeadAnchor({ dataDir: config.dataDir, key: store.keyring.audit, logger, schedule });
-    deps = { config, logger, clock, db: store.db, keyring: store.keyring, migrations, version: VERSION, passwords, mailer, auditHead };
+    deps = {
+      config,
+      logger,
+      clock,
+      db: store.db,
+      keyring: store.keyring,
+      migrations,
+      version: VERSION,
+      passwords,
+      mailer,
+      auditHead,
+    };
     const ready = createApp(deps);
     options.extendApp?.(ready, store);
     // Unknown emails must cost one argon2id verify like known ones, from the first request on.
@@ -124,7 +137,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const setup = prepareSetup(serviceContext(deps), config.keyDir);
     if (setup) {
       logger.warn("setup.pending", { path: setup.file });
-      notice(`No account exists yet. Open the one-time setup link (valid 1 hour) to create the first admin; it is in ${setup.file}.`);
+      notice(
+        `No account exists yet. Open the one-time setup link (valid 1 hour) to create the first admin; it is in ${setup.file}.`,
+      );
       if (process.stderr.isTTY) notice(`  ${setup.url}`);
     }
   } catch (error) {

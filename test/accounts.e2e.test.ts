@@ -19,7 +19,12 @@ function authenticatorCode(otpauthUri: string, atMs: number): string {
   expect(uri.protocol).toBe("otpauth:");
   expect(uri.host).toBe("totp");
   expect(uri.searchParams.get("issuer")).toBe("Loupe");
-  return generateSync({ secret: uri.searchParams.get("secret")!, period: Number(uri.searchParams.get("period") ?? 30), digits: 6, epoch: Math.floor(atMs / 1000) });
+  return generateSync({
+    secret: uri.searchParams.get("secret")!,
+    period: Number(uri.searchParams.get("period") ?? 30),
+    digits: 6,
+    epoch: Math.floor(atMs / 1000),
+  });
 }
 
 /** One second into a 30 s TOTP step. */
@@ -32,7 +37,12 @@ async function nextTotpStep(server: ClockServer): Promise<void> {
 test("setup → admin → TOTP → sign out → password + code → revoked from a second session", async () => {
   // The public URL a reverse proxy would serve; the browsers' requests go to the port the server chose.
   const origin = "http://loupe.test";
-  const env = { LOUPE_DATA_DIR: join(dir.path, "data"), LOUPE_KEY_DIR: join(dir.path, "keys"), LOUPE_MASTER_KEY: newMasterKeyText(), LOUPE_PUBLIC_URL: origin };
+  const env = {
+    LOUPE_DATA_DIR: join(dir.path, "data"),
+    LOUPE_KEY_DIR: join(dir.path, "keys"),
+    LOUPE_MASTER_KEY: newMasterKeyText(),
+    LOUPE_PUBLIC_URL: origin,
+  };
   const server = await startClockServer(env, START);
   const browser = (...args: [ip?: string, userAgent?: string]) => {
     const b = new Browser(null, origin, ...args);
@@ -55,7 +65,9 @@ test("setup → admin → TOTP → sign out → password + code → revoked from
     expect((await first.get("/api/v1/instance/users")).status).toBe(403);
     const enrol = await (await first.post("/api/v1/me/mfa/totp")).json();
     expect(enrol.qrSvg).toStartWith("<svg");
-    const confirm = await first.post("/api/v1/me/mfa/totp/confirm", { code: authenticatorCode(enrol.otpauthUri, server.now()) });
+    const confirm = await first.post("/api/v1/me/mfa/totp/confirm", {
+      code: authenticatorCode(enrol.otpauthUri, server.now()),
+    });
     expect(confirm.status).toBe(200);
     const { recoveryCodes } = await confirm.json();
     expect(recoveryCodes).toHaveLength(10);
@@ -67,14 +79,23 @@ test("setup → admin → TOTP → sign out → password + code → revoked from
     await nextTotpStep(server);
     const challenge = await (await first.post("/api/v1/auth/login", { email, password })).json();
     expect(challenge.mfaRequired).toBe(true);
-    expect((await first.post("/api/v1/auth/mfa", { challenge: challenge.challenge, code: authenticatorCode(enrol.otpauthUri, server.now()) })).status).toBe(200);
+    expect(
+      (
+        await first.post("/api/v1/auth/mfa", {
+          challenge: challenge.challenge,
+          code: authenticatorCode(enrol.otpauthUri, server.now()),
+        })
+      ).status,
+    ).toBe(200);
     const me = await (await first.get("/api/v1/me")).json();
     expect(me.user).toMatchObject({ email, isInstanceAdmin: true, mfaEnabled: true });
 
     // A second session (another browser, signing in with a recovery code) ends the first one.
     const second = browser("198.51.100.2", "Mozilla/5.0 (Macintosh; Mac OS X 14) Safari/605.1.15");
     const c2 = await (await second.post("/api/v1/auth/login", { email, password })).json();
-    expect((await second.post("/api/v1/auth/mfa", { challenge: c2.challenge, recoveryCode: recoveryCodes[0] })).status).toBe(200);
+    expect(
+      (await second.post("/api/v1/auth/mfa", { challenge: c2.challenge, recoveryCode: recoveryCodes[0] })).status,
+    ).toBe(200);
     const { sessions } = await (await second.get("/api/v1/me/sessions")).json();
     expect(sessions).toHaveLength(2);
     const firstSession = sessions.find((s: { current: boolean }) => !s.current);

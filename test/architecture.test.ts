@@ -69,7 +69,11 @@ function files(dir: string): string[] {
 }
 
 const partOf = (file: string) => relative(SRC, file).split("/")[0]!;
-const packageOf = (specifier: string) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+const packageOf = (specifier: string) =>
+  specifier
+    .split("/")
+    .slice(0, specifier.startsWith("@") ? 2 : 1)
+    .join("/");
 const scanned = new Map<string, ImportRef[]>();
 const importsOf = (file: string) => {
   let imports = scanned.get(file);
@@ -100,7 +104,9 @@ function importViolations(from: string, imports: ImportRef[]): string[] {
     const tag = ref.kind === "type" ? " (type)" : "";
     const specifier = ref.specifier;
     if (specifier === null) {
-      violations.push(`${from}:${ref.line}: import() of a computed specifier (name the module so its arrow can be checked)`);
+      violations.push(
+        `${from}:${ref.line}: import() of a computed specifier (name the module so its arrow can be checked)`,
+      );
     } else if (specifier.startsWith(".")) {
       const target = resolveFile(file, specifier);
       if (!target.startsWith(SRC + "/")) {
@@ -116,7 +122,9 @@ function importViolations(from: string, imports: ImportRef[]): string[] {
       if (specifier.startsWith("node:") || specifier === "bun" || specifier.startsWith("bun:")) {
         violations.push(`${from} → ${specifier}${tag}: ${part} runs in browsers (no node:, no bun)`);
       } else if (!BROWSER_NPM[part].includes(specifier)) {
-        violations.push(`${from} → ${specifier}${tag}: ${part} may import from npm only ${BROWSER_NPM[part].join(", ") || "nothing"}`);
+        violations.push(
+          `${from} → ${specifier}${tag}: ${part} may import from npm only ${BROWSER_NPM[part].join(", ") || "nothing"}`,
+        );
       }
     } else if (part === "services" && (packageOf(specifier) === "hono" || specifier.startsWith("@hono/"))) {
       violations.push(`${from} → ${specifier}${tag}: services never import hono`);
@@ -153,10 +161,16 @@ test("the import scanner sees every runtime import Bun sees, in every file of sr
   const all = ["src", "test", "bench", "scripts"].flatMap((dir) => files(join(ROOT, dir)));
   for (const file of all) {
     const text = readFileSync(file, "utf8");
-    const ours = new Set(scanSource(text, { jsx: file.endsWith(".tsx") }).imports.filter((i) => i.kind !== "type").map((i) => i.specifier));
+    const ours = new Set(
+      scanSource(text, { jsx: file.endsWith(".tsx") })
+        .imports.filter((i) => i.kind !== "type")
+        .map((i) => i.specifier),
+    );
     const bun = bunRuntimeImports(text, file.endsWith(".tsx"));
     for (const s of bun) if (!ours.has(s)) disagreements.push(`${relative(ROOT, file)}: missed ${s}`);
-    for (const s of ours) if (s !== null && !bun.has(s)) disagreements.push(`${relative(ROOT, file)}: ${s} is not a runtime import for Bun`);
+    for (const s of ours)
+      if (s !== null && !bun.has(s))
+        disagreements.push(`${relative(ROOT, file)}: ${s} is not a runtime import for Bun`);
   }
   expect(all.length).toBeGreaterThan(100);
   expect(disagreements).toEqual([]);
@@ -229,7 +243,14 @@ test("the cycle finder reports each cycle as a path", () => {
     ["a.ts", "b.ts", "c.ts", "a.ts"],
     ["e.ts", "e.ts"],
   ]);
-  expect(findCycles(new Map([["a.ts", ["b.ts"]], ["b.ts", []]]))).toEqual([]);
+  expect(
+    findCycles(
+      new Map([
+        ["a.ts", ["b.ts"]],
+        ["b.ts", []],
+      ]),
+    ),
+  ).toEqual([]);
 });
 
 test("no runtime import cycle between files of src/", () => {
@@ -277,7 +298,7 @@ test("the import scanner: type imports, multi-line forms, and nothing from comme
     `/** @example import q from "./jsdoc.ts" */`,
     `const s = 'import r from "./single-quoted.ts"';`,
     `const t = "export * from './double-quoted.ts'";`,
-    "const u = `import w from \"./template.ts\" ${`${\"import('./nested.ts')\"}`} ${{ k: 1 }.k}`;",
+    'const u = `import w from "./template.ts" ${`${"import(\'./nested.ts\')"}`} ${{ k: 1 }.k}`;',
     `const re = /[\`"']/g, slash = /[/]import "x"/, half = a / 2, tick = \`/\`;`,
     `import "./after-regex-and-division.ts";`,
     `const meta = import.meta.dir, x = obj.import("./method.ts"), y = obj.require("./method-require.ts");`,
@@ -360,7 +381,11 @@ function dbCalls(file: string): { method: string; line: number; sql: string | nu
     }
     if (tokens[j]?.value !== "(") continue;
     const arg = tokens[j + 1];
-    calls.push({ method: method.value, line: method.line, sql: arg && (arg.kind === "string" || arg.kind === "template") ? arg.value : null });
+    calls.push({
+      method: method.value,
+      line: method.line,
+      sql: arg && (arg.kind === "string" || arg.kind === "template") ? arg.value : null,
+    });
   }
   return calls;
 }
@@ -433,24 +458,55 @@ test("the SQL patterns find every literal statement src/store/ runs, and no Engl
 
 test("the rules catch type imports too: store rows in http, hono in services, node: and npm in browser code", () => {
   const check = (from: string, source: string) => importViolations(from, scanSource(source).imports);
-  expect(check("http/app-env.ts", `import type { UserRow } from "../store/users.ts";`)).toEqual(["http/app-env.ts → store/users.ts (type): http may not import store"]);
-  expect(check("api/x/index.ts", `type Db = import("../../store/database.ts").Db;`)).toEqual(["api/x/index.ts → store/database.ts (type): api may not import store"]);
-  expect(check("services/x.ts", `import type { Context } from "hono";`)).toEqual(["services/x.ts → hono (type): services never import hono"]);
-  expect(check("shared/x.ts", `import type { Stats } from "node:fs";\nexport type { Serve } from "bun";\nimport * as v from "valibot";`)).toEqual([
+  expect(check("http/app-env.ts", `import type { UserRow } from "../store/users.ts";`)).toEqual([
+    "http/app-env.ts → store/users.ts (type): http may not import store",
+  ]);
+  expect(check("api/x/index.ts", `type Db = import("../../store/database.ts").Db;`)).toEqual([
+    "api/x/index.ts → store/database.ts (type): api may not import store",
+  ]);
+  expect(check("services/x.ts", `import type { Context } from "hono";`)).toEqual([
+    "services/x.ts → hono (type): services never import hono",
+  ]);
+  expect(
+    check(
+      "shared/x.ts",
+      `import type { Stats } from "node:fs";\nexport type { Serve } from "bun";\nimport * as v from "valibot";`,
+    ),
+  ).toEqual([
     "shared/x.ts → node:fs (type): shared runs in browsers (no node:, no bun)",
     "shared/x.ts → bun (type): shared runs in browsers (no node:, no bun)",
   ]);
-  expect(check("widget/x.ts", `type N = import("preact").VNode;\nimport { s } from "../shared/x.ts";`)).toEqual(["widget/x.ts → preact (type): widget may import from npm only nothing"]);
-  expect(check("widget/x.ts", `import { s } from "../admin-ui/x.ts";`)).toEqual(["widget/x.ts → admin-ui/x.ts: widget may not import admin-ui"]);
-  expect(check("admin-ui/x.tsx", `import { useState } from "preact/hooks";\nimport { signal } from "@preact/signals";\nimport { h } from "preact";`)).toEqual([]);
+  expect(check("widget/x.ts", `type N = import("preact").VNode;\nimport { s } from "../shared/x.ts";`)).toEqual([
+    "widget/x.ts → preact (type): widget may import from npm only nothing",
+  ]);
+  expect(check("widget/x.ts", `import { s } from "../admin-ui/x.ts";`)).toEqual([
+    "widget/x.ts → admin-ui/x.ts: widget may not import admin-ui",
+  ]);
+  expect(
+    check(
+      "admin-ui/x.tsx",
+      `import { useState } from "preact/hooks";\nimport { signal } from "@preact/signals";\nimport { h } from "preact";`,
+    ),
+  ).toEqual([]);
   expect(check("admin-ui/x.tsx", `import { render } from "preact-render-to-string";`)).toEqual([
     "admin-ui/x.tsx → preact-render-to-string: admin-ui may import from npm only preact, preact/hooks, @preact/signals",
   ]);
   // Arrows open to types only stay closed at run time.
-  expect(check("app.ts", `import type { Db } from "./store/database.ts";\nimport type { ServiceContext } from "./services/context.ts";`)).toEqual([]);
-  expect(check("app.ts", `import { openStore } from "./store/store.ts";`)).toEqual(["app.ts → store/store.ts: app.ts may not import store"]);
-  expect(check("config.ts", `import { resolveMasterKey } from "./store/master-key.ts";`)).toEqual(["config.ts → store/master-key.ts: config.ts may not import store"]);
-  expect(check("lib/x.ts", `const m = await import(name);`)).toEqual(["lib/x.ts:1: import() of a computed specifier (name the module so its arrow can be checked)"]);
+  expect(
+    check(
+      "app.ts",
+      `import type { Db } from "./store/database.ts";\nimport type { ServiceContext } from "./services/context.ts";`,
+    ),
+  ).toEqual([]);
+  expect(check("app.ts", `import { openStore } from "./store/store.ts";`)).toEqual([
+    "app.ts → store/store.ts: app.ts may not import store",
+  ]);
+  expect(check("config.ts", `import { resolveMasterKey } from "./store/master-key.ts";`)).toEqual([
+    "config.ts → store/master-key.ts: config.ts may not import store",
+  ]);
+  expect(check("lib/x.ts", `const m = await import(name);`)).toEqual([
+    "lib/x.ts:1: import() of a computed specifier (name the module so its arrow can be checked)",
+  ]);
 });
 
 /** What each TypeScript program must see: DOM types, Bun's (and Node's) types, and which parts of src/. */
@@ -480,7 +536,11 @@ test("the server's tsconfig has no DOM types; widget, admin UI and browser tests
   }
   for (const config of ["src/admin-ui/tsconfig.json", "test/browser/tsconfig.json"]) {
     const { compilerOptions } = JSON.parse(readFileSync(join(ROOT, config), "utf8"));
-    expect({ config, jsx: compilerOptions.jsx, source: compilerOptions.jsxImportSource }).toEqual({ config, jsx: "react-jsx", source: "preact" });
+    expect({ config, jsx: compilerOptions.jsx, source: compilerOptions.jsxImportSource }).toEqual({
+      config,
+      jsx: "react-jsx",
+      source: "preact",
+    });
   }
   expect(tsconfigsOnDisk(ROOT).sort()).toEqual([...TSCONFIGS].sort());
   expect(Object.keys(PROGRAMS).sort()).toEqual([...TSCONFIGS].sort());
@@ -489,7 +549,12 @@ test("the server's tsconfig has no DOM types; widget, admin UI and browser tests
   const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
   const programs = await Promise.all(
     TSCONFIGS.map(async (config) => {
-      const proc = Bun.spawn([process.execPath, tsc, "--listFilesOnly", "-p", join(ROOT, config)], { cwd: ROOT, env: { ...process.env, BUN_BE_BUN: "1" }, stdout: "pipe", stderr: "pipe" });
+      const proc = Bun.spawn([process.execPath, tsc, "--listFilesOnly", "-p", join(ROOT, config)], {
+        cwd: ROOT,
+        env: { ...process.env, BUN_BE_BUN: "1" },
+        stdout: "pipe",
+        stderr: "pipe",
+      });
       const listing = await new Response(proc.stdout).text();
       return { config, exitCode: await proc.exited, files: listing.split("\n").filter(Boolean) };
     }),
@@ -515,7 +580,13 @@ test("the server's tsconfig has no DOM types; widget, admin UI and browser tests
 test("no bun:sqlite and no Math.random anywhere in src/ (T-AC6)", () => {
   for (const file of files(SRC)) {
     const text = readFileSync(file, "utf8");
-    expect({ file: relative(SRC, file), sqlite: text.includes("bun:sqlite") }).toEqual({ file: relative(SRC, file), sqlite: false });
-    expect({ file: relative(SRC, file), random: text.includes("Math.random") }).toEqual({ file: relative(SRC, file), random: false });
+    expect({ file: relative(SRC, file), sqlite: text.includes("bun:sqlite") }).toEqual({
+      file: relative(SRC, file),
+      sqlite: false,
+    });
+    expect({ file: relative(SRC, file), random: text.includes("Math.random") }).toEqual({
+      file: relative(SRC, file),
+      random: false,
+    });
   }
 });

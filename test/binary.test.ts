@@ -13,7 +13,11 @@ const binary = join(dir.path, "bin", "loupe");
 afterAll(() => dir.remove());
 
 beforeAll(() => {
-  const build = spawnSync([BUN, join(ROOT, "scripts", "build.ts"), binary], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
+  const build = spawnSync([BUN, join(ROOT, "scripts", "build.ts"), binary], {
+    cwd: ROOT,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
 }, 120_000);
 
@@ -55,7 +59,11 @@ test("the binary serves /healthz and /readyz with env-only config and no node_mo
     // The native libsql addon is embedded: nothing is loaded from the project's node_modules.
     const maps = readFileSync(`/proc/${server.proc.pid}/maps`, "utf8");
     expect(maps).not.toContain(join(ROOT, "node_modules"));
-    const check = spawn([binary, "healthcheck"], { cwd: work, env: { ...env, LOUPE_PORT: String(port) }, stdout: "pipe" });
+    const check = spawn([binary, "healthcheck"], {
+      cwd: work,
+      env: { ...env, LOUPE_PORT: String(port) },
+      stdout: "pipe",
+    });
     expect(await check.exited).toBe(0);
   } finally {
     server.proc.kill("SIGTERM");

@@ -15,13 +15,23 @@ test("version and --help", async () => {
   expect(version.code).toBe(0);
   expect(version.stdout.trim()).toBe(pkg.version);
   expect(help.code).toBe(0);
-  for (const command of ["serve", "migrate status", "key rotate", "--data-key", "config check", "healthcheck", "version"]) {
+  for (const command of [
+    "serve",
+    "migrate status",
+    "key rotate",
+    "--data-key",
+    "config check",
+    "healthcheck",
+    "version",
+  ]) {
     expect(help.stdout).toContain(command);
   }
 });
 
 test("usage errors exit 64 with one line", async () => {
-  const runs = await Promise.all([["frobnicate"], ["migrate"], ["key", "spin"], ["key", "rotate", "--new-key-file"]].map((args) => runCli(args, {})));
+  const runs = await Promise.all(
+    [["frobnicate"], ["migrate"], ["key", "spin"], ["key", "rotate", "--new-key-file"]].map((args) => runCli(args, {})),
+  );
   for (const res of runs) {
     expect(res.code).toBe(64);
     expect(res.stderr.trim().split("\n")).toHaveLength(1);
@@ -53,7 +63,10 @@ test("npm start on a fresh directory generates a 0600 key outside the data dir, 
   expect(server.stdout()).not.toContain(readFileSync(keyFile, "utf8").trim());
   expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   // A second server on the same data directory is refused while the first runs.
-  const [second, health] = await Promise.all([runCli(["serve"], { LOUPE_PORT: "0" }, cwd), runCli(["healthcheck"], { LOUPE_PORT: String(port) }, cwd)]);
+  const [second, health] = await Promise.all([
+    runCli(["serve"], { LOUPE_PORT: "0" }, cwd),
+    runCli(["healthcheck"], { LOUPE_PORT: String(port) }, cwd),
+  ]);
   expect(second.code).toBe(2);
   expect(second.stderr).toContain("Another Loupe process");
   expect(health.code).toBe(0);
@@ -78,7 +91,12 @@ test("npm start on a fresh directory generates a 0600 key outside the data dir, 
 });
 
 test("an in-flight request finishes during graceful shutdown", async () => {
-  const env = { LOUPE_DATA_DIR: join(dir.path, "g", "data"), LOUPE_KEY_DIR: join(dir.path, "g", "keys"), LOUPE_MASTER_KEY: newMasterKeyText(), LOUPE_LOG_LEVEL: "debug" };
+  const env = {
+    LOUPE_DATA_DIR: join(dir.path, "g", "data"),
+    LOUPE_KEY_DIR: join(dir.path, "g", "keys"),
+    LOUPE_MASTER_KEY: newMasterKeyText(),
+    LOUPE_LOG_LEVEL: "debug",
+  };
   const { BUN, ROOT } = await import("./support/subprocess.ts");
   const server = await startServerProcess([BUN, join(ROOT, "test", "support", "durability-server.ts")], env);
   // A slow upload: the body arrives after SIGTERM was sent.
@@ -103,7 +121,10 @@ test("an in-flight request finishes during graceful shutdown", async () => {
 });
 
 test("migrate status on a directory with no data says so instead of creating it", async () => {
-  const res = await runCli(["migrate", "status"], { LOUPE_DATA_DIR: join(dir.path, "none", "data"), LOUPE_KEY_DIR: join(dir.path, "none", "keys") });
+  const res = await runCli(["migrate", "status"], {
+    LOUPE_DATA_DIR: join(dir.path, "none", "data"),
+    LOUPE_KEY_DIR: join(dir.path, "none", "keys"),
+  });
   expect(res.code).toBe(2);
   expect(res.stderr).toContain("no Loupe data");
   expect(existsSync(join(dir.path, "none"))).toBe(false);

@@ -61,29 +61,39 @@ test("every bad variable is reported at once, by name, without its value", () =>
 test("keys never beside the data: key dir inside the data dir, or key file inside it, refused", () => {
   expect(problemsOf({ LOUPE_DATA_DIR: "/d", LOUPE_KEY_DIR: "/d/keys" }).problems[0]?.variable).toBe("LOUPE_KEY_DIR");
   expect(problemsOf({ LOUPE_DATA_DIR: "/d", LOUPE_KEY_DIR: "/d" }).problems[0]?.variable).toBe("LOUPE_KEY_DIR");
-  expect(problemsOf({ LOUPE_DATA_DIR: "/d", LOUPE_MASTER_KEY_FILE: "/d/master.key" }).problems[0]?.variable).toBe("LOUPE_MASTER_KEY_FILE");
+  expect(problemsOf({ LOUPE_DATA_DIR: "/d", LOUPE_MASTER_KEY_FILE: "/d/master.key" }).problems[0]?.variable).toBe(
+    "LOUPE_MASTER_KEY_FILE",
+  );
 });
 
 test("a master key in the env and a key file are exclusive; a valid env key is decoded", () => {
   const key = newMasterKeyText();
-  expect(problemsOf({ LOUPE_MASTER_KEY: key, LOUPE_MASTER_KEY_FILE: "/k/master.key" }).problems[0]?.variable).toBe("LOUPE_MASTER_KEY_FILE");
+  expect(problemsOf({ LOUPE_MASTER_KEY: key, LOUPE_MASTER_KEY_FILE: "/k/master.key" }).problems[0]?.variable).toBe(
+    "LOUPE_MASTER_KEY_FILE",
+  );
   const config = loadConfig({ LOUPE_MASTER_KEY: key }, "/srv");
   expect(config.masterKey.kind).toBe("env");
   expect(config.masterKey.kind === "env" && config.masterKey.key.toString("base64")).toBe(key);
   // A 16-byte key is too short.
-  expect(problemsOf({ LOUPE_MASTER_KEY: Buffer.alloc(16, 1).toString("base64") }).problems[0]?.variable).toBe("LOUPE_MASTER_KEY");
+  expect(problemsOf({ LOUPE_MASTER_KEY: Buffer.alloc(16, 1).toString("base64") }).problems[0]?.variable).toBe(
+    "LOUPE_MASTER_KEY",
+  );
 });
 
 test("an https public URL turns on secure cookies; paths and credentials are refused", () => {
   expect(loadConfig({ LOUPE_PUBLIC_URL: "https://feedback.example.eu" }).secureCookies).toBe(true);
-  expect(loadConfig({ LOUPE_PUBLIC_URL: "https://feedback.example.eu/" }).publicOrigin).toBe("https://feedback.example.eu");
+  expect(loadConfig({ LOUPE_PUBLIC_URL: "https://feedback.example.eu/" }).publicOrigin).toBe(
+    "https://feedback.example.eu",
+  );
   expect(problemsOf({ LOUPE_PUBLIC_URL: "https://user:pw@example.eu" }).problems[0]?.variable).toBe("LOUPE_PUBLIC_URL");
   expect(problemsOf({ LOUPE_PUBLIC_URL: "https://example.eu/loupe" }).problems[0]?.variable).toBe("LOUPE_PUBLIC_URL");
 });
 
 test("unset, the public URL follows the port", () => {
   expect(loadConfig({ LOUPE_PORT: "9090" }, "/srv").publicOrigin).toBe("http://localhost:9090");
-  expect(loadConfig({ LOUPE_PORT: "9090", LOUPE_PUBLIC_URL: "https://fb.example.eu" }, "/srv").publicOrigin).toBe("https://fb.example.eu");
+  expect(loadConfig({ LOUPE_PORT: "9090", LOUPE_PUBLIC_URL: "https://fb.example.eu" }, "/srv").publicOrigin).toBe(
+    "https://fb.example.eu",
+  );
 });
 
 test("variables that are not Loupe's are ignored", () => {

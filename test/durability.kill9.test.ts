@@ -18,7 +18,11 @@ test("kill -9 during concurrent writes, 3 rounds: 0 acknowledged writes lost, in
   };
   const acked = new Set<string>();
   for (let round = 0; round < 3; round++) {
-    const result = await runKill9Round(env, { concurrency: 16, killAfterAcks: 100 + Math.floor(Math.random() * 400), round });
+    const result = await runKill9Round(env, {
+      concurrency: 16,
+      killAfterAcks: 100 + Math.floor(Math.random() * 400),
+      round,
+    });
     expect(result.acked.length).toBeGreaterThan(20);
     for (const id of result.acked) acked.add(id);
     const store = openStore({ dataDir: env.LOUPE_DATA_DIR, masterKey: loadConfig(env).masterKey, create: false });

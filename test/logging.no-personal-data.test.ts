@@ -28,7 +28,10 @@ function canaryRequests(base: string): [string, RequestInit][] {
   return [
     [`${base}/healthz?token=${CANARIES.token}&email=${encodeURIComponent(CANARIES.email)}`, { headers }],
     [`${base}/readyz`, { headers }],
-    [`${base}/api/v1/feedback/${encodeURIComponent(CANARIES.email)}/${CANARIES.token}`, { method: "POST", headers, body }],
+    [
+      `${base}/api/v1/feedback/${encodeURIComponent(CANARIES.email)}/${CANARIES.token}`,
+      { method: "POST", headers, body },
+    ],
     [`${base}/${encodeURIComponent(CANARIES.body)}`, { method: "PUT", headers, body }],
     [`${base}/api/openapi.json?q=${encodeURIComponent(CANARIES.body)}`, { headers }],
     [`${base}/test/boom/${CANARIES.token}`, { method: "POST", headers, body }],
@@ -46,7 +49,9 @@ test("requests full of personal data and secrets leave none of it in the log (in
   ctx.app.post("/test/boom/:token", async (c) => {
     const body = await c.req.json();
     // An error whose message quotes request data, as a careless library would.
-    throw new Error(`failed for ${body.email} from ${CANARIES.ip} with "${body.comment}" token=${c.req.param("token")}`);
+    throw new Error(
+      `failed for ${body.email} from ${CANARIES.ip} with "${body.comment}" token=${c.req.param("token")}`,
+    );
   });
   for (const [url, init] of canaryRequests("http://localhost")) await ctx.app.request(url, init);
   const text = ctx.logs.text();
@@ -58,7 +63,12 @@ test("requests full of personal data and secrets leave none of it in the log (in
 
 test("the real server's stdout holds none of the canaries (subprocess)", async () => {
   const dir = tempDir();
-  const server = await startServerProcess(CLI, { LOUPE_DATA_DIR: join(dir.path, "data"), LOUPE_KEY_DIR: join(dir.path, "keys"), LOUPE_MASTER_KEY: newMasterKeyText(), LOUPE_LOG_LEVEL: "debug" });
+  const server = await startServerProcess(CLI, {
+    LOUPE_DATA_DIR: join(dir.path, "data"),
+    LOUPE_KEY_DIR: join(dir.path, "keys"),
+    LOUPE_MASTER_KEY: newMasterKeyText(),
+    LOUPE_LOG_LEVEL: "debug",
+  });
   try {
     for (const [url, init] of canaryRequests(server.url)) await fetch(url, init);
   } finally {
@@ -76,11 +86,18 @@ test("the real server's stdout holds none of the canaries (subprocess)", async (
 test("the logger drops unknown fields and redacts values that are not id-shaped", () => {
   const lines: string[] = [];
   const logger = createLogger({ sink: (l) => lines.push(l) });
-  const sneaky = { email: CANARIES.email, body: CANARIES.body, userId: CANARIES.email, route: `/x ${CANARIES.ip}` } as never;
+  const sneaky = {
+    email: CANARIES.email,
+    body: CANARIES.body,
+    userId: CANARIES.email,
+    route: `/x ${CANARIES.ip}`,
+  } as never;
   logger.info("test.event", sneaky);
   logger.info(`free text ${CANARIES.email}`);
   logger.info("test.ids", { userId: CANARIES.ip, teamId: CANARIES.ipv6, requestId: "abc_DEF-123" });
-  logger.error("test.error", { errorMessage: `boom for ${CANARIES.email} at ${CANARIES.ip} / ${CANARIES.ipv6} key=${CANARIES.token} '${CANARIES.body}'` });
+  logger.error("test.error", {
+    errorMessage: `boom for ${CANARIES.email} at ${CANARIES.ip} / ${CANARIES.ipv6} key=${CANARIES.token} '${CANARIES.body}'`,
+  });
   const text = lines.join("\n");
   assertNoCanary(text);
   expect(JSON.parse(lines[0]!)).toMatchObject({ msg: "test.event", userId: "[redacted]", route: "[redacted]" });

@@ -27,7 +27,8 @@ test("a second server on the same port exits naming the port; one on the same da
       `loupe: Port ${port} on 127.0.0.1 is already in use (another Loupe or another program listens there); stop it or set LOUPE_PORT.`,
     ]);
     // It failed before touching any data: no keyring, no database, no lock left behind.
-    for (const file of ["keyring.json", "loupe.db", "loupe.lock"]) expect(existsSync(join(dir.path, "b", "data", file))).toBe(false);
+    for (const file of ["keyring.json", "loupe.db", "loupe.lock"])
+      expect(existsSync(join(dir.path, "b", "data", file))).toBe(false);
 
     const sameDir = await runCli(["serve"], { ...envA, LOUPE_PORT: "0" });
     expect(sameDir.code).toBe(2);
@@ -46,7 +47,12 @@ test("a second server on the same port exits naming the port; one on the same da
 
 test("a port another program opened with SO_REUSEPORT is refused too: Loupe never sets the flag", async () => {
   // With SO_REUSEPORT on both sockets the kernel would accept the second bind and share the port.
-  const other = Bun.serve({ hostname: "127.0.0.1", port: 0, reusePort: true, fetch: () => new Response("someone else") });
+  const other = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    reusePort: true,
+    fetch: () => new Response("someone else"),
+  });
   const port = other.port as number;
   try {
     const res = await runCli(["serve"], envFor("c", port));

@@ -7,7 +7,13 @@ import type { TeamAccess } from "../services/teams/access.ts";
 export type Auth =
   /** `user` is loaded from the database on first use. */
   | { kind: "session"; readonly user: Account; session: CheckedSession }
-  | { kind: "token"; user: Account; tokenId: string; scope: "read" | "write"; team?: { id: string; role: "member" | "reporter" } };
+  | {
+      kind: "token";
+      user: Account;
+      tokenId: string;
+      scope: "read" | "write";
+      team?: { id: string; role: "member" | "reporter" };
+    };
 
 /** A signed-in browser session. */
 export type SessionAuth = Extract<Auth, { kind: "session" }>;

@@ -18,7 +18,13 @@ export function authenticate(ctx: ServiceContext, names: CookieNames) {
       const match = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(header);
       const found = match ? authenticateApiToken(ctx, match[1]!) : undefined;
       if (!found) throw unauthenticated("The API token is invalid, expired or revoked.");
-      c.set("auth", { kind: "token", user: found.user, tokenId: found.tokenId, scope: found.scope, ...(found.team ? { team: found.team } : {}) });
+      c.set("auth", {
+        kind: "token",
+        user: found.user,
+        tokenId: found.tokenId,
+        scope: found.scope,
+        ...(found.team ? { team: found.team } : {}),
+      });
       return next();
     }
     const token = getCookie(c, names.session);
@@ -32,7 +38,8 @@ export function authenticate(ctx: ServiceContext, names: CookieNames) {
             return valid.user();
           },
         });
-        if (valid.refreshed) setSessionCookie(c, names, valid.refreshed.token, (valid.refreshed.expiresAt - ctx.clock.now()) / 1000);
+        if (valid.refreshed)
+          setSessionCookie(c, names, valid.refreshed.token, (valid.refreshed.expiresAt - ctx.clock.now()) / 1000);
       } else {
         clearSessionCookie(c, names);
       }

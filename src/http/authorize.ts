@@ -21,7 +21,10 @@ export type ActionOptions = {
   enrolmentPending?: true;
 };
 
-function declare<E extends object>(name: RouteAction, middleware: MiddlewareHandler<AppEnv & E>): MiddlewareHandler<AppEnv & E> {
+function declare<E extends object>(
+  name: RouteAction,
+  middleware: MiddlewareHandler<AppEnv & E>,
+): MiddlewareHandler<AppEnv & E> {
   return Object.assign(middleware, { [ACTION]: name });
 }
 
@@ -63,8 +66,12 @@ export function routeActions(ctx: ServiceContext) {
     if (name === "self" || name === "instance.admin") {
       return declare<CallerEnv>(name, async (c, next) => {
         const auth = c.get("auth");
-        const caller = name === "self" && options.tokens ? anyCaller(auth, c.req.method, options.enrolmentPending) : sessionCaller(auth, options.enrolmentPending);
-        if (name === "instance.admin" && caller.user.is_instance_admin !== 1) throw new AppError("FORBIDDEN", "Only an instance admin may do this.");
+        const caller =
+          name === "self" && options.tokens
+            ? anyCaller(auth, c.req.method, options.enrolmentPending)
+            : sessionCaller(auth, options.enrolmentPending);
+        if (name === "instance.admin" && caller.user.is_instance_admin !== 1)
+          throw new AppError("FORBIDDEN", "Only an instance admin may do this.");
         if (options.recent) assertRecentAuth(ctx, sessionCaller(caller, options.enrolmentPending).session);
         c.set("caller", caller);
         await next();
@@ -113,9 +120,20 @@ export function requireRecentAuth<E extends AppEnv>(ctx: ServiceContext, c: Cont
 
 /** Refuses to start when a route declares no action: a forgotten check must not mean "allowed". */
 export function assertEveryRouteDeclaresAnAction(app: Hono<AppEnv>): void {
-  const declared = new Set(app.routes.filter((r) => (r.handler as unknown as Record<symbol, unknown>)[ACTION]).map((r) => `${r.method} ${r.path}`));
-  const missing = [...new Set(app.routes.filter((r) => r.method !== "ALL" && !declared.has(`${r.method} ${r.path}`)).map((r) => `${r.method} ${r.path}`))];
-  if (missing.length > 0) throw new Error(`These routes declare no action (see src/services/authz.ts): ${missing.join(", ")}`);
+  const declared = new Set(
+    app.routes
+      .filter((r) => (r.handler as unknown as Record<symbol, unknown>)[ACTION])
+      .map((r) => `${r.method} ${r.path}`),
+  );
+  const missing = [
+    ...new Set(
+      app.routes
+        .filter((r) => r.method !== "ALL" && !declared.has(`${r.method} ${r.path}`))
+        .map((r) => `${r.method} ${r.path}`),
+    ),
+  ];
+  if (missing.length > 0)
+    throw new Error(`These routes declare no action (see src/services/authz.ts): ${missing.join(", ")}`);
 }
 
 /** The declared action of each route (for the authorization matrix test and the docs). */

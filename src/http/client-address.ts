@@ -13,7 +13,11 @@ export function clientAddress(proxies: TrustedProxies) {
       peer: c.env?.clientIp,
       proxies,
       ...(proxies.length > 0
-        ? { forwarded: c.req.header("Forwarded"), xForwardedFor: c.req.header("X-Forwarded-For"), xForwardedProto: c.req.header("X-Forwarded-Proto") }
+        ? {
+            forwarded: c.req.header("Forwarded"),
+            xForwardedFor: c.req.header("X-Forwarded-For"),
+            xForwardedProto: c.req.header("X-Forwarded-Proto"),
+          }
         : {}),
     });
     c.set("clientAddress", resolved.address);

@@ -10,11 +10,28 @@ export type CookieNames = { session: string; device: string; sso: string; mfa: s
 
 export function cookieNames(secure: boolean): CookieNames {
   const prefix = secure ? "__Host-" : "";
-  return { session: `${prefix}loupe_session`, device: `${prefix}loupe_device`, sso: `${prefix}loupe_sso`, mfa: `${prefix}loupe_mfa`, secure };
+  return {
+    session: `${prefix}loupe_session`,
+    device: `${prefix}loupe_device`,
+    sso: `${prefix}loupe_sso`,
+    mfa: `${prefix}loupe_mfa`,
+    secure,
+  };
 }
 
-export function setSessionCookie<E extends AppEnv>(c: Context<E>, names: CookieNames, token: string, maxAgeSeconds: number): void {
-  setCookie(c, names.session, token, { httpOnly: true, secure: names.secure, sameSite: "Strict", path: "/", maxAge: Math.max(0, Math.floor(maxAgeSeconds)) });
+export function setSessionCookie<E extends AppEnv>(
+  c: Context<E>,
+  names: CookieNames,
+  token: string,
+  maxAgeSeconds: number,
+): void {
+  setCookie(c, names.session, token, {
+    httpOnly: true,
+    secure: names.secure,
+    sameSite: "Strict",
+    path: "/",
+    maxAge: Math.max(0, Math.floor(maxAgeSeconds)),
+  });
 }
 
 export function clearSessionCookie<E extends AppEnv>(c: Context<E>, names: CookieNames): void {
@@ -22,7 +39,13 @@ export function clearSessionCookie<E extends AppEnv>(c: Context<E>, names: Cooki
 }
 
 export function setDeviceCookie<E extends AppEnv>(c: Context<E>, names: CookieNames, value: string): void {
-  setCookie(c, names.device, value, { httpOnly: true, secure: names.secure, sameSite: "Strict", path: "/", maxAge: 365 * 86_400 });
+  setCookie(c, names.device, value, {
+    httpOnly: true,
+    secure: names.secure,
+    sameSite: "Strict",
+    path: "/",
+    maxAge: 365 * 86_400,
+  });
 }
 
 /** The SSO pre-auth cookie is SameSite=Lax: the IdP's redirect back is a cross-site navigation. */

@@ -14,9 +14,13 @@ export function csrfProtection(publicOrigin: string) {
   return createMiddleware<AppEnv>(async (c, next) => {
     if (SAFE.has(c.req.method) || c.req.header("Authorization") !== undefined) return next();
     const origin = c.req.header("Origin");
-    const sameOrigin = origin !== undefined ? origin === publicOrigin : c.req.header("Sec-Fetch-Site") === "same-origin";
+    const sameOrigin =
+      origin !== undefined ? origin === publicOrigin : c.req.header("Sec-Fetch-Site") === "same-origin";
     if (!sameOrigin || c.req.header("X-Requested-With") === undefined) {
-      throw new AppError("CSRF_REJECTED", "This request must come from Loupe's own pages (Origin and X-Requested-With).");
+      throw new AppError(
+        "CSRF_REJECTED",
+        "This request must come from Loupe's own pages (Origin and X-Requested-With).",
+      );
     }
     return next();
   });

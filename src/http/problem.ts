@@ -52,7 +52,10 @@ export function problemOf(error: AppError, requestId: string): Problem {
 
 export function problemResponse(c: Context<AppEnv>, error: AppError): Response {
   const body = problemOf(error, c.get("requestId") ?? "unknown");
-  const headers: Record<string, string> = { "Content-Type": "application/problem+json; charset=utf-8", ...error.headers };
+  const headers: Record<string, string> = {
+    "Content-Type": "application/problem+json; charset=utf-8",
+    ...error.headers,
+  };
   return new Response(JSON.stringify(body), { status: error.status, headers });
 }
 

@@ -22,8 +22,13 @@ export function limiterKey(address: string): string {
   const [head = "", tail = ""] = address.toLowerCase().split("::");
   const left = head ? head.split(":") : [];
   const right = tail ? tail.split(":") : [];
-  const groups = address.includes("::") ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+  const groups = address.includes("::")
+    ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
 }
 
 /**
@@ -40,7 +45,10 @@ export function createIpLimiter(options: { capacity: number; perMs: number; now:
       // Bounded memory: drop the oldest buckets (Map keeps insertion order), never all of them.
       if (buckets.size >= 100_000) for (const key of [...buckets.keys()].slice(0, 10_000)) buckets.delete(key);
       const bucket = buckets.get(ip) ?? { tokens: options.capacity, at: now };
-      const refilled = Math.min(options.capacity, bucket.tokens + ((now - bucket.at) / options.perMs) * options.capacity);
+      const refilled = Math.min(
+        options.capacity,
+        bucket.tokens + ((now - bucket.at) / options.perMs) * options.capacity,
+      );
       if (refilled < 1) {
         buckets.set(ip, { tokens: refilled, at: now });
         return ((1 - refilled) * options.perMs) / options.capacity / 1000;

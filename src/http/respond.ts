@@ -9,7 +9,8 @@ export function describe(
   errors: number[] = [400, 401, 403, 429],
 ) {
   const out: Record<string, { description: string; content: Record<string, unknown> }> = {};
-  for (const [status, r] of Object.entries(responses)) out[status] = { description: r.description, content: r.schema ? jsonContent(r.schema) : {} };
+  for (const [status, r] of Object.entries(responses))
+    out[status] = { description: r.description, content: r.schema ? jsonContent(r.schema) : {} };
   for (const status of errors) out[String(status)] ??= { description: "Error (problem+json)", content: problemContent };
   return describeRoute({ summary, tags, responses: out as never });
 }

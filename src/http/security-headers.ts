@@ -10,7 +10,8 @@ export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   headers.delete("X-Powered-By");
   headers.delete("Server");
   const type = headers.get("Content-Type");
-  if (type && /^(application\/json|text\/[a-z]+)$/i.test(type.trim())) headers.set("Content-Type", `${type}; charset=utf-8`);
+  if (type && /^(application\/json|text\/[a-z]+)$/i.test(type.trim()))
+    headers.set("Content-Type", `${type}; charset=utf-8`);
   // Everything Loupe answers is dynamic or private unless a route says otherwise (static assets do).
   if (!headers.has("Cache-Control")) headers.set("Cache-Control", "no-store");
 });

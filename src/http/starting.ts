@@ -17,7 +17,9 @@ export function startingApp(logger: Logger, clock: Clock): Hono<AppEnv> {
   app.use("*", securityHeaders);
   app.onError(errorHandler(logger));
   app.all("*", () => {
-    throw new AppError("SERVER_STARTING", "Loupe is starting; try again in a moment.", { headers: { "Retry-After": "1" } });
+    throw new AppError("SERVER_STARTING", "Loupe is starting; try again in a moment.", {
+      headers: { "Retry-After": "1" },
+    });
   });
   return app;
 }

@@ -78,20 +78,31 @@ function fieldError(schema: SchemaNode, issue: v.BaseIssue<unknown>, root: strin
 }
 
 /** The one way to build VALIDATION_FAILED from valibot issues. */
-export function validationFailed(schema: v.GenericSchema, issues: readonly v.BaseIssue<unknown>[], root: string): AppError {
+export function validationFailed(
+  schema: v.GenericSchema,
+  issues: readonly v.BaseIssue<unknown>[],
+  root: string,
+): AppError {
   const fields = issues.map((issue) => fieldError(schema as SchemaNode, issue, root));
   return new AppError("VALIDATION_FAILED", undefined, { fields });
 }
 
 /** Parses `input` with `schema` or throws VALIDATION_FAILED naming the fields (for bodies read by hand). */
-export function parseOrThrow<Schema extends v.GenericSchema>(schema: Schema, input: unknown, root: string): v.InferOutput<Schema> {
+export function parseOrThrow<Schema extends v.GenericSchema>(
+  schema: Schema,
+  input: unknown,
+  root: string,
+): v.InferOutput<Schema> {
   const result = v.safeParse(schema, input);
   if (!result.success) throw validationFailed(schema, result.issues, root);
   return result.output;
 }
 
 /** The validator middleware with Loupe's problem+json hook. */
-export function validate<Schema extends v.GenericSchema, Target extends keyof ValidationTargets>(target: Target, schema: Schema) {
+export function validate<Schema extends v.GenericSchema, Target extends keyof ValidationTargets>(
+  target: Target,
+  schema: Schema,
+) {
   return validator(target, schema, (result) => {
     if (result.success) return;
     throw validationFailed(schema, result.error as readonly v.BaseIssue<unknown>[], target);

@@ -18,7 +18,9 @@ export const BROADEST_PREFIX = 8;
  * Parses a comma-separated list of addresses and CIDR ranges. Refuses trusting every address
  * (`*`, `0.0.0.0/0`, `::/0`) and ranges broader than /8, which would do nearly the same.
  */
-export function parseTrustedProxies(text: string): { ok: true; proxies: TrustedProxies } | ({ ok: false } & TrustedProxiesProblem) {
+export function parseTrustedProxies(
+  text: string,
+): { ok: true; proxies: TrustedProxies } | ({ ok: false } & TrustedProxiesProblem) {
   const proxies: IpRange[] = [];
   const entries = text.split(",").map((s) => s.trim());
   for (let i = 0; i < entries.length; i++) {
@@ -140,7 +142,11 @@ function parseElement(text: string): ForwardedElement & { hasFor: boolean } {
     seen.set(name, value);
   }
   const forValue = seen.get("for");
-  return { for: forValue === undefined ? OPAQUE : parseNode(forValue), proto: parseProto(seen.get("proto")), hasFor: forValue !== undefined };
+  return {
+    for: forValue === undefined ? OPAQUE : parseNode(forValue),
+    proto: parseProto(seen.get("proto")),
+    hasFor: forValue !== undefined,
+  };
 }
 
 /**
@@ -159,7 +165,10 @@ export function parseForwarded(header: string): ForwardedElement[] | undefined {
 export function parseXForwardedFor(header: string, protoHeader: string | undefined): ForwardedElement[] {
   const hops = header.split(",").map(parseNode);
   const protos = protoHeader?.split(",") ?? [];
-  return hops.map((hop, i) => ({ for: hop, proto: parseProto(protos.length === hops.length ? protos[i] : protos.length === 1 ? protos[0] : undefined) }));
+  return hops.map((hop, i) => ({
+    for: hop,
+    proto: parseProto(protos.length === hops.length ? protos[i] : protos.length === 1 ? protos[0] : undefined),
+  }));
 }
 
 export type ResolvedClient = {
@@ -174,7 +183,11 @@ export type ResolvedClient = {
  * Walks the chain from the right: skip trusted hops, stop at the first untrusted one (the client).
  * An opaque hop stops the walk too: the client is then the trusted hop that reported it.
  */
-function walk(elements: ForwardedElement[], peer: IpAddress, proxies: TrustedProxies): { ip: IpAddress; proto: Proto | undefined } {
+function walk(
+  elements: ForwardedElement[],
+  peer: IpAddress,
+  proxies: TrustedProxies,
+): { ip: IpAddress; proto: Proto | undefined } {
   let current = peer;
   for (let i = elements.length - 1; i >= 0; i--) {
     const element = elements[i]!;
@@ -200,12 +213,17 @@ export function resolveClient(input: {
 }): ResolvedClient {
   const peer = input.peer === undefined ? undefined : parseIp(input.peer);
   if (!peer) return { address: "unknown", proto: undefined, source: "peer" };
-  if (input.proxies.length === 0 || !isTrustedProxy(input.proxies, peer)) return { address: formatIp(peer), proto: undefined, source: "peer" };
+  if (input.proxies.length === 0 || !isTrustedProxy(input.proxies, peer))
+    return { address: formatIp(peer), proto: undefined, source: "peer" };
   const forwarded = input.forwarded === undefined ? undefined : parseForwarded(input.forwarded);
   const viaForwarded = forwarded ? walk(forwarded, peer, input.proxies) : undefined;
-  const viaXff = input.xForwardedFor === undefined ? undefined : walk(parseXForwardedFor(input.xForwardedFor, input.xForwardedProto), peer, input.proxies);
+  const viaXff =
+    input.xForwardedFor === undefined
+      ? undefined
+      : walk(parseXForwardedFor(input.xForwardedFor, input.xForwardedProto), peer, input.proxies);
   if (viaForwarded && viaXff) {
-    if (formatIp(viaForwarded.ip) !== formatIp(viaXff.ip)) return { address: formatIp(peer), proto: undefined, source: "conflict" };
+    if (formatIp(viaForwarded.ip) !== formatIp(viaXff.ip))
+      return { address: formatIp(peer), proto: undefined, source: "conflict" };
     return { address: formatIp(viaForwarded.ip), proto: viaForwarded.proto ?? viaXff.proto, source: "forwarded" };
   }
   if (viaForwarded) return { address: formatIp(viaForwarded.ip), proto: viaForwarded.proto, source: "forwarded" };

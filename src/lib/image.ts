@@ -54,7 +54,8 @@ function pngCleaned(b: Uint8Array): { info: ImageInfo; bytes: Uint8Array } {
       data = "in";
     } else {
       if (data === "in") data = "after";
-      if (PNG_KEEP.has(type) && (seen.has(type) || (data === "after" && type !== "IEND"))) throw new ImageError("malformed");
+      if (PNG_KEEP.has(type) && (seen.has(type) || (data === "after" && type !== "IEND")))
+        throw new ImageError("malformed");
       seen.add(type);
     }
     if (PNG_KEEP.has(type)) parts.push(b.subarray(at, end));
@@ -82,8 +83,10 @@ function scanEnd(b: Uint8Array, at: number): number {
       continue;
     }
     const next = b[i + 1]!;
-    if (next === 0x00 || (next >= 0xd0 && next <= 0xd7)) i += 2; // stuffed byte, restart marker
-    else if (next === 0xff) i++; // fill byte
+    if (next === 0x00 || (next >= 0xd0 && next <= 0xd7))
+      i += 2; // stuffed byte, restart marker
+    else if (next === 0xff)
+      i++; // fill byte
     else return i;
   }
   throw new ImageError("malformed");
@@ -148,7 +151,8 @@ function jpegCleaned(b: Uint8Array): { info: ImageInfo; bytes: Uint8Array } {
     }
     // APP1–APP13 and APP15 (EXIF, XMP, IPTC …), comments and the reserved JPGn extensions are dropped;
     // APP0 and APP14 only as rebuilt JFIF and Adobe headers (below), never with what they carried.
-    const drop = (marker >= 0xe1 && marker <= 0xed) || marker === 0xef || marker === 0xfe || (marker >= 0xf0 && marker <= 0xfd);
+    const drop =
+      (marker >= 0xe1 && marker <= 0xed) || marker === 0xef || marker === 0xfe || (marker >= 0xf0 && marker <= 0xfd);
     if (marker === 0xe0 || marker === 0xee) {
       const header = marker === 0xe0 ? jfifHeader(b.subarray(at + 4, end)) : adobeHeader(b.subarray(at + 4, end));
       if (header && !kept.has(marker)) {
@@ -210,7 +214,8 @@ function webpCleaned(b: Uint8Array): { info: ImageInfo; bytes: Uint8Array } {
   if (at !== b.length) throw new ImageError("malformed");
   if (canvas) {
     // A still image's canvas must be its bitstream's size; an animation is sized by its canvas.
-    if (!canvas.animated && (!size || size.width !== canvas.width || size.height !== canvas.height)) throw new ImageError("malformed");
+    if (!canvas.animated && (!size || size.width !== canvas.width || size.height !== canvas.height))
+      throw new ImageError("malformed");
     size = { width: canvas.width, height: canvas.height };
   }
   if (!size) throw new ImageError("malformed");

@@ -107,7 +107,8 @@ export function parseIpRange(text: string): IpRange | undefined {
   const prefix = prefixText === undefined ? max : Number(prefixText);
   if (prefix > max) return undefined;
   if (v4) return { version: 4, bytes: mask(v4, prefix), prefix };
-  if (isV4Mapped(v6!) && prefix >= 96) return { version: 4, bytes: mask(v6!.slice(12), prefix - 96), prefix: prefix - 96 };
+  if (isV4Mapped(v6!) && prefix >= 96)
+    return { version: 4, bytes: mask(v6!.slice(12), prefix - 96), prefix: prefix - 96 };
   return { version: 6, bytes: mask(v6!, prefix), prefix };
 }
 

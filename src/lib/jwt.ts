@@ -60,7 +60,8 @@ export async function verifySessionToken(
     return { sub, sid, jti, ver, iat, exp };
   } catch (error) {
     // Only an expiry is told apart (the signature and every other claim were checked before it).
-    if (error instanceof errors.JWTExpired && typeof error.payload.sid === "string") return { expired: true, sid: error.payload.sid };
+    if (error instanceof errors.JWTExpired && typeof error.payload.sid === "string")
+      return { expired: true, sid: error.payload.sid };
     return undefined;
   }
 }

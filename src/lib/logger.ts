@@ -75,7 +75,8 @@ function cleanFields(fields: LogFields): Record<string, unknown> {
     } else if ((TEXT_FIELDS as readonly string[]).includes(key)) {
       if (typeof value !== "string") out[key] = "[redacted]";
       // Stack frames are code locations only; error messages may quote data and are scrubbed.
-      else out[key] = key === "stack" ? value.replace(/[\u0000-\u001f\u007f"'`]+/g, " ").slice(0, 1500) : scrubText(value);
+      else
+        out[key] = key === "stack" ? value.replace(/[\u0000-\u001f\u007f"'`]+/g, " ").slice(0, 1500) : scrubText(value);
     } else if (key === "ok") {
       out[key] = value === true;
     }

@@ -17,8 +17,9 @@ export function safeReturnTo(value: string | undefined | null, origin: string): 
     return "/";
   }
   for (const text of [value, decoded]) {
-    if (/[\\\u0000-\u0020\u007f-\u00a0\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]/.test(text)) return "/";
-    if (text.startsWith("//") || /^\/[^/]*:/.test(text) && /^[a-z][a-z0-9+.-]*:/i.test(text.slice(1))) return "/";
+    if (/[\\\u0000-\u0020\u007f-\u00a0\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]/.test(text))
+      return "/";
+    if (text.startsWith("//") || (/^\/[^/]*:/.test(text) && /^[a-z][a-z0-9+.-]*:/i.test(text.slice(1)))) return "/";
   }
   let url: URL;
   try {

@@ -20,7 +20,13 @@ export function totpCode(secret: string, epochMs: number): string {
 }
 
 /** The time step of a valid code within the window and after `afterStep`, or undefined. */
-export function verifyTotp(secret: string, code: string, nowMs: number, toleranceSeconds: number, afterStep: number): number | undefined {
+export function verifyTotp(
+  secret: string,
+  code: string,
+  nowMs: number,
+  toleranceSeconds: number,
+  afterStep: number,
+): number | undefined {
   if (!/^\d{6}$/.test(code)) return undefined;
   try {
     const result = verifySync({

@@ -38,7 +38,14 @@ export type TeamAction = keyof typeof TEAM_ACTIONS;
 export type RouteAction = TeamAction | "public" | "self" | "instance.admin";
 
 /** Read-only actions an instance admin may take in a team while its owners grant support access. */
-export const SUPPORT_READABLE: readonly TeamAction[] = ["team.read", "projects.read", "labels.read", "feedback.read", "comments.read", "messages.read"];
+export const SUPPORT_READABLE: readonly TeamAction[] = [
+  "team.read",
+  "projects.read",
+  "labels.read",
+  "feedback.read",
+  "comments.read",
+  "messages.read",
+];
 
 export function roleAllows(role: Role, action: TeamAction): boolean {
   return (TEAM_ACTIONS[action] as readonly Role[]).includes(role);

@@ -11,6 +11,7 @@ export function notFound(message = "There is nothing at this address."): AppErro
 }
 
 export function tooManyAttempts(retryAfterSeconds: number): AppError {
-  return new AppError("TOO_MANY_ATTEMPTS", "Too many attempts. Wait before trying again.", { headers: { "Retry-After": String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+  return new AppError("TOO_MANY_ATTEMPTS", "Too many attempts. Wait before trying again.", {
+    headers: { "Retry-After": String(Math.max(1, Math.ceil(retryAfterSeconds))) },
   });
 }

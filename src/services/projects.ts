@@ -1,7 +1,15 @@
 import { AppError } from "../lib/app-error.ts";
 import { randomId } from "../lib/crypto.ts";
 import { countProjectItems } from "../store/feedback.ts";
-import { findLabelByName, findProject, insertLabel, insertProject, type LabelRow, type ProjectRow, setWidgetKey } from "../store/projects.ts";
+import {
+  findLabelByName,
+  findProject,
+  insertLabel,
+  insertProject,
+  type LabelRow,
+  type ProjectRow,
+  setWidgetKey,
+} from "../store/projects.ts";
 import * as projectRows from "../store/projects.ts";
 import { appendAudit } from "./audit/audit.ts";
 import type { ServiceContext } from "./context.ts";
@@ -12,7 +20,14 @@ import type { PublicProject, PublicLabel } from "../shared/teams.ts";
 /** A project (one website or app) with its public widget key: 256 random bits, not a secret but unguessable. */
 export type ProjectSettings = { allowedOrigins: string[] };
 function toPublicProject(p: ProjectRow): PublicProject {
-  return { id: p.id, name: p.name, widgetKey: p.widget_key, settings: JSON.parse(p.settings) as ProjectSettings, createdAt: new Date(p.created_at).toISOString(), updatedAt: new Date(p.updated_at).toISOString() };
+  return {
+    id: p.id,
+    name: p.name,
+    widgetKey: p.widget_key,
+    settings: JSON.parse(p.settings) as ProjectSettings,
+    createdAt: new Date(p.created_at).toISOString(),
+    updatedAt: new Date(p.updated_at).toISOString(),
+  };
 }
 
 const newWidgetKey = () => `lpk_${randomId(32)}`;
@@ -28,10 +43,21 @@ export function getProject(ctx: ServiceContext, input: { access: TeamAccess; pro
   return toPublicProject(p);
 }
 
-export function createProject(ctx: ServiceContext, input: { access: TeamAccess; fields: { name: string; settings?: ProjectSettings | undefined } }): PublicProject {
+export function createProject(
+  ctx: ServiceContext,
+  input: { access: TeamAccess; fields: { name: string; settings?: ProjectSettings | undefined } },
+): PublicProject {
   const { access, fields } = input;
   const now = ctx.clock.now();
-  const row: ProjectRow = { id: randomId(), team_id: access.team.id, name: fields.name, widget_key: newWidgetKey(), settings: JSON.stringify(fields.settings ?? { allowedOrigins: [] }), created_at: now, updated_at: now };
+  const row: ProjectRow = {
+    id: randomId(),
+    team_id: access.team.id,
+    name: fields.name,
+    widget_key: newWidgetKey(),
+    settings: JSON.stringify(fields.settings ?? { allowedOrigins: [] }),
+    created_at: now,
+    updated_at: now,
+  };
   ctx.db.write(() => {
     insertProject(ctx.db, row);
     appendAudit(ctx, { action: "project.created", actorId: access.userId, targetId: row.id, teamId: access.team.id });
@@ -39,12 +65,31 @@ export function createProject(ctx: ServiceContext, input: { access: TeamAccess; 
   return toPublicProject(row);
 }
 
-export function updateProject(ctx: ServiceContext, input: { access: TeamAccess; projectId: string; changes: { name?: string | undefined; settings?: ProjectSettings | undefined } }): PublicProject {
+export function updateProject(
+  ctx: ServiceContext,
+  input: {
+    access: TeamAccess;
+    projectId: string;
+    changes: { name?: string | undefined; settings?: ProjectSettings | undefined };
+  },
+): PublicProject {
   const { access, projectId, changes } = input;
   const current = getProject(ctx, { access, projectId });
   ctx.db.write(() => {
-    projectRows.updateProject(ctx.db, access.team.id, projectId, changes.name ?? current.name, JSON.stringify(changes.settings ?? current.settings), ctx.clock.now());
-    appendAudit(ctx, { action: "project.updated", actorId: access.userId, targetId: projectId, teamId: access.team.id });
+    projectRows.updateProject(
+      ctx.db,
+      access.team.id,
+      projectId,
+      changes.name ?? current.name,
+      JSON.stringify(changes.settings ?? current.settings),
+      ctx.clock.now(),
+    );
+    appendAudit(ctx, {
+      action: "project.updated",
+      actorId: access.userId,
+      targetId: projectId,
+      teamId: access.team.id,
+    });
   });
   return getProject(ctx, { access, projectId });
 }
@@ -53,8 +98,14 @@ export function updateProject(ctx: ServiceContext, input: { access: TeamAccess; 
 export function rotateWidgetKey(ctx: ServiceContext, input: { access: TeamAccess; projectId: string }): PublicProject {
   const { access, projectId } = input;
   ctx.db.write(() => {
-    if (setWidgetKey(ctx.db, access.team.id, projectId, newWidgetKey(), ctx.clock.now()) === 0) throw notFound("No such project.");
-    appendAudit(ctx, { action: "project.key_rotated", actorId: access.userId, targetId: projectId, teamId: access.team.id });
+    if (setWidgetKey(ctx.db, access.team.id, projectId, newWidgetKey(), ctx.clock.now()) === 0)
+      throw notFound("No such project.");
+    appendAudit(ctx, {
+      action: "project.key_rotated",
+      actorId: access.userId,
+      targetId: projectId,
+      teamId: access.team.id,
+    });
   });
   return getProject(ctx, { access, projectId });
 }
@@ -65,10 +116,18 @@ export function deleteProject(ctx: ServiceContext, input: { access: TeamAccess; 
   ctx.db.write(() => {
     if (!findProject(ctx.db, access.team.id, projectId)) throw notFound("No such project.");
     if (countProjectItems(ctx.db, access.team.id, projectId) > 0) {
-      throw new AppError("PROJECT_NOT_EMPTY", "Delete the project's feedback first (deleted items are purged from the trash after 30 days).");
+      throw new AppError(
+        "PROJECT_NOT_EMPTY",
+        "Delete the project's feedback first (deleted items are purged from the trash after 30 days).",
+      );
     }
     projectRows.deleteProject(ctx.db, access.team.id, projectId);
-    appendAudit(ctx, { action: "project.deleted", actorId: access.userId, targetId: projectId, teamId: access.team.id });
+    appendAudit(ctx, {
+      action: "project.deleted",
+      actorId: access.userId,
+      targetId: projectId,
+      teamId: access.team.id,
+    });
   });
 }
 
@@ -78,11 +137,23 @@ export function listLabels(ctx: ServiceContext, access: TeamAccess): PublicLabel
   return projectRows.listLabels(ctx.db, access.team.id).map(toPublicLabel);
 }
 
-export function createLabel(ctx: ServiceContext, input: { access: TeamAccess; fields: { name: string; color: string } }): PublicLabel {
+export function createLabel(
+  ctx: ServiceContext,
+  input: { access: TeamAccess; fields: { name: string; color: string } },
+): PublicLabel {
   const { access, fields } = input;
-  const row: LabelRow = { id: randomId(), team_id: access.team.id, name: fields.name, color: fields.color, created_at: ctx.clock.now() };
+  const row: LabelRow = {
+    id: randomId(),
+    team_id: access.team.id,
+    name: fields.name,
+    color: fields.color,
+    created_at: ctx.clock.now(),
+  };
   ctx.db.write(() => {
-    if (findLabelByName(ctx.db, access.team.id, fields.name)) throw new AppError("LABEL_EXISTS", "A label with this name exists.", { fields: [{ field: "name", message: "Already in use." }] });
+    if (findLabelByName(ctx.db, access.team.id, fields.name))
+      throw new AppError("LABEL_EXISTS", "A label with this name exists.", {
+        fields: [{ field: "name", message: "Already in use." }],
+      });
     insertLabel(ctx.db, row);
     appendAudit(ctx, { action: "label.created", actorId: access.userId, targetId: row.id, teamId: access.team.id });
   });

@@ -13,7 +13,11 @@ export const ACTIVITY_RETENTION_MS = 90 * 86_400_000;
  * audit retention (with a checkpoint) and feedback in the trash for more than 30 days, then write the
  * audit head to the log. Idempotent.
  */
-export function runDailyRetention(ctx: ServiceContext): { activityDeleted: number; auditPruned: number; trashPurged: number } {
+export function runDailyRetention(ctx: ServiceContext): {
+  activityDeleted: number;
+  auditPruned: number;
+  trashPurged: number;
+} {
   const now = ctx.clock.now();
   const activityDeleted = ctx.db.write(() => deleteActivityEventsBefore(ctx.db, now - ACTIVITY_RETENTION_MS));
   const auditPruned = pruneAudit(ctx, getInstanceSettings(ctx).auditRetentionDays * 86_400_000);

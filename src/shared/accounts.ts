@@ -16,18 +16,30 @@ export const OpaqueTokenSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,1
 
 export const LoginInput = v.strictObject({ email: EmailSchema, password: PasswordSchema });
 export const MfaInput = v.pipe(
-  v.strictObject({ challenge: OpaqueTokenSchema, code: v.optional(TotpCodeSchema), recoveryCode: v.optional(RecoveryCodeSchema) }),
+  v.strictObject({
+    challenge: OpaqueTokenSchema,
+    code: v.optional(TotpCodeSchema),
+    recoveryCode: v.optional(RecoveryCodeSchema),
+  }),
   v.check((i) => (i.code === undefined) !== (i.recoveryCode === undefined), "Give either code or recoveryCode."),
 );
 export const ReauthInput = v.pipe(
   v.strictObject({ password: v.optional(PasswordSchema), code: v.optional(TotpCodeSchema) }),
   v.check((i) => (i.password === undefined) !== (i.code === undefined), "Give either password or code."),
 );
-export const SetupInput = v.strictObject({ token: OpaqueTokenSchema, email: EmailSchema, displayName: DisplayNameSchema, password: NewPasswordSchema });
+export const SetupInput = v.strictObject({
+  token: OpaqueTokenSchema,
+  email: EmailSchema,
+  displayName: DisplayNameSchema,
+  password: NewPasswordSchema,
+});
 export const ResetRequestInput = v.strictObject({ email: EmailSchema });
 export const ResetCompleteInput = v.strictObject({ token: OpaqueTokenSchema, newPassword: NewPasswordSchema });
 export const PasswordChangeInput = v.strictObject({ newPassword: NewPasswordSchema });
-export const ProfileInput = v.strictObject({ displayName: v.optional(DisplayNameSchema), email: v.optional(EmailSchema) });
+export const ProfileInput = v.strictObject({
+  displayName: v.optional(DisplayNameSchema),
+  email: v.optional(EmailSchema),
+});
 export const TotpConfirmInput = v.strictObject({ code: TotpCodeSchema });
 export const TokenCreateInput = v.strictObject({
   name: v.pipe(v.string(), v.trim(), PlainText, v.minLength(1), v.maxLength(100)),
@@ -59,7 +71,10 @@ export const SsoProviderInput = v.strictObject({
   issuer: v.optional(v.pipe(v.string(), PlainText, v.maxLength(500))),
   clientId: v.pipe(v.string(), PlainText, v.minLength(1), v.maxLength(500)),
   clientSecret: v.optional(v.pipe(v.string(), PlainText, v.minLength(1), v.maxLength(1000))),
-  allowedDomains: v.optional(v.array(v.pipe(v.string(), v.regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, "Expected a domain name."))), []),
+  allowedDomains: v.optional(
+    v.array(v.pipe(v.string(), v.regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, "Expected a domain name."))),
+    [],
+  ),
   jitEnabled: v.optional(v.boolean(), false),
   jitTeamId: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(64)))),
   trustIdpMfa: v.optional(v.boolean(), false),
@@ -70,12 +85,21 @@ export const SsoProviderInput = v.strictObject({
 // return their InferOutput and the OpenAPI document is built from them.
 export type PublicUser = v.InferOutput<typeof PublicUserSchema>;
 
-export const SessionSchema = v.object({ id: v.string(), current: v.boolean(), createdAt: v.string(), lastSeenAt: v.string(), method: v.string(), userAgent: v.string() });
+export const SessionSchema = v.object({
+  id: v.string(),
+  current: v.boolean(),
+  createdAt: v.string(),
+  lastSeenAt: v.string(),
+  method: v.string(),
+  userAgent: v.string(),
+});
 export type PublicSession = v.InferOutput<typeof SessionSchema>;
 
 export const MeSchema = v.object({
   user: PublicUserSchema,
-  session: v.nullable(v.object({ id: v.string(), mfaEnrolmentRequired: v.boolean(), method: v.string(), authTime: v.string() })),
+  session: v.nullable(
+    v.object({ id: v.string(), mfaEnrolmentRequired: v.boolean(), method: v.string(), authTime: v.string() }),
+  ),
   recoveryCodesLeft: v.number(),
 });
 
@@ -94,8 +118,17 @@ export const CreatedApiTokenSchema = v.object({ token: v.string(), apiToken: Api
 export const TotpEnrolmentSchema = v.object({ secret: v.string(), otpauthUri: v.string(), qrSvg: v.string() });
 export const RecoveryCodesSchema = v.object({ recoveryCodes: v.array(v.string()) });
 
-export const SignedInSchema = v.object({ status: v.literal("signed_in"), user: PublicUserSchema, mfaEnrolmentRequired: v.boolean() });
-export const MfaRequiredSchema = v.object({ status: v.literal("mfa_required"), mfaRequired: v.literal(true), challenge: v.string(), expiresAt: v.string() });
+export const SignedInSchema = v.object({
+  status: v.literal("signed_in"),
+  user: PublicUserSchema,
+  mfaEnrolmentRequired: v.boolean(),
+});
+export const MfaRequiredSchema = v.object({
+  status: v.literal("mfa_required"),
+  mfaRequired: v.literal(true),
+  challenge: v.string(),
+  expiresAt: v.string(),
+});
 
 export const SsoProviderSchema = v.object({
   id: v.string(),
@@ -113,7 +146,12 @@ export type PublicSsoProvider = v.InferOutput<typeof SsoProviderSchema>;
 export const SignInProviderSchema = v.object({ id: v.string(), name: v.string() });
 export const SsoStartSchema = v.object({ authorizationUrl: v.string() });
 
-export const InstanceSettingsSchema = v.object({ sessionIdleMinutes: v.number(), sessionAbsoluteHours: v.number(), totpToleranceSeconds: v.number(), auditRetentionDays: v.number() });
+export const InstanceSettingsSchema = v.object({
+  sessionIdleMinutes: v.number(),
+  sessionAbsoluteHours: v.number(),
+  totpToleranceSeconds: v.number(),
+  auditRetentionDays: v.number(),
+});
 export type InstanceSettings = v.InferOutput<typeof InstanceSettingsSchema>;
 
 export const ResetLinkSchema = v.object({ url: v.string(), expiresAt: v.string() });

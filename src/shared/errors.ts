@@ -10,24 +10,36 @@ export const ERROR_CODES = {
   VALIDATION_FAILED: { status: 400, message: "Some fields are invalid; see errors." },
   PASSWORD_POLICY: { status: 400, message: "The password does not meet the password rules." },
   TOKEN_INVALID: { status: 400, message: "The link or token is invalid or has expired." },
-  MFA_ENROLMENT_CODE_INVALID: { status: 400, message: "That code is not valid. Check the authenticator's clock and try the next code." },
+  MFA_ENROLMENT_CODE_INVALID: {
+    status: 400,
+    message: "That code is not valid. Check the authenticator's clock and try the next code.",
+  },
   NEW_KEY_FILE_REQUIRED: { status: 400, message: "Give --new-key-file PATH." },
   // 401: who is calling is unknown or no longer valid
   UNAUTHENTICATED: { status: 401, message: "Sign in first." },
   INVALID_CREDENTIALS: { status: 401, message: "The email or password is wrong." },
   MFA_CHALLENGE_INVALID: { status: 401, message: "The sign-in has expired; sign in again." },
   MFA_CODE_INVALID: { status: 401, message: "That code is not valid." },
-  TEAM_SESSION_IDLE: { status: 401, message: "This team signs you out after a shorter inactivity; sign in again to go on." },
+  TEAM_SESSION_IDLE: {
+    status: 401,
+    message: "This team signs you out after a shorter inactivity; sign in again to go on.",
+  },
   // 403: known caller, not allowed
   FORBIDDEN: { status: 403, message: "You are not allowed to do this." },
   ACCOUNT_DISABLED: { status: 403, message: "This account is disabled." },
   MFA_ENROLMENT_REQUIRED: { status: 403, message: "Set up two-factor authentication first." },
   REAUTH_REQUIRED: { status: 403, message: "Confirm it is you (password or code) and try again." },
-  CSRF_REJECTED: { status: 403, message: "This request must come from Loupe's own pages (Origin and X-Requested-With)." },
+  CSRF_REJECTED: {
+    status: 403,
+    message: "This request must come from Loupe's own pages (Origin and X-Requested-With).",
+  },
   TOKEN_NOT_ALLOWED: { status: 403, message: "API tokens cannot be used here; sign in." },
   TOKEN_SCOPE: { status: 403, message: "This token may only read." },
   SSO_REQUIRED: { status: 403, message: "This team requires signing in with its single sign-on provider." },
-  INVITATION_EMAIL_MISMATCH: { status: 403, message: "This invitation is for another email address: sign in with that one." },
+  INVITATION_EMAIL_MISMATCH: {
+    status: 403,
+    message: "This invitation is for another email address: sign in with that one.",
+  },
   // 404, 405
   NOT_FOUND: { status: 404, message: "There is nothing at this address." },
   METHOD_NOT_ALLOWED: { status: 405, message: "This method is not allowed here." },
@@ -49,7 +61,10 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: { status: 413, message: "The request body is larger than allowed." },
   IMAGE_TOO_LARGE: { status: 413, message: "The screenshot has too many pixels." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "This content type is not accepted here." },
-  PRECONDITION_REQUIRED: { status: 428, message: "Send If-Match with the item's ETag: updates must not overwrite changes you have not seen." },
+  PRECONDITION_REQUIRED: {
+    status: 428,
+    message: "Send If-Match with the item's ETag: updates must not overwrite changes you have not seen.",
+  },
   TOO_MANY_ATTEMPTS: { status: 429, message: "Too many attempts. Wait before trying again." },
   // 5xx
   INTERNAL: { status: 500, message: "Something went wrong on the server. Quote the request id when reporting it." },

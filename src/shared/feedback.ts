@@ -12,17 +12,42 @@ export const MAX_JSON_BYTES = 16 * 1024;
 const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/, "Expected an id."));
 const SmallJson = v.pipe(
   v.record(v.pipe(v.string(), v.maxLength(100)), v.unknown()),
-  v.check((value) => new TextEncoder().encode(JSON.stringify(value)).length <= MAX_JSON_BYTES, `At most ${MAX_JSON_BYTES} bytes of JSON.`),
+  v.check(
+    (value) => new TextEncoder().encode(JSON.stringify(value)).length <= MAX_JSON_BYTES,
+    `At most ${MAX_JSON_BYTES} bytes of JSON.`,
+  ),
   JsonText,
 );
-const Point = v.strictObject({ x: v.pipe(v.number(), v.minValue(0), v.maxValue(8000)), y: v.pipe(v.number(), v.minValue(0), v.maxValue(8000)) });
+const Point = v.strictObject({
+  x: v.pipe(v.number(), v.minValue(0), v.maxValue(8000)),
+  y: v.pipe(v.number(), v.minValue(0), v.maxValue(8000)),
+});
 
 /** Annotation drawing commands, replayed on a canvas over the screenshot. */
 export const AnnotationSchema = v.variant("type", [
-  v.strictObject({ type: v.literal("rect"), from: Point, to: Point, color: v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i)) }),
-  v.strictObject({ type: v.literal("arrow"), from: Point, to: Point, color: v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i)) }),
-  v.strictObject({ type: v.literal("pen"), points: v.pipe(v.array(Point), v.maxLength(2000)), color: v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i)) }),
-  v.strictObject({ type: v.literal("text"), at: Point, text: v.pipe(v.string(), v.maxLength(500), MultilineText), color: v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i)) }),
+  v.strictObject({
+    type: v.literal("rect"),
+    from: Point,
+    to: Point,
+    color: v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i)),
+  }),
+  v.strictObject({
+    type: v.literal("arrow"),
+    from: Point,
+    to: Point,
+    color: v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i)),
+  }),
+  v.strictObject({
+    type: v.literal("pen"),
+    points: v.pipe(v.array(Point), v.maxLength(2000)),
+    color: v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i)),
+  }),
+  v.strictObject({
+    type: v.literal("text"),
+    at: Point,
+    text: v.pipe(v.string(), v.maxLength(500), MultilineText),
+    color: v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i)),
+  }),
   v.strictObject({ type: v.literal("blackout"), from: Point, to: Point }),
 ]);
 
@@ -33,11 +58,22 @@ export const FeedbackCreateInput = v.strictObject({
   rating: v.optional(
     v.pipe(
       v.strictObject({ scale: v.picklist(["stars", "emoji", "nps"]), value: v.pipe(v.number(), v.integer()) }),
-      v.check((r) => r.value >= SCALES[r.scale][0] && r.value <= SCALES[r.scale][1], "The value is outside its scale (stars and emoji 1–5, NPS 0–10)."),
+      v.check(
+        (r) => r.value >= SCALES[r.scale][0] && r.value <= SCALES[r.scale][1],
+        "The value is outside its scale (stars and emoji 1–5, NPS 0–10).",
+      ),
     ),
   ),
   reporterEmail: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(254), v.email())),
-  pageUrl: v.optional(v.pipe(v.string(), PlainText, v.maxLength(2048), v.url(), v.check((u) => /^https?:/i.test(u), "Expected an http(s) URL."))),
+  pageUrl: v.optional(
+    v.pipe(
+      v.string(),
+      PlainText,
+      v.maxLength(2048),
+      v.url(),
+      v.check((u) => /^https?:/i.test(u), "Expected an http(s) URL."),
+    ),
+  ),
   metadata: v.optional(SmallJson),
   customData: v.optional(SmallJson),
   annotations: v.optional(v.pipe(v.array(AnnotationSchema), v.maxLength(500))),
@@ -50,7 +86,9 @@ export const FeedbackUpdateInput = v.strictObject({
   labelIds: v.optional(v.pipe(v.array(Id), v.maxLength(50))),
 });
 
-export const NoteInput = v.strictObject({ body: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(10_000), MultilineText) });
+export const NoteInput = v.strictObject({
+  body: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(10_000), MultilineText),
+});
 
 const Digits = (max: number) => v.pipe(v.string(), v.regex(new RegExp(`^\\d{1,${max}}$`)), v.transform(Number));
 export const FeedbackListQuery = v.strictObject({
@@ -67,7 +105,10 @@ export const FeedbackListQuery = v.strictObject({
   limit: v.optional(Digits(3)),
 });
 
-export const SearchQuery = v.strictObject({ q: v.pipe(v.string(), PlainText, v.minLength(1), v.maxLength(200)), limit: v.optional(Digits(3)) });
+export const SearchQuery = v.strictObject({
+  q: v.pipe(v.string(), PlainText, v.minLength(1), v.maxLength(200)),
+  limit: v.optional(Digits(3)),
+});
 
 // Response schemas (see src/shared/accounts.ts).
 export const FeedbackItemSchema = v.object({
@@ -76,7 +117,11 @@ export const FeedbackItemSchema = v.object({
   title: v.nullable(v.string()),
   comment: v.string(),
   rating: v.nullable(v.object({ scale: v.picklist(["stars", "emoji", "nps"]), value: v.number() })),
-  reporter: v.object({ userId: v.nullable(v.string()), anonymousId: v.nullable(v.string()), email: v.nullable(v.string()) }),
+  reporter: v.object({
+    userId: v.nullable(v.string()),
+    anonymousId: v.nullable(v.string()),
+    email: v.nullable(v.string()),
+  }),
   pageUrl: v.nullable(v.string()),
   metadata: v.record(v.string(), v.unknown()),
   customData: v.record(v.string(), v.unknown()),
@@ -88,10 +133,25 @@ export const FeedbackItemSchema = v.object({
   createdAt: v.string(),
   updatedAt: v.string(),
   deletedAt: v.nullable(v.string()),
-  screenshot: v.optional(v.nullable(v.object({ contentType: v.string(), width: v.number(), height: v.number(), size: v.number(), annotations: v.array(AnnotationSchema) }))),
+  screenshot: v.optional(
+    v.nullable(
+      v.object({
+        contentType: v.string(),
+        width: v.number(),
+        height: v.number(),
+        size: v.number(),
+        annotations: v.array(AnnotationSchema),
+      }),
+    ),
+  ),
 });
 export type PublicFeedback = v.InferOutput<typeof FeedbackItemSchema>;
 export const FeedbackPageSchema = v.object({ items: v.array(FeedbackItemSchema), nextCursor: v.nullable(v.string()) });
 
-export const NoteSchema = v.object({ id: v.string(), authorId: v.nullable(v.string()), body: v.string(), createdAt: v.string() });
+export const NoteSchema = v.object({
+  id: v.string(),
+  authorId: v.nullable(v.string()),
+  body: v.string(),
+  createdAt: v.string(),
+});
 export type PublicNote = v.InferOutput<typeof NoteSchema>;

@@ -18,7 +18,9 @@ export const PolicyInput = v.strictObject({
 });
 export const RoleInput = v.strictObject({ role: RoleSchema });
 export const InvitationInput = v.strictObject({ email: EmailSchema, role: RoleSchema });
-export const InvitationAcceptInput = v.strictObject({ token: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,128}$/, "Expected a token.")) });
+export const InvitationAcceptInput = v.strictObject({
+  token: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,128}$/, "Expected a token.")),
+});
 export const InvitationRegisterInput = v.strictObject({
   token: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,128}$/, "Expected a token.")),
   displayName: NameSchema,
@@ -30,12 +32,24 @@ export const TeamTokenInput = v.strictObject({
   role: v.picklist(["member", "reporter"]),
   expiresInDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(365)), 90),
 });
-export const SupportAccessInput = v.strictObject({ hours: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(168)), 24) });
-const OriginSchema = v.pipe(v.string(), v.maxLength(300), v.regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, "Expected an origin like https://example.eu."));
+export const SupportAccessInput = v.strictObject({
+  hours: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(168)), 24),
+});
+const OriginSchema = v.pipe(
+  v.string(),
+  v.maxLength(300),
+  v.regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, "Expected an origin like https://example.eu."),
+);
 export const ProjectSettingsSchema = v.strictObject({ allowedOrigins: v.pipe(v.array(OriginSchema), v.maxLength(50)) });
 export const ProjectCreateInput = v.strictObject({ name: NameSchema, settings: v.optional(ProjectSettingsSchema) });
-export const ProjectUpdateInput = v.strictObject({ name: v.optional(NameSchema), settings: v.optional(ProjectSettingsSchema) });
-export const LabelInput = v.strictObject({ name: v.pipe(v.string(), v.trim(), PlainText, v.minLength(1), v.maxLength(50)), color: v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i, "Expected a colour like #3366ff.")) });
+export const ProjectUpdateInput = v.strictObject({
+  name: v.optional(NameSchema),
+  settings: v.optional(ProjectSettingsSchema),
+});
+export const LabelInput = v.strictObject({
+  name: v.pipe(v.string(), v.trim(), PlainText, v.minLength(1), v.maxLength(50)),
+  color: v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i, "Expected a colour like #3366ff.")),
+});
 export const AuditExportQuery = v.strictObject({
   format: v.optional(v.picklist(["json", "csv"])),
   before: v.optional(v.pipe(v.string(), v.regex(/^\d{1,15}$/))),
@@ -43,16 +57,45 @@ export const AuditExportQuery = v.strictObject({
 });
 
 // Response schemas (see src/shared/accounts.ts).
-export const TeamPolicySchema = v.object({ mfaRequired: v.boolean(), sessionIdleMinutes: v.nullable(v.number()), ssoRequired: v.boolean(), ssoProviderIds: v.array(v.string()), idpMfaAccepted: v.boolean() });
-export const TeamSchema = v.object({ id: v.string(), name: v.string(), role: v.nullable(RoleSchema), policy: TeamPolicySchema, createdAt: v.string() });
+export const TeamPolicySchema = v.object({
+  mfaRequired: v.boolean(),
+  sessionIdleMinutes: v.nullable(v.number()),
+  ssoRequired: v.boolean(),
+  ssoProviderIds: v.array(v.string()),
+  idpMfaAccepted: v.boolean(),
+});
+export const TeamSchema = v.object({
+  id: v.string(),
+  name: v.string(),
+  role: v.nullable(RoleSchema),
+  policy: TeamPolicySchema,
+  createdAt: v.string(),
+});
 export type PublicTeam = v.InferOutput<typeof TeamSchema>;
 
-export const MemberSchema = v.object({ userId: v.string(), displayName: v.string(), email: v.string(), role: RoleSchema, since: v.string() });
+export const MemberSchema = v.object({
+  userId: v.string(),
+  displayName: v.string(),
+  email: v.string(),
+  role: RoleSchema,
+  since: v.string(),
+});
 export type PublicMember = v.InferOutput<typeof MemberSchema>;
 
-export const InvitationSchema = v.object({ id: v.string(), email: v.string(), role: RoleSchema, createdAt: v.string(), expiresAt: v.string(), state: v.picklist(["pending", "accepted", "revoked", "expired"]) });
+export const InvitationSchema = v.object({
+  id: v.string(),
+  email: v.string(),
+  role: RoleSchema,
+  createdAt: v.string(),
+  expiresAt: v.string(),
+  state: v.picklist(["pending", "accepted", "revoked", "expired"]),
+});
 export type PublicInvitation = v.InferOutput<typeof InvitationSchema>;
-export const CreatedInvitationSchema = v.object({ invitation: InvitationSchema, url: v.nullable(v.string()), emailed: v.boolean() });
+export const CreatedInvitationSchema = v.object({
+  invitation: InvitationSchema,
+  url: v.nullable(v.string()),
+  emailed: v.boolean(),
+});
 export const JoinedTeamSchema = v.object({ teamId: v.string(), role: RoleSchema });
 
 export const SupportAccessSchema = v.object({ active: v.boolean(), expiresAt: v.nullable(v.string()) });
@@ -71,7 +114,14 @@ export const TeamTokenSchema = v.object({
 export type PublicTeamToken = v.InferOutput<typeof TeamTokenSchema>;
 export const CreatedTeamTokenSchema = v.object({ token: v.string(), apiToken: TeamTokenSchema });
 
-export const ProjectSchema = v.object({ id: v.string(), name: v.string(), widgetKey: v.string(), settings: v.object({ allowedOrigins: v.array(v.string()) }), createdAt: v.string(), updatedAt: v.string() });
+export const ProjectSchema = v.object({
+  id: v.string(),
+  name: v.string(),
+  widgetKey: v.string(),
+  settings: v.object({ allowedOrigins: v.array(v.string()) }),
+  createdAt: v.string(),
+  updatedAt: v.string(),
+});
 export type PublicProject = v.InferOutput<typeof ProjectSchema>;
 
 export const LabelSchema = v.object({ id: v.string(), name: v.string(), color: v.string() });

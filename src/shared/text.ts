@@ -21,7 +21,8 @@ export const MALFORMED_TEXT_MESSAGE = "Expected well-formed Unicode text.";
 
 /** Why `text` is not acceptable free text (`multiline`: tab, LF and CR allowed), or undefined. */
 export function textProblem(text: string, multiline: boolean): string | undefined {
-  if (multiline ? CONTROL_EXCEPT_TAB_LF_CR.test(text) : ANY_CONTROL.test(text)) return multiline ? CONTROL_CHARACTER_MESSAGE : LINE_BREAK_MESSAGE;
+  if (multiline ? CONTROL_EXCEPT_TAB_LF_CR.test(text) : ANY_CONTROL.test(text))
+    return multiline ? CONTROL_CHARACTER_MESSAGE : LINE_BREAK_MESSAGE;
   if (LONE_SURROGATE.test(text)) return MALFORMED_TEXT_MESSAGE;
   return undefined;
 }
@@ -63,7 +64,12 @@ function firstJsonProblem(root: unknown): { message: string; path: JsonPathItem[
       const problem = textProblem(value, true);
       if (problem) return { message: problem, path: pathOf(node) };
     } else if (Array.isArray(value)) {
-      for (let key = value.length - 1; key >= 0; key--) stack.push({ value: value[key], item: { type: "array", origin: "value", input: value, key, value: value[key] }, parent: node });
+      for (let key = value.length - 1; key >= 0; key--)
+        stack.push({
+          value: value[key],
+          item: { type: "array", origin: "value", input: value, key, value: value[key] },
+          parent: node,
+        });
     } else if (typeof value === "object" && value !== null) {
       const input = value as Record<string, unknown>;
       const entries = Object.entries(input);

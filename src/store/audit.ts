@@ -38,7 +38,10 @@ export function auditEntriesAfter(db: Db, afterSeq: number, limit: number): Audi
   return db.all<AuditRow>(`SELECT ${COLUMNS} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`, afterSeq, limit);
 }
 
-export function listAuditEntries(db: Db, options: { teamId?: string | null; beforeSeq?: number; limit: number }): AuditRow[] {
+export function listAuditEntries(
+  db: Db,
+  options: { teamId?: string | null; beforeSeq?: number; limit: number },
+): AuditRow[] {
   if (options.teamId !== undefined) {
     return db.all<AuditRow>(
       `SELECT ${COLUMNS} FROM audit_log WHERE team_id IS ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
@@ -47,7 +50,11 @@ export function listAuditEntries(db: Db, options: { teamId?: string | null; befo
       options.limit,
     );
   }
-  return db.all<AuditRow>(`SELECT ${COLUMNS} FROM audit_log WHERE seq < ? ORDER BY seq DESC LIMIT ?`, options.beforeSeq ?? Number.MAX_SAFE_INTEGER, options.limit);
+  return db.all<AuditRow>(
+    `SELECT ${COLUMNS} FROM audit_log WHERE seq < ? ORDER BY seq DESC LIMIT ?`,
+    options.beforeSeq ?? Number.MAX_SAFE_INTEGER,
+    options.limit,
+  );
 }
 
 export function findCheckpoint(db: Db): CheckpointRow | undefined {

@@ -24,7 +24,9 @@ export type FeedbackRow = {
 
 const COLUMNS =
   "id, team_id, project_id, reporter_user_id, reporter_anon_id, reporter_email, title, comment, rating_value, rating_scale, page_url, metadata, custom_data, status, assignee_user_id, version, created_at, updated_at, deleted_at";
-const F_COLUMNS = COLUMNS.split(", ").map((c) => `f.${c}`).join(", ");
+const F_COLUMNS = COLUMNS.split(", ")
+  .map((c) => `f.${c}`)
+  .join(", ");
 
 export function insertFeedback(db: Db, f: FeedbackRow): void {
   db.run(
@@ -49,7 +51,12 @@ export function insertFeedback(db: Db, f: FeedbackRow): void {
     f.updated_at,
     f.deleted_at,
   );
-  db.run("INSERT INTO feedback_search (item_id, team_id, public_text, internal_text) VALUES (?, ?, ?, '')", f.id, f.team_id, [f.title ?? "", f.comment].join("\n"));
+  db.run(
+    "INSERT INTO feedback_search (item_id, team_id, public_text, internal_text) VALUES (?, ?, ?, '')",
+    f.id,
+    f.team_id,
+    [f.title ?? "", f.comment].join("\n"),
+  );
 }
 
 /** The item of the team (never another team's, whatever the id). */
@@ -85,18 +92,31 @@ export function listFeedback(db: Db, f: FeedbackFilter): FeedbackRow[] {
   if (f.projectId !== undefined) add("f.project_id = ?", f.projectId);
   if (f.status !== undefined) add("f.status = ?", f.status);
   if (f.assigneeId !== undefined) add("f.assignee_user_id = ?", f.assigneeId);
-  if (f.labelId !== undefined) add("EXISTS (SELECT 1 FROM feedback_labels l WHERE l.item_id = f.id AND l.team_id = f.team_id AND l.label_id = ?)", f.labelId);
+  if (f.labelId !== undefined)
+    add(
+      "EXISTS (SELECT 1 FROM feedback_labels l WHERE l.item_id = f.id AND l.team_id = f.team_id AND l.label_id = ?)",
+      f.labelId,
+    );
   if (f.ratingMin !== undefined) add("f.rating_value >= ?", f.ratingMin);
   if (f.ratingMax !== undefined) add("f.rating_value <= ?", f.ratingMax);
   if (f.from !== undefined) add("f.created_at >= ?", f.from);
   if (f.to !== undefined) add("f.created_at < ?", f.to);
-  if (f.cursor) add("(f.created_at < ? OR (f.created_at = ? AND f.id < ?))", f.cursor.createdAt, f.cursor.createdAt, f.cursor.id);
+  if (f.cursor)
+    add("(f.created_at < ? OR (f.created_at = ? AND f.id < ?))", f.cursor.createdAt, f.cursor.createdAt, f.cursor.id);
   params.push(f.limit);
-  return db.all<FeedbackRow>(`SELECT ${F_COLUMNS} FROM feedback_items f WHERE ${where.join(" AND ")} ORDER BY f.created_at DESC, f.id DESC LIMIT ?`, ...params);
+  return db.all<FeedbackRow>(
+    `SELECT ${F_COLUMNS} FROM feedback_items f WHERE ${where.join(" AND ")} ORDER BY f.created_at DESC, f.id DESC LIMIT ?`,
+    ...params,
+  );
 }
 
 /** Full-text search in the team; `internal` adds internal comments; `reporterUserId` limits to their items. */
-export function searchFeedback(db: Db, teamId: string, match: string, options: { internal: boolean; reporterUserId?: string; limit: number }): FeedbackRow[] {
+export function searchFeedback(
+  db: Db,
+  teamId: string,
+  match: string,
+  options: { internal: boolean; reporterUserId?: string; limit: number },
+): FeedbackRow[] {
   const query = options.internal ? match : `{public_text}: (${match})`;
   const params: SqlValue[] = [query, teamId, teamId];
   let reporter = "";
@@ -114,7 +134,14 @@ export function searchFeedback(db: Db, teamId: string, match: string, options: {
 }
 
 /** Changes status / assignee if the version still matches; returns the rows changed (0 = stale). */
-export function updateFeedback(db: Db, teamId: string, id: string, expectedVersion: number, changes: { status: string; assigneeId: string | null }, now: number): number {
+export function updateFeedback(
+  db: Db,
+  teamId: string,
+  id: string,
+  expectedVersion: number,
+  changes: { status: string; assigneeId: string | null },
+  now: number,
+): number {
   return db.run(
     "UPDATE feedback_items SET status = ?, assignee_user_id = ?, version = version + 1, updated_at = ? WHERE team_id = ? AND id = ? AND version = ? AND deleted_at IS NULL",
     changes.status,
@@ -128,7 +155,8 @@ export function updateFeedback(db: Db, teamId: string, id: string, expectedVersi
 
 export function setFeedbackLabels(db: Db, teamId: string, id: string, labelIds: string[]): void {
   db.run("DELETE FROM feedback_labels WHERE team_id = ? AND item_id = ?", teamId, id);
-  for (const labelId of labelIds) db.run("INSERT INTO feedback_labels (item_id, label_id, team_id) VALUES (?, ?, ?)", id, labelId, teamId);
+  for (const labelId of labelIds)
+    db.run("INSERT INTO feedback_labels (item_id, label_id, team_id) VALUES (?, ?, ?)", id, labelId, teamId);
 }
 
 export function labelsOfItems(db: Db, teamId: string, ids: string[]): Map<string, string[]> {
@@ -145,7 +173,15 @@ export function labelsOfItems(db: Db, teamId: string, ids: string[]): Map<string
 
 export function itemsWithScreenshot(db: Db, teamId: string, ids: string[]): Set<string> {
   if (ids.length === 0) return new Set();
-  return new Set(db.all<{ item_id: string }>(`SELECT item_id FROM screenshots WHERE team_id = ? AND item_id IN (${ids.map(() => "?").join(", ")})`, teamId, ...ids).map((r) => r.item_id));
+  return new Set(
+    db
+      .all<{ item_id: string }>(
+        `SELECT item_id FROM screenshots WHERE team_id = ? AND item_id IN (${ids.map(() => "?").join(", ")})`,
+        teamId,
+        ...ids,
+      )
+      .map((r) => r.item_id),
+  );
 }
 
 export function setDeleted(db: Db, teamId: string, id: string, deletedAt: number | null, now: number): number {
@@ -160,14 +196,28 @@ export function setDeleted(db: Db, teamId: string, id: string, deletedAt: number
 
 /** Deletes items that have been in the trash since before `before`, with their search rows. */
 export function purgeTrash(db: Db, before: number): number {
-  db.run("DELETE FROM feedback_search WHERE item_id IN (SELECT id FROM feedback_items WHERE deleted_at IS NOT NULL AND deleted_at < ?)", before);
+  db.run(
+    "DELETE FROM feedback_search WHERE item_id IN (SELECT id FROM feedback_items WHERE deleted_at IS NOT NULL AND deleted_at < ?)",
+    before,
+  );
   return db.run("DELETE FROM feedback_items WHERE deleted_at IS NOT NULL AND deleted_at < ?", before).changes;
 }
 
 export type ScreenshotMeta = { content_type: string; width: number; height: number; size: number; annotations: string };
 
 /** Stores the screenshot; the bytes go in as hex through unhex() (binding a Buffer crashes libsql under Bun). */
-export function insertScreenshot(db: Db, s: { itemId: string; teamId: string; contentType: string; width: number; height: number; annotations: string; bytes: Uint8Array }): void {
+export function insertScreenshot(
+  db: Db,
+  s: {
+    itemId: string;
+    teamId: string;
+    contentType: string;
+    width: number;
+    height: number;
+    annotations: string;
+    bytes: Uint8Array;
+  },
+): void {
   db.run(
     "INSERT INTO screenshots (item_id, team_id, content_type, width, height, size, annotations, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, unhex(?))",
     s.itemId,
@@ -181,8 +231,16 @@ export function insertScreenshot(db: Db, s: { itemId: string; teamId: string; co
   );
 }
 
-export function findScreenshot(db: Db, teamId: string, itemId: string): (ScreenshotMeta & { bytes: Buffer }) | undefined {
-  return db.get<ScreenshotMeta & { bytes: Buffer }>("SELECT content_type, width, height, size, annotations, bytes FROM screenshots WHERE team_id = ? AND item_id = ?", teamId, itemId);
+export function findScreenshot(
+  db: Db,
+  teamId: string,
+  itemId: string,
+): (ScreenshotMeta & { bytes: Buffer }) | undefined {
+  return db.get<ScreenshotMeta & { bytes: Buffer }>(
+    "SELECT content_type, width, height, size, annotations, bytes FROM screenshots WHERE team_id = ? AND item_id = ?",
+    teamId,
+    itemId,
+  );
 }
 
 export type NoteRow = { id: string; item_id: string; author_id: string | null; body: string; created_at: number };
@@ -190,24 +248,61 @@ export type NoteRow = { id: string; item_id: string; author_id: string | null; b
 /** Internal comments ("comments") or the thread with the reporter ("messages"). */
 export function insertNote(db: Db, kind: "comments" | "messages", n: NoteRow & { team_id: string }): void {
   const table = kind === "comments" ? "feedback_comments" : "feedback_messages";
-  db.run(`INSERT INTO ${table} (id, team_id, item_id, author_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`, n.id, n.team_id, n.item_id, n.author_id, n.body, n.created_at);
+  db.run(
+    `INSERT INTO ${table} (id, team_id, item_id, author_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    n.id,
+    n.team_id,
+    n.item_id,
+    n.author_id,
+    n.body,
+    n.created_at,
+  );
   const column = kind === "comments" ? "internal_text" : "public_text";
-  db.run(`UPDATE feedback_search SET ${column} = ${column} || char(10) || ? WHERE item_id = ? AND team_id = ?`, n.body, n.item_id, n.team_id);
+  db.run(
+    `UPDATE feedback_search SET ${column} = ${column} || char(10) || ? WHERE item_id = ? AND team_id = ?`,
+    n.body,
+    n.item_id,
+    n.team_id,
+  );
 }
 
 export function listNotes(db: Db, kind: "comments" | "messages", teamId: string, itemId: string): NoteRow[] {
   const table = kind === "comments" ? "feedback_comments" : "feedback_messages";
-  return db.all<NoteRow>(`SELECT id, item_id, author_id, body, created_at FROM ${table} WHERE team_id = ? AND item_id = ? ORDER BY created_at, id`, teamId, itemId);
+  return db.all<NoteRow>(
+    `SELECT id, item_id, author_id, body, created_at FROM ${table} WHERE team_id = ? AND item_id = ? ORDER BY created_at, id`,
+    teamId,
+    itemId,
+  );
 }
 
 /** Everything of a team's feedback for an export: items, notes and screenshots (bytes as Buffers). */
 export function exportTeamFeedback(db: Db, teamId: string) {
   return {
-    items: db.all<FeedbackRow>(`SELECT ${COLUMNS} FROM feedback_items WHERE team_id = ? ORDER BY created_at, id`, teamId),
-    labels: db.all("SELECT item_id, label_id FROM feedback_labels WHERE team_id = ? ORDER BY item_id, label_id", teamId),
-    comments: db.all("SELECT id, item_id, author_id, body, created_at FROM feedback_comments WHERE team_id = ? ORDER BY created_at, id", teamId),
-    messages: db.all("SELECT id, item_id, author_id, body, created_at FROM feedback_messages WHERE team_id = ? ORDER BY created_at, id", teamId),
-    screenshots: db.all<{ item_id: string; content_type: string; width: number; height: number; size: number; annotations: string; bytes: Buffer }>(
+    items: db.all<FeedbackRow>(
+      `SELECT ${COLUMNS} FROM feedback_items WHERE team_id = ? ORDER BY created_at, id`,
+      teamId,
+    ),
+    labels: db.all(
+      "SELECT item_id, label_id FROM feedback_labels WHERE team_id = ? ORDER BY item_id, label_id",
+      teamId,
+    ),
+    comments: db.all(
+      "SELECT id, item_id, author_id, body, created_at FROM feedback_comments WHERE team_id = ? ORDER BY created_at, id",
+      teamId,
+    ),
+    messages: db.all(
+      "SELECT id, item_id, author_id, body, created_at FROM feedback_messages WHERE team_id = ? ORDER BY created_at, id",
+      teamId,
+    ),
+    screenshots: db.all<{
+      item_id: string;
+      content_type: string;
+      width: number;
+      height: number;
+      size: number;
+      annotations: string;
+      bytes: Buffer;
+    }>(
       "SELECT item_id, content_type, width, height, size, annotations, bytes FROM screenshots WHERE team_id = ? ORDER BY item_id",
       teamId,
     ),
@@ -216,10 +311,20 @@ export function exportTeamFeedback(db: Db, teamId: string) {
 
 /** Items of a project, the trash included. */
 export function countProjectItems(db: Db, teamId: string, projectId: string): number {
-  return Number(db.get<{ n: number }>("SELECT count(*) AS n FROM feedback_items WHERE team_id = ? AND project_id = ?", teamId, projectId)?.n ?? 0);
+  return Number(
+    db.get<{ n: number }>(
+      "SELECT count(*) AS n FROM feedback_items WHERE team_id = ? AND project_id = ?",
+      teamId,
+      projectId,
+    )?.n ?? 0,
+  );
 }
 
 /** A screenshot's description without its bytes. */
 export function findScreenshotMeta(db: Db, teamId: string, itemId: string): ScreenshotMeta | undefined {
-  return db.get<ScreenshotMeta>("SELECT content_type, width, height, size, annotations FROM screenshots WHERE team_id = ? AND item_id = ?", teamId, itemId);
+  return db.get<ScreenshotMeta>(
+    "SELECT content_type, width, height, size, annotations FROM screenshots WHERE team_id = ? AND item_id = ?",
+    teamId,
+    itemId,
+  );
 }

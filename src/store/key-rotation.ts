@@ -102,7 +102,10 @@ export function rotateDataKey(
       onStep("pending-keyring-written");
 
       if (db.pragma("journal_mode = DELETE") !== "delete") {
-        throw new AppError("DATA_KEY_ROTATION_FAILED", "The database could not leave WAL mode; is another process using it?");
+        throw new AppError(
+          "DATA_KEY_ROTATION_FAILED",
+          "The database could not leave WAL mode; is another process using it?",
+        );
       }
       db.pragma(`rekey = '${databaseKeyText(next)}'`);
       db.pragma("journal_mode = WAL");
@@ -117,7 +120,11 @@ export function rotateDataKey(
     const check = openDatabase(databasePath(options.dataDir), databaseKeyText(next), options);
     const ok = check.pragma("integrity_check") === "ok";
     check.close();
-    if (!ok) throw new AppError("DATA_KEY_ROTATION_FAILED", `Integrity check failed after the rekey; the copy ${copy} is kept.`);
+    if (!ok)
+      throw new AppError(
+        "DATA_KEY_ROTATION_FAILED",
+        `Integrity check failed after the rekey; the copy ${copy} is kept.`,
+      );
     rmSync(copy, { force: true });
     return {
       oldKeyId: keyFingerprint(keyring.database),

@@ -46,7 +46,9 @@ export function databaseKeyText(keyring: Keyring): string {
 export function sealKeyring(keyring: Keyring, masterKey: Buffer): string {
   const salt = randomBytes(32);
   const kek = deriveKey(masterKey, "loupe keyring kek v1", salt);
-  const plain = Buffer.from(JSON.stringify(Object.fromEntries(KEY_NAMES.map((k) => [k, keyring[k].toString("base64")]))));
+  const plain = Buffer.from(
+    JSON.stringify(Object.fromEntries(KEY_NAMES.map((k) => [k, keyring[k].toString("base64")]))),
+  );
   const file: KeyringFile = {
     format: FORMAT,
     version: 1,
@@ -64,7 +66,12 @@ function parseKeyringFile(path: string): KeyringFile {
   } catch (error) {
     throw new AppError("KEYRING_UNREADABLE", `The keyring ${path} cannot be read.`, { cause: error });
   }
-  if (file?.format !== FORMAT || file.version !== 1 || typeof file.salt !== "string" || typeof file.sealed !== "string") {
+  if (
+    file?.format !== FORMAT ||
+    file.version !== 1 ||
+    typeof file.salt !== "string" ||
+    typeof file.sealed !== "string"
+  ) {
     throw new AppError("KEYRING_UNREADABLE", `The keyring ${path} is not a Loupe keyring.`);
   }
   return file;
@@ -86,7 +93,10 @@ export function readKeyring(path: string, masterKey: Buffer): Keyring {
   }
   const keys = JSON.parse(plain.toString("utf8")) as Record<string, string>;
   return Object.freeze(
-    Object.fromEntries(KEY_NAMES.map((k) => [k, Buffer.from(keys[k] ?? "", "base64")])) as Record<(typeof KEY_NAMES)[number], Buffer>,
+    Object.fromEntries(KEY_NAMES.map((k) => [k, Buffer.from(keys[k] ?? "", "base64")])) as Record<
+      (typeof KEY_NAMES)[number],
+      Buffer
+    >,
   );
 }
 

@@ -22,7 +22,10 @@ export function readKeyFile(path: string, variable: string): Buffer {
   }
   const key = decodeKey256(text);
   if (!key) {
-    throw new AppError("MASTER_KEY_INVALID", `${path} must hold 32 random bytes in base64 (e.g. \`openssl rand -base64 32\`).`);
+    throw new AppError(
+      "MASTER_KEY_INVALID",
+      `${path} must hold 32 random bytes in base64 (e.g. \`openssl rand -base64 32\`).`,
+    );
   }
   return key;
 }

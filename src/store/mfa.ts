@@ -1,9 +1,18 @@
 import type { Db } from "./database.ts";
 
-export type TotpRow = { user_id: string; secret_sealed: string; confirmed_at: number | null; last_step: number; created_at: number };
+export type TotpRow = {
+  user_id: string;
+  secret_sealed: string;
+  confirmed_at: number | null;
+  last_step: number;
+  created_at: number;
+};
 
 export function findTotp(db: Db, userId: string): TotpRow | undefined {
-  return db.get<TotpRow>("SELECT user_id, secret_sealed, confirmed_at, last_step, created_at FROM totp_credentials WHERE user_id = ?", userId);
+  return db.get<TotpRow>(
+    "SELECT user_id, secret_sealed, confirmed_at, last_step, created_at FROM totp_credentials WHERE user_id = ?",
+    userId,
+  );
 }
 
 /** Starts (or restarts) an enrolment: an unconfirmed secret replaces any unconfirmed one. */
@@ -27,7 +36,10 @@ export function confirmTotp(db: Db, userId: string, now: number): void {
  * (conditional UPDATE; 1 changed row = accepted). This is what stops replay, even in parallel.
  */
 export function consumeTotpStep(db: Db, userId: string, step: number): boolean {
-  return db.run("UPDATE totp_credentials SET last_step = ? WHERE user_id = ? AND last_step < ?", step, userId, step).changes === 1;
+  return (
+    db.run("UPDATE totp_credentials SET last_step = ? WHERE user_id = ? AND last_step < ?", step, userId, step)
+      .changes === 1
+  );
 }
 
 export function deleteTotp(db: Db, userId: string): void {
@@ -36,16 +48,33 @@ export function deleteTotp(db: Db, userId: string): void {
 
 export function replaceRecoveryCodes(db: Db, userId: string, codes: { id: string; hash: string }[], now: number): void {
   db.run("DELETE FROM recovery_codes WHERE user_id = ?", userId);
-  for (const code of codes) db.run("INSERT INTO recovery_codes (id, user_id, code_hash, created_at) VALUES (?, ?, ?, ?)", code.id, userId, code.hash, now);
+  for (const code of codes)
+    db.run(
+      "INSERT INTO recovery_codes (id, user_id, code_hash, created_at) VALUES (?, ?, ?, ?)",
+      code.id,
+      userId,
+      code.hash,
+      now,
+    );
 }
 
 /** Uses a recovery code once: 1 changed row = accepted. */
 export function consumeRecoveryCode(db: Db, userId: string, hash: string, now: number): boolean {
-  return db.run("UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL", now, userId, hash).changes === 1;
+  return (
+    db.run(
+      "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
+      now,
+      userId,
+      hash,
+    ).changes === 1
+  );
 }
 
 export function countUnusedRecoveryCodes(db: Db, userId: string): number {
-  return Number(db.get<{ n: number }>("SELECT count(*) AS n FROM recovery_codes WHERE user_id = ? AND used_at IS NULL", userId)?.n ?? 0);
+  return Number(
+    db.get<{ n: number }>("SELECT count(*) AS n FROM recovery_codes WHERE user_id = ? AND used_at IS NULL", userId)
+      ?.n ?? 0,
+  );
 }
 
 export function deleteRecoveryCodes(db: Db, userId: string): void {
@@ -68,7 +97,17 @@ export type ChallengeRow = {
 
 export function insertChallenge(
   db: Db,
-  c: { id: string; userId: string; method: string; amr: string[]; deviceId: string | null; returnTo: string | null; now: number; expiresAt: number; browserHash: string },
+  c: {
+    id: string;
+    userId: string;
+    method: string;
+    amr: string[];
+    deviceId: string | null;
+    returnTo: string | null;
+    now: number;
+    expiresAt: number;
+    browserHash: string;
+  },
 ): void {
   db.run(
     "INSERT INTO mfa_challenges (id, user_id, method, amr, device_id, return_to, created_at, expires_at, browser_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

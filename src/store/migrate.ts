@@ -18,7 +18,8 @@ function checkList(migrations: Migration[]): Migration[] {
   const seen = new Set<string>();
   for (const m of sorted) {
     const number = NAME.exec(m.name)?.[1];
-    if (!number) throw new AppError("MIGRATION_INVALID", `Migration file name ${m.name} must look like 0001_description.sql.`);
+    if (!number)
+      throw new AppError("MIGRATION_INVALID", `Migration file name ${m.name} must look like 0001_description.sql.`);
     if (seen.has(number)) throw new AppError("MIGRATION_INVALID", `Two migrations share the number ${number}.`);
     seen.add(number);
   }
@@ -34,16 +35,24 @@ function ensureTable(db: Db): void {
 /** Each migration's state against the database, without changing anything. */
 export function migrationStatus(db: Db, migrations: Migration[]): MigrationState[] {
   const known = checkList(migrations);
-  const hasTable = db.get("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'") !== undefined;
+  const hasTable =
+    db.get("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'") !== undefined;
   const applied = new Map(
-    (hasTable ? db.all<{ name: string; checksum: string; applied_at: number }>("SELECT name, checksum, applied_at FROM schema_migrations") : []).map(
-      (r) => [r.name, r],
-    ),
+    (hasTable
+      ? db.all<{ name: string; checksum: string; applied_at: number }>(
+          "SELECT name, checksum, applied_at FROM schema_migrations",
+        )
+      : []
+    ).map((r) => [r.name, r]),
   );
   const states: MigrationState[] = known.map((m) => {
     const row = applied.get(m.name);
     if (!row) return { name: m.name, state: "pending" };
-    return { name: m.name, state: row.checksum === sha256Hex(m.sql) ? "applied" : "changed", appliedAt: row.applied_at };
+    return {
+      name: m.name,
+      state: row.checksum === sha256Hex(m.sql) ? "applied" : "changed",
+      appliedAt: row.applied_at,
+    };
   });
   for (const [name, row] of applied) {
     if (!known.some((m) => m.name === name)) states.push({ name, state: "unknown", appliedAt: row.applied_at });
@@ -83,9 +92,16 @@ export function migrate(db: Db, migrations: Migration[], now: () => number = Dat
         db.exec(m.sql);
       } catch (error) {
         if (error instanceof AppError) throw error;
-        throw new AppError("MIGRATION_FAILED", `Migration ${m.name} failed; nothing of it was applied.`, { cause: error });
+        throw new AppError("MIGRATION_FAILED", `Migration ${m.name} failed; nothing of it was applied.`, {
+          cause: error,
+        });
       }
-      db.run("INSERT INTO schema_migrations (name, checksum, applied_at) VALUES (?, ?, ?)", m.name, sha256Hex(m.sql), now());
+      db.run(
+        "INSERT INTO schema_migrations (name, checksum, applied_at) VALUES (?, ?, ?)",
+        m.name,
+        sha256Hex(m.sql),
+        now(),
+      );
       applied.push(m.name);
     });
   }

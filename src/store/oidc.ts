@@ -54,10 +54,21 @@ export function listProviders(db: Db): ProviderRow[] {
   return db.all<ProviderRow>(`SELECT ${PROVIDER_COLUMNS} FROM oidc_providers ORDER BY name, id`);
 }
 
-export type IdentityRow = { id: string; provider_id: string; issuer: string; subject: string; user_id: string; created_at: number };
+export type IdentityRow = {
+  id: string;
+  provider_id: string;
+  issuer: string;
+  subject: string;
+  user_id: string;
+  created_at: number;
+};
 
 export function findIdentity(db: Db, issuer: string, subject: string): IdentityRow | undefined {
-  return db.get<IdentityRow>("SELECT id, provider_id, issuer, subject, user_id, created_at FROM oidc_identities WHERE issuer = ? AND subject = ?", issuer, subject);
+  return db.get<IdentityRow>(
+    "SELECT id, provider_id, issuer, subject, user_id, created_at FROM oidc_identities WHERE issuer = ? AND subject = ?",
+    issuer,
+    subject,
+  );
 }
 
 export function insertIdentity(db: Db, i: IdentityRow): void {
@@ -114,7 +125,15 @@ export function deleteExpiredAuthRequests(db: Db, now: number): void {
   db.run("DELETE FROM oidc_pending_links WHERE expires_at < ?", now);
 }
 
-export type PendingLinkRow = { id: string; provider_id: string; issuer: string; subject: string; browser_hash: string; created_at: number; expires_at: number };
+export type PendingLinkRow = {
+  id: string;
+  provider_id: string;
+  issuer: string;
+  subject: string;
+  browser_hash: string;
+  created_at: number;
+  expires_at: number;
+};
 
 export function insertPendingLink(db: Db, p: PendingLinkRow): void {
   db.run(
@@ -130,7 +149,10 @@ export function insertPendingLink(db: Db, p: PendingLinkRow): void {
 }
 
 export function takePendingLink(db: Db, id: string): PendingLinkRow | undefined {
-  const row = db.get<PendingLinkRow>("SELECT id, provider_id, issuer, subject, browser_hash, created_at, expires_at FROM oidc_pending_links WHERE id = ?", id);
+  const row = db.get<PendingLinkRow>(
+    "SELECT id, provider_id, issuer, subject, browser_hash, created_at, expires_at FROM oidc_pending_links WHERE id = ?",
+    id,
+  );
   if (row) db.run("DELETE FROM oidc_pending_links WHERE id = ?", id);
   return row;
 }

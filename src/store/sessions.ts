@@ -14,11 +14,21 @@ export type SessionRow = {
   revoked_reason: string | null;
 };
 
-const COLUMNS = "id, user_id, created_at, last_seen_at, auth_time, method, amr, mfa_enrolment_required, user_agent, revoked_at, revoked_reason";
+const COLUMNS =
+  "id, user_id, created_at, last_seen_at, auth_time, method, amr, mfa_enrolment_required, user_agent, revoked_at, revoked_reason";
 
 export function insertSession(
   db: Db,
-  s: { id: string; userId: string; now: number; authTime: number; method: string; amr: string[]; mfaEnrolmentRequired: boolean; userAgent: string },
+  s: {
+    id: string;
+    userId: string;
+    now: number;
+    authTime: number;
+    method: string;
+    amr: string[];
+    mfaEnrolmentRequired: boolean;
+    userAgent: string;
+  },
 ): void {
   db.run(
     "INSERT INTO sessions (id, user_id, created_at, last_seen_at, auth_time, method, amr, mfa_enrolment_required, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -39,7 +49,10 @@ export function findSession(db: Db, id: string): SessionRow | undefined {
 }
 
 export function listActiveSessions(db: Db, userId: string): SessionRow[] {
-  return db.all<SessionRow>(`SELECT ${COLUMNS} FROM sessions WHERE user_id = ? AND revoked_at IS NULL ORDER BY last_seen_at DESC`, userId);
+  return db.all<SessionRow>(
+    `SELECT ${COLUMNS} FROM sessions WHERE user_id = ? AND revoked_at IS NULL ORDER BY last_seen_at DESC`,
+    userId,
+  );
 }
 
 export function touchSession(db: Db, id: string, now: number): void {
@@ -47,7 +60,12 @@ export function touchSession(db: Db, id: string, now: number): void {
 }
 
 export function revokeSession(db: Db, id: string, reason: string, now: number): number {
-  return db.run("UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL", now, reason, id).changes;
+  return db.run(
+    "UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL",
+    now,
+    reason,
+    id,
+  ).changes;
 }
 
 /** Revokes every live session of a user, optionally sparing one; returns how many. */
@@ -77,7 +95,8 @@ export function checkSession(db: Db, id: string): SessionCheck | undefined {
     id,
   );
   if (!row) return undefined;
-  const [sid, userId, createdAt, lastSeenAt, authTime, method, amr, enrolment, revokedAt, securityVersion, disabledAt] = row;
+  const [sid, userId, createdAt, lastSeenAt, authTime, method, amr, enrolment, revokedAt, securityVersion, disabledAt] =
+    row;
   return {
     session: {
       id: sid as string,

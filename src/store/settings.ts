@@ -1,7 +1,9 @@
 import type { Db } from "./database.ts";
 
 export function readSettings(db: Db): Record<string, string> {
-  return Object.fromEntries(db.all<{ key: string; value: string }>("SELECT key, value FROM instance_settings").map((r) => [r.key, r.value]));
+  return Object.fromEntries(
+    db.all<{ key: string; value: string }>("SELECT key, value FROM instance_settings").map((r) => [r.key, r.value]),
+  );
 }
 
 export function writeSetting(db: Db, key: string, value: string, now: number): void {

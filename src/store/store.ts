@@ -106,7 +106,10 @@ function recoverDataKeyRotation(dataDir: string, masterKey: Buffer, busyTimeoutM
     removeDatabaseFiles(dbPath);
     renameDurable(copy, dbPath);
   } else {
-    throw new AppError("DATA_KEY_RECOVERY_FAILED", `The database ${dbPath} opens with neither data key and no copy ${copy} exists.`);
+    throw new AppError(
+      "DATA_KEY_RECOVERY_FAILED",
+      `The database ${dbPath} opens with neither data key and no copy ${copy} exists.`,
+    );
   }
   rmSync(pendingPath, { force: true });
   rmSync(copy, { force: true });
@@ -134,7 +137,10 @@ export function openKeyring(options: StoreOptions): { keyring: Keyring; masterKe
     return { keyring: readKeyring(ring, masterKey.key), masterKey };
   }
   if (existsSync(dbPath)) {
-    throw new AppError("KEYRING_MISSING", `The database ${dbPath} exists but its keyring ${ring} is missing; restore it from a backup.`);
+    throw new AppError(
+      "KEYRING_MISSING",
+      `The database ${dbPath} exists but its keyring ${ring} is missing; restore it from a backup.`,
+    );
   }
   const keyring = newKeyring();
   writeKeyring(ring, keyring, masterKey.key);
@@ -144,7 +150,9 @@ export function openKeyring(options: StoreOptions): { keyring: Keyring; masterKe
 /** Opens the data directory and its encrypted database (see openKeyring). */
 export function openStore(options: StoreOptions): Store {
   const { keyring, masterKey } = openKeyring(options);
-  const db = openDatabase(databasePath(options.dataDir), databaseKeyText(keyring), { busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
+  const db = openDatabase(databasePath(options.dataDir), databaseKeyText(keyring), {
+    busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+  });
   return {
     db,
     keyring,

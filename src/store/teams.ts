@@ -11,9 +11,15 @@ export type TeamRow = {
   created_at: number;
   updated_at: number;
 };
-export type MembershipRow = { team_id: string; user_id: string; role: "owner" | "member" | "reporter"; created_at: number };
+export type MembershipRow = {
+  team_id: string;
+  user_id: string;
+  role: "owner" | "member" | "reporter";
+  created_at: number;
+};
 
-const TEAM_COLUMNS = "id, name, mfa_required, session_idle_minutes, sso_required, sso_provider_ids, idp_mfa_accepted, created_at, updated_at";
+const TEAM_COLUMNS =
+  "id, name, mfa_required, session_idle_minutes, sso_required, sso_provider_ids, idp_mfa_accepted, created_at, updated_at";
 
 export function insertTeam(db: Db, t: { id: string; name: string; now: number }): void {
   db.run("INSERT INTO teams (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)", t.id, t.name, t.now, t.now);
@@ -30,7 +36,13 @@ export function renameTeam(db: Db, id: string, name: string, now: number): void 
 export function updateTeamPolicy(
   db: Db,
   id: string,
-  p: { mfaRequired: boolean; sessionIdleMinutes: number | null; ssoRequired: boolean; ssoProviderIds: string[]; idpMfaAccepted: boolean },
+  p: {
+    mfaRequired: boolean;
+    sessionIdleMinutes: number | null;
+    ssoRequired: boolean;
+    ssoProviderIds: string[];
+    idpMfaAccepted: boolean;
+  },
   now: number,
 ): void {
   db.run(
@@ -53,17 +65,31 @@ export function deleteTeam(db: Db, id: string): void {
 
 export function listTeamsOfUser(db: Db, userId: string): (TeamRow & { role: MembershipRow["role"] })[] {
   return db.all<TeamRow & { role: MembershipRow["role"] }>(
-    `SELECT ${TEAM_COLUMNS.split(", ").map((c) => `t.${c}`).join(", ")}, m.role FROM teams t JOIN memberships m ON m.team_id = t.id WHERE m.user_id = ? ORDER BY t.name, t.id`,
+    `SELECT ${TEAM_COLUMNS.split(", ")
+      .map((c) => `t.${c}`)
+      .join(
+        ", ",
+      )}, m.role FROM teams t JOIN memberships m ON m.team_id = t.id WHERE m.user_id = ? ORDER BY t.name, t.id`,
     userId,
   );
 }
 
 export function findMembership(db: Db, teamId: string, userId: string): MembershipRow | undefined {
-  return db.get<MembershipRow>("SELECT team_id, user_id, role, created_at FROM memberships WHERE team_id = ? AND user_id = ?", teamId, userId);
+  return db.get<MembershipRow>(
+    "SELECT team_id, user_id, role, created_at FROM memberships WHERE team_id = ? AND user_id = ?",
+    teamId,
+    userId,
+  );
 }
 
 export function insertMembership(db: Db, m: MembershipRow): void {
-  db.run("INSERT INTO memberships (team_id, user_id, role, created_at) VALUES (?, ?, ?, ?)", m.team_id, m.user_id, m.role, m.created_at);
+  db.run(
+    "INSERT INTO memberships (team_id, user_id, role, created_at) VALUES (?, ?, ?, ?)",
+    m.team_id,
+    m.user_id,
+    m.role,
+    m.created_at,
+  );
 }
 
 export function setRole(db: Db, teamId: string, userId: string, role: MembershipRow["role"]): number {
@@ -75,7 +101,9 @@ export function deleteMembership(db: Db, teamId: string, userId: string): number
 }
 
 export function countOwners(db: Db, teamId: string): number {
-  return Number(db.get<{ n: number }>("SELECT count(*) AS n FROM memberships WHERE team_id = ? AND role = 'owner'", teamId)?.n ?? 0);
+  return Number(
+    db.get<{ n: number }>("SELECT count(*) AS n FROM memberships WHERE team_id = ? AND role = 'owner'", teamId)?.n ?? 0,
+  );
 }
 
 /** Teams where the user is the only owner (they cannot delete their account while any exist). */
@@ -89,7 +117,13 @@ export function teamsSolelyOwnedBy(db: Db, userId: string): string[] {
     .map((r) => r.team_id);
 }
 
-export type MemberRow = { user_id: string; display_name: string; email: string; role: MembershipRow["role"]; created_at: number };
+export type MemberRow = {
+  user_id: string;
+  display_name: string;
+  email: string;
+  role: MembershipRow["role"];
+  created_at: number;
+};
 
 export function listMembers(db: Db, teamId: string): MemberRow[] {
   return db.all<MemberRow>(
@@ -111,7 +145,8 @@ export type InvitationRow = {
   accepted_by: string | null;
   revoked_at: number | null;
 };
-const INVITATION_COLUMNS = "id, team_id, email, role, token_hash, created_by, created_at, expires_at, accepted_at, accepted_by, revoked_at";
+const INVITATION_COLUMNS =
+  "id, team_id, email, role, token_hash, created_by, created_at, expires_at, accepted_at, accepted_by, revoked_at";
 
 export function insertInvitation(db: Db, i: Omit<InvitationRow, "accepted_at" | "accepted_by" | "revoked_at">): void {
   db.run(
@@ -128,7 +163,10 @@ export function insertInvitation(db: Db, i: Omit<InvitationRow, "accepted_at" | 
 }
 
 export function listInvitations(db: Db, teamId: string): InvitationRow[] {
-  return db.all<InvitationRow>(`SELECT ${INVITATION_COLUMNS} FROM invitations WHERE team_id = ? ORDER BY created_at DESC`, teamId);
+  return db.all<InvitationRow>(
+    `SELECT ${INVITATION_COLUMNS} FROM invitations WHERE team_id = ? ORDER BY created_at DESC`,
+    teamId,
+  );
 }
 
 export function findInvitationByHash(db: Db, hash: string): InvitationRow | undefined {
@@ -136,17 +174,42 @@ export function findInvitationByHash(db: Db, hash: string): InvitationRow | unde
 }
 
 export function revokeInvitation(db: Db, teamId: string, id: string, now: number): number {
-  return db.run("UPDATE invitations SET revoked_at = ? WHERE team_id = ? AND id = ? AND accepted_at IS NULL AND revoked_at IS NULL", now, teamId, id).changes;
+  return db.run(
+    "UPDATE invitations SET revoked_at = ? WHERE team_id = ? AND id = ? AND accepted_at IS NULL AND revoked_at IS NULL",
+    now,
+    teamId,
+    id,
+  ).changes;
 }
 
 export function markInvitationAccepted(db: Db, id: string, userId: string, now: number): number {
-  return db.run("UPDATE invitations SET accepted_at = ?, accepted_by = ? WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?", now, userId, id, now).changes;
+  return db.run(
+    "UPDATE invitations SET accepted_at = ?, accepted_by = ? WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?",
+    now,
+    userId,
+    id,
+    now,
+  ).changes;
 }
 
-export type SupportAccessRow = { id: string; team_id: string; granted_by: string; granted_at: number; expires_at: number; revoked_at: number | null };
+export type SupportAccessRow = {
+  id: string;
+  team_id: string;
+  granted_by: string;
+  granted_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+};
 
 export function insertSupportAccess(db: Db, s: Omit<SupportAccessRow, "revoked_at">): void {
-  db.run("INSERT INTO support_access (id, team_id, granted_by, granted_at, expires_at) VALUES (?, ?, ?, ?, ?)", s.id, s.team_id, s.granted_by, s.granted_at, s.expires_at);
+  db.run(
+    "INSERT INTO support_access (id, team_id, granted_by, granted_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+    s.id,
+    s.team_id,
+    s.granted_by,
+    s.granted_at,
+    s.expires_at,
+  );
 }
 
 export function activeSupportAccess(db: Db, teamId: string, now: number): SupportAccessRow | undefined {
@@ -158,11 +221,20 @@ export function activeSupportAccess(db: Db, teamId: string, now: number): Suppor
 }
 
 export function revokeSupportAccess(db: Db, teamId: string, now: number): number {
-  return db.run("UPDATE support_access SET revoked_at = ? WHERE team_id = ? AND revoked_at IS NULL AND expires_at > ?", now, teamId, now).changes;
+  return db.run(
+    "UPDATE support_access SET revoked_at = ? WHERE team_id = ? AND revoked_at IS NULL AND expires_at > ?",
+    now,
+    teamId,
+    now,
+  ).changes;
 }
 
 export function teamActivity(db: Db, sessionId: string, teamId: string): number | undefined {
-  return db.get<{ last_seen_at: number }>("SELECT last_seen_at FROM session_team_activity WHERE session_id = ? AND team_id = ?", sessionId, teamId)?.last_seen_at;
+  return db.get<{ last_seen_at: number }>(
+    "SELECT last_seen_at FROM session_team_activity WHERE session_id = ? AND team_id = ?",
+    sessionId,
+    teamId,
+  )?.last_seen_at;
 }
 
 export function touchTeamActivity(db: Db, sessionId: string, teamId: string, now: number): void {

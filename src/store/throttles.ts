@@ -1,7 +1,14 @@
 import type { Db } from "./database.ts";
 
 /** `failureLog`: the times of the failures still counted (the last hour), oldest first. */
-export type ThrottleRow = { key: string; window_start: number; failures: number; consecutive: number; blocked_until: number; failureLog: number[] };
+export type ThrottleRow = {
+  key: string;
+  window_start: number;
+  failures: number;
+  consecutive: number;
+  blocked_until: number;
+  failureLog: number[];
+};
 
 type StoredThrottle = Omit<ThrottleRow, "failureLog"> & { failure_log: string };
 
@@ -19,7 +26,10 @@ function parseLog(row: StoredThrottle): number[] {
 }
 
 export function findThrottle(db: Db, key: string): ThrottleRow | undefined {
-  const row = db.get<StoredThrottle>("SELECT key, window_start, failures, consecutive, blocked_until, failure_log FROM throttles WHERE key = ?", key);
+  const row = db.get<StoredThrottle>(
+    "SELECT key, window_start, failures, consecutive, blocked_until, failure_log FROM throttles WHERE key = ?",
+    key,
+  );
   if (!row) return undefined;
   const { failure_log: _, ...rest } = row;
   return { ...rest, failureLog: parseLog(row) };
@@ -40,7 +50,10 @@ export function saveThrottle(db: Db, row: ThrottleRow): void {
 }
 
 export function findDevice(db: Db, id: string): { id: string; user_id: string; last_used_at: number } | undefined {
-  return db.get<{ id: string; user_id: string; last_used_at: number }>("SELECT id, user_id, last_used_at FROM devices WHERE id = ?", id);
+  return db.get<{ id: string; user_id: string; last_used_at: number }>(
+    "SELECT id, user_id, last_used_at FROM devices WHERE id = ?",
+    id,
+  );
 }
 
 export function insertDevice(db: Db, id: string, userId: string, now: number): void {

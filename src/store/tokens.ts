@@ -14,11 +14,22 @@ export type ApiTokenRow = {
   team_role: "member" | "reporter" | null;
 };
 
-const API_COLUMNS = "id, user_id, name, token_hash, scope, created_at, expires_at, last_used_at, revoked_at, team_id, team_role";
+const API_COLUMNS =
+  "id, user_id, name, token_hash, scope, created_at, expires_at, last_used_at, revoked_at, team_id, team_role";
 
 export function insertApiToken(
   db: Db,
-  t: { id: string; userId: string; name: string; hash: string; scope: string; now: number; expiresAt: number; teamId?: string | null; teamRole?: string | null },
+  t: {
+    id: string;
+    userId: string;
+    name: string;
+    hash: string;
+    scope: string;
+    now: number;
+    expiresAt: number;
+    teamId?: string | null;
+    teamRole?: string | null;
+  },
 ): void {
   db.run(
     "INSERT INTO api_tokens (id, user_id, name, token_hash, scope, created_at, expires_at, team_id, team_role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -35,11 +46,19 @@ export function insertApiToken(
 }
 
 export function listTeamApiTokens(db: Db, teamId: string): ApiTokenRow[] {
-  return db.all<ApiTokenRow>(`SELECT ${API_COLUMNS} FROM api_tokens WHERE team_id = ? ORDER BY created_at DESC`, teamId);
+  return db.all<ApiTokenRow>(
+    `SELECT ${API_COLUMNS} FROM api_tokens WHERE team_id = ? ORDER BY created_at DESC`,
+    teamId,
+  );
 }
 
 export function revokeTeamApiToken(db: Db, teamId: string, id: string, now: number): number {
-  return db.run("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND team_id = ? AND revoked_at IS NULL", now, id, teamId).changes;
+  return db.run(
+    "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND team_id = ? AND revoked_at IS NULL",
+    now,
+    id,
+    teamId,
+  ).changes;
 }
 
 export function findApiTokenByHash(db: Db, hash: string): ApiTokenRow | undefined {
@@ -47,7 +66,10 @@ export function findApiTokenByHash(db: Db, hash: string): ApiTokenRow | undefine
 }
 
 export function listApiTokens(db: Db, userId: string): ApiTokenRow[] {
-  return db.all<ApiTokenRow>(`SELECT ${API_COLUMNS} FROM api_tokens WHERE user_id = ? AND team_id IS NULL ORDER BY created_at DESC`, userId);
+  return db.all<ApiTokenRow>(
+    `SELECT ${API_COLUMNS} FROM api_tokens WHERE user_id = ? AND team_id IS NULL ORDER BY created_at DESC`,
+    userId,
+  );
 }
 
 export function touchApiToken(db: Db, id: string, now: number): void {
@@ -55,7 +77,12 @@ export function touchApiToken(db: Db, id: string, now: number): void {
 }
 
 export function revokeApiToken(db: Db, userId: string, id: string, now: number): number {
-  return db.run("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND team_id IS NULL AND revoked_at IS NULL", now, id, userId).changes;
+  return db.run(
+    "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND team_id IS NULL AND revoked_at IS NULL",
+    now,
+    id,
+    userId,
+  ).changes;
 }
 
 export type OneTimeTokenRow = {
@@ -71,7 +98,15 @@ export type OneTimeTokenRow = {
 
 export function insertOneTimeToken(
   db: Db,
-  t: { id: string; purpose: string; hash: string; userId: string | null; createdBy: string | null; now: number; expiresAt: number },
+  t: {
+    id: string;
+    purpose: string;
+    hash: string;
+    userId: string | null;
+    createdBy: string | null;
+    now: number;
+    expiresAt: number;
+  },
 ): void {
   db.run(
     "INSERT INTO one_time_tokens (id, purpose, token_hash, user_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -95,12 +130,21 @@ export function findOneTimeToken(db: Db, purpose: string, hash: string): OneTime
 
 /** Single use: 1 changed row = this caller used it. */
 export function useOneTimeToken(db: Db, id: string, now: number): boolean {
-  return db.run("UPDATE one_time_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?", now, id, now).changes === 1;
+  return (
+    db.run("UPDATE one_time_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?", now, id, now)
+      .changes === 1
+  );
 }
 
 /** Earlier unused tokens of the same purpose and user stop working when a new one is made. */
 export function expireOneTimeTokens(db: Db, purpose: string, userId: string | null, now: number): void {
-  db.run("UPDATE one_time_tokens SET expires_at = ? WHERE purpose = ? AND user_id IS ? AND used_at IS NULL AND expires_at > ?", now, purpose, userId, now);
+  db.run(
+    "UPDATE one_time_tokens SET expires_at = ? WHERE purpose = ? AND user_id IS ? AND used_at IS NULL AND expires_at > ?",
+    now,
+    purpose,
+    userId,
+    now,
+  );
 }
 
 /** Revokes every live API token of a user (a security change ends all their credentials). */

@@ -12,9 +12,20 @@ export type UserRow = {
   updated_at: number;
 };
 
-const COLUMNS = "id, email, display_name, password_hash, is_instance_admin, security_version, disabled_at, created_at, updated_at";
+const COLUMNS =
+  "id, email, display_name, password_hash, is_instance_admin, security_version, disabled_at, created_at, updated_at";
 
-export function insertUser(db: Db, user: { id: string; email: string; displayName: string; passwordHash: string | null; isInstanceAdmin: boolean; now: number }): void {
+export function insertUser(
+  db: Db,
+  user: {
+    id: string;
+    email: string;
+    displayName: string;
+    passwordHash: string | null;
+    isInstanceAdmin: boolean;
+    now: number;
+  },
+): void {
   db.run(
     "INSERT INTO users (id, email, display_name, password_hash, is_instance_admin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
     user.id,

@@ -20,12 +20,14 @@ afterEach(() => {
   t = undefined;
 });
 
-const append = (ctx: TestContext, i: number) => appendAudit(ctx.ctx, { action: "member.added", actorId: "a", targetId: `t${i}`, teamId: "x" });
+const append = (ctx: TestContext, i: number) =>
+  appendAudit(ctx.ctx, { action: "member.added", actorId: "a", targetId: `t${i}`, teamId: "x" });
 const headOf = (ctx: TestContext) => {
   const file = join(ctx.config.dataDir, AUDIT_HEAD_FILE);
   return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as { seq: number; mac: string }) : undefined;
 };
-const lastEntry = (ctx: TestContext) => ctx.store.db.get<{ seq: number; mac: string }>("SELECT seq, mac FROM audit_log ORDER BY seq DESC LIMIT 1")!;
+const lastEntry = (ctx: TestContext) =>
+  ctx.store.db.get<{ seq: number; mac: string }>("SELECT seq, mac FROM audit_log ORDER BY seq DESC LIMIT 1")!;
 
 test("commits extend the chain at once; the head file follows one interval later, one write for many commits", () => {
   t = createTestApp();
@@ -93,8 +95,14 @@ test("the server's graceful stop anchors the head of its last commits", async ()
       LOUPE_SHUTDOWN_TIMEOUT_MS: "2000",
     });
     // A scheduler that never fires: only the stop can write the head.
-    const handle = await startServer(config, { logger: captureLogs().logger, notice: () => {}, schedule: () => () => {} });
-    const token = readFileSync(join(config.keyDir, "setup-url.txt"), "utf8").trim().replace(/.*#token=/, "");
+    const handle = await startServer(config, {
+      logger: captureLogs().logger,
+      notice: () => {},
+      schedule: () => () => {},
+    });
+    const token = readFileSync(join(config.keyDir, "setup-url.txt"), "utf8")
+      .trim()
+      .replace(/.*#token=/, "");
     const res = await fetch(`http://127.0.0.1:${handle.port}/api/v1/setup`, {
       method: "POST",
       headers: { "Content-Type": "application/json", Origin: config.publicOrigin, "X-Requested-With": "test" },
@@ -107,7 +115,11 @@ test("the server's graceful stop anchors the head of its last commits", async ()
     const head = JSON.parse(readFileSync(headFile, "utf8"));
     expect(head.seq).toBe(1);
     expect(isAuthenticHead(handle.store.keyring.audit, head)).toBe(true);
-    const verified = await runCli(["audit", "verify"], { LOUPE_DATA_DIR: config.dataDir, LOUPE_KEY_DIR: config.keyDir, LOUPE_MASTER_KEY: (config.masterKey as { key: Buffer }).key.toString("base64") });
+    const verified = await runCli(["audit", "verify"], {
+      LOUPE_DATA_DIR: config.dataDir,
+      LOUPE_KEY_DIR: config.keyDir,
+      LOUPE_MASTER_KEY: (config.masterKey as { key: Buffer }).key.toString("base64"),
+    });
     expect(verified.stdout).toContain("audit trail ok: 1 entries checked");
     expect(verified.code).toBe(0);
   } finally {

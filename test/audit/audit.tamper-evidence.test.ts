@@ -42,7 +42,10 @@ test("an edited entry is detected at its sequence number", () => {
 test("an entry re-MACed without the key's help (recomputed as a plain hash) is still detected", () => {
   t = seeded(5);
   const row = t.store.db.get<{ mac: string }>("SELECT mac FROM audit_log WHERE seq = 3")!;
-  run("UPDATE audit_log SET target_id = 'someone-else', mac = ? WHERE seq = 3", new Bun.CryptoHasher("sha256").update(row.mac).digest("hex"));
+  run(
+    "UPDATE audit_log SET target_id = 'someone-else', mac = ? WHERE seq = 3",
+    new Bun.CryptoHasher("sha256").update(row.mac).digest("hex"),
+  );
   expect(verifyAudit(t.ctx).firstBroken).toEqual({ seq: 3, reason: "entry_altered" });
 });
 
@@ -83,8 +86,14 @@ test("pruning by retention leaves a checkpoint: the chain still verifies and goe
 test("the daily retention run: activity past 90 days and audit entries past the retention go; idempotent", () => {
   t = seeded(3);
   t.store.db.write(() => {
-    t!.store.db.run("INSERT INTO activity_events (id, at, type, outcome) VALUES ('old', ?, 'login.succeeded', 'success')", t!.clock.now() - 91 * 86_400_000);
-    t!.store.db.run("INSERT INTO activity_events (id, at, type, outcome) VALUES ('new', ?, 'login.succeeded', 'success')", t!.clock.now() - 89 * 86_400_000);
+    t!.store.db.run(
+      "INSERT INTO activity_events (id, at, type, outcome) VALUES ('old', ?, 'login.succeeded', 'success')",
+      t!.clock.now() - 91 * 86_400_000,
+    );
+    t!.store.db.run(
+      "INSERT INTO activity_events (id, at, type, outcome) VALUES ('new', ?, 'login.succeeded', 'success')",
+      t!.clock.now() - 89 * 86_400_000,
+    );
   });
   t.clock.advance(366 * 86_400_000);
   const first = runDailyRetention(t.ctx);
@@ -106,18 +115,35 @@ test("access-control changes of the accounts feature land in the trail; `loupe a
   await admin.browser.post(`/api/v1/instance/users/${user.id}/sessions/revoke`);
   await admin.browser.patch("/api/v1/instance/settings", { sessionIdleMinutes: 20 });
   const { entries } = await (await admin.browser.get("/api/v1/instance/audit")).json();
-  expect(entries.map((e: { action: string }) => e.action)).toEqual(["instance.settings_changed", "sessions.revoked_by_admin", "token.revoked", "token.created", "admin.created"]);
+  expect(entries.map((e: { action: string }) => e.action)).toEqual([
+    "instance.settings_changed",
+    "sessions.revoked_by_admin",
+    "token.revoked",
+    "token.created",
+    "admin.created",
+  ]);
   expect(JSON.stringify(entries)).not.toContain("@");
-  expect(await (await admin.browser.get("/api/v1/instance/audit/verify")).json()).toMatchObject({ ok: true, checked: 5 });
+  expect(await (await admin.browser.get("/api/v1/instance/audit/verify")).json()).toMatchObject({
+    ok: true,
+    checked: 5,
+  });
 
-  const env = { LOUPE_DATA_DIR: t.config.dataDir, LOUPE_KEY_DIR: t.config.keyDir, LOUPE_MASTER_KEY: (t.config.masterKey as { key: Buffer }).key.toString("base64") };
+  const env = {
+    LOUPE_DATA_DIR: t.config.dataDir,
+    LOUPE_KEY_DIR: t.config.keyDir,
+    LOUPE_MASTER_KEY: (t.config.masterKey as { key: Buffer }).key.toString("base64"),
+  };
   t.store.db.checkpoint();
   const ok = await runCli(["audit", "verify"], env);
   expect(ok.code).toBe(0);
   expect(ok.stdout).toContain("5 entries checked");
   // Checked against the head as the daily log line recorded it: fine now…
-  const head = t.store.db.get<{ seq: number; mac: string }>("SELECT seq, mac FROM audit_log ORDER BY seq DESC LIMIT 1")!;
-  expect((await runCli(["audit", "verify", "--expect-seq", String(head.seq), "--expect-digest", head.mac], env)).code).toBe(0);
+  const head = t.store.db.get<{ seq: number; mac: string }>(
+    "SELECT seq, mac FROM audit_log ORDER BY seq DESC LIMIT 1",
+  )!;
+  expect(
+    (await runCli(["audit", "verify", "--expect-seq", String(head.seq), "--expect-digest", head.mac], env)).code,
+  ).toBe(0);
   run("UPDATE audit_log SET actor_id = 'someone-else' WHERE seq = 2");
   t.store.db.checkpoint();
   const broken = await runCli(["audit", "verify"], env);
@@ -127,7 +153,11 @@ test("access-control changes of the accounts feature land in the trail; `loupe a
 
 test("a retention setting written around the API is clamped: the trail cannot be pruned away", async () => {
   t = seeded(5);
-  t.store.db.write(() => t!.store.db.run("INSERT OR REPLACE INTO instance_settings (key, value, updated_at) VALUES ('audit_retention_days', '-1', 0)"));
+  t.store.db.write(() =>
+    t!.store.db.run(
+      "INSERT OR REPLACE INTO instance_settings (key, value, updated_at) VALUES ('audit_retention_days', '-1', 0)",
+    ),
+  );
   const { getInstanceSettings } = await import("../../src/services/accounts/settings.ts");
   expect(getInstanceSettings(t.ctx).auditRetentionDays).toBe(30);
   t.clock.advance(86_400_000);
@@ -138,8 +168,11 @@ test("a retention setting written around the API is clamped: the trail cannot be
 test("deleting every row and the head file is detected once the instance is set up; a replayed head with deleted newest rows is caught by the logged head", async () => {
   t = createTestApp();
   await signedInUser(t, { admin: true }); // the first admin starts the chain
-  for (let i = 0; i < 5; i++) appendAudit(t.ctx, { action: "member.added", actorId: "a", targetId: `t${i}`, teamId: "x" });
-  const loggedHead = t.store.db.get<{ seq: number; mac: string }>("SELECT seq, mac FROM audit_log ORDER BY seq DESC LIMIT 1")!;
+  for (let i = 0; i < 5; i++)
+    appendAudit(t.ctx, { action: "member.added", actorId: "a", targetId: `t${i}`, teamId: "x" });
+  const loggedHead = t.store.db.get<{ seq: number; mac: string }>(
+    "SELECT seq, mac FROM audit_log ORDER BY seq DESC LIMIT 1",
+  )!;
   const headFile = join(t.config.dataDir, "audit-head.json");
   t.auditHead.flush(); // anchored (as the server does within a second)…
   const { readFileSync } = await import("node:fs");
@@ -147,12 +180,16 @@ test("deleting every row and the head file is detected once the instance is set 
   appendAudit(t.ctx, { action: "member.removed", actorId: "a", targetId: "t9", teamId: "x" });
   appendAudit(t.ctx, { action: "member.removed", actorId: "a", targetId: "t8", teamId: "x" });
   t.auditHead.flush(); // …and anchored again before the attack below
-  const dailyLine = t.store.db.get<{ seq: number; mac: string }>("SELECT seq, mac FROM audit_log ORDER BY seq DESC LIMIT 1")!;
+  const dailyLine = t.store.db.get<{ seq: number; mac: string }>(
+    "SELECT seq, mac FROM audit_log ORDER BY seq DESC LIMIT 1",
+  )!;
   // Replay: delete the newest rows and put the older head file back.
   run("DELETE FROM audit_log WHERE seq > ?", loggedHead.seq);
   writeFileSync(headFile, oldHead);
   expect(verifyAudit(t.ctx).ok).toBe(true); // the file alone cannot tell…
-  expect(verifyAudit(t.ctx, { seq: dailyLine.seq, digest: dailyLine.mac }).firstBroken?.reason).toBe("newest_entries_deleted"); // …the logged head can
+  expect(verifyAudit(t.ctx, { seq: dailyLine.seq, digest: dailyLine.mac }).firstBroken?.reason).toBe(
+    "newest_entries_deleted",
+  ); // …the logged head can
   // Everything gone, file included.
   run("DELETE FROM audit_log");
   rmSync(headFile);

@@ -12,7 +12,9 @@ afterAll(() => t.close());
 test("shown once, stored hashed, scoped, expiring, revocable", async () => {
   const { browser, password } = await signedInUser(t);
   await browser.post("/api/v1/auth/reauth", { password });
-  const created = await (await browser.post("/api/v1/me/tokens", { name: "read-only", scope: "read", expiresInDays: 30 })).json();
+  const created = await (
+    await browser.post("/api/v1/me/tokens", { name: "read-only", scope: "read", expiresInDays: 30 })
+  ).json();
   const write = await (await browser.post("/api/v1/me/tokens", { name: "writer", scope: "write" })).json();
   expect(created.token).toMatch(/^loupe_pat_[A-Za-z0-9_-]{43}$/);
   const rows = t.store.db.all<{ token_hash: string }>("SELECT token_hash FROM api_tokens");
@@ -25,13 +27,18 @@ test("shown once, stored hashed, scoped, expiring, revocable", async () => {
   const anon = new Browser(t.app, t.config.publicOrigin);
   const read = { Authorization: `Bearer ${created.token}` };
   expect((await anon.get("/api/v1/me", read)).status).toBe(200);
-  const lastUsed = (await (await browser.get("/api/v1/me/tokens")).json()).tokens.find((x: { id: string }) => x.id === created.apiToken.id).lastUsedAt;
+  const lastUsed = (await (await browser.get("/api/v1/me/tokens")).json()).tokens.find(
+    (x: { id: string }) => x.id === created.apiToken.id,
+  ).lastUsedAt;
   expect(lastUsed).not.toBeNull();
   // Scope: read may not write; write may.
   const refused = await anon.request("PATCH", "/api/v1/me", { displayName: "By token" }, read);
   expect(refused.status).toBe(403);
   expect((await refused.json()).code).toBe("TOKEN_SCOPE");
-  expect((await anon.request("PATCH", "/api/v1/me", { displayName: "By token" }, { Authorization: `Bearer ${write.token}` })).status).toBe(200);
+  expect(
+    (await anon.request("PATCH", "/api/v1/me", { displayName: "By token" }, { Authorization: `Bearer ${write.token}` }))
+      .status,
+  ).toBe(200);
   // Never from a query string.
   expect((await t.app.request(`/api/v1/me?access_token=${created.token}`)).status).toBe(401);
   expect((await t.app.request(`/api/v1/me?token=${created.token}`)).status).toBe(401);

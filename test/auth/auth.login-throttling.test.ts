@@ -73,7 +73,13 @@ test("150 wrong passwords from rotating IPs: ≤ 100 verified, then 429; the own
 test("a patient attacker who waits out every back-off for 3 hours gets ≤ 100 verifications in any hour", async () => {
   const times: number[] = [];
   const real = fastPasswords();
-  t = createTestApp({}, { authAttemptsPerMinute: 1_000_000, passwords: { ...real, verify: async (h, p) => (times.push(t!.clock.now()), real.verify(h, p)) } });
+  t = createTestApp(
+    {},
+    {
+      authAttemptsPerMinute: 1_000_000,
+      passwords: { ...real, verify: async (h, p) => (times.push(t!.clock.now()), real.verify(h, p)) },
+    },
+  );
   const email = uniqueEmail("patient");
   await createUser(t.ctx, { email, displayName: "P", password: GOOD_PASSWORD, isInstanceAdmin: false });
   const attacker = new Browser(t.app, t.config.publicOrigin);
@@ -84,7 +90,8 @@ test("a patient attacker who waits out every back-off for 3 hours gets ≤ 100 v
     else expect(res.status).toBe(401);
   }
   let worst = 0;
-  for (let i = 0; i < times.length; i++) worst = Math.max(worst, times.filter((x) => x >= times[i]! && x < times[i]! + 3600_000).length);
+  for (let i = 0; i < times.length; i++)
+    worst = Math.max(worst, times.filter((x) => x >= times[i]! && x < times[i]! + 3600_000).length);
   expect(times.length).toBeGreaterThan(100);
   expect(worst).toBeLessThanOrEqual(100);
 });
@@ -94,7 +101,8 @@ test("short exponential back-off after 5 consecutive failures", async () => {
   const email = uniqueEmail();
   await createUser(t.ctx, { email, displayName: "B", password: GOOD_PASSWORD, isInstanceAdmin: false });
   const b = new Browser(t.app, t.config.publicOrigin);
-  for (let i = 0; i < 5; i++) expect((await b.post("/api/v1/auth/login", { email, password: "nope-nope-nope" })).status).toBe(401);
+  for (let i = 0; i < 5; i++)
+    expect((await b.post("/api/v1/auth/login", { email, password: "nope-nope-nope" })).status).toBe(401);
   const blocked = await b.post("/api/v1/auth/login", { email, password: GOOD_PASSWORD });
   expect(blocked.status).toBe(429);
   expect(blocked.headers.get("Retry-After")).toBe("1");
@@ -115,10 +123,14 @@ test("1000 attempts from one IP across many accounts: the per-IP limiter answers
   expect(statuses.get(429)).toBe(970);
   // Another IP is not affected.
   const other = new Browser(t.app, t.config.publicOrigin, "203.0.113.201");
-  expect((await other.post("/api/v1/auth/login", { email: "x@example.test", password: "whatever-password" })).status).toBe(401);
+  expect(
+    (await other.post("/api/v1/auth/login", { email: "x@example.test", password: "whatever-password" })).status,
+  ).toBe(401);
   // The bucket refills.
   t.clock.advance(60_000);
-  expect((await b.post("/api/v1/auth/login", { email: "x@example.test", password: "whatever-password" })).status).toBe(401);
+  expect((await b.post("/api/v1/auth/login", { email: "x@example.test", password: "whatever-password" })).status).toBe(
+    401,
+  );
 });
 
 test("400 wrong passwords sent at once: no more than 100 are verified (the attempt is taken before the check)", async () => {
@@ -128,7 +140,12 @@ test("400 wrong passwords sent at once: no more than 100 are verified (the attem
   await createUser(t.ctx, { email, displayName: "B", password: GOOD_PASSWORD, isInstanceAdmin: false });
   hasher.verifications = 0;
   const statuses = await Promise.all(
-    Array.from({ length: 400 }, (_, i) => new Browser(t!.app, t!.config.publicOrigin, `203.0.113.${i % 250}`).post("/api/v1/auth/login", { email, password: `burst-${i}-wrong` })),
+    Array.from({ length: 400 }, (_, i) =>
+      new Browser(t!.app, t!.config.publicOrigin, `203.0.113.${i % 250}`).post("/api/v1/auth/login", {
+        email,
+        password: `burst-${i}-wrong`,
+      }),
+    ),
   ).then((rs) => rs.map((r) => r.status));
   expect(hasher.verifications).toBeLessThanOrEqual(100);
   expect(statuses.filter((s) => s === 401).length).toBe(hasher.verifications);
@@ -138,13 +155,26 @@ test("400 wrong passwords sent at once: no more than 100 are verified (the attem
 test("a sliding hour: 100 wrong passwords just before an hour boundary and 100 just after → ≤ 100 verified in any 60 minutes", async () => {
   const times: number[] = [];
   const real = fastPasswords();
-  t = createTestApp({}, { authAttemptsPerMinute: 1_000_000, passwords: { ...real, verify: async (h, p) => (times.push(t!.clock.now()), real.verify(h, p)) } });
+  t = createTestApp(
+    {},
+    {
+      authAttemptsPerMinute: 1_000_000,
+      passwords: { ...real, verify: async (h, p) => (times.push(t!.clock.now()), real.verify(h, p)) },
+    },
+  );
   const email = uniqueEmail("boundary");
   await createUser(t.ctx, { email, displayName: "B", password: GOOD_PASSWORD, isInstanceAdmin: false });
   const burst = async (n: number) =>
-    (await Promise.all(Array.from({ length: n }, (_, i) => new Browser(t!.app, t!.config.publicOrigin, `203.0.113.${i % 250}`).post("/api/v1/auth/login", { email, password: `boundary-${i}-wrong` })))).map(
-      (r) => r.status,
-    );
+    (
+      await Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          new Browser(t!.app, t!.config.publicOrigin, `203.0.113.${i % 250}`).post("/api/v1/auth/login", {
+            email,
+            password: `boundary-${i}-wrong`,
+          }),
+        ),
+      )
+    ).map((r) => r.status);
   const start = t.clock.now();
   // One failure opens the hour; 99 more just before it ends, 100 just after (once the back-off is over).
   expect(await burst(1)).toEqual([401]);
@@ -160,11 +190,23 @@ test("a sliding hour: 100 wrong passwords just before an hour boundary and 100 j
   for (const at of times) worst = Math.max(worst, times.filter((x) => x >= at && x < at + 3600_000).length);
   expect(worst).toBeLessThanOrEqual(100);
   // The wait named by Retry-After is when the 99 leave the hour; then the allowance is back.
-  const waiting = await new Browser(t.app, t.config.publicOrigin, "198.51.100.77").post("/api/v1/auth/login", { email, password: "boundary-wrong" });
+  const waiting = await new Browser(t.app, t.config.publicOrigin, "198.51.100.77").post("/api/v1/auth/login", {
+    email,
+    password: "boundary-wrong",
+  });
   expect(waiting.status).toBe(429);
-  expect(start + 3600_000 - 2_000 + 3600_000 - t.clock.now()).toBeLessThanOrEqual(Number(waiting.headers.get("Retry-After")) * 1000);
+  expect(start + 3600_000 - 2_000 + 3600_000 - t.clock.now()).toBeLessThanOrEqual(
+    Number(waiting.headers.get("Retry-After")) * 1000,
+  );
   t.clock.advance(Number(waiting.headers.get("Retry-After")) * 1000);
-  expect((await new Browser(t.app, t.config.publicOrigin, "198.51.100.78").post("/api/v1/auth/login", { email, password: GOOD_PASSWORD })).status).toBe(200);
+  expect(
+    (
+      await new Browser(t.app, t.config.publicOrigin, "198.51.100.78").post("/api/v1/auth/login", {
+        email,
+        password: GOOD_PASSWORD,
+      })
+    ).status,
+  ).toBe(200);
 });
 
 test("a throttle row from before the sliding hour (a fixed-window count) still holds until its hour ends", async () => {
@@ -173,7 +215,13 @@ test("a throttle row from before the sliding hour (a fixed-window count) still h
   await createUser(t.ctx, { email, displayName: "L", password: GOOD_PASSWORD, isInstanceAdmin: false });
   const key = throttleKey(t.ctx, "account", email);
   const start = t.clock.now() - 600_000;
-  t.store.db.write((db) => db.run("INSERT INTO throttles (key, window_start, failures, consecutive, blocked_until) VALUES (?, ?, 100, 0, 0)", key, start));
+  t.store.db.write((db) =>
+    db.run(
+      "INSERT INTO throttles (key, window_start, failures, consecutive, blocked_until) VALUES (?, ?, 100, 0, 0)",
+      key,
+      start,
+    ),
+  );
   const b = new Browser(t.app, t.config.publicOrigin);
   const refused = await b.post("/api/v1/auth/login", { email, password: GOOD_PASSWORD });
   expect(refused.status).toBe(429);

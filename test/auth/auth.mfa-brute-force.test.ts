@@ -65,7 +65,9 @@ test("≤ 20 wrong codes per account per hour across challenges, then 429 for th
   // ...and accepted once the hour is over.
   t.clock.advance(3600_000);
   const later = await challengeFor(email, password, b);
-  expect((await b.post("/api/v1/auth/mfa", { challenge: later, code: totpCode(secret, t.clock.now()) })).status).toBe(200);
+  expect((await b.post("/api/v1/auth/mfa", { challenge: later, code: totpCode(secret, t.clock.now()) })).status).toBe(
+    200,
+  );
 });
 
 test("a challenge expires after 5 minutes", async () => {

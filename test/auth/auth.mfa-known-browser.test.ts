@@ -43,7 +43,13 @@ test("an attacker with the password burns the cap (429 for them); the owner's kn
   const { email, password, browser } = await signedInUser(t);
   const { secret, recoveryCodes } = await enableTotp(t, browser, password);
   // The owner's browser completes a full sign-in (password and code): it is now known to the account.
-  const owner = await signInWithTotp(t, email, password, secret, new Browser(t.app, t.config.publicOrigin, "192.0.2.10"));
+  const owner = await signInWithTotp(
+    t,
+    email,
+    password,
+    secret,
+    new Browser(t.app, t.config.publicOrigin, "192.0.2.10"),
+  );
   expect(owner.cookies.has("loupe_device")).toBe(true);
   await owner.post("/api/v1/auth/logout");
 
@@ -52,22 +58,34 @@ test("an attacker with the password burns the cap (429 for them); the owner's kn
   // Passing the password alone never made the attacker's browser a known one.
   expect(attacker.cookies.has("loupe_device")).toBe(false);
   // The cap holds for the attacker, even with the right code...
-  const blocked = await attacker.post("/api/v1/auth/mfa", { challenge: await challengeFor(attacker, email, password), code: totpCode(secret, t.clock.now()) });
+  const blocked = await attacker.post("/api/v1/auth/mfa", {
+    challenge: await challengeFor(attacker, email, password),
+    code: totpCode(secret, t.clock.now()),
+  });
   expect(blocked.status).toBe(429);
   expect((await blocked.json()).code).toBe("TOO_MANY_ATTEMPTS");
 
   // ...while the owner's known browser signs in with a right code...
-  const signedIn = await owner.post("/api/v1/auth/mfa", { challenge: await challengeFor(owner, email, password), code: totpCode(secret, t.clock.now()) });
+  const signedIn = await owner.post("/api/v1/auth/mfa", {
+    challenge: await challengeFor(owner, email, password),
+    code: totpCode(secret, t.clock.now()),
+  });
   expect(signedIn.status).toBe(200);
   expect((await signedIn.json()).status).toBe("signed_in");
   t.clock.advance(30_000);
   await owner.post("/api/v1/auth/logout");
   // ...and with a recovery code.
-  const recovered = await owner.post("/api/v1/auth/mfa", { challenge: await challengeFor(owner, email, password), recoveryCode: recoveryCodes[0] });
+  const recovered = await owner.post("/api/v1/auth/mfa", {
+    challenge: await challengeFor(owner, email, password),
+    recoveryCode: recoveryCodes[0],
+  });
   expect(recovered.status).toBe(200);
 
   // The attacker's cap still holds after the owner's sign-ins.
-  const still = await attacker.post("/api/v1/auth/mfa", { challenge: await challengeFor(attacker, email, password), code: totpCode(secret, t.clock.now()) });
+  const still = await attacker.post("/api/v1/auth/mfa", {
+    challenge: await challengeFor(attacker, email, password),
+    code: totpCode(secret, t.clock.now()),
+  });
   expect(still.status).toBe(429);
 });
 
@@ -82,20 +100,43 @@ test("a device cookie of another account, or a stranger's fresh browser, gets no
   expect(await burnCap(attacker, victim.email, victim.password, secret)).toBe(20);
   // A second fresh browser of the attacker meets the same account cap.
   const fresh = new Browser(t.app, t.config.publicOrigin, "203.0.113.67");
-  const res = await fresh.post("/api/v1/auth/mfa", { challenge: await challengeFor(fresh, victim.email, victim.password), code: totpCode(secret, t.clock.now()) });
+  const res = await fresh.post("/api/v1/auth/mfa", {
+    challenge: await challengeFor(fresh, victim.email, victim.password),
+    code: totpCode(secret, t.clock.now()),
+  });
   expect(res.status).toBe(429);
 });
 
 test("a known browser has 20 wrong codes of its own; then it shares the account's allowance", async () => {
   const { email, password, browser } = await signedInUser(t);
   const { secret } = await enableTotp(t, browser, password);
-  const owner = await signInWithTotp(t, email, password, secret, new Browser(t.app, t.config.publicOrigin, "192.0.2.11"));
+  const owner = await signInWithTotp(
+    t,
+    email,
+    password,
+    secret,
+    new Browser(t.app, t.config.publicOrigin, "192.0.2.11"),
+  );
   await owner.post("/api/v1/auth/logout");
   // The owner's browser burns its own 20 and then the account's 20: 40 in all, no more.
   expect(await burnCap(owner, email, password, secret)).toBe(40);
   // A browser without the cookie is now refused too (the account's allowance is spent) — and it expires.
   const other = new Browser(t.app, t.config.publicOrigin, "192.0.2.12");
-  expect((await other.post("/api/v1/auth/mfa", { challenge: await challengeFor(other, email, password), code: totpCode(secret, t.clock.now()) })).status).toBe(429);
+  expect(
+    (
+      await other.post("/api/v1/auth/mfa", {
+        challenge: await challengeFor(other, email, password),
+        code: totpCode(secret, t.clock.now()),
+      })
+    ).status,
+  ).toBe(429);
   t.clock.advance(3600_000);
-  expect((await other.post("/api/v1/auth/mfa", { challenge: await challengeFor(other, email, password), code: totpCode(secret, t.clock.now()) })).status).toBe(200);
+  expect(
+    (
+      await other.post("/api/v1/auth/mfa", {
+        challenge: await challengeFor(other, email, password),
+        code: totpCode(secret, t.clock.now()),
+      })
+    ).status,
+  ).toBe(200);
 });

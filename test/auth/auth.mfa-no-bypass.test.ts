@@ -31,9 +31,13 @@ test("a password reset leaves MFA on and creates no session", async () => {
   const link = await (await admin.browser.post(`/api/v1/instance/users/${user.id}/password-reset-link`)).json();
   const token = new URL(link.url).hash.replace("#token=", "");
   const anon = new Browser(t.app, t.config.publicOrigin);
-  expect((await anon.post("/api/v1/auth/password-reset/complete", { token, newPassword: "after-reset-passphrase" })).status).toBe(200);
+  expect(
+    (await anon.post("/api/v1/auth/password-reset/complete", { token, newPassword: "after-reset-passphrase" })).status,
+  ).toBe(200);
   expect(anon.cookies.has("loupe_session")).toBe(false);
-  expect((await (await anon.post("/api/v1/auth/login", { email, password: "after-reset-passphrase" })).json()).mfaRequired).toBe(true);
+  expect(
+    (await (await anon.post("/api/v1/auth/login", { email, password: "after-reset-passphrase" })).json()).mfaRequired,
+  ).toBe(true);
 });
 
 test("an API token never opens the session routes (MFA, sessions, tokens)", async () => {
@@ -60,7 +64,12 @@ test("a new instance admin must enrol MFA before anything but /me, enrolment and
   const { browser } = await signedInUser(t, { admin: true });
   const me = await (await browser.get("/api/v1/me")).json();
   expect(me.session.mfaEnrolmentRequired).toBe(true);
-  for (const path of ["/api/v1/instance/users", "/api/v1/me/sessions", "/api/v1/me/tokens", "/api/v1/instance/settings"]) {
+  for (const path of [
+    "/api/v1/instance/users",
+    "/api/v1/me/sessions",
+    "/api/v1/me/tokens",
+    "/api/v1/instance/settings",
+  ]) {
     const res = await browser.get(path);
     expect(res.status).toBe(403);
     expect((await res.json()).code).toBe("MFA_ENROLMENT_REQUIRED");
@@ -75,7 +84,10 @@ test("a sign-in challenge is bound to the browser that passed the password", asy
   const first = new Browser(t.app, t.config.publicOrigin);
   const { challenge } = await (await first.post("/api/v1/auth/login", { email, password })).json();
   const thief = new Browser(t.app, t.config.publicOrigin);
-  const stolen = await thief.post("/api/v1/auth/mfa", { challenge, code: (await import("../../src/lib/totp.ts")).totpCode(secret, t.clock.now()) });
+  const stolen = await thief.post("/api/v1/auth/mfa", {
+    challenge,
+    code: (await import("../../src/lib/totp.ts")).totpCode(secret, t.clock.now()),
+  });
   expect(stolen.status).toBe(401);
   expect((await stolen.json()).code).toBe("MFA_CHALLENGE_INVALID");
 });

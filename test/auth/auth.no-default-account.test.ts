@@ -11,7 +11,11 @@ import { newMasterKeyText, tempDir } from "../support/temp.ts";
 const dir = tempDir();
 afterAll(() => dir.remove());
 
-const headers = (origin: string) => ({ "Content-Type": "application/json", Origin: origin, "X-Requested-With": "test" });
+const headers = (origin: string) => ({
+  "Content-Type": "application/json",
+  Origin: origin,
+  "X-Requested-With": "test",
+});
 
 test("fresh install → setup link file → first admin → setup gone; CLI admin create while running", async () => {
   // The public URL a reverse proxy would serve; requests go to the port the server chose.
@@ -35,19 +39,33 @@ test("fresh install → setup link file → first admin → setup gone; CLI admi
     expect(server.stderr()).not.toContain(token);
 
     expect((await fetch(`${server.url}/api/v1/setup`)).status).toBe(200);
-    const login = await fetch(`${server.url}/api/v1/auth/login`, { method: "POST", headers: headers(origin), body: JSON.stringify({ email: "admin@example.test", password: "no-account-exists-yet" }) });
+    const login = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: "POST",
+      headers: headers(origin),
+      body: JSON.stringify({ email: "admin@example.test", password: "no-account-exists-yet" }),
+    });
     expect(login.status).toBe(401);
 
     const wrong = await fetch(`${server.url}/api/v1/setup`, {
       method: "POST",
       headers: headers(origin),
-      body: JSON.stringify({ token: "A".repeat(43), email: "admin@example.test", displayName: "Admin", password: "first-admin-passphrase" }),
+      body: JSON.stringify({
+        token: "A".repeat(43),
+        email: "admin@example.test",
+        displayName: "Admin",
+        password: "first-admin-passphrase",
+      }),
     });
     expect(wrong.status).toBe(400);
     const created = await fetch(`${server.url}/api/v1/setup`, {
       method: "POST",
       headers: headers(origin),
-      body: JSON.stringify({ token, email: "admin@example.test", displayName: "Admin", password: "first-admin-passphrase" }),
+      body: JSON.stringify({
+        token,
+        email: "admin@example.test",
+        displayName: "Admin",
+        password: "first-admin-passphrase",
+      }),
     });
     expect(created.status).toBe(201);
     expect((await created.json()).mfaEnrolmentRequired).toBe(true);
@@ -56,7 +74,12 @@ test("fresh install → setup link file → first admin → setup gone; CLI admi
     const again = await fetch(`${server.url}/api/v1/setup`, {
       method: "POST",
       headers: headers(origin),
-      body: JSON.stringify({ token, email: "second@example.test", displayName: "Second", password: "second-admin-passphrase" }),
+      body: JSON.stringify({
+        token,
+        email: "second@example.test",
+        displayName: "Second",
+        password: "second-admin-passphrase",
+      }),
     });
     expect(again.status).toBe(404);
     expect(() => statSync(file)).toThrow();
@@ -71,12 +94,22 @@ test("fresh install → setup link file → first admin → setup gone; CLI admi
     });
     expect(await proc.exited).toBe(0);
     expect(await new Response(proc.stdout).text()).toContain("Created instance admin");
-    const cliLogin = await fetch(`${server.url}/api/v1/auth/login`, { method: "POST", headers: headers(origin), body: JSON.stringify({ email: "ops@example.test", password: "cli-made-admin-passphrase" }) });
+    const cliLogin = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: "POST",
+      headers: headers(origin),
+      body: JSON.stringify({ email: "ops@example.test", password: "cli-made-admin-passphrase" }),
+    });
     expect(cliLogin.status).toBe(200);
     expect((await cliLogin.json()).mfaEnrolmentRequired).toBe(true);
 
     // A weak password is refused by the CLI with the reason.
-    const weak = spawn([...CLI, "admin", "create", "--email", "weak@example.test"], { cwd: ROOT, env: childEnv(env), stdin: new Blob(["password1234"]), stdout: "pipe", stderr: "pipe" });
+    const weak = spawn([...CLI, "admin", "create", "--email", "weak@example.test"], {
+      cwd: ROOT,
+      env: childEnv(env),
+      stdin: new Blob(["password1234"]),
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     expect(await weak.exited).toBe(2);
     expect(await new Response(weak.stderr).text()).toContain("commonly used");
   } finally {

@@ -9,10 +9,13 @@ import { createTestApp } from "../support/test-app.ts";
 
 const real = createPasswordHasher();
 const verified: string[] = [];
-const t = createTestApp({}, {
-  authAttemptsPerMinute: 10_000,
-  passwords: { ...real, verify: async (h, p) => (verified.push(h), real.verify(h, p)) },
-});
+const t = createTestApp(
+  {},
+  {
+    authAttemptsPerMinute: 10_000,
+    passwords: { ...real, verify: async (h, p) => (verified.push(h), real.verify(h, p)) },
+  },
+);
 afterAll(() => t.close());
 
 async function attempt(email: string, password: string) {
@@ -24,8 +27,16 @@ async function attempt(email: string, password: string) {
 
 test("unknown email and wrong password: same status and body; the dummy verify runs for the unknown email", async () => {
   const known = uniqueEmail();
-  const user = await createUser(t.ctx, { email: known, displayName: "K", password: GOOD_PASSWORD, isInstanceAdmin: false });
-  const storedHash = t.store.db.get<{ password_hash: string }>("SELECT password_hash FROM users WHERE id = ?", user.id)!.password_hash;
+  const user = await createUser(t.ctx, {
+    email: known,
+    displayName: "K",
+    password: GOOD_PASSWORD,
+    isInstanceAdmin: false,
+  });
+  const storedHash = t.store.db.get<{ password_hash: string }>(
+    "SELECT password_hash FROM users WHERE id = ?",
+    user.id,
+  )!.password_hash;
 
   verified.length = 0;
   const unknown = await attempt("nobody-here@example.test", "some-password-1");

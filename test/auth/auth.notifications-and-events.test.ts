@@ -24,7 +24,9 @@ test("new-browser sign-in, password change and MFA changes are emailed; a known 
   await browser.post("/api/v1/auth/logout");
   await browser.post("/api/v1/auth/login", { email, password }); // known browser: device cookie
   await smtp.settled();
-  expect(smtp.mails.filter((m) => m.to[0] === email && m.text.includes("had not signed in before")).length).toBe(before);
+  expect(smtp.mails.filter((m) => m.to[0] === email && m.text.includes("had not signed in before")).length).toBe(
+    before,
+  );
 
   await browser.post("/api/v1/auth/reauth", { password });
   await browser.post("/api/v1/me/password", { newPassword: "notified-new-passphrase" });
@@ -38,9 +40,16 @@ test("new-browser sign-in, password change and MFA changes are emailed; a known 
   await mailTo(email, "administrator of this Loupe installation removed two-factor authentication");
   // The reset ended the user's sessions and removed MFA: the password alone signs in now.
   expect((await browser.get("/api/v1/me")).status).toBe(401);
-  const login = await (await new Browser(t.app, t.config.publicOrigin).post("/api/v1/auth/login", { email, password: "notified-new-passphrase" })).json();
+  const login = await (
+    await new Browser(t.app, t.config.publicOrigin).post("/api/v1/auth/login", {
+      email,
+      password: "notified-new-passphrase",
+    })
+  ).json();
   expect(login.status).toBe("signed_in");
-  const reset = t.store.db.get<{ actor_id: string; target_id: string }>("SELECT actor_id, target_id FROM activity_events WHERE type = 'mfa.reset_by_admin'");
+  const reset = t.store.db.get<{ actor_id: string; target_id: string }>(
+    "SELECT actor_id, target_id FROM activity_events WHERE type = 'mfa.reset_by_admin'",
+  );
   expect(reset).toEqual({ actor_id: admin.user.id, target_id: user.id });
   expect(secret.length).toBeGreaterThan(0);
   // Mails carry no secret and no IP.
@@ -59,14 +68,30 @@ test("auth events: one per action, ids only", async () => {
   const { secret } = await enableTotp(t, b, password);
   const mfa = new Browser(t.app, t.config.publicOrigin);
   const { challenge } = await (await mfa.post("/api/v1/auth/login", { email, password })).json();
-  await mfa.post("/api/v1/auth/mfa", { challenge, code: totpCode(secret, t.clock.now()) === "000000" ? "111111" : "000000" });
+  await mfa.post("/api/v1/auth/mfa", {
+    challenge,
+    code: totpCode(secret, t.clock.now()) === "000000" ? "111111" : "000000",
+  });
   await b.post("/api/v1/auth/reauth", { password });
   const { apiToken } = await (await b.post("/api/v1/me/tokens", { name: "t", scope: "read" })).json();
   await b.delete(`/api/v1/me/tokens/${apiToken.id}`);
   await b.post("/api/v1/auth/logout");
-  const rows = t.store.db.all<Record<string, unknown>>("SELECT * FROM activity_events WHERE user_id = ? ORDER BY at, rowid", user.id);
+  const rows = t.store.db.all<Record<string, unknown>>(
+    "SELECT * FROM activity_events WHERE user_id = ? ORDER BY at, rowid",
+    user.id,
+  );
   const types = rows.map((r) => r.type);
-  for (const type of ["user.created", "login.failed", "login.succeeded", "reauth.succeeded", "mfa.enabled", "mfa.failed", "token.created", "token.revoked", "session.revoked"]) {
+  for (const type of [
+    "user.created",
+    "login.failed",
+    "login.succeeded",
+    "reauth.succeeded",
+    "mfa.enabled",
+    "mfa.failed",
+    "token.created",
+    "token.revoked",
+    "session.revoked",
+  ]) {
     expect(types).toContain(type);
   }
   expect(types.filter((x) => x === "login.failed")).toHaveLength(1);
@@ -74,5 +99,14 @@ test("auth events: one per action, ids only", async () => {
   expect(dump).not.toContain(email);
   expect(dump).not.toContain(password);
   expect(dump).not.toContain("198.51.100");
-  expect(Object.keys(rows[0]!).sort()).toEqual(["actor_id", "at", "id", "outcome", "target_id", "team_id", "type", "user_id"]);
+  expect(Object.keys(rows[0]!).sort()).toEqual([
+    "actor_id",
+    "at",
+    "id",
+    "outcome",
+    "target_id",
+    "team_id",
+    "type",
+    "user_id",
+  ]);
 });

@@ -35,9 +35,14 @@ test("a legacy (weaker) hash is rehashed with the current parameters on login", 
   expect(createPasswordHasher().needsRehash(legacy)).toBe(true);
   const browser = new Browser(t.app, t.config.publicOrigin);
   expect((await browser.post("/api/v1/auth/login", { email, password })).status).toBe(200);
-  const after = t.store.db.get<{ password_hash: string }>("SELECT password_hash FROM users WHERE id = ?", user.id)!.password_hash;
+  const after = t.store.db.get<{ password_hash: string }>(
+    "SELECT password_hash FROM users WHERE id = ?",
+    user.id,
+  )!.password_hash;
   expect(after).not.toBe(legacy);
   expect(parseArgon2(after)).toEqual(PASSWORD_PARAMS);
   // And the new hash still signs in.
-  expect((await new Browser(t.app, t.config.publicOrigin).post("/api/v1/auth/login", { email, password })).status).toBe(200);
+  expect((await new Browser(t.app, t.config.publicOrigin).post("/api/v1/auth/login", { email, password })).status).toBe(
+    200,
+  );
 });

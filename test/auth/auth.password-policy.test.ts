@@ -11,7 +11,8 @@ afterAll(() => t.close());
 
 test("length: 7, 8 and 11 refused; 12, 15, 64 and 128 accepted; 257 refused", () => {
   for (const n of [7, 8, 11]) expect(checkPasswordPolicy("q".repeat(n - 1) + "z")).toBe("TOO_SHORT");
-  for (const n of [12, 15, 64, 128, 256]) expect(checkPasswordPolicy("correcthorsebatterystaple".repeat(11).slice(0, n))).toBeUndefined();
+  for (const n of [12, 15, 64, 128, 256])
+    expect(checkPasswordPolicy("correcthorsebatterystaple".repeat(11).slice(0, n))).toBeUndefined();
   expect(checkPasswordPolicy("x".repeat(257))).toBe("TOO_LONG");
   // Length counts characters, not bytes or UTF-16 units.
   expect(checkPasswordPolicy("😀".repeat(11))).toBe("TOO_SHORT");
@@ -34,7 +35,10 @@ test("no composition rules: all lower-case letters, all digits-free words are fi
 test("through the API: a short or common password is refused with the field and the reason", async () => {
   const { browser, password } = await signedInUser(t);
   expect((await browser.post("/api/v1/auth/reauth", { password })).status).toBe(200);
-  for (const [candidate, code] of [["short", "PASSWORD_POLICY"], ["123456789012", "PASSWORD_POLICY"]] as const) {
+  for (const [candidate, code] of [
+    ["short", "PASSWORD_POLICY"],
+    ["123456789012", "PASSWORD_POLICY"],
+  ] as const) {
     const res = await browser.post("/api/v1/me/password", { newPassword: candidate });
     expect(res.status).toBe(400);
     const body = await res.json();

@@ -20,7 +20,10 @@ test("stored hashed, single use, regeneration invalidates the old set", async ()
   expect(recoveryCodes).toHaveLength(10);
   expect(new Set(recoveryCodes).size).toBe(10);
   for (const code of recoveryCodes) expect(code).toMatch(/^[a-z2-9]{5}(-[a-z2-9]{5}){3}$/);
-  const stored = t.store.db.all<{ code_hash: string }>("SELECT code_hash FROM recovery_codes WHERE user_id = ?", user.id);
+  const stored = t.store.db.all<{ code_hash: string }>(
+    "SELECT code_hash FROM recovery_codes WHERE user_id = ?",
+    user.id,
+  );
   expect(stored).toHaveLength(10);
   const dump = JSON.stringify(stored);
   for (const code of recoveryCodes) {

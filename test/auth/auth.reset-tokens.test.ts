@@ -36,7 +36,9 @@ test("by email: a 256-bit single-use token; the reset ends every session; MFA st
   t.clock.advance(30_000);
 
   const before = smtp.mails.length;
-  expect((await new Browser(t.app, t.config.publicOrigin).post("/api/v1/auth/password-reset/request", { email })).status).toBe(202);
+  expect(
+    (await new Browser(t.app, t.config.publicOrigin).post("/api/v1/auth/password-reset/request", { email })).status,
+  ).toBe(202);
   const mail = await smtp.waitForMail((m) => m.text.includes("reset-password#token=") && m.to[0] === email);
   expect(mail.to).toEqual([email]);
   const token = tokenFromMail(mail.text);
@@ -50,17 +52,24 @@ test("by email: a 256-bit single-use token; the reset ends every session; MFA st
   expect(await completed.text()).toBe('{"ok":true}');
   expect(anon.cookies.size).toBe(0); // no session from a reset
   // Single use.
-  expect((await anon.post("/api/v1/auth/password-reset/complete", { token, newPassword: "another-new-passphrase" })).status).toBe(400);
+  expect(
+    (await anon.post("/api/v1/auth/password-reset/complete", { token, newPassword: "another-new-passphrase" })).status,
+  ).toBe(400);
   // Every session ended, the attacker's included.
   expect((await browser.get("/api/v1/me")).status).toBe(401);
   expect((await other.get("/api/v1/me")).status).toBe(401);
   // The new password works, and MFA is still asked for.
   const login = await (await anon.post("/api/v1/auth/login", { email, password: newPassword })).json();
   expect(login.mfaRequired).toBe(true);
-  const event = t.store.db.get<{ actor_id: string }>("SELECT actor_id FROM activity_events WHERE type = 'password_reset.completed' AND user_id = ?", user.id);
+  const event = t.store.db.get<{ actor_id: string }>(
+    "SELECT actor_id FROM activity_events WHERE type = 'password_reset.completed' AND user_id = ?",
+    user.id,
+  );
   expect(event?.actor_id).toBe(user.id);
   // The user was told.
-  expect((await smtp.waitForMail((m) => m.text.includes("password was reset") && m.to[0] === email)).to).toEqual([email]);
+  expect((await smtp.waitForMail((m) => m.text.includes("password was reset") && m.to[0] === email)).to).toEqual([
+    email,
+  ]);
   expect(smtp.mails.length).toBeGreaterThan(before);
 });
 
@@ -72,9 +81,15 @@ test("a token expires after 30 minutes; a newer link voids the older one", async
   await new Browser(t.app, t.config.publicOrigin).post("/api/v1/auth/password-reset/request", { email });
   const second = tokenFromMail((await smtp.waitForMail((m) => isReset(m) && tokenFromMail(m.text) !== first)).text);
   const anon = new Browser(t.app, t.config.publicOrigin);
-  expect((await anon.post("/api/v1/auth/password-reset/complete", { token: first, newPassword: "first-link-passphrase" })).status).toBe(400);
+  expect(
+    (await anon.post("/api/v1/auth/password-reset/complete", { token: first, newPassword: "first-link-passphrase" }))
+      .status,
+  ).toBe(400);
   t.clock.advance(30 * 60_000 + 1);
-  expect((await anon.post("/api/v1/auth/password-reset/complete", { token: second, newPassword: "second-link-passphrase" })).status).toBe(400);
+  expect(
+    (await anon.post("/api/v1/auth/password-reset/complete", { token: second, newPassword: "second-link-passphrase" }))
+      .status,
+  ).toBe(400);
 });
 
 test("an instance admin's reset link: audited with the admin as actor; the policy applies", async () => {
@@ -89,8 +104,13 @@ test("an instance admin's reset link: audited with the admin as actor; the polic
   const weak = await anon.post("/api/v1/auth/password-reset/complete", { token, newPassword: "short" });
   expect(weak.status).toBe(400);
   expect((await weak.json()).errors[0].field).toBe("newPassword");
-  expect((await anon.post("/api/v1/auth/password-reset/complete", { token, newPassword: "admin-issued-passphrase" })).status).toBe(200);
-  const event = t.store.db.get<{ actor_id: string }>("SELECT actor_id FROM activity_events WHERE type = 'password_reset.completed' AND user_id = ?", user.id);
+  expect(
+    (await anon.post("/api/v1/auth/password-reset/complete", { token, newPassword: "admin-issued-passphrase" })).status,
+  ).toBe(200);
+  const event = t.store.db.get<{ actor_id: string }>(
+    "SELECT actor_id FROM activity_events WHERE type = 'password_reset.completed' AND user_id = ?",
+    user.id,
+  );
   expect(event?.actor_id).toBe(admin.user.id);
   expect((await anon.post("/api/v1/auth/login", { email, password: "admin-issued-passphrase" })).status).toBe(200);
   expect(GOOD_PASSWORD).not.toBe("admin-issued-passphrase");
@@ -99,7 +119,9 @@ test("an instance admin's reset link: audited with the admin as actor; the polic
 test("without SMTP, self-service reset by email says so (503), whatever the address", async () => {
   const noMail = createTestApp();
   try {
-    const res = await new Browser(noMail.app, noMail.config.publicOrigin).post("/api/v1/auth/password-reset/request", { email: "x@example.test" });
+    const res = await new Browser(noMail.app, noMail.config.publicOrigin).post("/api/v1/auth/password-reset/request", {
+      email: "x@example.test",
+    });
     expect(res.status).toBe(503);
     expect((await res.json()).code).toBe("SMTP_NOT_CONFIGURED");
   } finally {
@@ -110,7 +132,9 @@ test("without SMTP, self-service reset by email says so (503), whatever the addr
 test("without SMTP, the refused request is an info event: no error-level log line, no stack", async () => {
   const noMail = createTestApp();
   try {
-    const res = await new Browser(noMail.app, noMail.config.publicOrigin).post("/api/v1/auth/password-reset/request", { email: "x@example.test" });
+    const res = await new Browser(noMail.app, noMail.config.publicOrigin).post("/api/v1/auth/password-reset/request", {
+      email: "x@example.test",
+    });
     expect(res.status).toBe(503);
     expect(res.headers.get("Content-Type")).toBe("application/problem+json; charset=utf-8");
     const body = await res.json();
@@ -118,7 +142,9 @@ test("without SMTP, the refused request is an info event: no error-level log lin
     const lines = noMail.logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.filter((l) => l.level === "error")).toEqual([]);
     expect(lines.filter((l) => "stack" in l)).toEqual([]);
-    expect(lines).toContainEqual(expect.objectContaining({ level: "info", msg: "password_reset.unavailable", code: "SMTP_NOT_CONFIGURED" }));
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: "info", msg: "password_reset.unavailable", code: "SMTP_NOT_CONFIGURED" }),
+    );
     expect(lines).toContainEqual(expect.objectContaining({ msg: "request", requestId: body.requestId, status: 503 }));
   } finally {
     noMail.close();

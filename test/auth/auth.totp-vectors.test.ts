@@ -22,8 +22,18 @@ const VECTORS: [number, string, string, string][] = [
 test("18/18 RFC 6238 Appendix B vectors", () => {
   let passed = 0;
   for (const [time, sha1, sha256, sha512] of VECTORS) {
-    for (const [algorithm, expected] of [["sha1", sha1], ["sha256", sha256], ["sha512", sha512]] as const) {
-      const code = generateSync({ secret: new TextEncoder().encode(SEEDS[algorithm]), algorithm, digits: 8, period: 30, epoch: time });
+    for (const [algorithm, expected] of [
+      ["sha1", sha1],
+      ["sha256", sha256],
+      ["sha512", sha512],
+    ] as const) {
+      const code = generateSync({
+        secret: new TextEncoder().encode(SEEDS[algorithm]),
+        algorithm,
+        digits: 8,
+        period: 30,
+        epoch: time,
+      });
       expect(code).toBe(expected);
       passed++;
     }

@@ -30,5 +30,6 @@ test("tolerance 0: the current step only", () => {
 
 test("malformed codes are refused without error", () => {
   const s = newTotpSecret();
-  for (const code of ["", "12345", "1234567", "abcdef", "12 345", "１２３４５６"]) expect(verifyTotp(s, code, base, 5, -1)).toBeUndefined();
+  for (const code of ["", "12345", "1234567", "abcdef", "12 345", "１２３４５６"])
+    expect(verifyTotp(s, code, base, 5, -1)).toBeUndefined();
 });

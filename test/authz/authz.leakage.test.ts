@@ -18,7 +18,8 @@ test("T-AC4: 2 × 500 items with canaries: no B canary in any A response", async
       bodies.push(JSON.stringify(page));
       cursor = page.nextCursor;
     } while (cursor);
-    for (const q of ["shared", "BETACANARY1", "canary", "word"]) bodies.push(await (await who.browser.get(`${T}/feedback/search?q=${q}&limit=200`)).text());
+    for (const q of ["shared", "BETACANARY1", "canary", "word"])
+      bodies.push(await (await who.browser.get(`${T}/feedback/search?q=${q}&limit=200`)).text());
   }
   bodies.push(await (await w.a.owner.browser.get(`${T}/audit?format=csv`)).text());
   bodies.push(await (await w.a.owner.browser.get(`${T}/audit`)).text());
@@ -49,7 +50,9 @@ test("T-AC5: removed → 404 at once; downgraded → 403 at once; invited-not-ac
   expect((await w.a.member.browser.get(`/api/v1/teams/${own.id}`)).status).toBe(200);
   expect((await w.a.member.browser.get("/api/v1/me")).status).toBe(200);
   // Invited but not accepted: no access.
-  const invitee = await (await import("../support/accounts.ts")).signedInUser(w.t, { email: "alpha.pending@example.test" });
+  const invitee = await (await import("../support/accounts.ts")).signedInUser(w.t, {
+    email: "alpha.pending@example.test",
+  });
   expect((await invitee.browser.get(`${T}/feedback`)).status).toBe(404);
   // A reporter can never delete.
   expect((await w.a.reporter.browser.delete(`${T}/feedback/${w.a.item.id}`)).status).toBe(403);

@@ -61,7 +61,19 @@ test("every route has a row, and every cell of the matrix holds", async () => {
 }, 300_000);
 
 function teamRowsHash(w: World, teamId: string): string {
-  const tables = ["teams", "memberships", "invitations", "projects", "labels", "feedback_items", "feedback_labels", "screenshots", "feedback_comments", "feedback_messages", "support_access"];
+  const tables = [
+    "teams",
+    "memberships",
+    "invitations",
+    "projects",
+    "labels",
+    "feedback_items",
+    "feedback_labels",
+    "screenshots",
+    "feedback_comments",
+    "feedback_messages",
+    "support_access",
+  ];
   const hasher = new Bun.CryptoHasher("sha256");
   for (const table of tables) {
     const column = table === "teams" ? "id" : "team_id";
@@ -95,7 +107,8 @@ test("IDOR sweep: team A's roles with team B's ids → 404 on every id-bearing r
         if (sameTeamId && path === r.path) continue;
         const res = await w.a[role].browser.request(r.method, path, body, r.headers ?? {});
         calls++;
-        if (res.status !== 404 && !(sameTeamId && res.status === 403)) failures.push(`${route} as A's ${role} (${sameTeamId ? "A's team id" : "B's team id"}): ${res.status}`);
+        if (res.status !== 404 && !(sameTeamId && res.status === 403))
+          failures.push(`${route} as A's ${role} (${sameTeamId ? "A's team id" : "B's team id"}): ${res.status}`);
       }
     }
   }

@@ -22,8 +22,12 @@ test("every cap derives from the configured limit, in order: screenshot < feedba
   }
   const dirs = { LOUPE_DATA_DIR: "/tmp/x/data", LOUPE_KEY_DIR: "/tmp/x/keys" };
   expect(loadConfig(dirs).screenshotMaxBytes).toBe(SCREENSHOT_MAX_BYTES.default);
-  expect(loadConfig({ ...dirs, LOUPE_SCREENSHOT_MAX_BYTES: String(SCREENSHOT_MAX_BYTES.max) }).screenshotMaxBytes).toBe(SCREENSHOT_MAX_BYTES.max);
-  expect(() => loadConfig({ ...dirs, LOUPE_SCREENSHOT_MAX_BYTES: String(SCREENSHOT_MAX_BYTES.max + 1) })).toThrow("LOUPE_SCREENSHOT_MAX_BYTES");
+  expect(loadConfig({ ...dirs, LOUPE_SCREENSHOT_MAX_BYTES: String(SCREENSHOT_MAX_BYTES.max) }).screenshotMaxBytes).toBe(
+    SCREENSHOT_MAX_BYTES.max,
+  );
+  expect(() => loadConfig({ ...dirs, LOUPE_SCREENSHOT_MAX_BYTES: String(SCREENSHOT_MAX_BYTES.max + 1) })).toThrow(
+    "LOUPE_SCREENSHOT_MAX_BYTES",
+  );
 });
 
 test("a real server configured for 20 MiB takes an 18 MiB screenshot and answers problem+json over 20 MiB", async () => {
@@ -37,7 +41,10 @@ test("a real server configured for 20 MiB takes an 18 MiB screenshot and answers
     const owner = await signedInUser(t);
     const team = await (await owner.browser.post("/api/v1/teams", { name: "uploads" })).json();
     const project = await (await owner.browser.post(`/api/v1/teams/${team.id}/projects`, { name: "site" })).json();
-    const { token } = createApiToken(t.ctx, { user: toAccount(owner.user), fields: { name: "uploads", scope: "write", expiresInDays: 1 } });
+    const { token } = createApiToken(t.ctx, {
+      user: toAccount(owner.user),
+      fields: { name: "uploads", scope: "write", expiresInDays: 1 },
+    });
     t.store.close();
 
     server = await startServerProcess(CLI, {

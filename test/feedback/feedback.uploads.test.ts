@@ -14,7 +14,10 @@ afterAll(() => w.t.close());
 
 async function submit(bytes: Uint8Array, type = "image/png", name = "shot.png") {
   const T = `/api/v1/teams/${w.a.team.id}`;
-  return w.a.reporter.browser.post(`${T}/feedback`, feedbackForm({ projectId: w.a.project.id, comment: "with a screenshot" }, { bytes, type, name }));
+  return w.a.reporter.browser.post(
+    `${T}/feedback`,
+    feedbackForm({ projectId: w.a.project.id, comment: "with a screenshot" }, { bytes, type, name }),
+  );
 }
 
 async function stored(res: Response): Promise<Uint8Array> {
@@ -79,7 +82,12 @@ test("T-F2: a pixel bomb is refused from its header; so is a body over the limit
   });
   const streamed = await w.t.app.request(`${w.t.config.publicOrigin}/api/v1/teams/${w.a.team.id}/feedback`, {
     method: "POST",
-    headers: { Cookie: w.a.reporter.browser.cookieHeader(), "Content-Type": "multipart/form-data; boundary=x", Origin: w.t.config.publicOrigin, "X-Requested-With": "t" },
+    headers: {
+      Cookie: w.a.reporter.browser.cookieHeader(),
+      "Content-Type": "multipart/form-data; boundary=x",
+      Origin: w.t.config.publicOrigin,
+      "X-Requested-With": "t",
+    },
     body: stream,
     duplex: "half",
   } as RequestInit);
@@ -120,7 +128,9 @@ test("crafted JPEGs and WebPs: data after the end, a second frame, no scan, unkn
   // EOI, then EXIF and HTML, then another EOI: data after the image's end.
   expect(() => cleanImage(cat(good, exifSegment, html, new Uint8Array([0xff, 0xd9])))).toThrow();
   // No scan at all.
-  expect(() => cleanImage(new Uint8Array([0xff, 0xd8, 0xff, 0xc0, 0, 11, 8, 0, 10, 0, 10, 1, 1, 0x11, 0, 0xff, 0xd9]))).toThrow();
+  expect(() =>
+    cleanImage(new Uint8Array([0xff, 0xd8, 0xff, 0xc0, 0, 11, 8, 0, 10, 0, 10, 1, 1, 0x11, 0, 0xff, 0xd9])),
+  ).toThrow();
   // A second frame header declaring a huge size.
   const sof = new Uint8Array([0xff, 0xc0, 0, 11, 8, 0xea, 0x60, 0xea, 0x60, 1, 1, 0x11, 0]);
   expect(() => cleanImage(cat(good.subarray(0, 2), sof, good.subarray(2)))).toThrow();
@@ -133,15 +143,28 @@ test("crafted JPEGs and WebPs: data after the end, a second frame, no scan, unkn
 
   // WebP: unknown chunks go; a VP8X of the wrong length or size is refused.
   const plain = webp(20, 20);
-  const chunk = (fourcc: string, body: Uint8Array) => cat(new TextEncoder().encode(fourcc), new Uint8Array([body.length & 0xff, 0, 0, 0]), body, body.length % 2 ? new Uint8Array([0]) : new Uint8Array());
-  const withExtra = cat(plain.subarray(0, 12), plain.subarray(12), chunk("HTML", html), chunk("exif", new TextEncoder().encode("GPS-HIDDEN")));
+  const chunk = (fourcc: string, body: Uint8Array) =>
+    cat(
+      new TextEncoder().encode(fourcc),
+      new Uint8Array([body.length & 0xff, 0, 0, 0]),
+      body,
+      body.length % 2 ? new Uint8Array([0]) : new Uint8Array(),
+    );
+  const withExtra = cat(
+    plain.subarray(0, 12),
+    plain.subarray(12),
+    chunk("HTML", html),
+    chunk("exif", new TextEncoder().encode("GPS-HIDDEN")),
+  );
   new DataView(withExtra.buffer).setUint32(4, withExtra.length - 8, true);
   const webpCleaned = cleanImage(withExtra);
   expect(new TextDecoder().decode(webpCleaned.bytes)).not.toContain("GPS-HIDDEN");
   expect(new TextDecoder().decode(webpCleaned.bytes)).not.toContain("script");
   const mismatched = webp(100, 100);
   // Make the VP8L bitstream say 16384×16384 while VP8X says 100×100.
-  const vp8lAt = mismatched.findIndex((b, i) => String.fromCharCode(b, mismatched[i + 1]!, mismatched[i + 2]!, mismatched[i + 3]!) === "VP8L");
+  const vp8lAt = mismatched.findIndex(
+    (b, i) => String.fromCharCode(b, mismatched[i + 1]!, mismatched[i + 2]!, mismatched[i + 3]!) === "VP8L",
+  );
   new DataView(mismatched.buffer).setUint32(vp8lAt + 9, 0x3fff | (0x3fff << 14), true);
   expect(() => cleanImage(mismatched)).toThrow();
 });
@@ -153,11 +176,26 @@ test("annotation commands are stored with the screenshot and come back with the 
     { type: "blackout", from: { x: 0, y: 0 }, to: { x: 3, y: 3 } },
   ];
   const T = `/api/v1/teams/${w.a.team.id}`;
-  const res = await w.a.reporter.browser.post(`${T}/feedback`, feedbackForm({ projectId: w.a.project.id, comment: "annotated", annotations }, { bytes: png(6, 5) }));
+  const res = await w.a.reporter.browser.post(
+    `${T}/feedback`,
+    feedbackForm({ projectId: w.a.project.id, comment: "annotated", annotations }, { bytes: png(6, 5) }),
+  );
   expect(res.status).toBe(201);
   const item = await (await w.a.member.browser.get(`${T}/feedback/${(await res.json()).id}`)).json();
-  expect(item.screenshot).toEqual({ contentType: "image/png", width: 6, height: 5, size: expect.any(Number), annotations });
-  const bad = await w.a.reporter.browser.post(`${T}/feedback`, feedbackForm({ projectId: w.a.project.id, comment: "x", annotations: [{ type: "script", code: "alert(1)" }] }, { bytes: png(2, 2) }));
+  expect(item.screenshot).toEqual({
+    contentType: "image/png",
+    width: 6,
+    height: 5,
+    size: expect.any(Number),
+    annotations,
+  });
+  const bad = await w.a.reporter.browser.post(
+    `${T}/feedback`,
+    feedbackForm(
+      { projectId: w.a.project.id, comment: "x", annotations: [{ type: "script", code: "alert(1)" }] },
+      { bytes: png(2, 2) },
+    ),
+  );
   expect(bad.status).toBe(400);
   expect((await bad.json()).errors[0].field).toStartWith("annotations");
 });

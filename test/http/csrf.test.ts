@@ -14,7 +14,11 @@ test("cross-site Origin, missing header or a form POST: 403, and the session is 
     { method: "POST", headers: { Cookie: cookie, Origin: "https://evil.example", "X-Requested-With": "x" } },
     { method: "POST", headers: { Cookie: cookie, Origin: "null", "X-Requested-With": "x" } },
     { method: "POST", headers: { Cookie: cookie, Origin: t.config.publicOrigin } },
-    { method: "POST", headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded", Origin: "https://evil.example" }, body: "a=b" },
+    {
+      method: "POST",
+      headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded", Origin: "https://evil.example" },
+      body: "a=b",
+    },
     { method: "POST", headers: { Cookie: cookie, "Sec-Fetch-Site": "cross-site", "X-Requested-With": "x" } },
     { method: "POST", headers: { Cookie: cookie, "X-Requested-With": "x" } },
   ];
@@ -25,7 +29,10 @@ test("cross-site Origin, missing header or a form POST: 403, and the session is 
   }
   expect((await browser.get("/api/v1/me")).status).toBe(200);
   // Same-origin by Sec-Fetch-Site (no Origin) with the header is accepted.
-  const ok = await t.app.request(`${t.config.publicOrigin}/api/v1/auth/logout`, { method: "POST", headers: { Cookie: cookie, "Sec-Fetch-Site": "same-origin", "X-Requested-With": "x" } });
+  const ok = await t.app.request(`${t.config.publicOrigin}/api/v1/auth/logout`, {
+    method: "POST",
+    headers: { Cookie: cookie, "Sec-Fetch-Site": "same-origin", "X-Requested-With": "x" },
+  });
   expect(ok.status).toBe(200);
 });
 

@@ -59,7 +59,12 @@ test("invalid input: 400 naming every invalid field and what it expects, never t
   const res = await ctx.app.request("/test/validated", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ title: "ECHO-CANARY-way-too-long", rating: 9, nested: { url: "ECHO-CANARY-not-a-url" }, extra: "ECHO-CANARY" }),
+    body: JSON.stringify({
+      title: "ECHO-CANARY-way-too-long",
+      rating: 9,
+      nested: { url: "ECHO-CANARY-not-a-url" },
+      extra: "ECHO-CANARY",
+    }),
   });
   expect(res.status).toBe(400);
   const text = await res.text();
@@ -95,7 +100,12 @@ test("baseline headers on 200, 404 and 500 alike; no X-Powered-By", async () => 
   ctx.app.get("/test/boom", () => {
     throw new Error("x");
   });
-  for (const [path, status] of [["/healthz", 200], ["/no/such/page", 404], ["/api/v1/nothing", 404], ["/test/boom", 500]] as const) {
+  for (const [path, status] of [
+    ["/healthz", 200],
+    ["/no/such/page", 404],
+    ["/api/v1/nothing", 404],
+    ["/test/boom", 500],
+  ] as const) {
     const res = await ctx.app.request(path);
     expect(res.status).toBe(status);
     expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");

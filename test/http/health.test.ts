@@ -30,7 +30,10 @@ test("readyz 503 with the reason when a migration is pending, and when the datab
     keyring: ctx.store.keyring,
     passwords: ctx.ctx.passwords,
     mailer: undefined,
-    migrations: [{ name: "9999_not_yet.sql", sql: "SELECT 1;" }, ...(await import("../../src/store/migration-files.ts")).bundledMigrations()],
+    migrations: [
+      { name: "9999_not_yet.sql", sql: "SELECT 1;" },
+      ...(await import("../../src/store/migration-files.ts")).bundledMigrations(),
+    ],
     version: "test",
   });
   const res = await app.request("/readyz");

@@ -14,8 +14,17 @@ const project = await (await owner.browser.post(`/api/v1/teams/${team.id}/projec
 const FEEDBACK = `/api/v1/teams/${team.id}/feedback`;
 
 /** A raw request with the browser's cookies and same-origin headers, and exactly the Content-Type given (or none). */
-async function send(method: string, path: string, body: string | undefined, contentType: string | undefined): Promise<Response> {
-  const headers: Record<string, string> = { Cookie: owner.browser.cookieHeader(), Origin: t.config.publicOrigin, "X-Requested-With": "t" };
+async function send(
+  method: string,
+  path: string,
+  body: string | undefined,
+  contentType: string | undefined,
+): Promise<Response> {
+  const headers: Record<string, string> = {
+    Cookie: owner.browser.cookieHeader(),
+    Origin: t.config.publicOrigin,
+    "X-Requested-With": "t",
+  };
   if (contentType !== undefined) headers["Content-Type"] = contentType;
   return t.app.request(`${t.config.publicOrigin}${path}`, { method, headers, body }, { clientIp: "198.51.100.1" });
 }
@@ -33,10 +42,24 @@ const feedbackJson = JSON.stringify({ projectId: project.id, comment: "typed" })
 
 test("JSON sent as text/plain is refused with 415, on every kind of route", async () => {
   await expect415(await send("POST", FEEDBACK, feedbackJson, "text/plain"), "application/json or multipart/form-data");
-  await expect415(await send("POST", FEEDBACK, feedbackJson, "text/plain;charset=UTF-8"), "application/json or multipart/form-data");
+  await expect415(
+    await send("POST", FEEDBACK, feedbackJson, "text/plain;charset=UTF-8"),
+    "application/json or multipart/form-data",
+  );
   await expect415(await send("POST", "/api/v1/auth/logout", "{}", "text/plain"), "application/json");
-  await expect415(await send("PATCH", "/api/v1/me", JSON.stringify({ displayName: "Plain" }), "text/plain"), "application/json");
-  await expect415(await send("POST", "/api/v1/auth/login", JSON.stringify({ email: owner.email, password: owner.password }), "application/x-www-form-urlencoded"), "application/json");
+  await expect415(
+    await send("PATCH", "/api/v1/me", JSON.stringify({ displayName: "Plain" }), "text/plain"),
+    "application/json",
+  );
+  await expect415(
+    await send(
+      "POST",
+      "/api/v1/auth/login",
+      JSON.stringify({ email: owner.email, password: owner.password }),
+      "application/x-www-form-urlencoded",
+    ),
+    "application/json",
+  );
   // Nothing was created or changed.
   const items = await (await owner.browser.get(FEEDBACK)).json();
   expect(items.items).toHaveLength(0);
@@ -46,24 +69,45 @@ test("JSON sent as text/plain is refused with 415, on every kind of route", asyn
 test("a body without any Content-Type is refused with 415", async () => {
   await expect415(await send("POST", FEEDBACK, feedbackJson, undefined), "application/json or multipart/form-data");
   await expect415(await send("POST", "/api/v1/auth/logout", "{}", undefined), "application/json");
-  await expect415(await send("DELETE", `/api/v1/teams/${team.id}/projects/${project.id}`, "{}", undefined), "application/json");
+  await expect415(
+    await send("DELETE", `/api/v1/teams/${team.id}/projects/${project.id}`, "{}", undefined),
+    "application/json",
+  );
 });
 
 test("only application/json itself: a charset other than utf-8 or a +json type is refused", async () => {
-  await expect415(await send("PATCH", "/api/v1/me", JSON.stringify({ displayName: "Latin" }), "application/json; charset=iso-8859-1"), "application/json");
-  await expect415(await send("PATCH", "/api/v1/me", JSON.stringify({ displayName: "Vendor" }), "application/vnd.api+json"), "application/json");
-  await expect415(await send("PATCH", "/api/v1/me", JSON.stringify({ displayName: "Ld" }), "application/ld+json"), "application/json");
+  await expect415(
+    await send("PATCH", "/api/v1/me", JSON.stringify({ displayName: "Latin" }), "application/json; charset=iso-8859-1"),
+    "application/json",
+  );
+  await expect415(
+    await send("PATCH", "/api/v1/me", JSON.stringify({ displayName: "Vendor" }), "application/vnd.api+json"),
+    "application/json",
+  );
+  await expect415(
+    await send("PATCH", "/api/v1/me", JSON.stringify({ displayName: "Ld" }), "application/ld+json"),
+    "application/json",
+  );
 });
 
 test("application/json with parameters is accepted", async () => {
-  expect((await send("PATCH", "/api/v1/me", JSON.stringify({ displayName: "Utf" }), "application/json; charset=utf-8")).status).toBe(200);
-  expect((await send("PATCH", "/api/v1/me", JSON.stringify({ displayName: "Utf" }), 'Application/JSON;Charset="UTF-8"')).status).toBe(200);
+  expect(
+    (await send("PATCH", "/api/v1/me", JSON.stringify({ displayName: "Utf" }), "application/json; charset=utf-8"))
+      .status,
+  ).toBe(200);
+  expect(
+    (await send("PATCH", "/api/v1/me", JSON.stringify({ displayName: "Utf" }), 'Application/JSON;Charset="UTF-8"'))
+      .status,
+  ).toBe(200);
   expect((await send("POST", FEEDBACK, feedbackJson, "application/json; charset=utf-8")).status).toBe(201);
   expect((await send("POST", FEEDBACK, feedbackJson, "application/json")).status).toBe(201);
 });
 
 test("multipart/form-data is accepted on feedback submission, and only there", async () => {
-  const created = await owner.browser.post(FEEDBACK, feedbackForm({ projectId: project.id, comment: "with a screenshot" }, { bytes: png(4, 3) }));
+  const created = await owner.browser.post(
+    FEEDBACK,
+    feedbackForm({ projectId: project.id, comment: "with a screenshot" }, { bytes: png(4, 3) }),
+  );
   expect(created.status).toBe(201);
   const form = new FormData();
   form.set("displayName", "Form");
@@ -75,7 +119,10 @@ test("a body-less POST keeps working (logout without a body)", async () => {
   const other = await signedInUser(t);
   const res = await t.app.request(
     `${t.config.publicOrigin}/api/v1/auth/logout`,
-    { method: "POST", headers: { Cookie: other.browser.cookieHeader(), Origin: t.config.publicOrigin, "X-Requested-With": "t" } },
+    {
+      method: "POST",
+      headers: { Cookie: other.browser.cookieHeader(), Origin: t.config.publicOrigin, "X-Requested-With": "t" },
+    },
     { clientIp: "198.51.100.2" },
   );
   expect(res.status).toBe(200);
@@ -84,7 +131,15 @@ test("a body-less POST keeps working (logout without a body)", async () => {
   const third = await signedInUser(t);
   const empty = await t.app.request(
     `${t.config.publicOrigin}/api/v1/auth/logout`,
-    { method: "POST", headers: { Cookie: third.browser.cookieHeader(), Origin: t.config.publicOrigin, "X-Requested-With": "t", "Content-Length": "0" } },
+    {
+      method: "POST",
+      headers: {
+        Cookie: third.browser.cookieHeader(),
+        Origin: t.config.publicOrigin,
+        "X-Requested-With": "t",
+        "Content-Length": "0",
+      },
+    },
     { clientIp: "198.51.100.3" },
   );
   expect(empty.status).toBe(200);

@@ -19,7 +19,9 @@ const LIMIT = 5;
 const LIMITED = "/api/v1/auth/password-reset/request";
 
 function app(trustedProxies?: string): TestContext {
-  t = createTestApp(trustedProxies === undefined ? {} : { LOUPE_TRUSTED_PROXIES: trustedProxies }, { authAttemptsPerMinute: LIMIT });
+  t = createTestApp(trustedProxies === undefined ? {} : { LOUPE_TRUSTED_PROXIES: trustedProxies }, {
+    authAttemptsPerMinute: LIMIT,
+  });
   return t;
 }
 
@@ -82,7 +84,8 @@ test("a chain with a spoofed left-most entry behind the trusted proxy: the right
   expect(statuses.filter((s) => s === 503)).toHaveLength(LIMIT);
   expect(statuses.slice(LIMIT).every((s) => s === 429)).toBe(true);
   // `unknown` or an obfuscated hop stops the walk: those requests count against the hop that reported it.
-  for (let i = 0; i < LIMIT; i++) expect(await attempt(proxy, { "X-Forwarded-For": `192.0.2.${i}, unknown` })).toBe(503);
+  for (let i = 0; i < LIMIT; i++)
+    expect(await attempt(proxy, { "X-Forwarded-For": `192.0.2.${i}, unknown` })).toBe(503);
   expect(await attempt(proxy, { Forwarded: `for=192.0.2.1, for=_hidden` })).toBe(429);
   expect(await attempt(proxy)).toBe(429);
 });
@@ -92,7 +95,10 @@ test("a client-written Forwarded header beside the proxy's X-Forwarded-For (or t
   const proxy = new Browser(ctx.app, ctx.config.publicOrigin, "10.0.0.1");
   const statuses: number[] = [];
   for (let i = 0; i < 2 * LIMIT; i++) {
-    const headers: Record<string, string> = i % 2 === 0 ? { "X-Forwarded-For": "198.51.100.50", Forwarded: `for=192.0.2.${i}` } : { Forwarded: "for=198.51.100.50", "X-Forwarded-For": `192.0.2.${i}` };
+    const headers: Record<string, string> =
+      i % 2 === 0
+        ? { "X-Forwarded-For": "198.51.100.50", Forwarded: `for=192.0.2.${i}` }
+        : { Forwarded: "for=198.51.100.50", "X-Forwarded-For": `192.0.2.${i}` };
     statuses.push(await attempt(proxy, headers));
   }
   expect(statuses.slice(LIMIT).every((s) => s === 429)).toBe(true);
@@ -103,16 +109,30 @@ test("a client-written Forwarded header beside the proxy's X-Forwarded-For (or t
 test("the resolved client and scheme are typed request variables; the address is never logged", async () => {
   const ctx = app("10.0.0.1");
   ctx.app.get("/test/client", (c) => c.json({ address: c.var.clientAddress, proto: c.var.clientProto }));
-  const get = async (ip: string, headers: Record<string, string> = {}) => (await ctx.app.request("http://localhost/test/client", { headers }, { clientIp: ip })).json();
-  expect(await get("10.0.0.1", { "X-Forwarded-For": "2001:DB8:0::9", "X-Forwarded-Proto": "https" })).toEqual({ address: "2001:db8::9", proto: "https" });
-  expect(await get("10.0.0.1", { Forwarded: "for=192.0.2.9;proto=https" })).toEqual({ address: "192.0.2.9", proto: "https" });
+  const get = async (ip: string, headers: Record<string, string> = {}) =>
+    (await ctx.app.request("http://localhost/test/client", { headers }, { clientIp: ip })).json();
+  expect(await get("10.0.0.1", { "X-Forwarded-For": "2001:DB8:0::9", "X-Forwarded-Proto": "https" })).toEqual({
+    address: "2001:db8::9",
+    proto: "https",
+  });
+  expect(await get("10.0.0.1", { Forwarded: "for=192.0.2.9;proto=https" })).toEqual({
+    address: "192.0.2.9",
+    proto: "https",
+  });
   expect(await get("10.0.0.1")).toEqual({ address: "10.0.0.1", proto: "http" });
-  expect(await get("::ffff:198.51.100.9", { "X-Forwarded-For": "192.0.2.9", "X-Forwarded-Proto": "https" })).toEqual({ address: "198.51.100.9", proto: "http" });
+  expect(await get("::ffff:198.51.100.9", { "X-Forwarded-For": "192.0.2.9", "X-Forwarded-Proto": "https" })).toEqual({
+    address: "198.51.100.9",
+    proto: "http",
+  });
   expect((await ctx.app.request("https://localhost/test/client")).status).toBe(200);
-  expect(await (await ctx.app.request("https://localhost/test/client")).json()).toEqual({ address: "unknown", proto: "https" });
+  expect(await (await ctx.app.request("https://localhost/test/client")).json()).toEqual({
+    address: "unknown",
+    proto: "https",
+  });
   const proxy = new Browser(ctx.app, ctx.config.publicOrigin, "10.0.0.1");
   await attempt(proxy, { "X-Forwarded-For": "192.0.2.77" });
-  for (const address of ["192.0.2.9", "192.0.2.77", "2001:db8::9", "198.51.100.9", "10.0.0.1"]) expect(ctx.logs.text()).not.toContain(address);
+  for (const address of ["192.0.2.9", "192.0.2.77", "2001:db8::9", "198.51.100.9", "10.0.0.1"])
+    expect(ctx.logs.text()).not.toContain(address);
 });
 
 test("the configuration refuses to trust every address, and names the variable", () => {
@@ -135,10 +155,16 @@ test("the configuration refuses to trust every address, and names the variable",
   expect(invalid.problems[0]?.expects).toContain("entry 2 is not an IP address or CIDR range");
   expect(invalid.message).not.toContain("proxy.internal");
   // Listed together with the other bad variables.
-  expect(refuse("*", { LOUPE_PORT: "99999" }).problems.map((p) => p.variable).sort()).toEqual(["LOUPE_PORT", "LOUPE_TRUSTED_PROXIES"]);
+  expect(
+    refuse("*", { LOUPE_PORT: "99999" })
+      .problems.map((p) => p.variable)
+      .sort(),
+  ).toEqual(["LOUPE_PORT", "LOUPE_TRUSTED_PROXIES"]);
   // Empty by default: no proxy is trusted.
   expect(loadConfig({}, "/srv/loupe").trustedProxies).toEqual([]);
-  expect(loadConfig({ LOUPE_TRUSTED_PROXIES: "127.0.0.1, ::1, 10.0.0.0/8" }, "/srv/loupe").trustedProxies).toHaveLength(3);
+  expect(loadConfig({ LOUPE_TRUSTED_PROXIES: "127.0.0.1, ::1, 10.0.0.0/8" }, "/srv/loupe").trustedProxies).toHaveLength(
+    3,
+  );
 });
 
 test("the real server: its socket peer 127.0.0.1 is trusted, so the forwarded client is the one limited (subprocess)", async () => {

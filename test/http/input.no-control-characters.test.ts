@@ -20,7 +20,19 @@ const LINE_BREAKS = ["\t", "\n", "\r"];
 /** Every row the text could land in: before and after a refused request it must be the same. */
 function snapshot(): string {
   const db = w.t.store.db;
-  const tables = ["users", "teams", "projects", "labels", "api_tokens", "invitations", "feedback_items", "feedback_comments", "feedback_messages", "oidc_providers", "oidc_auth_requests"];
+  const tables = [
+    "users",
+    "teams",
+    "projects",
+    "labels",
+    "api_tokens",
+    "invitations",
+    "feedback_items",
+    "feedback_comments",
+    "feedback_messages",
+    "oidc_providers",
+    "oidc_auth_requests",
+  ];
   return JSON.stringify(tables.map((table) => db.all(`SELECT * FROM ${table} ORDER BY rowid`)));
 }
 
@@ -32,37 +44,102 @@ function rows(): Row[] {
   const owner = w.a.owner.browser;
   const member = w.a.member.browser;
   const admin = w.admin.browser;
-  const feedback = (extra: Record<string, unknown>) => member.post(`${T}/feedback`, { projectId: w.a.project.id, comment: "fine", ...extra });
-  const provider = (extra: Record<string, unknown>) => admin.post("/api/v1/instance/sso-providers", { name: "Corp", preset: "generic", issuer: "https://idp.example", clientId: "client", clientSecret: "secret", ...extra });
-  const post = (b: Browser, path: string, body: (text: string) => unknown) => (text: string) => b.post(path, body(text));
+  const feedback = (extra: Record<string, unknown>) =>
+    member.post(`${T}/feedback`, { projectId: w.a.project.id, comment: "fine", ...extra });
+  const provider = (extra: Record<string, unknown>) =>
+    admin.post("/api/v1/instance/sso-providers", {
+      name: "Corp",
+      preset: "generic",
+      issuer: "https://idp.example",
+      clientId: "client",
+      clientSecret: "secret",
+      ...extra,
+    });
+  const post = (b: Browser, path: string, body: (text: string) => unknown) => (text: string) =>
+    b.post(path, body(text));
   return [
-    { field: "displayName", multiline: false, send: post(w.anonymous, "/api/v1/setup", (s) => ({ token: BOGUS, email: "x@example.test", displayName: `Ad${s}min`, password: "setup-passphrase-x" })) },
+    {
+      field: "displayName",
+      multiline: false,
+      send: post(w.anonymous, "/api/v1/setup", (s) => ({
+        token: BOGUS,
+        email: "x@example.test",
+        displayName: `Ad${s}min`,
+        password: "setup-passphrase-x",
+      })),
+    },
     { field: "displayName", multiline: false, send: (s) => member.patch("/api/v1/me", { displayName: `Me${s}mber` }) },
-    { field: "name", multiline: false, send: post(member, "/api/v1/me/tokens", (s) => ({ name: `ci${s}token`, scope: "read" })) },
+    {
+      field: "name",
+      multiline: false,
+      send: post(member, "/api/v1/me/tokens", (s) => ({ name: `ci${s}token`, scope: "read" })),
+    },
     { field: "name", multiline: false, send: (s) => provider({ name: `Co${s}rp` }) },
     { field: "issuer", multiline: false, send: (s) => provider({ issuer: `https://idp.example/${s}x` }) },
     { field: "clientId", multiline: false, send: (s) => provider({ clientId: `cli${s}ent` }) },
     { field: "clientSecret", multiline: false, send: (s) => provider({ clientSecret: `sec${s}ret` }) },
-    { field: "returnTo", multiline: false, send: post(w.anonymous, `/api/v1/auth/sso/${BOGUS}/start`, (s) => ({ returnTo: `/teams${s}x` })) },
+    {
+      field: "returnTo",
+      multiline: false,
+      send: post(w.anonymous, `/api/v1/auth/sso/${BOGUS}/start`, (s) => ({ returnTo: `/teams${s}x` })),
+    },
     { field: "name", multiline: false, send: post(owner, "/api/v1/teams", (s) => ({ name: `Te${s}am` })) },
     { field: "name", multiline: false, send: (s) => owner.patch(T, { name: `Te${s}am` }) },
     { field: "name", multiline: false, send: post(owner, `${T}/projects`, (s) => ({ name: `Si${s}te` })) },
-    { field: "name", multiline: false, send: (s) => owner.patch(`${T}/projects/${w.a.project.id}`, { name: `Si${s}te` }) },
-    { field: "name", multiline: false, send: post(owner, `${T}/labels`, (s) => ({ name: `la${s}bel`, color: "#336699" })) },
-    { field: "name", multiline: false, send: post(owner, `${T}/tokens`, (s) => ({ name: `ci${s}team`, scope: "read", role: "reporter" })) },
-    { field: "displayName", multiline: false, send: post(w.anonymous, "/api/v1/invitations/register", (s) => ({ token: BOGUS, displayName: `New${s}comer`, password: "register-passphrase" })) },
+    {
+      field: "name",
+      multiline: false,
+      send: (s) => owner.patch(`${T}/projects/${w.a.project.id}`, { name: `Si${s}te` }),
+    },
+    {
+      field: "name",
+      multiline: false,
+      send: post(owner, `${T}/labels`, (s) => ({ name: `la${s}bel`, color: "#336699" })),
+    },
+    {
+      field: "name",
+      multiline: false,
+      send: post(owner, `${T}/tokens`, (s) => ({ name: `ci${s}team`, scope: "read", role: "reporter" })),
+    },
+    {
+      field: "displayName",
+      multiline: false,
+      send: post(w.anonymous, "/api/v1/invitations/register", (s) => ({
+        token: BOGUS,
+        displayName: `New${s}comer`,
+        password: "register-passphrase",
+      })),
+    },
     { field: "title", multiline: false, send: (s) => feedback({ title: `Ti${s}tle` }) },
     { field: "pageUrl", multiline: false, send: (s) => feedback({ pageUrl: `https://site.example/${s}page` }) },
     { field: "metadata", multiline: false, send: (s) => feedback({ metadata: { [`ke${s}y`]: "value" } }) },
-    { field: "customData.nested", multiline: false, send: (s) => feedback({ customData: { nested: { [`ke${s}y`]: 1 } } }) },
+    {
+      field: "customData.nested",
+      multiline: false,
+      send: (s) => feedback({ customData: { nested: { [`ke${s}y`]: 1 } } }),
+    },
     { field: "comment", multiline: true, send: (s) => feedback({ comment: `visible${s}hidden` }) },
-    { field: "comment", multiline: true, send: (s) => member.post(`${T}/feedback`, feedbackForm({ projectId: w.a.project.id, comment: `visible${s}hidden` })) },
-    { field: "annotations.0.text", multiline: true, send: (s) => feedback({ annotations: [{ type: "text", at: { x: 1, y: 1 }, text: `no${s}te`, color: "#000000" }] }) },
+    {
+      field: "comment",
+      multiline: true,
+      send: (s) =>
+        member.post(`${T}/feedback`, feedbackForm({ projectId: w.a.project.id, comment: `visible${s}hidden` })),
+    },
+    {
+      field: "annotations.0.text",
+      multiline: true,
+      send: (s) =>
+        feedback({ annotations: [{ type: "text", at: { x: 1, y: 1 }, text: `no${s}te`, color: "#000000" }] }),
+    },
     { field: "metadata.browser", multiline: true, send: (s) => feedback({ metadata: { browser: `Fire${s}fox` } }) },
     { field: "customData.list.1", multiline: true, send: (s) => feedback({ customData: { list: ["a", `b${s}c`] } }) },
     { field: "body", multiline: true, send: post(member, `${I}/comments`, (s) => ({ body: `visible${s}hidden` })) },
     { field: "body", multiline: true, send: post(member, `${I}/messages`, (s) => ({ body: `visible${s}hidden` })) },
-    { field: "q", multiline: false, send: (s) => member.get(`${T}/feedback/search?q=${encodeURIComponent(`fi${s}ne`)}`) },
+    {
+      field: "q",
+      multiline: false,
+      send: (s) => member.get(`${T}/feedback/search?q=${encodeURIComponent(`fi${s}ne`)}`),
+    },
   ];
 }
 
@@ -73,8 +150,10 @@ test("every text field refuses NUL and the other C0/C1 controls: 400 naming the 
       const before = snapshot();
       const res = await row.send(control);
       const body = res.status === 400 ? await res.json() : undefined;
-      const named = body?.code === "VALIDATION_FAILED" && body.errors.some((e: { field: string }) => e.field === row.field);
-      if (!named) failures.push(`${row.field} ${JSON.stringify(control)}: ${res.status} ${JSON.stringify(body?.errors)}`);
+      const named =
+        body?.code === "VALIDATION_FAILED" && body.errors.some((e: { field: string }) => e.field === row.field);
+      if (!named)
+        failures.push(`${row.field} ${JSON.stringify(control)}: ${res.status} ${JSON.stringify(body?.errors)}`);
       if (snapshot() !== before) failures.push(`${row.field} ${JSON.stringify(control)}: something was stored`);
     }
   }
@@ -82,7 +161,10 @@ test("every text field refuses NUL and the other C0/C1 controls: 400 naming the 
 });
 
 test("a lone UTF-16 surrogate is refused too (it would be stored as U+FFFD)", async () => {
-  const owner = await w.a.owner.browser.post(`/api/v1/teams/${w.a.team.id}/labels`, { name: "bad\ud800", color: "#336699" });
+  const owner = await w.a.owner.browser.post(`/api/v1/teams/${w.a.team.id}/labels`, {
+    name: "bad\ud800",
+    color: "#336699",
+  });
   expect(owner.status).toBe(400);
   expect((await owner.json()).errors).toEqual([{ field: "name", message: "Expected well-formed Unicode text." }]);
 });

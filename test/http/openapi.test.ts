@@ -27,7 +27,10 @@ test("a route added without a description is caught", async () => {
     local.app.get("/api/v1/undocumented", (c) => c.json({}));
     const doc = await (await local.app.request("/api/openapi.json")).json();
     const undocumented = local.app.routes.filter(
-      (r) => r.method !== "ALL" && r.path !== "/api/openapi.json" && !doc.paths?.[toOpenApiPath(r.path)]?.[r.method.toLowerCase()],
+      (r) =>
+        r.method !== "ALL" &&
+        r.path !== "/api/openapi.json" &&
+        !doc.paths?.[toOpenApiPath(r.path)]?.[r.method.toLowerCase()],
     );
     expect(undocumented.map((r) => r.path)).toEqual(["/api/v1/undocumented"]);
   } finally {

@@ -44,7 +44,11 @@ test("unknown keys and record keys with markup are reported without echoing them
 test("a plain unknown identifier is still named, so a client can see which field to drop", async () => {
   ctx = createTestApp();
   ctx.app.post("/test/strict", validate("json", v.strictObject({ name: v.string() })), (c) => c.json({ ok: true }));
-  const res = await ctx.app.request("/test/strict", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name: "a", teamId: "b" }) });
+  const res = await ctx.app.request("/test/strict", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ name: "a", teamId: "b" }),
+  });
   expect(res.status).toBe(400);
   const body = await res.json();
   expect(body.errors).toEqual([{ field: "teamId", message: "Unknown field." }]);

@@ -1,7 +1,14 @@
 // The pure logic behind LOUPE_TRUSTED_PROXIES: strict IPv4/IPv6 parsing, CIDR matching (IPv4-mapped
 // IPv6 counts as IPv4), RFC 7239 / X-Forwarded-For parsing, and the right-most-untrusted-hop walk.
 import { describe, expect, test } from "bun:test";
-import { parseForwarded, parseNode, parseTrustedProxies, parseXForwardedFor, resolveClient, type TrustedProxies } from "../../src/lib/forwarded.ts";
+import {
+  parseForwarded,
+  parseNode,
+  parseTrustedProxies,
+  parseXForwardedFor,
+  resolveClient,
+  type TrustedProxies,
+} from "../../src/lib/forwarded.ts";
 import { formatIp, formatIpRange, parseIp, parseIpRange, rangeContains } from "../../src/lib/ip-address.ts";
 
 const ip = (text: string) => {
@@ -34,12 +41,31 @@ describe("addresses", () => {
     expect(formatIp(ip(text))).toBe(canonical);
   });
 
-  test.each(["", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1.2.3.04", "0x7f.0.0.1", "1.2.3.4 ", " 1.2.3.4", "::1::", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7::8:9", "12345::", "fe80::1%eth0", "1.2.3.4::", "::1.2.3", "g::1", ":1", "1:", "unknown", "localhost"])(
-    "%p is not an address",
-    (text) => {
-      expect(parseIp(text)).toBeUndefined();
-    },
-  );
+  test.each([
+    "",
+    "1.2.3",
+    "1.2.3.4.5",
+    "256.1.1.1",
+    "01.2.3.4",
+    "1.2.3.04",
+    "0x7f.0.0.1",
+    "1.2.3.4 ",
+    " 1.2.3.4",
+    "::1::",
+    "1:2:3:4:5:6:7:8:9",
+    "1:2:3:4:5:6:7::8:9",
+    "12345::",
+    "fe80::1%eth0",
+    "1.2.3.4::",
+    "::1.2.3",
+    "g::1",
+    ":1",
+    "1:",
+    "unknown",
+    "localhost",
+  ])("%p is not an address", (text) => {
+    expect(parseIp(text)).toBeUndefined();
+  });
 });
 
 describe("CIDR ranges", () => {
@@ -74,7 +100,17 @@ describe("CIDR ranges", () => {
     expect(rangeContains(parsed!, ip(address))).toBe(expected);
   });
 
-  test.each(["10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/08", "10.0.0.0/-1", "10.0.0.0/8/8", "/8", "example.org/24", "10.0.0/8"])("%p is not a range", (text) => {
+  test.each([
+    "10.0.0.0/33",
+    "::/129",
+    "10.0.0.0/",
+    "10.0.0.0/08",
+    "10.0.0.0/-1",
+    "10.0.0.0/8/8",
+    "/8",
+    "example.org/24",
+    "10.0.0/8",
+  ])("%p is not a range", (text) => {
     expect(parseIpRange(text)).toBeUndefined();
   });
 
@@ -125,14 +161,26 @@ describe("forwarding headers", () => {
     expect(hop.kind === "ip" && formatIp(hop.ip)).toBe(address);
   });
 
-  test.each(["unknown", "UNKNOWN", "_hidden", "_SEVKISEK", "", "[2001:db8::1", "[192.0.2.1]", "192.0.2.1:", "192.0.2.1:123456", "192.0.2.1:80:80", "2001:db8::1:80x", "evil.example", "1.2.3.4, 5.6.7.8"])(
-    "node %p is opaque",
-    (text) => {
-      expect(parseNode(text).kind).toBe("opaque");
-    },
-  );
+  test.each([
+    "unknown",
+    "UNKNOWN",
+    "_hidden",
+    "_SEVKISEK",
+    "",
+    "[2001:db8::1",
+    "[192.0.2.1]",
+    "192.0.2.1:",
+    "192.0.2.1:123456",
+    "192.0.2.1:80:80",
+    "2001:db8::1:80x",
+    "evil.example",
+    "1.2.3.4, 5.6.7.8",
+  ])("node %p is opaque", (text) => {
+    expect(parseNode(text).kind).toBe("opaque");
+  });
 
-  const forOf = (header: string) => parseForwarded(header)?.map((e) => (e.for.kind === "ip" ? formatIp(e.for.ip) : "opaque"));
+  const forOf = (header: string) =>
+    parseForwarded(header)?.map((e) => (e.for.kind === "ip" ? formatIp(e.for.ip) : "opaque"));
   test.each([
     ['for="_gazonk"', ["opaque"]],
     ['For="[2001:db8:cafe::17]:4711"', ["2001:db8:cafe::17"]],
@@ -155,35 +203,102 @@ describe("forwarding headers", () => {
   });
 
   test("proto per Forwarded element; X-Forwarded-Proto per hop or one for all", () => {
-    expect(parseForwarded("for=192.0.2.1;proto=HTTPS, for=10.0.0.1;proto=http")!.map((e) => e.proto)).toEqual(["https", "http"]);
+    expect(parseForwarded("for=192.0.2.1;proto=HTTPS, for=10.0.0.1;proto=http")!.map((e) => e.proto)).toEqual([
+      "https",
+      "http",
+    ]);
     expect(parseForwarded("for=192.0.2.1;proto=gopher")![0]!.proto).toBeUndefined();
     expect(parseXForwardedFor("192.0.2.1, 10.0.0.1", "https, http").map((e) => e.proto)).toEqual(["https", "http"]);
     expect(parseXForwardedFor("192.0.2.1, 10.0.0.1", "https").map((e) => e.proto)).toEqual(["https", "https"]);
-    expect(parseXForwardedFor("192.0.2.1, 10.0.0.1, 10.0.0.2", "https, http").map((e) => e.proto)).toEqual([undefined, undefined, undefined]);
+    expect(parseXForwardedFor("192.0.2.1, 10.0.0.1, 10.0.0.2", "https, http").map((e) => e.proto)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });
 
 describe("the client of a request", () => {
   const trusted = proxies("127.0.0.1, 10.0.0.0/8, fd00::/8");
   test.each<[string, { peer?: string; forwarded?: string; xff?: string; xfp?: string }, string, string | undefined]>([
-    ["no proxies configured: the peer, headers ignored", { peer: "192.0.2.1", xff: "203.0.113.9" }, "192.0.2.1", undefined],
-    ["untrusted peer: headers ignored", { peer: "192.0.2.1", xff: "203.0.113.9", forwarded: "for=203.0.113.9", xfp: "https" }, "192.0.2.1", undefined],
+    [
+      "no proxies configured: the peer, headers ignored",
+      { peer: "192.0.2.1", xff: "203.0.113.9" },
+      "192.0.2.1",
+      undefined,
+    ],
+    [
+      "untrusted peer: headers ignored",
+      { peer: "192.0.2.1", xff: "203.0.113.9", forwarded: "for=203.0.113.9", xfp: "https" },
+      "192.0.2.1",
+      undefined,
+    ],
     ["untrusted v4-mapped peer is canonical IPv4", { peer: "::ffff:192.0.2.1" }, "192.0.2.1", undefined],
     ["no peer at all", {}, "unknown", undefined],
     ["trusted peer, X-Forwarded-For", { peer: "127.0.0.1", xff: "203.0.113.9", xfp: "https" }, "203.0.113.9", "https"],
     ["trusted v4-mapped peer", { peer: "::ffff:127.0.0.1", xff: "203.0.113.9" }, "203.0.113.9", undefined],
-    ["trusted peer, Forwarded", { peer: "10.1.1.1", forwarded: 'for="[2001:db8::5]:1234";proto=https' }, "2001:db8::5", "https"],
-    ["spoofed left-most entry: the right-most untrusted hop", { peer: "127.0.0.1", xff: "6.6.6.6, 203.0.113.9" }, "203.0.113.9", undefined],
-    ["trusted hops are skipped", { peer: "127.0.0.1", xff: "6.6.6.6, 203.0.113.9, 10.0.0.2, 10.0.0.3" }, "203.0.113.9", undefined],
-    ["trusted hops skipped in Forwarded too", { peer: "fd00::1", forwarded: "for=6.6.6.6, for=203.0.113.9;proto=https, for=10.0.0.2;proto=http" }, "203.0.113.9", "https"],
+    [
+      "trusted peer, Forwarded",
+      { peer: "10.1.1.1", forwarded: 'for="[2001:db8::5]:1234";proto=https' },
+      "2001:db8::5",
+      "https",
+    ],
+    [
+      "spoofed left-most entry: the right-most untrusted hop",
+      { peer: "127.0.0.1", xff: "6.6.6.6, 203.0.113.9" },
+      "203.0.113.9",
+      undefined,
+    ],
+    [
+      "trusted hops are skipped",
+      { peer: "127.0.0.1", xff: "6.6.6.6, 203.0.113.9, 10.0.0.2, 10.0.0.3" },
+      "203.0.113.9",
+      undefined,
+    ],
+    [
+      "trusted hops skipped in Forwarded too",
+      { peer: "fd00::1", forwarded: "for=6.6.6.6, for=203.0.113.9;proto=https, for=10.0.0.2;proto=http" },
+      "203.0.113.9",
+      "https",
+    ],
     ["every hop trusted: the left-most", { peer: "127.0.0.1", xff: "10.0.0.5, 10.0.0.6" }, "10.0.0.5", undefined],
-    ["unknown stops the walk at the proxy that said it", { peer: "127.0.0.1", xff: "6.6.6.6, unknown" }, "127.0.0.1", undefined],
-    ["an obfuscated hop stops the walk behind a trusted hop", { peer: "127.0.0.1", forwarded: "for=6.6.6.6, for=_hidden, for=10.0.0.2" }, "10.0.0.2", undefined],
+    [
+      "unknown stops the walk at the proxy that said it",
+      { peer: "127.0.0.1", xff: "6.6.6.6, unknown" },
+      "127.0.0.1",
+      undefined,
+    ],
+    [
+      "an obfuscated hop stops the walk behind a trusted hop",
+      { peer: "127.0.0.1", forwarded: "for=6.6.6.6, for=_hidden, for=10.0.0.2" },
+      "10.0.0.2",
+      undefined,
+    ],
     ["garbage stops the walk", { peer: "127.0.0.1", xff: "6.6.6.6, not-an-ip" }, "127.0.0.1", undefined],
-    ["garbage to the left of the client does not matter", { peer: "127.0.0.1", xff: "not-an-ip, 203.0.113.9" }, "203.0.113.9", undefined],
-    ["both headers agree", { peer: "127.0.0.1", xff: "203.0.113.9", forwarded: "for=203.0.113.9" }, "203.0.113.9", undefined],
-    ["both headers disagree: neither is believed", { peer: "127.0.0.1", xff: "203.0.113.9", forwarded: "for=6.6.6.6" }, "127.0.0.1", undefined],
-    ["Forwarded without for= leaves X-Forwarded-For to decide", { peer: "127.0.0.1", xff: "203.0.113.9", forwarded: "proto=https" }, "203.0.113.9", undefined],
+    [
+      "garbage to the left of the client does not matter",
+      { peer: "127.0.0.1", xff: "not-an-ip, 203.0.113.9" },
+      "203.0.113.9",
+      undefined,
+    ],
+    [
+      "both headers agree",
+      { peer: "127.0.0.1", xff: "203.0.113.9", forwarded: "for=203.0.113.9" },
+      "203.0.113.9",
+      undefined,
+    ],
+    [
+      "both headers disagree: neither is believed",
+      { peer: "127.0.0.1", xff: "203.0.113.9", forwarded: "for=6.6.6.6" },
+      "127.0.0.1",
+      undefined,
+    ],
+    [
+      "Forwarded without for= leaves X-Forwarded-For to decide",
+      { peer: "127.0.0.1", xff: "203.0.113.9", forwarded: "proto=https" },
+      "203.0.113.9",
+      undefined,
+    ],
     ["only X-Forwarded-Proto from a trusted peer", { peer: "127.0.0.1", xfp: "https" }, "127.0.0.1", "https"],
     ["IPv6 client canonicalized", { peer: "127.0.0.1", xff: "2001:DB8:0:0::7" }, "2001:db8::7", undefined],
   ])("%s", (_name, input, address, proto) => {

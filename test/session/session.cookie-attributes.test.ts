@@ -24,7 +24,10 @@ function check(setCookie: string, secure: boolean) {
   expect(lower.includes("secure")).toBe(secure);
 }
 
-for (const [name, t, secure] of [["https", https, true], ["http", http, false]] as const) {
+for (const [name, t, secure] of [
+  ["https", https, true],
+  ["http", http, false],
+] as const) {
   test(`${name}: session and device cookies carry the right attributes`, async () => {
     const email = uniqueEmail();
     await createUser(t.ctx, { email, displayName: "C", password: GOOD_PASSWORD, isInstanceAdmin: false });

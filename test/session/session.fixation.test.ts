@@ -30,7 +30,9 @@ test("pre-login, post-password and post-MFA values all differ; old sids are refu
   await enableTotp(t, browser, password);
   const afterMfa = browser.cookies.get("loupe_session")!;
   expect(sidOf(afterMfa)).not.toBe(sidOf(afterPassword));
-  expect((await t.app.request("/api/v1/me", { headers: { Cookie: `loupe_session=${afterPassword}` } })).status).toBe(401);
+  expect((await t.app.request("/api/v1/me", { headers: { Cookie: `loupe_session=${afterPassword}` } })).status).toBe(
+    401,
+  );
 
   // A user with MFA: the password step sets no session at all, the MFA step a new one.
   const { email, password: pw, browser: b2 } = await signedInUser(t);

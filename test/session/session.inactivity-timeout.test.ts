@@ -15,7 +15,10 @@ test("T-S2: idle 30 min: IDLE−1 s → 200, IDLE+1 s → 401 and the session is
   const sid = JSON.parse(Buffer.from(browser.cookies.get("loupe_session")!.split(".")[1]!, "base64url").toString()).sid;
   t.clock.advance(30 * MIN + 1_000);
   expect((await browser.get("/api/v1/me")).status).toBe(401);
-  const row = t.store.db.get<{ revoked_at: number; revoked_reason: string }>("SELECT revoked_at, revoked_reason FROM sessions WHERE id = ?", sid);
+  const row = t.store.db.get<{ revoked_at: number; revoked_reason: string }>(
+    "SELECT revoked_at, revoked_reason FROM sessions WHERE id = ?",
+    sid,
+  );
   expect(row?.revoked_reason).toBe("idle");
 });
 

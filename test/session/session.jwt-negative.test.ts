@@ -19,9 +19,22 @@ test("the negative JWT suite: 100 % → 401, 0 → 500", async () => {
   const claims = JSON.parse(Buffer.from(payloadPart!, "base64url").toString());
   const key = t.store.keyring.session;
   const now = Math.floor(t.clock.now() / 1000);
-  const base = { sid: claims.sid, ver: claims.ver, sub: user.id, jti: "j-" + now, iat: now, exp: now + 600, iss: t.config.publicOrigin, aud: SESSION_AUDIENCE };
-  const sign = (payload: Record<string, unknown>, header: Record<string, unknown> = {}, alg = "HS256", k: unknown = key) =>
-    new SignJWT(payload).setProtectedHeader({ alg, typ: SESSION_TYP, ...header }).sign(k as Uint8Array);
+  const base = {
+    sid: claims.sid,
+    ver: claims.ver,
+    sub: user.id,
+    jti: "j-" + now,
+    iat: now,
+    exp: now + 600,
+    iss: t.config.publicOrigin,
+    aud: SESSION_AUDIENCE,
+  };
+  const sign = (
+    payload: Record<string, unknown>,
+    header: Record<string, unknown> = {},
+    alg = "HS256",
+    k: unknown = key,
+  ) => new SignJWT(payload).setProtectedHeader({ alg, typ: SESSION_TYP, ...header }).sign(k as Uint8Array);
   const without = (name: string) => Object.fromEntries(Object.entries(base).filter(([k]) => k !== name));
   const rsa = await generateKeyPair("RS256");
   const ed = await generateKeyPair("EdDSA");
@@ -30,7 +43,7 @@ test("the negative JWT suite: 100 % → 401, 0 → 500", async () => {
     "alg none": `${b64({ alg: "none", typ: SESSION_TYP })}.${b64(base)}.`,
     "HS512 with the same key": await sign(base, {}, "HS512"),
     "RS256 (HS↔RS swap)": await sign(base, {}, "RS256", rsa.privateKey),
-    "EdDSA": await sign(base, {}, "EdDSA", ed.privateKey),
+    EdDSA: await sign(base, {}, "EdDSA", ed.privateKey),
     "wrong key": await sign(base, {}, "HS256", new Uint8Array(32).fill(7)),
     "wrong iss": await sign({ ...base, iss: "https://evil.example" }),
     "wrong aud": await sign({ ...base, aud: "widget" }),
@@ -47,14 +60,17 @@ test("the negative JWT suite: 100 % → 401, 0 → 500", async () => {
     "jwk header": await sign(base, { jwk: await exportJWK(rsa.publicKey) }),
     "x5u header": await sign(base, { x5u: "https://evil.example/cert" }),
     "non-canonical base64 (padding)": good.replace(/\.([^.]+)$/, ".$1=="),
-    "non-canonical base64 (standard alphabet)": good.replace(/-/g, "+").replace(/_/g, "/") + (good.includes("-") || good.includes("_") ? "" : "+"),
+    "non-canonical base64 (standard alphabet)":
+      good.replace(/-/g, "+").replace(/_/g, "/") + (good.includes("-") || good.includes("_") ? "" : "+"),
     "duplicate JSON keys": (() => {
       const header = b64({ alg: "HS256", typ: SESSION_TYP });
-      const body = Buffer.from(`{"sub":"${user.id}","sub":"someone-else","sid":"${claims.sid}","ver":${claims.ver},"jti":"x","iat":${now},"exp":${now + 600},"iss":"${t.config.publicOrigin}","aud":"${SESSION_AUDIENCE}"}`).toString("base64url");
+      const body = Buffer.from(
+        `{"sub":"${user.id}","sub":"someone-else","sid":"${claims.sid}","ver":${claims.ver},"jti":"x","iat":${now},"exp":${now + 600},"iss":"${t.config.publicOrigin}","aud":"${SESSION_AUDIENCE}"}`,
+      ).toString("base64url");
       return `${header}.${body}.${b64("sig")}`;
     })(),
     "100 KB token": "a".repeat(100 * 1024),
-    "garbage": "not.a.jwt",
+    garbage: "not.a.jwt",
     "sid of nobody": await sign({ ...base, sid: "nonexistent-session-id-000" }),
     "stale security version": await sign({ ...base, ver: claims.ver + 1 }),
     "another user's sub": await sign({ ...base, sub: "someone-else-entirely" }),

@@ -37,11 +37,21 @@ test("T-S5: disabling the user and an admin's revocation end every session at on
   const again = await secondBrowser(t, victim.email, victim.password);
   expect((await admin.browser.post(`/api/v1/instance/users/${victim.user.id}/disable`)).status).toBe(200);
   expect((await again.get("/api/v1/me")).status).toBe(401);
-  const refused = await new Browser(t.app, t.config.publicOrigin).post("/api/v1/auth/login", { email: victim.email, password: victim.password });
+  const refused = await new Browser(t.app, t.config.publicOrigin).post("/api/v1/auth/login", {
+    email: victim.email,
+    password: victim.password,
+  });
   expect(refused.status).toBe(403);
   expect((await refused.json()).code).toBe("ACCOUNT_DISABLED");
   expect((await admin.browser.post(`/api/v1/instance/users/${victim.user.id}/enable`)).status).toBe(200);
-  expect((await new Browser(t.app, t.config.publicOrigin).post("/api/v1/auth/login", { email: victim.email, password: victim.password })).status).toBe(200);
+  expect(
+    (
+      await new Browser(t.app, t.config.publicOrigin).post("/api/v1/auth/login", {
+        email: victim.email,
+        password: victim.password,
+      })
+    ).status,
+  ).toBe(200);
 });
 
 test("T-S5: log out everywhere (after re-auth) ends every session, this one included", async () => {

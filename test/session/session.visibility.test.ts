@@ -12,7 +12,10 @@ test("T-S8: a user lists their sessions (no IP) and ends another one; it gets 40
   const { sessions } = await (await browser.get("/api/v1/me/sessions")).json();
   expect(sessions).toHaveLength(2);
   expect(sessions.filter((s: { current: boolean }) => s.current)).toHaveLength(1);
-  expect(sessions.map((s: { userAgent: string }) => s.userAgent).sort()).toEqual(["Chrome on Windows", "Firefox on Linux"]);
+  expect(sessions.map((s: { userAgent: string }) => s.userAgent).sort()).toEqual([
+    "Chrome on Windows",
+    "Firefox on Linux",
+  ]);
   expect(JSON.stringify(sessions)).not.toContain("198.51.100");
   const otherId = sessions.find((s: { current: boolean }) => !s.current).id;
   expect((await browser.delete(`/api/v1/me/sessions/${otherId}`)).status).toBe(200);

@@ -18,8 +18,18 @@ beforeAll(async () => {
   idp2 = await startIdp(callback);
   const admin = await signedInUser(t, { admin: true });
   await enableTotp(t, admin.browser, admin.password);
-  for (const [name, p] of [["One", idp], ["Two", idp2]] as const) {
-    const res = await admin.browser.post("/api/v1/instance/sso-providers", { name, preset: "generic", issuer: p.issuer, clientId: p.clientId, clientSecret: p.clientSecret, jitEnabled: true });
+  for (const [name, p] of [
+    ["One", idp],
+    ["Two", idp2],
+  ] as const) {
+    const res = await admin.browser.post("/api/v1/instance/sso-providers", {
+      name,
+      preset: "generic",
+      issuer: p.issuer,
+      clientId: p.clientId,
+      clientSecret: p.clientSecret,
+      jitEnabled: true,
+    });
     providers.push((await res.json()).id);
   }
 });
@@ -48,7 +58,9 @@ test("same email, verified or not, from either IdP: never signed in as the local
     expect(location).toMatch(new RegExp(`^${t.config.publicOrigin}/login${outcome}$`));
     expect(b.cookies.has("loupe_session")).toBe(false);
   }
-  expect(t.store.db.get<{ n: number }>("SELECT count(*) AS n FROM oidc_identities WHERE user_id = ?", local.user.id)?.n).toBe(0);
+  expect(
+    t.store.db.get<{ n: number }>("SELECT count(*) AS n FROM oidc_identities WHERE user_id = ?", local.user.id)?.n,
+  ).toBe(0);
 });
 
 test("the local user confirms the link from the same browser after signing in; then SSO signs them in", async () => {
@@ -64,7 +76,9 @@ test("the local user confirms the link from the same browser after signing in; t
   const linkId2 = (await ssoRoundTrip(again, idp, providers[0]!, "owner-at-idp")).split("#ssoLink=")[1]!;
   expect((await again.post("/api/v1/auth/login", { email: local.email, password: local.password })).status).toBe(200);
   expect((await again.post(`/api/v1/me/sso-links/${linkId2}/confirm`)).status).toBe(200);
-  expect(t.store.db.get<{ n: number }>("SELECT count(*) AS n FROM oidc_identities WHERE user_id = ?", local.user.id)?.n).toBe(1);
+  expect(
+    t.store.db.get<{ n: number }>("SELECT count(*) AS n FROM oidc_identities WHERE user_id = ?", local.user.id)?.n,
+  ).toBe(1);
 
   const fresh = new Browser(t.app, t.config.publicOrigin);
   expect(await ssoRoundTrip(fresh, idp, providers[0]!, "owner-at-idp")).toBe(`${t.config.publicOrigin}/`);
@@ -74,12 +88,16 @@ test("the local user confirms the link from the same browser after signing in; t
 test("a signed-in user links an IdP account on purpose; one already linked elsewhere is refused", async () => {
   const me = await signedInUser(t);
   idp2.accounts.set("my-work-account", { email: "work.alias@corp.example", email_verified: true });
-  const { authorizationUrl } = await (await me.browser.post(`/api/v1/me/sso/${providers[1]}/link`, { returnTo: "/settings" })).json();
+  const { authorizationUrl } = await (
+    await me.browser.post(`/api/v1/me/sso/${providers[1]}/link`, { returnTo: "/settings" })
+  ).json();
   idp2.nextLogin = { accountId: "my-work-account", amr: ["pwd"] };
   const done = await me.browser.navigateFromOtherSite(await idp2.authorize(authorizationUrl, callback));
   expect(done.headers.get("Location")).toBe(`${t.config.publicOrigin}/settings`);
   const someoneElse = await signedInUser(t);
   const second = await (await someoneElse.browser.post(`/api/v1/me/sso/${providers[1]}/link`, {})).json();
-  const refused = await someoneElse.browser.navigateFromOtherSite(await idp2.authorize(second.authorizationUrl, callback));
+  const refused = await someoneElse.browser.navigateFromOtherSite(
+    await idp2.authorize(second.authorizationUrl, callback),
+  );
   expect(refused.headers.get("Location")).toBe(`${t.config.publicOrigin}/login#ssoError=already_linked`);
 });

@@ -18,7 +18,8 @@ test("control: a correct ID token signs in (so the refusals below are meaningful
 test("PKCE: S256 only, and the token request carries the verifier whose hash is the challenge", async () => {
   const { b, state, nonce, challenge, method } = await h.begin();
   expect(method).toBe("S256");
-  h.fake.nextIdToken = () => h.fake.sign({ ...h.fake.validClaims(nonce), sub: "pkce-user", email: "pkce@corp.example" });
+  h.fake.nextIdToken = () =>
+    h.fake.sign({ ...h.fake.validClaims(nonce), sub: "pkce-user", email: "pkce@corp.example" });
   await h.finish(b, `code=c2&state=${state}`);
   const verifier = h.fake.tokenRequests.at(-1)!.get("code_verifier")!;
   expect(verifier.length).toBeGreaterThanOrEqual(43);

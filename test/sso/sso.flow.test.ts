@@ -72,11 +72,17 @@ test("JIT: a new verified IdP account becomes a user and is signed in, sent to t
   const again = new Browser(t.app, t.config.publicOrigin);
   await ssoSignIn(again, "jit-user");
   expect((await (await again.get("/api/v1/me")).json()).user.id).toBe(me.user.id);
-  expect(t.store.db.get<{ n: number }>("SELECT count(*) AS n FROM oidc_identities WHERE subject = 'jit-user'")?.n).toBe(1);
+  expect(t.store.db.get<{ n: number }>("SELECT count(*) AS n FROM oidc_identities WHERE subject = 'jit-user'")?.n).toBe(
+    1,
+  );
 });
 
 test("JIT: an IdP name with control characters is not stored; the email's local part names the account", async () => {
-  idp.accounts.set("jit-nul", { email: "jit.nul@corp.example", email_verified: true, name: "Visible\u0000hidden\u001b[31m" });
+  idp.accounts.set("jit-nul", {
+    email: "jit.nul@corp.example",
+    email_verified: true,
+    name: "Visible\u0000hidden\u001b[31m",
+  });
   const b = new Browser(t.app, t.config.publicOrigin);
   expect((await ssoSignIn(b, "jit-nul")).status).toBe(302);
   const me = await (await b.get("/api/v1/me")).json();
@@ -109,7 +115,10 @@ test("domain restriction and JIT off: refused with a reason, no user created", a
   const restrictedId = (await restricted.json()).id;
   idp.accounts.set("outsider", { email: "someone@other.example", email_verified: true });
   idp.accounts.set("insider", { email: "someone@allowed.example", email_verified: true });
-  for (const [account, reason] of [["outsider", "domain_not_allowed"], ["insider", "not_provisioned"]] as const) {
+  for (const [account, reason] of [
+    ["outsider", "domain_not_allowed"],
+    ["insider", "not_provisioned"],
+  ] as const) {
     const b = new Browser(t.app, t.config.publicOrigin);
     idp.nextLogin = { accountId: account, amr: ["pwd"] };
     const { authorizationUrl } = await (await b.post(`/api/v1/auth/sso/${restrictedId}/start`, {})).json();

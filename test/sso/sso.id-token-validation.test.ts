@@ -10,17 +10,27 @@ test("T-O2: forged or invalid ID tokens are all refused", async () => {
   const cases: Record<string, (nonce: string) => Promise<string>> = {
     "wrong iss": (n) => h.fake.sign({ ...h.fake.validClaims(n), iss: "http://127.0.0.1:1" }),
     "aud is not our client": (n) => h.fake.sign({ ...h.fake.validClaims(n), aud: "someone-else" }),
-    expired: (n) => h.fake.sign({ ...h.fake.validClaims(n), iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 }),
+    expired: (n) =>
+      h.fake.sign({
+        ...h.fake.validClaims(n),
+        iat: Math.floor(Date.now() / 1000) - 7200,
+        exp: Math.floor(Date.now() / 1000) - 3600,
+      }),
     "HS256 signed with the IdP's public key": (n) => h.fake.sign(h.fake.validClaims(n), { key: "public-as-hmac" }),
     "unknown kid": (n) => h.fake.sign(h.fake.validClaims(n), { kid: "nope" }),
     "signed by another key": (n) => h.fake.sign(h.fake.validClaims(n), { key: "other-rsa" }),
-    "alg none": async (n) => `${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from(JSON.stringify(h.fake.validClaims(n))).toString("base64url")}.`,
+    "alg none": async (n) =>
+      `${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from(JSON.stringify(h.fake.validClaims(n))).toString("base64url")}.`,
   };
   for (const [name, craft] of Object.entries(cases)) {
     const { b, state, nonce } = await h.begin();
     h.fake.nextIdToken = () => craft(nonce);
     const out = await h.finish(b, `code=x&state=${state}`);
-    expect({ name, location: out.location, signedIn: out.signedIn }).toEqual({ name, location: `${h.t.config.publicOrigin}/login#ssoError=failed`, signedIn: false });
+    expect({ name, location: out.location, signedIn: out.signedIn }).toEqual({
+      name,
+      location: `${h.t.config.publicOrigin}/login#ssoError=failed`,
+      signedIn: false,
+    });
   }
 });
 
@@ -35,7 +45,10 @@ test("T-O2: discovery metadata naming another issuer is refused at start", async
       jitEnabled: true,
     });
     expect(res.status).toBe(200);
-    const start = await new Browser(h.t.app, h.t.config.publicOrigin).post(`/api/v1/auth/sso/${h.providerId}/start`, {});
+    const start = await new Browser(h.t.app, h.t.config.publicOrigin).post(
+      `/api/v1/auth/sso/${h.providerId}/start`,
+      {},
+    );
     expect(start.status).toBe(502);
     expect((await start.json()).code).toBe("SSO_FAILED");
   } finally {

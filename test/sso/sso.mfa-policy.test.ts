@@ -20,7 +20,17 @@ beforeAll(async () => {
   idp = await startIdp(callback);
   admin = await signedInUser(t, { admin: true });
   await enableTotp(t, admin.browser, admin.password);
-  providerId = (await (await admin.browser.post("/api/v1/instance/sso-providers", { name: "M", preset: "generic", issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret })).json()).id;
+  providerId = (
+    await (
+      await admin.browser.post("/api/v1/instance/sso-providers", {
+        name: "M",
+        preset: "generic",
+        issuer: idp.issuer,
+        clientId: idp.clientId,
+        clientSecret: idp.clientSecret,
+      })
+    ).json()
+  ).id;
   user = await signedInUser(t);
   ({ secret } = await enableTotp(t, user.browser, user.password));
   idp.accounts.set("mfa-user", { email: "mfa.user.idp@corp.example", email_verified: true });
@@ -45,7 +55,13 @@ async function sso(amr: string[]) {
 }
 
 async function setTrust(trustIdpMfa: boolean) {
-  const res = await admin.browser.put(`/api/v1/instance/sso-providers/${providerId}`, { name: "M", preset: "generic", issuer: idp.issuer, clientId: idp.clientId, trustIdpMfa });
+  const res = await admin.browser.put(`/api/v1/instance/sso-providers/${providerId}`, {
+    name: "M",
+    preset: "generic",
+    issuer: idp.issuer,
+    clientId: idp.clientId,
+    trustIdpMfa,
+  });
   expect(res.status).toBe(200);
 }
 
@@ -55,7 +71,14 @@ test("IdP without MFA: the local second factor is required, and then signs in", 
   expect(b.cookies.has("loupe_session")).toBe(false);
   const challenge = location.split("#mfaChallenge=")[1]!;
   expect(challenge).toMatch(/^[A-Za-z0-9_-]{40,}$/);
-  expect((await b.post("/api/v1/auth/mfa", { challenge, code: "000000" === totpCode(secret, t.clock.now()) ? "111111" : "000000" })).status).toBe(401);
+  expect(
+    (
+      await b.post("/api/v1/auth/mfa", {
+        challenge,
+        code: "000000" === totpCode(secret, t.clock.now()) ? "111111" : "000000",
+      })
+    ).status,
+  ).toBe(401);
   expect((await b.post("/api/v1/auth/mfa", { challenge, code: totpCode(secret, t.clock.now()) })).status).toBe(200);
   t.clock.advance(30_000);
   expect((await (await b.get("/api/v1/me")).json()).user.id).toBe(user.user.id);

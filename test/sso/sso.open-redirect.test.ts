@@ -12,7 +12,36 @@ const ORIGIN = "https://feedback.example.eu";
 
 function corpus(): string[] {
   const hosts = ["evil.tld", "evil.tld:443", "feedback.example.eu.evil.tld", "127.0.0.1", "[::1]", "user@evil.tld"];
-  const prefixes = ["//", "/\\", "\\\\", "\\/", "/\\/", "///", "/%2F", "%2F%2F", "/%5C", "/%252F%252F", "https:", "https://", "http://", "https:/", "/.//", "/a/../\\", "/a/..//", "\t//", " //", "/\t/", "/\n/", "/\r/", "\u2028//", "／／", "/\u3000/", "/%09/", "/%0d%0a/", "%00//"];
+  const prefixes = [
+    "//",
+    "/\\",
+    "\\\\",
+    "\\/",
+    "/\\/",
+    "///",
+    "/%2F",
+    "%2F%2F",
+    "/%5C",
+    "/%252F%252F",
+    "https:",
+    "https://",
+    "http://",
+    "https:/",
+    "/.//",
+    "/a/../\\",
+    "/a/..//",
+    "\t//",
+    " //",
+    "/\t/",
+    "/\n/",
+    "/\r/",
+    "\u2028//",
+    "／／",
+    "/\u3000/",
+    "/%09/",
+    "/%0d%0a/",
+    "%00//",
+  ];
   const out: string[] = [];
   for (const p of prefixes) for (const h of hosts) out.push(`${p}${h}`, `${p}${h}/path?x=1`);
   out.push(
@@ -51,7 +80,8 @@ test(`≥ 200 hostile returnTo values: every result is a same-origin path`, () =
 });
 
 test("ordinary paths survive", () => {
-  for (const ok of ["/", "/inbox", "/inbox?view=new&sort=-created", "/items/abc#comments", "/a/b/c"]) expect(safeReturnTo(ok, ORIGIN)).toBe(ok);
+  for (const ok of ["/", "/inbox", "/inbox?view=new&sort=-created", "/items/abc#comments", "/a/b/c"])
+    expect(safeReturnTo(ok, ORIGIN)).toBe(ok);
 });
 
 const t = createTestApp({ LOUPE_PUBLIC_URL: "http://localhost:18446" });
@@ -62,7 +92,14 @@ beforeAll(async () => {
   idp = await startIdp(callback);
   const admin = await signedInUser(t, { admin: true });
   await enableTotp(t, admin.browser, admin.password);
-  const res = await admin.browser.post("/api/v1/instance/sso-providers", { name: "R", preset: "generic", issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, jitEnabled: true });
+  const res = await admin.browser.post("/api/v1/instance/sso-providers", {
+    name: "R",
+    preset: "generic",
+    issuer: idp.issuer,
+    clientId: idp.clientId,
+    clientSecret: idp.clientSecret,
+    jitEnabled: true,
+  });
   providerId = (await res.json()).id;
   idp.accounts.set("redirect-user", { email: "redirect.user@corp.example", email_verified: true });
 });
@@ -72,7 +109,13 @@ afterAll(async () => {
 });
 
 test("through SSO: hostile returnTo values land on the origin", async () => {
-  for (const returnTo of ["//evil.tld", "/\\evil.tld", "https://evil.tld/x", "/%2F%2Fevil.tld", "javascript:alert(1)"]) {
+  for (const returnTo of [
+    "//evil.tld",
+    "/\\evil.tld",
+    "https://evil.tld/x",
+    "/%2F%2Fevil.tld",
+    "javascript:alert(1)",
+  ]) {
     const b = new Browser(t.app, t.config.publicOrigin);
     idp.nextLogin = { accountId: "redirect-user", amr: ["pwd"] };
     const { authorizationUrl } = await (await b.post(`/api/v1/auth/sso/${providerId}/start`, { returnTo })).json();

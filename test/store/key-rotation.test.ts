@@ -25,7 +25,15 @@ afterAll(() => seeded?.remove());
 function setup() {
   if (!seeded) {
     seeded = tempDir();
-    const run = spawnSync([BUN, join(ROOT, "test", "support", "seed-store.ts"), join(seeded.path, "data"), join(seeded.path, "keys", "master.key")], { stderr: "pipe" });
+    const run = spawnSync(
+      [
+        BUN,
+        join(ROOT, "test", "support", "seed-store.ts"),
+        join(seeded.path, "data"),
+        join(seeded.path, "keys", "master.key"),
+      ],
+      { stderr: "pipe" },
+    );
     if (run.exitCode !== 0) throw new Error(run.stderr.toString());
   }
   const dir = tempDir();
@@ -131,13 +139,15 @@ test("data key rotation re-encrypts the database: data intact, the old data key 
   after.close();
   expect(rowCount(dataDir, source)).toBe(50);
   expect(existsSync(join(dataDir, "loupe.db.pre-rekey"))).toBe(false);
-  expect(fails(() => openDatabase(databasePath(dataDir), oldDataKey.toString("hex"))).code).toBe("DATABASE_KEY_MISMATCH");
+  expect(fails(() => openDatabase(databasePath(dataDir), oldDataKey.toString("hex"))).code).toBe(
+    "DATABASE_KEY_MISMATCH",
+  );
 });
 
 for (const step of ["copy-taken", "pending-keyring-written", "rekeyed", "keyring-promoted"]) {
   test(`a crash after "${step}" of a data key rotation is repaired at the next start`, async () => {
     const { dataDir, source } = setup();
-      expect(() =>
+    expect(() =>
       rotateDataKey({ dataDir, masterKey: source }, (s) => {
         if (s === step) throw new Error("simulated crash");
       }),

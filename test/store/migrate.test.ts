@@ -33,7 +33,10 @@ function failure(fn: () => unknown): AppError {
 }
 
 const A: Migration = { name: "0001_a.sql", sql: "CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT);" };
-const B: Migration = { name: "0002_b.sql", sql: "INSERT INTO a (v) VALUES ('from b'); CREATE TABLE b (id INTEGER PRIMARY KEY);" };
+const B: Migration = {
+  name: "0002_b.sql",
+  sql: "INSERT INTO a (v) VALUES ('from b'); CREATE TABLE b (id INTEGER PRIMARY KEY);",
+};
 const C: Migration = { name: "0010_c.sql", sql: "ALTER TABLE b ADD COLUMN w TEXT;" };
 
 test("applies in file-name order whatever order they are given in, and records checksums", () => {
@@ -72,7 +75,10 @@ test("a database migrated by a newer version is refused", () => {
 
 test("a failing migration leaves nothing of itself behind", () => {
   const db = freshDb();
-  const broken: Migration = { name: "0002_broken.sql", sql: "CREATE TABLE half (id INTEGER); INSERT INTO nowhere VALUES (1);" };
+  const broken: Migration = {
+    name: "0002_broken.sql",
+    sql: "CREATE TABLE half (id INTEGER); INSERT INTO nowhere VALUES (1);",
+  };
   const error = failure(() => migrate(db, [A, broken]));
   expect(error.code).toBe("MIGRATION_FAILED");
   expect(db.get("SELECT name FROM sqlite_master WHERE name = 'half'")).toBeUndefined();

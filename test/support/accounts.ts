@@ -12,10 +12,18 @@ export function uniqueEmail(prefix = "user"): string {
 }
 
 /** A user created through the service, signed in through the API in a fresh Browser. */
-export async function signedInUser(t: TestContext, options: { admin?: boolean; email?: string; password?: string } = {}) {
+export async function signedInUser(
+  t: TestContext,
+  options: { admin?: boolean; email?: string; password?: string } = {},
+) {
   const email = options.email ?? uniqueEmail();
   const password = options.password ?? GOOD_PASSWORD;
-  const user = await createUser(t.ctx, { email, displayName: "Test User", password, isInstanceAdmin: options.admin === true });
+  const user = await createUser(t.ctx, {
+    email,
+    displayName: "Test User",
+    password,
+    isInstanceAdmin: options.admin === true,
+  });
   const browser = new Browser(t.app, t.config.publicOrigin);
   const res = await browser.post("/api/v1/auth/login", { email, password });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
@@ -38,11 +46,20 @@ export async function enableTotp(t: TestContext, browser: Browser, password: str
 }
 
 /** Password + TOTP sign-in in a fresh browser. */
-export async function signInWithTotp(t: TestContext, email: string, password: string, secret: string, browser = new Browser(t.app, t.config.publicOrigin)) {
+export async function signInWithTotp(
+  t: TestContext,
+  email: string,
+  password: string,
+  secret: string,
+  browser = new Browser(t.app, t.config.publicOrigin),
+) {
   const first = await browser.post("/api/v1/auth/login", { email, password });
   const body = (await first.json()) as { challenge?: string };
   if (!body.challenge) throw new Error(`expected an MFA challenge: ${JSON.stringify(body)}`);
-  const second = await browser.post("/api/v1/auth/mfa", { challenge: body.challenge, code: totpCode(secret, t.clock.now()) });
+  const second = await browser.post("/api/v1/auth/mfa", {
+    challenge: body.challenge,
+    code: totpCode(secret, t.clock.now()),
+  });
   if (second.status !== 200) throw new Error(`mfa failed: ${second.status} ${await second.text()}`);
   t.clock.advance(30_000);
   return browser;

@@ -40,7 +40,10 @@ export class Browser {
 
   /** A top-level GET arriving from another site (an IdP's redirect): SameSite=Strict cookies stay home. */
   async navigateFromOtherSite(url: string): Promise<Response> {
-    return this.request("GET", url.replace(this.origin, ""), undefined, { Cookie: this.cookieHeader(true), "Sec-Fetch-Site": "cross-site" });
+    return this.request("GET", url.replace(this.origin, ""), undefined, {
+      Cookie: this.cookieHeader(true),
+      "Sec-Fetch-Site": "cross-site",
+    });
   }
 
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
@@ -58,7 +61,9 @@ export class Browser {
       h["Content-Type"] = "application/json";
     }
     const init = { method, headers: h, body: payload, redirect: "manual" as const };
-    const res = this.app ? await this.app.request(`${this.origin}${path}`, init, { clientIp: this.ip }) : await fetch(`${this.server}${path}`, init);
+    const res = this.app
+      ? await this.app.request(`${this.origin}${path}`, init, { clientIp: this.ip })
+      : await fetch(`${this.server}${path}`, init);
     this.lastSetCookies = res.headers.getSetCookie();
     for (const line of this.lastSetCookies) {
       const [pair] = line.split(";");

@@ -20,7 +20,8 @@ const handle = await startServer(config, {
   extendApp(app) {
     app.post("/test/clock", async (c) => {
       const { advanceMs } = await c.req.json<{ advanceMs: number }>();
-      if (!Number.isSafeInteger(advanceMs) || advanceMs < 0) return c.json({ error: "advanceMs: a non-negative integer" }, 400);
+      if (!Number.isSafeInteger(advanceMs) || advanceMs < 0)
+        return c.json({ error: "advanceMs: a non-negative integer" }, 400);
       clock.advance(advanceMs);
       return c.json({ now: clock.now() });
     });

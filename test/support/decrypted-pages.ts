@@ -19,7 +19,9 @@ export function decryptedPagesWith(db: Db, needle: string): PageHit[] {
   if (!result || result.busy !== 0) throw new Error("the WAL could not be checkpointed: another connection is reading");
   const wal = `${db.path}-wal`;
   if (existsSync(wal) && statSync(wal).size !== 0) throw new Error("the WAL is not empty after a TRUNCATE checkpoint");
-  const tableOf = new Map(db.all<{ name: string; pageno: number }>("SELECT name, pageno FROM dbstat").map((r) => [r.pageno, r.name]));
+  const tableOf = new Map(
+    db.all<{ name: string; pageno: number }>("SELECT name, pageno FROM dbstat").map((r) => [r.pageno, r.name]),
+  );
   const bytes = Buffer.from(needle, "utf8");
   const hits: PageHit[] = [];
   for (const { pgno, data } of db.all<{ pgno: number; data: Uint8Array }>("SELECT pgno, data FROM sqlite_dbpage")) {

@@ -15,13 +15,17 @@ const handle = await startServer(config, {
   extendApp(app, store) {
     const { db } = store;
     db.write(() =>
-      db.exec("CREATE TABLE IF NOT EXISTS test_writes (id TEXT PRIMARY KEY, payload TEXT NOT NULL, written_at INTEGER NOT NULL) STRICT"),
+      db.exec(
+        "CREATE TABLE IF NOT EXISTS test_writes (id TEXT PRIMARY KEY, payload TEXT NOT NULL, written_at INTEGER NOT NULL) STRICT",
+      ),
     );
     app.post("/test/writes/:id", async (c) => {
       const id = c.req.param("id");
       logger.debug("test.write_started");
       const payload = await c.req.text();
-      db.write(() => db.run("INSERT INTO test_writes (id, payload, written_at) VALUES (?, ?, ?)", id, payload, Date.now()));
+      db.write(() =>
+        db.run("INSERT INTO test_writes (id, payload, written_at) VALUES (?, ?, ?)", id, payload, Date.now()),
+      );
       return c.json({ id }, 201);
     });
   },

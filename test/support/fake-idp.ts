@@ -16,7 +16,10 @@ export type FakeIdp = {
   tokenRequests: URLSearchParams[];
   /** How many times the discovery document was fetched. */
   discoveryRequests: number;
-  sign(claims: JWTPayload, options?: { alg?: string; kid?: string; key?: "rsa" | "public-as-hmac" | "other-rsa" }): Promise<string>;
+  sign(
+    claims: JWTPayload,
+    options?: { alg?: string; kid?: string; key?: "rsa" | "public-as-hmac" | "other-rsa" },
+  ): Promise<string>;
   validClaims(nonce: string): JWTPayload;
   stop(): void;
 };
@@ -25,7 +28,12 @@ export async function startFakeIdp(): Promise<FakeIdp> {
   const rsa = await generateKeyPair("RS256", { extractable: true });
   const otherRsa = await generateKeyPair("RS256", { extractable: true });
   const jwk = { ...(await exportJWK(rsa.publicKey)), kid: "k1", alg: "RS256", use: "sig" };
-  const fake = { clientId: "fake-client", clientSecret: "fake-client-secret-0123456789", tokenRequests: [] as URLSearchParams[], discoveryRequests: 0 } as FakeIdp;
+  const fake = {
+    clientId: "fake-client",
+    clientSecret: "fake-client-secret-0123456789",
+    tokenRequests: [] as URLSearchParams[],
+    discoveryRequests: 0,
+  } as FakeIdp;
   const server = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
@@ -47,7 +55,12 @@ export async function startFakeIdp(): Promise<FakeIdp> {
       if (url.pathname === "/jwks") return Response.json({ keys: [jwk] });
       if (url.pathname === "/token" && req.method === "POST") {
         fake.tokenRequests.push(new URLSearchParams(await req.text()));
-        return Response.json({ access_token: "fake-access-token", token_type: "Bearer", expires_in: 300, id_token: await fake.nextIdToken() });
+        return Response.json({
+          access_token: "fake-access-token",
+          token_type: "Bearer",
+          expires_in: 300,
+          id_token: await fake.nextIdToken(),
+        });
       }
       return new Response("not found", { status: 404 });
     },
@@ -56,7 +69,16 @@ export async function startFakeIdp(): Promise<FakeIdp> {
   fake.metadataIssuer = fake.issuer;
   fake.validClaims = (nonce) => {
     const now = Math.floor(Date.now() / 1000);
-    return { iss: fake.issuer, aud: fake.clientId, sub: "fake-subject", nonce, iat: now, exp: now + 300, email: "fake.user@corp.example", email_verified: true };
+    return {
+      iss: fake.issuer,
+      aud: fake.clientId,
+      sub: "fake-subject",
+      nonce,
+      iat: now,
+      exp: now + 300,
+      email: "fake.user@corp.example",
+      email_verified: true,
+    };
   };
   fake.sign = async (claims, options = {}) => {
     const alg = options.alg ?? "RS256";
@@ -65,7 +87,9 @@ export async function startFakeIdp(): Promise<FakeIdp> {
       const secret = new TextEncoder().encode(JSON.stringify(jwk));
       return new SignJWT(claims).setProtectedHeader({ ...header, alg: "HS256" }).sign(secret);
     }
-    return new SignJWT(claims).setProtectedHeader(header).sign(options.key === "other-rsa" ? otherRsa.privateKey : rsa.privateKey);
+    return new SignJWT(claims)
+      .setProtectedHeader(header)
+      .sign(options.key === "other-rsa" ? otherRsa.privateKey : rsa.privateKey);
   };
   fake.nextIdToken = async () => "";
   fake.stop = () => void server.stop(true);

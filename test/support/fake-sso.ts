@@ -23,7 +23,13 @@ export function fakeSsoHarness(publicUrl: string) {
       expect(res.status).toBe(200);
       const url = new URL((await res.json()).authorizationUrl);
       const p = url.searchParams;
-      return { b, state: p.get("state")!, nonce: p.get("nonce")!, challenge: p.get("code_challenge")!, method: p.get("code_challenge_method") };
+      return {
+        b,
+        state: p.get("state")!,
+        nonce: p.get("nonce")!,
+        challenge: p.get("code_challenge")!,
+        method: p.get("code_challenge_method"),
+      };
     },
     async finish(b: Browser, query: string) {
       const res = await b.navigateFromOtherSite(`${callback}?${query}`);

@@ -57,7 +57,10 @@ export function pngOfSize(totalBytes: number): Uint8Array {
 
 /** A PNG file of the given chunks (signature, then each chunk with its length and CRC). */
 export function pngOf(chunks: { type: string; data: Uint8Array }[]): Uint8Array {
-  return cat(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ...chunks.map((c) => pngChunk(c.type, c.data)));
+  return cat(
+    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    ...chunks.map((c) => pngChunk(c.type, c.data)),
+  );
 }
 
 /** A PNG declaring width×height (pixels only when small), optionally with a tEXt chunk and trailing bytes. */
@@ -72,7 +75,11 @@ export function png(width: number, height: number, options: { text?: string; tra
  * A baseline JPEG (SOF0 with the size), optionally with an EXIF APP1 segment holding `exif` text,
  * another JFIF APP0 body (`jfif`), and extra segments (`segments`) right after the APP0.
  */
-export function jpeg(width: number, height: number, options: { exif?: string; jfif?: Uint8Array; segments?: { marker: number; body: Uint8Array }[] } = {}): Uint8Array {
+export function jpeg(
+  width: number,
+  height: number,
+  options: { exif?: string; jfif?: Uint8Array; segments?: { marker: number; body: Uint8Array }[] } = {},
+): Uint8Array {
   const seg = (marker: number, body: Uint8Array) => {
     const out = new Uint8Array(4 + body.length);
     out[0] = 0xff;
@@ -83,14 +90,26 @@ export function jpeg(width: number, height: number, options: { exif?: string; jf
   };
   const jfif = seg(0xe0, options.jfif ?? new Uint8Array([0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]));
   const extra = cat(...(options.segments ?? []).map((s) => seg(s.marker, s.body)));
-  const exif = options.exif ? seg(0xe1, cat(new TextEncoder().encode("Exif\0\0"), new TextEncoder().encode(options.exif))) : new Uint8Array();
+  const exif = options.exif
+    ? seg(0xe1, cat(new TextEncoder().encode("Exif\0\0"), new TextEncoder().encode(options.exif)))
+    : new Uint8Array();
   const dqt = seg(0xdb, new Uint8Array(65).fill(1));
   const sofBody = new Uint8Array([8, 0, 0, 0, 0, 1, 1, 0x11, 0]);
   new DataView(sofBody.buffer).setUint16(1, height);
   new DataView(sofBody.buffer).setUint16(3, width);
   const sof = seg(0xc0, sofBody);
   const sos = seg(0xda, new Uint8Array([1, 1, 0, 0, 0x3f, 0]));
-  return cat(new Uint8Array([0xff, 0xd8]), jfif, extra, exif, dqt, sof, sos, new Uint8Array([0x12, 0x34, 0x56]), new Uint8Array([0xff, 0xd9]));
+  return cat(
+    new Uint8Array([0xff, 0xd8]),
+    jfif,
+    extra,
+    exif,
+    dqt,
+    sof,
+    sos,
+    new Uint8Array([0x12, 0x34, 0x56]),
+    new Uint8Array([0xff, 0xd9]),
+  );
 }
 
 /** An extended WebP (VP8X + VP8L) of width×height, optionally with an EXIF chunk. */
@@ -110,7 +129,12 @@ export function webp(width: number, height: number, options: { exif?: string } =
   const vp8l = new Uint8Array(8);
   vp8l[0] = 0x2f;
   new DataView(vp8l.buffer).setUint32(1, (w & 0x3fff) | ((h & 0x3fff) << 14), true);
-  const body = cat(new TextEncoder().encode("WEBP"), chunk("VP8X", vp8x), chunk("VP8L", vp8l), options.exif ? chunk("EXIF", new TextEncoder().encode(options.exif)) : new Uint8Array());
+  const body = cat(
+    new TextEncoder().encode("WEBP"),
+    chunk("VP8X", vp8x),
+    chunk("VP8L", vp8l),
+    options.exif ? chunk("EXIF", new TextEncoder().encode(options.exif)) : new Uint8Array(),
+  );
   const header = new Uint8Array(8);
   header.set(new TextEncoder().encode("RIFF"));
   new DataView(header.buffer).setUint32(4, body.length, true);
@@ -118,9 +142,17 @@ export function webp(width: number, height: number, options: { exif?: string } =
 }
 
 /** A multipart body with a JSON `payload` part and an optional `screenshot` file part. */
-export function feedbackForm(payload: unknown, screenshot?: { bytes: Uint8Array; type?: string; name?: string }): FormData {
+export function feedbackForm(
+  payload: unknown,
+  screenshot?: { bytes: Uint8Array; type?: string; name?: string },
+): FormData {
   const form = new FormData();
   form.set("payload", JSON.stringify(payload));
-  if (screenshot) form.set("screenshot", new Blob([new Uint8Array(screenshot.bytes)], { type: screenshot.type ?? "image/png" }), screenshot.name ?? "screenshot.png");
+  if (screenshot)
+    form.set(
+      "screenshot",
+      new Blob([new Uint8Array(screenshot.bytes)], { type: screenshot.type ?? "image/png" }),
+      screenshot.name ?? "screenshot.png",
+    );
   return form;
 }

@@ -25,7 +25,10 @@ export async function runKill9Round(
       const id = `r${options.round}-w${w}-${i}`;
       attempted++;
       try {
-        const res = await fetch(`${server.url}/test/writes/${id}`, { method: "POST", body: `payload ${id} `.repeat(20) });
+        const res = await fetch(`${server.url}/test/writes/${id}`, {
+          method: "POST",
+          body: `payload ${id} `.repeat(20),
+        });
         if (res.status === 201) acked.push(id);
         if (acked.length >= options.killAfterAcks) enoughAcked();
       } catch {

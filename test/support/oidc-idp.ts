@@ -24,11 +24,19 @@ export async function startIdp(redirectUri: string): Promise<Idp> {
     void (async () => {
       if (req.url?.startsWith("/interaction/")) {
         const details = await provider!.interactionDetails(req, res);
-        const grant = new provider!.Grant({ accountId: idp.nextLogin.accountId, clientId: String(details.params.client_id) });
+        const grant = new provider!.Grant({
+          accountId: idp.nextLogin.accountId,
+          clientId: String(details.params.client_id),
+        });
         grant.addOIDCScope("openid email profile");
         grant.addOIDCClaims(["email", "email_verified", "name"]);
         const grantId = await grant.save();
-        await provider!.interactionFinished(req, res, { login: { accountId: idp.nextLogin.accountId, amr: idp.nextLogin.amr }, consent: { grantId } }, { mergeWithLastSubmission: false });
+        await provider!.interactionFinished(
+          req,
+          res,
+          { login: { accountId: idp.nextLogin.accountId, amr: idp.nextLogin.amr }, consent: { grantId } },
+          { mergeWithLastSubmission: false },
+        );
         return;
       }
       provider!.callback()(req, res);
@@ -55,7 +63,14 @@ export async function startIdp(redirectUri: string): Promise<Idp> {
     pkce: { required: () => true },
     features: { devInteractions: { enabled: false }, claimsParameter: { enabled: true } },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
-    claims: { amr: null, acr: null, auth_time: null, openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
+    claims: {
+      amr: null,
+      acr: null,
+      auth_time: null,
+      openid: ["sub"],
+      email: ["email", "email_verified"],
+      profile: ["name"],
+    },
     conformIdTokenClaims: false,
     cookies: { keys: ["a-test-only-cookie-signing-key"] },
     findAccount: async (_ctx: unknown, id: string) => ({
@@ -72,7 +87,10 @@ export async function startIdp(redirectUri: string): Promise<Idp> {
       const jar = new Map<string, string>();
       let url = authorizationUrl;
       for (let hop = 0; hop < 12; hop++) {
-        const res = await fetch(url, { redirect: "manual", headers: { Cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; ") } });
+        const res = await fetch(url, {
+          redirect: "manual",
+          headers: { Cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; ") },
+        });
         for (const line of res.headers.getSetCookie()) {
           const [pair] = line.split(";");
           const eq = pair!.indexOf("=");

@@ -10,8 +10,16 @@ declare module "oidc-provider" {
   export default class Provider {
     constructor(issuer: string, configuration: unknown);
     Grant: typeof Grant;
-    interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<{ uid: string; params: Record<string, unknown> }>;
-    interactionFinished(req: IncomingMessage, res: ServerResponse, result: unknown, options?: { mergeWithLastSubmission?: boolean }): Promise<void>;
+    interactionDetails(
+      req: IncomingMessage,
+      res: ServerResponse,
+    ): Promise<{ uid: string; params: Record<string, unknown> }>;
+    interactionFinished(
+      req: IncomingMessage,
+      res: ServerResponse,
+      result: unknown,
+      options?: { mergeWithLastSubmission?: boolean },
+    ): Promise<void>;
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
   }
 }

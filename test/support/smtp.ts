@@ -5,7 +5,9 @@ export type CapturedMail = { to: string[]; raw: string; text: string };
 
 /** The raw message with quoted-printable soft breaks and =XX escapes undone (enough to read links). */
 function decodeQuotedPrintable(raw: string): string {
-  return raw.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return raw
+    .replace(/=\r?\n/g, "")
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 /** A real SMTP server (smtp-server) on loopback that keeps what it receives. */

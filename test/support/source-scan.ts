@@ -30,13 +30,57 @@ const ID_START = /[\p{ID_Start}$_]/u;
 const ID_PART = /[\p{ID_Continue}$\u200c\u200d]/u;
 /** After these keywords an expression starts, so `/` opens a regex (and `<` a JSX element). */
 const EXPRESSION_KEYWORDS = new Set([
-  "return", "typeof", "instanceof", "in", "of", "new", "delete", "void", "throw", "case", "do", "else", "yield", "await",
+  "return",
+  "typeof",
+  "instanceof",
+  "in",
+  "of",
+  "new",
+  "delete",
+  "void",
+  "throw",
+  "case",
+  "do",
+  "else",
+  "yield",
+  "await",
 ]);
 /** Punctuators after which a value has just ended, so `/` is a division. */
 const VALUE_END = new Set([")", "]", "}"]);
 const PUNCTUATORS = [
-  ">>>=", "...", "===", "!==", "**=", "<<=", ">>=", ">>>", "&&=", "||=", "??=",
-  "=>", "==", "!=", "<=", ">=", "&&", "||", "??", "?.", "++", "--", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "**", "<<", ">>",
+  ">>>=",
+  "...",
+  "===",
+  "!==",
+  "**=",
+  "<<=",
+  ">>=",
+  ">>>",
+  "&&=",
+  "||=",
+  "??=",
+  "=>",
+  "==",
+  "!=",
+  "<=",
+  ">=",
+  "&&",
+  "||",
+  "??",
+  "?.",
+  "++",
+  "--",
+  "+=",
+  "-=",
+  "*=",
+  "/=",
+  "%=",
+  "&=",
+  "|=",
+  "^=",
+  "**",
+  "<<",
+  ">>",
 ];
 
 class Lexer {
@@ -80,7 +124,16 @@ class Lexer {
     while (this.pos < src.length) {
       const c = src[this.pos]!;
       const next = src[this.pos + 1];
-      if (c === "\n" || c === " " || c === "\t" || c === "\r" || c === "\f" || c === "\v" || c === "\ufeff" || c === "\u00a0") {
+      if (
+        c === "\n" ||
+        c === " " ||
+        c === "\t" ||
+        c === "\r" ||
+        c === "\f" ||
+        c === "\v" ||
+        c === "\ufeff" ||
+        c === "\u00a0"
+      ) {
         this.advance(1);
       } else if (c === "/" && next === "/") {
         const end = src.indexOf("\n", this.pos);
@@ -98,7 +151,13 @@ class Lexer {
         this.template();
       } else if (c === "/" && this.expressionAllowed()) {
         this.regex();
-      } else if (c === "<" && this.jsx && this.expressionAllowed() && next !== undefined && (next === ">" || ID_START.test(next))) {
+      } else if (
+        c === "<" &&
+        this.jsx &&
+        this.expressionAllowed() &&
+        next !== undefined &&
+        (next === ">" || ID_START.test(next))
+      ) {
         this.jsxElement();
       } else if (c === "{") {
         depth++;
@@ -250,9 +309,11 @@ class Lexer {
   }
 }
 
-const isId = (t: Token | undefined, value?: string) => t !== undefined && t.kind === "id" && (value === undefined || t.value === value);
+const isId = (t: Token | undefined, value?: string) =>
+  t !== undefined && t.kind === "id" && (value === undefined || t.value === value);
 const isPunct = (t: Token | undefined, value: string) => t !== undefined && t.kind === "punct" && t.value === value;
-const literalText = (t: Token | undefined) => (t && (t.kind === "string" || (t.kind === "template" && !t.value.includes("?"))) ? t.value : null);
+const literalText = (t: Token | undefined) =>
+  t && (t.kind === "string" || (t.kind === "template" && !t.value.includes("?"))) ? t.value : null;
 
 /** The index of the `}` matching the `{` at `open`, or -1. */
 function closingBrace(tokens: Token[], open: number): number {
@@ -272,7 +333,9 @@ function allSpecifiersAreTypes(tokens: Token[], open: number, close: number): bo
     else specifiers[specifiers.length - 1]!.push(tokens[i]!);
   }
   const named = specifiers.filter((s) => s.length > 0);
-  return named.length > 0 && named.every((s) => isId(s[0], "type") && s.length >= 2 && !(isId(s[1], "as") && s.length === 3));
+  return (
+    named.length > 0 && named.every((s) => isId(s[0], "type") && s.length >= 2 && !(isId(s[1], "as") && s.length === 3))
+  );
 }
 
 function importAt(tokens: Token[], i: number): ImportRef | null {
@@ -282,7 +345,10 @@ function importAt(tokens: Token[], i: number): ImportRef | null {
     const specifier = literalText(tokens[i + 2]);
     const closes = isPunct(tokens[i + 3], ")") || isPunct(tokens[i + 3], ",");
     // `typeof import("x")` and `import("x").T` are types; `import("x").then(…)` is a value.
-    const member = isPunct(tokens[i + 4], ".") && isId(tokens[i + 5]) && !["then", "catch", "finally"].includes(tokens[i + 5]!.value);
+    const member =
+      isPunct(tokens[i + 4], ".") &&
+      isId(tokens[i + 5]) &&
+      !["then", "catch", "finally"].includes(tokens[i + 5]!.value);
     const typeOnly = isId(tokens[i - 1], "typeof") || (closes && member);
     return { specifier: closes ? specifier : null, kind: typeOnly ? "type" : "dynamic", line };
   }
@@ -290,7 +356,12 @@ function importAt(tokens: Token[], i: number): ImportRef | null {
   if (next && next.kind === "string") return { specifier: next.value, kind: "static", line };
   let j = i + 1;
   let typeOnly = false;
-  if (isId(tokens[j], "type") && !isId(tokens[j + 1], "from") && !isPunct(tokens[j + 1], ",") && !isPunct(tokens[j + 1], "=")) {
+  if (
+    isId(tokens[j], "type") &&
+    !isId(tokens[j + 1], "from") &&
+    !isPunct(tokens[j + 1], ",") &&
+    !isPunct(tokens[j + 1], "=")
+  ) {
     typeOnly = true;
     j++;
   }
@@ -332,7 +403,8 @@ function exportFromAt(tokens: Token[], i: number): ImportRef | null {
   } else {
     return null;
   }
-  if (isId(tokens[j], "from") && tokens[j + 1]?.kind === "string") return { specifier: tokens[j + 1]!.value, kind: typeOnly ? "type" : "static", line };
+  if (isId(tokens[j], "from") && tokens[j + 1]?.kind === "string")
+    return { specifier: tokens[j + 1]!.value, kind: typeOnly ? "type" : "static", line };
   return null;
 }
 

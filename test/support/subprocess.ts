@@ -41,8 +41,18 @@ const START_TIMEOUT_MS = 20_000;
  * Its stdout goes to the run's log scan. A test that needs a public URL sets LOUPE_PUBLIC_URL and
  * sends requests to `url` (as behind a reverse proxy).
  */
-export async function startServerProcess(cmd: string[], env: Record<string, string>, cwd = ROOT): Promise<RunningServer> {
-  const proc = spawn(cmd, { cwd, env: childEnv({ ...env, LOUPE_PORT: "0" }), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+export async function startServerProcess(
+  cmd: string[],
+  env: Record<string, string>,
+  cwd = ROOT,
+): Promise<RunningServer> {
+  const proc = spawn(cmd, {
+    cwd,
+    env: childEnv({ ...env, LOUPE_PORT: "0" }),
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const out: string[] = [];
   const err: string[] = [];
   let announced = (_port: number) => {};
@@ -52,9 +62,10 @@ export async function startServerProcess(cmd: string[], env: Record<string, stri
     if (match) announced(Number(match[1]));
   };
   const stdoutWaiters = new Set<() => void>();
-  const done = Promise.all([collect(proc.stdout, out, () => stdoutWaiters.forEach((check) => check())), collect(proc.stderr, err, seePort)]).then(() =>
-    recordRunLog(out.join("")),
-  );
+  const done = Promise.all([
+    collect(proc.stdout, out, () => stdoutWaiters.forEach((check) => check())),
+    collect(proc.stderr, err, seePort),
+  ]).then(() => recordRunLog(out.join("")));
   let timer: Timer | undefined;
   const port = await Promise.race([
     listening,
@@ -72,7 +83,9 @@ export async function startServerProcess(cmd: string[], env: Record<string, stri
   if (!(health instanceof Response) || health.status !== 200) {
     proc.kill(9);
     await done;
-    throw new Error(`server on port ${port} is not healthy: ${health instanceof Response ? health.status : String(health)} ${err.join("")}`);
+    throw new Error(
+      `server on port ${port} is not healthy: ${health instanceof Response ? health.status : String(health)} ${err.join("")}`,
+    );
   }
   return {
     proc,
@@ -111,13 +124,20 @@ export type ClockServer = RunningServer & {
 
 /** The real server on a clock that starts at `startMs` and moves only when the test says (test/support/clock-server.ts). */
 export async function startClockServer(env: Record<string, string>, startMs: number): Promise<ClockServer> {
-  const server = await startServerProcess([BUN, join(ROOT, "test", "support", "clock-server.ts")], { ...env, TEST_CLOCK_START_MS: String(startMs) });
+  const server = await startServerProcess([BUN, join(ROOT, "test", "support", "clock-server.ts")], {
+    ...env,
+    TEST_CLOCK_START_MS: String(startMs),
+  });
   let now = startMs;
   return {
     ...server,
     now: () => now,
     async advanceClock(ms) {
-      const res = await fetch(`${server.url}/test/clock`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ advanceMs: ms }) });
+      const res = await fetch(`${server.url}/test/clock`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ advanceMs: ms }),
+      });
       if (res.status !== 200) throw new Error(`advancing the clock failed: ${res.status} ${await res.text()}`);
       now = ((await res.json()) as { now: number }).now;
       return now;
@@ -126,9 +146,17 @@ export async function startClockServer(env: Record<string, string>, startMs: num
 }
 
 /** Runs the CLI to completion. */
-export async function runCli(args: string[], env: Record<string, string>, cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runCli(
+  args: string[],
+  env: Record<string, string>,
+  cwd = ROOT,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const proc = spawn([...CLI, ...args], { cwd, env: childEnv(env), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   recordRunLog(stdout);
   return { code, stdout, stderr };
 }

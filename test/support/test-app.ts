@@ -59,7 +59,8 @@ export function createTestApp(env: Record<string, string> = {}, options: TestApp
     ...env,
   });
   // The -shm index is left behind: SQLite rebuilds it for the copy.
-  if (options.copyDataFrom) cpSync(options.copyDataFrom, config.dataDir, { recursive: true, filter: (source) => !source.endsWith("-shm") });
+  if (options.copyDataFrom)
+    cpSync(options.copyDataFrom, config.dataDir, { recursive: true, filter: (source) => !source.endsWith("-shm") });
   const store = openStore({ dataDir: config.dataDir, masterKey: config.masterKey });
   const clock = fakeClock(options.clockStart);
   const migrations = bundledMigrations();
@@ -67,8 +68,25 @@ export function createTestApp(env: Record<string, string> = {}, options: TestApp
   const logs = captureLogs();
   const passwords = options.passwords ?? fastPasswords();
   const timers = manualScheduler(clock);
-  const auditHead = createAuditHeadAnchor({ dataDir: config.dataDir, key: store.keyring.audit, logger: logs.logger, schedule: timers.schedule });
-  const deps = { config, logger: logs.logger, clock, db: store.db, keyring: store.keyring, migrations, version: "test", passwords, mailer: options.mailer, auditHead, ...(options.authAttemptsPerMinute ? { authAttemptsPerMinute: options.authAttemptsPerMinute } : {}) };
+  const auditHead = createAuditHeadAnchor({
+    dataDir: config.dataDir,
+    key: store.keyring.audit,
+    logger: logs.logger,
+    schedule: timers.schedule,
+  });
+  const deps = {
+    config,
+    logger: logs.logger,
+    clock,
+    db: store.db,
+    keyring: store.keyring,
+    migrations,
+    version: "test",
+    passwords,
+    mailer: options.mailer,
+    auditHead,
+    ...(options.authAttemptsPerMinute ? { authAttemptsPerMinute: options.authAttemptsPerMinute } : {}),
+  };
   const app = createApp(deps);
   return {
     app,

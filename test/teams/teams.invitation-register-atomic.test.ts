@@ -32,15 +32,24 @@ async function invited(ctx: TestContext) {
   const owner = await signedInUser(ctx);
   const team = await (await owner.browser.post("/api/v1/teams", { name: "Atomic" })).json();
   const email = `invitee.${Math.random().toString(36).slice(2, 8)}@example.test`;
-  const invite = await (await owner.browser.post(`/api/v1/teams/${team.id}/invitations`, { email, role: "member" })).json();
-  return { owner, team, email, invitationId: invite.invitation.id as string, token: new URL(invite.url).hash.replace("#token=", "") };
+  const invite = await (
+    await owner.browser.post(`/api/v1/teams/${team.id}/invitations`, { email, role: "member" })
+  ).json();
+  return {
+    owner,
+    team,
+    email,
+    invitationId: invite.invitation.id as string,
+    token: new URL(invite.url).hash.replace("#token=", ""),
+  };
 }
 
 function state(ctx: TestContext, email: string, invitationId: string) {
   const db = ctx.store.db;
   return {
     users: db.get<{ n: number }>("SELECT count(*) AS n FROM users WHERE email = ?", email)!.n,
-    accepted: db.get<{ accepted_at: number | null }>("SELECT accepted_at FROM invitations WHERE id = ?", invitationId)!.accepted_at,
+    accepted: db.get<{ accepted_at: number | null }>("SELECT accepted_at FROM invitations WHERE id = ?", invitationId)!
+      .accepted_at,
     created: db.get<{ n: number }>("SELECT count(*) AS n FROM activity_events WHERE type = 'user.created'")!.n,
   };
 }
@@ -61,19 +70,34 @@ for (const [name, interfere] of Object.entries(cases)) {
     const i = await invited(t);
     const before = state(t, i.email, i.invitationId);
     hasher.during = () => interfere(t!, i);
-    const res = await new Browser(t.app, t.config.publicOrigin).post("/api/v1/invitations/register", { token: i.token, displayName: "Newcomer", password: GOOD_PASSWORD });
+    const res = await new Browser(t.app, t.config.publicOrigin).post("/api/v1/invitations/register", {
+      token: i.token,
+      displayName: "Newcomer",
+      password: GOOD_PASSWORD,
+    });
     expect(res.status).toBe(400);
     expect((await res.json()).code).toBe("TOKEN_INVALID");
     expect(state(t, i.email, i.invitationId)).toEqual({ ...before, users: 0, accepted: null });
     // Nobody can sign in as the half-made account.
-    expect((await new Browser(t.app, t.config.publicOrigin).post("/api/v1/auth/login", { email: i.email, password: GOOD_PASSWORD })).status).toBe(401);
+    expect(
+      (
+        await new Browser(t.app, t.config.publicOrigin).post("/api/v1/auth/login", {
+          email: i.email,
+          password: GOOD_PASSWORD,
+        })
+      ).status,
+    ).toBe(401);
   });
 }
 
 test("the control: a registration in time creates the account, joins the team, and can sign in", async () => {
   t = createTestApp({}, { passwords: hookedHasher(), authAttemptsPerMinute: 10_000 });
   const i = await invited(t);
-  const res = await new Browser(t.app, t.config.publicOrigin).post("/api/v1/invitations/register", { token: i.token, displayName: "Newcomer", password: GOOD_PASSWORD });
+  const res = await new Browser(t.app, t.config.publicOrigin).post("/api/v1/invitations/register", {
+    token: i.token,
+    displayName: "Newcomer",
+    password: GOOD_PASSWORD,
+  });
   expect(res.status).toBe(201);
   expect(await res.json()).toEqual({ teamId: i.team.id, role: "member" });
   expect(state(t, i.email, i.invitationId).users).toBe(1);
@@ -93,7 +117,9 @@ test("the route answers 429 (problem+json, Retry-After) after the per-IP limit; 
   expect(limited.headers.get("Content-Type")).toContain("application/problem+json");
   expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(0);
   expect((await limited.json()).code).toBe("TOO_MANY_ATTEMPTS");
-  expect((await new Browser(t.app, t.config.publicOrigin, "203.0.113.10").post("/api/v1/invitations/register", body)).status).toBe(400);
+  expect(
+    (await new Browser(t.app, t.config.publicOrigin, "203.0.113.10").post("/api/v1/invitations/register", body)).status,
+  ).toBe(400);
   t.clock.advance(60_000);
   expect((await b.post("/api/v1/invitations/register", body)).status).toBe(400);
 });

@@ -45,7 +45,11 @@ test("a shorter inactivity timeout applies to this team's routes only", async ()
   w.t.clock.advance(9 * 60_000);
   expect((await w.a.member.browser.get(`${T}/feedback`)).status).toBe(200);
   // (The owner idled out of the team too; the trail is read directly.)
-  expect(w.t.store.db.all<{ action: string }>("SELECT action FROM audit_log WHERE team_id = ?", w.a.team.id).map((e) => e.action)).toContain("team.session_timeout_changed");
+  expect(
+    w.t.store.db
+      .all<{ action: string }>("SELECT action FROM audit_log WHERE team_id = ?", w.a.team.id)
+      .map((e) => e.action),
+  ).toContain("team.session_timeout_changed");
   w.t.close();
 });
 

@@ -8,12 +8,21 @@ const w = await seedWorld();
 afterAll(() => w.t.close());
 const T = `/api/v1/teams/${w.a.team.id}`;
 /** Every support-readable route, and one that is not. */
-const READS = [T, `${T}/projects`, `${T}/labels`, `${T}/feedback`, `${T}/feedback/${w.a.item.id}`, `${T}/feedback/${w.a.item.id}/comments`, `${T}/feedback/${w.a.item.id}/messages`];
+const READS = [
+  T,
+  `${T}/projects`,
+  `${T}/labels`,
+  `${T}/feedback`,
+  `${T}/feedback/${w.a.item.id}`,
+  `${T}/feedback/${w.a.item.id}/comments`,
+  `${T}/feedback/${w.a.item.id}/messages`,
+];
 
 expect((await w.a.owner.browser.post(`${T}/support-access`, { hours: 2 })).status).toBe(200);
 
 test("the admin's MFA browser session reads the team under the grant", async () => {
-  for (const path of READS) expect({ path, status: (await w.admin.browser.get(path)).status }).toEqual({ path, status: 200 });
+  for (const path of READS)
+    expect({ path, status: (await w.admin.browser.get(path)).status }).toEqual({ path, status: 200 });
 });
 
 test("the admin's personal API token gets 404 on the team's routes under an active grant", async () => {
@@ -45,10 +54,16 @@ test("an admin without MFA is refused: enrolment pending (403), or a session wit
   const promoted = await signedInUser(w.t);
   w.t.store.db.write(() => w.t.store.db.run("UPDATE users SET is_instance_admin = 1 WHERE id = ?", promoted.user.id));
   expect((await promoted.browser.get("/api/v1/instance/users")).status).toBe(200);
-  for (const path of READS) expect({ path, status: (await promoted.browser.get(path)).status }).toEqual({ path, status: 404 });
+  for (const path of READS)
+    expect({ path, status: (await promoted.browser.get(path)).status }).toEqual({ path, status: 404 });
 
   // The same session once it attests MFA (as an IdP's MFA claim does) is a support session.
-  const sessionId = w.t.store.db.get<{ id: string }>("SELECT id FROM sessions WHERE user_id = ? AND revoked_at IS NULL", promoted.user.id)!.id;
-  w.t.store.db.write(() => w.t.store.db.run("UPDATE sessions SET amr = ? WHERE id = ?", JSON.stringify(["sso", "mfa"]), sessionId));
+  const sessionId = w.t.store.db.get<{ id: string }>(
+    "SELECT id FROM sessions WHERE user_id = ? AND revoked_at IS NULL",
+    promoted.user.id,
+  )!.id;
+  w.t.store.db.write(() =>
+    w.t.store.db.run("UPDATE sessions SET amr = ? WHERE id = ?", JSON.stringify(["sso", "mfa"]), sessionId),
+  );
   expect((await promoted.browser.get(`${T}/feedback`)).status).toBe(200);
 });

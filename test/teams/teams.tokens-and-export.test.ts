@@ -13,7 +13,12 @@ test("a team token: its team only, its role at most, no personal routes, revocab
   const bearer = { Authorization: `Bearer ${token}` };
   const anon = w.anonymous;
   // As a reporter of team A: may submit, sees only its own submissions, may not triage.
-  const submitted = await anon.request("POST", `${T}/feedback`, { projectId: w.a.project.id, comment: "from CI" }, bearer);
+  const submitted = await anon.request(
+    "POST",
+    `${T}/feedback`,
+    { projectId: w.a.project.id, comment: "from CI" },
+    bearer,
+  );
   expect(submitted.status).toBe(201);
   const list = await (await anon.request("GET", `${T}/feedback`, undefined, bearer)).json();
   expect(list.items.map((i: { comment: string }) => i.comment)).toEqual(["from CI"]);
@@ -27,7 +32,9 @@ test("a team token: its team only, its role at most, no personal routes, revocab
   expect(tokens).not.toContain(token);
   expect((await w.a.owner.browser.delete(`${T}/tokens/${apiToken.id}`)).status).toBe(200);
   expect((await anon.request("GET", `${T}/feedback`, undefined, bearer)).status).toBe(401);
-  const actions = w.t.store.db.all<{ action: string }>("SELECT action FROM audit_log WHERE team_id = ? AND action LIKE 'token.%'", w.a.team.id).map((r) => r.action);
+  const actions = w.t.store.db
+    .all<{ action: string }>("SELECT action FROM audit_log WHERE team_id = ? AND action LIKE 'token.%'", w.a.team.id)
+    .map((r) => r.action);
   expect(actions).toEqual(["token.created", "token.revoked"]);
   // A member's token cannot exceed the member (owners only create tokens anyway).
   expect((await w.a.member.browser.post(`${T}/tokens`, { name: "x", scope: "read", role: "member" })).status).toBe(403);
@@ -53,7 +60,9 @@ test("a team export: everything of the team, nothing of others; re-authenticatio
   expect(text).not.toContain("beta");
   expect(text).not.toContain(w.b.team.id);
   expect((await w.a.member.browser.get(`${T}/export`)).status).toBe(403);
-  expect(w.t.store.db.get("SELECT seq FROM audit_log WHERE action = 'data.exported' AND team_id = ?", w.a.team.id)).toBeDefined();
+  expect(
+    w.t.store.db.get("SELECT seq FROM audit_log WHERE action = 'data.exported' AND team_id = ?", w.a.team.id),
+  ).toBeDefined();
   w.t.close();
 });
 
@@ -62,7 +71,9 @@ test("rotating a widget key: the old key no longer finds the project", async () 
   const { findProjectByWidgetKey } = await import("../../src/store/projects.ts");
   const old = w.a.project.widgetKey;
   expect(findProjectByWidgetKey(w.t.store.db, old)?.id).toBe(w.a.project.id);
-  const rotated = await (await w.a.owner.browser.post(`/api/v1/teams/${w.a.team.id}/projects/${w.a.project.id}/widget-key`)).json();
+  const rotated = await (
+    await w.a.owner.browser.post(`/api/v1/teams/${w.a.team.id}/projects/${w.a.project.id}/widget-key`)
+  ).json();
   expect(rotated.widgetKey).not.toBe(old);
   expect(findProjectByWidgetKey(w.t.store.db, old)).toBeUndefined();
   expect(findProjectByWidgetKey(w.t.store.db, rotated.widgetKey)?.id).toBe(w.a.project.id);
@@ -71,7 +82,8 @@ test("rotating a widget key: the old key no longer finds the project", async () 
 
 test("CSV cells cannot become formulas (T-V4)", async () => {
   const { csvCell, toCsv } = await import("../../src/lib/csv.ts");
-  for (const danger of ["=SUM(A1)", "+1", "-1", "@cmd", "\tx", "\rx"]) expect(csvCell(danger).startsWith(`"'`)).toBe(true);
+  for (const danger of ["=SUM(A1)", "+1", "-1", "@cmd", "\tx", "\rx"])
+    expect(csvCell(danger).startsWith(`"'`)).toBe(true);
   expect(csvCell('a "quoted", value')).toBe('"a ""quoted"", value"');
   expect(toCsv(["h"], [["x"]])).toBe('"h"\r\n"x"\r\n');
 });
@@ -90,7 +102,9 @@ test("API tokens: a personal token acts as a member at most; no token passes an 
   const w = await seedWorld();
   const T = `/api/v1/teams/${w.a.team.id}`;
   await w.a.owner.browser.post("/api/v1/auth/reauth", { password: w.a.owner.password });
-  const { token } = await (await w.a.owner.browser.post("/api/v1/me/tokens", { name: "owner's", scope: "write" })).json();
+  const { token } = await (
+    await w.a.owner.browser.post("/api/v1/me/tokens", { name: "owner's", scope: "write" })
+  ).json();
   const bearer = { Authorization: `Bearer ${token}` };
   expect((await w.anonymous.request("GET", `${T}/feedback`, undefined, bearer)).status).toBe(200);
   for (const [method, path, body] of [
@@ -99,7 +113,10 @@ test("API tokens: a personal token acts as a member at most; no token passes an 
     ["POST", `${T}/support-access`, { hours: 2 }],
     ["GET", `${T}/export`, undefined],
   ] as const) {
-    expect({ path, status: (await w.anonymous.request(method, path, body, bearer)).status }).toEqual({ path, status: 403 });
+    expect({ path, status: (await w.anonymous.request(method, path, body, bearer)).status }).toEqual({
+      path,
+      status: 403,
+    });
   }
   w.t.store.db.write(() => w.t.store.db.run("UPDATE teams SET sso_required = 1 WHERE id = ?", w.a.team.id));
   const refused = await w.anonymous.request("GET", `${T}/feedback`, undefined, bearer);
@@ -114,12 +131,18 @@ test("a project with feedback is not deleted (409); an empty one is, in the trai
   expect((await w.a.owner.browser.delete(`${T}/projects/${w.a.project.id}`)).status).toBe(409);
   const empty = await (await w.a.owner.browser.post(`${T}/projects`, { name: "empty" })).json();
   expect((await w.a.owner.browser.delete(`${T}/projects/${empty.id}`)).status).toBe(200);
-  const actions = w.t.store.db.all<{ action: string }>("SELECT action FROM audit_log WHERE team_id = ?", w.a.team.id).map((r) => r.action);
+  const actions = w.t.store.db
+    .all<{ action: string }>("SELECT action FROM audit_log WHERE team_id = ?", w.a.team.id)
+    .map((r) => r.action);
   expect(actions).toContain("project.created");
   expect(actions).toContain("project.deleted");
   await w.a.owner.browser.post("/api/v1/auth/reauth", { password: w.a.owner.password });
   expect((await w.a.owner.browser.delete(T)).status).toBe(200);
   const trail = await (await w.admin.browser.get("/api/v1/instance/audit")).json();
-  expect(trail.entries.some((e: { action: string; targetId: string }) => e.action === "team.deleted" && e.targetId === w.a.team.id)).toBe(true);
+  expect(
+    trail.entries.some(
+      (e: { action: string; targetId: string }) => e.action === "team.deleted" && e.targetId === w.a.team.id,
+    ),
+  ).toBe(true);
   w.t.close();
 });

@@ -15,10 +15,14 @@ test("six processes appending at once: every line whole, none lost", async () =>
     // Each writer: 100 single lines and 20 multi-line chunks (as a subprocess's stdout is recorded), long ones included.
     const writer = (tag: string) =>
       spawn(
-        [BUN, "-e", `const { recordRunLog } = await import(${JSON.stringify(logs)});
+        [
+          BUN,
+          "-e",
+          `const { recordRunLog } = await import(${JSON.stringify(logs)});
 const line = (i) => "${tag}-" + i + ":" + "${tag}".repeat(i % 3 === 0 ? 70000 : 50) + ":end";
 for (let i = 0; i < 100; i++) recordRunLog(line(i));
-for (let i = 100; i < 120; i++) recordRunLog(line(i) + "\\n" + line(i + 1000));`],
+for (let i = 100; i < 120; i++) recordRunLog(line(i) + "\\n" + line(i + 1000));`,
+        ],
         { env: childEnv({ TEST_LOG_CAPTURE_FILE: file }), stdout: "ignore", stderr: "pipe" },
       );
     const procs = ["a", "b", "c", "d", "e", "f"].map(writer);

@@ -34,7 +34,9 @@ Ran 6 tests across 3 files. [14.00ms]
 test("the counts come from the closing summary, not from a test's output that looks like one", () => {
   expect(parseBunSummary(PARALLEL_STDERR)).toEqual({ pass: 1, fail: 3, skip: 1, todo: 1, errors: 1, ran: 6, files: 3 });
   const green = " 191 pass\n 0 fail\n 3450 expect() calls\nRan 191 tests across 57 files. [25.00s]\n";
-  expect(parseBunSummary(` 7 pass\n 0 fail\nRan 7 tests across 1 file. [1.00ms]\n\nlater output\n 2 pass\n${green}`)).toMatchObject({ pass: 191, fail: 0, ran: 191, files: 57 });
+  expect(
+    parseBunSummary(` 7 pass\n 0 fail\nRan 7 tests across 1 file. [1.00ms]\n\nlater output\n 2 pass\n${green}`),
+  ).toMatchObject({ pass: 191, fail: 0, ran: 191, files: 57 });
 });
 
 test("no summary, or counts that do not add up: undefined (npm test then fails loudly)", () => {

@@ -22,7 +22,16 @@ import {
   trashFeedback,
   triageFeedback,
 } from "../../services/feedback/feedback.ts";
-import { FeedbackCreateInput, FeedbackItemSchema, FeedbackListQuery, FeedbackPageSchema, FeedbackUpdateInput, NoteInput, NoteSchema, SearchQuery } from "../../shared/feedback.ts";
+import {
+  FeedbackCreateInput,
+  FeedbackItemSchema,
+  FeedbackListQuery,
+  FeedbackPageSchema,
+  FeedbackUpdateInput,
+  NoteInput,
+  NoteSchema,
+  SearchQuery,
+} from "../../shared/feedback.ts";
 import { IdSchema, OkSchema } from "../../shared/teams.ts";
 
 const Item = FeedbackItemSchema;
@@ -41,12 +50,18 @@ function expectedVersion(header: string | undefined): number {
 }
 
 /** /api/v1/teams/:teamId/feedback: feedback items — create (JSON, or multipart with a `screenshot` part), list, search, triage, trash, notes, screenshot. */
-export function feedbackRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions>; screenshotMaxBytes: number }) {
+export function feedbackRoutes(deps: {
+  ctx: ServiceContext;
+  action: ReturnType<typeof routeActions>;
+  screenshotMaxBytes: number;
+}) {
   const { ctx, action } = deps;
   const limit = bodyLimit({
     maxSize: bodyLimits(deps.screenshotMaxBytes).feedbackRequest,
     onError: () => {
-      throw new AppError("PAYLOAD_TOO_LARGE", "The request is larger than allowed.", { fields: [{ field: "screenshot", message: `At most ${deps.screenshotMaxBytes} bytes.` }] });
+      throw new AppError("PAYLOAD_TOO_LARGE", "The request is larger than allowed.", {
+        fields: [{ field: "screenshot", message: `At most ${deps.screenshotMaxBytes} bytes.` }],
+      });
     },
   });
   const itemHeaders = (version: number) => ({ ETag: `"v${version}"` });
@@ -54,7 +69,12 @@ export function feedbackRoutes(deps: { ctx: ServiceContext; action: ReturnType<t
     .get(
       "/",
       action("feedback.read"),
-      describe("Feedback items, newest first (a reporter sees only their own); filters and cursor pagination", ["feedback"], { 200: { description: "A page", schema: FeedbackPageSchema } }, ERRORS),
+      describe(
+        "Feedback items, newest first (a reporter sees only their own); filters and cursor pagination",
+        ["feedback"],
+        { 200: { description: "A page", schema: FeedbackPageSchema } },
+        ERRORS,
+      ),
       validate("param", TeamParam),
       validate("query", FeedbackListQuery),
       (c) => {
@@ -66,7 +86,8 @@ export function feedbackRoutes(deps: { ctx: ServiceContext; action: ReturnType<t
       "/",
       action("feedback.create"),
       describeRoute({
-        summary: "Submit feedback: JSON, or multipart/form-data with a `payload` JSON part and an optional `screenshot` part (PNG, JPEG or WebP)",
+        summary:
+          "Submit feedback: JSON, or multipart/form-data with a `payload` JSON part and an optional `screenshot` part (PNG, JPEG or WebP)",
         tags: ["feedback"],
         requestBody: {
           required: true,
@@ -78,7 +99,11 @@ export function feedbackRoutes(deps: { ctx: ServiceContext; action: ReturnType<t
                 required: ["payload"],
                 properties: {
                   payload: { type: "string", description: "The same JSON object as the application/json body" },
-                  screenshot: { type: "string", format: "binary", description: "PNG, JPEG or WebP, at most LOUPE_SCREENSHOT_MAX_BYTES" },
+                  screenshot: {
+                    type: "string",
+                    format: "binary",
+                    description: "PNG, JPEG or WebP, at most LOUPE_SCREENSHOT_MAX_BYTES",
+                  },
                 },
               },
             },
@@ -86,7 +111,9 @@ export function feedbackRoutes(deps: { ctx: ServiceContext; action: ReturnType<t
         },
         responses: {
           201: { description: "Created", content: jsonContent(Item) },
-          ...Object.fromEntries([...ERRORS, 413, 415].map((s) => [s, { description: "Error (problem+json)", content: problemContent }])),
+          ...Object.fromEntries(
+            [...ERRORS, 413, 415].map((s) => [s, { description: "Error (problem+json)", content: problemContent }]),
+          ),
         },
       }),
       validate("param", TeamParam),
@@ -130,7 +157,12 @@ export function feedbackRoutes(deps: { ctx: ServiceContext; action: ReturnType<t
     .get(
       "/search",
       action("feedback.read"),
-      describe("Full-text search (title, comment, messages; internal comments for members and owners)", ["feedback"], { 200: { description: "Matches", schema: v.object({ items: v.array(Item) }) } }, ERRORS),
+      describe(
+        "Full-text search (title, comment, messages; internal comments for members and owners)",
+        ["feedback"],
+        { 200: { description: "Matches", schema: v.object({ items: v.array(Item) }) } },
+        ERRORS,
+      ),
       validate("param", TeamParam),
       validate("query", SearchQuery),
       (c) => {
@@ -138,44 +170,145 @@ export function feedbackRoutes(deps: { ctx: ServiceContext; action: ReturnType<t
         return c.json({ items: searchFeedback(ctx, { access: c.var.team, text: q.q, limit: q.limit }) });
       },
     )
-    .get("/:itemId", action("feedback.read"), describe("A feedback item (ETag = its version)", ["feedback"], { 200: { description: "Item", schema: Item } }, ERRORS), validate("param", ItemParam), (c) => {
-      const item = getFeedback(ctx, { access: c.var.team, itemId: c.req.valid("param").itemId });
-      return c.json(item, 200, itemHeaders(item.version));
-    })
-    .patch(
+    .get(
       "/:itemId",
-      action("feedback.triage"),
-      describe("Triage: status, assignee, labels — with If-Match (412 when stale, 428 when missing)", ["feedback"], { 200: { description: "Item", schema: Item } }, [...ERRORS, 412, 428]),
+      action("feedback.read"),
+      describe(
+        "A feedback item (ETag = its version)",
+        ["feedback"],
+        { 200: { description: "Item", schema: Item } },
+        ERRORS,
+      ),
       validate("param", ItemParam),
-      validate("json", FeedbackUpdateInput),
       (c) => {
-        const item = triageFeedback(ctx, { access: c.var.team, itemId: c.req.valid("param").itemId, expectedVersion: expectedVersion(c.req.header("If-Match")), changes: c.req.valid("json") });
+        const item = getFeedback(ctx, { access: c.var.team, itemId: c.req.valid("param").itemId });
         return c.json(item, 200, itemHeaders(item.version));
       },
     )
-    .delete("/:itemId", action("feedback.delete"), describe("Move to the trash (restorable for 30 days, then purged)", ["feedback"], { 200: { description: "In the trash", schema: Ok } }, ERRORS), validate("param", ItemParam), (c) => {
-      trashFeedback(ctx, { access: c.var.team, itemId: c.req.valid("param").itemId });
-      return c.json({ ok: true as const });
-    })
-    .post("/:itemId/restore", action("feedback.delete"), describe("Restore from the trash", ["feedback"], { 200: { description: "Item", schema: Item } }, [...ERRORS, 409]), validate("param", ItemParam), (c) =>
-      c.json(restoreFeedback(ctx, { access: c.var.team, itemId: c.req.valid("param").itemId })),
+    .patch(
+      "/:itemId",
+      action("feedback.triage"),
+      describe(
+        "Triage: status, assignee, labels — with If-Match (412 when stale, 428 when missing)",
+        ["feedback"],
+        { 200: { description: "Item", schema: Item } },
+        [...ERRORS, 412, 428],
+      ),
+      validate("param", ItemParam),
+      validate("json", FeedbackUpdateInput),
+      (c) => {
+        const item = triageFeedback(ctx, {
+          access: c.var.team,
+          itemId: c.req.valid("param").itemId,
+          expectedVersion: expectedVersion(c.req.header("If-Match")),
+          changes: c.req.valid("json"),
+        });
+        return c.json(item, 200, itemHeaders(item.version));
+      },
     )
-    .get("/:itemId/comments", action("comments.read"), describe("Internal comments (members and owners only)", ["feedback"], { 200: { description: "Comments", schema: v.object({ comments: v.array(Note) }) } }, ERRORS), validate("param", ItemParam), (c) =>
-      c.json({ comments: listItemNotes(ctx, { access: c.var.team, kind: "comments", itemId: c.req.valid("param").itemId }) }),
+    .delete(
+      "/:itemId",
+      action("feedback.delete"),
+      describe(
+        "Move to the trash (restorable for 30 days, then purged)",
+        ["feedback"],
+        { 200: { description: "In the trash", schema: Ok } },
+        ERRORS,
+      ),
+      validate("param", ItemParam),
+      (c) => {
+        trashFeedback(ctx, { access: c.var.team, itemId: c.req.valid("param").itemId });
+        return c.json({ ok: true as const });
+      },
     )
-    .post("/:itemId/comments", action("comments.write"), describe("Add an internal comment", ["feedback"], { 201: { description: "Added", schema: Note } }, ERRORS), validate("param", ItemParam), validate("json", NoteInput), (c) =>
-      c.json(addItemNote(ctx, { access: c.var.team, kind: "comments", itemId: c.req.valid("param").itemId, body: c.req.valid("json").body }), 201),
+    .post(
+      "/:itemId/restore",
+      action("feedback.delete"),
+      describe("Restore from the trash", ["feedback"], { 200: { description: "Item", schema: Item } }, [
+        ...ERRORS,
+        409,
+      ]),
+      validate("param", ItemParam),
+      (c) => c.json(restoreFeedback(ctx, { access: c.var.team, itemId: c.req.valid("param").itemId })),
     )
-    .get("/:itemId/messages", action("messages.read"), describe("The thread with the reporter", ["feedback"], { 200: { description: "Messages", schema: v.object({ messages: v.array(Note) }) } }, ERRORS), validate("param", ItemParam), (c) =>
-      c.json({ messages: listItemNotes(ctx, { access: c.var.team, kind: "messages", itemId: c.req.valid("param").itemId }) }),
+    .get(
+      "/:itemId/comments",
+      action("comments.read"),
+      describe(
+        "Internal comments (members and owners only)",
+        ["feedback"],
+        { 200: { description: "Comments", schema: v.object({ comments: v.array(Note) }) } },
+        ERRORS,
+      ),
+      validate("param", ItemParam),
+      (c) =>
+        c.json({
+          comments: listItemNotes(ctx, { access: c.var.team, kind: "comments", itemId: c.req.valid("param").itemId }),
+        }),
     )
-    .post("/:itemId/messages", action("messages.write"), describe("Write to the thread with the reporter", ["feedback"], { 201: { description: "Added", schema: Note } }, ERRORS), validate("param", ItemParam), validate("json", NoteInput), (c) =>
-      c.json(addItemNote(ctx, { access: c.var.team, kind: "messages", itemId: c.req.valid("param").itemId, body: c.req.valid("json").body }), 201),
+    .post(
+      "/:itemId/comments",
+      action("comments.write"),
+      describe("Add an internal comment", ["feedback"], { 201: { description: "Added", schema: Note } }, ERRORS),
+      validate("param", ItemParam),
+      validate("json", NoteInput),
+      (c) =>
+        c.json(
+          addItemNote(ctx, {
+            access: c.var.team,
+            kind: "comments",
+            itemId: c.req.valid("param").itemId,
+            body: c.req.valid("json").body,
+          }),
+          201,
+        ),
+    )
+    .get(
+      "/:itemId/messages",
+      action("messages.read"),
+      describe(
+        "The thread with the reporter",
+        ["feedback"],
+        { 200: { description: "Messages", schema: v.object({ messages: v.array(Note) }) } },
+        ERRORS,
+      ),
+      validate("param", ItemParam),
+      (c) =>
+        c.json({
+          messages: listItemNotes(ctx, { access: c.var.team, kind: "messages", itemId: c.req.valid("param").itemId }),
+        }),
+    )
+    .post(
+      "/:itemId/messages",
+      action("messages.write"),
+      describe(
+        "Write to the thread with the reporter",
+        ["feedback"],
+        { 201: { description: "Added", schema: Note } },
+        ERRORS,
+      ),
+      validate("param", ItemParam),
+      validate("json", NoteInput),
+      (c) =>
+        c.json(
+          addItemNote(ctx, {
+            access: c.var.team,
+            kind: "messages",
+            itemId: c.req.valid("param").itemId,
+            body: c.req.valid("json").body,
+          }),
+          201,
+        ),
     )
     .get(
       "/:itemId/screenshot",
       action("feedback.read"),
-      describe("The screenshot bytes (server-chosen type, sandboxed, as an attachment); its annotations are in the item's `screenshot` field", ["feedback"], { 200: { description: "Image" } }, ERRORS),
+      describe(
+        "The screenshot bytes (server-chosen type, sandboxed, as an attachment); its annotations are in the item's `screenshot` field",
+        ["feedback"],
+        { 200: { description: "Image" } },
+        ERRORS,
+      ),
       validate("param", ItemParam),
       (c) => {
         const shot = getScreenshot(ctx, { access: c.var.team, itemId: c.req.valid("param").itemId });

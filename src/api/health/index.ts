@@ -37,7 +37,10 @@ export function healthRoutes(deps: HealthDeps) {
         if (!readiness.ready) {
           throw new AppError("NOT_READY", `Not ready: ${readiness.reason}.`, { headers: { "Retry-After": "5" } });
         }
-        return c.json({ status: readiness.reason ? ("degraded" as const) : ("ready" as const), checks: readiness.checks });
+        return c.json({
+          status: readiness.reason ? ("degraded" as const) : ("ready" as const),
+          checks: readiness.checks,
+        });
       },
     );
 }

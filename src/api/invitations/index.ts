@@ -9,16 +9,34 @@ import { acceptInvitation, registerWithInvitation } from "../../services/teams/i
 import { InvitationAcceptInput, InvitationRegisterInput, JoinedTeamSchema } from "../../shared/teams.ts";
 
 /** /api/v1/invitations: the invited person's side — accept while signed in, or register and join. */
-export function invitationRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions>; ipLimiter: IpLimiter }) {
+export function invitationRoutes(deps: {
+  ctx: ServiceContext;
+  action: ReturnType<typeof routeActions>;
+  ipLimiter: IpLimiter;
+}) {
   const { ctx, action } = deps;
   return new Hono<AppEnv>()
-    .post("/accept", action("self"), describe("Accept an invitation (signed in with the invited address)", ["teams"], { 200: { description: "Joined", schema: JoinedTeamSchema } }, [400, 401, 403, 409]), validate("json", InvitationAcceptInput), (c) =>
-      c.json(acceptInvitation(ctx, { user: c.var.caller.user, token: c.req.valid("json").token })),
+    .post(
+      "/accept",
+      action("self"),
+      describe(
+        "Accept an invitation (signed in with the invited address)",
+        ["teams"],
+        { 200: { description: "Joined", schema: JoinedTeamSchema } },
+        [400, 401, 403, 409],
+      ),
+      validate("json", InvitationAcceptInput),
+      (c) => c.json(acceptInvitation(ctx, { user: c.var.caller.user, token: c.req.valid("json").token })),
     )
     .post(
       "/register",
       action("public"),
-      describe("Create the account of an invited address and join the team; then sign in", ["teams"], { 201: { description: "Account created and joined", schema: JoinedTeamSchema } }, [400, 409, 429]),
+      describe(
+        "Create the account of an invited address and join the team; then sign in",
+        ["teams"],
+        { 201: { description: "Account created and joined", schema: JoinedTeamSchema } },
+        [400, 409, 429],
+      ),
       ipRateLimit(deps.ipLimiter),
       validate("json", InvitationRegisterInput),
       async (c) => c.json(await registerWithInvitation(ctx, c.req.valid("json")), 201),

@@ -16,14 +16,37 @@ const ERRORS = [400, 401, 403, 404];
 export function labelRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions> }) {
   const { ctx, action } = deps;
   return new Hono<AppEnv>()
-    .get("/", action("labels.read"), describe("The team's labels", ["projects"], { 200: { description: "Labels", schema: v.object({ labels: v.array(LabelSchema) }) } }, ERRORS), validate("param", TeamParam), (c) =>
-      c.json({ labels: listLabels(ctx, c.var.team) }),
+    .get(
+      "/",
+      action("labels.read"),
+      describe(
+        "The team's labels",
+        ["projects"],
+        { 200: { description: "Labels", schema: v.object({ labels: v.array(LabelSchema) }) } },
+        ERRORS,
+      ),
+      validate("param", TeamParam),
+      (c) => c.json({ labels: listLabels(ctx, c.var.team) }),
     )
-    .post("/", action("labels.manage"), describe("Create a label", ["projects"], { 201: { description: "Created", schema: LabelSchema } }, [...ERRORS, 409]), validate("param", TeamParam), validate("json", LabelInput), (c) =>
-      c.json(createLabel(ctx, { access: c.var.team, fields: c.req.valid("json") }), 201),
+    .post(
+      "/",
+      action("labels.manage"),
+      describe("Create a label", ["projects"], { 201: { description: "Created", schema: LabelSchema } }, [
+        ...ERRORS,
+        409,
+      ]),
+      validate("param", TeamParam),
+      validate("json", LabelInput),
+      (c) => c.json(createLabel(ctx, { access: c.var.team, fields: c.req.valid("json") }), 201),
     )
-    .delete("/:labelId", action("labels.manage"), describe("Delete a label", ["projects"], { 200: { description: "Deleted", schema: OkSchema } }, ERRORS), validate("param", LabelParam), (c) => {
-      deleteLabel(ctx, { access: c.var.team, labelId: c.req.valid("param").labelId });
-      return c.json({ ok: true as const });
-    });
+    .delete(
+      "/:labelId",
+      action("labels.manage"),
+      describe("Delete a label", ["projects"], { 200: { description: "Deleted", schema: OkSchema } }, ERRORS),
+      validate("param", LabelParam),
+      (c) => {
+        deleteLabel(ctx, { access: c.var.team, labelId: c.req.valid("param").labelId });
+        return c.json({ ok: true as const });
+      },
+    );
 }

@@ -17,26 +17,38 @@ import { OkSchema } from "../../shared/teams.ts";
 export function meRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions> }) {
   const { ctx, action } = deps;
   return new Hono<AppEnv>()
-    .get("/", action("self", { tokens: true, enrolmentPending: true }), describe("The current user (no secrets); says when MFA enrolment is pending", ["me"], { 200: { description: "The current user", schema: MeSchema } }), (c) => {
-      const caller = c.var.caller;
-      return c.json({
-        user: toPublicUser(ctx, caller.user),
-        session:
-          caller.kind === "session"
-            ? {
-                id: sessionHandle(ctx, caller.session.id),
-                mfaEnrolmentRequired: caller.session.mfa_enrolment_required === 1,
-                method: caller.session.method,
-                authTime: new Date(caller.session.auth_time).toISOString(),
-              }
-            : null,
-        recoveryCodesLeft: recoveryCodesLeft(ctx, caller.user.id),
-      });
-    })
+    .get(
+      "/",
+      action("self", { tokens: true, enrolmentPending: true }),
+      describe("The current user (no secrets); says when MFA enrolment is pending", ["me"], {
+        200: { description: "The current user", schema: MeSchema },
+      }),
+      (c) => {
+        const caller = c.var.caller;
+        return c.json({
+          user: toPublicUser(ctx, caller.user),
+          session:
+            caller.kind === "session"
+              ? {
+                  id: sessionHandle(ctx, caller.session.id),
+                  mfaEnrolmentRequired: caller.session.mfa_enrolment_required === 1,
+                  method: caller.session.method,
+                  authTime: new Date(caller.session.auth_time).toISOString(),
+                }
+              : null,
+          recoveryCodesLeft: recoveryCodesLeft(ctx, caller.user.id),
+        });
+      },
+    )
     .patch(
       "/",
       action("self", { tokens: true }),
-      describe("Change display name, or (after re-authentication) email", ["me"], { 200: { description: "Updated", schema: v.object({ user: PublicUserSchema }) } }, [400, 401, 403, 409]),
+      describe(
+        "Change display name, or (after re-authentication) email",
+        ["me"],
+        { 200: { description: "Updated", schema: v.object({ user: PublicUserSchema }) } },
+        [400, 401, 403, 409],
+      ),
       validate("json", ProfileInput),
       (c) => {
         const input = c.req.valid("json");
@@ -45,8 +57,18 @@ export function meRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof 
         return c.json({ user: toPublicUser(ctx, updateProfile(ctx, { user: c.var.caller.user, changes: input })) });
       },
     )
-    .delete("/", action("self", { recent: true }), describe("Delete my account (re-authentication first; not while I am a team's only owner)", ["me"], { 200: { description: "Deleted", schema: OkSchema } }, [401, 403, 409]), (c) => {
-      deleteOwnAccount(ctx, c.var.caller.user.id);
-      return c.json({ ok: true as const });
-    });
+    .delete(
+      "/",
+      action("self", { recent: true }),
+      describe(
+        "Delete my account (re-authentication first; not while I am a team's only owner)",
+        ["me"],
+        { 200: { description: "Deleted", schema: OkSchema } },
+        [401, 403, 409],
+      ),
+      (c) => {
+        deleteOwnAccount(ctx, c.var.caller.user.id);
+        return c.json({ ok: true as const });
+      },
+    );
 }

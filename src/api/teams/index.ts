@@ -10,7 +10,14 @@ import type { ServiceContext } from "../../services/context.ts";
 import { exportTeam } from "../../services/teams/export.ts";
 import { createTeam, deleteTeam, listMyTeams, renameTeam, toPublicTeam } from "../../services/teams/teams.ts";
 import { AuditEntrySchema } from "../../shared/audit.ts";
-import { AuditExportQuery, IdSchema, OkSchema, TeamCreateInput, TeamSchema, TeamUpdateInput } from "../../shared/teams.ts";
+import {
+  AuditExportQuery,
+  IdSchema,
+  OkSchema,
+  TeamCreateInput,
+  TeamSchema,
+  TeamUpdateInput,
+} from "../../shared/teams.ts";
 
 const TeamParam = v.strictObject({ teamId: IdSchema });
 const TEAM_ERRORS = [400, 401, 403, 404];
@@ -19,42 +26,98 @@ const TEAM_ERRORS = [400, 401, 403, 404];
 export function teamRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions> }) {
   const { ctx, action } = deps;
   return new Hono<AppEnv>()
-    .get("/", action("self"), describe("My teams, with my role", ["teams"], { 200: { description: "Teams", schema: v.object({ teams: v.array(TeamSchema) }) } }), (c) =>
-      c.json({ teams: listMyTeams(ctx, c.var.caller.user.id) }),
+    .get(
+      "/",
+      action("self"),
+      describe("My teams, with my role", ["teams"], {
+        200: { description: "Teams", schema: v.object({ teams: v.array(TeamSchema) }) },
+      }),
+      (c) => c.json({ teams: listMyTeams(ctx, c.var.caller.user.id) }),
     )
-    .post("/", action("self"), describe("Create a team (I become its owner)", ["teams"], { 201: { description: "Created", schema: TeamSchema } }), validate("json", TeamCreateInput), (c) =>
-      c.json(createTeam(ctx, { userId: c.var.caller.user.id, name: c.req.valid("json").name }), 201),
+    .post(
+      "/",
+      action("self"),
+      describe("Create a team (I become its owner)", ["teams"], {
+        201: { description: "Created", schema: TeamSchema },
+      }),
+      validate("json", TeamCreateInput),
+      (c) => c.json(createTeam(ctx, { userId: c.var.caller.user.id, name: c.req.valid("json").name }), 201),
     )
-    .get("/:teamId", action("team.read"), describe("A team", ["teams"], { 200: { description: "Team", schema: TeamSchema } }, TEAM_ERRORS), validate("param", TeamParam), (c) =>
-      c.json(toPublicTeam(c.var.team.team, c.var.team.role)),
+    .get(
+      "/:teamId",
+      action("team.read"),
+      describe("A team", ["teams"], { 200: { description: "Team", schema: TeamSchema } }, TEAM_ERRORS),
+      validate("param", TeamParam),
+      (c) => c.json(toPublicTeam(c.var.team.team, c.var.team.role)),
     )
-    .patch("/:teamId", action("team.update"), describe("Rename a team", ["teams"], { 200: { description: "Team", schema: TeamSchema } }, TEAM_ERRORS), validate("param", TeamParam), validate("json", TeamUpdateInput), (c) =>
-      c.json(renameTeam(ctx, { access: c.var.team, name: c.req.valid("json").name })),
+    .patch(
+      "/:teamId",
+      action("team.update"),
+      describe("Rename a team", ["teams"], { 200: { description: "Team", schema: TeamSchema } }, TEAM_ERRORS),
+      validate("param", TeamParam),
+      validate("json", TeamUpdateInput),
+      (c) => c.json(renameTeam(ctx, { access: c.var.team, name: c.req.valid("json").name })),
     )
-    .delete("/:teamId", action("team.delete", { recent: true }), describe("Delete a team and all its data (re-authentication first)", ["teams"], { 200: { description: "Deleted", schema: OkSchema } }, TEAM_ERRORS), validate("param", TeamParam), (c) => {
-      deleteTeam(ctx, c.var.team);
-      return c.json({ ok: true as const });
-    })
+    .delete(
+      "/:teamId",
+      action("team.delete", { recent: true }),
+      describe(
+        "Delete a team and all its data (re-authentication first)",
+        ["teams"],
+        { 200: { description: "Deleted", schema: OkSchema } },
+        TEAM_ERRORS,
+      ),
+      validate("param", TeamParam),
+      (c) => {
+        deleteTeam(ctx, c.var.team);
+        return c.json({ ok: true as const });
+      },
+    )
     .get(
       "/:teamId/audit",
       action("audit.read"),
-      describe("The team's audit trail, newest first; ?format=csv exports CSV (formula-safe cells)", ["teams"], { 200: { description: "Entries", schema: v.object({ entries: v.array(AuditEntrySchema) }) } }, TEAM_ERRORS),
+      describe(
+        "The team's audit trail, newest first; ?format=csv exports CSV (formula-safe cells)",
+        ["teams"],
+        { 200: { description: "Entries", schema: v.object({ entries: v.array(AuditEntrySchema) }) } },
+        TEAM_ERRORS,
+      ),
       validate("param", TeamParam),
       validate("query", AuditExportQuery),
       (c) => {
         const q = c.req.valid("query");
-        const entries = listAudit(ctx, { teamId: c.var.team.team.id, limit: Math.min(Number(q.limit ?? 1000), 5000), ...(q.before ? { beforeSeq: Number(q.before) } : {}) });
+        const entries = listAudit(ctx, {
+          teamId: c.var.team.team.id,
+          limit: Math.min(Number(q.limit ?? 1000), 5000),
+          ...(q.before ? { beforeSeq: Number(q.before) } : {}),
+        });
         if (q.format === "csv") {
-          const csv = toCsv(["seq", "at", "actorId", "action", "targetId", "teamId"], entries.map((e) => [e.seq, e.at, e.actorId, e.action, e.targetId, e.teamId]));
-          return c.body(csv, 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="audit.csv"' });
+          const csv = toCsv(
+            ["seq", "at", "actorId", "action", "targetId", "teamId"],
+            entries.map((e) => [e.seq, e.at, e.actorId, e.action, e.targetId, e.teamId]),
+          );
+          return c.body(csv, 200, {
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": 'attachment; filename="audit.csv"',
+          });
         }
         return c.json({ entries });
       },
     )
-    .get("/:teamId/export", action("data.export", { recent: true }), describe("Export everything of the team as JSON (re-authentication first; recorded in the trail)", ["teams"], { 200: { description: "The export" } }, TEAM_ERRORS), validate("param", TeamParam), (c) =>
-      c.body(JSON.stringify(exportTeam(ctx, c.var.team)), 200, {
-        "Content-Type": "application/json; charset=utf-8",
-        "Content-Disposition": 'attachment; filename="loupe-team-export.json"',
-      }),
+    .get(
+      "/:teamId/export",
+      action("data.export", { recent: true }),
+      describe(
+        "Export everything of the team as JSON (re-authentication first; recorded in the trail)",
+        ["teams"],
+        { 200: { description: "The export" } },
+        TEAM_ERRORS,
+      ),
+      validate("param", TeamParam),
+      (c) =>
+        c.body(JSON.stringify(exportTeam(ctx, c.var.team)), 200, {
+          "Content-Type": "application/json; charset=utf-8",
+          "Content-Disposition": 'attachment; filename="loupe-team-export.json"',
+        }),
     );
 }

@@ -2,7 +2,15 @@ import { AppError } from "../../lib/app-error.ts";
 import { normalizeEmail } from "../../shared/email.ts";
 import { revokeUserSessions } from "../../store/sessions.ts";
 import { revokeUserApiTokens } from "../../store/tokens.ts";
-import { findUserByEmail, findUserById, listUsers, setDisplayName, setEmail, setUserDisabled, type UserRow } from "../../store/users.ts";
+import {
+  findUserByEmail,
+  findUserById,
+  listUsers,
+  setDisplayName,
+  setEmail,
+  setUserDisabled,
+  type UserRow,
+} from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { recordEvent } from "./events.ts";
@@ -60,7 +68,10 @@ export function revokeSessionsOf(ctx: ServiceContext, input: { adminId: string; 
 }
 
 /** Changes the display name, and (after re-authentication, checked by the caller) the email. */
-export function updateProfile(ctx: ServiceContext, input: { user: Account; changes: { displayName?: string; email?: string } }): UserRow {
+export function updateProfile(
+  ctx: ServiceContext,
+  input: { user: Account; changes: { displayName?: string; email?: string } },
+): UserRow {
   const { user, changes } = input;
   const now = ctx.clock.now();
   const email = changes.email === undefined ? undefined : normalizeEmail(changes.email);
@@ -68,7 +79,9 @@ export function updateProfile(ctx: ServiceContext, input: { user: Account; chang
   ctx.db.write(() => {
     if (email !== undefined && email !== user.email) {
       if (findUserByEmail(ctx.db, email)) {
-        throw new AppError("EMAIL_TAKEN", "An account with this email address exists.", { fields: [{ field: "email", message: "Already in use." }] });
+        throw new AppError("EMAIL_TAKEN", "An account with this email address exists.", {
+          fields: [{ field: "email", message: "Already in use." }],
+        });
       }
       setEmail(ctx.db, user.id, email, now);
     }

@@ -13,20 +13,39 @@ import type { PublicApiToken } from "../../shared/accounts.ts";
 /** Personal API tokens: shown once, stored as SHA-256, scoped, expiring, revocable. */
 export const TOKEN_PREFIX = "loupe_pat_";
 
-export function createApiToken(ctx: ServiceContext, input: { user: Account; fields: { name: string; scope: "read" | "write"; expiresInDays: number } }): { token: string; apiToken: PublicApiToken } {
+export function createApiToken(
+  ctx: ServiceContext,
+  input: { user: Account; fields: { name: string; scope: "read" | "write"; expiresInDays: number } },
+): { token: string; apiToken: PublicApiToken } {
   const { user, fields } = input;
   const secret = `${TOKEN_PREFIX}${randomId(32)}`;
   const id = randomId();
   const now = ctx.clock.now();
   const expiresAt = now + fields.expiresInDays * 86_400_000;
   ctx.db.write(() => {
-    insertApiToken(ctx.db, { id, userId: user.id, name: fields.name, hash: sha256Hex(secret), scope: fields.scope, now, expiresAt });
+    insertApiToken(ctx.db, {
+      id,
+      userId: user.id,
+      name: fields.name,
+      hash: sha256Hex(secret),
+      scope: fields.scope,
+      now,
+      expiresAt,
+    });
     appendAudit(ctx, { action: "token.created", actorId: user.id, targetId: id });
   });
   recordEvent(ctx, { type: "token.created", userId: user.id, targetId: id });
   return {
     token: secret,
-    apiToken: { id, name: fields.name, scope: fields.scope, createdAt: new Date(now).toISOString(), expiresAt: new Date(expiresAt).toISOString(), lastUsedAt: null, revoked: false },
+    apiToken: {
+      id,
+      name: fields.name,
+      scope: fields.scope,
+      createdAt: new Date(now).toISOString(),
+      expiresAt: new Date(expiresAt).toISOString(),
+      lastUsedAt: null,
+      revoked: false,
+    },
   };
 }
 
@@ -57,15 +76,23 @@ export function revokeApiToken(ctx: ServiceContext, input: { userId: string; tok
 export function authenticateApiToken(
   ctx: ServiceContext,
   secret: string,
-): { user: Account; tokenId: string; scope: "read" | "write"; team?: { id: string; role: "member" | "reporter" } } | undefined {
+):
+  | { user: Account; tokenId: string; scope: "read" | "write"; team?: { id: string; role: "member" | "reporter" } }
+  | undefined {
   if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 100) return undefined;
   const row = findApiTokenByHash(ctx.db, sha256Hex(secret));
   const now = ctx.clock.now();
   if (!row || row.revoked_at !== null || row.expires_at <= now) return undefined;
   const user = findUserById(ctx.db, row.user_id);
   if (!user || user.disabled_at !== null) return undefined;
-  if (row.last_used_at === null || now - row.last_used_at >= 60_000) ctx.db.write(() => touchApiToken(ctx.db, row.id, now));
-  return { user: toAccount(user), tokenId: row.id, scope: row.scope, ...(row.team_id && row.team_role ? { team: { id: row.team_id, role: row.team_role } } : {}) };
+  if (row.last_used_at === null || now - row.last_used_at >= 60_000)
+    ctx.db.write(() => touchApiToken(ctx.db, row.id, now));
+  return {
+    user: toAccount(user),
+    tokenId: row.id,
+    scope: row.scope,
+    ...(row.team_id && row.team_role ? { team: { id: row.team_id, role: row.team_role } } : {}),
+  };
 }
 
 /**
@@ -74,19 +101,45 @@ export function authenticateApiToken(
  */
 export function createTeamApiToken(
   ctx: ServiceContext,
-  input: { teamId: string; creatorId: string; name: string; scope: "read" | "write"; role: "member" | "reporter"; expiresInDays: number },
+  input: {
+    teamId: string;
+    creatorId: string;
+    name: string;
+    scope: "read" | "write";
+    role: "member" | "reporter";
+    expiresInDays: number;
+  },
 ): { token: string; apiToken: PublicApiToken & { role: string } } {
   const secret = `${TOKEN_PREFIX}${randomId(32)}`;
   const id = randomId();
   const now = ctx.clock.now();
   const expiresAt = now + input.expiresInDays * 86_400_000;
   ctx.db.write(() => {
-    insertApiToken(ctx.db, { id, userId: input.creatorId, name: input.name, hash: sha256Hex(secret), scope: input.scope, now, expiresAt, teamId: input.teamId, teamRole: input.role });
+    insertApiToken(ctx.db, {
+      id,
+      userId: input.creatorId,
+      name: input.name,
+      hash: sha256Hex(secret),
+      scope: input.scope,
+      now,
+      expiresAt,
+      teamId: input.teamId,
+      teamRole: input.role,
+    });
     appendAudit(ctx, { action: "token.created", actorId: input.creatorId, targetId: id, teamId: input.teamId });
   });
   return {
     token: secret,
-    apiToken: { id, name: input.name, scope: input.scope, role: input.role, createdAt: new Date(now).toISOString(), expiresAt: new Date(expiresAt).toISOString(), lastUsedAt: null, revoked: false },
+    apiToken: {
+      id,
+      name: input.name,
+      scope: input.scope,
+      role: input.role,
+      createdAt: new Date(now).toISOString(),
+      expiresAt: new Date(expiresAt).toISOString(),
+      lastUsedAt: null,
+      revoked: false,
+    },
   };
 }
 
@@ -103,7 +156,10 @@ export function listTeamApiTokens(ctx: ServiceContext, teamId: string): (PublicA
   }));
 }
 
-export function revokeTeamApiToken(ctx: ServiceContext, input: { teamId: string; actorId: string; tokenId: string }): void {
+export function revokeTeamApiToken(
+  ctx: ServiceContext,
+  input: { teamId: string; actorId: string; tokenId: string },
+): void {
   const { teamId, actorId, tokenId } = input;
   ctx.db.write(() => {
     if (tokenRows.revokeTeamApiToken(ctx.db, teamId, tokenId, ctx.clock.now()) === 0) throw notFound("No such token.");

@@ -16,7 +16,10 @@ function mac(ctx: ServiceContext, deviceId: string): string {
 }
 
 /** The device a cookie names, if its MAC is right and the device exists. */
-export function readDeviceCookie(ctx: ServiceContext, cookie: string | undefined): { id: string; userId: string; lastUsedAt: number } | undefined {
+export function readDeviceCookie(
+  ctx: ServiceContext,
+  cookie: string | undefined,
+): { id: string; userId: string; lastUsedAt: number } | undefined {
   if (!cookie || cookie.length > 200) return undefined;
   const [id, tag] = cookie.split(".");
   if (!id || !tag || !constantTimeEqual(tag, mac(ctx, id))) return undefined;

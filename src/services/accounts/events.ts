@@ -35,7 +35,14 @@ export type ActivityType =
 
 export function recordEvent(
   ctx: ServiceContext,
-  event: { type: ActivityType; userId?: string | null; actorId?: string | null; targetId?: string | null; teamId?: string | null; outcome?: "success" | "failure" },
+  event: {
+    type: ActivityType;
+    userId?: string | null;
+    actorId?: string | null;
+    targetId?: string | null;
+    teamId?: string | null;
+    outcome?: "success" | "failure";
+  },
 ): void {
   ctx.db.write(() =>
     insertActivityEvent(ctx.db, {
@@ -49,5 +56,10 @@ export function recordEvent(
       outcome: event.outcome ?? "success",
     }),
   );
-  ctx.logger.info("activity", { code: event.type, userId: event.userId ?? undefined, actorId: event.actorId ?? undefined, targetId: event.targetId ?? undefined });
+  ctx.logger.info("activity", {
+    code: event.type,
+    userId: event.userId ?? undefined,
+    actorId: event.actorId ?? undefined,
+    targetId: event.targetId ?? undefined,
+  });
 }

@@ -14,7 +14,15 @@ import { verifySecondFactor } from "./mfa.ts";
 import { hasConfirmedTotp } from "./users.ts";
 import { notifyUser } from "./notify.ts";
 import { createSession, type IssuedSession } from "./sessions.ts";
-import { ACCOUNT_POLICY, DEVICE_POLICY, isThrottled, recordFailure, recordSuccess, reserveAttempt, throttleKey } from "./throttle.ts";
+import {
+  ACCOUNT_POLICY,
+  DEVICE_POLICY,
+  isThrottled,
+  recordFailure,
+  recordSuccess,
+  reserveAttempt,
+  throttleKey,
+} from "./throttle.ts";
 
 export const MFA_CHALLENGE_TTL_MS = 5 * 60_000;
 export const MFA_CHALLENGE_MAX_FAILURES = 5;
@@ -50,7 +58,11 @@ export async function login(
   const user = findUserByEmail(ctx.db, email);
   const device = readDeviceCookie(ctx, input.deviceCookie);
   const deviceKey = device ? throttleKey(ctx, "device", device.id) : undefined;
-  const trusted = device !== undefined && user !== undefined && device.userId === user.id && !isThrottled(ctx, deviceKey!, DEVICE_POLICY);
+  const trusted =
+    device !== undefined &&
+    user !== undefined &&
+    device.userId === user.id &&
+    !isThrottled(ctx, deviceKey!, DEVICE_POLICY);
   const key = trusted ? deviceKey! : throttleKey(ctx, "account", email);
   const policy = trusted ? DEVICE_POLICY : ACCOUNT_POLICY;
   let endAttempt: () => void;
@@ -98,7 +110,15 @@ export async function login(
   }
   const deviceCookie = trusted ? undefined : issueDeviceCookie(ctx, user.id);
   const mfaEnrolmentRequired = user.is_instance_admin === 1;
-  const session = await createSession(ctx, { user, method: "password", amr: ["pwd"], userAgent: input.userAgent, mfaEnrolmentRequired, event: "login.succeeded", alsoInTransaction: giveBack });
+  const session = await createSession(ctx, {
+    user,
+    method: "password",
+    amr: ["pwd"],
+    userAgent: input.userAgent,
+    mfaEnrolmentRequired,
+    event: "login.succeeded",
+    alsoInTransaction: giveBack,
+  });
   return { kind: "session", user, session, mfaEnrolmentRequired, ...(deviceCookie ? { deviceCookie } : {}) };
 }
 
@@ -115,7 +135,17 @@ export function createMfaChallenge(
   const binding = randomId(32);
   const now = ctx.clock.now();
   ctx.db.write(() =>
-    insertChallenge(ctx.db, { id: challenge, userId, method, amr, deviceId, returnTo, now, expiresAt: now + MFA_CHALLENGE_TTL_MS, browserHash: sha256Hex(binding) }),
+    insertChallenge(ctx.db, {
+      id: challenge,
+      userId,
+      method,
+      amr,
+      deviceId,
+      returnTo,
+      now,
+      expiresAt: now + MFA_CHALLENGE_TTL_MS,
+      browserHash: sha256Hex(binding),
+    }),
   );
   return { challenge, binding };
 }
@@ -128,13 +158,27 @@ export function createMfaChallenge(
  */
 export async function completeMfa(
   ctx: ServiceContext,
-  input: { challenge: string; code?: string; recoveryCode?: string; userAgent: string; binding: string | undefined; deviceCookie?: string | undefined },
+  input: {
+    challenge: string;
+    code?: string;
+    recoveryCode?: string;
+    userAgent: string;
+    binding: string | undefined;
+    deviceCookie?: string | undefined;
+  },
 ): Promise<{ user: UserRow; session: IssuedSession; returnTo: string | null; deviceCookie?: string }> {
   const now = ctx.clock.now();
   const invalid = () => new AppError("MFA_CHALLENGE_INVALID", "This sign-in expired or was used; start again.");
   const challenge = findChallenge(ctx.db, input.challenge);
-  if (!challenge || challenge.used_at !== null || challenge.expires_at <= now || challenge.failed_attempts >= MFA_CHALLENGE_MAX_FAILURES) throw invalid();
-  if (!challenge.browser_hash || !input.binding || !constantTimeEqual(challenge.browser_hash, sha256Hex(input.binding))) throw invalid();
+  if (
+    !challenge ||
+    challenge.used_at !== null ||
+    challenge.expires_at <= now ||
+    challenge.failed_attempts >= MFA_CHALLENGE_MAX_FAILURES
+  )
+    throw invalid();
+  if (!challenge.browser_hash || !input.binding || !constantTimeEqual(challenge.browser_hash, sha256Hex(input.binding)))
+    throw invalid();
   const device = readDeviceCookie(ctx, input.deviceCookie);
   const known = device !== undefined && device.userId === challenge.user_id ? device : undefined;
   const method = verifySecondFactor(ctx, challenge.user_id, input, { deviceId: known?.id });
@@ -146,7 +190,14 @@ export async function completeMfa(
   const user = findUserById(ctx.db, challenge.user_id);
   if (!user || user.disabled_at !== null) throw invalid();
   const amr = [...(JSON.parse(challenge.amr) as string[]), method === "otp" ? "otp" : "recovery", "mfa"];
-  const session = await createSession(ctx, { user, method: `${challenge.method}+${method}`, amr, userAgent: input.userAgent, mfaEnrolmentRequired: false, event: "login.succeeded" });
+  const session = await createSession(ctx, {
+    user,
+    method: `${challenge.method}+${method}`,
+    amr,
+    userAgent: input.userAgent,
+    mfaEnrolmentRequired: false,
+    event: "login.succeeded",
+  });
   if (known) markDeviceUsed(ctx, known);
   const deviceCookie = known ? undefined : issueDeviceCookie(ctx, user.id);
   return { user, session, returnTo: challenge.return_to, deviceCookie };
@@ -198,7 +249,11 @@ export async function reauthenticate(
 /** Throws 403 REAUTH_REQUIRED unless the session authenticated within the last 5 minutes. */
 export function assertRecentAuth(ctx: ServiceContext, session: { auth_time: number }): void {
   if (ctx.clock.now() - session.auth_time > REAUTH_WINDOW_MS) {
-    throw new AppError("REAUTH_REQUIRED", "Confirm your password (or a code) first: this change needs a sign-in from the last 5 minutes.", { });
+    throw new AppError(
+      "REAUTH_REQUIRED",
+      "Confirm your password (or a code) first: this change needs a sign-in from the last 5 minutes.",
+      {},
+    );
   }
 }
 

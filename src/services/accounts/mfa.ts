@@ -73,11 +73,22 @@ export async function startTotpEnrolment(ctx: ServiceContext, user: Account): Pr
  * Checks a TOTP code against the user's confirmed (or, with `pending`, unconfirmed) secret and
  * consumes its time step atomically: of 20 parallel requests with one code, exactly one succeeds.
  */
-export function checkTotpCode(ctx: ServiceContext, userId: string, code: string, options: { pending?: boolean } = {}): boolean {
+export function checkTotpCode(
+  ctx: ServiceContext,
+  userId: string,
+  code: string,
+  options: { pending?: boolean } = {},
+): boolean {
   const row = findTotp(ctx.db, userId);
   if (!row || (row.confirmed_at === null) !== (options.pending === true)) return false;
   const { totpToleranceSeconds } = getInstanceSettings(ctx);
-  const step = verifyTotp(openSecret(ctx, userId, row.secret_sealed), code, ctx.clock.now(), totpToleranceSeconds, row.last_step);
+  const step = verifyTotp(
+    openSecret(ctx, userId, row.secret_sealed),
+    code,
+    ctx.clock.now(),
+    totpToleranceSeconds,
+    row.last_step,
+  );
   if (step === undefined) return false;
   return ctx.db.write(() => consumeTotpStep(ctx.db, userId, step));
 }
@@ -99,9 +110,17 @@ export function verifySecondFactor(
   options: { deviceId?: string | undefined } = {},
 ): "otp" | "recovery" | undefined {
   const deviceKey = options.deviceId === undefined ? undefined : throttleKey(ctx, "mfa-device", options.deviceId);
-  const key = deviceKey !== undefined && !isThrottled(ctx, deviceKey, MFA_POLICY) ? deviceKey : throttleKey(ctx, "mfa", userId);
+  const key =
+    deviceKey !== undefined && !isThrottled(ctx, deviceKey, MFA_POLICY) ? deviceKey : throttleKey(ctx, "mfa", userId);
   assertNotThrottled(ctx, key, MFA_POLICY);
-  const method = input.code !== undefined ? (checkTotpCode(ctx, userId, input.code) ? "otp" : undefined) : input.recoveryCode !== undefined && checkRecoveryCode(ctx, userId, input.recoveryCode) ? "recovery" : undefined;
+  const method =
+    input.code !== undefined
+      ? checkTotpCode(ctx, userId, input.code)
+        ? "otp"
+        : undefined
+      : input.recoveryCode !== undefined && checkRecoveryCode(ctx, userId, input.recoveryCode)
+        ? "recovery"
+        : undefined;
   if (method) {
     recordSuccess(ctx, key);
     recordEvent(ctx, { type: "mfa.succeeded", userId });
@@ -125,19 +144,30 @@ function securityChanged(ctx: ServiceContext, userId: string, reason: string, ke
 }
 
 /** Confirms enrolment with a first code; returns the 10 recovery codes (shown once). */
-export function confirmTotpEnrolment(ctx: ServiceContext, input: { user: Account; code: string; currentSessionId: string }): string[] {
+export function confirmTotpEnrolment(
+  ctx: ServiceContext,
+  input: { user: Account; code: string; currentSessionId: string },
+): string[] {
   const { user, code, currentSessionId } = input;
   const key = throttleKey(ctx, "mfa", user.id);
   assertNotThrottled(ctx, key, MFA_POLICY);
   if (!checkTotpCode(ctx, user.id, code, { pending: true })) {
     recordFailure(ctx, key, MFA_POLICY);
-    throw new AppError("MFA_ENROLMENT_CODE_INVALID", "That code is not valid. Check the authenticator's clock and try the next code.", { fields: [{ field: "code", message: "Not a valid code." }],
-    });
+    throw new AppError(
+      "MFA_ENROLMENT_CODE_INVALID",
+      "That code is not valid. Check the authenticator's clock and try the next code.",
+      { fields: [{ field: "code", message: "Not a valid code." }] },
+    );
   }
   const codes = newRecoveryCodes();
   ctx.db.write(() => {
     confirmTotp(ctx.db, user.id, ctx.clock.now());
-    replaceRecoveryCodes(ctx.db, user.id, codes.map((c) => ({ id: randomId(), hash: hashRecoveryCode(c) })), ctx.clock.now());
+    replaceRecoveryCodes(
+      ctx.db,
+      user.id,
+      codes.map((c) => ({ id: randomId(), hash: hashRecoveryCode(c) })),
+      ctx.clock.now(),
+    );
     securityChanged(ctx, user.id, "mfa_changed", currentSessionId);
   });
   recordEvent(ctx, { type: "mfa.enabled", userId: user.id });
@@ -145,12 +175,21 @@ export function confirmTotpEnrolment(ctx: ServiceContext, input: { user: Account
   return codes;
 }
 
-export function regenerateRecoveryCodes(ctx: ServiceContext, input: { user: Account; currentSessionId: string }): string[] {
+export function regenerateRecoveryCodes(
+  ctx: ServiceContext,
+  input: { user: Account; currentSessionId: string },
+): string[] {
   const { user, currentSessionId } = input;
-  if (!findTotp(ctx.db, user.id)?.confirmed_at) throw new AppError("MFA_NOT_ENABLED", "Two-factor authentication is off.");
+  if (!findTotp(ctx.db, user.id)?.confirmed_at)
+    throw new AppError("MFA_NOT_ENABLED", "Two-factor authentication is off.");
   const codes = newRecoveryCodes();
   ctx.db.write(() => {
-    replaceRecoveryCodes(ctx.db, user.id, codes.map((c) => ({ id: randomId(), hash: hashRecoveryCode(c) })), ctx.clock.now());
+    replaceRecoveryCodes(
+      ctx.db,
+      user.id,
+      codes.map((c) => ({ id: randomId(), hash: hashRecoveryCode(c) })),
+      ctx.clock.now(),
+    );
     securityChanged(ctx, user.id, "mfa_changed", currentSessionId);
   });
   recordEvent(ctx, { type: "mfa.recovery_codes_regenerated", userId: user.id });

@@ -19,7 +19,10 @@ function policyContext(user: Pick<UserRow, "email" | "display_name">): string[] 
 }
 
 /** Changes the password (after re-authentication): every other session ends, the current one continues. */
-export async function changePassword(ctx: ServiceContext, input: { user: Account; newPassword: string; currentSessionId: string }): Promise<void> {
+export async function changePassword(
+  ctx: ServiceContext,
+  input: { user: Account; newPassword: string; currentSessionId: string },
+): Promise<void> {
   const { user, newPassword, currentSessionId } = input;
   assertPasswordAcceptable(newPassword, policyContext(user), "newPassword");
   const hash = await ctx.passwords.hash(newPassword);
@@ -36,18 +39,33 @@ function resetUrl(ctx: ServiceContext, token: string): string {
   return `${ctx.publicOrigin}/reset-password#token=${token}`;
 }
 
-function newResetToken(ctx: ServiceContext, userId: string, createdBy: string | null): { token: string; expiresAt: number } {
+function newResetToken(
+  ctx: ServiceContext,
+  userId: string,
+  createdBy: string | null,
+): { token: string; expiresAt: number } {
   const token = randomId(32);
   const now = ctx.clock.now();
   ctx.db.write(() => {
     expireOneTimeTokens(ctx.db, "password_reset", userId, now);
-    insertOneTimeToken(ctx.db, { id: randomId(), purpose: "password_reset", hash: sha256Hex(token), userId, createdBy, now, expiresAt: now + RESET_TTL_MS });
+    insertOneTimeToken(ctx.db, {
+      id: randomId(),
+      purpose: "password_reset",
+      hash: sha256Hex(token),
+      userId,
+      createdBy,
+      now,
+      expiresAt: now + RESET_TTL_MS,
+    });
   });
   return { token, expiresAt: now + RESET_TTL_MS };
 }
 
 /** An instance admin makes a one-time reset link (256-bit token, 30 minutes) to hand to the user. */
-export function createResetLink(ctx: ServiceContext, input: { adminId: string; userId: string }): { url: string; expiresAt: string } {
+export function createResetLink(
+  ctx: ServiceContext,
+  input: { adminId: string; userId: string },
+): { url: string; expiresAt: string } {
   const { adminId, userId } = input;
   const user = findUserById(ctx.db, userId);
   if (!user) throw notFound("No such user.");
@@ -73,7 +91,9 @@ export async function requestResetByEmail(ctx: ServiceContext, email: string): P
     user.email,
     "Reset your Loupe password",
     `Someone asked to reset the password of your Loupe account. To choose a new one, open this link within 30 minutes:\n\n${resetUrl(ctx, token)}\n\nIf you did not ask for this, ignore this email.`,
-  ).catch((error: unknown) => ctx.logger.warn("mail.failed", { code: "password_reset", userId: user.id, ...errorFields(error) }));
+  ).catch((error: unknown) =>
+    ctx.logger.warn("mail.failed", { code: "password_reset", userId: user.id, ...errorFields(error) }),
+  );
 }
 
 /**
@@ -83,7 +103,10 @@ export async function requestResetByEmail(ctx: ServiceContext, email: string): P
  */
 export async function completeReset(ctx: ServiceContext, input: { token: string; newPassword: string }): Promise<void> {
   const { token, newPassword } = input;
-  const invalid = () => new AppError("TOKEN_INVALID", "This reset link is invalid, used or expired; ask for a new one.", { fields: [{ field: "token", message: "Invalid or expired." }] });
+  const invalid = () =>
+    new AppError("TOKEN_INVALID", "This reset link is invalid, used or expired; ask for a new one.", {
+      fields: [{ field: "token", message: "Invalid or expired." }],
+    });
   if (token.length > 128) throw invalid();
   const row = findOneTimeToken(ctx.db, "password_reset", sha256Hex(token));
   const now = ctx.clock.now();
@@ -97,6 +120,11 @@ export async function completeReset(ctx: ServiceContext, input: { token: string;
     setPasswordHash(ctx.db, user.id, hash, now);
     securityChanged(ctx, user.id, "password_reset");
   });
-  recordEvent(ctx, { type: "password_reset.completed", userId: user.id, actorId: row.created_by ?? user.id, targetId: user.id });
+  recordEvent(ctx, {
+    type: "password_reset.completed",
+    userId: user.id,
+    actorId: row.created_by ?? user.id,
+    targetId: user.id,
+  });
   notifyUser(ctx, user.id, "password_reset");
 }

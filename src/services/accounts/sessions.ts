@@ -35,21 +35,36 @@ export type CheckedSession = SessionCheck["session"];
 /** What a session token names: the user and the security version it was issued under. */
 type SessionSubject = Pick<UserRow, "id" | "security_version">;
 
-export type ValidSession = { user: () => Account; userId: string; session: CheckedSession; claims: SessionClaims; refreshed?: IssuedSession };
+export type ValidSession = {
+  user: () => Account;
+  userId: string;
+  session: CheckedSession;
+  claims: SessionClaims;
+  refreshed?: IssuedSession;
+};
 
 function limits(ctx: ServiceContext) {
   const settings = getInstanceSettings(ctx);
   return { idleMs: settings.sessionIdleMinutes * 60_000, absoluteMs: settings.sessionAbsoluteHours * 3600_000 };
 }
 
-async function issueToken(ctx: ServiceContext, user: SessionSubject, session: { id: string; created_at: number }, now: number): Promise<IssuedSession> {
+async function issueToken(
+  ctx: ServiceContext,
+  user: SessionSubject,
+  session: { id: string; created_at: number },
+  now: number,
+): Promise<IssuedSession> {
   const { idleMs, absoluteMs } = limits(ctx);
   const expiresAt = Math.min(now + idleMs, session.created_at + absoluteMs);
-  const token = await signSessionToken({ sub: user.id, sid: session.id, jti: randomId(), ver: user.security_version }, ctx.keyring.session, {
-    issuer: ctx.publicOrigin,
-    issuedAtMs: now,
-    expiresAtMs: expiresAt,
-  });
+  const token = await signSessionToken(
+    { sub: user.id, sid: session.id, jti: randomId(), ver: user.security_version },
+    ctx.keyring.session,
+    {
+      issuer: ctx.publicOrigin,
+      issuedAtMs: now,
+      expiresAtMs: expiresAt,
+    },
+  );
   return { sessionId: session.id, token, expiresAt };
 }
 
@@ -100,7 +115,11 @@ function cachedClaims(ctx: ServiceContext, token: string): SessionClaims | undef
   return cached && cached.exp * 1000 > now && cached.iat * 1000 <= now + 60_000 ? cached : undefined;
 }
 
-async function verifiedClaims(ctx: ServiceContext, token: string, absoluteMs: number): Promise<SessionClaims | ExpiredSession | undefined> {
+async function verifiedClaims(
+  ctx: ServiceContext,
+  token: string,
+  absoluteMs: number,
+): Promise<SessionClaims | ExpiredSession | undefined> {
   const claims = await verifySessionToken(token, ctx.keyring.session, {
     issuer: ctx.publicOrigin,
     nowMs: ctx.clock.now(),
@@ -130,7 +149,8 @@ export async function validateSession(ctx: ServiceContext, token: string): Promi
     // The token outlived the inactivity timeout: record why the session ended.
     ctx.db.write(() => {
       const session = findSession(ctx.db, claims.sid);
-      if (session && session.revoked_at === null && now - session.last_seen_at > idleMs) revokeSession(ctx.db, session.id, "idle", now);
+      if (session && session.revoked_at === null && now - session.last_seen_at > idleMs)
+        revokeSession(ctx.db, session.id, "idle", now);
     });
     return undefined;
   }
@@ -147,7 +167,8 @@ export async function validateSession(ctx: ServiceContext, token: string): Promi
     return undefined;
   }
   if (found.disabledAt !== null || found.securityVersion !== claims.ver) return undefined;
-  if (now - session.last_seen_at >= LAST_SEEN_WRITE_INTERVAL_MS) ctx.db.write(() => touchSession(ctx.db, session.id, now));
+  if (now - session.last_seen_at >= LAST_SEEN_WRITE_INTERVAL_MS)
+    ctx.db.write(() => touchSession(ctx.db, session.id, now));
   let user: Account | undefined;
   const result: ValidSession = {
     userId: session.user_id,
@@ -163,7 +184,12 @@ export async function validateSession(ctx: ServiceContext, token: string): Promi
     },
   };
   if (claims.exp * 1000 - now < idleMs / 2 && claims.exp * 1000 < session.created_at + absoluteMs) {
-    result.refreshed = await issueToken(ctx, { id: session.user_id, security_version: found.securityVersion }, session, now);
+    result.refreshed = await issueToken(
+      ctx,
+      { id: session.user_id, security_version: found.securityVersion },
+      session,
+      now,
+    );
   }
   return result;
 }
@@ -176,7 +202,10 @@ export function sessionHandle(ctx: ServiceContext, sessionId: string): string {
   return hmacSha256(ctx.keyring.session, `session-handle:${sessionId}`).subarray(0, 16).toString("base64url");
 }
 
-export function listSessions(ctx: ServiceContext, input: { userId: string; currentId: string | undefined }): PublicSession[] {
+export function listSessions(
+  ctx: ServiceContext,
+  input: { userId: string; currentId: string | undefined },
+): PublicSession[] {
   const { userId, currentId } = input;
   return listActiveSessions(ctx.db, userId).map((s) => ({
     id: sessionHandle(ctx, s.id),
@@ -217,7 +246,10 @@ export function logOutEverywhere(ctx: ServiceContext, userId: string): number {
 }
 
 /** Ends every session of a user, optionally but one. */
-export function endAllSessions(ctx: ServiceContext, input: { userId: string; reason: string; exceptSessionId?: string }): number {
+export function endAllSessions(
+  ctx: ServiceContext,
+  input: { userId: string; reason: string; exceptSessionId?: string },
+): number {
   const { userId, reason, exceptSessionId } = input;
   const now = ctx.clock.now();
   return ctx.db.write(() => revokeUserSessions(ctx.db, userId, reason, now, exceptSessionId));
@@ -227,12 +259,19 @@ export function endAllSessions(ctx: ServiceContext, input: { userId: string; rea
  * After a security change (password, MFA) the user's old tokens are void: the browser that made the
  * change gets a new session (new id) and every other session, the old one included, ends.
  */
-export async function rotateSession(ctx: ServiceContext, input: { userId: string; fields: { method: string; amr: string[]; userAgent: string } }): Promise<IssuedSession> {
+export async function rotateSession(
+  ctx: ServiceContext,
+  input: { userId: string; fields: { method: string; amr: string[]; userAgent: string } },
+): Promise<IssuedSession> {
   const { userId, fields } = input;
   const user = findUserById(ctx.db, userId);
   if (!user) throw notFound("No such user.");
   // An instance admin who just turned MFA off must enrol again before anything else.
-  const session = await createSession(ctx, { user, ...fields, mfaEnrolmentRequired: user.is_instance_admin === 1 && !hasConfirmedTotp(ctx, user.id) });
+  const session = await createSession(ctx, {
+    user,
+    ...fields,
+    mfaEnrolmentRequired: user.is_instance_admin === 1 && !hasConfirmedTotp(ctx, user.id),
+  });
   endAllSessions(ctx, { userId, reason: "rotated", exceptSessionId: session.sessionId });
   return session;
 }

@@ -15,7 +15,12 @@ export type InstanceSettings = {
   auditRetentionDays: number;
 };
 
-export const DEFAULT_SETTINGS: InstanceSettings = { sessionIdleMinutes: 30, sessionAbsoluteHours: 12, totpToleranceSeconds: 5, auditRetentionDays: 365 };
+export const DEFAULT_SETTINGS: InstanceSettings = {
+  sessionIdleMinutes: 30,
+  sessionAbsoluteHours: 12,
+  totpToleranceSeconds: 5,
+  auditRetentionDays: 365,
+};
 
 /** The allowed range of each setting, enforced on read too: a value written around the API cannot escape it. */
 const BOUNDS: Record<keyof InstanceSettings, [number, number]> = {
@@ -42,13 +47,17 @@ export function getInstanceSettings(ctx: Pick<ServiceContext, "db">): InstanceSe
   const out = { ...DEFAULT_SETTINGS };
   for (const [name, key] of Object.entries(KEYS) as [keyof InstanceSettings, string][]) {
     const value = Number(stored[key]);
-    if (stored[key] !== undefined && Number.isInteger(value)) out[name] = Math.min(Math.max(value, BOUNDS[name][0]), BOUNDS[name][1]);
+    if (stored[key] !== undefined && Number.isInteger(value))
+      out[name] = Math.min(Math.max(value, BOUNDS[name][0]), BOUNDS[name][1]);
   }
   cache.set(ctx.db, Object.freeze(out));
   return out;
 }
 
-export function updateInstanceSettings(ctx: ServiceContext, input: { changes: Partial<InstanceSettings>; actorId: string }): InstanceSettings {
+export function updateInstanceSettings(
+  ctx: ServiceContext,
+  input: { changes: Partial<InstanceSettings>; actorId: string },
+): InstanceSettings {
   const { changes, actorId } = input;
   const now = ctx.clock.now();
   ctx.db.write(() => {

@@ -31,7 +31,15 @@ export function prepareSetup(ctx: ServiceContext, keyDir: string): { file: strin
   const now = ctx.clock.now();
   ctx.db.write(() => {
     expireOneTimeTokens(ctx.db, "setup", null, now);
-    insertOneTimeToken(ctx.db, { id: randomId(), purpose: "setup", hash: sha256Hex(token), userId: null, createdBy: null, now, expiresAt: now + SETUP_TTL_MS });
+    insertOneTimeToken(ctx.db, {
+      id: randomId(),
+      purpose: "setup",
+      hash: sha256Hex(token),
+      userId: null,
+      createdBy: null,
+      now,
+      expiresAt: now + SETUP_TTL_MS,
+    });
   });
   const url = `${ctx.publicOrigin}/setup#token=${token}`;
   mkdirSync(keyDir, { recursive: true, mode: 0o700 });
@@ -50,14 +58,20 @@ export async function completeSetup(
   const row = input.token.length <= 128 ? findOneTimeToken(ctx.db, "setup", sha256Hex(input.token)) : undefined;
   const now = ctx.clock.now();
   if (!row || row.used_at !== null || row.expires_at <= now) {
-    throw new AppError("TOKEN_INVALID", "This setup link is invalid or expired; restart Loupe for a new one.", { fields: [{ field: "token", message: "Invalid or expired." }],
+    throw new AppError("TOKEN_INVALID", "This setup link is invalid or expired; restart Loupe for a new one.", {
+      fields: [{ field: "token", message: "Invalid or expired." }],
     });
   }
   // A refused password must not use up the link: check it before the token is spent.
   const email = normalizeEmail(input.email);
   assertPasswordAcceptable(input.password, [email, email.split("@")[0] ?? "", input.displayName]);
   if (!ctx.db.write(() => useOneTimeToken(ctx.db, row.id, now))) throw gone();
-  const user = await createUser(ctx, { email: input.email, displayName: input.displayName, password: input.password, isInstanceAdmin: true });
+  const user = await createUser(ctx, {
+    email: input.email,
+    displayName: input.displayName,
+    password: input.password,
+    isInstanceAdmin: true,
+  });
   rmSync(join(keyDir, SETUP_FILE), { force: true });
   return user;
 }

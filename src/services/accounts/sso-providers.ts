@@ -51,7 +51,13 @@ export function isLoopback(url: URL): boolean {
 /** The issuer must be https (plain http only on loopback, for development and tests). */
 function checkIssuer(issuer: string): string {
   const url = URL.canParse(issuer) ? new URL(issuer) : undefined;
-  if (!url || !(url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url))) || url.search || url.hash || url.username) {
+  if (
+    !url ||
+    !(url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url))) ||
+    url.search ||
+    url.hash ||
+    url.username
+  ) {
     throw invalidField("issuer", "Expected an https URL without query.", "The issuer must be an https URL.");
   }
   return issuer.replace(/\/$/, "");
@@ -62,7 +68,11 @@ function sealSecret(ctx: ServiceContext, id: string, secret: string): string {
 }
 
 export function openSecret(ctx: ServiceContext, p: ProviderRow): string {
-  return aesGcmDecrypt(ctx.keyring.field, Buffer.from(p.client_secret_sealed, "base64"), `oidc-client-secret:${p.id}`).toString("utf8");
+  return aesGcmDecrypt(
+    ctx.keyring.field,
+    Buffer.from(p.client_secret_sealed, "base64"),
+    `oidc-client-secret:${p.id}`,
+  ).toString("utf8");
 }
 
 export function listSsoProviders(ctx: ServiceContext): PublicProvider[] {
@@ -76,7 +86,10 @@ export function listSignInProviders(ctx: ServiceContext): { id: string; name: st
     .map((p) => ({ id: p.id, name: p.name }));
 }
 
-export function saveSsoProvider(ctx: ServiceContext, input: { adminId: string; fields: ProviderInput; id?: string }): PublicProvider {
+export function saveSsoProvider(
+  ctx: ServiceContext,
+  input: { adminId: string; fields: ProviderInput; id?: string },
+): PublicProvider {
   const { adminId, fields, id } = input;
   const now = ctx.clock.now();
   const existing = id ? findProvider(ctx.db, id) : undefined;
@@ -92,7 +105,9 @@ export function saveSsoProvider(ctx: ServiceContext, input: { adminId: string; f
     preset: fields.preset,
     issuer,
     client_id: fields.clientId,
-    client_secret_sealed: fields.clientSecret ? sealSecret(ctx, providerId, fields.clientSecret) : existing!.client_secret_sealed,
+    client_secret_sealed: fields.clientSecret
+      ? sealSecret(ctx, providerId, fields.clientSecret)
+      : existing!.client_secret_sealed,
     allowed_domains: JSON.stringify(fields.allowedDomains.map((d) => d.toLowerCase())),
     jit_enabled: fields.jitEnabled ? 1 : 0,
     jit_team_id: fields.jitTeamId ?? null,

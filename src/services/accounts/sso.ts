@@ -47,15 +47,25 @@ export type SsoConfigCache = Map<string, { config: oidc.Configuration; at: numbe
 /** Discovers the provider (cached 10 minutes by ctx.clock); the metadata's issuer must equal the configured one. */
 async function clientConfig(ctx: ServiceContext, p: ProviderRow): Promise<oidc.Configuration> {
   const cached = ctx.ssoConfigs.get(p.id);
-  if (cached && cached.updatedAt === p.updated_at && ctx.clock.now() - cached.at < SSO_DISCOVERY_TTL_MS) return cached.config;
+  if (cached && cached.updatedAt === p.updated_at && ctx.clock.now() - cached.at < SSO_DISCOVERY_TTL_MS)
+    return cached.config;
   const issuer = new URL(p.issuer);
   // ID tokens from the token endpoint are verified against the IdP's JWKS too (openid-client would
   // otherwise rely on TLS alone): a token signed with another key, or naming an unknown kid, fails.
-  const execute = [oidc.enableNonRepudiationChecks, ...(issuer.protocol === "http:" && isLoopback(issuer) ? [oidc.allowInsecureRequests] : [])];
-  const config = await oidc.discovery(issuer, p.client_id, { client_secret: openSecret(ctx, p), id_token_signed_response_alg: "RS256" }, oidc.ClientSecretBasic(openSecret(ctx, p)), {
-    execute,
-    timeout: 10,
-  });
+  const execute = [
+    oidc.enableNonRepudiationChecks,
+    ...(issuer.protocol === "http:" && isLoopback(issuer) ? [oidc.allowInsecureRequests] : []),
+  ];
+  const config = await oidc.discovery(
+    issuer,
+    p.client_id,
+    { client_secret: openSecret(ctx, p), id_token_signed_response_alg: "RS256" },
+    oidc.ClientSecretBasic(openSecret(ctx, p)),
+    {
+      execute,
+      timeout: 10,
+    },
+  );
   ctx.ssoConfigs.set(p.id, { config, at: ctx.clock.now(), updatedAt: p.updated_at });
   return config;
 }
@@ -118,7 +128,10 @@ export type SsoOutcome =
   | { kind: "mfa"; challenge: string; binding: string }
   | { kind: "linked"; returnTo: string }
   | { kind: "pending_link"; linkId: string }
-  | { kind: "error"; code: "invalid_request" | "failed" | "not_provisioned" | "domain_not_allowed" | "disabled" | "already_linked" };
+  | {
+      kind: "error";
+      code: "invalid_request" | "failed" | "not_provisioned" | "domain_not_allowed" | "disabled" | "already_linked";
+    };
 
 function domainAllowed(p: ProviderRow, email: string | undefined, verified: boolean): boolean {
   const domains = JSON.parse(p.allowed_domains) as string[];
@@ -138,7 +151,11 @@ export async function completeSso(
   const state = params.get("state");
   if (!state || !input.browserBinding || state.length > 200) return { kind: "error", code: "invalid_request" };
   const request = ctx.db.write(() => takeAuthRequest(ctx.db, sha256Hex(state)));
-  if (!request || request.expires_at <= ctx.clock.now() || !constantTimeEqual(request.browser_hash, sha256Hex(input.browserBinding))) {
+  if (
+    !request ||
+    request.expires_at <= ctx.clock.now() ||
+    !constantTimeEqual(request.browser_hash, sha256Hex(input.browserBinding))
+  ) {
     return { kind: "error", code: "invalid_request" };
   }
   const provider = findProvider(ctx.db, request.provider_id);
@@ -165,7 +182,9 @@ export async function completeSso(
   const subject = String(claims.sub);
   const email = typeof claims.email === "string" ? normalizeEmail(claims.email) : undefined;
   const emailVerified = claims.email_verified === true;
-  const amr = Array.isArray(claims.amr) ? (claims.amr as unknown[]).filter((m): m is string => typeof m === "string").slice(0, 10) : [];
+  const amr = Array.isArray(claims.amr)
+    ? (claims.amr as unknown[]).filter((m): m is string => typeof m === "string").slice(0, 10)
+    : [];
   const identity = findIdentity(ctx.db, issuer, subject);
 
   if (request.link_user_id) {
@@ -183,19 +202,37 @@ export async function completeSso(
       const linkId = randomId(32);
       const now = ctx.clock.now();
       ctx.db.write(() =>
-        insertPendingLink(ctx.db, { id: linkId, provider_id: provider.id, issuer, subject, browser_hash: sha256Hex(input.browserBinding!), created_at: now, expires_at: now + SSO_REQUEST_TTL_MS }),
+        insertPendingLink(ctx.db, {
+          id: linkId,
+          provider_id: provider.id,
+          issuer,
+          subject,
+          browser_hash: sha256Hex(input.browserBinding!),
+          created_at: now,
+          expires_at: now + SSO_REQUEST_TTL_MS,
+        }),
       );
       return { kind: "pending_link", linkId };
     }
     if (provider.jit_enabled !== 1 || !email || !emailVerified) return { kind: "error", code: "not_provisioned" };
-    user = await createUser(ctx, { email, displayName: jitDisplayName(claims.name, email), password: null, isInstanceAdmin: false });
+    user = await createUser(ctx, {
+      email,
+      displayName: jitDisplayName(claims.name, email),
+      password: null,
+      isInstanceAdmin: false,
+    });
     linkIdentity(ctx, provider.id, issuer, subject, user.id);
     const teamId = provider.jit_team_id;
     const newUser = user;
     // Just-in-time accounts join the provider's chosen team as reporters.
     if (teamId && findTeam(ctx.db, teamId)) {
       ctx.db.write(() => {
-        insertMembership(ctx.db, { team_id: teamId, user_id: newUser.id, role: "reporter", created_at: ctx.clock.now() });
+        insertMembership(ctx.db, {
+          team_id: teamId,
+          user_id: newUser.id,
+          role: "reporter",
+          created_at: ctx.clock.now(),
+        });
         appendAudit(ctx, { action: "member.added", actorId: null, targetId: newUser.id, teamId });
       });
     }
@@ -219,15 +256,32 @@ export async function completeSso(
 }
 
 function linkIdentity(ctx: ServiceContext, providerId: string, issuer: string, subject: string, userId: string): void {
-  ctx.db.write(() => insertIdentity(ctx.db, { id: randomId(), provider_id: providerId, issuer, subject, user_id: userId, created_at: ctx.clock.now() }));
+  ctx.db.write(() =>
+    insertIdentity(ctx.db, {
+      id: randomId(),
+      provider_id: providerId,
+      issuer,
+      subject,
+      user_id: userId,
+      created_at: ctx.clock.now(),
+    }),
+  );
   recordEvent(ctx, { type: "sso.linked", userId, targetId: providerId });
 }
 
 /** The signed-in user confirms linking the IdP account that the same browser just came back with. */
-export function confirmPendingLink(ctx: ServiceContext, input: { user: Account; linkId: string; browserBinding: string | undefined }): void {
+export function confirmPendingLink(
+  ctx: ServiceContext,
+  input: { user: Account; linkId: string; browserBinding: string | undefined },
+): void {
   const { user, linkId, browserBinding } = input;
   const pending = ctx.db.write(() => takePendingLink(ctx.db, linkId));
-  if (!pending || pending.expires_at <= ctx.clock.now() || !browserBinding || !constantTimeEqual(pending.browser_hash, sha256Hex(browserBinding))) {
+  if (
+    !pending ||
+    pending.expires_at <= ctx.clock.now() ||
+    !browserBinding ||
+    !constantTimeEqual(pending.browser_hash, sha256Hex(browserBinding))
+  ) {
     throw notFound("This link request expired or belongs to another browser; sign in with the provider again.");
   }
   const identity = findIdentity(ctx.db, pending.issuer, pending.subject);
@@ -236,7 +290,6 @@ export function confirmPendingLink(ctx: ServiceContext, input: { user: Account; 
   }
   if (!identity) linkIdentity(ctx, pending.provider_id, pending.issuer, pending.subject, user.id);
 }
-
 
 /** The IdP's `name` when it is one line of plain text (the API's rule for names), else the email's local part. */
 function jitDisplayName(name: unknown, email: string): string {

@@ -25,7 +25,14 @@ export function throttleKey(ctx: ServiceContext, kind: string, value: string): s
 /** The row as of `now`: only the failures of the last 60 minutes count. */
 function current(row: ThrottleRow | undefined, key: string, now: number): ThrottleRow {
   const failureLog = (row?.failureLog ?? []).filter((at) => at > now - HOUR);
-  return { key, window_start: failureLog[0] ?? now, failures: failureLog.length, consecutive: row?.consecutive ?? 0, blocked_until: row?.blocked_until ?? 0, failureLog };
+  return {
+    key,
+    window_start: failureLog[0] ?? now,
+    failures: failureLog.length,
+    consecutive: row?.consecutive ?? 0,
+    blocked_until: row?.blocked_until ?? 0,
+    failureLog,
+  };
 }
 
 /** Seconds until `pending` more attempts fit under the cap: until enough of the oldest failures are an hour old. */
@@ -85,10 +92,20 @@ export function recordFailure(ctx: ServiceContext, key: string, policy: Throttle
   ctx.db.write(() => {
     const row = current(findThrottle(ctx.db, key), key, now);
     const consecutive = row.consecutive + 1;
-    const backoff = consecutive >= policy.backoffAfter ? Math.min(2 ** (consecutive - policy.backoffAfter), policy.maxBackoffSeconds) * 1000 : 0;
+    const backoff =
+      consecutive >= policy.backoffAfter
+        ? Math.min(2 ** (consecutive - policy.backoffAfter), policy.maxBackoffSeconds) * 1000
+        : 0;
     // The newest `maxPerHour` are enough: older ones leave the hour first, so the count and its end are the same.
     const failureLog = [...row.failureLog, now].slice(-policy.maxPerHour);
-    saveThrottle(ctx.db, { key, window_start: failureLog[0]!, failures: failureLog.length, consecutive, blocked_until: backoff ? now + backoff : 0, failureLog });
+    saveThrottle(ctx.db, {
+      key,
+      window_start: failureLog[0]!,
+      failures: failureLog.length,
+      consecutive,
+      blocked_until: backoff ? now + backoff : 0,
+      failureLog,
+    });
   });
 }
 

@@ -48,24 +48,44 @@ const POLICY_TEXT: Record<PasswordProblem, string> = {
 export function assertPasswordAcceptable(password: string, context: string[], field = "password"): void {
   const problem = checkPasswordPolicy(password, context);
   if (problem) {
-    throw new AppError("PASSWORD_POLICY", POLICY_TEXT[problem], { fields: [{ field, message: POLICY_TEXT[problem] }],
-    });
+    throw new AppError("PASSWORD_POLICY", POLICY_TEXT[problem], { fields: [{ field, message: POLICY_TEXT[problem] }] });
   }
 }
 
 /** A user ready to insert: email normalised, password checked against the policy and hashed (the slow part). */
-export type PreparedUser = { id: string; email: string; displayName: string; passwordHash: string | null; isInstanceAdmin: boolean; actorId: string | null };
+export type PreparedUser = {
+  id: string;
+  email: string;
+  displayName: string;
+  passwordHash: string | null;
+  isInstanceAdmin: boolean;
+  actorId: string | null;
+};
 
 /** Everything of creating a user that must happen before the transaction (argon2 is asynchronous). */
 export async function prepareUser(
   ctx: ServiceContext,
-  input: { email: string; displayName: string; password: string | null; isInstanceAdmin: boolean; actorId?: string | null },
+  input: {
+    email: string;
+    displayName: string;
+    password: string | null;
+    isInstanceAdmin: boolean;
+    actorId?: string | null;
+  },
 ): Promise<PreparedUser> {
   const email = normalizeEmail(input.email);
   const displayName = input.displayName.trim();
-  if (input.password !== null) assertPasswordAcceptable(input.password, [email, email.split("@")[0] ?? "", displayName]);
+  if (input.password !== null)
+    assertPasswordAcceptable(input.password, [email, email.split("@")[0] ?? "", displayName]);
   const passwordHash = input.password === null ? null : await ctx.passwords.hash(input.password);
-  return { id: randomId(), email, displayName, passwordHash, isInstanceAdmin: input.isInstanceAdmin, actorId: input.actorId ?? null };
+  return {
+    id: randomId(),
+    email,
+    displayName,
+    passwordHash,
+    isInstanceAdmin: input.isInstanceAdmin,
+    actorId: input.actorId ?? null,
+  };
 }
 
 /** Inserts a prepared user inside the caller's transaction (409 EMAIL_TAKEN when the address is in use). */
@@ -76,7 +96,14 @@ export function insertPreparedUser(ctx: ServiceContext, user: PreparedUser): Use
         fields: [{ field: "email", message: "Already in use." }],
       });
     }
-    insertUser(ctx.db, { id: user.id, email: user.email, displayName: user.displayName, passwordHash: user.passwordHash, isInstanceAdmin: user.isInstanceAdmin, now: ctx.clock.now() });
+    insertUser(ctx.db, {
+      id: user.id,
+      email: user.email,
+      displayName: user.displayName,
+      passwordHash: user.passwordHash,
+      isInstanceAdmin: user.isInstanceAdmin,
+      now: ctx.clock.now(),
+    });
     // Making an instance admin is an access-control change (and starts the audit chain on setup).
     if (user.isInstanceAdmin) appendAudit(ctx, { action: "admin.created", actorId: user.actorId, targetId: user.id });
     const row = findUserByEmail(ctx.db, user.email);
@@ -93,7 +120,13 @@ export function recordUserCreated(ctx: ServiceContext, user: PreparedUser): void
 /** Creates a user (email normalised and unique; password checked against the policy, then hashed). */
 export async function createUser(
   ctx: ServiceContext,
-  input: { email: string; displayName: string; password: string | null; isInstanceAdmin: boolean; actorId?: string | null },
+  input: {
+    email: string;
+    displayName: string;
+    password: string | null;
+    isInstanceAdmin: boolean;
+    actorId?: string | null;
+  },
 ): Promise<UserRow> {
   const prepared = await prepareUser(ctx, input);
   const user = insertPreparedUser(ctx, prepared);

@@ -55,14 +55,24 @@ export function readHeadFile(dataDir: string): Partial<HeadFile> | undefined | "
 
 /** True when `head` carries a valid tag under `key`. */
 export function isAuthenticHead(key: Uint8Array, head: Partial<HeadFile>): head is HeadFile {
-  return typeof head.seq === "number" && typeof head.mac === "string" && typeof head.tag === "string" && constantTimeEqual(head.tag, headTag(key, head.seq, head.mac));
+  return (
+    typeof head.seq === "number" &&
+    typeof head.mac === "string" &&
+    typeof head.tag === "string" &&
+    constantTimeEqual(head.tag, headTag(key, head.seq, head.mac))
+  );
 }
 
 /**
  * The anchor of one data directory. `schedule: "each-commit"` writes at every commit (one-shot CLI
  * commands, which exit right after); otherwise writes are coalesced through the given scheduler.
  */
-export function createAuditHeadAnchor(options: { dataDir: string; key: Uint8Array; logger: Logger; schedule: Scheduler | "each-commit" }): AuditHeadAnchor {
+export function createAuditHeadAnchor(options: {
+  dataDir: string;
+  key: Uint8Array;
+  logger: Logger;
+  schedule: Scheduler | "each-commit";
+}): AuditHeadAnchor {
   const { dataDir, key, logger } = options;
   let pending: { seq: number; mac: string } | undefined;
   let cancel: (() => void) | undefined;
@@ -77,7 +87,11 @@ export function createAuditHeadAnchor(options: { dataDir: string; key: Uint8Arra
       // runs) may have anchored a newer entry meanwhile.
       const current = readHeadFile(dataDir);
       const newer = current && current !== "unreadable" && isAuthenticHead(key, current) && current.seq >= head.seq;
-      if (!newer) writeFileAtomic(headPath(dataDir), JSON.stringify({ seq: head.seq, mac: head.mac, tag: headTag(key, head.seq, head.mac) }) + "\n");
+      if (!newer)
+        writeFileAtomic(
+          headPath(dataDir),
+          JSON.stringify({ seq: head.seq, mac: head.mac, tag: headTag(key, head.seq, head.mac) }) + "\n",
+        );
       if (pending === head) pending = undefined;
     } catch (error) {
       // The entries are committed; a stale head only widens the window until the next write.

@@ -73,7 +73,10 @@ const GENESIS = "0".repeat(64);
 type AuditContext = Pick<ServiceContext, "db" | "keyring" | "clock" | "logger" | "dataDir" | "auditHead">;
 
 function entryMac(key: Uint8Array, e: Omit<AuditRow, "mac">): string {
-  return hmacSha256(key, JSON.stringify(["entry", e.seq, e.at, e.actor_id, e.action, e.target_id, e.team_id, e.prev_mac])).toString("hex");
+  return hmacSha256(
+    key,
+    JSON.stringify(["entry", e.seq, e.at, e.actor_id, e.action, e.target_id, e.team_id, e.prev_mac]),
+  ).toString("hex");
 }
 
 function checkpointMac(key: Uint8Array, seq: number, lastMac: string, at: number): string {
@@ -83,7 +86,10 @@ function checkpointMac(key: Uint8Array, seq: number, lastMac: string, at: number
 /** Writes the head file at once: for contexts without an anchor (one-shot CLI commands). */
 function writeHeadNow(ctx: AuditContext, seq: number, mac: string): void {
   try {
-    writeFileAtomic(headPath(ctx.dataDir), JSON.stringify({ seq, mac, tag: headTag(ctx.keyring.audit, seq, mac) }) + "\n");
+    writeFileAtomic(
+      headPath(ctx.dataDir),
+      JSON.stringify({ seq, mac, tag: headTag(ctx.keyring.audit, seq, mac) }) + "\n",
+    );
   } catch (error) {
     // The entry is committed; a stale head only weakens truncation detection until the next entry.
     ctx.logger.error("audit.head_write_failed", { seq, ...errorFields(error) });
@@ -113,7 +119,10 @@ export function appendAudit(
     const mac = entryMac(ctx.keyring.audit, row);
     insertAuditEntry(ctx.db, { ...row, mac });
     // One head write per transaction, however many entries it appended: the last one is the head.
-    ctx.db.afterCommit(() => (ctx.auditHead ? ctx.auditHead.committed(row.seq, mac) : writeHeadNow(ctx, row.seq, mac)), "audit-head");
+    ctx.db.afterCommit(
+      () => (ctx.auditHead ? ctx.auditHead.committed(row.seq, mac) : writeHeadNow(ctx, row.seq, mac)),
+      "audit-head",
+    );
     return row.seq;
   });
 }
@@ -122,7 +131,18 @@ export type AuditVerification = {
   ok: boolean;
   checked: number;
   lastSeq: number;
-  firstBroken?: { seq: number; reason: "entry_altered" | "chain_broken" | "missing_entry" | "newest_entries_deleted" | "head_mismatch" | "head_forged" | "head_missing" | "checkpoint_forged" };
+  firstBroken?: {
+    seq: number;
+    reason:
+      | "entry_altered"
+      | "chain_broken"
+      | "missing_entry"
+      | "newest_entries_deleted"
+      | "head_mismatch"
+      | "head_forged"
+      | "head_missing"
+      | "checkpoint_forged";
+  };
 };
 
 /**
@@ -139,17 +159,34 @@ export function verifyAudit(ctx: AuditContext, anchor?: { seq: number; digest: s
   let prev = GENESIS;
   let checked = 0;
   if (checkpoint) {
-    if (!constantTimeEqual(checkpoint.mac, checkpointMac(key, checkpoint.pruned_through_seq, checkpoint.last_mac, checkpoint.at))) {
-      return { ok: false, checked, lastSeq: 0, firstBroken: { seq: checkpoint.pruned_through_seq, reason: "checkpoint_forged" } };
+    if (
+      !constantTimeEqual(
+        checkpoint.mac,
+        checkpointMac(key, checkpoint.pruned_through_seq, checkpoint.last_mac, checkpoint.at),
+      )
+    ) {
+      return {
+        ok: false,
+        checked,
+        lastSeq: 0,
+        firstBroken: { seq: checkpoint.pruned_through_seq, reason: "checkpoint_forged" },
+      };
     }
     expected = checkpoint.pruned_through_seq + 1;
     prev = checkpoint.last_mac;
   }
-  for (let page = auditEntriesAfter(ctx.db, expected - 1, 1000); page.length > 0; page = auditEntriesAfter(ctx.db, expected - 1, 1000)) {
+  for (
+    let page = auditEntriesAfter(ctx.db, expected - 1, 1000);
+    page.length > 0;
+    page = auditEntriesAfter(ctx.db, expected - 1, 1000)
+  ) {
     for (const e of page) {
-      if (e.seq !== expected) return { ok: false, checked, lastSeq: expected - 1, firstBroken: { seq: expected, reason: "missing_entry" } };
-      if (e.prev_mac !== prev) return { ok: false, checked, lastSeq: expected - 1, firstBroken: { seq: e.seq, reason: "chain_broken" } };
-      if (!constantTimeEqual(e.mac, entryMac(key, e))) return { ok: false, checked, lastSeq: expected - 1, firstBroken: { seq: e.seq, reason: "entry_altered" } };
+      if (e.seq !== expected)
+        return { ok: false, checked, lastSeq: expected - 1, firstBroken: { seq: expected, reason: "missing_entry" } };
+      if (e.prev_mac !== prev)
+        return { ok: false, checked, lastSeq: expected - 1, firstBroken: { seq: e.seq, reason: "chain_broken" } };
+      if (!constantTimeEqual(e.mac, entryMac(key, e)))
+        return { ok: false, checked, lastSeq: expected - 1, firstBroken: { seq: e.seq, reason: "entry_altered" } };
       prev = e.mac;
       expected++;
       checked++;
@@ -157,7 +194,8 @@ export function verifyAudit(ctx: AuditContext, anchor?: { seq: number; digest: s
   }
   const lastSeq = expected - 1;
   if (anchor) {
-    if (anchor.seq > lastSeq) return { ok: false, checked, lastSeq, firstBroken: { seq: lastSeq + 1, reason: "newest_entries_deleted" } };
+    if (anchor.seq > lastSeq)
+      return { ok: false, checked, lastSeq, firstBroken: { seq: lastSeq + 1, reason: "newest_entries_deleted" } };
     const atAnchor = findAuditEntry(ctx.db, anchor.seq);
     if (anchor.seq > (checkpoint?.pruned_through_seq ?? 0) && (!atAnchor || atAnchor.mac !== anchor.digest)) {
       return { ok: false, checked, lastSeq, firstBroken: { seq: anchor.seq, reason: "head_mismatch" } };
@@ -167,12 +205,15 @@ export function verifyAudit(ctx: AuditContext, anchor?: { seq: number; digest: s
   if (head === undefined) {
     // A set-up instance always has entries (the first admin's creation), hence a head file.
     const setUp = countUsers(ctx.db) > 0;
-    return lastSeq > 0 || checkpoint || setUp ? { ok: false, checked, lastSeq, firstBroken: { seq: lastSeq, reason: "head_missing" } } : { ok: true, checked, lastSeq };
+    return lastSeq > 0 || checkpoint || setUp
+      ? { ok: false, checked, lastSeq, firstBroken: { seq: lastSeq, reason: "head_missing" } }
+      : { ok: true, checked, lastSeq };
   }
   if (head === "unreadable" || !isAuthenticHead(key, head)) {
     return { ok: false, checked, lastSeq, firstBroken: { seq: lastSeq, reason: "head_forged" } };
   }
-  if (head.seq > lastSeq) return { ok: false, checked, lastSeq, firstBroken: { seq: lastSeq + 1, reason: "newest_entries_deleted" } };
+  if (head.seq > lastSeq)
+    return { ok: false, checked, lastSeq, firstBroken: { seq: lastSeq + 1, reason: "newest_entries_deleted" } };
   const atHead = findAuditEntry(ctx.db, head.seq);
   if (head.seq > (checkpoint?.pruned_through_seq ?? 0) && (!atHead || atHead.mac !== head.mac)) {
     return { ok: false, checked, lastSeq, firstBroken: { seq: head.seq, reason: "head_mismatch" } };
@@ -206,7 +247,10 @@ export function logAuditHead(ctx: AuditContext): void {
   ctx.logger.info("audit.head", { seq: last?.seq ?? 0, digest: last?.mac ?? GENESIS });
 }
 
-export function listAudit(ctx: AuditContext, options: { teamId?: string | null; beforeSeq?: number; limit: number }): PublicAuditEntry[] {
+export function listAudit(
+  ctx: AuditContext,
+  options: { teamId?: string | null; beforeSeq?: number; limit: number },
+): PublicAuditEntry[] {
   return listAuditEntries(ctx.db, options).map((e) => ({
     seq: e.seq,
     at: new Date(e.at).toISOString(),

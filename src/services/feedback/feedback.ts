@@ -2,7 +2,22 @@ import { AppError, invalidField } from "../../lib/app-error.ts";
 import { randomId } from "../../lib/crypto.ts";
 import { cleanImage, ImageError } from "../../lib/image.ts";
 import type { FeedbackCreate } from "../../shared/feedback.ts";
-import { type FeedbackRow, findFeedback, findScreenshot, findScreenshotMeta, insertFeedback, insertNote, insertScreenshot, itemsWithScreenshot, labelsOfItems, listNotes, purgeTrash, setDeleted, setFeedbackLabels, updateFeedback } from "../../store/feedback.ts";
+import {
+  type FeedbackRow,
+  findFeedback,
+  findScreenshot,
+  findScreenshotMeta,
+  insertFeedback,
+  insertNote,
+  insertScreenshot,
+  itemsWithScreenshot,
+  labelsOfItems,
+  listNotes,
+  purgeTrash,
+  setDeleted,
+  setFeedbackLabels,
+  updateFeedback,
+} from "../../store/feedback.ts";
 import * as feedbackRows from "../../store/feedback.ts";
 import { findProject, teamLabelIds } from "../../store/projects.ts";
 import { findMembership } from "../../store/teams.ts";
@@ -51,10 +66,20 @@ function reporterScope(access: TeamAccess): string | undefined {
 }
 
 /** The item, if this caller may see it; otherwise 404 (never 403: existence is not leaked). */
-function visibleItem(ctx: ServiceContext, access: TeamAccess, itemId: string, options: { includeDeleted?: boolean } = {}): FeedbackRow {
+function visibleItem(
+  ctx: ServiceContext,
+  access: TeamAccess,
+  itemId: string,
+  options: { includeDeleted?: boolean } = {},
+): FeedbackRow {
   const row = findFeedback(ctx.db, access.team.id, itemId);
   const scope = reporterScope(access);
-  if (!row || (scope !== undefined && row.reporter_user_id !== scope) || (row.deleted_at !== null && !options.includeDeleted)) throw notFound("No such feedback item.");
+  if (
+    !row ||
+    (scope !== undefined && row.reporter_user_id !== scope) ||
+    (row.deleted_at !== null && !options.includeDeleted)
+  )
+    throw notFound("No such feedback item.");
   return row;
 }
 
@@ -67,7 +92,12 @@ export type ScreenshotUpload = { bytes: Uint8Array; maxBytes: number };
  */
 export function createFeedback(
   ctx: ServiceContext,
-  input: { teamId: string; reporter: { userId: string | null; anonymousId: string | null }; data: FeedbackCreate; screenshot?: ScreenshotUpload },
+  input: {
+    teamId: string;
+    reporter: { userId: string | null; anonymousId: string | null };
+    data: FeedbackCreate;
+    screenshot?: ScreenshotUpload;
+  },
 ): string {
   if (!findProject(ctx.db, input.teamId, input.data.projectId)) {
     throw invalidField("projectId", "Unknown project.", "No such project in this team.");
@@ -75,18 +105,25 @@ export function createFeedback(
   let image: ReturnType<typeof cleanImage> | undefined;
   if (input.screenshot) {
     if (input.screenshot.bytes.length > input.screenshot.maxBytes) {
-      throw new AppError("PAYLOAD_TOO_LARGE", "The screenshot is larger than allowed.", { fields: [{ field: "screenshot", message: `At most ${input.screenshot.maxBytes} bytes.` }] });
+      throw new AppError("PAYLOAD_TOO_LARGE", "The screenshot is larger than allowed.", {
+        fields: [{ field: "screenshot", message: `At most ${input.screenshot.maxBytes} bytes.` }],
+      });
     }
     try {
       image = cleanImage(input.screenshot.bytes);
     } catch (error) {
       if (!(error instanceof ImageError)) throw error;
-      throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Screenshots must be PNG, JPEG or WebP images.", { fields: [{ field: "screenshot", message: "Expected a PNG, JPEG or WebP image." }] });
+      throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Screenshots must be PNG, JPEG or WebP images.", {
+        fields: [{ field: "screenshot", message: "Expected a PNG, JPEG or WebP image." }],
+      });
     }
     const { width, height } = image.info;
     if (width < 1 || height < 1 || width > MAX_SCREENSHOT_PIXELS_PER_SIDE || height > MAX_SCREENSHOT_PIXELS_PER_SIDE) {
-      throw new AppError("IMAGE_TOO_LARGE", `Screenshots may be at most ${MAX_SCREENSHOT_PIXELS_PER_SIDE}×${MAX_SCREENSHOT_PIXELS_PER_SIDE} pixels.`, { fields: [{ field: "screenshot", message: "Too many pixels." }],
-      });
+      throw new AppError(
+        "IMAGE_TOO_LARGE",
+        `Screenshots may be at most ${MAX_SCREENSHOT_PIXELS_PER_SIDE}×${MAX_SCREENSHOT_PIXELS_PER_SIDE} pixels.`,
+        { fields: [{ field: "screenshot", message: "Too many pixels." }] },
+      );
     }
   }
   const now = ctx.clock.now();
@@ -125,17 +162,30 @@ export function createFeedback(
         bytes: image.bytes,
       });
     }
-    appendAudit(ctx, { action: "feedback.created", actorId: input.reporter.userId, targetId: id, teamId: input.teamId });
+    appendAudit(ctx, {
+      action: "feedback.created",
+      actorId: input.reporter.userId,
+      targetId: id,
+      teamId: input.teamId,
+    });
   });
   return id;
 }
 
 export function getFeedback(ctx: ServiceContext, input: { access: TeamAccess; itemId: string }): PublicFeedback {
   const { access, itemId } = input;
-  const item = publicRows(ctx, access.team.id, [visibleItem(ctx, access, itemId, { includeDeleted: access.role !== "reporter" })])[0]!;
+  const item = publicRows(ctx, access.team.id, [
+    visibleItem(ctx, access, itemId, { includeDeleted: access.role !== "reporter" }),
+  ])[0]!;
   const meta = findScreenshotMeta(ctx.db, access.team.id, itemId);
   item.screenshot = meta
-    ? { contentType: meta.content_type, width: meta.width, height: meta.height, size: meta.size, annotations: JSON.parse(meta.annotations) as NonNullable<PublicFeedback["screenshot"]>["annotations"] }
+    ? {
+        contentType: meta.content_type,
+        width: meta.width,
+        height: meta.height,
+        size: meta.size,
+        annotations: JSON.parse(meta.annotations) as NonNullable<PublicFeedback["screenshot"]>["annotations"],
+      }
     : null;
   return item;
 }
@@ -163,7 +213,10 @@ export type ListOptions = {
 };
 
 /** A page of the items this caller may see, with filters; `nextCursor` continues it. */
-export function listFeedback(ctx: ServiceContext, input: { access: TeamAccess; o: ListOptions }): { items: PublicFeedback[]; nextCursor: string | null } {
+export function listFeedback(
+  ctx: ServiceContext,
+  input: { access: TeamAccess; o: ListOptions },
+): { items: PublicFeedback[]; nextCursor: string | null } {
   const { access, o } = input;
   const limit = Math.min(Math.max(o.limit ?? 50, 1), 200);
   const scope = reporterScope(access);
@@ -184,11 +237,17 @@ export function listFeedback(ctx: ServiceContext, input: { access: TeamAccess; o
   });
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  return { items: publicRows(ctx, access.team.id, page), nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null };
+  return {
+    items: publicRows(ctx, access.team.id, page),
+    nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+  };
 }
 
 /** Full-text search; a reporter's covers only their own items and never internal comments. */
-export function searchFeedback(ctx: ServiceContext, input: { access: TeamAccess; text: string; limit?: number }): PublicFeedback[] {
+export function searchFeedback(
+  ctx: ServiceContext,
+  input: { access: TeamAccess; text: string; limit?: number },
+): PublicFeedback[] {
   const { access, text, limit = 50 } = input;
   // Each word becomes a quoted prefix term: no FTS5 syntax reaches the query from outside.
   const terms = (text.match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 10).map((t) => `"${t}"*`);
@@ -206,21 +265,46 @@ export function searchFeedback(ctx: ServiceContext, input: { access: TeamAccess;
  * Triage: status, assignee (a member or owner of the team) and labels (the team's), only if the
  * caller's version is current (If-Match); a stale version answers 412.
  */
-export function triageFeedback(ctx: ServiceContext, input: { access: TeamAccess; itemId: string; expectedVersion: number; changes: { status?: string | undefined; assigneeId?: string | null | undefined; labelIds?: string[] | undefined } }): PublicFeedback {
+export function triageFeedback(
+  ctx: ServiceContext,
+  input: {
+    access: TeamAccess;
+    itemId: string;
+    expectedVersion: number;
+    changes: { status?: string | undefined; assigneeId?: string | null | undefined; labelIds?: string[] | undefined };
+  },
+): PublicFeedback {
   const { access, itemId, expectedVersion, changes } = input;
   const teamId = access.team.id;
   ctx.db.write(() => {
     const row = visibleItem(ctx, access, itemId);
     if (changes.assigneeId) {
       const m = findMembership(ctx.db, teamId, changes.assigneeId);
-      if (!m || m.role === "reporter") throw invalidField("assigneeId", "Not a member or owner of this team.", "The assignee must be a member of the team.");
+      if (!m || m.role === "reporter")
+        throw invalidField(
+          "assigneeId",
+          "Not a member or owner of this team.",
+          "The assignee must be a member of the team.",
+        );
     }
     if (changes.labelIds) {
       const known = teamLabelIds(ctx.db, teamId, changes.labelIds);
-      if (known.length !== new Set(changes.labelIds).size) throw invalidField("labelIds", "Labels must be the team's.", "Unknown label.");
+      if (known.length !== new Set(changes.labelIds).size)
+        throw invalidField("labelIds", "Labels must be the team's.", "Unknown label.");
     }
-    const changed = updateFeedback(ctx.db, teamId, itemId, expectedVersion, { status: changes.status ?? row.status, assigneeId: changes.assigneeId === undefined ? row.assignee_user_id : changes.assigneeId }, ctx.clock.now());
-    if (changed === 0) throw new AppError("VERSION_CONFLICT", "The item changed since you loaded it; reload and try again.");
+    const changed = updateFeedback(
+      ctx.db,
+      teamId,
+      itemId,
+      expectedVersion,
+      {
+        status: changes.status ?? row.status,
+        assigneeId: changes.assigneeId === undefined ? row.assignee_user_id : changes.assigneeId,
+      },
+      ctx.clock.now(),
+    );
+    if (changed === 0)
+      throw new AppError("VERSION_CONFLICT", "The item changed since you loaded it; reload and try again.");
     if (changes.labelIds) setFeedbackLabels(ctx.db, teamId, itemId, [...new Set(changes.labelIds)]);
     appendAudit(ctx, { action: "feedback.triaged", actorId: access.userId, targetId: itemId, teamId });
   });
@@ -253,24 +337,50 @@ export function purgeOldTrash(ctx: ServiceContext): number {
   return ctx.db.write(() => purgeTrash(ctx.db, ctx.clock.now() - TRASH_RETENTION_MS));
 }
 
-export function listItemNotes(ctx: ServiceContext, input: { access: TeamAccess; kind: "comments" | "messages"; itemId: string }): PublicNote[] {
+export function listItemNotes(
+  ctx: ServiceContext,
+  input: { access: TeamAccess; kind: "comments" | "messages"; itemId: string },
+): PublicNote[] {
   const { access, kind, itemId } = input;
   visibleItem(ctx, access, itemId);
-  return listNotes(ctx.db, kind, access.team.id, itemId).map((n) => ({ id: n.id, authorId: n.author_id, body: n.body, createdAt: new Date(n.created_at).toISOString() }));
+  return listNotes(ctx.db, kind, access.team.id, itemId).map((n) => ({
+    id: n.id,
+    authorId: n.author_id,
+    body: n.body,
+    createdAt: new Date(n.created_at).toISOString(),
+  }));
 }
 
-export function addItemNote(ctx: ServiceContext, input: { access: TeamAccess; kind: "comments" | "messages"; itemId: string; body: string }): PublicNote {
+export function addItemNote(
+  ctx: ServiceContext,
+  input: { access: TeamAccess; kind: "comments" | "messages"; itemId: string; body: string },
+): PublicNote {
   const { access, kind, itemId, body } = input;
   visibleItem(ctx, access, itemId);
-  const note = { id: randomId(), item_id: itemId, team_id: access.team.id, author_id: access.userId, body, created_at: ctx.clock.now() };
+  const note = {
+    id: randomId(),
+    item_id: itemId,
+    team_id: access.team.id,
+    author_id: access.userId,
+    body,
+    created_at: ctx.clock.now(),
+  };
   ctx.db.write(() => {
     insertNote(ctx.db, kind, note);
-    appendAudit(ctx, { action: kind === "comments" ? "feedback.comment_added" : "feedback.message_added", actorId: access.userId, targetId: itemId, teamId: access.team.id });
+    appendAudit(ctx, {
+      action: kind === "comments" ? "feedback.comment_added" : "feedback.message_added",
+      actorId: access.userId,
+      targetId: itemId,
+      teamId: access.team.id,
+    });
   });
   return { id: note.id, authorId: note.author_id, body, createdAt: new Date(note.created_at).toISOString() };
 }
 
-export function getScreenshot(ctx: ServiceContext, input: { access: TeamAccess; itemId: string }): { contentType: string; bytes: Buffer; annotations: unknown[] } {
+export function getScreenshot(
+  ctx: ServiceContext,
+  input: { access: TeamAccess; itemId: string },
+): { contentType: string; bytes: Buffer; annotations: unknown[] } {
   const { access, itemId } = input;
   visibleItem(ctx, access, itemId);
   const shot = findScreenshot(ctx.db, access.team.id, itemId);

@@ -14,15 +14,29 @@ export type ReadinessDeps = { db: Db; migrations: Migration[] };
 
 export function checkReadiness(deps: ReadinessDeps): Readiness {
   const { db } = deps;
-  if (!db.open) return { ready: false, reason: "database_closed", checks: { database: "closed", migrations: "pending", storage: "ok" } };
+  if (!db.open)
+    return {
+      ready: false,
+      reason: "database_closed",
+      checks: { database: "closed", migrations: "pending", storage: "ok" },
+    };
   let pending: boolean;
   try {
     db.ping();
     pending = migrationStatus(db, deps.migrations).some((m) => m.state !== "applied");
   } catch {
-    return { ready: false, reason: "database_error", checks: { database: "error", migrations: "pending", storage: "ok" } };
+    return {
+      ready: false,
+      reason: "database_error",
+      checks: { database: "error", migrations: "pending", storage: "ok" },
+    };
   }
   const storage = db.storageFull ? "full" : "ok";
-  if (pending) return { ready: false, reason: "migrations_pending", checks: { database: "ok", migrations: "pending", storage } };
-  return { ready: true, ...(db.storageFull ? { reason: "storage_full" as const } : {}), checks: { database: "ok", migrations: "ok", storage } };
+  if (pending)
+    return { ready: false, reason: "migrations_pending", checks: { database: "ok", migrations: "pending", storage } };
+  return {
+    ready: true,
+    ...(db.storageFull ? { reason: "storage_full" as const } : {}),
+    checks: { database: "ok", migrations: "ok", storage },
+  };
 }

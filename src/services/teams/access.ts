@@ -1,6 +1,13 @@
 import { AppError } from "../../lib/app-error.ts";
 import { findTotp } from "../../store/mfa.ts";
-import { activeSupportAccess, findMembership, findTeam, type TeamRow, teamActivity, touchTeamActivity } from "../../store/teams.ts";
+import {
+  activeSupportAccess,
+  findMembership,
+  findTeam,
+  type TeamRow,
+  teamActivity,
+  touchTeamActivity,
+} from "../../store/teams.ts";
 import type { Account } from "../accounts/users.ts";
 import type { CheckedSession } from "../accounts/sessions.ts";
 import { type Role, roleAllows, SUPPORT_READABLE, type TeamAction } from "../authz.ts";
@@ -30,7 +37,13 @@ export function resolveTeamAccess(
     supportSessionAllowed(ctx, input.user, input.session) &&
     activeSupportAccess(ctx.db, team.id, ctx.clock.now()) !== undefined;
   if (!team || (!membership && !support)) {
-    recordEvent(ctx, { type: "access.denied", userId: input.user.id, teamId: input.teamId.slice(0, 64), targetId: input.action, outcome: "failure" });
+    recordEvent(ctx, {
+      type: "access.denied",
+      userId: input.user.id,
+      teamId: input.teamId.slice(0, 64),
+      targetId: input.action,
+      outcome: "failure",
+    });
     throw notFound();
   }
   // The team's policy applies to whoever reads its data, the operator under support access included.
@@ -42,7 +55,13 @@ export function resolveTeamAccess(
   const cap = input.maxRole ?? (input.session ? undefined : "member");
   const role: Role = cap && rank[cap] < rank[membership!.role] ? cap : membership!.role;
   if (!roleAllows(role, input.action)) {
-    recordEvent(ctx, { type: "access.denied", userId: input.user.id, teamId: team.id, targetId: input.action, outcome: "failure" });
+    recordEvent(ctx, {
+      type: "access.denied",
+      userId: input.user.id,
+      teamId: team.id,
+      targetId: input.action,
+      outcome: "failure",
+    });
     throw new AppError("FORBIDDEN", "Your role in this team does not allow this.");
   }
   return { team, userId: input.user.id, role, via: "member" };
@@ -62,20 +81,28 @@ function applyTeamPolicy(ctx: ServiceContext, team: TeamRow, user: Account, sess
   if (team.session_idle_minutes !== null && session) {
     const last = teamActivity(ctx.db, session.id, team.id) ?? session.created_at;
     if (now - last > team.session_idle_minutes * 60_000) {
-      throw new AppError("TEAM_SESSION_IDLE", "This team signs you out after a shorter inactivity; sign in again (or confirm it is you) to go on.");
+      throw new AppError(
+        "TEAM_SESSION_IDLE",
+        "This team signs you out after a shorter inactivity; sign in again (or confirm it is you) to go on.",
+      );
     }
-    if (now - last >= 60_000 || last === session.created_at) ctx.db.write(() => touchTeamActivity(ctx.db, session.id, team.id, now));
+    if (now - last >= 60_000 || last === session.created_at)
+      ctx.db.write(() => touchTeamActivity(ctx.db, session.id, team.id, now));
   }
   if (team.mfa_required === 1) {
     // Enrolled users passed their second factor at sign-in; an IdP's MFA counts only if the team says so.
     const enrolled = findTotp(ctx.db, user.id)?.confirmed_at != null;
-    const idpAttested = team.idp_mfa_accepted === 1 && session !== undefined && (JSON.parse(session.amr) as string[]).includes("mfa");
-    if (!enrolled && !idpAttested) throw new AppError("MFA_ENROLMENT_REQUIRED", "This team requires two-factor authentication: set it up to go on.");
+    const idpAttested =
+      team.idp_mfa_accepted === 1 && session !== undefined && (JSON.parse(session.amr) as string[]).includes("mfa");
+    if (!enrolled && !idpAttested)
+      throw new AppError("MFA_ENROLMENT_REQUIRED", "This team requires two-factor authentication: set it up to go on.");
   }
   if (team.sso_required === 1) {
     // Only a browser session signed in through one of the team's providers proves SSO; tokens do not.
     const providers = JSON.parse(team.sso_provider_ids) as string[];
-    const via = session ? (JSON.parse(session.amr) as string[]).find((m) => m.startsWith("provider:"))?.slice("provider:".length) : undefined;
+    const via = session
+      ? (JSON.parse(session.amr) as string[]).find((m) => m.startsWith("provider:"))?.slice("provider:".length)
+      : undefined;
     if (!via || (providers.length > 0 && !providers.includes(via))) {
       throw new AppError("SSO_REQUIRED", "This team requires signing in with its single sign-on provider.");
     }

@@ -24,7 +24,10 @@ export function exportTeam(ctx: ServiceContext, access: TeamAccess): Record<stri
     labels: listLabels(ctx.db, teamId),
     feedback: {
       ...feedback,
-      screenshots: feedback.screenshots.map(({ bytes, ...meta }) => ({ ...meta, base64: Buffer.from(bytes).toString("base64") })),
+      screenshots: feedback.screenshots.map(({ bytes, ...meta }) => ({
+        ...meta,
+        base64: Buffer.from(bytes).toString("base64"),
+      })),
     },
     audit: listAudit(ctx, { teamId, limit: 1_000_000 }),
   };

@@ -36,25 +36,53 @@ export function listTeamInvitations(ctx: ServiceContext, access: TeamAccess): Pu
     role: i.role,
     createdAt: new Date(i.created_at).toISOString(),
     expiresAt: new Date(i.expires_at).toISOString(),
-    state: i.accepted_at !== null ? "accepted" : i.revoked_at !== null ? "revoked" : i.expires_at <= now ? "expired" : "pending",
+    state:
+      i.accepted_at !== null
+        ? "accepted"
+        : i.revoked_at !== null
+          ? "revoked"
+          : i.expires_at <= now
+            ? "expired"
+            : "pending",
   }));
 }
 
-export function inviteMember(ctx: ServiceContext, input: { access: TeamAccess; fields: { email: string; role: Role } }): { invitation: PublicInvitation; url: string | null; emailed: boolean } {
+export function inviteMember(
+  ctx: ServiceContext,
+  input: { access: TeamAccess; fields: { email: string; role: Role } },
+): { invitation: PublicInvitation; url: string | null; emailed: boolean } {
   const { access, fields } = input;
   const email = normalizeEmail(fields.email);
   const token = randomId(32);
   const id = randomId();
   const now = ctx.clock.now();
   ctx.db.write(() => {
-    insertInvitation(ctx.db, { id, team_id: access.team.id, email, role: fields.role, token_hash: sha256Hex(token), created_by: access.userId, created_at: now, expires_at: now + INVITATION_TTL_MS });
+    insertInvitation(ctx.db, {
+      id,
+      team_id: access.team.id,
+      email,
+      role: fields.role,
+      token_hash: sha256Hex(token),
+      created_by: access.userId,
+      created_at: now,
+      expires_at: now + INVITATION_TTL_MS,
+    });
     appendAudit(ctx, { action: "invitation.created", actorId: access.userId, targetId: id, teamId: access.team.id });
   });
   const url = `${ctx.publicOrigin}/invitations#token=${token}`;
   const emailed = ctx.mailer !== undefined;
   if (emailed) {
-    sendLinkMail(ctx, email, `You are invited to ${access.team.name} on Loupe`, `You are invited to join ${access.team.name} on Loupe. Open this link within 7 days:\n\n${url}`).catch(
-      (error: unknown) => ctx.logger.warn("mail.failed", { code: "invitation", targetId: id, errorName: error instanceof Error ? error.name : "error" }),
+    sendLinkMail(
+      ctx,
+      email,
+      `You are invited to ${access.team.name} on Loupe`,
+      `You are invited to join ${access.team.name} on Loupe. Open this link within 7 days:\n\n${url}`,
+    ).catch((error: unknown) =>
+      ctx.logger.warn("mail.failed", {
+        code: "invitation",
+        targetId: id,
+        errorName: error instanceof Error ? error.name : "error",
+      }),
     );
   }
   const invitation = listTeamInvitations(ctx, access).find((i) => i.id === id)!;
@@ -65,29 +93,50 @@ export function inviteMember(ctx: ServiceContext, input: { access: TeamAccess; f
 export function revokeTeamInvitation(ctx: ServiceContext, input: { access: TeamAccess; invitationId: string }): void {
   const { access, invitationId } = input;
   ctx.db.write(() => {
-    if (revokeInvitation(ctx.db, access.team.id, invitationId, ctx.clock.now()) === 0) throw notFound("No such pending invitation.");
-    appendAudit(ctx, { action: "invitation.revoked", actorId: access.userId, targetId: invitationId, teamId: access.team.id });
+    if (revokeInvitation(ctx.db, access.team.id, invitationId, ctx.clock.now()) === 0)
+      throw notFound("No such pending invitation.");
+    appendAudit(ctx, {
+      action: "invitation.revoked",
+      actorId: access.userId,
+      targetId: invitationId,
+      teamId: access.team.id,
+    });
   });
 }
 
 function invalidInvitation(): AppError {
-  return new AppError("TOKEN_INVALID", "This invitation is invalid, used, revoked or expired; ask for a new one.", { fields: [{ field: "token", message: "Invalid or expired." }] });
+  return new AppError("TOKEN_INVALID", "This invitation is invalid, used, revoked or expired; ask for a new one.", {
+    fields: [{ field: "token", message: "Invalid or expired." }],
+  });
 }
 
 /** Accepts an invitation as the signed-in user, whose email must be the invited one. */
-export function acceptInvitation(ctx: ServiceContext, input: { user: Account; token: string }): { teamId: string; role: Role } {
+export function acceptInvitation(
+  ctx: ServiceContext,
+  input: { user: Account; token: string },
+): { teamId: string; role: Role } {
   const { user, token } = input;
   const invitation = findInvitationByHash(ctx.db, sha256Hex(token));
   const now = ctx.clock.now();
-  if (!invitation || invitation.accepted_at !== null || invitation.revoked_at !== null || invitation.expires_at <= now) throw invalidInvitation();
+  if (!invitation || invitation.accepted_at !== null || invitation.revoked_at !== null || invitation.expires_at <= now)
+    throw invalidInvitation();
   if (invitation.email !== user.email) {
-    throw new AppError("INVITATION_EMAIL_MISMATCH", "This invitation is for another email address: sign in with that one.");
+    throw new AppError(
+      "INVITATION_EMAIL_MISMATCH",
+      "This invitation is for another email address: sign in with that one.",
+    );
   }
   ctx.db.write(() => {
-    if (findMembership(ctx.db, invitation.team_id, user.id)) throw new AppError("ALREADY_MEMBER", "You are already a member of this team.");
+    if (findMembership(ctx.db, invitation.team_id, user.id))
+      throw new AppError("ALREADY_MEMBER", "You are already a member of this team.");
     if (markInvitationAccepted(ctx.db, invitation.id, user.id, now) === 0) throw invalidInvitation();
     insertMembership(ctx.db, { team_id: invitation.team_id, user_id: user.id, role: invitation.role, created_at: now });
-    appendAudit(ctx, { action: "invitation.accepted", actorId: user.id, targetId: invitation.id, teamId: invitation.team_id });
+    appendAudit(ctx, {
+      action: "invitation.accepted",
+      actorId: user.id,
+      targetId: invitation.id,
+      teamId: invitation.team_id,
+    });
     appendAudit(ctx, { action: "member.added", actorId: user.id, targetId: user.id, teamId: invitation.team_id });
   });
   return { teamId: invitation.team_id, role: invitation.role };
@@ -98,16 +147,27 @@ export function acceptInvitation(ctx: ServiceContext, input: { user: Account; to
  * one transaction: an invitation revoked or expired meanwhile leaves no account behind. The password
  * is hashed before the transaction (a write callback is synchronous).
  */
-export async function registerWithInvitation(ctx: ServiceContext, input: { token: string; displayName: string; password: string }): Promise<{ teamId: string; role: Role }> {
+export async function registerWithInvitation(
+  ctx: ServiceContext,
+  input: { token: string; displayName: string; password: string },
+): Promise<{ teamId: string; role: Role }> {
   const invitation = findInvitationByHash(ctx.db, sha256Hex(input.token));
   const now = ctx.clock.now();
-  if (!invitation || invitation.accepted_at !== null || invitation.revoked_at !== null || invitation.expires_at <= now) throw invalidInvitation();
+  if (!invitation || invitation.accepted_at !== null || invitation.revoked_at !== null || invitation.expires_at <= now)
+    throw invalidInvitation();
   if (findUserByEmail(ctx.db, invitation.email)) {
     throw new AppError("EMAIL_TAKEN", "An account with the invited address exists: sign in and accept the invitation.");
   }
-  const prepared = await prepareUser(ctx, { email: invitation.email, displayName: input.displayName, password: input.password, isInstanceAdmin: false });
+  const prepared = await prepareUser(ctx, {
+    email: invitation.email,
+    displayName: input.displayName,
+    password: input.password,
+    isInstanceAdmin: false,
+  });
   // acceptInvitation checks the invitation again, now inside the transaction that creates the user.
-  const joined = ctx.db.write(() => acceptInvitation(ctx, { user: toAccount(insertPreparedUser(ctx, prepared)), token: input.token }));
+  const joined = ctx.db.write(() =>
+    acceptInvitation(ctx, { user: toAccount(insertPreparedUser(ctx, prepared)), token: input.token }),
+  );
   recordUserCreated(ctx, prepared);
   return joined;
 }

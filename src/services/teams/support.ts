@@ -15,16 +15,35 @@ export function getSupportAccess(ctx: ServiceContext, access: TeamAccess): Suppo
   return { active: row !== undefined, expiresAt: row ? new Date(row.expires_at).toISOString() : null };
 }
 
-export function grantSupportAccess(ctx: ServiceContext, input: { access: TeamAccess; hours: number }): SupportAccessState {
+export function grantSupportAccess(
+  ctx: ServiceContext,
+  input: { access: TeamAccess; hours: number },
+): SupportAccessState {
   const { access, hours } = input;
   if (hours < 1 || hours > 24 * 7) throw invalidField("hours", "From 1 to 168.", "Between 1 hour and 7 days.");
   const now = ctx.clock.now();
   const id = randomId();
   ctx.db.write(() => {
     revokeSupportAccess(ctx.db, access.team.id, now);
-    insertSupportAccess(ctx.db, { id, team_id: access.team.id, granted_by: access.userId, granted_at: now, expires_at: now + hours * 3600_000 });
-    appendAudit(ctx, { action: "support_access.granted", actorId: access.userId, targetId: id, teamId: access.team.id });
-    appendAudit(ctx, { action: "support_access.granted", actorId: access.userId, targetId: access.team.id, teamId: null });
+    insertSupportAccess(ctx.db, {
+      id,
+      team_id: access.team.id,
+      granted_by: access.userId,
+      granted_at: now,
+      expires_at: now + hours * 3600_000,
+    });
+    appendAudit(ctx, {
+      action: "support_access.granted",
+      actorId: access.userId,
+      targetId: id,
+      teamId: access.team.id,
+    });
+    appendAudit(ctx, {
+      action: "support_access.granted",
+      actorId: access.userId,
+      targetId: access.team.id,
+      teamId: null,
+    });
   });
   return getSupportAccess(ctx, access);
 }
@@ -32,8 +51,18 @@ export function grantSupportAccess(ctx: ServiceContext, input: { access: TeamAcc
 export function endSupportAccess(ctx: ServiceContext, access: TeamAccess): SupportAccessState {
   ctx.db.write(() => {
     if (revokeSupportAccess(ctx.db, access.team.id, ctx.clock.now()) > 0) {
-      appendAudit(ctx, { action: "support_access.revoked", actorId: access.userId, targetId: access.team.id, teamId: access.team.id });
-      appendAudit(ctx, { action: "support_access.revoked", actorId: access.userId, targetId: access.team.id, teamId: null });
+      appendAudit(ctx, {
+        action: "support_access.revoked",
+        actorId: access.userId,
+        targetId: access.team.id,
+        teamId: access.team.id,
+      });
+      appendAudit(ctx, {
+        action: "support_access.revoked",
+        actorId: access.userId,
+        targetId: access.team.id,
+        teamId: null,
+      });
     }
   });
   return getSupportAccess(ctx, access);

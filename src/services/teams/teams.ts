@@ -1,6 +1,18 @@
 import { AppError } from "../../lib/app-error.ts";
 import { randomId } from "../../lib/crypto.ts";
-import { countOwners, deleteMembership, findMembership, insertMembership, insertTeam, listMembers, listTeamsOfUser, type MembershipRow, setRole, type TeamRow, teamsSolelyOwnedBy } from "../../store/teams.ts";
+import {
+  countOwners,
+  deleteMembership,
+  findMembership,
+  insertMembership,
+  insertTeam,
+  listMembers,
+  listTeamsOfUser,
+  type MembershipRow,
+  setRole,
+  type TeamRow,
+  teamsSolelyOwnedBy,
+} from "../../store/teams.ts";
 import * as teamRows from "../../store/teams.ts";
 import { findTotp } from "../../store/mfa.ts";
 import { deleteUser } from "../../store/users.ts";
@@ -49,7 +61,12 @@ export function renameTeam(ctx: ServiceContext, input: { access: TeamAccess; nam
   const { access, name } = input;
   ctx.db.write(() => {
     teamRows.renameTeam(ctx.db, access.team.id, name, ctx.clock.now());
-    appendAudit(ctx, { action: "team.renamed", actorId: access.userId, targetId: access.team.id, teamId: access.team.id });
+    appendAudit(ctx, {
+      action: "team.renamed",
+      actorId: access.userId,
+      targetId: access.team.id,
+      teamId: access.team.id,
+    });
   });
   return toPublicTeam({ ...access.team, name }, access.role);
 }
@@ -57,7 +74,10 @@ export function renameTeam(ctx: ServiceContext, input: { access: TeamAccess; nam
 export type PolicyInput = Partial<PublicTeam["policy"]>;
 
 /** Changes the team's security policy; each changed part is an audit entry. */
-export function updateTeamPolicy(ctx: ServiceContext, input: { access: TeamAccess; changes: PolicyInput; session: { amr: string } | undefined }): PublicTeam {
+export function updateTeamPolicy(
+  ctx: ServiceContext,
+  input: { access: TeamAccess; changes: PolicyInput; session: { amr: string } | undefined },
+): PublicTeam {
   const { access, changes, session } = input;
   const before = toPublicTeam(access.team, access.role).policy;
   const next = { ...before, ...changes };
@@ -66,7 +86,9 @@ export function updateTeamPolicy(ctx: ServiceContext, input: { access: TeamAcces
     throw new AppError("POLICY_WOULD_LOCK_OUT", "Turn on two-factor authentication for yourself before requiring it.");
   }
   if (next.ssoRequired) {
-    const via = (JSON.parse(session?.amr ?? "[]") as string[]).find((m) => m.startsWith("provider:"))?.slice("provider:".length);
+    const via = (JSON.parse(session?.amr ?? "[]") as string[])
+      .find((m) => m.startsWith("provider:"))
+      ?.slice("provider:".length);
     if (!via || (next.ssoProviderIds.length > 0 && !next.ssoProviderIds.includes(via))) {
       throw new AppError("POLICY_WOULD_LOCK_OUT", "Sign in with one of the team's SSO providers before requiring it.");
     }
@@ -78,8 +100,12 @@ export function updateTeamPolicy(ctx: ServiceContext, input: { access: TeamAcces
     if (next.mfaRequired !== before.mfaRequired || next.idpMfaAccepted !== before.idpMfaAccepted) {
       appendAudit(ctx, { action: "team.mfa_requirement_changed", actorId, teamId, targetId: teamId });
     }
-    if (next.sessionIdleMinutes !== before.sessionIdleMinutes) appendAudit(ctx, { action: "team.session_timeout_changed", actorId, teamId, targetId: teamId });
-    if (next.ssoRequired !== before.ssoRequired || JSON.stringify(next.ssoProviderIds) !== JSON.stringify(before.ssoProviderIds)) {
+    if (next.sessionIdleMinutes !== before.sessionIdleMinutes)
+      appendAudit(ctx, { action: "team.session_timeout_changed", actorId, teamId, targetId: teamId });
+    if (
+      next.ssoRequired !== before.ssoRequired ||
+      JSON.stringify(next.ssoProviderIds) !== JSON.stringify(before.ssoProviderIds)
+    ) {
       appendAudit(ctx, { action: "team.sso_changed", actorId, teamId, targetId: teamId });
     }
   });
@@ -100,14 +126,25 @@ export function updateTeamPolicy(ctx: ServiceContext, input: { access: TeamAcces
 export function deleteTeam(ctx: ServiceContext, access: TeamAccess): void {
   ctx.db.write(() => {
     teamRows.deleteTeam(ctx.db, access.team.id);
-    appendAudit(ctx, { action: "team.deleted", actorId: access.userId, targetId: access.team.id, teamId: access.team.id });
+    appendAudit(ctx, {
+      action: "team.deleted",
+      actorId: access.userId,
+      targetId: access.team.id,
+      teamId: access.team.id,
+    });
     // The team's own trail has no reader left: the instance trail keeps the record.
     appendAudit(ctx, { action: "team.deleted", actorId: access.userId, targetId: access.team.id, teamId: null });
   });
 }
 
 export function listTeamMembers(ctx: ServiceContext, access: TeamAccess): PublicMember[] {
-  return listMembers(ctx.db, access.team.id).map((m) => ({ userId: m.user_id, displayName: m.display_name, email: m.email, role: m.role, since: new Date(m.created_at).toISOString() }));
+  return listMembers(ctx.db, access.team.id).map((m) => ({
+    userId: m.user_id,
+    displayName: m.display_name,
+    email: m.email,
+    role: m.role,
+    since: new Date(m.created_at).toISOString(),
+  }));
 }
 
 function lastOwner(): AppError {
@@ -144,7 +181,10 @@ export function deleteOwnAccount(ctx: ServiceContext, userId: string): void {
   ctx.db.write(() => {
     const sole = teamsSolelyOwnedBy(ctx.db, userId);
     if (sole.length > 0) {
-      throw new AppError("LAST_OWNER", `You are the only owner of ${sole.length} team(s): hand them over or delete them first.`);
+      throw new AppError(
+        "LAST_OWNER",
+        `You are the only owner of ${sole.length} team(s): hand them over or delete them first.`,
+      );
     }
     deleteUser(ctx.db, userId);
   });

@@ -18,25 +18,55 @@ import { IdSchema } from "../../../shared/teams.ts";
 const ProviderParam = v.strictObject({ providerId: IdSchema });
 
 /** /api/v1/auth/sso: signing in with OpenID Connect — the providers, the start, and the IdP's redirect back. */
-export function ssoRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions>; cookies: CookieNames; ipLimiter: IpLimiter }) {
+export function ssoRoutes(deps: {
+  ctx: ServiceContext;
+  action: ReturnType<typeof routeActions>;
+  cookies: CookieNames;
+  ipLimiter: IpLimiter;
+}) {
   const { ctx, action, cookies } = deps;
   return new Hono<AppEnv>()
-    .get("/providers", action("public"), describe("Sign-in providers to offer on the sign-in page", ["sso"], { 200: { description: "Providers", schema: v.object({ providers: v.array(SignInProviderSchema) }) } }, []), (c) =>
-      c.json({ providers: listSignInProviders(ctx) }),
+    .get(
+      "/providers",
+      action("public"),
+      describe(
+        "Sign-in providers to offer on the sign-in page",
+        ["sso"],
+        { 200: { description: "Providers", schema: v.object({ providers: v.array(SignInProviderSchema) }) } },
+        [],
+      ),
+      (c) => c.json({ providers: listSignInProviders(ctx) }),
     )
     .post(
       "/:providerId/start",
       action("public"),
-      describe("Start signing in with a provider: returns the URL to navigate to", ["sso"], { 200: { description: "Go there", schema: SsoStartSchema } }, [400, 404, 429, 502]),
+      describe(
+        "Start signing in with a provider: returns the URL to navigate to",
+        ["sso"],
+        { 200: { description: "Go there", schema: SsoStartSchema } },
+        [400, 404, 429, 502],
+      ),
       ipRateLimit(deps.ipLimiter),
       validate("param", ProviderParam),
       validate("json", SsoStartInput),
-      async (c) => c.json(await startSso(ctx, { providerId: c.req.valid("param").providerId, returnTo: c.req.valid("json").returnTo, browserBinding: bindBrowserForSso(c, cookies) })),
+      async (c) =>
+        c.json(
+          await startSso(ctx, {
+            providerId: c.req.valid("param").providerId,
+            returnTo: c.req.valid("json").returnTo,
+            browserBinding: bindBrowserForSso(c, cookies),
+          }),
+        ),
     )
     .get(
       "/callback",
       action("public"),
-      describe("Where the provider sends the browser back (redirects to the app)", ["sso"], { 302: { description: "To the app, signed in, or to the sign-in page with a reason in the fragment" } }, []),
+      describe(
+        "Where the provider sends the browser back (redirects to the app)",
+        ["sso"],
+        { 302: { description: "To the app, signed in, or to the sign-in page with a reason in the fragment" } },
+        [],
+      ),
       async (c) => {
         const url = new URL(c.req.url);
         const outcome = await completeSso(ctx, {

@@ -5,28 +5,52 @@ import type { CookieNames } from "../../../http/cookies.ts";
 import { describe } from "../../../http/respond.ts";
 import { renewSession } from "../../../http/session-cookie.ts";
 import { validate } from "../../../http/validation.ts";
-import { confirmTotpEnrolment, disableTotp, regenerateRecoveryCodes, startTotpEnrolment } from "../../../services/accounts/mfa.ts";
+import {
+  confirmTotpEnrolment,
+  disableTotp,
+  regenerateRecoveryCodes,
+  startTotpEnrolment,
+} from "../../../services/accounts/mfa.ts";
 import { changePassword } from "../../../services/accounts/password.ts";
 import type { ServiceContext } from "../../../services/context.ts";
-import { PasswordChangeInput, RecoveryCodesSchema, TotpConfirmInput, TotpEnrolmentSchema } from "../../../shared/accounts.ts";
+import {
+  PasswordChangeInput,
+  RecoveryCodesSchema,
+  TotpConfirmInput,
+  TotpEnrolmentSchema,
+} from "../../../shared/accounts.ts";
 import { OkSchema } from "../../../shared/teams.ts";
 
 const amrOf = (session: { amr: string }) => JSON.parse(session.amr) as string[];
 
 /** /api/v1/me/password and /api/v1/me/mfa…: my credentials; each change ends my other sessions. */
-export function meCredentialRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions>; cookies: CookieNames }) {
+export function meCredentialRoutes(deps: {
+  ctx: ServiceContext;
+  action: ReturnType<typeof routeActions>;
+  cookies: CookieNames;
+}) {
   const { ctx, action, cookies } = deps;
   return new Hono<AppEnv>()
-    .post("/password", action("self", { recent: true }), describe("Change my password (re-authentication first); my other sessions end", ["me"], { 200: { description: "Changed", schema: OkSchema } }), validate("json", PasswordChangeInput), async (c) => {
-      const { user, session } = c.var.caller;
-      await changePassword(ctx, { user, newPassword: c.req.valid("json").newPassword, currentSessionId: session.id });
-      await renewSession(c, ctx, cookies, user.id, session.method, amrOf(session));
-      return c.json({ ok: true as const });
-    })
+    .post(
+      "/password",
+      action("self", { recent: true }),
+      describe("Change my password (re-authentication first); my other sessions end", ["me"], {
+        200: { description: "Changed", schema: OkSchema },
+      }),
+      validate("json", PasswordChangeInput),
+      async (c) => {
+        const { user, session } = c.var.caller;
+        await changePassword(ctx, { user, newPassword: c.req.valid("json").newPassword, currentSessionId: session.id });
+        await renewSession(c, ctx, cookies, user.id, session.method, amrOf(session));
+        return c.json({ ok: true as const });
+      },
+    )
     .post(
       "/mfa/totp",
       action("self", { enrolmentPending: true }),
-      describe("Start TOTP enrolment: a secret, its otpauth:// URI and a QR code (SVG)", ["me"], { 200: { description: "Scan, then confirm with a code", schema: TotpEnrolmentSchema } }),
+      describe("Start TOTP enrolment: a secret, its otpauth:// URI and a QR code (SVG)", ["me"], {
+        200: { description: "Scan, then confirm with a code", schema: TotpEnrolmentSchema },
+      }),
       async (c) => {
         const { user, session } = c.var.caller;
         // Pending enrolment (a new admin) is itself the sign-in; otherwise a security change needs re-auth.
@@ -37,25 +61,51 @@ export function meCredentialRoutes(deps: { ctx: ServiceContext; action: ReturnTy
     .post(
       "/mfa/totp/confirm",
       action("self", { enrolmentPending: true }),
-      describe("Turn TOTP on with a first code; returns 10 single-use recovery codes (shown once)", ["me"], { 200: { description: "On", schema: RecoveryCodesSchema } }),
+      describe("Turn TOTP on with a first code; returns 10 single-use recovery codes (shown once)", ["me"], {
+        200: { description: "On", schema: RecoveryCodesSchema },
+      }),
       validate("json", TotpConfirmInput),
       async (c) => {
         const { user, session } = c.var.caller;
-        const recoveryCodes = confirmTotpEnrolment(ctx, { user, code: c.req.valid("json").code, currentSessionId: session.id });
+        const recoveryCodes = confirmTotpEnrolment(ctx, {
+          user,
+          code: c.req.valid("json").code,
+          currentSessionId: session.id,
+        });
         await renewSession(c, ctx, cookies, user.id, `${session.method}+otp`, [...amrOf(session), "otp", "mfa"]);
         return c.json({ recoveryCodes });
       },
     )
-    .delete("/mfa/totp", action("self", { recent: true }), describe("Turn TOTP off (re-authentication first)", ["me"], { 200: { description: "Off", schema: OkSchema } }, [401, 403, 409]), async (c) => {
-      const { user, session } = c.var.caller;
-      disableTotp(ctx, { user, currentSessionId: session.id });
-      await renewSession(c, ctx, cookies, user.id, session.method, amrOf(session));
-      return c.json({ ok: true as const });
-    })
-    .post("/mfa/recovery-codes", action("self", { recent: true }), describe("New recovery codes (re-authentication first); the old ones stop working", ["me"], { 200: { description: "New codes", schema: RecoveryCodesSchema } }, [401, 403, 409]), async (c) => {
-      const { user, session } = c.var.caller;
-      const recoveryCodes = regenerateRecoveryCodes(ctx, { user, currentSessionId: session.id });
-      await renewSession(c, ctx, cookies, user.id, session.method, amrOf(session));
-      return c.json({ recoveryCodes });
-    });
+    .delete(
+      "/mfa/totp",
+      action("self", { recent: true }),
+      describe(
+        "Turn TOTP off (re-authentication first)",
+        ["me"],
+        { 200: { description: "Off", schema: OkSchema } },
+        [401, 403, 409],
+      ),
+      async (c) => {
+        const { user, session } = c.var.caller;
+        disableTotp(ctx, { user, currentSessionId: session.id });
+        await renewSession(c, ctx, cookies, user.id, session.method, amrOf(session));
+        return c.json({ ok: true as const });
+      },
+    )
+    .post(
+      "/mfa/recovery-codes",
+      action("self", { recent: true }),
+      describe(
+        "New recovery codes (re-authentication first); the old ones stop working",
+        ["me"],
+        { 200: { description: "New codes", schema: RecoveryCodesSchema } },
+        [401, 403, 409],
+      ),
+      async (c) => {
+        const { user, session } = c.var.caller;
+        const recoveryCodes = regenerateRecoveryCodes(ctx, { user, currentSessionId: session.id });
+        await renewSession(c, ctx, cookies, user.id, session.method, amrOf(session));
+        return c.json({ recoveryCodes });
+      },
+    );
 }

@@ -15,18 +15,41 @@ const IdParam = v.strictObject({ id: IdSchema });
 export function meSessionRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions> }) {
   const { ctx, action } = deps;
   return new Hono<AppEnv>()
-    .get("/", action("self"), describe("My signed-in sessions", ["me"], { 200: { description: "Sessions", schema: v.object({ sessions: v.array(SessionSchema) }) } }), (c) => {
-      const { user, session } = c.var.caller;
-      return c.json({ sessions: listSessions(ctx, { userId: user.id, currentId: session.id }) });
-    })
-    .delete("/:id", action("self"), describe("End one of my sessions (another one: re-authentication first)", ["me"], { 200: { description: "Ended", schema: OkSchema } }, [401, 403, 404]), validate("param", IdParam), (c) => {
-      const { id } = c.req.valid("param");
-      const { user, session } = c.var.caller;
-      if (id !== sessionHandle(ctx, session.id)) requireRecentAuth(ctx, c);
-      endSession(ctx, { userId: user.id, handle: id });
-      return c.json({ ok: true as const });
-    })
-    .post("/revoke-all", action("self", { recent: true }), describe("Log out everywhere, this browser included (re-authentication first)", ["me"], { 200: { description: "All ended", schema: v.object({ revoked: v.number() }) } }), (c) =>
-      c.json({ revoked: logOutEverywhere(ctx, c.var.caller.user.id) }),
+    .get(
+      "/",
+      action("self"),
+      describe("My signed-in sessions", ["me"], {
+        200: { description: "Sessions", schema: v.object({ sessions: v.array(SessionSchema) }) },
+      }),
+      (c) => {
+        const { user, session } = c.var.caller;
+        return c.json({ sessions: listSessions(ctx, { userId: user.id, currentId: session.id }) });
+      },
+    )
+    .delete(
+      "/:id",
+      action("self"),
+      describe(
+        "End one of my sessions (another one: re-authentication first)",
+        ["me"],
+        { 200: { description: "Ended", schema: OkSchema } },
+        [401, 403, 404],
+      ),
+      validate("param", IdParam),
+      (c) => {
+        const { id } = c.req.valid("param");
+        const { user, session } = c.var.caller;
+        if (id !== sessionHandle(ctx, session.id)) requireRecentAuth(ctx, c);
+        endSession(ctx, { userId: user.id, handle: id });
+        return c.json({ ok: true as const });
+      },
+    )
+    .post(
+      "/revoke-all",
+      action("self", { recent: true }),
+      describe("Log out everywhere, this browser included (re-authentication first)", ["me"], {
+        200: { description: "All ended", schema: v.object({ revoked: v.number() }) },
+      }),
+      (c) => c.json({ revoked: logOutEverywhere(ctx, c.var.caller.user.id) }),
     );
 }

@@ -15,25 +15,50 @@ const ProviderParam = v.strictObject({ providerId: IdSchema });
 const LinkParam = v.strictObject({ linkId: IdSchema });
 
 /** /api/v1/me/sso…: linking an identity of a provider to my account. */
-export function meSsoRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions>; cookies: CookieNames }) {
+export function meSsoRoutes(deps: {
+  ctx: ServiceContext;
+  action: ReturnType<typeof routeActions>;
+  cookies: CookieNames;
+}) {
   const { ctx, action, cookies } = deps;
   return new Hono<AppEnv>()
     .post(
       "/sso/:providerId/link",
       action("self", { recent: true }),
-      describe("Link an account of a provider to mine (re-authentication first): returns the URL to navigate to", ["sso"], { 200: { description: "Go there", schema: SsoStartSchema } }, [401, 403, 404, 502]),
+      describe(
+        "Link an account of a provider to mine (re-authentication first): returns the URL to navigate to",
+        ["sso"],
+        { 200: { description: "Go there", schema: SsoStartSchema } },
+        [401, 403, 404, 502],
+      ),
       validate("param", ProviderParam),
       validate("json", SsoStartInput),
       async (c) =>
-        c.json(await startSso(ctx, { providerId: c.req.valid("param").providerId, returnTo: c.req.valid("json").returnTo, browserBinding: bindBrowserForSso(c, cookies), linkUserId: c.var.caller.user.id })),
+        c.json(
+          await startSso(ctx, {
+            providerId: c.req.valid("param").providerId,
+            returnTo: c.req.valid("json").returnTo,
+            browserBinding: bindBrowserForSso(c, cookies),
+            linkUserId: c.var.caller.user.id,
+          }),
+        ),
     )
     .post(
       "/sso-links/:linkId/confirm",
       action("self", { recent: true }),
-      describe("Confirm linking the provider account this browser just came back with to my account", ["sso"], { 200: { description: "Linked", schema: OkSchema } }, [401, 403, 404, 409]),
+      describe(
+        "Confirm linking the provider account this browser just came back with to my account",
+        ["sso"],
+        { 200: { description: "Linked", schema: OkSchema } },
+        [401, 403, 404, 409],
+      ),
       validate("param", LinkParam),
       (c) => {
-        confirmPendingLink(ctx, { user: c.var.caller.user, linkId: c.req.valid("param").linkId, browserBinding: getCookie(c, cookies.sso) });
+        confirmPendingLink(ctx, {
+          user: c.var.caller.user,
+          linkId: c.req.valid("param").linkId,
+          browserBinding: getCookie(c, cookies.sso),
+        });
         clearSsoCookie(c, cookies);
         return c.json({ ok: true as const });
       },

@@ -15,18 +15,36 @@ const IdParam = v.strictObject({ id: IdSchema });
 export function meTokenRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions> }) {
   const { ctx, action } = deps;
   return new Hono<AppEnv>()
-    .get("/", action("self"), describe("My personal API tokens (never their secrets)", ["me"], { 200: { description: "Tokens", schema: v.object({ tokens: v.array(ApiTokenSchema) }) } }), (c) =>
-      c.json({ tokens: listApiTokens(ctx, c.var.caller.user.id) }),
+    .get(
+      "/",
+      action("self"),
+      describe("My personal API tokens (never their secrets)", ["me"], {
+        200: { description: "Tokens", schema: v.object({ tokens: v.array(ApiTokenSchema) }) },
+      }),
+      (c) => c.json({ tokens: listApiTokens(ctx, c.var.caller.user.id) }),
     )
     .post(
       "/",
       action("self", { recent: true }),
-      describe("Create a personal API token (re-authentication first); the secret is shown once", ["me"], { 201: { description: "Created", schema: CreatedApiTokenSchema } }),
+      describe("Create a personal API token (re-authentication first); the secret is shown once", ["me"], {
+        201: { description: "Created", schema: CreatedApiTokenSchema },
+      }),
       validate("json", TokenCreateInput),
       (c) => c.json(createApiToken(ctx, { user: c.var.caller.user, fields: c.req.valid("json") }), 201),
     )
-    .delete("/:id", action("self"), describe("Revoke one of my API tokens", ["me"], { 200: { description: "Revoked", schema: OkSchema } }, [401, 403, 404]), validate("param", IdParam), (c) => {
-      revokeApiToken(ctx, { userId: c.var.caller.user.id, tokenId: c.req.valid("param").id });
-      return c.json({ ok: true as const });
-    });
+    .delete(
+      "/:id",
+      action("self"),
+      describe(
+        "Revoke one of my API tokens",
+        ["me"],
+        { 200: { description: "Revoked", schema: OkSchema } },
+        [401, 403, 404],
+      ),
+      validate("param", IdParam),
+      (c) => {
+        revokeApiToken(ctx, { userId: c.var.caller.user.id, tokenId: c.req.valid("param").id });
+        return c.json({ ok: true as const });
+      },
+    );
 }

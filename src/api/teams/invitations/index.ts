@@ -6,7 +6,13 @@ import { describe } from "../../../http/respond.ts";
 import { validate } from "../../../http/validation.ts";
 import type { ServiceContext } from "../../../services/context.ts";
 import { inviteMember, listTeamInvitations, revokeTeamInvitation } from "../../../services/teams/invitations.ts";
-import { CreatedInvitationSchema, IdSchema, InvitationInput, InvitationSchema, OkSchema } from "../../../shared/teams.ts";
+import {
+  CreatedInvitationSchema,
+  IdSchema,
+  InvitationInput,
+  InvitationSchema,
+  OkSchema,
+} from "../../../shared/teams.ts";
 
 const TeamParam = v.strictObject({ teamId: IdSchema });
 const InvitationParam = v.strictObject({ teamId: IdSchema, invitationId: IdSchema });
@@ -16,19 +22,39 @@ const ERRORS = [400, 401, 403, 404];
 export function teamInvitationRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions> }) {
   const { ctx, action } = deps;
   return new Hono<AppEnv>()
-    .get("/", action("invitations.manage"), describe("Invitations of the team", ["teams"], { 200: { description: "Invitations", schema: v.object({ invitations: v.array(InvitationSchema) }) } }, ERRORS), validate("param", TeamParam), (c) =>
-      c.json({ invitations: listTeamInvitations(ctx, c.var.team) }),
+    .get(
+      "/",
+      action("invitations.manage"),
+      describe(
+        "Invitations of the team",
+        ["teams"],
+        { 200: { description: "Invitations", schema: v.object({ invitations: v.array(InvitationSchema) }) } },
+        ERRORS,
+      ),
+      validate("param", TeamParam),
+      (c) => c.json({ invitations: listTeamInvitations(ctx, c.var.team) }),
     )
     .post(
       "/",
       action("invitations.manage"),
-      describe("Invite by email with a role: a one-time link, 7 days (emailed with SMTP, else returned once)", ["teams"], { 201: { description: "Invited", schema: CreatedInvitationSchema } }, ERRORS),
+      describe(
+        "Invite by email with a role: a one-time link, 7 days (emailed with SMTP, else returned once)",
+        ["teams"],
+        { 201: { description: "Invited", schema: CreatedInvitationSchema } },
+        ERRORS,
+      ),
       validate("param", TeamParam),
       validate("json", InvitationInput),
       (c) => c.json(inviteMember(ctx, { access: c.var.team, fields: c.req.valid("json") }), 201),
     )
-    .delete("/:invitationId", action("invitations.manage"), describe("Revoke a pending invitation", ["teams"], { 200: { description: "Revoked", schema: OkSchema } }, ERRORS), validate("param", InvitationParam), (c) => {
-      revokeTeamInvitation(ctx, { access: c.var.team, invitationId: c.req.valid("param").invitationId });
-      return c.json({ ok: true as const });
-    });
+    .delete(
+      "/:invitationId",
+      action("invitations.manage"),
+      describe("Revoke a pending invitation", ["teams"], { 200: { description: "Revoked", schema: OkSchema } }, ERRORS),
+      validate("param", InvitationParam),
+      (c) => {
+        revokeTeamInvitation(ctx, { access: c.var.team, invitationId: c.req.valid("param").invitationId });
+        return c.json({ ok: true as const });
+      },
+    );
 }

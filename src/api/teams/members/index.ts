@@ -16,15 +16,51 @@ const ERRORS = [400, 401, 403, 404];
 export function memberRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions> }) {
   const { ctx, action } = deps;
   return new Hono<AppEnv>()
-    .get("/", action("members.read"), describe("Members and their roles", ["teams"], { 200: { description: "Members", schema: v.object({ members: v.array(MemberSchema) }) } }, ERRORS), validate("param", TeamParam), (c) =>
-      c.json({ members: listTeamMembers(ctx, c.var.team) }),
+    .get(
+      "/",
+      action("members.read"),
+      describe(
+        "Members and their roles",
+        ["teams"],
+        { 200: { description: "Members", schema: v.object({ members: v.array(MemberSchema) }) } },
+        ERRORS,
+      ),
+      validate("param", TeamParam),
+      (c) => c.json({ members: listTeamMembers(ctx, c.var.team) }),
     )
-    .patch("/:userId", action("members.manage"), describe("Change a member's role (a team keeps at least one owner)", ["teams"], { 200: { description: "Changed", schema: OkSchema } }, [...ERRORS, 409]), validate("param", MemberParam), validate("json", RoleInput), (c) => {
-      changeMemberRole(ctx, { access: c.var.team, userId: c.req.valid("param").userId, role: c.req.valid("json").role });
-      return c.json({ ok: true as const });
-    })
-    .delete("/:userId", action("members.manage"), describe("Remove a member (their next request to this team gets 404)", ["teams"], { 200: { description: "Removed", schema: OkSchema } }, [...ERRORS, 409]), validate("param", MemberParam), (c) => {
-      removeMember(ctx, { access: c.var.team, userId: c.req.valid("param").userId });
-      return c.json({ ok: true as const });
-    });
+    .patch(
+      "/:userId",
+      action("members.manage"),
+      describe(
+        "Change a member's role (a team keeps at least one owner)",
+        ["teams"],
+        { 200: { description: "Changed", schema: OkSchema } },
+        [...ERRORS, 409],
+      ),
+      validate("param", MemberParam),
+      validate("json", RoleInput),
+      (c) => {
+        changeMemberRole(ctx, {
+          access: c.var.team,
+          userId: c.req.valid("param").userId,
+          role: c.req.valid("json").role,
+        });
+        return c.json({ ok: true as const });
+      },
+    )
+    .delete(
+      "/:userId",
+      action("members.manage"),
+      describe(
+        "Remove a member (their next request to this team gets 404)",
+        ["teams"],
+        { 200: { description: "Removed", schema: OkSchema } },
+        [...ERRORS, 409],
+      ),
+      validate("param", MemberParam),
+      (c) => {
+        removeMember(ctx, { access: c.var.team, userId: c.req.valid("param").userId });
+        return c.json({ ok: true as const });
+      },
+    );
 }

@@ -16,12 +16,23 @@ export function policyRoutes(deps: { ctx: ServiceContext; action: ReturnType<typ
   return new Hono<AppEnv>().patch(
     "/",
     action("team.policy.update"),
-    describe("The team's security policy: MFA, inactivity timeout, SSO", ["teams"], { 200: { description: "Team", schema: TeamSchema } }, [400, 401, 403, 404]),
+    describe(
+      "The team's security policy: MFA, inactivity timeout, SSO",
+      ["teams"],
+      { 200: { description: "Team", schema: TeamSchema } },
+      [400, 401, 403, 404],
+    ),
     validate("param", TeamParam),
     validate("json", PolicyInput),
     (c) => {
       const caller = c.var.caller;
-      return c.json(updateTeamPolicy(ctx, { access: c.var.team, changes: c.req.valid("json"), session: caller.kind === "session" ? caller.session : undefined }));
+      return c.json(
+        updateTeamPolicy(ctx, {
+          access: c.var.team,
+          changes: c.req.valid("json"),
+          session: caller.kind === "session" ? caller.session : undefined,
+        }),
+      );
     },
   );
 }

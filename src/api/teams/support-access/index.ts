@@ -15,13 +15,41 @@ const ERRORS = [400, 401, 403, 404];
 export function supportAccessRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions> }) {
   const { ctx, action } = deps;
   return new Hono<AppEnv>()
-    .get("/", action("support.manage"), describe("Whether the instance admin may read this team now", ["teams"], { 200: { description: "State", schema: SupportAccessSchema } }, ERRORS), validate("param", TeamParam), (c) =>
-      c.json(getSupportAccess(ctx, c.var.team)),
+    .get(
+      "/",
+      action("support.manage"),
+      describe(
+        "Whether the instance admin may read this team now",
+        ["teams"],
+        { 200: { description: "State", schema: SupportAccessSchema } },
+        ERRORS,
+      ),
+      validate("param", TeamParam),
+      (c) => c.json(getSupportAccess(ctx, c.var.team)),
     )
-    .post("/", action("support.manage"), describe("Let the instance admin read this team's feedback for some hours (default 24)", ["teams"], { 200: { description: "Granted", schema: SupportAccessSchema } }, ERRORS), validate("param", TeamParam), validate("json", SupportAccessInput), (c) =>
-      c.json(grantSupportAccess(ctx, { access: c.var.team, hours: c.req.valid("json").hours })),
+    .post(
+      "/",
+      action("support.manage"),
+      describe(
+        "Let the instance admin read this team's feedback for some hours (default 24)",
+        ["teams"],
+        { 200: { description: "Granted", schema: SupportAccessSchema } },
+        ERRORS,
+      ),
+      validate("param", TeamParam),
+      validate("json", SupportAccessInput),
+      (c) => c.json(grantSupportAccess(ctx, { access: c.var.team, hours: c.req.valid("json").hours })),
     )
-    .delete("/", action("support.manage"), describe("End support access now", ["teams"], { 200: { description: "Ended", schema: SupportAccessSchema } }, ERRORS), validate("param", TeamParam), (c) =>
-      c.json(endSupportAccess(ctx, c.var.team)),
+    .delete(
+      "/",
+      action("support.manage"),
+      describe(
+        "End support access now",
+        ["teams"],
+        { 200: { description: "Ended", schema: SupportAccessSchema } },
+        ERRORS,
+      ),
+      validate("param", TeamParam),
+      (c) => c.json(endSupportAccess(ctx, c.var.team)),
     );
 }

@@ -16,19 +16,51 @@ const ERRORS = [400, 401, 403, 404];
 export function teamTokenRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions> }) {
   const { ctx, action } = deps;
   return new Hono<AppEnv>()
-    .get("/", action("tokens.manage"), describe("The team's API tokens (never their secrets)", ["teams"], { 200: { description: "Tokens", schema: v.object({ tokens: v.array(TeamTokenSchema) }) } }, ERRORS), validate("param", TeamParam), (c) =>
-      c.json({ tokens: listTeamApiTokens(ctx, c.var.team.team.id) }),
+    .get(
+      "/",
+      action("tokens.manage"),
+      describe(
+        "The team's API tokens (never their secrets)",
+        ["teams"],
+        { 200: { description: "Tokens", schema: v.object({ tokens: v.array(TeamTokenSchema) }) } },
+        ERRORS,
+      ),
+      validate("param", TeamParam),
+      (c) => c.json({ tokens: listTeamApiTokens(ctx, c.var.team.team.id) }),
     )
     .post(
       "/",
       action("tokens.manage", { recent: true }),
-      describe("Create a team API token (re-authentication first): only this team, at most the given role; shown once", ["teams"], { 201: { description: "Created", schema: CreatedTeamTokenSchema } }, ERRORS),
+      describe(
+        "Create a team API token (re-authentication first): only this team, at most the given role; shown once",
+        ["teams"],
+        { 201: { description: "Created", schema: CreatedTeamTokenSchema } },
+        ERRORS,
+      ),
       validate("param", TeamParam),
       validate("json", TeamTokenInput),
-      (c) => c.json(createTeamApiToken(ctx, { teamId: c.var.team.team.id, creatorId: c.var.caller.user.id, ...c.req.valid("json") }), 201),
+      (c) =>
+        c.json(
+          createTeamApiToken(ctx, {
+            teamId: c.var.team.team.id,
+            creatorId: c.var.caller.user.id,
+            ...c.req.valid("json"),
+          }),
+          201,
+        ),
     )
-    .delete("/:tokenId", action("tokens.manage"), describe("Revoke a team API token", ["teams"], { 200: { description: "Revoked", schema: OkSchema } }, ERRORS), validate("param", TokenParam), (c) => {
-      revokeTeamApiToken(ctx, { teamId: c.var.team.team.id, actorId: c.var.team.userId, tokenId: c.req.valid("param").tokenId });
-      return c.json({ ok: true as const });
-    });
+    .delete(
+      "/:tokenId",
+      action("tokens.manage"),
+      describe("Revoke a team API token", ["teams"], { 200: { description: "Revoked", schema: OkSchema } }, ERRORS),
+      validate("param", TokenParam),
+      (c) => {
+        revokeTeamApiToken(ctx, {
+          teamId: c.var.team.team.id,
+          actorId: c.var.team.userId,
+          tokenId: c.req.valid("param").tokenId,
+        });
+        return c.json({ ok: true as const });
+      },
+    );
 }
