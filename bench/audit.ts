@@ -4,10 +4,11 @@
  * server does (coalesced, at most once a second), and with one and the head file replaced at every
  * commit (the former behaviour: three more fsyncs). Interleaved rounds, median of 3.
  */
+
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
 import { createLogger } from "../src/lib/logger.ts";
 import { appendAudit } from "../src/services/audit/audit.ts";
 import { createAuditHeadAnchor, type Scheduler } from "../src/services/audit/audit-head.ts";

@@ -3,13 +3,14 @@
  * (T-AU4), and the cost of session checking (authenticated ÷ unauthenticated requests/s of the same
  * route). In-process through app.fetch, on a real encrypted database; baselines measured in the run.
  */
+
+import { join } from "node:path";
 import { createPasswordHasher } from "../src/lib/password.ts";
 import { createUser } from "../src/services/accounts/users.ts";
 import { Browser } from "../test/support/browser.ts";
-import { createTestApp } from "../test/support/test-app.ts";
-import { join } from "node:path";
 import { CLI, startServerProcess } from "../test/support/subprocess.ts";
 import { newMasterKeyText, tempDir } from "../test/support/temp.ts";
+import { createTestApp } from "../test/support/test-app.ts";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 

@@ -3,10 +3,11 @@
  * database, measured in the same run. Same code path (openDatabase: WAL, synchronous=FULL), only
  * the cipher differs. Target: encrypted ≥ 0.6× plain.
  */
+
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
 import { type Db, openDatabase } from "../src/store/database.ts";
 
 const INSERTS = Number(process.env.BENCH_INSERTS ?? 3000);

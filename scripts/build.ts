@@ -5,10 +5,11 @@
  * follow; the plugin below rewrites it to a static require of this platform's .node file, which Bun
  * then embeds. Migrations are embedded too, so the binary runs from an empty directory.
  */
-import type { BunPlugin } from "bun";
+
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
+import type { BunPlugin } from "bun";
 
 const root = resolve(import.meta.dir, "..");
 const outfile = process.argv[2] ?? join(root, "dist", "loupe");

@@ -6,10 +6,11 @@
  * they are skipped and this script says so loudly. Extra arguments go to `bun test` (e.g. a path, or
  * --parallel=1 to run the files one after another).
  */
-import { spawn } from "bun";
+
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { spawn } from "bun";
 import { CANARY_VALUES } from "../test/support/canaries.ts";
 import { fileDurations, formatSlowest, parseBunSummary } from "./test-report.ts";
 

@@ -4,8 +4,9 @@
  * the browser tests' has both. test/architecture.test.ts checks that this list names every
  * tsconfig.json in the repository.
  */
-import { spawnSync } from "bun";
+
 import { join, resolve } from "node:path";
+import { spawnSync } from "bun";
 
 export const TSCONFIGS = [
   "tsconfig.json", // the server: src/ (without widget/ and admin-ui/), scripts/, bench/

@@ -1,27 +1,27 @@
 #!/usr/bin/env bun
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { type Config, CONFIG_VARIABLES, ConfigError, loadConfig } from "./config.ts";
+import * as v from "valibot";
+import { CONFIG_VARIABLES, type Config, ConfigError, loadConfig } from "./config.ts";
 import { AppError } from "./lib/app-error.ts";
+import { systemClock } from "./lib/clock.ts";
 import { formatIpRange } from "./lib/ip-address.ts";
 import { createLogger } from "./lib/logger.ts";
+import { createPasswordHasher } from "./lib/password.ts";
 import { startServer, stopOnSignals } from "./main.ts";
+import { prepareSetup } from "./services/accounts/setup.ts";
+import { createUser } from "./services/accounts/users.ts";
+import { appendAudit, verifyAudit } from "./services/audit/audit.ts";
+import type { ServiceContext } from "./services/context.ts";
+import { EmailSchema } from "./shared/email.ts";
 import { rotateDataKey, rotateMasterKey } from "./store/key-rotation.ts";
 import { keyringExists } from "./store/keyring.ts";
 import { lockHolder } from "./store/lock.ts";
 import { resolveMasterKey } from "./store/master-key.ts";
 import { migrate, migrationStatus } from "./store/migrate.ts";
-import { systemClock } from "./lib/clock.ts";
-import { createPasswordHasher } from "./lib/password.ts";
-import { prepareSetup } from "./services/accounts/setup.ts";
-import { createUser } from "./services/accounts/users.ts";
 import { bundledMigrations } from "./store/migration-files.ts";
 import { openStore, type Store } from "./store/store.ts";
-import { appendAudit, verifyAudit } from "./services/audit/audit.ts";
-import type { ServiceContext } from "./services/context.ts";
 import { VERSION } from "./version.ts";
-import * as v from "valibot";
-import { EmailSchema } from "./shared/email.ts";
 
 const HELP = `loupe ${VERSION} — self-hosted visual feedback
 

@@ -298,6 +298,7 @@ test("the import scanner: type imports, multi-line forms, and nothing from comme
     `/** @example import q from "./jsdoc.ts" */`,
     `const s = 'import r from "./single-quoted.ts"';`,
     `const t = "export * from './double-quoted.ts'";`,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: source text of a template literal, for the scanner to read
     'const u = `import w from "./template.ts" ${`${"import(\'./nested.ts\')"}`} ${{ k: 1 }.k}`;',
     `const re = /[\`"']/g, slash = /[/]import "x"/, half = a / 2, tick = \`/\`;`,
     `import "./after-regex-and-division.ts";`,

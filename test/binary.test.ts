@@ -1,9 +1,9 @@
 // Invariant: `npm run build` makes one binary that runs with no node_modules, from an empty working
 // directory, configured only by the environment — the way the container runs it.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { spawn, spawnSync } from "bun";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { spawn, spawnSync } from "bun";
 import pkg from "../package.json" with { type: "json" };
 import { BUN, ROOT, startServerProcess } from "./support/subprocess.ts";
 import { newMasterKeyText, tempDir } from "./support/temp.ts";

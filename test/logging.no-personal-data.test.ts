@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { createLogger, scrubText } from "../src/lib/logger.ts";
 import { CANARIES, CANARY_VALUES } from "./support/canaries.ts";
 import { CLI, startServerProcess } from "./support/subprocess.ts";
-import { createTestApp, type TestContext } from "./support/test-app.ts";
 import { newMasterKeyText, tempDir } from "./support/temp.ts";
+import { createTestApp, type TestContext } from "./support/test-app.ts";
 
 let ctx: TestContext | undefined;
 afterEach(() => {

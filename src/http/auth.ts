@@ -3,7 +3,7 @@ import { authenticateApiToken } from "../services/accounts/api-tokens.ts";
 import { validateSession } from "../services/accounts/sessions.ts";
 import type { ServiceContext } from "../services/context.ts";
 import { unauthenticated } from "../services/errors.ts";
-import type { AppEnv, Auth } from "./app-env.ts";
+import type { AppEnv } from "./app-env.ts";
 import { type CookieNames, clearSessionCookie, getCookie, setSessionCookie } from "./cookies.ts";
 
 /**

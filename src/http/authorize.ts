@@ -1,5 +1,4 @@
 import type { Context, Hono, MiddlewareHandler } from "hono";
-import { createMiddleware } from "hono/factory";
 import { AppError } from "../lib/app-error.ts";
 import { assertScope } from "../services/accounts/api-tokens.ts";
 import { assertRecentAuth } from "../services/accounts/login.ts";

@@ -1,6 +1,6 @@
 import type { Hono } from "hono";
 import { describeRoute, openAPIRouteHandler, resolver } from "hono-openapi";
-import * as v from "valibot";
+import type * as v from "valibot";
 import type { AppEnv } from "./app-env.ts";
 
 /** The problem+json body (src/http/problem.ts), documented once and referenced by every error response. */

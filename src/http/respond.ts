@@ -1,5 +1,5 @@
-import { describeRoute, jsonContent, problemContent } from "./openapi.ts";
 import type * as v from "valibot";
+import { describeRoute, jsonContent, problemContent } from "./openapi.ts";
 
 /** describeRoute() with the error responses every authenticated route shares. */
 export function describe(

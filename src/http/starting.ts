@@ -1,6 +1,6 @@
 import { Hono } from "hono";
-import type { Clock } from "../lib/clock.ts";
 import { AppError } from "../lib/app-error.ts";
+import type { Clock } from "../lib/clock.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { AppEnv } from "./app-env.ts";
 import { errorHandler } from "./problem.ts";

@@ -1,6 +1,8 @@
 import { AppError } from "../lib/app-error.ts";
 import { randomId } from "../lib/crypto.ts";
+import type { PublicLabel, PublicProject } from "../shared/teams.ts";
 import { countProjectItems } from "../store/feedback.ts";
+import * as projectRows from "../store/projects.ts";
 import {
   findLabelByName,
   findProject,
@@ -10,12 +12,10 @@ import {
   type ProjectRow,
   setWidgetKey,
 } from "../store/projects.ts";
-import * as projectRows from "../store/projects.ts";
 import { appendAudit } from "./audit/audit.ts";
 import type { ServiceContext } from "./context.ts";
 import { notFound } from "./errors.ts";
 import type { TeamAccess } from "./teams/access.ts";
-import type { PublicProject, PublicLabel } from "../shared/teams.ts";
 
 /** A project (one website or app) with its public widget key: 256 random bits, not a secret but unguessable. */
 export type ProjectSettings = { allowedOrigins: string[] };
@@ -168,4 +168,4 @@ export function deleteLabel(ctx: ServiceContext, input: { access: TeamAccess; la
   });
 }
 
-export type { PublicProject, PublicLabel };
+export type { PublicLabel, PublicProject };

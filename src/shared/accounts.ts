@@ -1,6 +1,6 @@
 import * as v from "valibot";
-import { PlainText } from "./text.ts";
 import { EmailSchema } from "./email.ts";
+import { PlainText } from "./text.ts";
 
 /** Payload schemas of the accounts API, shared by the server and the admin UI. */
 export const PasswordSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(1024));

@@ -1,6 +1,6 @@
 import * as v from "valibot";
-import { PlainText } from "./text.ts";
 import { EmailSchema } from "./email.ts";
+import { PlainText } from "./text.ts";
 
 /** Payload schemas of teams, members, invitations, projects and labels (strict: unknown keys refused). */
 export const RoleSchema = v.picklist(["owner", "member", "reporter"]);

@@ -4,8 +4,8 @@ import { AppError } from "../lib/app-error.ts";
 import { renameDurable } from "../lib/fs-atomic.ts";
 import { type Db, openDatabase } from "./database.ts";
 import {
-  type Keyring,
   databaseKeyText,
+  type Keyring,
   keyringPath,
   newKeyring,
   PENDING_KEYRING_FILE,

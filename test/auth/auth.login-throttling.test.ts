@@ -77,7 +77,13 @@ test("a patient attacker who waits out every back-off for 3 hours gets ≤ 100 v
     {},
     {
       authAttemptsPerMinute: 1_000_000,
-      passwords: { ...real, verify: async (h, p) => (times.push(t!.clock.now()), real.verify(h, p)) },
+      passwords: {
+        ...real,
+        verify: async (h, p) => {
+          times.push(t!.clock.now());
+          return real.verify(h, p);
+        },
+      },
     },
   );
   const email = uniqueEmail("patient");
@@ -159,7 +165,13 @@ test("a sliding hour: 100 wrong passwords just before an hour boundary and 100 j
     {},
     {
       authAttemptsPerMinute: 1_000_000,
-      passwords: { ...real, verify: async (h, p) => (times.push(t!.clock.now()), real.verify(h, p)) },
+      passwords: {
+        ...real,
+        verify: async (h, p) => {
+          times.push(t!.clock.now());
+          return real.verify(h, p);
+        },
+      },
     },
   );
   const email = uniqueEmail("boundary");

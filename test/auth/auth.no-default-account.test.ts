@@ -2,9 +2,9 @@
 // in LOUPE_KEY_DIR and logs only where it is; the URL creates the first instance admin once, then
 // the setup route is gone (404). `loupe admin create` does the same from the CLI, server running.
 import { afterAll, expect, test } from "bun:test";
-import { spawn } from "bun";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { spawn } from "bun";
 import { CLI, childEnv, ROOT, startServerProcess } from "../support/subprocess.ts";
 import { newMasterKeyText, tempDir } from "../support/temp.ts";
 

@@ -13,7 +13,13 @@ const t = createTestApp(
   {},
   {
     authAttemptsPerMinute: 10_000,
-    passwords: { ...real, verify: async (h, p) => (verified.push(h), real.verify(h, p)) },
+    passwords: {
+      ...real,
+      verify: async (h, p) => {
+        verified.push(h);
+        return real.verify(h, p);
+      },
+    },
   },
 );
 afterAll(() => t.close());

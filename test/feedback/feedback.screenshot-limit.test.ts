@@ -1,10 +1,10 @@
 // Invariant: LOUPE_SCREENSHOT_MAX_BYTES is the one screenshot limit: a screenshot up to it is refused by
 // no other cap (Bun.serve's own included), and anything over it gets a 413 problem+json naming `screenshot`.
 import { expect, test } from "bun:test";
-import { bodyLimits, SCREENSHOT_MAX_BYTES } from "../../src/lib/body-limits.ts";
 import { loadConfig } from "../../src/config.ts";
-import { toAccount } from "../../src/services/accounts/users.ts";
+import { bodyLimits, SCREENSHOT_MAX_BYTES } from "../../src/lib/body-limits.ts";
 import { createApiToken } from "../../src/services/accounts/api-tokens.ts";
+import { toAccount } from "../../src/services/accounts/users.ts";
 import { signedInUser } from "../support/accounts.ts";
 import { feedbackForm, pngOfSize } from "../support/images.ts";
 import { CLI, startServerProcess } from "../support/subprocess.ts";

@@ -3,8 +3,8 @@
 // without echoing the value.
 import { afterEach, expect, test } from "bun:test";
 import * as v from "valibot";
-import { AppError } from "../../src/lib/app-error.ts";
 import { validate } from "../../src/http/validation.ts";
+import { AppError } from "../../src/lib/app-error.ts";
 import { createTestApp, type TestContext } from "../support/test-app.ts";
 
 let ctx: TestContext | undefined;

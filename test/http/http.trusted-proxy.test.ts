@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { ConfigError, loadConfig } from "../../src/config.ts";
 import { Browser } from "../support/browser.ts";
 import { CLI, startServerProcess } from "../support/subprocess.ts";
-import { createTestApp, type TestContext } from "../support/test-app.ts";
 import { newMasterKeyText, tempDir } from "../support/temp.ts";
+import { createTestApp, type TestContext } from "../support/test-app.ts";
 
 let t: TestContext | undefined;
 afterEach(() => {

@@ -2,7 +2,7 @@
 // alg none, algorithm swaps, wrong key, wrong iss/aud/typ, missing claims, expired, not yet valid,
 // too old, header injection (kid/jku/jwk/x5u), non-canonical encoding, duplicate keys, 100 KB.
 import { afterAll, expect, test } from "bun:test";
-import { generateKeyPair, SignJWT, exportJWK } from "jose";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { SESSION_AUDIENCE, SESSION_TYP } from "../../src/lib/jwt.ts";
 import { signedInUser } from "../support/accounts.ts";
 import { createTestApp } from "../support/test-app.ts";

@@ -7,8 +7,8 @@ import { migrate } from "../../src/store/migrate.ts";
 import { bundledMigrations } from "../../src/store/migration-files.ts";
 import { openStore } from "../../src/store/store.ts";
 import { decryptedPagesWith, tablesWith } from "../support/decrypted-pages.ts";
-import { newMasterKeyText, tempDir } from "../support/temp.ts";
 import { seedWorld } from "../support/teams.ts";
+import { newMasterKeyText, tempDir } from "../support/temp.ts";
 
 // Single lower-case tokens: stored as such in the FTS5 index (terms are lower-cased by the tokenizer),
 // each with its own first letters so the index's prefix compression cannot split them.

@@ -8,9 +8,9 @@ import { openDatabase } from "../../src/store/database.ts";
 import { databaseKeyText } from "../../src/store/keyring.ts";
 import { databasePath, openStore } from "../../src/store/store.ts";
 import { decryptedPagesWith } from "../support/decrypted-pages.ts";
-import { createTestApp, type TestContext } from "../support/test-app.ts";
+import { CLI, runCli, startServerProcess } from "../support/subprocess.ts";
 import { newMasterKeyText, tempDir } from "../support/temp.ts";
-import { runCli, startServerProcess, CLI } from "../support/subprocess.ts";
+import { createTestApp, type TestContext } from "../support/test-app.ts";
 
 const CANARY = "CANARY-at-rest-7f3a9c";
 let ctx: TestContext | undefined;

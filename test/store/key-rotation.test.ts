@@ -3,13 +3,13 @@
 import { afterAll, afterEach, expect, test } from "bun:test";
 import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { spawnSync } from "bun";
 import type { AppError } from "../../src/lib/app-error.ts";
 import { keyFingerprint } from "../../src/lib/crypto.ts";
+import { openDatabase } from "../../src/store/database.ts";
 import { rotateDataKey, rotateMasterKey } from "../../src/store/key-rotation.ts";
 import type { MasterKeySource } from "../../src/store/master-key.ts";
-import { openDatabase } from "../../src/store/database.ts";
 import { databasePath, openKeyring, openStore } from "../../src/store/store.ts";
-import { spawnSync } from "bun";
 import { BUN, CLI, ROOT, runCli, startServerProcess } from "../support/subprocess.ts";
 import { tempDir } from "../support/temp.ts";
 

@@ -1,12 +1,12 @@
 // Invariant: migrations apply in file-name order, each whole or not at all, exactly once; an applied
 // file that changed, or an applied migration this version does not know, stops the start.
 import { afterEach, expect, test } from "bun:test";
+import { join } from "node:path";
 import type { AppError } from "../../src/lib/app-error.ts";
+import { type Db, openDatabase } from "../../src/store/database.ts";
 import { type Migration, migrate, migrationStatus, migrationsComplete } from "../../src/store/migrate.ts";
 import { bundledMigrations } from "../../src/store/migration-files.ts";
-import { openDatabase, type Db } from "../../src/store/database.ts";
 import { tempDir } from "../support/temp.ts";
-import { join } from "node:path";
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -16,7 +16,7 @@ export type PageHit = { page: number; table: string };
  */
 export function decryptedPagesWith(db: Db, needle: string): PageHit[] {
   const result = db.get<{ busy: number; log: number; checkpointed: number }>("PRAGMA wal_checkpoint(TRUNCATE)");
-  if (!result || result.busy !== 0) throw new Error("the WAL could not be checkpointed: another connection is reading");
+  if (result?.busy !== 0) throw new Error("the WAL could not be checkpointed: another connection is reading");
   const wal = `${db.path}-wal`;
   if (existsSync(wal) && statSync(wal).size !== 0) throw new Error("the WAL is not empty after a TRUNCATE checkpoint");
   const tableOf = new Map(

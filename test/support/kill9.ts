@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { ROOT, BUN, startServerProcess } from "./subprocess.ts";
+import { BUN, ROOT, startServerProcess } from "./subprocess.ts";
 
 export type Kill9Result = { acked: string[]; attempted: number; failedAfterKill: number };
 

@@ -1,6 +1,7 @@
 // The small part of oidc-provider's API the test IdP uses (the package ships no type declarations).
 declare module "oidc-provider" {
   import type { IncomingMessage, ServerResponse } from "node:http";
+
   class Grant {
     constructor(init: { accountId: string; clientId: string });
     addOIDCScope(scope: string): void;

@@ -1,5 +1,5 @@
-import { type Subprocess, spawn } from "bun";
 import { join, resolve } from "node:path";
+import { type Subprocess, spawn } from "bun";
 import { recordRunLog } from "./logs.ts";
 
 export const ROOT = resolve(import.meta.dir, "..", "..");
@@ -63,7 +63,9 @@ export async function startServerProcess(
   };
   const stdoutWaiters = new Set<() => void>();
   const done = Promise.all([
-    collect(proc.stdout, out, () => stdoutWaiters.forEach((check) => check())),
+    collect(proc.stdout, out, () => {
+      for (const check of stdoutWaiters) check();
+    }),
     collect(proc.stderr, err, seePort),
   ]).then(() => recordRunLog(out.join("")));
   let timer: Timer | undefined;

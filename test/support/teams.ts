@@ -8,6 +8,7 @@ import { createTestApp, fastPasswords, type TestAppOptions, type TestContext } f
 
 type Person = Awaited<ReturnType<typeof signedInUser>>;
 
+// biome-ignore lint/suspicious/noExplicitAny: a test helper that hands back whatever JSON the API answered
 async function ok(res: Response | Promise<Response>, status = 200): Promise<any> {
   const r = await res;
   if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${await r.text()}`);

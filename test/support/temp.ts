@@ -1,7 +1,7 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
 
 /** A fresh temporary directory, removed by the returned function. */
 export function tempDir(prefix = "loupe-test-"): { path: string; remove(): void } {

@@ -4,7 +4,7 @@ import { afterEach, expect, test } from "bun:test";
 import type { PasswordHasher } from "../../src/lib/password.ts";
 import { GOOD_PASSWORD, signedInUser } from "../support/accounts.ts";
 import { Browser } from "../support/browser.ts";
-import { createTestApp, type TestContext, fastPasswords } from "../support/test-app.ts";
+import { createTestApp, fastPasswords, type TestContext } from "../support/test-app.ts";
 
 let t: TestContext | undefined;
 afterEach(() => {

@@ -1,10 +1,10 @@
 // Parallel test workers and server subprocesses all append to one log capture file for npm test's
 // canary scan: every line arrives whole, none lost or interleaved (append-only, one write per record).
 import { expect, test } from "bun:test";
-import { spawn } from "bun";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { BUN, ROOT, childEnv } from "../support/subprocess.ts";
+import { spawn } from "bun";
+import { BUN, childEnv, ROOT } from "../support/subprocess.ts";
 import { tempDir } from "../support/temp.ts";
 
 test("six processes appending at once: every line whole, none lost", async () => {

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import { publicAction } from "../../http/authorize.ts";
-import { AppError } from "../../lib/app-error.ts";
 import type { AppEnv } from "../../http/app-env.ts";
+import { publicAction } from "../../http/authorize.ts";
 import { describeRoute, jsonContent, problemContent } from "../../http/openapi.ts";
+import { AppError } from "../../lib/app-error.ts";
 import { checkReadiness, type ReadinessDeps } from "../../services/system/readiness.ts";
 import { HealthResponse, ReadinessResponse } from "./schema.ts";
 

@@ -11,10 +11,10 @@ import {
   setUserDisabled,
   type UserRow,
 } from "../../store/users.ts";
+import { appendAudit } from "../audit/audit.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { recordEvent } from "./events.ts";
-import { appendAudit } from "../audit/audit.ts";
 import { notifyUser } from "./notify.ts";
 import { type Account, type PublicUser, toPublicUser } from "./users.ts";
 

@@ -1,14 +1,14 @@
 import { AppError } from "../../lib/app-error.ts";
 import { randomId, sha256Hex } from "../../lib/crypto.ts";
-import { findApiTokenByHash, insertApiToken, touchApiToken } from "../../store/tokens.ts";
+import type { PublicApiToken } from "../../shared/accounts.ts";
 import * as tokenRows from "../../store/tokens.ts";
+import { findApiTokenByHash, insertApiToken, touchApiToken } from "../../store/tokens.ts";
 import { findUserById } from "../../store/users.ts";
-import { type Account, toAccount } from "./users.ts";
+import { appendAudit } from "../audit/audit.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { recordEvent } from "./events.ts";
-import { appendAudit } from "../audit/audit.ts";
-import type { PublicApiToken } from "../../shared/accounts.ts";
+import { type Account, toAccount } from "./users.ts";
 
 /** Personal API tokens: shown once, stored as SHA-256, scoped, expiring, revocable. */
 export const TOKEN_PREFIX = "loupe_pat_";

@@ -11,7 +11,10 @@ const macKeys = new WeakMap<object, Buffer>();
 
 function mac(ctx: ServiceContext, deviceId: string): string {
   let key = macKeys.get(ctx.keyring);
-  if (!key) macKeys.set(ctx.keyring, (key = deriveKey(ctx.keyring.session, "loupe device cookie v1")));
+  if (!key) {
+    key = deriveKey(ctx.keyring.session, "loupe device cookie v1");
+    macKeys.set(ctx.keyring, key);
+  }
   return hmacSha256(key, deviceId).subarray(0, 24).toString("base64url");
 }
 

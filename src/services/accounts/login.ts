@@ -5,13 +5,11 @@ import { normalizeEmail } from "../../shared/email.ts";
 import { failChallenge, findChallenge, insertChallenge, useChallenge } from "../../store/mfa.ts";
 import { revokeSession } from "../../store/sessions.ts";
 import { findUserByEmail, findUserById, setPasswordHash, type UserRow } from "../../store/users.ts";
-import type { Account } from "./users.ts";
 import type { ServiceContext } from "../context.ts";
 import { unauthenticated } from "../errors.ts";
 import { issueDeviceCookie, markDeviceUsed, readDeviceCookie } from "./devices.ts";
 import { recordEvent } from "./events.ts";
 import { verifySecondFactor } from "./mfa.ts";
-import { hasConfirmedTotp } from "./users.ts";
 import { notifyUser } from "./notify.ts";
 import { createSession, type IssuedSession } from "./sessions.ts";
 import {
@@ -23,6 +21,8 @@ import {
   reserveAttempt,
   throttleKey,
 } from "./throttle.ts";
+import type { Account } from "./users.ts";
+import { hasConfirmedTotp } from "./users.ts";
 
 export const MFA_CHALLENGE_TTL_MS = 5 * 60_000;
 export const MFA_CHALLENGE_MAX_FAILURES = 5;
@@ -32,7 +32,10 @@ export const REAUTH_WINDOW_MS = 5 * 60_000;
 const dummyHashes = new WeakMap<PasswordHasher, Promise<string>>();
 export function dummyHash(passwords: PasswordHasher): Promise<string> {
   let hash = dummyHashes.get(passwords);
-  if (!hash) dummyHashes.set(passwords, (hash = passwords.hash(randomId(32))));
+  if (!hash) {
+    hash = passwords.hash(randomId(32));
+    dummyHashes.set(passwords, hash);
+  }
   return hash;
 }
 
@@ -75,10 +78,13 @@ export async function login(
   }
   let ok: boolean;
   try {
-    ok =
-      user?.password_hash != null
-        ? await ctx.passwords.verify(user.password_hash, input.password)
-        : (await ctx.passwords.verify(await dummyHash(ctx.passwords), input.password), false);
+    if (user?.password_hash != null) {
+      ok = await ctx.passwords.verify(user.password_hash, input.password);
+    } else {
+      // Unknown email: the same argon2id work as a known one, and never a match.
+      await ctx.passwords.verify(await dummyHash(ctx.passwords), input.password);
+      ok = false;
+    }
   } finally {
     endAttempt();
   }

@@ -17,14 +17,14 @@ import {
 import { revokeUserSessions } from "../../store/sessions.ts";
 import { revokeUserApiTokens } from "../../store/tokens.ts";
 import { bumpSecurityVersion, findUserById } from "../../store/users.ts";
-import type { Account } from "./users.ts";
+import { appendAudit } from "../audit/audit.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { recordEvent } from "./events.ts";
-import { appendAudit } from "../audit/audit.ts";
 import { notifyUser } from "./notify.ts";
 import { getInstanceSettings } from "./settings.ts";
 import { assertNotThrottled, isThrottled, MFA_POLICY, recordFailure, recordSuccess, throttleKey } from "./throttle.ts";
+import type { Account } from "./users.ts";
 
 /** TOTP secrets are sealed with AES-256-GCM under the keyring's field key, bound to the user id. */
 function sealSecret(ctx: ServiceContext, userId: string, secret: string): string {

@@ -1,15 +1,15 @@
 import { AppError } from "../../lib/app-error.ts";
 import { randomId, sha256Hex } from "../../lib/crypto.ts";
+import { errorFields } from "../../lib/logger.ts";
 import { normalizeEmail } from "../../shared/email.ts";
 import { expireOneTimeTokens, findOneTimeToken, insertOneTimeToken, useOneTimeToken } from "../../store/tokens.ts";
 import { findUserByEmail, findUserById, setPasswordHash, type UserRow } from "../../store/users.ts";
-import type { Account } from "./users.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
-import { errorFields } from "../../lib/logger.ts";
 import { recordEvent } from "./events.ts";
 import { securityChanged } from "./mfa.ts";
 import { notifyUser, sendLinkMail } from "./notify.ts";
+import type { Account } from "./users.ts";
 import { assertPasswordAcceptable } from "./users.ts";
 
 export const RESET_TTL_MS = 30 * 60_000;

@@ -1,24 +1,23 @@
 import { hmacSha256, randomId } from "../../lib/crypto.ts";
 import { type ExpiredSession, type SessionClaims, signSessionToken, verifySessionToken } from "../../lib/jwt.ts";
+import type { PublicSession } from "../../shared/accounts.ts";
 import {
   checkSession,
   findSession,
   insertSession,
-  type SessionCheck,
   listActiveSessions,
   revokeSession,
   revokeUserSessions,
+  type SessionCheck,
   touchSession,
 } from "../../store/sessions.ts";
+import { revokeUserApiTokens } from "../../store/tokens.ts";
 import { findUserById, type UserRow } from "../../store/users.ts";
-import { type Account, toAccount } from "./users.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { type ActivityType, recordEvent } from "./events.ts";
-import { revokeUserApiTokens } from "../../store/tokens.ts";
-import { hasConfirmedTotp } from "./users.ts";
 import { getInstanceSettings } from "./settings.ts";
-import type { PublicSession } from "../../shared/accounts.ts";
+import { type Account, hasConfirmedTotp, toAccount } from "./users.ts";
 
 /**
  * Sessions (SECURITY.md §5): a row per session decides; the JWT is a short-lived signed reference
@@ -127,7 +126,10 @@ async function verifiedClaims(
   });
   if (claims && !("expired" in claims)) {
     let verifiedTokens = caches.get(ctx.keyring);
-    if (!verifiedTokens) caches.set(ctx.keyring, (verifiedTokens = new Map()));
+    if (!verifiedTokens) {
+      verifiedTokens = new Map();
+      caches.set(ctx.keyring, verifiedTokens);
+    }
     if (verifiedTokens.size > 10_000) verifiedTokens.clear();
     verifiedTokens.set(token, claims);
   }

@@ -1,7 +1,7 @@
 import { readSettings, writeSetting } from "../../store/settings.ts";
+import { appendAudit } from "../audit/audit.ts";
 import type { ServiceContext } from "../context.ts";
 import { recordEvent } from "./events.ts";
-import { appendAudit } from "../audit/audit.ts";
 
 /** Security settings the instance admin changes at run time (stored in the database). */
 export type InstanceSettings = {

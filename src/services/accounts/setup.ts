@@ -3,10 +3,10 @@ import { join } from "node:path";
 import { AppError } from "../../lib/app-error.ts";
 import { randomId, sha256Hex } from "../../lib/crypto.ts";
 import { writeFileAtomic } from "../../lib/fs-atomic.ts";
+import { normalizeEmail } from "../../shared/email.ts";
 import { expireOneTimeTokens, findOneTimeToken, insertOneTimeToken, useOneTimeToken } from "../../store/tokens.ts";
 import { countUsers, type UserRow } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
-import { normalizeEmail } from "../../shared/email.ts";
 import { assertPasswordAcceptable, createUser } from "./users.ts";
 
 /**

@@ -1,8 +1,7 @@
-import { AppError, invalidField } from "../../lib/app-error.ts";
+import { invalidField } from "../../lib/app-error.ts";
 import { aesGcmDecrypt, aesGcmEncrypt, randomId } from "../../lib/crypto.ts";
 import type { PublicSsoProvider as PublicProvider } from "../../shared/accounts.ts";
 import { deleteProvider, findProvider, listProviders, type ProviderRow, upsertProvider } from "../../store/oidc.ts";
-import { findTeam } from "../../store/teams.ts";
 import { appendAudit } from "../audit/audit.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";

@@ -1,35 +1,32 @@
 import * as oidc from "openid-client";
-import { AppError, invalidField } from "../../lib/app-error.ts";
-import { aesGcmDecrypt, aesGcmEncrypt, constantTimeEqual, randomId, sha256Hex } from "../../lib/crypto.ts";
+import { AppError } from "../../lib/app-error.ts";
+import { constantTimeEqual, randomId, sha256Hex } from "../../lib/crypto.ts";
 import { errorFields } from "../../lib/logger.ts";
 import { safeReturnTo } from "../../lib/redirect.ts";
 import { normalizeEmail } from "../../shared/email.ts";
 import { textProblem } from "../../shared/text.ts";
 import {
   deleteExpiredAuthRequests,
-  deleteProvider,
   findIdentity,
   findProvider,
   insertAuthRequest,
   insertIdentity,
   insertPendingLink,
-  listProviders,
   type ProviderRow,
   takeAuthRequest,
   takePendingLink,
-  upsertProvider,
 } from "../../store/oidc.ts";
 import { findTeam, insertMembership } from "../../store/teams.ts";
 import { findUserByEmail, findUserById, type UserRow } from "../../store/users.ts";
-import type { Account } from "./users.ts";
+import { appendAudit } from "../audit/audit.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { recordEvent } from "./events.ts";
-import { appendAudit } from "../audit/audit.ts";
 import { createMfaChallenge } from "./login.ts";
 import { createSession, type IssuedSession } from "./sessions.ts";
+import { isLoopback, openSecret } from "./sso-providers.ts";
+import type { Account } from "./users.ts";
 import { createUser, hasConfirmedTotp } from "./users.ts";
-import { GOOGLE_ISSUER, isLoopback, openSecret } from "./sso-providers.ts";
 
 /**
  * OpenID Connect sign-in (authorization code + PKCE S256, state and nonce bound to a pre-auth
@@ -83,7 +80,7 @@ export async function startSso(
   input: { providerId: string; returnTo?: string | undefined; browserBinding: string; linkUserId?: string },
 ): Promise<{ authorizationUrl: string }> {
   const provider = findProvider(ctx.db, input.providerId);
-  if (!provider || provider.enabled !== 1) throw notFound("No such sign-in provider.");
+  if (provider?.enabled !== 1) throw notFound("No such sign-in provider.");
   let config: oidc.Configuration;
   try {
     config = await clientConfig(ctx, provider);
@@ -159,7 +156,7 @@ export async function completeSso(
     return { kind: "error", code: "invalid_request" };
   }
   const provider = findProvider(ctx.db, request.provider_id);
-  if (!provider || provider.enabled !== 1) return { kind: "error", code: "failed" };
+  if (provider?.enabled !== 1) return { kind: "error", code: "failed" };
 
   let claims: oidc.IDToken;
   try {

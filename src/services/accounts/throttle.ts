@@ -70,7 +70,10 @@ const inFlight = new WeakMap<object, Map<string, number>>();
 export function reserveAttempt(ctx: ServiceContext, key: string, policy: ThrottlePolicy): () => void {
   const now = ctx.clock.now();
   let running = inFlight.get(ctx.db);
-  if (!running) inFlight.set(ctx.db, (running = new Map()));
+  if (!running) {
+    running = new Map();
+    inFlight.set(ctx.db, running);
+  }
   const row = current(findThrottle(ctx.db, key), key, now);
   const pending = running.get(key) ?? 0;
   if (row.failures + pending >= policy.maxPerHour) throw tooManyAttempts(secondsUntilFree(row, pending, policy, now));

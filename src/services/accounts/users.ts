@@ -1,13 +1,13 @@
 import { AppError } from "../../lib/app-error.ts";
 import { randomId } from "../../lib/crypto.ts";
 import { checkPasswordPolicy, type PasswordProblem } from "../../lib/password.ts";
+import type { PublicUser } from "../../shared/accounts.ts";
 import { normalizeEmail } from "../../shared/email.ts";
 import { findTotp } from "../../store/mfa.ts";
 import { findUserByEmail, insertUser, type UserRow } from "../../store/users.ts";
+import { appendAudit } from "../audit/audit.ts";
 import type { ServiceContext } from "../context.ts";
 import { recordEvent } from "./events.ts";
-import { appendAudit } from "../audit/audit.ts";
-import type { PublicUser } from "../../shared/accounts.ts";
 
 /**
  * A user as the HTTP layer holds it: the row without its password hash, which never leaves the

@@ -1,6 +1,7 @@
 import { constantTimeEqual, hmacSha256 } from "../../lib/crypto.ts";
 import { writeFileAtomic } from "../../lib/fs-atomic.ts";
 import { errorFields } from "../../lib/logger.ts";
+import type { PublicAuditEntry } from "../../shared/audit.ts";
 import {
   type AuditRow,
   auditEntriesAfter,
@@ -14,7 +15,6 @@ import {
 } from "../../store/audit.ts";
 import { countUsers } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
-import type { PublicAuditEntry } from "../../shared/audit.ts";
 import { headPath, headTag, isAuthenticHead, readHeadFile } from "./audit-head.ts";
 
 export { AUDIT_HEAD_FILE } from "./audit-head.ts";

@@ -1,7 +1,8 @@
 import { AppError, invalidField } from "../../lib/app-error.ts";
 import { randomId } from "../../lib/crypto.ts";
 import { cleanImage, ImageError } from "../../lib/image.ts";
-import type { FeedbackCreate } from "../../shared/feedback.ts";
+import type { FeedbackCreate, PublicFeedback, PublicNote } from "../../shared/feedback.ts";
+import * as feedbackRows from "../../store/feedback.ts";
 import {
   type FeedbackRow,
   findFeedback,
@@ -18,14 +19,12 @@ import {
   setFeedbackLabels,
   updateFeedback,
 } from "../../store/feedback.ts";
-import * as feedbackRows from "../../store/feedback.ts";
 import { findProject, teamLabelIds } from "../../store/projects.ts";
 import { findMembership } from "../../store/teams.ts";
+import { appendAudit } from "../audit/audit.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
-import { appendAudit } from "../audit/audit.ts";
 import type { TeamAccess } from "../teams/access.ts";
-import type { PublicFeedback, PublicNote } from "../../shared/feedback.ts";
 
 /** Deleted items stay restorable in the trash this long, then are purged. */
 export const TRASH_RETENTION_MS = 30 * 86_400_000;

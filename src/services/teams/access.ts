@@ -8,12 +8,12 @@ import {
   teamActivity,
   touchTeamActivity,
 } from "../../store/teams.ts";
-import type { Account } from "../accounts/users.ts";
+import { recordEvent } from "../accounts/events.ts";
 import type { CheckedSession } from "../accounts/sessions.ts";
+import type { Account } from "../accounts/users.ts";
 import { type Role, roleAllows, SUPPORT_READABLE, type TeamAction } from "../authz.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
-import { recordEvent } from "../accounts/events.ts";
 
 /** Who acts in a team, and how: a member with a role, or an instance admin under support access. */
 export type TeamAccess = { team: TeamRow; userId: string; role: Role | null; via: "member" | "support" };

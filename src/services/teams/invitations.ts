@@ -1,6 +1,7 @@
 import { AppError } from "../../lib/app-error.ts";
 import { randomId, sha256Hex } from "../../lib/crypto.ts";
 import { normalizeEmail } from "../../shared/email.ts";
+import type { PublicInvitation } from "../../shared/teams.ts";
 import {
   findInvitationByHash,
   findMembership,
@@ -11,15 +12,13 @@ import {
   revokeInvitation,
 } from "../../store/teams.ts";
 import { findUserByEmail } from "../../store/users.ts";
-import { type Account, toAccount } from "../accounts/users.ts";
 import { sendLinkMail } from "../accounts/notify.ts";
-import { insertPreparedUser, prepareUser, recordUserCreated } from "../accounts/users.ts";
+import { type Account, insertPreparedUser, prepareUser, recordUserCreated, toAccount } from "../accounts/users.ts";
 import { appendAudit } from "../audit/audit.ts";
 import type { Role } from "../authz.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import type { TeamAccess } from "./access.ts";
-import type { PublicInvitation } from "../../shared/teams.ts";
 
 /**
  * Invitations: the only way into a team (the instance admin included). A one-time link valid 7 days,

@@ -1,10 +1,10 @@
-import { AppError, invalidField } from "../../lib/app-error.ts";
+import { invalidField } from "../../lib/app-error.ts";
 import { randomId } from "../../lib/crypto.ts";
+import type { SupportAccessState } from "../../shared/teams.ts";
 import { activeSupportAccess, insertSupportAccess, revokeSupportAccess } from "../../store/teams.ts";
 import { appendAudit } from "../audit/audit.ts";
 import type { ServiceContext } from "../context.ts";
 import type { TeamAccess } from "./access.ts";
-import type { SupportAccessState } from "../../shared/teams.ts";
 
 /**
  * Support access: an owner lets the instance admin read the team's feedback for a limited time

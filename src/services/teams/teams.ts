@@ -1,5 +1,8 @@
 import { AppError } from "../../lib/app-error.ts";
 import { randomId } from "../../lib/crypto.ts";
+import type { PublicMember, PublicTeam } from "../../shared/teams.ts";
+import { findTotp } from "../../store/mfa.ts";
+import * as teamRows from "../../store/teams.ts";
 import {
   countOwners,
   deleteMembership,
@@ -13,15 +16,12 @@ import {
   type TeamRow,
   teamsSolelyOwnedBy,
 } from "../../store/teams.ts";
-import * as teamRows from "../../store/teams.ts";
-import { findTotp } from "../../store/mfa.ts";
 import { deleteUser } from "../../store/users.ts";
 import { appendAudit } from "../audit/audit.ts";
 import type { Role } from "../authz.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import type { TeamAccess } from "./access.ts";
-import type { PublicTeam, PublicMember } from "../../shared/teams.ts";
 
 export function toPublicTeam(team: TeamRow, role: Role | null): PublicTeam {
   return {
@@ -190,4 +190,4 @@ export function deleteOwnAccount(ctx: ServiceContext, userId: string): void {
   });
 }
 
-export type { PublicTeam, PublicMember };
+export type { PublicMember, PublicTeam };
