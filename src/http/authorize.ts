@@ -27,21 +27,33 @@ function declare<E extends object>(
   return Object.assign(middleware, { [ACTION]: name });
 }
 
-/** The signed-in browser session (not a token), its MFA enrolment done unless allowed otherwise. */
-function sessionCaller(auth: Auth | undefined, enrolmentPending = false): SessionAuth {
+/**
+ * Who may call at all: a browser session whose MFA enrolment is done (unless the route allows it
+ * pending), or an API token whose scope allows the method; a team token only where `teamTokens`.
+ * The one place that checks the enrolment gate and token scopes.
+ */
+function signedIn(
+  auth: Auth | undefined,
+  method: string,
+  options: { enrolmentPending?: boolean; teamTokens?: boolean } = {},
+): Auth {
   if (!auth) throw unauthenticated();
-  if (auth.kind !== "session") throw new AppError("TOKEN_NOT_ALLOWED");
-  if (auth.session.mfa_enrolment_required === 1 && !enrolmentPending) throw new AppError("MFA_ENROLMENT_REQUIRED");
+  if (auth.kind === "session") {
+    if (auth.session.mfa_enrolment_required === 1 && !options.enrolmentPending)
+      throw new AppError("MFA_ENROLMENT_REQUIRED");
+    return auth;
+  }
+  if (auth.team && !options.teamTokens)
+    throw new AppError("TOKEN_NOT_ALLOWED", "A team token works only on its team's routes.");
+  assertScope(auth.scope, method);
   return auth;
 }
 
-/** A session or a personal API token (a team token works only on its team's routes). */
-function anyCaller(auth: Auth | undefined, method: string, enrolmentPending = false): Auth {
-  if (!auth) throw unauthenticated();
-  if (auth.kind === "session") return sessionCaller(auth, enrolmentPending);
-  if (auth.team) throw new AppError("TOKEN_NOT_ALLOWED", "A team token works only on its team's routes.");
-  assertScope(auth.scope, method);
-  return auth;
+/** The signed-in browser session (not a token). */
+function sessionCaller(auth: Auth | undefined, method: string, enrolmentPending = false): SessionAuth {
+  const caller = signedIn(auth, method, { enrolmentPending });
+  if (caller.kind !== "session") throw new AppError("TOKEN_NOT_ALLOWED");
+  return caller;
 }
 
 /**
@@ -67,21 +79,19 @@ export function routeActions(ctx: ServiceContext) {
         const auth = c.get("auth");
         const caller =
           name === "self" && options.tokens
-            ? anyCaller(auth, c.req.method, options.enrolmentPending)
-            : sessionCaller(auth, options.enrolmentPending);
+            ? signedIn(auth, c.req.method, options)
+            : sessionCaller(auth, c.req.method, options.enrolmentPending);
         if (name === "instance.admin" && caller.user.is_instance_admin !== 1)
           throw new AppError("FORBIDDEN", "Only an instance admin may do this.");
-        if (options.recent) assertRecentAuth(ctx, sessionCaller(caller, options.enrolmentPending).session);
+        if (options.recent)
+          assertRecentAuth(ctx, sessionCaller(caller, c.req.method, options.enrolmentPending).session);
         c.set("caller", caller);
         await next();
       });
     }
     if (!isTeamAction(name)) throw new Error(`unknown route action ${name}`);
     return declare<TeamEnv>(name, async (c, next) => {
-      const auth = c.get("auth");
-      if (!auth) throw unauthenticated();
-      if (auth.kind === "token") assertScope(auth.scope, c.req.method);
-      else if (auth.session.mfa_enrolment_required === 1) throw new AppError("MFA_ENROLMENT_REQUIRED");
+      const auth = signedIn(c.get("auth"), c.req.method, { teamTokens: true });
       const teamId = c.req.param("teamId") ?? "";
       // A team token exists only for its own team.
       if (auth.kind === "token" && auth.team && auth.team.id !== teamId) throw notFound();
@@ -93,7 +103,7 @@ export function routeActions(ctx: ServiceContext) {
         ...(auth.kind === "token" && auth.team ? { maxRole: auth.team.role } : {}),
       });
       // Re-authentication is checked after membership, so outsiders still get 404.
-      if (options.recent) assertRecentAuth(ctx, sessionCaller(auth).session);
+      if (options.recent) assertRecentAuth(ctx, sessionCaller(auth, c.req.method).session);
       c.set("caller", auth);
       c.set("team", access);
       await next();
@@ -112,7 +122,7 @@ export const publicAction: MiddlewareHandler<AppEnv> = declare<object>("public",
  * (changing the email, ending another session, starting MFA enrolment on an enrolled account).
  */
 export function requireRecentAuth<E extends AppEnv>(ctx: ServiceContext, c: Context<E>): SessionAuth {
-  const auth = sessionCaller(c.get("auth") as Auth | undefined, true);
+  const auth = sessionCaller(c.get("auth") as Auth | undefined, c.req.method, true);
   assertRecentAuth(ctx, auth.session);
   return auth;
 }

@@ -4,7 +4,7 @@ import { publicAction } from "../../http/authorize.ts";
 import { describeRoute, jsonContent, problemContent } from "../../http/openapi.ts";
 import { AppError } from "../../lib/app-error.ts";
 import { checkReadiness, type ReadinessDeps } from "../../services/system/readiness.ts";
-import { HealthResponse, ReadinessResponse } from "./schema.ts";
+import { HealthResponse, ReadinessResponse } from "../../shared/system.ts";
 
 export type HealthDeps = ReadinessDeps;
 

@@ -1,5 +1,7 @@
 import * as v from "valibot";
 
+/** Response schemas of the liveness and readiness probes (the admin UI's health page reads them too). */
+
 export const HealthResponse = v.object({ status: v.literal("ok") });
 
 export const ReadinessResponse = v.object({
