@@ -41,6 +41,23 @@ const TeamParam = v.strictObject({ teamId: IdSchema });
 const ItemParam = v.strictObject({ teamId: IdSchema, itemId: IdSchema });
 const ERRORS = [400, 401, 403, 404];
 
+const NOTE_THREADS = {
+  comments: {
+    read: "comments.read",
+    write: "comments.write",
+    title: "Comments",
+    list: "Internal comments (members and owners only)",
+    add: "Add an internal comment",
+  },
+  messages: {
+    read: "messages.read",
+    write: "messages.write",
+    title: "Messages",
+    list: "The thread with the reporter",
+    add: "Write to the thread with the reporter",
+  },
+} as const;
+
 /** The expected version from If-Match (`"v3"`, `W/"v3"` or `3`); 428 when it is missing. */
 function expectedVersion(header: string | undefined): number {
   if (header === undefined) throw new AppError("PRECONDITION_REQUIRED");
@@ -65,7 +82,7 @@ export function feedbackRoutes(deps: {
     },
   });
   const itemHeaders = (version: number) => ({ ETag: `"v${version}"` });
-  return new Hono<AppEnv>()
+  const app = new Hono<AppEnv>()
     .get(
       "/",
       action("feedback.read"),
@@ -232,75 +249,6 @@ export function feedbackRoutes(deps: {
       (c) => c.json(restoreFeedback(ctx, { access: c.var.team, itemId: c.req.valid("param").itemId })),
     )
     .get(
-      "/:itemId/comments",
-      action("comments.read"),
-      describe(
-        "Internal comments (members and owners only)",
-        ["feedback"],
-        { 200: { description: "Comments", schema: v.object({ comments: v.array(Note) }) } },
-        ERRORS,
-      ),
-      validate("param", ItemParam),
-      (c) =>
-        c.json({
-          comments: listItemNotes(ctx, { access: c.var.team, kind: "comments", itemId: c.req.valid("param").itemId }),
-        }),
-    )
-    .post(
-      "/:itemId/comments",
-      action("comments.write"),
-      describe("Add an internal comment", ["feedback"], { 201: { description: "Added", schema: Note } }, ERRORS),
-      validate("param", ItemParam),
-      validate("json", NoteInput),
-      (c) =>
-        c.json(
-          addItemNote(ctx, {
-            access: c.var.team,
-            kind: "comments",
-            itemId: c.req.valid("param").itemId,
-            body: c.req.valid("json").body,
-          }),
-          201,
-        ),
-    )
-    .get(
-      "/:itemId/messages",
-      action("messages.read"),
-      describe(
-        "The thread with the reporter",
-        ["feedback"],
-        { 200: { description: "Messages", schema: v.object({ messages: v.array(Note) }) } },
-        ERRORS,
-      ),
-      validate("param", ItemParam),
-      (c) =>
-        c.json({
-          messages: listItemNotes(ctx, { access: c.var.team, kind: "messages", itemId: c.req.valid("param").itemId }),
-        }),
-    )
-    .post(
-      "/:itemId/messages",
-      action("messages.write"),
-      describe(
-        "Write to the thread with the reporter",
-        ["feedback"],
-        { 201: { description: "Added", schema: Note } },
-        ERRORS,
-      ),
-      validate("param", ItemParam),
-      validate("json", NoteInput),
-      (c) =>
-        c.json(
-          addItemNote(ctx, {
-            access: c.var.team,
-            kind: "messages",
-            itemId: c.req.valid("param").itemId,
-            body: c.req.valid("json").body,
-          }),
-          201,
-        ),
-    )
-    .get(
       "/:itemId/screenshot",
       action("feedback.read"),
       describe(
@@ -323,4 +271,40 @@ export function feedbackRoutes(deps: {
         });
       },
     );
+  // The item's two threads: internal comments (members and owners) and messages with the reporter.
+  for (const kind of ["comments", "messages"] as const) {
+    const thread = NOTE_THREADS[kind];
+    app
+      .get(
+        `/:itemId/${kind}`,
+        action(thread.read),
+        describe(
+          thread.list,
+          ["feedback"],
+          { 200: { description: thread.title, schema: v.object({ [kind]: v.array(Note) }) } },
+          ERRORS,
+        ),
+        validate("param", ItemParam),
+        (c) =>
+          c.json({ [kind]: listItemNotes(ctx, { access: c.var.team, kind, itemId: c.req.valid("param").itemId }) }),
+      )
+      .post(
+        `/:itemId/${kind}`,
+        action(thread.write),
+        describe(thread.add, ["feedback"], { 201: { description: "Added", schema: Note } }, ERRORS),
+        validate("param", ItemParam),
+        validate("json", NoteInput),
+        (c) =>
+          c.json(
+            addItemNote(ctx, {
+              access: c.var.team,
+              kind,
+              itemId: c.req.valid("param").itemId,
+              body: c.req.valid("json").body,
+            }),
+            201,
+          ),
+      );
+  }
+  return app;
 }

@@ -62,17 +62,17 @@ export type PreparedUser = {
   actorId: string | null;
 };
 
+/** What a new account is made of; `password` null for accounts that only sign in with SSO. */
+export type NewUser = {
+  email: string;
+  displayName: string;
+  password: string | null;
+  isInstanceAdmin: boolean;
+  actorId?: string | null;
+};
+
 /** Everything of creating a user that must happen before the transaction (argon2 is asynchronous). */
-export async function prepareUser(
-  ctx: ServiceContext,
-  input: {
-    email: string;
-    displayName: string;
-    password: string | null;
-    isInstanceAdmin: boolean;
-    actorId?: string | null;
-  },
-): Promise<PreparedUser> {
+export async function prepareUser(ctx: ServiceContext, input: NewUser): Promise<PreparedUser> {
   const email = normalizeEmail(input.email);
   const displayName = input.displayName.trim();
   if (input.password !== null)
@@ -118,16 +118,7 @@ export function recordUserCreated(ctx: ServiceContext, user: PreparedUser): void
 }
 
 /** Creates a user (email normalised and unique; password checked against the policy, then hashed). */
-export async function createUser(
-  ctx: ServiceContext,
-  input: {
-    email: string;
-    displayName: string;
-    password: string | null;
-    isInstanceAdmin: boolean;
-    actorId?: string | null;
-  },
-): Promise<UserRow> {
+export async function createUser(ctx: ServiceContext, input: NewUser): Promise<UserRow> {
   const prepared = await prepareUser(ctx, input);
   const user = insertPreparedUser(ctx, prepared);
   recordUserCreated(ctx, prepared);
