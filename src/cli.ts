@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import * as v from "valibot";
 import { CONFIG_VARIABLES, type Config, ConfigError, loadConfig } from "./config.ts";
-import { AppError } from "./lib/app-error.ts";
+import { AppError, StoreError } from "./lib/app-error.ts";
 import { systemClock } from "./lib/clock.ts";
 import { formatIpRange } from "./lib/ip-address.ts";
 import { createLogger } from "./lib/logger.ts";
@@ -14,6 +14,7 @@ import { createUser } from "./services/accounts/users.ts";
 import { appendAudit, verifyAudit } from "./services/audit/audit.ts";
 import type { ServiceContext } from "./services/context.ts";
 import { EmailSchema } from "./shared/email.ts";
+import { ERROR_CODES } from "./shared/errors.ts";
 import { rotateDataKey, rotateMasterKey } from "./store/key-rotation.ts";
 import { keyringExists } from "./store/keyring.ts";
 import { lockHolder } from "./store/lock.ts";
@@ -289,6 +290,11 @@ export async function main(args: string[]): Promise<void> {
     if (error instanceof UsageError) {
       process.stderr.write(`loupe: ${error.message} (see loupe --help)\n`);
       process.exit(64);
+    }
+    if (error instanceof StoreError) {
+      // Disk full or the database locked by another process: the operator can act on it.
+      process.stderr.write(`loupe: ${ERROR_CODES[error.kind === "full" ? "STORAGE_FULL" : "STORAGE_BUSY"].message}\n`);
+      process.exit(2);
     }
     if (error instanceof ConfigError || error instanceof AppError) {
       process.stderr.write(`loupe: ${error.message}\n`);

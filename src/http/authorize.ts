@@ -49,8 +49,9 @@ function signedIn(
   return auth;
 }
 
-/** The signed-in browser session (not a token). */
+/** The signed-in browser session: any API token is refused (before its scope is looked at). */
 function sessionCaller(auth: Auth | undefined, method: string, enrolmentPending = false): SessionAuth {
+  if (auth?.kind === "token") throw new AppError("TOKEN_NOT_ALLOWED");
   const caller = signedIn(auth, method, { enrolmentPending });
   if (caller.kind !== "session") throw new AppError("TOKEN_NOT_ALLOWED");
   return caller;

@@ -68,7 +68,9 @@ export function toAppError(error: unknown): AppError {
       : new AppError("STORAGE_BUSY", undefined, { headers: { "Retry-After": "2" }, cause: error });
   }
   if (error instanceof HTTPException) {
-    return new AppError(HTTP_EXCEPTION_CODES[error.status] ?? "BAD_REQUEST", TITLES[error.status], { cause: error });
+    // A status without its own code keeps its class: a framework 5xx is a server failure (logged), not the client's.
+    const code = HTTP_EXCEPTION_CODES[error.status] ?? (error.status >= 500 ? "INTERNAL" : "BAD_REQUEST");
+    return new AppError(code, code === "INTERNAL" ? undefined : TITLES[error.status], { cause: error });
   }
   return new AppError("INTERNAL", undefined, { cause: error });
 }

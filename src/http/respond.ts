@@ -1,6 +1,9 @@
 import type * as v from "valibot";
 import { describeRoute, jsonContent, problemContent } from "./openapi.ts";
 
+/** The error statuses every team route documents: invalid input, not signed in, role, not this team. */
+export const TEAM_ROUTE_ERRORS = [400, 401, 403, 404];
+
 /** describeRoute() with the error responses every authenticated route shares. */
 export function describe(
   summary: string,

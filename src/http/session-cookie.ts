@@ -30,3 +30,6 @@ export async function renewSession<E extends AppEnv>(
   });
   startSession(c, ctx, cookies, session);
 }
+
+/** The authentication methods a session records (JSON text in its row). */
+export const amrOf = (session: { amr: string }): string[] => JSON.parse(session.amr) as string[];

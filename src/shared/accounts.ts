@@ -100,7 +100,7 @@ export const MeSchema = v.object({
   session: v.nullable(
     v.object({ id: v.string(), mfaEnrolmentRequired: v.boolean(), method: v.string(), authTime: v.string() }),
   ),
-  recoveryCodesLeft: v.number(),
+  countRecoveryCodesLeft: v.number(),
 });
 
 export const ApiTokenSchema = v.object({

@@ -2,7 +2,8 @@
  * The one table of Loupe's error codes: code → HTTP status → default English message. The server
  * answers every error as problem+json carrying one of these codes; the widget and the admin UI map
  * the codes to their own localized text, and tests assert codes, never message text.
- * Codes with status 500 are start-up and command-line failures (printed by `loupe`, never sent).
+ * INTERNAL is the one 500 a client sees (a generic failure with the request id); the other 500 codes are
+ * start-up and command-line failures, printed by `loupe`, never sent.
  */
 export const ERROR_CODES = {
   // 400: the request itself is wrong
@@ -108,7 +109,3 @@ export type Problem = {
   requestId: string;
   errors?: FieldError[];
 };
-
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === "string" && Object.hasOwn(ERROR_CODES, value);
-}

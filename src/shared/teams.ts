@@ -1,10 +1,10 @@
 import * as v from "valibot";
+import { IdSchema } from "./common.ts";
 import { EmailSchema } from "./email.ts";
 import { PlainText } from "./text.ts";
 
 /** Payload schemas of teams, members, invitations, projects and labels (strict: unknown keys refused). */
 export const RoleSchema = v.picklist(["owner", "member", "reporter"]);
-export const IdSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/, "Expected an id."));
 export const NameSchema = v.pipe(v.string(), v.trim(), PlainText, v.minLength(1), v.maxLength(100));
 
 export const TeamCreateInput = v.strictObject({ name: NameSchema });
@@ -126,6 +126,3 @@ export type PublicProject = v.InferOutput<typeof ProjectSchema>;
 
 export const LabelSchema = v.object({ id: v.string(), name: v.string(), color: v.string() });
 export type PublicLabel = v.InferOutput<typeof LabelSchema>;
-
-/** The answer of an action that returns nothing else. */
-export const OkSchema = v.object({ ok: v.literal(true) });

@@ -1,4 +1,4 @@
-import { AppError } from "../lib/app-error.ts";
+import { AppError, StoreError } from "../lib/app-error.ts";
 import { sha256Hex } from "../lib/crypto.ts";
 import type { Db } from "./database.ts";
 
@@ -91,7 +91,7 @@ export function migrate(db: Db, migrations: Migration[], now: () => number = Dat
       try {
         db.exec(m.sql);
       } catch (error) {
-        if (error instanceof AppError) throw error;
+        if (error instanceof AppError || error instanceof StoreError) throw error;
         throw new AppError("MIGRATION_FAILED", `Migration ${m.name} failed; nothing of it was applied.`, {
           cause: error,
         });

@@ -51,3 +51,23 @@ test("shown once, stored hashed, scoped, expiring, revocable", async () => {
   // A malformed bearer is a 401, not a fall-through to the cookie.
   expect((await browser.get("/api/v1/me", { Authorization: "Bearer not a token" })).status).toBe(401);
 });
+
+test("a browser-only route refuses every API token as such (TOKEN_NOT_ALLOWED), whatever its scope", async () => {
+  const { browser, password } = await signedInUser(t);
+  await browser.post("/api/v1/auth/reauth", { password });
+  const anon = new Browser(t.app, t.config.publicOrigin);
+  for (const scope of ["read", "write"] as const) {
+    const { token } = await (await browser.post("/api/v1/me/tokens", { name: scope, scope })).json();
+    const bearer = { Authorization: `Bearer ${token}` };
+    for (const [method, path, body] of [
+      ["POST", "/api/v1/teams", { name: "by token" }],
+      ["POST", "/api/v1/me/tokens", { name: "another", scope: "read" }],
+      ["GET", "/api/v1/me/sessions", undefined],
+    ] as const) {
+      const res = await anon.request(method, path, body, bearer);
+      expect(`${scope} ${method} ${path} ${res.status} ${(await res.json()).code}`).toBe(
+        `${scope} ${method} ${path} 403 TOKEN_NOT_ALLOWED`,
+      );
+    }
+  }
+});

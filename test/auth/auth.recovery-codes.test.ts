@@ -37,11 +37,11 @@ test("stored hashed, single use, regeneration invalidates the old set", async ()
   expect(await loginWithRecovery(email, password, recoveryCodes[1]!.replaceAll("-", "").toUpperCase())).toBe(200);
 
   // The enrolling browser got a fresh session when MFA was turned on, and still works.
-  expect((await (await browser.get("/api/v1/me")).json()).recoveryCodesLeft).toBe(8);
+  expect((await (await browser.get("/api/v1/me")).json()).countRecoveryCodesLeft).toBe(8);
   const fresh = new Browser(t.app, t.config.publicOrigin);
   const challenge = (await (await fresh.post("/api/v1/auth/login", { email, password })).json()).challenge;
   expect((await fresh.post("/api/v1/auth/mfa", { challenge, recoveryCode: recoveryCodes[2]! })).status).toBe(200);
-  expect((await (await fresh.get("/api/v1/me")).json()).recoveryCodesLeft).toBe(7);
+  expect((await (await fresh.get("/api/v1/me")).json()).countRecoveryCodesLeft).toBe(7);
   expect((await fresh.post("/api/v1/auth/reauth", { password })).status).toBe(200);
   const regen = await fresh.post("/api/v1/me/mfa/recovery-codes");
   expect(regen.status).toBe(200);

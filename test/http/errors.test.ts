@@ -127,3 +127,21 @@ test("API bodies over 64 KB are refused with 413 before parsing (feedback submis
   expect(res.status).toBe(413);
   expect((await res.json()).code).toBe("PAYLOAD_TOO_LARGE");
 });
+
+test("a framework error with a 5xx status stays a server failure: 500 INTERNAL, logged; a 4xx one keeps its class", async () => {
+  ctx = createTestApp();
+  const { HTTPException } = await import("hono/http-exception");
+  ctx.app.get("/test/framework-500", () => {
+    throw new HTTPException(502, { message: "upstream said no" });
+  });
+  ctx.app.get("/test/framework-408", () => {
+    throw new HTTPException(408);
+  });
+  const server = await ctx.app.request("/test/framework-500");
+  expect(server.status).toBe(500);
+  expect((await server.json()).code).toBe("INTERNAL");
+  expect(ctx.logs.lines.some((l) => l.includes('"request.failed"'))).toBe(true);
+  const client = await ctx.app.request("/test/framework-408");
+  expect(client.status).toBe(400);
+  expect((await client.json()).code).toBe("BAD_REQUEST");
+});

@@ -1,11 +1,11 @@
-// Team security policy, applied on the team's routes only: MFA required (403 MFA_REQUIRED until the
+// Team security policy, applied on the team's routes only: MFA required (403 MFA_ENROLMENT_REQUIRED until the
 // member enrols, other teams unaffected), a shorter inactivity timeout, SSO required; each change is
 // in the team's audit trail. Owners only.
 import { expect, test } from "bun:test";
 import { enableTotp } from "../support/accounts.ts";
 import { seedWorld } from "../support/teams.ts";
 
-test("MFA required: members without it get 403 MFA_REQUIRED here, other teams keep working; enrolling fixes it", async () => {
+test("MFA required: members without it get 403 MFA_ENROLMENT_REQUIRED here, other teams keep working; enrolling fixes it", async () => {
   const w = await seedWorld();
   const T = `/api/v1/teams/${w.a.team.id}`;
   const own = await (await w.a.member.browser.post("/api/v1/teams", { name: "elsewhere" })).json();

@@ -29,7 +29,7 @@ import {
   ResetRequestInput,
   SignedInSchema,
 } from "../../shared/accounts.ts";
-import { OkSchema } from "../../shared/teams.ts";
+import { OkSchema } from "../../shared/common.ts";
 
 export type AuthRouteDeps = {
   ctx: ServiceContext;
@@ -119,7 +119,12 @@ export function authRoutes(deps: AuthRouteDeps) {
           c,
           ctx,
           cookies,
-          await reauthenticate(ctx, user, session, c.req.valid("json"), summarizeUserAgent(c.req.header("User-Agent"))),
+          await reauthenticate(ctx, {
+            user,
+            session,
+            proof: c.req.valid("json"),
+            userAgent: summarizeUserAgent(c.req.header("User-Agent")),
+          }),
         );
         return c.json({ ok: true as const });
       },

@@ -35,6 +35,8 @@ export function healthRoutes(deps: HealthDeps) {
       (c) => {
         const readiness = checkReadiness(deps);
         if (!readiness.ready) {
+          // An expected answer (no stack), but an operator wants to see it: the reason is a short code.
+          c.get("logger").warn("readiness.failed", { code: readiness.reason });
           throw new AppError("NOT_READY", `Not ready: ${readiness.reason}.`, { headers: { "Retry-After": "5" } });
         }
         return c.json({

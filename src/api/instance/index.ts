@@ -4,7 +4,7 @@ import type { AppEnv } from "../../http/app-env.ts";
 import type { routeActions } from "../../http/authorize.ts";
 import { describe } from "../../http/respond.ts";
 import { validate } from "../../http/validation.ts";
-import { disableUser, enableUser, listAllUsers, revokeSessionsOf } from "../../services/accounts/admin.ts";
+import { disableUser, enableUser, listAllUsers, revokeUserSessions } from "../../services/accounts/admin.ts";
 import { adminResetMfa } from "../../services/accounts/mfa.ts";
 import { createResetLink } from "../../services/accounts/password.ts";
 import { getInstanceSettings, updateInstanceSettings } from "../../services/accounts/settings.ts";
@@ -12,7 +12,7 @@ import { listAudit, verifyAudit } from "../../services/audit/audit.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { InstanceSettingsSchema, PublicUserSchema, ResetLinkSchema, SettingsInput } from "../../shared/accounts.ts";
 import { AuditEntrySchema, AuditVerificationSchema } from "../../shared/audit.ts";
-import { IdSchema, OkSchema } from "../../shared/teams.ts";
+import { IdSchema, OkSchema } from "../../shared/common.ts";
 
 const UserParam = v.strictObject({ userId: IdSchema });
 const AuditQuery = v.strictObject({
@@ -77,7 +77,7 @@ export function instanceRoutes(deps: { ctx: ServiceContext; action: ReturnType<t
       validate("param", UserParam),
       (c) =>
         c.json({
-          revoked: revokeSessionsOf(ctx, { adminId: c.var.caller.user.id, userId: c.req.valid("param").userId }),
+          revoked: revokeUserSessions(ctx, { adminId: c.var.caller.user.id, userId: c.req.valid("param").userId }),
         }),
     )
     .post(

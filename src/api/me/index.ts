@@ -5,13 +5,13 @@ import { requireRecentAuth, type routeActions } from "../../http/authorize.ts";
 import { describe } from "../../http/respond.ts";
 import { validate } from "../../http/validation.ts";
 import { updateProfile } from "../../services/accounts/admin.ts";
-import { recoveryCodesLeft } from "../../services/accounts/mfa.ts";
+import { countRecoveryCodesLeft } from "../../services/accounts/mfa.ts";
 import { sessionHandle } from "../../services/accounts/sessions.ts";
 import { toPublicUser } from "../../services/accounts/users.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { deleteOwnAccount } from "../../services/teams/teams.ts";
 import { MeSchema, ProfileInput, PublicUserSchema } from "../../shared/accounts.ts";
-import { OkSchema } from "../../shared/teams.ts";
+import { OkSchema } from "../../shared/common.ts";
 
 /** /api/v1/me: the signed-in user's own account. */
 export function meRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions> }) {
@@ -36,7 +36,7 @@ export function meRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof 
                   authTime: new Date(caller.session.auth_time).toISOString(),
                 }
               : null,
-          recoveryCodesLeft: recoveryCodesLeft(ctx, caller.user.id),
+          countRecoveryCodesLeft: countRecoveryCodesLeft(ctx, caller.user.id),
         });
       },
     )

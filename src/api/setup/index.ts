@@ -8,7 +8,7 @@ import { startSession } from "../../http/session-cookie.ts";
 import { validate } from "../../http/validation.ts";
 import { summarizeUserAgent } from "../../lib/user-agent.ts";
 import { createSession } from "../../services/accounts/sessions.ts";
-import { completeSetup, setupNeeded } from "../../services/accounts/setup.ts";
+import { completeSetup, isSetupNeeded } from "../../services/accounts/setup.ts";
 import { toPublicUser } from "../../services/accounts/users.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { notFound } from "../../services/errors.ts";
@@ -34,7 +34,7 @@ export function setupRoutes(deps: {
         [404],
       ),
       (c) => {
-        if (!setupNeeded(ctx)) throw notFound();
+        if (!isSetupNeeded(ctx)) throw notFound();
         return c.json({ setupRequired: true as const });
       },
     )
@@ -50,7 +50,7 @@ export function setupRoutes(deps: {
       ipRateLimit(deps.ipLimiter),
       validate("json", SetupInput),
       async (c) => {
-        const user = await completeSetup(ctx, c.req.valid("json"), deps.keyDir);
+        const user = await completeSetup(ctx, { ...c.req.valid("json"), keyDir: deps.keyDir });
         const session = await createSession(ctx, {
           user,
           method: "setup",

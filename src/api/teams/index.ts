@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import * as v from "valibot";
 import type { AppEnv } from "../../http/app-env.ts";
 import type { routeActions } from "../../http/authorize.ts";
-import { describe } from "../../http/respond.ts";
+import { describe, TEAM_ROUTE_ERRORS } from "../../http/respond.ts";
 import { validate } from "../../http/validation.ts";
 import { toCsv } from "../../lib/csv.ts";
 import { listAudit } from "../../services/audit/audit.ts";
@@ -10,17 +10,8 @@ import type { ServiceContext } from "../../services/context.ts";
 import { exportTeam } from "../../services/teams/export.ts";
 import { createTeam, deleteTeam, listMyTeams, renameTeam, toPublicTeam } from "../../services/teams/teams.ts";
 import { AuditEntrySchema } from "../../shared/audit.ts";
-import {
-  AuditExportQuery,
-  IdSchema,
-  OkSchema,
-  TeamCreateInput,
-  TeamSchema,
-  TeamUpdateInput,
-} from "../../shared/teams.ts";
-
-const TeamParam = v.strictObject({ teamId: IdSchema });
-const TEAM_ERRORS = [400, 401, 403, 404];
+import { OkSchema, TeamParam } from "../../shared/common.ts";
+import { AuditExportQuery, TeamCreateInput, TeamSchema, TeamUpdateInput } from "../../shared/teams.ts";
 
 /** /api/v1/teams: my teams; a team itself, its audit trail and its export. Sub-resources have their own folders. */
 export function teamRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions> }) {
@@ -46,14 +37,14 @@ export function teamRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeo
     .get(
       "/:teamId",
       action("team.read"),
-      describe("A team", ["teams"], { 200: { description: "Team", schema: TeamSchema } }, TEAM_ERRORS),
+      describe("A team", ["teams"], { 200: { description: "Team", schema: TeamSchema } }, TEAM_ROUTE_ERRORS),
       validate("param", TeamParam),
       (c) => c.json(toPublicTeam(c.var.team.team, c.var.team.role)),
     )
     .patch(
       "/:teamId",
       action("team.update"),
-      describe("Rename a team", ["teams"], { 200: { description: "Team", schema: TeamSchema } }, TEAM_ERRORS),
+      describe("Rename a team", ["teams"], { 200: { description: "Team", schema: TeamSchema } }, TEAM_ROUTE_ERRORS),
       validate("param", TeamParam),
       validate("json", TeamUpdateInput),
       (c) => c.json(renameTeam(ctx, { access: c.var.team, name: c.req.valid("json").name })),
@@ -65,7 +56,7 @@ export function teamRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeo
         "Delete a team and all its data (re-authentication first)",
         ["teams"],
         { 200: { description: "Deleted", schema: OkSchema } },
-        TEAM_ERRORS,
+        TEAM_ROUTE_ERRORS,
       ),
       validate("param", TeamParam),
       (c) => {
@@ -80,7 +71,7 @@ export function teamRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeo
         "The team's audit trail, newest first; ?format=csv exports CSV (formula-safe cells)",
         ["teams"],
         { 200: { description: "Entries", schema: v.object({ entries: v.array(AuditEntrySchema) }) } },
-        TEAM_ERRORS,
+        TEAM_ROUTE_ERRORS,
       ),
       validate("param", TeamParam),
       validate("query", AuditExportQuery),
@@ -111,7 +102,7 @@ export function teamRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeo
         "Export everything of the team as JSON (re-authentication first; recorded in the trail)",
         ["teams"],
         { 200: { description: "The export" } },
-        TEAM_ERRORS,
+        TEAM_ROUTE_ERRORS,
       ),
       validate("param", TeamParam),
       (c) =>

@@ -1,6 +1,6 @@
 import { AppError } from "../../lib/app-error.ts";
 import { normalizeEmail } from "../../shared/email.ts";
-import { revokeUserSessions } from "../../store/sessions.ts";
+import * as sessionRows from "../../store/sessions.ts";
 import { revokeUserApiTokens } from "../../store/tokens.ts";
 import {
   findUserByEmail,
@@ -16,11 +16,11 @@ import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { recordEvent } from "./events.ts";
 import { notifyUser } from "./notify.ts";
-import { type Account, type PublicUser, toPublicUser } from "./users.ts";
+import { type Account, type PublicUser, toAccount, toPublicUser } from "./users.ts";
 
 /** Instance-admin operations on accounts. Being the operator opens no team's data (teams issue). */
 export function listAllUsers(ctx: ServiceContext): PublicUser[] {
-  return listUsers(ctx.db).map((u) => toPublicUser(ctx, u));
+  return listUsers(ctx.db).map((u) => toPublicUser(ctx, toAccount(u)));
 }
 
 function target(ctx: ServiceContext, userId: string): UserRow {
@@ -37,7 +37,7 @@ export function disableUser(ctx: ServiceContext, input: { adminId: string; userI
   const now = ctx.clock.now();
   ctx.db.write(() => {
     setUserDisabled(ctx.db, user.id, now, now);
-    revokeUserSessions(ctx.db, user.id, "user_disabled", now);
+    sessionRows.revokeUserSessions(ctx.db, user.id, "user_disabled", now);
     revokeUserApiTokens(ctx.db, user.id, now);
     appendAudit(ctx, { action: "user.disabled", actorId: adminId, targetId: user.id });
   });
@@ -55,13 +55,13 @@ export function enableUser(ctx: ServiceContext, input: { adminId: string; userId
 }
 
 /** "Log this user out everywhere", by an instance admin. */
-export function revokeSessionsOf(ctx: ServiceContext, input: { adminId: string; userId: string }): number {
+export function revokeUserSessions(ctx: ServiceContext, input: { adminId: string; userId: string }): number {
   const { adminId, userId } = input;
   const user = target(ctx, userId);
   const count = ctx.db.write(() => {
     appendAudit(ctx, { action: "sessions.revoked_by_admin", actorId: adminId, targetId: user.id });
     revokeUserApiTokens(ctx.db, user.id, ctx.clock.now());
-    return revokeUserSessions(ctx.db, user.id, "revoked_by_admin", ctx.clock.now());
+    return sessionRows.revokeUserSessions(ctx.db, user.id, "revoked_by_admin", ctx.clock.now());
   });
   recordEvent(ctx, { type: "sessions.revoked_by_admin", userId: user.id, actorId: adminId, targetId: user.id });
   return count;
@@ -71,7 +71,7 @@ export function revokeSessionsOf(ctx: ServiceContext, input: { adminId: string; 
 export function updateProfile(
   ctx: ServiceContext,
   input: { user: Account; changes: { displayName?: string; email?: string } },
-): UserRow {
+): Account {
   const { user, changes } = input;
   const now = ctx.clock.now();
   const email = changes.email === undefined ? undefined : normalizeEmail(changes.email);
@@ -91,5 +91,5 @@ export function updateProfile(
     recordEvent(ctx, { type: "email.changed", userId: user.id });
     notifyUser(ctx, user.id, "email_changed", oldEmail);
   }
-  return target(ctx, user.id);
+  return toAccount(target(ctx, user.id));
 }

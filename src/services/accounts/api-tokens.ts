@@ -1,6 +1,7 @@
 import { AppError } from "../../lib/app-error.ts";
 import { randomId, sha256Hex } from "../../lib/crypto.ts";
 import type { PublicApiToken } from "../../shared/accounts.ts";
+import type { PublicTeamToken } from "../../shared/teams.ts";
 import * as tokenRows from "../../store/tokens.ts";
 import { findApiTokenByHash, insertApiToken, touchApiToken } from "../../store/tokens.ts";
 import { findUserById } from "../../store/users.ts";
@@ -109,7 +110,7 @@ export function createTeamApiToken(
     role: "member" | "reporter";
     expiresInDays: number;
   },
-): { token: string; apiToken: PublicApiToken & { role: string } } {
+): { token: string; apiToken: PublicTeamToken } {
   const secret = `${TOKEN_PREFIX}${randomId(32)}`;
   const id = randomId();
   const now = ctx.clock.now();
@@ -143,7 +144,7 @@ export function createTeamApiToken(
   };
 }
 
-export function listTeamApiTokens(ctx: ServiceContext, teamId: string): (PublicApiToken & { role: string })[] {
+export function listTeamApiTokens(ctx: ServiceContext, teamId: string): PublicTeamToken[] {
   return tokenRows.listTeamApiTokens(ctx.db, teamId).map((t) => ({
     id: t.id,
     name: t.name,

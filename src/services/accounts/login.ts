@@ -4,7 +4,7 @@ import type { PasswordHasher } from "../../lib/password.ts";
 import { normalizeEmail } from "../../shared/email.ts";
 import { failChallenge, findChallenge, insertChallenge, useChallenge } from "../../store/mfa.ts";
 import { revokeSession } from "../../store/sessions.ts";
-import { findUserByEmail, findUserById, setPasswordHash, type UserRow } from "../../store/users.ts";
+import { findUserByEmail, findUserById, setPasswordHash } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
 import { unauthenticated } from "../errors.ts";
 import { issueDeviceCookie, markDeviceUsed, readDeviceCookie } from "./devices.ts";
@@ -21,8 +21,7 @@ import {
   reserveAttempt,
   throttleKey,
 } from "./throttle.ts";
-import type { Account } from "./users.ts";
-import { hasConfirmedTotp } from "./users.ts";
+import { type Account, hasConfirmedTotp, toAccount } from "./users.ts";
 
 export const MFA_CHALLENGE_TTL_MS = 5 * 60_000;
 export const MFA_CHALLENGE_MAX_FAILURES = 5;
@@ -44,7 +43,7 @@ function invalidCredentials(): AppError {
 }
 
 export type LoginResult =
-  | { kind: "session"; user: UserRow; session: IssuedSession; deviceCookie?: string; mfaEnrolmentRequired: boolean }
+  | { kind: "session"; user: Account; session: IssuedSession; deviceCookie?: string; mfaEnrolmentRequired: boolean }
   /** `binding` goes into a cookie: the challenge can be completed only from this browser. */
   | { kind: "mfa"; challenge: string; binding: string; expiresAt: number; deviceCookie?: string };
 
@@ -125,7 +124,13 @@ export async function login(
     event: "login.succeeded",
     alsoInTransaction: giveBack,
   });
-  return { kind: "session", user, session, mfaEnrolmentRequired, ...(deviceCookie ? { deviceCookie } : {}) };
+  return {
+    kind: "session",
+    user: toAccount(user),
+    session,
+    mfaEnrolmentRequired,
+    ...(deviceCookie ? { deviceCookie } : {}),
+  };
 }
 
 /** Creates the MFA challenge of a sign-in whose first factor passed (password or SSO), bound to the browser. */
@@ -172,7 +177,7 @@ export async function completeMfa(
     binding: string | undefined;
     deviceCookie?: string | undefined;
   },
-): Promise<{ user: UserRow; session: IssuedSession; returnTo: string | null; deviceCookie?: string }> {
+): Promise<{ user: Account; session: IssuedSession; returnTo: string | null; deviceCookie?: string }> {
   const now = ctx.clock.now();
   const invalid = () => new AppError("MFA_CHALLENGE_INVALID", "This sign-in expired or was used; start again.");
   const challenge = findChallenge(ctx.db, input.challenge);
@@ -206,7 +211,7 @@ export async function completeMfa(
   });
   if (known) markDeviceUsed(ctx, known);
   const deviceCookie = known ? undefined : issueDeviceCookie(ctx, user.id);
-  return { user, session, returnTo: challenge.return_to, deviceCookie };
+  return { user: toAccount(user), session, returnTo: challenge.return_to, deviceCookie };
 }
 
 /**
@@ -215,25 +220,28 @@ export async function completeMfa(
  */
 export async function reauthenticate(
   ctx: ServiceContext,
-  user: Account,
-  session: { id: string; method: string; amr: string; mfa_enrolment_required: number },
-  input: { password?: string; code?: string },
-  userAgent: string,
+  input: {
+    user: Account;
+    session: { id: string; method: string; amr: string; mfa_enrolment_required: number };
+    proof: { password?: string; code?: string };
+    userAgent: string;
+  },
 ): Promise<IssuedSession> {
+  const { user, session, proof, userAgent } = input;
   let ok = false;
-  if (input.password !== undefined) {
+  if (proof.password !== undefined) {
     const key = throttleKey(ctx, "account", user.email);
     const endAttempt = reserveAttempt(ctx, key, ACCOUNT_POLICY);
     try {
       const hash = findUserById(ctx.db, user.id)?.password_hash ?? null;
-      ok = hash !== null && (await ctx.passwords.verify(hash, input.password));
+      ok = hash !== null && (await ctx.passwords.verify(hash, proof.password));
     } finally {
       endAttempt();
     }
     if (ok) recordSuccess(ctx, key);
     else recordFailure(ctx, key, ACCOUNT_POLICY);
-  } else if (input.code !== undefined && hasConfirmedTotp(ctx, user.id)) {
-    ok = verifySecondFactor(ctx, user.id, { code: input.code }) === "otp";
+  } else if (proof.code !== undefined && hasConfirmedTotp(ctx, user.id)) {
+    ok = verifySecondFactor(ctx, user.id, { code: proof.code }) === "otp";
   }
   if (!ok) {
     recordEvent(ctx, { type: "reauth.failed", userId: user.id, outcome: "failure" });

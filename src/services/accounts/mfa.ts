@@ -224,7 +224,7 @@ export function adminResetMfa(ctx: ServiceContext, input: { adminId: string; use
   notifyUser(ctx, user.id, "mfa_reset_by_admin");
 }
 
-export function recoveryCodesLeft(ctx: ServiceContext, userId: string): number {
+export function countRecoveryCodesLeft(ctx: ServiceContext, userId: string): number {
   return countUnusedRecoveryCodes(ctx.db, userId);
 }
 

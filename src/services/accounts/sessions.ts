@@ -248,7 +248,7 @@ export function logOutEverywhere(ctx: ServiceContext, userId: string): number {
 }
 
 /** Ends every session of a user, optionally but one. */
-export function endAllSessions(
+function endAllSessions(
   ctx: ServiceContext,
   input: { userId: string; reason: string; exceptSessionId?: string },
 ): number {

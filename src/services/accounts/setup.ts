@@ -5,9 +5,9 @@ import { randomId, sha256Hex } from "../../lib/crypto.ts";
 import { writeFileAtomic } from "../../lib/fs-atomic.ts";
 import { normalizeEmail } from "../../shared/email.ts";
 import { expireOneTimeTokens, findOneTimeToken, insertOneTimeToken, useOneTimeToken } from "../../store/tokens.ts";
-import { countUsers, type UserRow } from "../../store/users.ts";
+import { countUsers } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
-import { assertPasswordAcceptable, createUser } from "./users.ts";
+import { type Account, assertPasswordAcceptable, createUser, toAccount } from "./users.ts";
 
 /**
  * No default account: a fresh install gets a one-time setup URL (token valid 1 hour) in a 0600 file
@@ -16,14 +16,14 @@ import { assertPasswordAcceptable, createUser } from "./users.ts";
 export const SETUP_TTL_MS = 3600_000;
 export const SETUP_FILE = "setup-url.txt";
 
-export function setupNeeded(ctx: Pick<ServiceContext, "db">): boolean {
+export function isSetupNeeded(ctx: Pick<ServiceContext, "db">): boolean {
   return countUsers(ctx.db) === 0;
 }
 
 /** Writes a fresh setup URL when no user exists; returns the file's path and the URL (for a terminal), or undefined. */
 export function prepareSetup(ctx: ServiceContext, keyDir: string): { file: string; url: string } | undefined {
   const file = join(keyDir, SETUP_FILE);
-  if (!setupNeeded(ctx)) {
+  if (!isSetupNeeded(ctx)) {
     if (existsSync(file)) rmSync(file, { force: true });
     return undefined;
   }
@@ -50,11 +50,11 @@ export function prepareSetup(ctx: ServiceContext, keyDir: string): { file: strin
 /** Creates the first instance admin with the setup token; afterwards the route answers 404. */
 export async function completeSetup(
   ctx: ServiceContext,
-  input: { token: string; email: string; displayName: string; password: string },
-  keyDir: string,
-): Promise<UserRow> {
+  input: { token: string; email: string; displayName: string; password: string; keyDir: string },
+): Promise<Account> {
+  const { keyDir } = input;
   const gone = () => new AppError("NOT_FOUND", "There is nothing at this address.");
-  if (!setupNeeded(ctx)) throw gone();
+  if (!isSetupNeeded(ctx)) throw gone();
   const row = input.token.length <= 128 ? findOneTimeToken(ctx.db, "setup", sha256Hex(input.token)) : undefined;
   const now = ctx.clock.now();
   if (!row || row.used_at !== null || row.expires_at <= now) {
@@ -73,5 +73,5 @@ export async function completeSetup(
     isInstanceAdmin: true,
   });
   rmSync(join(keyDir, SETUP_FILE), { force: true });
-  return user;
+  return toAccount(user);
 }

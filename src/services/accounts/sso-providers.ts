@@ -1,6 +1,7 @@
+import type * as v from "valibot";
 import { invalidField } from "../../lib/app-error.ts";
 import { aesGcmDecrypt, aesGcmEncrypt, randomId } from "../../lib/crypto.ts";
-import type { PublicSsoProvider as PublicProvider } from "../../shared/accounts.ts";
+import type { PublicSsoProvider as PublicProvider, SsoProviderInput } from "../../shared/accounts.ts";
 import { deleteProvider, findProvider, listProviders, type ProviderRow, upsertProvider } from "../../store/oidc.ts";
 import { appendAudit } from "../audit/audit.ts";
 import type { ServiceContext } from "../context.ts";
@@ -13,20 +14,9 @@ import { recordEvent } from "./events.ts";
  * sign-in flow itself is in sso.ts.
  */
 export const GOOGLE_ISSUER = "https://accounts.google.com";
-/** RFC 8176 methods that count as a second factor when the provider is trusted to attest MFA. */
 
-export type ProviderInput = {
-  name: string;
-  preset: "generic" | "google";
-  issuer?: string | undefined;
-  clientId: string;
-  clientSecret?: string | undefined;
-  allowedDomains: string[];
-  jitEnabled: boolean;
-  jitTeamId?: string | null | undefined;
-  trustIdpMfa: boolean;
-  enabled: boolean;
-};
+/** A provider's settings as the API validates them (src/shared/accounts.ts). */
+export type ProviderInput = v.InferOutput<typeof SsoProviderInput>;
 
 function toPublicProvider(p: ProviderRow): PublicProvider {
   return {

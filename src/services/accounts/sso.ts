@@ -34,6 +34,7 @@ import { createUser, hasConfirmedTotp } from "./users.ts";
  * (issuer, subject); an IdP account is never linked to a local account by email alone.
  */
 export const SSO_REQUEST_TTL_MS = 10 * 60_000;
+/** RFC 8176 methods that count as a second factor when the provider is trusted to attest MFA. */
 const MFA_AMR = new Set(["mfa", "otp", "hwk", "swk", "fpt", "face", "iris", "retina", "sms", "tel", "pop"]);
 /** How long a provider's discovered configuration is reused. */
 export const SSO_DISCOVERY_TTL_MS = 10 * 60_000;

@@ -20,14 +20,14 @@ export function toAccount(row: UserRow): Account {
   return { ...rest, has_password: password_hash !== null };
 }
 
-export function toPublicUser(ctx: Pick<ServiceContext, "db">, user: Account | UserRow): PublicUser {
+export function toPublicUser(ctx: Pick<ServiceContext, "db">, user: Account): PublicUser {
   return {
     id: user.id,
     email: user.email,
     displayName: user.display_name,
     isInstanceAdmin: user.is_instance_admin === 1,
     mfaEnabled: hasConfirmedTotp(ctx, user.id),
-    hasPassword: "has_password" in user ? user.has_password : user.password_hash !== null,
+    hasPassword: user.has_password,
     disabled: user.disabled_at !== null,
     createdAt: new Date(user.created_at).toISOString(),
   };

@@ -214,24 +214,24 @@ export type ListOptions = {
 /** A page of the items this caller may see, with filters; `nextCursor` continues it. */
 export function listFeedback(
   ctx: ServiceContext,
-  input: { access: TeamAccess; o: ListOptions },
+  input: { access: TeamAccess; filters: ListOptions },
 ): { items: PublicFeedback[]; nextCursor: string | null } {
-  const { access, o } = input;
-  const limit = Math.min(Math.max(o.limit ?? 50, 1), 200);
+  const { access, filters } = input;
+  const limit = Math.min(Math.max(filters.limit ?? 50, 1), 200);
   const scope = reporterScope(access);
   const rows = feedbackRows.listFeedback(ctx.db, {
     teamId: access.team.id,
     ...(scope !== undefined ? { reporterUserId: scope } : {}),
-    ...(o.projectId ? { projectId: o.projectId } : {}),
-    ...(o.status ? { status: o.status } : {}),
-    ...(o.assigneeId ? { assigneeId: o.assigneeId } : {}),
-    ...(o.labelId ? { labelId: o.labelId } : {}),
-    ...(o.ratingMin !== undefined ? { ratingMin: o.ratingMin } : {}),
-    ...(o.ratingMax !== undefined ? { ratingMax: o.ratingMax } : {}),
-    ...(o.from ? { from: Date.parse(o.from) } : {}),
-    ...(o.to ? { to: Date.parse(o.to) } : {}),
-    trash: o.trash === true && scope === undefined,
-    ...(o.cursor ? { cursor: decodeCursor(o.cursor) } : {}),
+    ...(filters.projectId ? { projectId: filters.projectId } : {}),
+    ...(filters.status ? { status: filters.status } : {}),
+    ...(filters.assigneeId ? { assigneeId: filters.assigneeId } : {}),
+    ...(filters.labelId ? { labelId: filters.labelId } : {}),
+    ...(filters.ratingMin !== undefined ? { ratingMin: filters.ratingMin } : {}),
+    ...(filters.ratingMax !== undefined ? { ratingMax: filters.ratingMax } : {}),
+    ...(filters.from ? { from: Date.parse(filters.from) } : {}),
+    ...(filters.to ? { to: Date.parse(filters.to) } : {}),
+    trash: filters.trash === true && scope === undefined,
+    ...(filters.cursor ? { cursor: decodeCursor(filters.cursor) } : {}),
     limit: limit + 1,
   });
   const page = rows.slice(0, limit);

@@ -8,10 +8,10 @@ export type Readiness = {
   checks: { database: "ok" | "closed" | "error"; migrations: "ok" | "pending"; storage: "ok" | "full" };
 };
 
-/** Ready = the database answers and every migration is applied; a full disk is reported as degraded. */
 /** What readiness looks at: the open database and the migrations this build ships. */
 export type ReadinessDeps = { db: Db; migrations: Migration[] };
 
+/** Ready = the database answers and every migration is applied; a full disk is reported as degraded. */
 export function checkReadiness(deps: ReadinessDeps): Readiness {
   const { db } = deps;
   if (!db.open)

@@ -1,6 +1,7 @@
+import type * as v from "valibot";
 import { AppError } from "../../lib/app-error.ts";
 import { randomId } from "../../lib/crypto.ts";
-import type { PublicMember, PublicTeam } from "../../shared/teams.ts";
+import type { PolicyInput, PublicMember, PublicTeam } from "../../shared/teams.ts";
 import { findTotp } from "../../store/mfa.ts";
 import * as teamRows from "../../store/teams.ts";
 import {
@@ -71,12 +72,13 @@ export function renameTeam(ctx: ServiceContext, input: { access: TeamAccess; nam
   return toPublicTeam({ ...access.team, name }, access.role);
 }
 
-export type PolicyInput = Partial<PublicTeam["policy"]>;
+/** A change of the team policy as the API validates it (src/shared/teams.ts). */
+export type PolicyChanges = v.InferOutput<typeof PolicyInput>;
 
 /** Changes the team's security policy; each changed part is an audit entry. */
 export function updateTeamPolicy(
   ctx: ServiceContext,
-  input: { access: TeamAccess; changes: PolicyInput; session: { amr: string } | undefined },
+  input: { access: TeamAccess; changes: PolicyChanges; session: { amr: string } | undefined },
 ): PublicTeam {
   const { access, changes, session } = input;
   const before = toPublicTeam(access.team, access.role).policy;

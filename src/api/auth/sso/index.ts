@@ -13,7 +13,7 @@ import { completeSso, startSso } from "../../../services/accounts/sso.ts";
 import { listSignInProviders } from "../../../services/accounts/sso-providers.ts";
 import type { ServiceContext } from "../../../services/context.ts";
 import { SignInProviderSchema, SsoStartInput, SsoStartSchema } from "../../../shared/accounts.ts";
-import { IdSchema } from "../../../shared/teams.ts";
+import { IdSchema } from "../../../shared/common.ts";
 
 const ProviderParam = v.strictObject({ providerId: IdSchema });
 

@@ -7,7 +7,7 @@ import { validate } from "../../../http/validation.ts";
 import { deleteSsoProvider, listSsoProviders, saveSsoProvider } from "../../../services/accounts/sso-providers.ts";
 import type { ServiceContext } from "../../../services/context.ts";
 import { SsoProviderInput, SsoProviderSchema } from "../../../shared/accounts.ts";
-import { IdSchema, OkSchema } from "../../../shared/teams.ts";
+import { IdSchema, OkSchema } from "../../../shared/common.ts";
 
 const ProviderParam = v.strictObject({ providerId: IdSchema });
 

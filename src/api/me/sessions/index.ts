@@ -7,7 +7,7 @@ import { validate } from "../../../http/validation.ts";
 import { endSession, listSessions, logOutEverywhere, sessionHandle } from "../../../services/accounts/sessions.ts";
 import type { ServiceContext } from "../../../services/context.ts";
 import { SessionSchema } from "../../../shared/accounts.ts";
-import { IdSchema, OkSchema } from "../../../shared/teams.ts";
+import { IdSchema, OkSchema } from "../../../shared/common.ts";
 
 const IdParam = v.strictObject({ id: IdSchema });
 

@@ -9,7 +9,7 @@ import { validate } from "../../../http/validation.ts";
 import { confirmPendingLink, startSso } from "../../../services/accounts/sso.ts";
 import type { ServiceContext } from "../../../services/context.ts";
 import { SsoStartInput, SsoStartSchema } from "../../../shared/accounts.ts";
-import { IdSchema, OkSchema } from "../../../shared/teams.ts";
+import { IdSchema, OkSchema } from "../../../shared/common.ts";
 
 const ProviderParam = v.strictObject({ providerId: IdSchema });
 const LinkParam = v.strictObject({ linkId: IdSchema });

@@ -7,7 +7,7 @@ import { validate } from "../../../http/validation.ts";
 import { createApiToken, listApiTokens, revokeApiToken } from "../../../services/accounts/api-tokens.ts";
 import type { ServiceContext } from "../../../services/context.ts";
 import { ApiTokenSchema, CreatedApiTokenSchema, TokenCreateInput } from "../../../shared/accounts.ts";
-import { IdSchema, OkSchema } from "../../../shared/teams.ts";
+import { IdSchema, OkSchema } from "../../../shared/common.ts";
 
 const IdParam = v.strictObject({ id: IdSchema });
 

@@ -2,21 +2,14 @@ import { Hono } from "hono";
 import * as v from "valibot";
 import type { AppEnv } from "../../../http/app-env.ts";
 import type { routeActions } from "../../../http/authorize.ts";
-import { describe } from "../../../http/respond.ts";
+import { describe, TEAM_ROUTE_ERRORS } from "../../../http/respond.ts";
 import { validate } from "../../../http/validation.ts";
 import type { ServiceContext } from "../../../services/context.ts";
 import { inviteMember, listTeamInvitations, revokeTeamInvitation } from "../../../services/teams/invitations.ts";
-import {
-  CreatedInvitationSchema,
-  IdSchema,
-  InvitationInput,
-  InvitationSchema,
-  OkSchema,
-} from "../../../shared/teams.ts";
+import { IdSchema, OkSchema, TeamParam } from "../../../shared/common.ts";
+import { CreatedInvitationSchema, InvitationInput, InvitationSchema } from "../../../shared/teams.ts";
 
-const TeamParam = v.strictObject({ teamId: IdSchema });
 const InvitationParam = v.strictObject({ teamId: IdSchema, invitationId: IdSchema });
-const ERRORS = [400, 401, 403, 404];
 
 /** /api/v1/teams/:teamId/invitations: the team's pending and past invitations. */
 export function teamInvitationRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions> }) {
@@ -29,7 +22,7 @@ export function teamInvitationRoutes(deps: { ctx: ServiceContext; action: Return
         "Invitations of the team",
         ["teams"],
         { 200: { description: "Invitations", schema: v.object({ invitations: v.array(InvitationSchema) }) } },
-        ERRORS,
+        TEAM_ROUTE_ERRORS,
       ),
       validate("param", TeamParam),
       (c) => c.json({ invitations: listTeamInvitations(ctx, c.var.team) }),
@@ -41,7 +34,7 @@ export function teamInvitationRoutes(deps: { ctx: ServiceContext; action: Return
         "Invite by email with a role: a one-time link, 7 days (emailed with SMTP, else returned once)",
         ["teams"],
         { 201: { description: "Invited", schema: CreatedInvitationSchema } },
-        ERRORS,
+        TEAM_ROUTE_ERRORS,
       ),
       validate("param", TeamParam),
       validate("json", InvitationInput),
@@ -50,7 +43,12 @@ export function teamInvitationRoutes(deps: { ctx: ServiceContext; action: Return
     .delete(
       "/:invitationId",
       action("invitations.manage"),
-      describe("Revoke a pending invitation", ["teams"], { 200: { description: "Revoked", schema: OkSchema } }, ERRORS),
+      describe(
+        "Revoke a pending invitation",
+        ["teams"],
+        { 200: { description: "Revoked", schema: OkSchema } },
+        TEAM_ROUTE_ERRORS,
+      ),
       validate("param", InvitationParam),
       (c) => {
         revokeTeamInvitation(ctx, { access: c.var.team, invitationId: c.req.valid("param").invitationId });

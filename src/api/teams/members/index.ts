@@ -2,15 +2,14 @@ import { Hono } from "hono";
 import * as v from "valibot";
 import type { AppEnv } from "../../../http/app-env.ts";
 import type { routeActions } from "../../../http/authorize.ts";
-import { describe } from "../../../http/respond.ts";
+import { describe, TEAM_ROUTE_ERRORS } from "../../../http/respond.ts";
 import { validate } from "../../../http/validation.ts";
 import type { ServiceContext } from "../../../services/context.ts";
 import { changeMemberRole, listTeamMembers, removeMember } from "../../../services/teams/teams.ts";
-import { IdSchema, MemberSchema, OkSchema, RoleInput } from "../../../shared/teams.ts";
+import { IdSchema, OkSchema, TeamParam } from "../../../shared/common.ts";
+import { MemberSchema, RoleInput } from "../../../shared/teams.ts";
 
-const TeamParam = v.strictObject({ teamId: IdSchema });
 const MemberParam = v.strictObject({ teamId: IdSchema, userId: IdSchema });
-const ERRORS = [400, 401, 403, 404];
 
 /** /api/v1/teams/:teamId/members: who is in the team, with which role. */
 export function memberRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions> }) {
@@ -23,7 +22,7 @@ export function memberRoutes(deps: { ctx: ServiceContext; action: ReturnType<typ
         "Members and their roles",
         ["teams"],
         { 200: { description: "Members", schema: v.object({ members: v.array(MemberSchema) }) } },
-        ERRORS,
+        TEAM_ROUTE_ERRORS,
       ),
       validate("param", TeamParam),
       (c) => c.json({ members: listTeamMembers(ctx, c.var.team) }),
@@ -35,7 +34,7 @@ export function memberRoutes(deps: { ctx: ServiceContext; action: ReturnType<typ
         "Change a member's role (a team keeps at least one owner)",
         ["teams"],
         { 200: { description: "Changed", schema: OkSchema } },
-        [...ERRORS, 409],
+        [...TEAM_ROUTE_ERRORS, 409],
       ),
       validate("param", MemberParam),
       validate("json", RoleInput),
@@ -55,7 +54,7 @@ export function memberRoutes(deps: { ctx: ServiceContext; action: ReturnType<typ
         "Remove a member (their next request to this team gets 404)",
         ["teams"],
         { 200: { description: "Removed", schema: OkSchema } },
-        [...ERRORS, 409],
+        [...TEAM_ROUTE_ERRORS, 409],
       ),
       validate("param", MemberParam),
       (c) => {

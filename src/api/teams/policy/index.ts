@@ -1,14 +1,12 @@
 import { Hono } from "hono";
-import * as v from "valibot";
 import type { AppEnv } from "../../../http/app-env.ts";
 import type { routeActions } from "../../../http/authorize.ts";
-import { describe } from "../../../http/respond.ts";
+import { describe, TEAM_ROUTE_ERRORS } from "../../../http/respond.ts";
 import { validate } from "../../../http/validation.ts";
 import type { ServiceContext } from "../../../services/context.ts";
 import { updateTeamPolicy } from "../../../services/teams/teams.ts";
-import { IdSchema, PolicyInput, TeamSchema } from "../../../shared/teams.ts";
-
-const TeamParam = v.strictObject({ teamId: IdSchema });
+import { TeamParam } from "../../../shared/common.ts";
+import { PolicyInput, TeamSchema } from "../../../shared/teams.ts";
 
 /** /api/v1/teams/:teamId/policy: the team's security policy. */
 export function policyRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions> }) {
@@ -20,7 +18,7 @@ export function policyRoutes(deps: { ctx: ServiceContext; action: ReturnType<typ
       "The team's security policy: MFA, inactivity timeout, SSO",
       ["teams"],
       { 200: { description: "Team", schema: TeamSchema } },
-      [400, 401, 403, 404],
+      TEAM_ROUTE_ERRORS,
     ),
     validate("param", TeamParam),
     validate("json", PolicyInput),

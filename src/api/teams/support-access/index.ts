@@ -1,15 +1,12 @@
 import { Hono } from "hono";
-import * as v from "valibot";
 import type { AppEnv } from "../../../http/app-env.ts";
 import type { routeActions } from "../../../http/authorize.ts";
-import { describe } from "../../../http/respond.ts";
+import { describe, TEAM_ROUTE_ERRORS } from "../../../http/respond.ts";
 import { validate } from "../../../http/validation.ts";
 import type { ServiceContext } from "../../../services/context.ts";
 import { endSupportAccess, getSupportAccess, grantSupportAccess } from "../../../services/teams/support.ts";
-import { IdSchema, SupportAccessInput, SupportAccessSchema } from "../../../shared/teams.ts";
-
-const TeamParam = v.strictObject({ teamId: IdSchema });
-const ERRORS = [400, 401, 403, 404];
+import { TeamParam } from "../../../shared/common.ts";
+import { SupportAccessInput, SupportAccessSchema } from "../../../shared/teams.ts";
 
 /** /api/v1/teams/:teamId/support-access: whether the instance admin may read this team, for how long. */
 export function supportAccessRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions> }) {
@@ -22,7 +19,7 @@ export function supportAccessRoutes(deps: { ctx: ServiceContext; action: ReturnT
         "Whether the instance admin may read this team now",
         ["teams"],
         { 200: { description: "State", schema: SupportAccessSchema } },
-        ERRORS,
+        TEAM_ROUTE_ERRORS,
       ),
       validate("param", TeamParam),
       (c) => c.json(getSupportAccess(ctx, c.var.team)),
@@ -34,7 +31,7 @@ export function supportAccessRoutes(deps: { ctx: ServiceContext; action: ReturnT
         "Let the instance admin read this team's feedback for some hours (default 24)",
         ["teams"],
         { 200: { description: "Granted", schema: SupportAccessSchema } },
-        ERRORS,
+        TEAM_ROUTE_ERRORS,
       ),
       validate("param", TeamParam),
       validate("json", SupportAccessInput),
@@ -47,7 +44,7 @@ export function supportAccessRoutes(deps: { ctx: ServiceContext; action: ReturnT
         "End support access now",
         ["teams"],
         { 200: { description: "Ended", schema: SupportAccessSchema } },
-        ERRORS,
+        TEAM_ROUTE_ERRORS,
       ),
       validate("param", TeamParam),
       (c) => c.json(endSupportAccess(ctx, c.var.team)),

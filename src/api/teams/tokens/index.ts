@@ -2,15 +2,14 @@ import { Hono } from "hono";
 import * as v from "valibot";
 import type { AppEnv } from "../../../http/app-env.ts";
 import type { routeActions } from "../../../http/authorize.ts";
-import { describe } from "../../../http/respond.ts";
+import { describe, TEAM_ROUTE_ERRORS } from "../../../http/respond.ts";
 import { validate } from "../../../http/validation.ts";
 import { createTeamApiToken, listTeamApiTokens, revokeTeamApiToken } from "../../../services/accounts/api-tokens.ts";
 import type { ServiceContext } from "../../../services/context.ts";
-import { CreatedTeamTokenSchema, IdSchema, OkSchema, TeamTokenInput, TeamTokenSchema } from "../../../shared/teams.ts";
+import { IdSchema, OkSchema, TeamParam } from "../../../shared/common.ts";
+import { CreatedTeamTokenSchema, TeamTokenInput, TeamTokenSchema } from "../../../shared/teams.ts";
 
-const TeamParam = v.strictObject({ teamId: IdSchema });
 const TokenParam = v.strictObject({ teamId: IdSchema, tokenId: IdSchema });
-const ERRORS = [400, 401, 403, 404];
 
 /** /api/v1/teams/:teamId/tokens: the team's API tokens (one team, capped role). */
 export function teamTokenRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions> }) {
@@ -23,7 +22,7 @@ export function teamTokenRoutes(deps: { ctx: ServiceContext; action: ReturnType<
         "The team's API tokens (never their secrets)",
         ["teams"],
         { 200: { description: "Tokens", schema: v.object({ tokens: v.array(TeamTokenSchema) }) } },
-        ERRORS,
+        TEAM_ROUTE_ERRORS,
       ),
       validate("param", TeamParam),
       (c) => c.json({ tokens: listTeamApiTokens(ctx, c.var.team.team.id) }),
@@ -35,7 +34,7 @@ export function teamTokenRoutes(deps: { ctx: ServiceContext; action: ReturnType<
         "Create a team API token (re-authentication first): only this team, at most the given role; shown once",
         ["teams"],
         { 201: { description: "Created", schema: CreatedTeamTokenSchema } },
-        ERRORS,
+        TEAM_ROUTE_ERRORS,
       ),
       validate("param", TeamParam),
       validate("json", TeamTokenInput),
@@ -52,7 +51,12 @@ export function teamTokenRoutes(deps: { ctx: ServiceContext; action: ReturnType<
     .delete(
       "/:tokenId",
       action("tokens.manage"),
-      describe("Revoke a team API token", ["teams"], { 200: { description: "Revoked", schema: OkSchema } }, ERRORS),
+      describe(
+        "Revoke a team API token",
+        ["teams"],
+        { 200: { description: "Revoked", schema: OkSchema } },
+        TEAM_ROUTE_ERRORS,
+      ),
       validate("param", TokenParam),
       (c) => {
         revokeTeamApiToken(ctx, {

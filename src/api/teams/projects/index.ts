@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import * as v from "valibot";
-import type { AppEnv } from "../../http/app-env.ts";
-import type { routeActions } from "../../http/authorize.ts";
-import { describe } from "../../http/respond.ts";
-import { validate } from "../../http/validation.ts";
-import type { ServiceContext } from "../../services/context.ts";
+import type { AppEnv } from "../../../http/app-env.ts";
+import type { routeActions } from "../../../http/authorize.ts";
+import { describe, TEAM_ROUTE_ERRORS } from "../../../http/respond.ts";
+import { validate } from "../../../http/validation.ts";
+import type { ServiceContext } from "../../../services/context.ts";
 import {
   createProject,
   deleteProject,
@@ -12,12 +12,11 @@ import {
   listProjects,
   rotateWidgetKey,
   updateProject,
-} from "../../services/projects.ts";
-import { IdSchema, OkSchema, ProjectCreateInput, ProjectSchema, ProjectUpdateInput } from "../../shared/teams.ts";
+} from "../../../services/projects.ts";
+import { IdSchema, OkSchema, TeamParam } from "../../../shared/common.ts";
+import { ProjectCreateInput, ProjectSchema, ProjectUpdateInput } from "../../../shared/teams.ts";
 
-const TeamParam = v.strictObject({ teamId: IdSchema });
 const ProjectParam = v.strictObject({ teamId: IdSchema, projectId: IdSchema });
-const ERRORS = [400, 401, 403, 404];
 
 /** /api/v1/teams/:teamId/projects: the team's websites or apps, each with a widget key. */
 export function projectRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions> }) {
@@ -30,7 +29,7 @@ export function projectRoutes(deps: { ctx: ServiceContext; action: ReturnType<ty
         "The team's projects",
         ["projects"],
         { 200: { description: "Projects", schema: v.object({ projects: v.array(ProjectSchema) }) } },
-        ERRORS,
+        TEAM_ROUTE_ERRORS,
       ),
       validate("param", TeamParam),
       (c) => c.json({ projects: listProjects(ctx, c.var.team) }),
@@ -38,7 +37,12 @@ export function projectRoutes(deps: { ctx: ServiceContext; action: ReturnType<ty
     .post(
       "/",
       action("projects.create"),
-      describe("Create a project", ["projects"], { 201: { description: "Created", schema: ProjectSchema } }, ERRORS),
+      describe(
+        "Create a project",
+        ["projects"],
+        { 201: { description: "Created", schema: ProjectSchema } },
+        TEAM_ROUTE_ERRORS,
+      ),
       validate("param", TeamParam),
       validate("json", ProjectCreateInput),
       (c) => c.json(createProject(ctx, { access: c.var.team, fields: c.req.valid("json") }), 201),
@@ -46,7 +50,12 @@ export function projectRoutes(deps: { ctx: ServiceContext; action: ReturnType<ty
     .get(
       "/:projectId",
       action("projects.read"),
-      describe("A project", ["projects"], { 200: { description: "Project", schema: ProjectSchema } }, ERRORS),
+      describe(
+        "A project",
+        ["projects"],
+        { 200: { description: "Project", schema: ProjectSchema } },
+        TEAM_ROUTE_ERRORS,
+      ),
       validate("param", ProjectParam),
       (c) => c.json(getProject(ctx, { access: c.var.team, projectId: c.req.valid("param").projectId })),
     )
@@ -57,7 +66,7 @@ export function projectRoutes(deps: { ctx: ServiceContext; action: ReturnType<ty
         "Change a project's name or widget settings",
         ["projects"],
         { 200: { description: "Project", schema: ProjectSchema } },
-        ERRORS,
+        TEAM_ROUTE_ERRORS,
       ),
       validate("param", ProjectParam),
       validate("json", ProjectUpdateInput),
@@ -74,7 +83,7 @@ export function projectRoutes(deps: { ctx: ServiceContext; action: ReturnType<ty
       "/:projectId",
       action("projects.delete"),
       describe("Delete an empty project", ["projects"], { 200: { description: "Deleted", schema: OkSchema } }, [
-        ...ERRORS,
+        ...TEAM_ROUTE_ERRORS,
         409,
       ]),
       validate("param", ProjectParam),
@@ -90,7 +99,7 @@ export function projectRoutes(deps: { ctx: ServiceContext; action: ReturnType<ty
         "Rotate the widget key (the old one stops working at once)",
         ["projects"],
         { 200: { description: "Project", schema: ProjectSchema } },
-        ERRORS,
+        TEAM_ROUTE_ERRORS,
       ),
       validate("param", ProjectParam),
       (c) => c.json(rotateWidgetKey(ctx, { access: c.var.team, projectId: c.req.valid("param").projectId })),

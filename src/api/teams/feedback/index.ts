@@ -2,14 +2,14 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { resolver } from "hono-openapi";
 import * as v from "valibot";
-import type { AppEnv } from "../../http/app-env.ts";
-import type { routeActions } from "../../http/authorize.ts";
-import { describeRoute, jsonContent, problemContent } from "../../http/openapi.ts";
-import { describe } from "../../http/respond.ts";
-import { parseOrThrow, validate } from "../../http/validation.ts";
-import { AppError, invalidField } from "../../lib/app-error.ts";
-import { bodyLimits } from "../../lib/body-limits.ts";
-import type { ServiceContext } from "../../services/context.ts";
+import type { AppEnv } from "../../../http/app-env.ts";
+import type { routeActions } from "../../../http/authorize.ts";
+import { describeRoute, jsonContent, problemContent } from "../../../http/openapi.ts";
+import { describe, TEAM_ROUTE_ERRORS } from "../../../http/respond.ts";
+import { parseOrThrow, validate } from "../../../http/validation.ts";
+import { AppError, invalidField } from "../../../lib/app-error.ts";
+import { bodyLimits } from "../../../lib/body-limits.ts";
+import type { ServiceContext } from "../../../services/context.ts";
 import {
   addItemNote,
   createFeedback,
@@ -21,7 +21,8 @@ import {
   searchFeedback,
   trashFeedback,
   triageFeedback,
-} from "../../services/feedback/feedback.ts";
+} from "../../../services/feedback/feedback.ts";
+import { IdSchema, OkSchema, TeamParam } from "../../../shared/common.ts";
 import {
   FeedbackCreateInput,
   FeedbackItemSchema,
@@ -31,15 +32,9 @@ import {
   NoteInput,
   NoteSchema,
   SearchQuery,
-} from "../../shared/feedback.ts";
-import { IdSchema, OkSchema } from "../../shared/teams.ts";
+} from "../../../shared/feedback.ts";
 
-const Item = FeedbackItemSchema;
-const Note = NoteSchema;
-const Ok = OkSchema;
-const TeamParam = v.strictObject({ teamId: IdSchema });
 const ItemParam = v.strictObject({ teamId: IdSchema, itemId: IdSchema });
-const ERRORS = [400, 401, 403, 404];
 
 const NOTE_THREADS = {
   comments: {
@@ -90,13 +85,13 @@ export function feedbackRoutes(deps: {
         "Feedback items, newest first (a reporter sees only their own); filters and cursor pagination",
         ["feedback"],
         { 200: { description: "A page", schema: FeedbackPageSchema } },
-        ERRORS,
+        TEAM_ROUTE_ERRORS,
       ),
       validate("param", TeamParam),
       validate("query", FeedbackListQuery),
       (c) => {
         const q = c.req.valid("query");
-        return c.json(listFeedback(ctx, { access: c.var.team, o: { ...q, trash: q.trash === "1" } }));
+        return c.json(listFeedback(ctx, { access: c.var.team, filters: { ...q, trash: q.trash === "1" } }));
       },
     )
     .post(
@@ -127,9 +122,12 @@ export function feedbackRoutes(deps: {
           },
         },
         responses: {
-          201: { description: "Created", content: jsonContent(Item) },
+          201: { description: "Created", content: jsonContent(FeedbackItemSchema) },
           ...Object.fromEntries(
-            [...ERRORS, 413, 415].map((s) => [s, { description: "Error (problem+json)", content: problemContent }]),
+            [...TEAM_ROUTE_ERRORS, 413, 415].map((s) => [
+              s,
+              { description: "Error (problem+json)", content: problemContent },
+            ]),
           ),
         },
       }),
@@ -177,8 +175,8 @@ export function feedbackRoutes(deps: {
       describe(
         "Full-text search (title, comment, messages; internal comments for members and owners)",
         ["feedback"],
-        { 200: { description: "Matches", schema: v.object({ items: v.array(Item) }) } },
-        ERRORS,
+        { 200: { description: "Matches", schema: v.object({ items: v.array(FeedbackItemSchema) }) } },
+        TEAM_ROUTE_ERRORS,
       ),
       validate("param", TeamParam),
       validate("query", SearchQuery),
@@ -193,8 +191,8 @@ export function feedbackRoutes(deps: {
       describe(
         "A feedback item (ETag = its version)",
         ["feedback"],
-        { 200: { description: "Item", schema: Item } },
-        ERRORS,
+        { 200: { description: "Item", schema: FeedbackItemSchema } },
+        TEAM_ROUTE_ERRORS,
       ),
       validate("param", ItemParam),
       (c) => {
@@ -208,8 +206,8 @@ export function feedbackRoutes(deps: {
       describe(
         "Triage: status, assignee, labels — with If-Match (412 when stale, 428 when missing)",
         ["feedback"],
-        { 200: { description: "Item", schema: Item } },
-        [...ERRORS, 412, 428],
+        { 200: { description: "Item", schema: FeedbackItemSchema } },
+        [...TEAM_ROUTE_ERRORS, 412, 428],
       ),
       validate("param", ItemParam),
       validate("json", FeedbackUpdateInput),
@@ -229,8 +227,8 @@ export function feedbackRoutes(deps: {
       describe(
         "Move to the trash (restorable for 30 days, then purged)",
         ["feedback"],
-        { 200: { description: "In the trash", schema: Ok } },
-        ERRORS,
+        { 200: { description: "In the trash", schema: OkSchema } },
+        TEAM_ROUTE_ERRORS,
       ),
       validate("param", ItemParam),
       (c) => {
@@ -241,8 +239,8 @@ export function feedbackRoutes(deps: {
     .post(
       "/:itemId/restore",
       action("feedback.delete"),
-      describe("Restore from the trash", ["feedback"], { 200: { description: "Item", schema: Item } }, [
-        ...ERRORS,
+      describe("Restore from the trash", ["feedback"], { 200: { description: "Item", schema: FeedbackItemSchema } }, [
+        ...TEAM_ROUTE_ERRORS,
         409,
       ]),
       validate("param", ItemParam),
@@ -255,7 +253,7 @@ export function feedbackRoutes(deps: {
         "The screenshot bytes (server-chosen type, sandboxed, as an attachment); its annotations are in the item's `screenshot` field",
         ["feedback"],
         { 200: { description: "Image" } },
-        ERRORS,
+        TEAM_ROUTE_ERRORS,
       ),
       validate("param", ItemParam),
       (c) => {
@@ -281,8 +279,8 @@ export function feedbackRoutes(deps: {
         describe(
           thread.list,
           ["feedback"],
-          { 200: { description: thread.title, schema: v.object({ [kind]: v.array(Note) }) } },
-          ERRORS,
+          { 200: { description: thread.title, schema: v.object({ [kind]: v.array(NoteSchema) }) } },
+          TEAM_ROUTE_ERRORS,
         ),
         validate("param", ItemParam),
         (c) =>
@@ -291,7 +289,7 @@ export function feedbackRoutes(deps: {
       .post(
         `/:itemId/${kind}`,
         action(thread.write),
-        describe(thread.add, ["feedback"], { 201: { description: "Added", schema: Note } }, ERRORS),
+        describe(thread.add, ["feedback"], { 201: { description: "Added", schema: NoteSchema } }, TEAM_ROUTE_ERRORS),
         validate("param", ItemParam),
         validate("json", NoteInput),
         (c) =>

@@ -1,16 +1,15 @@
 import { Hono } from "hono";
 import * as v from "valibot";
-import type { AppEnv } from "../../http/app-env.ts";
-import type { routeActions } from "../../http/authorize.ts";
-import { describe } from "../../http/respond.ts";
-import { validate } from "../../http/validation.ts";
-import type { ServiceContext } from "../../services/context.ts";
-import { createLabel, deleteLabel, listLabels } from "../../services/projects.ts";
-import { IdSchema, LabelInput, LabelSchema, OkSchema } from "../../shared/teams.ts";
+import type { AppEnv } from "../../../http/app-env.ts";
+import type { routeActions } from "../../../http/authorize.ts";
+import { describe, TEAM_ROUTE_ERRORS } from "../../../http/respond.ts";
+import { validate } from "../../../http/validation.ts";
+import type { ServiceContext } from "../../../services/context.ts";
+import { createLabel, deleteLabel, listLabels } from "../../../services/projects.ts";
+import { IdSchema, OkSchema, TeamParam } from "../../../shared/common.ts";
+import { LabelInput, LabelSchema } from "../../../shared/teams.ts";
 
-const TeamParam = v.strictObject({ teamId: IdSchema });
 const LabelParam = v.strictObject({ teamId: IdSchema, labelId: IdSchema });
-const ERRORS = [400, 401, 403, 404];
 
 /** /api/v1/teams/:teamId/labels: the team's labels for feedback. */
 export function labelRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions> }) {
@@ -23,7 +22,7 @@ export function labelRoutes(deps: { ctx: ServiceContext; action: ReturnType<type
         "The team's labels",
         ["projects"],
         { 200: { description: "Labels", schema: v.object({ labels: v.array(LabelSchema) }) } },
-        ERRORS,
+        TEAM_ROUTE_ERRORS,
       ),
       validate("param", TeamParam),
       (c) => c.json({ labels: listLabels(ctx, c.var.team) }),
@@ -32,7 +31,7 @@ export function labelRoutes(deps: { ctx: ServiceContext; action: ReturnType<type
       "/",
       action("labels.manage"),
       describe("Create a label", ["projects"], { 201: { description: "Created", schema: LabelSchema } }, [
-        ...ERRORS,
+        ...TEAM_ROUTE_ERRORS,
         409,
       ]),
       validate("param", TeamParam),
@@ -42,7 +41,12 @@ export function labelRoutes(deps: { ctx: ServiceContext; action: ReturnType<type
     .delete(
       "/:labelId",
       action("labels.manage"),
-      describe("Delete a label", ["projects"], { 200: { description: "Deleted", schema: OkSchema } }, ERRORS),
+      describe(
+        "Delete a label",
+        ["projects"],
+        { 200: { description: "Deleted", schema: OkSchema } },
+        TEAM_ROUTE_ERRORS,
+      ),
       validate("param", LabelParam),
       (c) => {
         deleteLabel(ctx, { access: c.var.team, labelId: c.req.valid("param").labelId });

@@ -3,7 +3,7 @@ import type { AppEnv } from "../../../http/app-env.ts";
 import { requireRecentAuth, type routeActions } from "../../../http/authorize.ts";
 import type { CookieNames } from "../../../http/cookies.ts";
 import { describe } from "../../../http/respond.ts";
-import { renewSession } from "../../../http/session-cookie.ts";
+import { amrOf, renewSession } from "../../../http/session-cookie.ts";
 import { validate } from "../../../http/validation.ts";
 import {
   confirmTotpEnrolment,
@@ -11,20 +11,12 @@ import {
   regenerateRecoveryCodes,
   startTotpEnrolment,
 } from "../../../services/accounts/mfa.ts";
-import { changePassword } from "../../../services/accounts/password.ts";
 import type { ServiceContext } from "../../../services/context.ts";
-import {
-  PasswordChangeInput,
-  RecoveryCodesSchema,
-  TotpConfirmInput,
-  TotpEnrolmentSchema,
-} from "../../../shared/accounts.ts";
-import { OkSchema } from "../../../shared/teams.ts";
+import { RecoveryCodesSchema, TotpConfirmInput, TotpEnrolmentSchema } from "../../../shared/accounts.ts";
+import { OkSchema } from "../../../shared/common.ts";
 
-const amrOf = (session: { amr: string }) => JSON.parse(session.amr) as string[];
-
-/** /api/v1/me/password and /api/v1/me/mfa…: my credentials; each change ends my other sessions. */
-export function meCredentialRoutes(deps: {
+/** /api/v1/me/mfa: my second factor (TOTP and recovery codes); each change ends my other sessions. */
+export function meMfaRoutes(deps: {
   ctx: ServiceContext;
   action: ReturnType<typeof routeActions>;
   cookies: CookieNames;
@@ -32,21 +24,7 @@ export function meCredentialRoutes(deps: {
   const { ctx, action, cookies } = deps;
   return new Hono<AppEnv>()
     .post(
-      "/password",
-      action("self", { recent: true }),
-      describe("Change my password (re-authentication first); my other sessions end", ["me"], {
-        200: { description: "Changed", schema: OkSchema },
-      }),
-      validate("json", PasswordChangeInput),
-      async (c) => {
-        const { user, session } = c.var.caller;
-        await changePassword(ctx, { user, newPassword: c.req.valid("json").newPassword, currentSessionId: session.id });
-        await renewSession(c, ctx, cookies, user.id, session.method, amrOf(session));
-        return c.json({ ok: true as const });
-      },
-    )
-    .post(
-      "/mfa/totp",
+      "/totp",
       action("self", { enrolmentPending: true }),
       describe("Start TOTP enrolment: a secret, its otpauth:// URI and a QR code (SVG)", ["me"], {
         200: { description: "Scan, then confirm with a code", schema: TotpEnrolmentSchema },
@@ -59,7 +37,7 @@ export function meCredentialRoutes(deps: {
       },
     )
     .post(
-      "/mfa/totp/confirm",
+      "/totp/confirm",
       action("self", { enrolmentPending: true }),
       describe("Turn TOTP on with a first code; returns 10 single-use recovery codes (shown once)", ["me"], {
         200: { description: "On", schema: RecoveryCodesSchema },
@@ -77,7 +55,7 @@ export function meCredentialRoutes(deps: {
       },
     )
     .delete(
-      "/mfa/totp",
+      "/totp",
       action("self", { recent: true }),
       describe(
         "Turn TOTP off (re-authentication first)",
@@ -93,7 +71,7 @@ export function meCredentialRoutes(deps: {
       },
     )
     .post(
-      "/mfa/recovery-codes",
+      "/recovery-codes",
       action("self", { recent: true }),
       describe(
         "New recovery codes (re-authentication first); the old ones stop working",
