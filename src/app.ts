@@ -21,6 +21,7 @@ import { policyRoutes } from "./api/teams/policy/index.ts";
 import { projectRoutes } from "./api/teams/projects/index.ts";
 import { supportAccessRoutes } from "./api/teams/support-access/index.ts";
 import { teamTokenRoutes } from "./api/teams/tokens/index.ts";
+import { widgetRoutes } from "./api/widget/index.ts";
 import type { Config } from "./config.ts";
 import type { AppEnv } from "./http/app-env.ts";
 import { authenticate } from "./http/auth.ts";
@@ -32,7 +33,8 @@ import { cookieNames } from "./http/cookies.ts";
 import { csrfProtection } from "./http/csrf.ts";
 import { openApiDocument } from "./http/openapi.ts";
 import { errorHandler, notFoundHandler } from "./http/problem.ts";
-import { createIpLimiter } from "./http/rate-limit.ts";
+import { exceptWidget } from "./http/public-prefix.ts";
+import { createIpLimiter, createRateLimiter } from "./http/rate-limit.ts";
 import { requestContext } from "./http/request-context.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import type { Clock } from "./lib/clock.ts";
@@ -99,10 +101,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const ctx = serviceContext(deps);
   const cookies = cookieNames(deps.config.secureCookies);
   const ipLimiter = createIpLimiter({ capacity: deps.authAttemptsPerMinute ?? 30, perMs: 60_000, now: deps.clock.now });
-  app.use("/api/*", csrfProtection(deps.config.publicOrigin));
+  app.use("/api/*", exceptWidget(csrfProtection(deps.config.publicOrigin)));
   app.use("/api/*", requireJsonBody());
   app.use("/api/*", jsonBodyLimit(64 * 1024));
-  app.use("/api/*", authenticate(ctx, cookies));
+  app.use("/api/*", exceptWidget(authenticate(ctx, cookies)));
 
   const action = routeActions(ctx);
   const base = { ctx, action };
@@ -131,6 +133,18 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route(
     "/api/v1/teams/:teamId/feedback",
     feedbackRoutes({ ...base, screenshotMaxBytes: deps.config.screenshotMaxBytes }),
+  );
+  const perMinute = (capacity: number) => createRateLimiter({ capacity, perMs: 60_000, now: deps.clock.now });
+  app.route(
+    "/api/v1/widget",
+    widgetRoutes({
+      ...base,
+      screenshotMaxBytes: deps.config.screenshotMaxBytes,
+      limiters: {
+        perClient: perMinute(deps.config.widgetLimits.perClient),
+        perProject: perMinute(deps.config.widgetLimits.perProject),
+      },
+    }),
   );
 
   app.get("/api/openapi.json", publicAction, openApiDocument(app, deps.version));

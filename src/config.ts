@@ -43,6 +43,14 @@ export const CONFIG_VARIABLES = {
     default: String(SCREENSHOT_MAX_BYTES.default),
     expects: `the largest accepted screenshot in bytes, from ${SCREENSHOT_MAX_BYTES.min} to ${SCREENSHOT_MAX_BYTES.max}`,
   },
+  LOUPE_WIDGET_SUBMISSIONS_PER_MINUTE: {
+    default: "10",
+    expects: "how many widget submissions one client address may send to one project per minute, from 1 to 10000",
+  },
+  LOUPE_WIDGET_KEY_SUBMISSIONS_PER_MINUTE: {
+    default: "300",
+    expects: "how many widget submissions one project accepts per minute from all clients together, from 1 to 100000",
+  },
   LOUPE_TRUSTED_PROXIES: {
     default: "",
     expects:
@@ -108,6 +116,14 @@ const EnvSchema = v.object({
     intString(SCREENSHOT_MAX_BYTES.min, SCREENSHOT_MAX_BYTES.max),
     CONFIG_VARIABLES.LOUPE_SCREENSHOT_MAX_BYTES.default,
   ),
+  LOUPE_WIDGET_SUBMISSIONS_PER_MINUTE: v.optional(
+    intString(1, 10_000),
+    CONFIG_VARIABLES.LOUPE_WIDGET_SUBMISSIONS_PER_MINUTE.default,
+  ),
+  LOUPE_WIDGET_KEY_SUBMISSIONS_PER_MINUTE: v.optional(
+    intString(1, 100_000),
+    CONFIG_VARIABLES.LOUPE_WIDGET_KEY_SUBMISSIONS_PER_MINUTE.default,
+  ),
   LOUPE_TRUSTED_PROXIES: v.optional(v.string(), CONFIG_VARIABLES.LOUPE_TRUSTED_PROXIES.default),
 });
 
@@ -130,6 +146,8 @@ export type Config = Readonly<{
   screenshotMaxBytes: number;
   /** Peers whose Forwarded / X-Forwarded-* headers are believed; empty: none (the default). */
   trustedProxies: TrustedProxies;
+  /** Widget submissions per minute: per client address and project, and per project in all. */
+  widgetLimits: { perClient: number; perProject: number };
 }>;
 
 export type ConfigProblem = { variable: string; expects: string };
@@ -243,5 +261,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
       out.LOUPE_SMTP_URL && out.LOUPE_SMTP_FROM ? { url: out.LOUPE_SMTP_URL, from: out.LOUPE_SMTP_FROM } : undefined,
     screenshotMaxBytes: out.LOUPE_SCREENSHOT_MAX_BYTES,
     trustedProxies: proxies.ok ? proxies.proxies : [],
+    widgetLimits: {
+      perClient: out.LOUPE_WIDGET_SUBMISSIONS_PER_MINUTE,
+      perProject: out.LOUPE_WIDGET_KEY_SUBMISSIONS_PER_MINUTE,
+    },
   });
 }

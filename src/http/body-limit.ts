@@ -3,8 +3,11 @@ import { createMiddleware } from "hono/factory";
 import { AppError } from "../lib/app-error.ts";
 import type { AppEnv } from "./app-env.ts";
 
-/** Feedback submission has its own, larger limit (the screenshot); everything else is small JSON. */
-export const FEEDBACK_SUBMIT = /^\/api\/v1\/teams\/[^/]+\/feedback\/?$/;
+/**
+ * Feedback submission (by the team route or the widget's public ingest) has its own, larger limit
+ * (the screenshot) and may be multipart; everything else is small JSON.
+ */
+export const FEEDBACK_SUBMIT = /^\/api\/v1\/(?:teams|widget)\/[^/]+\/feedback\/?$/;
 
 /** 413 for API bodies over `maxBytes`, checked while streaming (before the body is parsed). */
 export function jsonBodyLimit(maxBytes: number) {

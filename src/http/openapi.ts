@@ -49,6 +49,8 @@ export function openApiDocument(app: Hono<AppEnv>, version: string) {
       content: problemContent,
     },
     exclude: ["/api/openapi.json"],
+    // The widget's CORS preflight is documented like any route (hono-openapi skips OPTIONS by default).
+    excludeMethods: [],
   });
 }
 

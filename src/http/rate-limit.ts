@@ -32,16 +32,15 @@ export function limiterKey(address: string): string {
 }
 
 /**
- * Per-IP limiter for the auth routes, in memory only (an IP is never stored): a token bucket of
- * `capacity` attempts refilled over `perMs`.
+ * A token bucket per key, in memory only: `capacity` attempts refilled over `perMs`. Keys may hold an
+ * address: they are never stored or logged.
  */
-export function createIpLimiter(options: { capacity: number; perMs: number; now: () => number }) {
+export function createRateLimiter(options: { capacity: number; perMs: number; now: () => number }) {
   const buckets = new Map<string, { tokens: number; at: number }>();
   return {
     /** Takes one attempt; returns the seconds to wait when none is left. */
-    take(address: string): number | undefined {
+    take(ip: string): number | undefined {
       const now = options.now();
-      const ip = limiterKey(address);
       // Bounded memory: drop the oldest buckets (Map keeps insertion order), never all of them.
       if (buckets.size >= 100_000) for (const key of [...buckets.keys()].slice(0, 10_000)) buckets.delete(key);
       const bucket = buckets.get(ip) ?? { tokens: options.capacity, at: now };
@@ -58,5 +57,12 @@ export function createIpLimiter(options: { capacity: number; perMs: number; now:
       return undefined;
     },
   };
+}
+export type RateLimiter = ReturnType<typeof createRateLimiter>;
+
+/** The per-IP limiter of the auth routes: one bucket per client address (IPv6 by its /64). */
+export function createIpLimiter(options: { capacity: number; perMs: number; now: () => number }) {
+  const limiter = createRateLimiter(options);
+  return { take: (address: string) => limiter.take(limiterKey(address)) };
 }
 export type IpLimiter = ReturnType<typeof createIpLimiter>;

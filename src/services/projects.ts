@@ -75,6 +75,15 @@ export function updateProject(
 ): PublicProject {
   const { access, projectId, changes } = input;
   const current = getProject(ctx, { access, projectId });
+  // Which sites may submit feedback is a privacy decision: the owners', like other access control.
+  const origins = changes.settings?.allowedOrigins;
+  if (
+    origins &&
+    access.role !== "owner" &&
+    JSON.stringify(origins) !== JSON.stringify(current.settings.allowedOrigins)
+  ) {
+    throw new AppError("FORBIDDEN", "Only the team's owners may change which sites may send feedback.");
+  }
   ctx.db.write(() => {
     projectRows.updateProject(
       ctx.db,

@@ -37,6 +37,10 @@ export const ERROR_CODES = {
   TOKEN_NOT_ALLOWED: { status: 403, message: "API tokens cannot be used here; sign in." },
   TOKEN_SCOPE: { status: 403, message: "This token may only read." },
   SSO_REQUIRED: { status: 403, message: "This team requires signing in with its single sign-on provider." },
+  ORIGIN_NOT_ALLOWED: {
+    status: 403,
+    message: "This site may not send feedback to this project (its origin is not allowed).",
+  },
   INVITATION_EMAIL_MISMATCH: {
     status: 403,
     message: "This invitation is for another email address: sign in with that one.",

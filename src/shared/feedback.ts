@@ -80,6 +80,21 @@ export const FeedbackCreateInput = v.strictObject({
 });
 export type FeedbackCreate = v.InferOutput<typeof FeedbackCreateInput>;
 
+/**
+ * What the widget sends to the public ingest (`payload` part or JSON body): the feedback without a
+ * project (the widget key names it), a client-generated idempotency id (a retry returns the first
+ * item, T-W5) and the visitor's anonymous reporter id (`us-reporter_`), never an account.
+ */
+export const WidgetFeedbackInput = v.strictObject({
+  ...v.omit(FeedbackCreateInput, ["projectId"]).entries,
+  idempotencyId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/, "Expected 16–64 letters, digits, _ or -.")),
+  reporterId: v.optional(
+    v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/, "Expected 16–64 letters, digits, _ or -.")),
+  ),
+});
+export type WidgetFeedback = v.InferOutput<typeof WidgetFeedbackInput>;
+export const WidgetSubmittedSchema = v.object({ id: v.string() });
+
 export const FeedbackUpdateInput = v.strictObject({
   status: v.optional(v.picklist(STATUSES)),
   assigneeId: v.optional(v.nullable(Id)),

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { IdSchema } from "./common.ts";
 import { EmailSchema } from "./email.ts";
+import { OriginPatternSchema } from "./origins.ts";
 import { PlainText } from "./text.ts";
 
 /** Payload schemas of teams, members, invitations, projects and labels (strict: unknown keys refused). */
@@ -35,12 +36,9 @@ export const TeamTokenInput = v.strictObject({
 export const SupportAccessInput = v.strictObject({
   hours: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(168)), 24),
 });
-const OriginSchema = v.pipe(
-  v.string(),
-  v.maxLength(300),
-  v.regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, "Expected an origin like https://example.eu."),
-);
-export const ProjectSettingsSchema = v.strictObject({ allowedOrigins: v.pipe(v.array(OriginSchema), v.maxLength(50)) });
+export const ProjectSettingsSchema = v.strictObject({
+  allowedOrigins: v.pipe(v.array(OriginPatternSchema), v.maxLength(50)),
+});
 export const ProjectCreateInput = v.strictObject({ name: NameSchema, settings: v.optional(ProjectSettingsSchema) });
 export const ProjectUpdateInput = v.strictObject({
   name: v.optional(NameSchema),

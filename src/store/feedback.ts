@@ -328,3 +328,29 @@ export function findScreenshotMeta(db: Db, teamId: string, itemId: string): Scre
     itemId,
   );
 }
+
+/** The item an earlier submission with this idempotency id created, if any. */
+export function findIdempotentItem(db: Db, projectId: string, idempotencyId: string): string | undefined {
+  return db.get<{ item_id: string }>(
+    "SELECT item_id FROM feedback_idempotency WHERE project_id = ? AND idempotency_id = ?",
+    projectId,
+    idempotencyId,
+  )?.item_id;
+}
+
+export function insertIdempotency(
+  db: Db,
+  row: { projectId: string; idempotencyId: string; itemId: string; now: number },
+): void {
+  db.run(
+    "INSERT INTO feedback_idempotency (project_id, idempotency_id, item_id, created_at) VALUES (?, ?, ?, ?)",
+    row.projectId,
+    row.idempotencyId,
+    row.itemId,
+    row.now,
+  );
+}
+
+export function deleteIdempotencyBefore(db: Db, before: number): number {
+  return db.run("DELETE FROM feedback_idempotency WHERE created_at < ?", before).changes;
+}

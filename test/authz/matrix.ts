@@ -95,6 +95,9 @@ export const MATRIX: Record<string, Row> = {
   "DELETE /api/v1/teams/:teamId/labels/:labelId": team("member", 200),
   "GET /api/v1/teams/:teamId/feedback": team("reporter", 200),
   "POST /api/v1/teams/:teamId/feedback": team("reporter", 201),
+  // The widget's public ingest: anyone from an allowed origin; credentials neither help nor hinder.
+  "OPTIONS /api/v1/widget/:widgetKey/feedback": everyone(204),
+  "POST /api/v1/widget/:widgetKey/feedback": everyone(201),
   "GET /api/v1/teams/:teamId/feedback/search": team("reporter", 200),
   "GET /api/v1/teams/:teamId/feedback/:itemId": team("reporter", 200),
   "PATCH /api/v1/teams/:teamId/feedback/:itemId": team("member", 200),

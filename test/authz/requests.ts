@@ -168,7 +168,7 @@ export function requestFor(route: string, w: World, who: { password: string } | 
     "PATCH /api/v1/teams/:teamId/projects/:projectId": {
       method: "PATCH",
       path: `${T}/projects/${a.project.id}`,
-      body: { settings: { allowedOrigins: ["https://alpha.example"] } },
+      body: { name: "alpha site, renamed" },
     },
     "DELETE /api/v1/teams/:teamId/projects/:projectId": { method: "DELETE", path: `${T}/projects/${a.project.id}` },
     "POST /api/v1/teams/:teamId/projects/:projectId/widget-key": {
@@ -188,6 +188,17 @@ export function requestFor(route: string, w: World, who: { password: string } | 
       method: "POST",
       path: `${T}/feedback`,
       body: { projectId: a.project.id, comment: "New feedback" },
+    },
+    "OPTIONS /api/v1/widget/:widgetKey/feedback": {
+      method: "OPTIONS",
+      path: `/api/v1/widget/${a.project.widgetKey}/feedback`,
+      headers: { Origin: a.siteOrigin, "Access-Control-Request-Method": "POST" },
+    },
+    "POST /api/v1/widget/:widgetKey/feedback": {
+      method: "POST",
+      path: `/api/v1/widget/${a.project.widgetKey}/feedback`,
+      body: { comment: "From the widget", idempotencyId: crypto.randomUUID().replaceAll("-", "") },
+      headers: { Origin: a.siteOrigin },
     },
     "GET /api/v1/teams/:teamId/feedback/search": { method: "GET", path: `${T}/feedback/search?q=title` },
     "GET /api/v1/teams/:teamId/feedback/:itemId": { method: "GET", path: I },

@@ -36,7 +36,15 @@ export async function seedTeam(t: TestContext, name: string) {
   };
   const member = await join("member");
   const reporter = await join("reporter");
-  const project = await ok(owner.browser.post(`/api/v1/teams/${team.id}/projects`, { name: `${name} site` }), 201);
+  // The widget of this project may submit from the team's own test site.
+  const siteOrigin = `https://${name}.example.test`;
+  const project = await ok(
+    owner.browser.post(`/api/v1/teams/${team.id}/projects`, {
+      name: `${name} site`,
+      settings: { allowedOrigins: [siteOrigin] },
+    }),
+    201,
+  );
   const label = await ok(owner.browser.post(`/api/v1/teams/${team.id}/labels`, { name: "bug", color: "#cc3333" }), 201);
   const item = await ok(
     reporter.browser.post(
@@ -73,6 +81,7 @@ export async function seedTeam(t: TestContext, name: string) {
     member,
     reporter,
     project,
+    siteOrigin,
     label,
     item,
     memberItem,

@@ -6,9 +6,11 @@ import * as feedbackRows from "../../store/feedback.ts";
 import {
   type FeedbackRow,
   findFeedback,
+  findIdempotentItem,
   findScreenshot,
   findScreenshotMeta,
   insertFeedback,
+  insertIdempotency,
   insertNote,
   insertScreenshot,
   itemsWithScreenshot,
@@ -96,6 +98,8 @@ export function createFeedback(
     reporter: { userId: string | null; anonymousId: string | null };
     data: FeedbackCreate;
     screenshot?: ScreenshotUpload;
+    /** A client-generated id: a repeated submission returns the first item's id and writes nothing. */
+    idempotencyId?: string;
   },
 ): string {
   if (!findProject(ctx.db, input.teamId, input.data.projectId)) {
@@ -128,7 +132,10 @@ export function createFeedback(
   const now = ctx.clock.now();
   const id = randomId();
   const d = input.data;
-  ctx.db.write(() => {
+  return ctx.db.write(() => {
+    // Checked inside the write lock: two concurrent retries cannot both insert.
+    const earlier = input.idempotencyId ? findIdempotentItem(ctx.db, d.projectId, input.idempotencyId) : undefined;
+    if (earlier) return earlier;
     insertFeedback(ctx.db, {
       id,
       team_id: input.teamId,
@@ -161,14 +168,17 @@ export function createFeedback(
         bytes: image.bytes,
       });
     }
+    if (input.idempotencyId) {
+      insertIdempotency(ctx.db, { projectId: d.projectId, idempotencyId: input.idempotencyId, itemId: id, now });
+    }
     appendAudit(ctx, {
       action: "feedback.created",
       actorId: input.reporter.userId,
       targetId: id,
       teamId: input.teamId,
     });
+    return id;
   });
-  return id;
 }
 
 export function getFeedback(ctx: ServiceContext, input: { access: TeamAccess; itemId: string }): PublicFeedback {

@@ -1,14 +1,16 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import { resolver } from "hono-openapi";
 import * as v from "valibot";
 import type { AppEnv } from "../../../http/app-env.ts";
 import type { routeActions } from "../../../http/authorize.ts";
+import {
+  feedbackSubmissionBody,
+  feedbackSubmissionLimit,
+  readFeedbackSubmission,
+} from "../../../http/feedback-submission.ts";
 import { describeRoute, jsonContent, problemContent } from "../../../http/openapi.ts";
 import { describe, TEAM_ROUTE_ERRORS } from "../../../http/respond.ts";
 import { parseOrThrow, validate } from "../../../http/validation.ts";
-import { AppError, invalidField } from "../../../lib/app-error.ts";
-import { bodyLimits } from "../../../lib/body-limits.ts";
+import { AppError } from "../../../lib/app-error.ts";
 import type { ServiceContext } from "../../../services/context.ts";
 import {
   addItemNote,
@@ -68,14 +70,7 @@ export function feedbackRoutes(deps: {
   screenshotMaxBytes: number;
 }) {
   const { ctx, action } = deps;
-  const limit = bodyLimit({
-    maxSize: bodyLimits(deps.screenshotMaxBytes).feedbackRequest,
-    onError: () => {
-      throw new AppError("PAYLOAD_TOO_LARGE", "The request is larger than allowed.", {
-        fields: [{ field: "screenshot", message: `At most ${deps.screenshotMaxBytes} bytes.` }],
-      });
-    },
-  });
+  const limit = feedbackSubmissionLimit(deps.screenshotMaxBytes);
   const itemHeaders = (version: number) => ({ ETag: `"v${version}"` });
   const app = new Hono<AppEnv>()
     .get(
@@ -101,26 +96,7 @@ export function feedbackRoutes(deps: {
         summary:
           "Submit feedback: JSON, or multipart/form-data with a `payload` JSON part and an optional `screenshot` part (PNG, JPEG or WebP)",
         tags: ["feedback"],
-        requestBody: {
-          required: true,
-          content: {
-            "application/json": { schema: resolver(FeedbackCreateInput) },
-            "multipart/form-data": {
-              schema: {
-                type: "object",
-                required: ["payload"],
-                properties: {
-                  payload: { type: "string", description: "The same JSON object as the application/json body" },
-                  screenshot: {
-                    type: "string",
-                    format: "binary",
-                    description: "PNG, JPEG or WebP, at most LOUPE_SCREENSHOT_MAX_BYTES",
-                  },
-                },
-              },
-            },
-          },
-        },
+        requestBody: feedbackSubmissionBody(FeedbackCreateInput),
         responses: {
           201: { description: "Created", content: jsonContent(FeedbackItemSchema) },
           ...Object.fromEntries(
@@ -135,30 +111,7 @@ export function feedbackRoutes(deps: {
       limit,
       async (c) => {
         const access = c.var.team;
-        const type = c.req.header("Content-Type") ?? "";
-        let payload: unknown;
-        let screenshot: Uint8Array | undefined;
-        if (type.startsWith("multipart/form-data")) {
-          const form = await c.req.formData().catch(() => {
-            throw invalidField("body", "Expected multipart/form-data.");
-          });
-          const raw = form.get("payload");
-          if (typeof raw !== "string") throw invalidField("payload", "Expected a JSON part named payload.");
-          try {
-            payload = JSON.parse(raw);
-          } catch {
-            throw invalidField("payload", "Expected JSON.");
-          }
-          const file = form.get("screenshot");
-          if (file !== null) {
-            if (typeof file === "string") throw invalidField("screenshot", "Expected a file part.");
-            screenshot = new Uint8Array(await file.arrayBuffer());
-          }
-        } else {
-          payload = await c.req.json().catch(() => {
-            throw invalidField("body", "Expected JSON.");
-          });
-        }
+        const { payload, screenshot } = await readFeedbackSubmission(c);
         const id = createFeedback(ctx, {
           teamId: access.team.id,
           reporter: { userId: access.userId, anonymousId: null },

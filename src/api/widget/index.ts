@@ -1,0 +1,87 @@
+import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
+import * as v from "valibot";
+import type { AppEnv } from "../../http/app-env.ts";
+import type { routeActions } from "../../http/authorize.ts";
+import {
+  feedbackSubmissionBody,
+  feedbackSubmissionLimit,
+  readFeedbackSubmission,
+} from "../../http/feedback-submission.ts";
+import { jsonContent, problemContent } from "../../http/openapi.ts";
+import { limiterKey, type RateLimiter } from "../../http/rate-limit.ts";
+import { parseOrThrow, validate } from "../../http/validation.ts";
+import { WIDGET_PREFLIGHT_HEADERS, widgetOrigin } from "../../http/widget-origin.ts";
+import type { ServiceContext } from "../../services/context.ts";
+import { tooManyAttempts } from "../../services/errors.ts";
+import { submitWidgetFeedback } from "../../services/feedback/widget-ingest.ts";
+import { WidgetFeedbackInput, WidgetSubmittedSchema } from "../../shared/feedback.ts";
+
+const KeyParam = v.strictObject({ widgetKey: v.pipe(v.string(), v.regex(/^lpk_[A-Za-z0-9_-]{16,64}$/)) });
+const problems = (statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, { description: "Error (problem+json)", content: problemContent }]));
+
+export type WidgetRouteDeps = {
+  ctx: ServiceContext;
+  action: ReturnType<typeof routeActions>;
+  screenshotMaxBytes: number;
+  /** Submissions per client address and project, and per project from everyone. */
+  limiters: { perClient: RateLimiter; perProject: RateLimiter };
+};
+
+/**
+ * /api/v1/widget/:widgetKey: the public ingest of the embeddable widget. No credentials: cookies are
+ * never read or set and no session code runs (app.ts keeps the session and CSRF middleware off this
+ * prefix); CORS only for the project's allowed origins instead.
+ */
+export function widgetRoutes(deps: WidgetRouteDeps) {
+  const { ctx, action, limiters } = deps;
+  return new Hono<AppEnv>()
+    .options(
+      "/:widgetKey/feedback",
+      action("public"),
+      describeRoute({
+        summary: "CORS preflight of a widget submission (answered for the project's allowed origins only)",
+        tags: ["widget"],
+        responses: { 204: { description: "Allowed" }, ...problems([403, 404]) },
+      }),
+      validate("param", KeyParam),
+      widgetOrigin(ctx),
+      (c) => c.body(null, 204, WIDGET_PREFLIGHT_HEADERS),
+    )
+    .post(
+      "/:widgetKey/feedback",
+      action("public"),
+      describeRoute({
+        summary:
+          "Submit feedback from the widget (no credentials; Origin must be an allowed origin of the project; a repeated idempotencyId returns the first item's id)",
+        tags: ["widget"],
+        requestBody: feedbackSubmissionBody(WidgetFeedbackInput),
+        responses: {
+          201: { description: "Received", content: jsonContent(WidgetSubmittedSchema) },
+          ...problems([400, 403, 404, 413, 415, 429]),
+        },
+      }),
+      validate("param", KeyParam),
+      widgetOrigin(ctx),
+      async (c, next) => {
+        const project = c.var.widgetProject;
+        // One client may not flood a project, and all clients together may not flood it either.
+        const wait =
+          limiters.perClient.take(`${limiterKey(c.get("clientAddress") ?? "unknown")} ${project.id}`) ??
+          limiters.perProject.take(project.id);
+        if (wait !== undefined) throw tooManyAttempts(wait);
+        await next();
+      },
+      feedbackSubmissionLimit(deps.screenshotMaxBytes),
+      async (c) => {
+        const { payload, screenshot } = await readFeedbackSubmission(c);
+        const submitted = submitWidgetFeedback(ctx, {
+          project: c.var.widgetProject,
+          feedback: parseOrThrow(WidgetFeedbackInput, payload, "payload"),
+          ...(screenshot ? { screenshot: { bytes: screenshot, maxBytes: deps.screenshotMaxBytes } } : {}),
+        });
+        return c.json(submitted, 201);
+      },
+    );
+}

@@ -1,0 +1,74 @@
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { resolver } from "hono-openapi";
+import type * as v from "valibot";
+import { AppError, invalidField } from "../lib/app-error.ts";
+import { bodyLimits } from "../lib/body-limits.ts";
+import type { AppEnv } from "./app-env.ts";
+
+/**
+ * A feedback submission's body, for the team route and the widget's public ingest alike: JSON, or
+ * multipart/form-data with a `payload` JSON part and an optional `screenshot` file part.
+ */
+export async function readFeedbackSubmission<E extends AppEnv>(
+  c: Context<E>,
+): Promise<{ payload: unknown; screenshot: Uint8Array | undefined }> {
+  const type = c.req.header("Content-Type") ?? "";
+  if (!type.startsWith("multipart/form-data")) {
+    const payload = await c.req.json().catch(() => {
+      throw invalidField("body", "Expected JSON.");
+    });
+    return { payload, screenshot: undefined };
+  }
+  const form = await c.req.formData().catch(() => {
+    throw invalidField("body", "Expected multipart/form-data.");
+  });
+  const raw = form.get("payload");
+  if (typeof raw !== "string") throw invalidField("payload", "Expected a JSON part named payload.");
+  let payload: unknown;
+  try {
+    payload = JSON.parse(raw);
+  } catch {
+    throw invalidField("payload", "Expected JSON.");
+  }
+  const file = form.get("screenshot");
+  if (file === null) return { payload, screenshot: undefined };
+  if (typeof file === "string") throw invalidField("screenshot", "Expected a file part.");
+  return { payload, screenshot: new Uint8Array(await file.arrayBuffer()) };
+}
+
+/** The streaming limit of a submission (413 problem+json naming `screenshot`), from the one configured value. */
+export function feedbackSubmissionLimit(screenshotMaxBytes: number) {
+  return bodyLimit({
+    maxSize: bodyLimits(screenshotMaxBytes).feedbackRequest,
+    onError: () => {
+      throw new AppError("PAYLOAD_TOO_LARGE", "The request is larger than allowed.", {
+        fields: [{ field: "screenshot", message: `At most ${screenshotMaxBytes} bytes.` }],
+      });
+    },
+  });
+}
+
+/** The OpenAPI request body of a submission whose JSON (or `payload` part) is `schema`. */
+export function feedbackSubmissionBody(schema: v.GenericSchema) {
+  return {
+    required: true,
+    content: {
+      "application/json": { schema: resolver(schema) },
+      "multipart/form-data": {
+        schema: {
+          type: "object" as const,
+          required: ["payload"],
+          properties: {
+            payload: { type: "string" as const, description: "The same JSON object as the application/json body" },
+            screenshot: {
+              type: "string" as const,
+              format: "binary",
+              description: "PNG, JPEG or WebP, at most LOUPE_SCREENSHOT_MAX_BYTES",
+            },
+          },
+        },
+      },
+    },
+  };
+}

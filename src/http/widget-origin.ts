@@ -1,0 +1,30 @@
+import { createMiddleware } from "hono/factory";
+import type { ServiceContext } from "../services/context.ts";
+import { resolveWidgetProject, type WidgetProject } from "../services/feedback/widget-ingest.ts";
+import type { AppEnv } from "./app-env.ts";
+
+export type WidgetEnv = { Variables: { widgetProject: WidgetProject } };
+
+/**
+ * CORS for the widget's public routes (T-W2): the `Origin` header must be present and one of the
+ * project's allowed origins, for simple requests too; otherwise 404/403 with no
+ * Access-Control-Allow-Origin. An allowed origin gets its own value back (never `*`, no credentials),
+ * on errors as well, so the widget can read the problem and keep the visitor's draft.
+ */
+export function widgetOrigin(ctx: ServiceContext) {
+  return createMiddleware<AppEnv & WidgetEnv>(async (c, next) => {
+    const origin = c.req.header("Origin");
+    const project = resolveWidgetProject(ctx, { widgetKey: c.req.param("widgetKey") ?? "", origin });
+    c.set("widgetProject", project);
+    await next();
+    c.res.headers.set("Access-Control-Allow-Origin", origin!);
+    c.res.headers.append("Vary", "Origin");
+  });
+}
+
+/** The preflight answer for an allowed origin: POST with a JSON or multipart body, cached 10 minutes. */
+export const WIDGET_PREFLIGHT_HEADERS = {
+  "Access-Control-Allow-Methods": "POST",
+  "Access-Control-Allow-Headers": "Content-Type",
+  "Access-Control-Max-Age": "600",
+} as const;

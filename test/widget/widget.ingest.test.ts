@@ -1,0 +1,190 @@
+// Invariant (T-W2, T-W5, T-F1/F2): the widget's public ingest takes submissions only from a
+// project's allowed origins (the Origin header required, no Access-Control-Allow-Origin otherwise),
+// never reads or sets a cookie, never makes a second item for a repeated idempotency id, stops at
+// once for a rotated key, is rate-limited per client and per project, and refuses bad uploads.
+import { afterEach, expect, test } from "bun:test";
+import { feedbackForm, png } from "../support/images.ts";
+import { seedTeam } from "../support/teams.ts";
+import { createTestApp, fastPasswords, type TestContext } from "../support/test-app.ts";
+
+let t: TestContext | undefined;
+afterEach(() => {
+  t?.close();
+  t = undefined;
+});
+
+const ORIGIN = "https://alpha.example.test";
+const newId = () => crypto.randomUUID().replaceAll("-", "");
+
+async function world(env: Record<string, string> = {}) {
+  t = createTestApp(env, { passwords: fastPasswords(), authAttemptsPerMinute: 1_000_000 });
+  const a = await seedTeam(t, "alpha");
+  const app = t.app;
+  const submit = (
+    body: unknown,
+    options: { origin?: string | null; key?: string; ip?: string; headers?: Record<string, string> } = {},
+  ) => {
+    const form = body instanceof FormData;
+    return app.request(
+      `http://loupe.test/api/v1/widget/${options.key ?? a.project.widgetKey}/feedback`,
+      {
+        method: "POST",
+        headers: {
+          ...(options.origin === null ? {} : { Origin: options.origin ?? ORIGIN }),
+          ...(form ? {} : { "Content-Type": "application/json" }),
+          ...options.headers,
+        },
+        body: form ? body : JSON.stringify(body),
+      },
+      { clientIp: options.ip ?? "203.0.113.7" },
+    );
+  };
+  const items = () =>
+    t!.store.db.all<{ id: string }>("SELECT id FROM feedback_items WHERE project_id = ?", a.project.id);
+  return { a, submit, items };
+}
+
+test("an allowed origin submits: 201 with its own origin echoed, no cookie, an anonymous item the team sees", async () => {
+  const { a, submit } = await world();
+  const reporterId = newId();
+  const res = await submit(
+    { comment: "The button is broken", idempotencyId: newId(), reporterId },
+    {
+      headers: { Cookie: `loupe_session=${a.owner.browser.cookieHeader().split("=").slice(1).join("=")}` },
+    },
+  );
+  expect(res.status).toBe(201);
+  expect(res.headers.get("Access-Control-Allow-Origin")).toBe(ORIGIN);
+  expect(res.headers.get("Vary")).toContain("Origin");
+  expect(res.headers.get("Access-Control-Allow-Credentials")).toBeNull();
+  expect(res.headers.get("Set-Cookie")).toBeNull();
+  const { id } = await res.json();
+  const item = await (await a.owner.browser.get(`/api/v1/teams/${a.team.id}/feedback/${id}`)).json();
+  // The owner's session cookie came along; the ingest ignored it: the reporter is the anonymous id.
+  expect(item.reporter).toEqual({ userId: null, anonymousId: reporterId, email: null });
+  expect(item.comment).toBe("The button is broken");
+});
+
+test("no Origin, a foreign origin or the opaque `null` origin: 403 with no Access-Control-Allow-Origin, nothing stored", async () => {
+  const { submit, items } = await world();
+  const before = items().length;
+  for (const origin of [
+    null,
+    "https://evil.example",
+    "null",
+    "https://alpha.example.test.evil.example",
+    "http://alpha.example.test",
+  ]) {
+    const res = await submit({ comment: "x", idempotencyId: newId() }, { origin });
+    expect(`${origin} ${res.status} ${(await res.json()).code}`).toBe(`${origin} 403 ORIGIN_NOT_ALLOWED`);
+    expect(res.headers.get("Access-Control-Allow-Origin")).toBeNull();
+  }
+  expect(items()).toHaveLength(before);
+});
+
+test("preflight: answered for an allowed origin only", async () => {
+  const { a } = await world();
+  const preflight = (origin: string) =>
+    t!.app.request(`http://loupe.test/api/v1/widget/${a.project.widgetKey}/feedback`, {
+      method: "OPTIONS",
+      headers: {
+        Origin: origin,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+      },
+    });
+  const ok = await preflight(ORIGIN);
+  expect(ok.status).toBe(204);
+  expect(ok.headers.get("Access-Control-Allow-Origin")).toBe(ORIGIN);
+  expect(ok.headers.get("Access-Control-Allow-Methods")).toBe("POST");
+  expect(ok.headers.get("Access-Control-Allow-Headers")).toBe("Content-Type");
+  const refused = await preflight("https://evil.example");
+  expect(refused.status).toBe(403);
+  expect(refused.headers.get("Access-Control-Allow-Origin")).toBeNull();
+});
+
+test("a repeated idempotency id returns the first item and writes nothing (T-W5)", async () => {
+  const { submit, items } = await world();
+  const before = items().length;
+  const idempotencyId = newId();
+  const first = await (await submit({ comment: "once", idempotencyId })).json();
+  const again = await submit({ comment: "once", idempotencyId });
+  expect(again.status).toBe(201);
+  expect((await again.json()).id).toBe(first.id);
+  const other = await (await submit({ comment: "twice", idempotencyId: newId() })).json();
+  expect(other.id).not.toBe(first.id);
+  expect(items()).toHaveLength(before + 2);
+});
+
+test("a rotated widget key stops at once: 404", async () => {
+  const { a, submit } = await world();
+  const oldKey = a.project.widgetKey;
+  const rotated = await (
+    await a.owner.browser.post(`/api/v1/teams/${a.team.id}/projects/${a.project.id}/widget-key`, {})
+  ).json();
+  expect((await submit({ comment: "old key", idempotencyId: newId() }, { key: oldKey })).status).toBe(404);
+  expect((await submit({ comment: "new key", idempotencyId: newId() }, { key: rotated.widgetKey })).status).toBe(201);
+});
+
+test("rate limits: per client and project, then per project from everyone; 429 with Retry-After, readable by the widget", async () => {
+  const { submit } = await world({
+    LOUPE_WIDGET_SUBMISSIONS_PER_MINUTE: "3",
+    LOUPE_WIDGET_KEY_SUBMISSIONS_PER_MINUTE: "5",
+  });
+  const statuses = [];
+  for (let i = 0; i < 4; i++) statuses.push((await submit({ comment: `c${i}`, idempotencyId: newId() })).status);
+  expect(statuses).toEqual([201, 201, 201, 429]);
+  const limited = await submit({ comment: "again", idempotencyId: newId() });
+  expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThanOrEqual(1);
+  expect(limited.headers.get("Access-Control-Allow-Origin")).toBe(ORIGIN);
+  // Another client still gets through, until the project's own cap (5 a minute) is reached.
+  expect((await submit({ comment: "b1", idempotencyId: newId() }, { ip: "198.51.100.9" })).status).toBe(201);
+  expect((await submit({ comment: "b2", idempotencyId: newId() }, { ip: "198.51.100.9" })).status).toBe(201);
+  expect((await submit({ comment: "c1", idempotencyId: newId() }, { ip: "192.0.2.44" })).status).toBe(429);
+  t!.clock.advance(60_000);
+  expect((await submit({ comment: "later", idempotencyId: newId() })).status).toBe(201);
+});
+
+test("bad uploads: SVG posing as PNG 415, a pixel bomb 413, an oversize body 413 — nothing stored", async () => {
+  const { submit, items } = await world({ LOUPE_SCREENSHOT_MAX_BYTES: "20000" });
+  const before = items().length;
+  const payload = () => ({ comment: "with a screenshot", idempotencyId: newId() });
+  const svg = new TextEncoder().encode(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`);
+  const disguised = await submit(feedbackForm(payload(), { bytes: svg, type: "image/png", name: "shot.png" }));
+  expect([disguised.status, (await disguised.json()).code]).toEqual([415, "UNSUPPORTED_MEDIA_TYPE"]);
+  const bomb = await submit(feedbackForm(payload(), { bytes: png(60_000, 60_000) }));
+  expect([bomb.status, (await bomb.json()).code]).toEqual([413, "IMAGE_TOO_LARGE"]);
+  const huge = await submit(feedbackForm(payload(), { bytes: new Uint8Array(400_000) }));
+  expect(huge.status).toBe(413);
+  expect(huge.headers.get("Content-Type")).toContain("application/problem+json");
+  expect(items()).toHaveLength(before);
+  const fine = await submit(feedbackForm(payload(), { bytes: png(40, 30) }));
+  expect(fine.status).toBe(201);
+});
+
+test("only owners change which sites may submit; members still rename the project", async () => {
+  const { a } = await world();
+  const P = `/api/v1/teams/${a.team.id}/projects/${a.project.id}`;
+  const byMember = await a.member.browser.patch(P, { settings: { allowedOrigins: ["https://evil.example"] } });
+  expect([byMember.status, (await byMember.json()).code]).toEqual([403, "FORBIDDEN"]);
+  expect((await a.member.browser.patch(P, { name: "renamed", settings: { allowedOrigins: [ORIGIN] } })).status).toBe(
+    200,
+  );
+  const byOwner = await a.owner.browser.patch(P, { settings: { allowedOrigins: ["https://*.example.test"] } });
+  expect(byOwner.status).toBe(200);
+  expect((await byOwner.json()).settings.allowedOrigins).toEqual(["https://*.example.test"]);
+});
+
+test("idempotency ids are forgotten after 7 days by the daily retention", async () => {
+  const { submit } = await world();
+  const { runDailyRetention } = await import("../../src/services/retention.ts");
+  expect((await submit({ comment: "kept a week", idempotencyId: newId() })).status).toBe(201);
+  const count = () => t!.store.db.get<{ n: number }>("SELECT count(*) AS n FROM feedback_idempotency")!.n;
+  expect(count()).toBe(1);
+  t!.clock.advance(6 * 86_400_000);
+  runDailyRetention(t!.ctx);
+  expect(count()).toBe(1);
+  t!.clock.advance(2 * 86_400_000);
+  runDailyRetention(t!.ctx);
+  expect(count()).toBe(0);
+});
