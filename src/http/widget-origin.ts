@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { ServiceContext } from "../services/context.ts";
-import { resolveWidgetProject, type WidgetProject } from "../services/feedback/widget-ingest.ts";
+import { resolveWidgetProject, type WidgetProject } from "../services/widget/widget.ts";
 import type { AppEnv } from "./app-env.ts";
 
 export type WidgetEnv = { Variables: { widgetProject: WidgetProject } };

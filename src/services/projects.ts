@@ -1,6 +1,13 @@
+import * as v from "valibot";
 import { AppError } from "../lib/app-error.ts";
 import { randomId } from "../lib/crypto.ts";
 import type { PublicLabel, PublicProject } from "../shared/teams.ts";
+import {
+  PRIVACY_SETTINGS,
+  type WidgetSettings,
+  type WidgetSettingsChange,
+  WidgetSettingsSchema,
+} from "../shared/widget-settings.ts";
 import { countProjectItems } from "../store/feedback.ts";
 import * as projectRows from "../store/projects.ts";
 import {
@@ -17,14 +24,18 @@ import type { ServiceContext } from "./context.ts";
 import { notFound } from "./errors.ts";
 import type { TeamAccess } from "./teams/access.ts";
 
+/** A project's widget settings, complete (defaults filled in): stored rows predate some fields. */
+export function projectSettings(p: Pick<ProjectRow, "settings">): WidgetSettings {
+  return v.parse(WidgetSettingsSchema, JSON.parse(p.settings));
+}
+
 /** A project (one website or app) with its public widget key: 256 random bits, not a secret but unguessable. */
-export type ProjectSettings = { allowedOrigins: string[] };
 function toPublicProject(p: ProjectRow): PublicProject {
   return {
     id: p.id,
     name: p.name,
     widgetKey: p.widget_key,
-    settings: JSON.parse(p.settings) as ProjectSettings,
+    settings: projectSettings(p),
     createdAt: new Date(p.created_at).toISOString(),
     updatedAt: new Date(p.updated_at).toISOString(),
   };
@@ -45,7 +56,7 @@ export function getProject(ctx: ServiceContext, input: { access: TeamAccess; pro
 
 export function createProject(
   ctx: ServiceContext,
-  input: { access: TeamAccess; fields: { name: string; settings?: ProjectSettings | undefined } },
+  input: { access: TeamAccess; fields: { name: string; settings?: WidgetSettingsChange | undefined } },
 ): PublicProject {
   const { access, fields } = input;
   const now = ctx.clock.now();
@@ -54,7 +65,7 @@ export function createProject(
     team_id: access.team.id,
     name: fields.name,
     widget_key: newWidgetKey(),
-    settings: JSON.stringify(fields.settings ?? { allowedOrigins: [] }),
+    settings: JSON.stringify(v.parse(WidgetSettingsSchema, fields.settings ?? {})),
     created_at: now,
     updated_at: now,
   };
@@ -70,19 +81,18 @@ export function updateProject(
   input: {
     access: TeamAccess;
     projectId: string;
-    changes: { name?: string | undefined; settings?: ProjectSettings | undefined };
+    changes: { name?: string | undefined; settings?: WidgetSettingsChange | undefined };
   },
 ): PublicProject {
   const { access, projectId, changes } = input;
   const current = getProject(ctx, { access, projectId });
-  // Which sites may submit feedback is a privacy decision: the owners', like other access control.
-  const origins = changes.settings?.allowedOrigins;
-  if (
-    origins &&
-    access.role !== "owner" &&
-    JSON.stringify(origins) !== JSON.stringify(current.settings.allowedOrigins)
-  ) {
-    throw new AppError("FORBIDDEN", "Only the team's owners may change which sites may send feedback.");
+  const settings = v.parse(WidgetSettingsSchema, { ...current.settings, ...changes.settings });
+  // Who may submit and what is collected are privacy decisions: the owners', like access control.
+  const privacyChanged = PRIVACY_SETTINGS.filter(
+    (key) => JSON.stringify(settings[key]) !== JSON.stringify(current.settings[key]),
+  );
+  if (privacyChanged.length > 0 && access.role !== "owner") {
+    throw new AppError("FORBIDDEN", `Only the team's owners may change ${privacyChanged.join(", ")}.`);
   }
   ctx.db.write(() => {
     projectRows.updateProject(
@@ -90,11 +100,11 @@ export function updateProject(
       access.team.id,
       projectId,
       changes.name ?? current.name,
-      JSON.stringify(changes.settings ?? current.settings),
+      JSON.stringify(settings),
       ctx.clock.now(),
     );
     appendAudit(ctx, {
-      action: "project.updated",
+      action: privacyChanged.length > 0 ? "project.privacy_changed" : "project.updated",
       actorId: access.userId,
       targetId: projectId,
       teamId: access.team.id,

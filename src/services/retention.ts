@@ -4,7 +4,7 @@ import { getInstanceSettings } from "./accounts/settings.ts";
 import { logAuditHead, pruneAudit } from "./audit/audit.ts";
 import type { ServiceContext } from "./context.ts";
 import { purgeOldTrash } from "./feedback/feedback.ts";
-import { pruneIdempotencyIds } from "./feedback/widget-ingest.ts";
+import { pruneIdempotencyIds } from "./widget/widget.ts";
 
 /** Activity events (sign-ins and the like) are kept 90 days. */
 export const ACTIVITY_RETENTION_MS = 90 * 86_400_000;

@@ -1,8 +1,8 @@
 import * as v from "valibot";
 import { IdSchema } from "./common.ts";
 import { EmailSchema } from "./email.ts";
-import { OriginPatternSchema } from "./origins.ts";
 import { PlainText } from "./text.ts";
+import { WidgetSettingsChangeSchema, WidgetSettingsSchema } from "./widget-settings.ts";
 
 /** Payload schemas of teams, members, invitations, projects and labels (strict: unknown keys refused). */
 export const RoleSchema = v.picklist(["owner", "member", "reporter"]);
@@ -36,13 +36,13 @@ export const TeamTokenInput = v.strictObject({
 export const SupportAccessInput = v.strictObject({
   hours: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(168)), 24),
 });
-export const ProjectSettingsSchema = v.strictObject({
-  allowedOrigins: v.pipe(v.array(OriginPatternSchema), v.maxLength(50)),
+export const ProjectCreateInput = v.strictObject({
+  name: NameSchema,
+  settings: v.optional(WidgetSettingsChangeSchema),
 });
-export const ProjectCreateInput = v.strictObject({ name: NameSchema, settings: v.optional(ProjectSettingsSchema) });
 export const ProjectUpdateInput = v.strictObject({
   name: v.optional(NameSchema),
-  settings: v.optional(ProjectSettingsSchema),
+  settings: v.optional(WidgetSettingsChangeSchema),
 });
 export const LabelInput = v.strictObject({
   name: v.pipe(v.string(), v.trim(), PlainText, v.minLength(1), v.maxLength(50)),
@@ -116,7 +116,7 @@ export const ProjectSchema = v.object({
   id: v.string(),
   name: v.string(),
   widgetKey: v.string(),
-  settings: v.object({ allowedOrigins: v.array(v.string()) }),
+  settings: WidgetSettingsSchema,
   createdAt: v.string(),
   updatedAt: v.string(),
 });

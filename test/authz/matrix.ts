@@ -96,6 +96,7 @@ export const MATRIX: Record<string, Row> = {
   "GET /api/v1/teams/:teamId/feedback": team("reporter", 200),
   "POST /api/v1/teams/:teamId/feedback": team("reporter", 201),
   // The widget's public ingest: anyone from an allowed origin; credentials neither help nor hinder.
+  "GET /api/v1/widget/:widgetKey/config": everyone(200),
   "OPTIONS /api/v1/widget/:widgetKey/feedback": everyone(204),
   "POST /api/v1/widget/:widgetKey/feedback": everyone(201),
   "GET /api/v1/teams/:teamId/feedback/search": team("reporter", 200),

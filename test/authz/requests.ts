@@ -189,6 +189,11 @@ export function requestFor(route: string, w: World, who: { password: string } | 
       path: `${T}/feedback`,
       body: { projectId: a.project.id, comment: "New feedback" },
     },
+    "GET /api/v1/widget/:widgetKey/config": {
+      method: "GET",
+      path: `/api/v1/widget/${a.project.widgetKey}/config`,
+      headers: { Origin: a.siteOrigin },
+    },
     "OPTIONS /api/v1/widget/:widgetKey/feedback": {
       method: "OPTIONS",
       path: `/api/v1/widget/${a.project.widgetKey}/feedback`,

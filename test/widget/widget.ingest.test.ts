@@ -188,3 +188,55 @@ test("idempotency ids are forgotten after 7 days by the daily retention", async 
   runDailyRetention(t!.ctx);
   expect(count()).toBe(0);
 });
+
+test("the public config: defaults filled, no allowed origins or IP setting, category labels by name, ETag and 304", async () => {
+  const { a } = await world();
+  const { PublicWidgetConfigSchema } = await import("../../src/shared/widget-settings.ts");
+  const v = await import("valibot");
+  await a.owner.browser.patch(`/api/v1/teams/${a.team.id}/projects/${a.project.id}`, {
+    settings: { fields: { category: { enabled: true, labelIds: [a.label.id] } }, privacy: { selectors: [".iban"] } },
+  });
+  const get = (headers: Record<string, string>) =>
+    t!.app.request(`http://loupe.test/api/v1/widget/${a.project.widgetKey}/config`, { headers });
+  const res = await get({ Origin: ORIGIN });
+  expect(res.status).toBe(200);
+  expect(res.headers.get("Access-Control-Allow-Origin")).toBe(ORIGIN);
+  expect(res.headers.get("Cache-Control")).toBe("public, max-age=60");
+  const config = await res.json();
+  expect(v.parse(PublicWidgetConfigSchema, config)).toEqual(config);
+  expect(config.allowedOrigins).toBeUndefined();
+  expect(config.storeIp).toBeUndefined();
+  expect(config.privacy.selectors).toEqual([".iban"]);
+  expect(config.fields.category.options).toEqual([{ id: a.label.id, name: "bug" }]);
+  expect(JSON.stringify(config)).not.toContain(a.team.id);
+  const etag = res.headers.get("ETag")!;
+  expect((await get({ Origin: ORIGIN, "If-None-Match": etag })).status).toBe(304);
+  expect((await get({ Origin: "https://evil.example" })).status).toBe(403);
+  expect((await get({})).status).toBe(403);
+});
+
+test("settings: privacy-affecting ones are the owners' (audited as such); the page URL's query is dropped unless kept", async () => {
+  const { a, submit } = await world();
+  const P = `/api/v1/teams/${a.team.id}/projects/${a.project.id}`;
+  for (const settings of [
+    { consoleCapture: true },
+    { storeIp: true },
+    { urlQuery: "keep" },
+    { privacy: { maskEmails: true } },
+  ]) {
+    const res = await a.member.browser.patch(P, { settings });
+    expect(`${JSON.stringify(settings)} ${res.status}`).toBe(`${JSON.stringify(settings)} 403`);
+  }
+  expect((await a.member.browser.patch(P, { settings: { appearance: { color: "#112233" } } })).status).toBe(200);
+  const pageUrl = "https://alpha.example.test/account?token=secret#frag";
+  const dropped = await (await submit({ comment: "q", idempotencyId: newId(), pageUrl })).json();
+  const item = await (await a.owner.browser.get(`/api/v1/teams/${a.team.id}/feedback/${dropped.id}`)).json();
+  expect(item.pageUrl).toBe("https://alpha.example.test/account");
+  expect((await a.owner.browser.patch(P, { settings: { urlQuery: "keep" } })).status).toBe(200);
+  const kept = await (await submit({ comment: "q", idempotencyId: newId(), pageUrl })).json();
+  expect((await (await a.owner.browser.get(`/api/v1/teams/${a.team.id}/feedback/${kept.id}`)).json()).pageUrl).toBe(
+    pageUrl,
+  );
+  const trail = await (await a.owner.browser.get(`/api/v1/teams/${a.team.id}/audit`)).json();
+  expect(trail.entries.filter((e: { action: string }) => e.action === "project.privacy_changed")).toHaveLength(1);
+});

@@ -12,10 +12,12 @@ import { jsonContent, problemContent } from "../../http/openapi.ts";
 import { limiterKey, type RateLimiter } from "../../http/rate-limit.ts";
 import { parseOrThrow, validate } from "../../http/validation.ts";
 import { WIDGET_PREFLIGHT_HEADERS, widgetOrigin } from "../../http/widget-origin.ts";
+import { sha256Hex } from "../../lib/crypto.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { tooManyAttempts } from "../../services/errors.ts";
-import { submitWidgetFeedback } from "../../services/feedback/widget-ingest.ts";
+import { getWidgetConfig, submitWidgetFeedback } from "../../services/widget/widget.ts";
 import { WidgetFeedbackInput, WidgetSubmittedSchema } from "../../shared/feedback.ts";
+import { PublicWidgetConfigSchema } from "../../shared/widget-settings.ts";
 
 const KeyParam = v.strictObject({ widgetKey: v.pipe(v.string(), v.regex(/^lpk_[A-Za-z0-9_-]{16,64}$/)) });
 const problems = (statuses: number[]) =>
@@ -37,6 +39,29 @@ export type WidgetRouteDeps = {
 export function widgetRoutes(deps: WidgetRouteDeps) {
   const { ctx, action, limiters } = deps;
   return new Hono<AppEnv>()
+    .get(
+      "/:widgetKey/config",
+      action("public"),
+      describeRoute({
+        summary:
+          "The widget's public configuration (appearance, fields, privacy selectors, display rules, strings); no team data. Cacheable briefly, with an ETag",
+        tags: ["widget"],
+        responses: {
+          200: { description: "Configuration", content: jsonContent(PublicWidgetConfigSchema) },
+          304: { description: "Unchanged (If-None-Match)" },
+          ...problems([400, 403, 404]),
+        },
+      }),
+      validate("param", KeyParam),
+      widgetOrigin(ctx),
+      (c) => {
+        const body = JSON.stringify(getWidgetConfig(ctx, c.var.widgetProject));
+        const etag = `"${sha256Hex(body).slice(0, 32)}"`;
+        const caching = { ETag: etag, "Cache-Control": "public, max-age=60" };
+        if (c.req.header("If-None-Match") === etag) return c.body(null, 304, caching);
+        return c.body(body, 200, { ...caching, "Content-Type": "application/json; charset=utf-8" });
+      },
+    )
     .options(
       "/:widgetKey/feedback",
       action("public"),

@@ -63,6 +63,7 @@ export type AuditAction =
   | "team.renamed"
   | "project.created"
   | "project.updated"
+  | "project.privacy_changed"
   | "project.deleted"
   | "label.created"
   | "label.deleted"
