@@ -132,7 +132,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/api/v1/teams/:teamId/labels", labelRoutes(base));
   app.route(
     "/api/v1/teams/:teamId/feedback",
-    feedbackRoutes({ ...base, screenshotMaxBytes: deps.config.screenshotMaxBytes }),
+    feedbackRoutes({
+      ...base,
+      screenshotMaxBytes: deps.config.screenshotMaxBytes,
+      teamStorageMaxBytes: deps.config.teamStorageMaxBytes,
+    }),
   );
   const perMinute = (capacity: number) => createRateLimiter({ capacity, perMs: 60_000, now: deps.clock.now });
   app.route(
@@ -140,6 +144,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     widgetRoutes({
       ...base,
       screenshotMaxBytes: deps.config.screenshotMaxBytes,
+      teamStorageMaxBytes: deps.config.teamStorageMaxBytes,
       limiters: {
         perClient: perMinute(deps.config.widgetLimits.perClient),
         perProject: perMinute(deps.config.widgetLimits.perProject),

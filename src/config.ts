@@ -43,6 +43,10 @@ export const CONFIG_VARIABLES = {
     default: String(SCREENSHOT_MAX_BYTES.default),
     expects: `the largest accepted screenshot in bytes, from ${SCREENSHOT_MAX_BYTES.min} to ${SCREENSHOT_MAX_BYTES.max}`,
   },
+  LOUPE_TEAM_STORAGE_MAX_MB: {
+    default: "5120",
+    expects: "the most screenshot storage one team may use, in MiB, from 1 to 10485760",
+  },
   LOUPE_WIDGET_SUBMISSIONS_PER_MINUTE: {
     default: "10",
     expects: "how many widget submissions one client address may send to one project per minute, from 1 to 10000",
@@ -116,6 +120,7 @@ const EnvSchema = v.object({
     intString(SCREENSHOT_MAX_BYTES.min, SCREENSHOT_MAX_BYTES.max),
     CONFIG_VARIABLES.LOUPE_SCREENSHOT_MAX_BYTES.default,
   ),
+  LOUPE_TEAM_STORAGE_MAX_MB: v.optional(intString(1, 10_485_760), CONFIG_VARIABLES.LOUPE_TEAM_STORAGE_MAX_MB.default),
   LOUPE_WIDGET_SUBMISSIONS_PER_MINUTE: v.optional(
     intString(1, 10_000),
     CONFIG_VARIABLES.LOUPE_WIDGET_SUBMISSIONS_PER_MINUTE.default,
@@ -146,6 +151,8 @@ export type Config = Readonly<{
   screenshotMaxBytes: number;
   /** Peers whose Forwarded / X-Forwarded-* headers are believed; empty: none (the default). */
   trustedProxies: TrustedProxies;
+  /** LOUPE_TEAM_STORAGE_MAX_MB in bytes: a team's screenshots may not take more (T-F5). */
+  teamStorageMaxBytes: number;
   /** Widget submissions per minute: per client address and project, and per project in all. */
   widgetLimits: { perClient: number; perProject: number };
 }>;
@@ -261,6 +268,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
       out.LOUPE_SMTP_URL && out.LOUPE_SMTP_FROM ? { url: out.LOUPE_SMTP_URL, from: out.LOUPE_SMTP_FROM } : undefined,
     screenshotMaxBytes: out.LOUPE_SCREENSHOT_MAX_BYTES,
     trustedProxies: proxies.ok ? proxies.proxies : [],
+    teamStorageMaxBytes: out.LOUPE_TEAM_STORAGE_MAX_MB * 1024 * 1024,
     widgetLimits: {
       perClient: out.LOUPE_WIDGET_SUBMISSIONS_PER_MINUTE,
       perProject: out.LOUPE_WIDGET_KEY_SUBMISSIONS_PER_MINUTE,

@@ -18,6 +18,8 @@ export function widgetOrigin(ctx: ServiceContext) {
     c.set("widgetProject", project);
     await next();
     c.res.headers.set("Access-Control-Allow-Origin", origin!);
+    // The widget reads how long to wait after a 429, and the id to quote in a report.
+    c.res.headers.set("Access-Control-Expose-Headers", "Retry-After, X-Request-Id");
     c.res.headers.append("Vary", "Origin");
   });
 }

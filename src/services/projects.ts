@@ -1,6 +1,8 @@
+import { getPublicSuffix } from "tldts";
 import * as v from "valibot";
-import { AppError } from "../lib/app-error.ts";
+import { AppError, invalidField } from "../lib/app-error.ts";
 import { randomId } from "../lib/crypto.ts";
+import { OriginPatternSchema } from "../shared/origins.ts";
 import type { PublicLabel, PublicProject } from "../shared/teams.ts";
 import {
   PRIVACY_SETTINGS,
@@ -26,7 +28,46 @@ import type { TeamAccess } from "./teams/access.ts";
 
 /** A project's widget settings, complete (defaults filled in): stored rows predate some fields. */
 export function projectSettings(p: Pick<ProjectRow, "settings">): WidgetSettings {
-  return v.parse(WidgetSettingsSchema, JSON.parse(p.settings));
+  const stored = JSON.parse(p.settings) as Record<string, unknown>;
+  const parsed = v.safeParse(WidgetSettingsSchema, stored);
+  if (parsed.success) return parsed.output;
+  // Saved under older, looser rules: keep what is valid today (an origin that is not is dropped, so it
+  // allows nothing), and the defaults for the rest.
+  const origins = Array.isArray(stored.allowedOrigins) ? stored.allowedOrigins : [];
+  const allowedOrigins = origins.flatMap((o) => {
+    const origin = v.safeParse(OriginPatternSchema, o);
+    return origin.success ? [origin.output] : [];
+  });
+  const sections = Object.fromEntries(
+    Object.entries(stored).filter(([key, value]) => {
+      const entry = WidgetSettingsSchema.entries[key as keyof WidgetSettings];
+      return entry !== undefined && key !== "allowedOrigins" && v.safeParse(entry, value).success;
+    }),
+  );
+  return v.parse(WidgetSettingsSchema, { ...sections, allowedOrigins });
+}
+
+/** Complete, checked settings from what is given (a section left out gets its defaults). */
+function settingsOf(input: WidgetSettingsChange): WidgetSettings {
+  const settings = v.parse(WidgetSettingsSchema, input);
+  assertOwnableOrigins(settings);
+  return settings;
+}
+
+/**
+ * A wildcard origin must name a domain someone owns: `https://*.co.uk` or `https://*.github.io` would
+ * let every site under a public suffix (the Public Suffix List, its private part included) submit.
+ */
+function assertOwnableOrigins(settings: WidgetSettings): void {
+  for (const [index, pattern] of settings.allowedOrigins.entries()) {
+    const domain = /^https:\/\/\*\.([^:/]+)/.exec(pattern)?.[1];
+    if (domain && getPublicSuffix(domain, { allowPrivateDomains: true }) === domain) {
+      throw invalidField(
+        `settings.allowedOrigins.${index}`,
+        "A wildcard must cover a domain of yours, not a public suffix such as co.uk or github.io.",
+      );
+    }
+  }
 }
 
 /** A project (one website or app) with its public widget key: 256 random bits, not a secret but unguessable. */
@@ -65,7 +106,7 @@ export function createProject(
     team_id: access.team.id,
     name: fields.name,
     widget_key: newWidgetKey(),
-    settings: JSON.stringify(v.parse(WidgetSettingsSchema, fields.settings ?? {})),
+    settings: JSON.stringify(settingsOf(fields.settings ?? {})),
     created_at: now,
     updated_at: now,
   };
@@ -86,7 +127,7 @@ export function updateProject(
 ): PublicProject {
   const { access, projectId, changes } = input;
   const current = getProject(ctx, { access, projectId });
-  const settings = v.parse(WidgetSettingsSchema, { ...current.settings, ...changes.settings });
+  const settings = settingsOf({ ...current.settings, ...changes.settings });
   // Who may submit and what is collected are privacy decisions: the owners', like access control.
   const privacyChanged = PRIVACY_SETTINGS.filter(
     (key) => JSON.stringify(settings[key]) !== JSON.stringify(current.settings[key]),

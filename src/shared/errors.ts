@@ -51,6 +51,7 @@ export const ERROR_CODES = {
   // 409: the request conflicts with the current state
   EMAIL_TAKEN: { status: 409, message: "An account with this email address exists." },
   ALREADY_MEMBER: { status: 409, message: "You are already a member of this team." },
+  IDEMPOTENCY_CONFLICT: { status: 409, message: "This submission id was already used for a different submission." },
   LAST_OWNER: { status: 409, message: "A team always keeps at least one owner: make someone else owner first." },
   LABEL_EXISTS: { status: 409, message: "A label with this name exists." },
   PROJECT_NOT_EMPTY: { status: 409, message: "Delete the project's feedback first." },
@@ -64,6 +65,10 @@ export const ERROR_CODES = {
   // 412–429
   VERSION_CONFLICT: { status: 412, message: "The item changed since you loaded it; reload and try again." },
   PAYLOAD_TOO_LARGE: { status: 413, message: "The request body is larger than allowed." },
+  STORAGE_QUOTA_EXCEEDED: {
+    status: 413,
+    message: "The team's screenshot storage is full: delete old feedback or ask the operator for more.",
+  },
   IMAGE_TOO_LARGE: { status: 413, message: "The screenshot has too many pixels." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "This content type is not accepted here." },
   PRECONDITION_REQUIRED: {

@@ -10,11 +10,26 @@ export const STATUSES = ["new", "in_progress", "done", "closed", "spam"] as cons
 export const MAX_JSON_BYTES = 16 * 1024;
 
 const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/, "Expected an id."));
+export const MAX_JSON_DEPTH = 16;
+
+/** Whether free-form JSON nests at most MAX_JSON_DEPTH levels (iterative: no recursion to exhaust). */
+function shallowEnough(root: unknown): boolean {
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value !== "object" || value === null) continue;
+    if (depth > MAX_JSON_DEPTH) return false;
+    for (const item of Object.values(value)) stack.push([item, depth + 1]);
+  }
+  return true;
+}
+
 const SmallJson = v.pipe(
   v.record(v.pipe(v.string(), v.maxLength(100)), v.unknown()),
   v.check(
-    (value) => new TextEncoder().encode(JSON.stringify(value)).length <= MAX_JSON_BYTES,
-    `At most ${MAX_JSON_BYTES} bytes of JSON.`,
+    // Depth first: JSON.stringify recurses, and a deep enough value would exhaust the stack.
+    (value) => shallowEnough(value) && new TextEncoder().encode(JSON.stringify(value)).length <= MAX_JSON_BYTES,
+    `At most ${MAX_JSON_BYTES} bytes of JSON, nested at most ${MAX_JSON_DEPTH} levels.`,
   ),
   JsonText,
 );

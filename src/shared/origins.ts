@@ -16,10 +16,15 @@ export const OriginPatternSchema = v.pipe(
   v.toLowerCase(),
   v.maxLength(300),
   v.check(
-    (p) => EXACT.test(p) || SUBDOMAINS.test(p),
+    (p) => (EXACT.test(p) || SUBDOMAINS.test(p)) && validPort(p),
     "Expected an origin like https://example.eu, or https://*.example.eu for its subdomains.",
   ),
 );
+
+function validPort(pattern: string): boolean {
+  const port = /:(\d{1,5})$/.exec(pattern)?.[1];
+  return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+}
 
 const DEFAULT_PORT: Record<string, string> = { "http:": "80", "https:": "443" };
 
@@ -38,8 +43,9 @@ export function originAllowed(origin: string | undefined, patterns: readonly str
   for (const pattern of patterns) {
     const wildcard = SUBDOMAINS.exec(pattern);
     if (!wildcard) {
-      // Compared as origins, so `https://example.eu:443` and `https://example.eu` are one.
-      if (EXACT.test(pattern) && new URL(pattern).origin === url.origin) return true;
+      // Compared as origins, so `https://example.eu:443` and `https://example.eu` are one. A pattern
+      // that is no origin (saved before these rules) matches nothing.
+      if (EXACT.test(pattern) && URL.canParse(pattern) && new URL(pattern).origin === url.origin) return true;
       continue;
     }
     const patternPort = /:(\d{1,5})$/.exec(pattern)?.[1] ?? "443";

@@ -329,28 +329,40 @@ export function findScreenshotMeta(db: Db, teamId: string, itemId: string): Scre
   );
 }
 
-/** The item an earlier submission with this idempotency id created, if any. */
-export function findIdempotentItem(db: Db, projectId: string, idempotencyId: string): string | undefined {
-  return db.get<{ item_id: string }>(
-    "SELECT item_id FROM feedback_idempotency WHERE project_id = ? AND idempotency_id = ?",
+/** The item an earlier submission with this idempotency id created, and that submission's hash. */
+export function findIdempotentItem(
+  db: Db,
+  projectId: string,
+  idempotencyId: string,
+): { item_id: string; request_hash: string } | undefined {
+  return db.get<{ item_id: string; request_hash: string }>(
+    "SELECT item_id, request_hash FROM feedback_idempotency WHERE project_id = ? AND idempotency_id = ?",
     projectId,
     idempotencyId,
-  )?.item_id;
+  );
 }
 
 export function insertIdempotency(
   db: Db,
-  row: { projectId: string; idempotencyId: string; itemId: string; now: number },
+  row: { projectId: string; idempotencyId: string; itemId: string; requestHash: string; now: number },
 ): void {
   db.run(
-    "INSERT INTO feedback_idempotency (project_id, idempotency_id, item_id, created_at) VALUES (?, ?, ?, ?)",
+    "INSERT INTO feedback_idempotency (project_id, idempotency_id, item_id, request_hash, created_at) VALUES (?, ?, ?, ?, ?)",
     row.projectId,
     row.idempotencyId,
     row.itemId,
+    row.requestHash,
     row.now,
   );
 }
 
 export function deleteIdempotencyBefore(db: Db, before: number): number {
   return db.run("DELETE FROM feedback_idempotency WHERE created_at < ?", before).changes;
+}
+
+/** The bytes a team's screenshots take (its storage quota counts these). */
+export function teamScreenshotBytes(db: Db, teamId: string): number {
+  return Number(
+    db.get<{ n: number }>("SELECT coalesce(sum(size), 0) AS n FROM screenshots WHERE team_id = ?", teamId)?.n ?? 0,
+  );
 }

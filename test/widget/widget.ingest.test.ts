@@ -3,7 +3,7 @@
 // never reads or sets a cookie, never makes a second item for a repeated idempotency id, stops at
 // once for a rotated key, is rate-limited per client and per project, and refuses bad uploads.
 import { afterEach, expect, test } from "bun:test";
-import { feedbackForm, png } from "../support/images.ts";
+import { feedbackForm, png, pngOfSize } from "../support/images.ts";
 import { seedTeam } from "../support/teams.ts";
 import { createTestApp, fastPasswords, type TestContext } from "../support/test-app.ts";
 
@@ -239,4 +239,69 @@ test("settings: privacy-affecting ones are the owners' (audited as such); the pa
   );
   const trail = await (await a.owner.browser.get(`/api/v1/teams/${a.team.id}/audit`)).json();
   expect(trail.entries.filter((e: { action: string }) => e.action === "project.privacy_changed")).toHaveLength(1);
+});
+
+test("a reused idempotency id with another submission is refused (409), not silently answered with the first item", async () => {
+  const { submit, items } = await world();
+  const idempotencyId = newId();
+  expect((await submit({ comment: "first text", idempotencyId })).status).toBe(201);
+  const before = items().length;
+  const other = await submit({ comment: "different text", idempotencyId });
+  expect([other.status, (await other.json()).code]).toEqual([409, "IDEMPOTENCY_CONFLICT"]);
+  expect(items()).toHaveLength(before);
+});
+
+test("hostile JSON nesting is a 400 naming the field, not a 500", async () => {
+  const { a, submit } = await world();
+  const deep = `${'{"a":'.repeat(60_000)}1${"}".repeat(60_000)}`;
+  const res = await t!.app.request(
+    `http://loupe.test/api/v1/widget/${a.project.widgetKey}/feedback`,
+    {
+      method: "POST",
+      headers: { Origin: ORIGIN, "Content-Type": "application/json" },
+      body: `{"comment":"deep","idempotencyId":"${newId()}","metadata":${deep}}`,
+    },
+    { clientIp: "203.0.113.50" },
+  );
+  expect(res.status).toBe(400);
+  const body = await res.json();
+  expect(body.errors.map((e: { field: string }) => e.field)).toContain("metadata");
+  expect((await submit({ comment: "still fine", idempotencyId: newId() })).status).toBe(201);
+});
+
+test("a team's screenshot storage quota: past it, 413 STORAGE_QUOTA_EXCEEDED and nothing stored (T-F5)", async () => {
+  const { submit, items } = await world({ LOUPE_TEAM_STORAGE_MAX_MB: "1" });
+  const form = (bytes: Uint8Array) => feedbackForm({ comment: "shot", idempotencyId: newId() }, { bytes });
+  // Fill the team with screenshots just under 1 MiB in all, then one more goes over.
+  const statuses: number[] = [];
+  for (let i = 0; i < 4; i++) statuses.push((await submit(form(pngOfSize(300_000)), { ip: `198.51.100.${i}` })).status);
+  expect(statuses).toEqual([201, 201, 201, 413]);
+  const before = items().length;
+  const refused = await submit(form(pngOfSize(300_000)), { ip: "198.51.100.77" });
+  expect([refused.status, (await refused.json()).code]).toEqual([413, "STORAGE_QUOTA_EXCEEDED"]);
+  expect(items()).toHaveLength(before);
+});
+
+test("a wildcard over a public suffix cannot be saved; settings saved under older rules still load", async () => {
+  const { a, submit } = await world();
+  const P = `/api/v1/teams/${a.team.id}/projects/${a.project.id}`;
+  for (const origin of ["https://*.co.uk", "https://*.github.io"]) {
+    const res = await a.owner.browser.patch(P, { settings: { allowedOrigins: [origin] } });
+    const body = await res.json();
+    expect(`${origin} ${res.status} ${body.errors?.[0]?.field}`).toBe(`${origin} 400 settings.allowedOrigins.0`);
+  }
+  // A row written before these rules: an uppercase origin, one with an impossible port, an old field.
+  t!.store.db.write(() =>
+    t!.store.db.run(
+      "UPDATE projects SET settings = ? WHERE id = ?",
+      JSON.stringify({ allowedOrigins: ["HTTPS://ALPHA.EXAMPLE.TEST", "https://x.example:99999"], legacy: true }),
+      a.project.id,
+    ),
+  );
+  const project = await (await a.owner.browser.get(P)).json();
+  expect(project.settings.allowedOrigins).toEqual([ORIGIN]);
+  const res = await submit({ comment: "after the upgrade", idempotencyId: newId() });
+  expect(res.status).toBe(201);
+  expect(res.headers.get("Access-Control-Expose-Headers")).toBe("Retry-After, X-Request-Id");
+  expect((await submit({ comment: "x", idempotencyId: newId() }, { origin: "https://evil.example" })).status).toBe(403);
 });

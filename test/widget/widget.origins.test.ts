@@ -54,3 +54,11 @@ test("matching: exact, subdomains of the pattern's domain only, same scheme and 
     expect(`${origin} ${originAllowed(origin, patterns)}`).toBe(`${origin} ${allowed}`);
   expect(originAllowed("https://shop.example.eu", [])).toBe(false);
 });
+
+test("a port outside 1–65535 cannot be saved, and a pattern saved before the rules matches nothing instead of failing", () => {
+  expect(v.safeParse(OriginPatternSchema, "https://x.example:99999").success).toBe(false);
+  expect(v.safeParse(OriginPatternSchema, "https://x.example:0").success).toBe(false);
+  expect(v.safeParse(OriginPatternSchema, "https://x.example:65535").success).toBe(true);
+  expect(originAllowed("https://evil.example", ["https://x.example:99999", "https://ok.example"])).toBe(false);
+  expect(originAllowed("https://ok.example", ["https://x.example:99999", "https://ok.example"])).toBe(true);
+});

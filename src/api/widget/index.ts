@@ -27,6 +27,8 @@ export type WidgetRouteDeps = {
   ctx: ServiceContext;
   action: ReturnType<typeof routeActions>;
   screenshotMaxBytes: number;
+  /** A team's screenshot storage quota (LOUPE_TEAM_STORAGE_MAX_MB). */
+  teamStorageMaxBytes: number;
   /** Submissions per client address and project, and per project from everyone. */
   limiters: { perClient: RateLimiter; perProject: RateLimiter };
 };
@@ -104,7 +106,15 @@ export function widgetRoutes(deps: WidgetRouteDeps) {
         const submitted = submitWidgetFeedback(ctx, {
           project: c.var.widgetProject,
           feedback: parseOrThrow(WidgetFeedbackInput, payload, "payload"),
-          ...(screenshot ? { screenshot: { bytes: screenshot, maxBytes: deps.screenshotMaxBytes } } : {}),
+          ...(screenshot
+            ? {
+                screenshot: {
+                  bytes: screenshot,
+                  maxBytes: deps.screenshotMaxBytes,
+                  teamQuotaBytes: deps.teamStorageMaxBytes,
+                },
+              }
+            : {}),
         });
         return c.json(submitted, 201);
       },

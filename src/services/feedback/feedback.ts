@@ -1,5 +1,5 @@
 import { AppError, invalidField } from "../../lib/app-error.ts";
-import { randomId } from "../../lib/crypto.ts";
+import { randomId, sha256Hex } from "../../lib/crypto.ts";
 import { cleanImage, ImageError } from "../../lib/image.ts";
 import type { FeedbackCreate, PublicFeedback, PublicNote } from "../../shared/feedback.ts";
 import * as feedbackRows from "../../store/feedback.ts";
@@ -19,6 +19,7 @@ import {
   purgeTrash,
   setDeleted,
   setFeedbackLabels,
+  teamScreenshotBytes,
   updateFeedback,
 } from "../../store/feedback.ts";
 import { findProject, teamLabelIds } from "../../store/projects.ts";
@@ -84,7 +85,13 @@ function visibleItem(
   return row;
 }
 
-export type ScreenshotUpload = { bytes: Uint8Array; maxBytes: number };
+/** An uploaded screenshot with the limits it must keep: its own size, and its team's storage quota. */
+export type ScreenshotUpload = { bytes: Uint8Array; maxBytes: number; teamQuotaBytes: number };
+
+/** What a submission was, for comparing a replay with it: its data, its reporter and the uploaded bytes. */
+function submissionHash(data: FeedbackCreate, reporter: unknown, screenshot: ScreenshotUpload | undefined): string {
+  return sha256Hex(`${JSON.stringify([data, reporter])}\n${screenshot ? sha256Hex(screenshot.bytes) : "-"}`);
+}
 
 /**
  * Creates a feedback item — one verb whoever the caller is (a signed-in user, an API token, later
@@ -105,6 +112,17 @@ export function createFeedback(
   if (!findProject(ctx.db, input.teamId, input.data.projectId)) {
     throw invalidField("projectId", "Unknown project.", "No such project in this team.");
   }
+  // A replay answers before any image work; the same check is repeated inside the write lock.
+  const requestHash =
+    input.idempotencyId === undefined ? undefined : submissionHash(input.data, input.reporter, input.screenshot);
+  const replayed = () => {
+    if (input.idempotencyId === undefined) return undefined;
+    const earlier = findIdempotentItem(ctx.db, input.data.projectId, input.idempotencyId);
+    if (earlier && earlier.request_hash !== requestHash) throw new AppError("IDEMPOTENCY_CONFLICT");
+    return earlier?.item_id;
+  };
+  const early = replayed();
+  if (early) return early;
   let image: ReturnType<typeof cleanImage> | undefined;
   if (input.screenshot) {
     if (input.screenshot.bytes.length > input.screenshot.maxBytes) {
@@ -134,7 +152,7 @@ export function createFeedback(
   const d = input.data;
   return ctx.db.write(() => {
     // Checked inside the write lock: two concurrent retries cannot both insert.
-    const earlier = input.idempotencyId ? findIdempotentItem(ctx.db, d.projectId, input.idempotencyId) : undefined;
+    const earlier = replayed();
     if (earlier) return earlier;
     insertFeedback(ctx.db, {
       id,
@@ -158,6 +176,12 @@ export function createFeedback(
       deleted_at: null,
     });
     if (image) {
+      // Inside the write lock: concurrent uploads cannot together pass the quota.
+      if (teamScreenshotBytes(ctx.db, input.teamId) + image.bytes.length > (input.screenshot?.teamQuotaBytes ?? 0)) {
+        throw new AppError("STORAGE_QUOTA_EXCEEDED", undefined, {
+          fields: [{ field: "screenshot", message: "The team's screenshot storage is full." }],
+        });
+      }
       insertScreenshot(ctx.db, {
         itemId: id,
         teamId: input.teamId,
@@ -168,8 +192,14 @@ export function createFeedback(
         bytes: image.bytes,
       });
     }
-    if (input.idempotencyId) {
-      insertIdempotency(ctx.db, { projectId: d.projectId, idempotencyId: input.idempotencyId, itemId: id, now });
+    if (input.idempotencyId !== undefined && requestHash !== undefined) {
+      insertIdempotency(ctx.db, {
+        projectId: d.projectId,
+        idempotencyId: input.idempotencyId,
+        itemId: id,
+        requestHash,
+        now,
+      });
     }
     appendAudit(ctx, {
       action: "feedback.created",

@@ -68,6 +68,8 @@ export function feedbackRoutes(deps: {
   ctx: ServiceContext;
   action: ReturnType<typeof routeActions>;
   screenshotMaxBytes: number;
+  /** A team's screenshot storage quota (LOUPE_TEAM_STORAGE_MAX_MB). */
+  teamStorageMaxBytes: number;
 }) {
   const { ctx, action } = deps;
   const limit = feedbackSubmissionLimit(deps.screenshotMaxBytes);
@@ -116,7 +118,15 @@ export function feedbackRoutes(deps: {
           teamId: access.team.id,
           reporter: { userId: access.userId, anonymousId: null },
           data: parseOrThrow(FeedbackCreateInput, payload, "payload"),
-          ...(screenshot ? { screenshot: { bytes: screenshot, maxBytes: deps.screenshotMaxBytes } } : {}),
+          ...(screenshot
+            ? {
+                screenshot: {
+                  bytes: screenshot,
+                  maxBytes: deps.screenshotMaxBytes,
+                  teamQuotaBytes: deps.teamStorageMaxBytes,
+                },
+              }
+            : {}),
         });
         const item = getFeedback(ctx, { access, itemId: id });
         return c.json(item, 201, itemHeaders(item.version));
