@@ -13,5 +13,8 @@ CREATE TABLE feedback_idempotency (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX feedback_idempotency_created ON feedback_idempotency (created_at);
 
+-- The visitor's IP address, only for projects that choose to store it (off by default).
+ALTER TABLE feedback_items ADD COLUMN reporter_ip TEXT;
+
 -- A team's screenshot bytes are summed for its storage quota on every upload (a covering index).
 CREATE INDEX screenshots_team_size ON screenshots (team_id, size);

@@ -151,6 +151,8 @@ export const FeedbackItemSchema = v.object({
     userId: v.nullable(v.string()),
     anonymousId: v.nullable(v.string()),
     email: v.nullable(v.string()),
+    /** The visitor's IP address, only where the project stores it. */
+    ip: v.nullable(v.string()),
   }),
   pageUrl: v.nullable(v.string()),
   metadata: v.record(v.string(), v.unknown()),

@@ -7,6 +7,8 @@ export type FeedbackRow = {
   reporter_user_id: string | null;
   reporter_anon_id: string | null;
   reporter_email: string | null;
+  /** Only when the project stores visitors' IP addresses (widget settings `storeIp`). */
+  reporter_ip: string | null;
   title: string | null;
   comment: string;
   rating_value: number | null;
@@ -23,20 +25,21 @@ export type FeedbackRow = {
 };
 
 const COLUMNS =
-  "id, team_id, project_id, reporter_user_id, reporter_anon_id, reporter_email, title, comment, rating_value, rating_scale, page_url, metadata, custom_data, status, assignee_user_id, version, created_at, updated_at, deleted_at";
+  "id, team_id, project_id, reporter_user_id, reporter_anon_id, reporter_email, reporter_ip, title, comment, rating_value, rating_scale, page_url, metadata, custom_data, status, assignee_user_id, version, created_at, updated_at, deleted_at";
 const F_COLUMNS = COLUMNS.split(", ")
   .map((c) => `f.${c}`)
   .join(", ");
 
 export function insertFeedback(db: Db, f: FeedbackRow): void {
   db.run(
-    `INSERT INTO feedback_items (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO feedback_items (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     f.id,
     f.team_id,
     f.project_id,
     f.reporter_user_id,
     f.reporter_anon_id,
     f.reporter_email,
+    f.reporter_ip,
     f.title,
     f.comment,
     f.rating_value,

@@ -61,7 +61,8 @@ test("an allowed origin submits: 201 with its own origin echoed, no cookie, an a
   const { id } = await res.json();
   const item = await (await a.owner.browser.get(`/api/v1/teams/${a.team.id}/feedback/${id}`)).json();
   // The owner's session cookie came along; the ingest ignored it: the reporter is the anonymous id.
-  expect(item.reporter).toEqual({ userId: null, anonymousId: reporterId, email: null });
+  // No IP address either: the project does not store them (the default).
+  expect(item.reporter).toEqual({ userId: null, anonymousId: reporterId, email: null, ip: null });
   expect(item.comment).toBe("The button is broken");
 });
 
@@ -304,4 +305,21 @@ test("a wildcard over a public suffix cannot be saved; settings saved under olde
   expect(res.status).toBe(201);
   expect(res.headers.get("Access-Control-Expose-Headers")).toBe("Retry-After, X-Request-Id");
   expect((await submit({ comment: "x", idempotencyId: newId() }, { origin: "https://evil.example" })).status).toBe(403);
+});
+
+test("a project that stores visitors' IP addresses gets the resolved client address; by default none is stored", async () => {
+  const { a, submit } = await world();
+  const P = `/api/v1/teams/${a.team.id}/projects/${a.project.id}`;
+  const item = async (id: string) =>
+    (await (await a.owner.browser.get(`/api/v1/teams/${a.team.id}/feedback/${id}`)).json()).reporter.ip;
+  const off = await (await submit({ comment: "no ip", idempotencyId: newId() }, { ip: "203.0.113.61" })).json();
+  expect(await item(off.id)).toBeNull();
+  expect((await a.owner.browser.patch(P, { settings: { storeIp: true } })).status).toBe(200);
+  const on = await (await submit({ comment: "with ip", idempotencyId: newId() }, { ip: "203.0.113.62" })).json();
+  expect(await item(on.id)).toBe("203.0.113.62");
+  const row = t!.store.db.get<{ reporter_ip: string | null }>(
+    "SELECT reporter_ip FROM feedback_items WHERE id = ?",
+    off.id,
+  );
+  expect(row?.reporter_ip).toBeNull();
 });

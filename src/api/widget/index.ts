@@ -105,6 +105,7 @@ export function widgetRoutes(deps: WidgetRouteDeps) {
         const { payload, screenshot } = await readFeedbackSubmission(c);
         const submitted = submitWidgetFeedback(ctx, {
           project: c.var.widgetProject,
+          clientAddress: c.get("clientAddress") ?? "unknown",
           feedback: parseOrThrow(WidgetFeedbackInput, payload, "payload"),
           ...(screenshot
             ? {

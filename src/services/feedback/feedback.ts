@@ -40,7 +40,12 @@ function toPublic(row: FeedbackRow, labels: string[], hasScreenshot: boolean): P
     title: row.title,
     comment: row.comment,
     rating: row.rating_scale && row.rating_value !== null ? { scale: row.rating_scale, value: row.rating_value } : null,
-    reporter: { userId: row.reporter_user_id, anonymousId: row.reporter_anon_id, email: row.reporter_email },
+    reporter: {
+      userId: row.reporter_user_id,
+      anonymousId: row.reporter_anon_id,
+      email: row.reporter_email,
+      ip: row.reporter_ip,
+    },
     pageUrl: row.page_url,
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
     customData: JSON.parse(row.custom_data) as Record<string, unknown>,
@@ -102,7 +107,8 @@ export function createFeedback(
   ctx: ServiceContext,
   input: {
     teamId: string;
-    reporter: { userId: string | null; anonymousId: string | null };
+    /** `ip` only from the widget of a project that stores visitors' addresses. */
+    reporter: { userId: string | null; anonymousId: string | null; ip?: string | null };
     data: FeedbackCreate;
     screenshot?: ScreenshotUpload;
     /** A client-generated id: a repeated submission returns the first item's id and writes nothing. */
@@ -161,6 +167,7 @@ export function createFeedback(
       reporter_user_id: input.reporter.userId,
       reporter_anon_id: input.reporter.anonymousId,
       reporter_email: d.reporterEmail ?? null,
+      reporter_ip: input.reporter.ip ?? null,
       title: d.title ?? null,
       comment: d.comment,
       rating_value: d.rating?.value ?? null,

@@ -37,7 +37,7 @@ export function resolveWidgetProject(
  */
 export function submitWidgetFeedback(
   ctx: ServiceContext,
-  input: { project: WidgetProject; feedback: WidgetFeedback; screenshot?: ScreenshotUpload },
+  input: { project: WidgetProject; feedback: WidgetFeedback; clientAddress: string; screenshot?: ScreenshotUpload },
 ): { id: string } {
   const { idempotencyId, reporterId, ...data } = input.feedback;
   // The widget drops the query string and fragment unless the project keeps them; so does the server.
@@ -47,7 +47,11 @@ export function submitWidgetFeedback(
   }
   const id = createFeedback(ctx, {
     teamId: input.project.teamId,
-    reporter: { userId: null, anonymousId: reporterId ?? null },
+    reporter: {
+      userId: null,
+      anonymousId: reporterId ?? null,
+      ip: input.project.settings.storeIp ? input.clientAddress : null,
+    },
     data: { ...data, projectId: input.project.id },
     idempotencyId,
     ...(input.screenshot ? { screenshot: input.screenshot } : {}),
