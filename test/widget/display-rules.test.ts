@@ -141,7 +141,10 @@ test("URL rules: the five comparisons, and globs agree with a reference matcher 
   expect(urlRuleMatches({ match: "glob", value: "https://*.example.eu/*" }, url)).toBe(true);
   expect(urlRuleMatches({ match: "glob", value: "https://*.example.com/*" }, url)).toBe(false);
   let seed = 42;
-  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const random = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
   const pick = (alphabet: string, n: number) =>
     Array.from({ length: n }, () => alphabet[Math.floor(random() * alphabet.length)]).join("");
   for (let i = 0; i < 2_000; i++) {
