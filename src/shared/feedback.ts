@@ -63,6 +63,14 @@ export const AnnotationSchema = v.variant("type", [
     text: v.pipe(v.string(), v.maxLength(500), MultilineText),
     color: v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i)),
   }),
+  /** A translucent marker over a region (drawn with the colour at partial opacity). */
+  v.strictObject({
+    type: v.literal("highlight"),
+    from: Point,
+    to: Point,
+    color: v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i)),
+  }),
+  /** Also burnt into the image by the widget before upload: the pixels under it are never sent. */
   v.strictObject({ type: v.literal("blackout"), from: Point, to: Point }),
 ]);
 

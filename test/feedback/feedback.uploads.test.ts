@@ -173,6 +173,7 @@ test("annotation commands are stored with the screenshot and come back with the 
   const annotations = [
     { type: "rect", from: { x: 1, y: 1 }, to: { x: 5, y: 4 }, color: "#ff0000" },
     { type: "text", at: { x: 2, y: 2 }, text: "here", color: "#000000" },
+    { type: "highlight", from: { x: 1, y: 2 }, to: { x: 6, y: 3 }, color: "#ffee00" },
     { type: "blackout", from: { x: 0, y: 0 }, to: { x: 3, y: 3 } },
   ];
   const T = `/api/v1/teams/${w.a.team.id}`;
