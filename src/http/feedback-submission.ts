@@ -4,6 +4,7 @@ import { resolver } from "hono-openapi";
 import type * as v from "valibot";
 import { AppError, invalidField } from "../lib/app-error.ts";
 import { bodyLimits } from "../lib/body-limits.ts";
+import type { ScreenshotUpload } from "../services/feedback/feedback.ts";
 import type { AppEnv } from "./app-env.ts";
 
 /**
@@ -12,7 +13,8 @@ import type { AppEnv } from "./app-env.ts";
  */
 export async function readFeedbackSubmission<E extends AppEnv>(
   c: Context<E>,
-): Promise<{ payload: unknown; screenshot: Uint8Array | undefined }> {
+  limits: Omit<ScreenshotUpload, "bytes">,
+): Promise<{ payload: unknown; screenshot: ScreenshotUpload | undefined }> {
   const type = c.req.header("Content-Type") ?? "";
   if (!type.startsWith("multipart/form-data")) {
     const payload = await c.req.json().catch(() => {
@@ -34,7 +36,7 @@ export async function readFeedbackSubmission<E extends AppEnv>(
   const file = form.get("screenshot");
   if (file === null) return { payload, screenshot: undefined };
   if (typeof file === "string") throw invalidField("screenshot", "Expected a file part.");
-  return { payload, screenshot: new Uint8Array(await file.arrayBuffer()) };
+  return { payload, screenshot: { ...limits, bytes: new Uint8Array(await file.arrayBuffer()) } };
 }
 
 /** The streaming limit of a submission (413 problem+json naming `screenshot`), from the one configured value. */

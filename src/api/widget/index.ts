@@ -102,20 +102,15 @@ export function widgetRoutes(deps: WidgetRouteDeps) {
       },
       feedbackSubmissionLimit(deps.screenshotMaxBytes),
       async (c) => {
-        const { payload, screenshot } = await readFeedbackSubmission(c);
+        const { payload, screenshot } = await readFeedbackSubmission(c, {
+          maxBytes: deps.screenshotMaxBytes,
+          teamQuotaBytes: deps.teamStorageMaxBytes,
+        });
         const submitted = submitWidgetFeedback(ctx, {
           project: c.var.widgetProject,
           clientAddress: c.get("clientAddress") ?? "unknown",
           feedback: parseOrThrow(WidgetFeedbackInput, payload, "payload"),
-          ...(screenshot
-            ? {
-                screenshot: {
-                  bytes: screenshot,
-                  maxBytes: deps.screenshotMaxBytes,
-                  teamQuotaBytes: deps.teamStorageMaxBytes,
-                },
-              }
-            : {}),
+          ...(screenshot ? { screenshot } : {}),
         });
         return c.json(submitted, 201);
       },

@@ -113,20 +113,15 @@ export function feedbackRoutes(deps: {
       limit,
       async (c) => {
         const access = c.var.team;
-        const { payload, screenshot } = await readFeedbackSubmission(c);
+        const { payload, screenshot } = await readFeedbackSubmission(c, {
+          maxBytes: deps.screenshotMaxBytes,
+          teamQuotaBytes: deps.teamStorageMaxBytes,
+        });
         const id = createFeedback(ctx, {
           teamId: access.team.id,
           reporter: { userId: access.userId, anonymousId: null },
           data: parseOrThrow(FeedbackCreateInput, payload, "payload"),
-          ...(screenshot
-            ? {
-                screenshot: {
-                  bytes: screenshot,
-                  maxBytes: deps.screenshotMaxBytes,
-                  teamQuotaBytes: deps.teamStorageMaxBytes,
-                },
-              }
-            : {}),
+          ...(screenshot ? { screenshot } : {}),
         });
         const item = getFeedback(ctx, { access, itemId: id });
         return c.json(item, 201, itemHeaders(item.version));
