@@ -1,17 +1,16 @@
 import { AppError } from "../lib/app-error.ts";
 
-export { AppError };
-
-export function unauthenticated(message = "Sign in first."): AppError {
+/** The answers the services give most often; their default text is the error table's. */
+export function unauthenticated(message?: string): AppError {
   return new AppError("UNAUTHENTICATED", message);
 }
 
-export function notFound(message = "There is nothing at this address."): AppError {
+export function notFound(message?: string): AppError {
   return new AppError("NOT_FOUND", message);
 }
 
 export function tooManyAttempts(retryAfterSeconds: number): AppError {
-  return new AppError("TOO_MANY_ATTEMPTS", "Too many attempts. Wait before trying again.", {
+  return new AppError("TOO_MANY_ATTEMPTS", undefined, {
     headers: { "Retry-After": String(Math.max(1, Math.ceil(retryAfterSeconds))) },
   });
 }

@@ -70,22 +70,30 @@ test("150 wrong passwords from rotating IPs: ≤ 100 verified, then 429; the own
   expect((await stranger.post("/api/v1/auth/login", { email, password: GOOD_PASSWORD })).status).toBe(200);
 });
 
-test("a patient attacker who waits out every back-off for 3 hours gets ≤ 100 verifications in any hour", async () => {
+/** A test app (no per-IP limit) whose password hasher records the clock time of each verification. */
+function appRecordingVerifications(): { app: TestContext; times: number[] } {
   const times: number[] = [];
   const real = fastPasswords();
-  t = createTestApp(
+  const app: TestContext = createTestApp(
     {},
     {
       authAttemptsPerMinute: 1_000_000,
       passwords: {
         ...real,
         verify: async (h, p) => {
-          times.push(t!.clock.now());
+          times.push(app.clock.now());
           return real.verify(h, p);
         },
       },
     },
   );
+  return { app, times };
+}
+
+test("a patient attacker who waits out every back-off for 3 hours gets ≤ 100 verifications in any hour", async () => {
+  const recording = appRecordingVerifications();
+  t = recording.app;
+  const times = recording.times;
   const email = uniqueEmail("patient");
   await createUser(t.ctx, { email, displayName: "P", password: GOOD_PASSWORD, isInstanceAdmin: false });
   const attacker = new Browser(t.app, t.config.publicOrigin);
@@ -159,21 +167,9 @@ test("400 wrong passwords sent at once: no more than 100 are verified (the attem
 });
 
 test("a sliding hour: 100 wrong passwords just before an hour boundary and 100 just after → ≤ 100 verified in any 60 minutes", async () => {
-  const times: number[] = [];
-  const real = fastPasswords();
-  t = createTestApp(
-    {},
-    {
-      authAttemptsPerMinute: 1_000_000,
-      passwords: {
-        ...real,
-        verify: async (h, p) => {
-          times.push(t!.clock.now());
-          return real.verify(h, p);
-        },
-      },
-    },
-  );
+  const recording = appRecordingVerifications();
+  t = recording.app;
+  const times = recording.times;
   const email = uniqueEmail("boundary");
   await createUser(t.ctx, { email, displayName: "B", password: GOOD_PASSWORD, isInstanceAdmin: false });
   const burst = async (n: number) =>

@@ -6,7 +6,6 @@ import { failChallenge, findChallenge, insertChallenge, useChallenge } from "../
 import { revokeSession } from "../../store/sessions.ts";
 import { findUserByEmail, findUserById, setPasswordHash } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
-import { unauthenticated } from "../errors.ts";
 import { issueDeviceCookie, markDeviceUsed, readDeviceCookie } from "./devices.ts";
 import { recordEvent } from "./events.ts";
 import { verifySecondFactor } from "./mfa.ts";
@@ -270,5 +269,3 @@ export function assertRecentAuth(ctx: ServiceContext, session: { auth_time: numb
     );
   }
 }
-
-export { unauthenticated };

@@ -7,6 +7,7 @@ import { normalizeEmail } from "../../shared/email.ts";
 import { expireOneTimeTokens, findOneTimeToken, insertOneTimeToken, useOneTimeToken } from "../../store/tokens.ts";
 import { countUsers } from "../../store/users.ts";
 import type { ServiceContext } from "../context.ts";
+import { notFound } from "../errors.ts";
 import { type Account, assertPasswordAcceptable, createUser, toAccount } from "./users.ts";
 
 /**
@@ -53,7 +54,7 @@ export async function completeSetup(
   input: { token: string; email: string; displayName: string; password: string; keyDir: string },
 ): Promise<Account> {
   const { keyDir } = input;
-  const gone = () => new AppError("NOT_FOUND", "There is nothing at this address.");
+  const gone = () => notFound();
   if (!isSetupNeeded(ctx)) throw gone();
   const row = input.token.length <= 128 ? findOneTimeToken(ctx.db, "setup", sha256Hex(input.token)) : undefined;
   const now = ctx.clock.now();
