@@ -11,12 +11,12 @@
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /src
-COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
-COPY tsconfig.json bunfig.toml ./
+# Sources before `npm ci`: its postinstall builds the widget (scripts/build-assets.ts) from src/.
+COPY package.json package-lock.json tsconfig.json bunfig.toml ./
 COPY scripts ./scripts
 COPY src ./src
 COPY migrations ./migrations
+RUN npm ci --no-audit --no-fund
 RUN npm run build \
  && mkdir -p /out/data /out/keys \
  && cp dist/loupe /out/loupe \

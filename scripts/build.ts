@@ -3,13 +3,15 @@
  *
  * libsql picks its native addon with a dynamic require(`@libsql/${target}`) that the bundler cannot
  * follow; the plugin below rewrites it to a static require of this platform's .node file, which Bun
- * then embeds. Migrations are embedded too, so the binary runs from an empty directory.
+ * then embeds. Migrations and the built widget (scripts/build-assets.ts) are embedded too, so the
+ * binary runs from an empty directory.
  */
 
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import type { BunPlugin } from "bun";
+import { ASSETS_DIR, ensureAssets, formatSizes } from "./build-assets.ts";
 
 const root = resolve(import.meta.dir, "..");
 const outfile = process.argv[2] ?? join(root, "dist", "loupe");
@@ -57,9 +59,35 @@ const embeddedMigrations: BunPlugin = {
   },
 };
 
+// The widget (and later the admin UI) first: the binary embeds the built files.
+const { manifest } = await ensureAssets();
+console.log(`widget assets: ${formatSizes(manifest)} (min+gzip)`);
+
+const embeddedAssets: BunPlugin = {
+  name: "embedded-assets",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]lib[\\/]built-assets\.ts$/ }, () => {
+      const files = manifest.files.map((f) => {
+        const read = (suffix: string) => readFileSync(join(ASSETS_DIR, f.file + suffix)).toString("base64");
+        return { ...f, body: read(""), gzip: read(".gz"), brotli: read(".br") };
+      });
+      return {
+        contents: `import { builtAsset } from ${JSON.stringify(join(root, "src", "lib", "built-asset.ts"))};
+const files = ${JSON.stringify(files)};
+const bytes = (b64) => new Uint8Array(Buffer.from(b64, "base64"));
+export function loadBuiltAssets() {
+  return new Map(files.map((f) => [f.path, builtAsset(f, bytes(f.body), bytes(f.gzip), bytes(f.brotli))]));
+}
+`,
+        loader: "js",
+      };
+    });
+  },
+};
+
 const result = await Bun.build({
   entrypoints: [join(root, "src", "cli.ts")],
-  plugins: [libsqlStaticAddon, embeddedMigrations],
+  plugins: [libsqlStaticAddon, embeddedMigrations, embeddedAssets],
   minify: true,
   sourcemap: "none",
   compile: {

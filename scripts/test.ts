@@ -12,10 +12,20 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { spawn } from "bun";
 import { CANARY_VALUES } from "../test/support/canaries.ts";
+import { ensureAssets, formatSizes } from "./build-assets.ts";
 import { fileDurations, formatSlowest, parseBunSummary } from "./test-report.ts";
 
 const root = resolve(import.meta.dir, "..");
 const args = process.argv.slice(2);
+
+// The suites serve and drive the built widget: build it first when its sources changed.
+try {
+  const { built, manifest } = await ensureAssets();
+  if (built) console.log(`widget assets built: ${formatSizes(manifest)} (min+gzip)`);
+} catch (error) {
+  console.error(`widget build failed: ${(error as Error).message}\ntests: 0 passed, 1 failed, 0 skipped`);
+  process.exit(1);
+}
 
 /**
  * Worker processes for `bun test --parallel`: one per core. Measured on 2 cores (README, Test): with

@@ -24,6 +24,7 @@ import { teamTokenRoutes } from "./api/teams/tokens/index.ts";
 import { widgetRoutes } from "./api/widget/index.ts";
 import type { Config } from "./config.ts";
 import type { AppEnv } from "./http/app-env.ts";
+import { assetRoutes } from "./http/assets.ts";
 import { authenticate } from "./http/auth.ts";
 import { assertEveryRouteDeclaresAnAction, publicAction, routeActions } from "./http/authorize.ts";
 import { jsonBodyLimit } from "./http/body-limit.ts";
@@ -37,6 +38,7 @@ import { exceptWidget } from "./http/public-prefix.ts";
 import { createIpLimiter, createRateLimiter } from "./http/rate-limit.ts";
 import { requestContext } from "./http/request-context.ts";
 import { securityHeaders } from "./http/security-headers.ts";
+import type { BuiltAssets } from "./lib/built-assets.ts";
 import type { Clock } from "./lib/clock.ts";
 import type { Logger } from "./lib/logger.ts";
 import type { Mailer } from "./lib/mailer.ts";
@@ -59,6 +61,8 @@ export type AppDeps = {
   mailer: Mailer | undefined;
   /** Per-IP limit on the authentication routes: attempts per minute. */
   authAttemptsPerMinute?: number;
+  /** The built browser files (widget); absent, /widget.js answers 404. */
+  assets?: BuiltAssets;
   /** The audit head's anchor (main.ts: coalesced by a timer); absent, the head is written at each commit. */
   auditHead?: AuditHeadAnchor;
 };
@@ -110,6 +114,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const base = { ctx, action };
   // Each sub-app is mounted at its URL prefix: the path names the folder that serves it.
   app.route("/", healthRoutes({ db: deps.db, migrations: deps.migrations }));
+  app.route("/", assetRoutes(deps.assets ?? new Map()));
   app.route("/api/v1/setup", setupRoutes({ ...base, cookies, keyDir: deps.config.keyDir, ipLimiter }));
   app.route("/api/v1/auth", authRoutes({ ...base, cookies, ipLimiter }));
   app.route("/api/v1/auth/sso", ssoRoutes({ ...base, cookies, ipLimiter }));

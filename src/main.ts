@@ -7,6 +7,7 @@ import { startingApp } from "./http/starting.ts";
 import { startDailyJobs } from "./jobs/daily.ts";
 import { AppError } from "./lib/app-error.ts";
 import { bodyLimits } from "./lib/body-limits.ts";
+import { loadBuiltAssets } from "./lib/built-assets.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
 import { createLogger, errorFields, type Logger } from "./lib/logger.ts";
 import { createSmtpMailer, type Mailer } from "./lib/mailer.ts";
@@ -107,6 +108,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const migrations = bundledMigrations();
     for (const name of migrate(store.db, migrations, clock.now)) logger.info("migration.applied", { migration: name });
 
+    const assets = loadBuiltAssets();
+    if (!assets.has("/widget.js")) logger.warn("widget.not_built");
     const passwords = createPasswordHasher();
     const mailer = options.mailer ?? (config.smtp ? createSmtpMailer(config.smtp.url, config.smtp.from) : undefined);
     const schedule: Scheduler =
@@ -128,6 +131,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       passwords,
       mailer,
       auditHead,
+      assets,
     };
     const ready = createApp(deps);
     options.extendApp?.(ready, store);

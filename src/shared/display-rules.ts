@@ -1,8 +1,9 @@
 import type { WidgetSettings } from "./widget-settings.ts";
 
 /**
- * The widget's display rules as one pure function: settings + what is known of the visitor + time →
- * whether the launcher shows and whether the prompt opens by itself, with the reason for each check.
+ * The widget's display rules as pure functions: settings + what is known of the visitor + time →
+ * whether the prompt opens by itself (here) and whether the launcher shows (display-rules-explain.ts),
+ * with the reason for each check.
  * The widget runs it for the current visitor (`Loupe.debug()` prints the reasons); the admin UI runs
  * it for a simulated visitor to explain a rule. No DOM, no storage, no clock of its own.
  */
@@ -32,7 +33,29 @@ export type VisitorState = {
   events: readonly string[];
 };
 
-export type Check = { rule: string; ok: boolean; detail: string };
+/**
+ * Why a check came out as it did: a code and its values. The decision needs no text (the widget's
+ * display-rule chunk stays small); `describeCheck` (display-rules-explain.ts) words it for
+ * `Loupe.debug()` and the admin UI.
+ */
+export type Reason =
+  | ["forced", "show" | "hide"]
+  | ["noLauncher"]
+  | ["hiddenUntil", number]
+  | ["shown", string, string]
+  | ["audience", "nobody" | "identified" | "anonymous" | "everyone"]
+  | ["device", Device, string[]]
+  | ["excluded", string, string]
+  | ["included", boolean]
+  | ["sample", number, number]
+  | ["shownOnce"]
+  | ["maxTimes", number, number]
+  | ["never", string]
+  | ["againAt", number, string]
+  | ["times", number]
+  | ["noTrigger"]
+  | ["fired", string[]];
+export type Check = { rule: string; ok: boolean; why: Reason };
 export type Decision = { launcher: boolean; autoOpen: boolean; checks: Check[] };
 
 const DAY_MS = 86_400_000;
@@ -88,96 +111,67 @@ export function sampleBucket(reporterId: string): number {
   return hash % 100;
 }
 
-export function evaluateDisplayRules(
-  settings: Pick<WidgetSettings, "appearance" | "rules">,
+/**
+ * Whether the prompt opens by itself now, with the reason of each check (the display-rule chunk runs
+ * only this; `evaluateDisplayRules` in display-rules-explain.ts adds the launcher).
+ */
+export function evaluatePrompt(
+  rules: WidgetSettings["rules"],
   visitor: VisitorState,
-): Decision {
-  const { appearance, rules } = settings;
+): { autoOpen: boolean; checks: Check[] } {
   const checks: Check[] = [];
-  const check = (rule: string, ok: boolean, detail: string) => {
-    checks.push({ rule, ok, detail });
+  const check = (rule: string, ok: boolean, why: Reason) => {
+    checks.push({ rule, ok, why });
     return ok;
   };
 
-  // The launcher.
-  let launcher: boolean;
-  if (visitor.forced !== null) {
-    launcher = check("forced", visitor.forced === "show", `the page called Loupe.${visitor.forced}()`);
-  } else if (appearance.launcher === "none") {
-    launcher = check("launcher", false, "the project shows no launcher (Loupe.open() only)");
-  } else {
-    const hiddenUntil =
-      visitor.launcherHiddenAt === null ? null : visitor.launcherHiddenAt + appearance.visitorMayHideDays * DAY_MS;
-    launcher =
-      hiddenUntil !== null && visitor.now < hiddenUntil
-        ? check("launcher", false, `the visitor hid it until ${new Date(hiddenUntil).toISOString()}`)
-        : check("launcher", true, `a ${appearance.launcher} at the ${appearance.position}`);
-  }
-
   // The prompt opening by itself: every condition, then at least one trigger.
+  const audience = rules.audience === "identified" ? (visitor.identified ? "identified" : "anonymous") : rules.audience;
+  const excluded = rules.urls.exclude.find((r) => urlRuleMatches(r, visitor.url));
+  const included = rules.urls.include.length === 0 || rules.urls.include.some((r) => urlRuleMatches(r, visitor.url));
+  const bucket = sampleBucket(visitor.reporterId);
   const eligible = [
-    rules.audience === "nobody"
-      ? check("audience", false, "nobody: the prompt opens only through the API")
-      : rules.audience === "identified"
-        ? check(
-            "audience",
-            visitor.identified,
-            visitor.identified ? "an identified visitor" : "only identified visitors",
-          )
-        : check("audience", true, "everyone"),
-    check("device", rules.devices.includes(visitor.device), `${visitor.device} (allowed: ${rules.devices.join(", ")})`),
-    (() => {
-      const included =
-        rules.urls.include.length === 0 || rules.urls.include.some((r) => urlRuleMatches(r, visitor.url));
-      const excluded = rules.urls.exclude.find((r) => urlRuleMatches(r, visitor.url));
-      if (excluded) return check("url", false, `excluded by "${excluded.match} ${excluded.value}"`);
-      return check("url", included, included ? "the page matches" : "no include rule matches the page");
-    })(),
-    (() => {
-      const bucket = sampleBucket(visitor.reporterId);
-      return check(
-        "sample",
-        bucket < rules.samplePercent,
-        `visitor bucket ${bucket} of 100, ${rules.samplePercent} % sampled`,
-      );
-    })(),
+    check("audience", audience === "identified" || audience === "everyone", ["audience", audience]),
+    check("device", rules.devices.includes(visitor.device), ["device", visitor.device, rules.devices]),
+    excluded
+      ? check("url", false, ["excluded", excluded.match, excluded.value])
+      : check("url", included, ["included", included]),
+    check("sample", bucket < rules.samplePercent, ["sample", bucket, rules.samplePercent]),
     frequencyAllows(rules.frequency, visitor, check),
   ].every(Boolean);
 
   const auto = rules.autoOpen;
   const fired: string[] = [];
-  if (auto.afterSeconds !== null && visitor.secondsOnPage >= auto.afterSeconds)
-    fired.push(`${auto.afterSeconds} s on the page`);
+  if (auto.afterSeconds !== null && visitor.secondsOnPage >= auto.afterSeconds) fired.push(`${auto.afterSeconds} s`);
   if (auto.scrollPercent !== null && visitor.scrollPercent >= auto.scrollPercent)
-    fired.push(`scrolled ${auto.scrollPercent} %`);
+    fired.push(`scroll ${auto.scrollPercent} %`);
   if (auto.exitIntent && visitor.exitIntent) fired.push("exit intent");
   const event = auto.onEvents.find((e) => visitor.events.includes(e));
-  if (event) fired.push(`event "${event}"`);
+  if (event) fired.push(`event ${event}`);
   const anyTrigger =
     auto.afterSeconds !== null || auto.scrollPercent !== null || auto.exitIntent || auto.onEvents.length > 0;
-  const triggered = !anyTrigger
-    ? check("trigger", false, "no automatic trigger is set")
-    : check("trigger", fired.length > 0, fired.length > 0 ? fired.join(", ") : "no trigger has fired yet");
+  const triggered = anyTrigger
+    ? check("trigger", fired.length > 0, ["fired", fired])
+    : check("trigger", false, ["noTrigger"]);
 
-  const autoOpen = visitor.forced !== "hide" && eligible && triggered;
-  return { launcher, autoOpen, checks };
+  return { autoOpen: visitor.forced !== "hide" && eligible && triggered, checks };
 }
 
 function frequencyAllows(
   frequency: WidgetSettings["rules"]["frequency"],
   visitor: VisitorState,
-  check: (rule: string, ok: boolean, detail: string) => boolean,
+  check: (rule: string, ok: boolean, why: Reason) => boolean,
 ): boolean {
-  if (frequency.showOnce && visitor.timesShown > 0) return check("frequency", false, "shown once already");
-  if (frequency.maxTimes !== null && visitor.timesShown >= frequency.maxTimes)
-    return check("frequency", false, `shown ${visitor.timesShown} of at most ${frequency.maxTimes} times`);
+  const times = visitor.timesShown;
+  if (frequency.showOnce && times > 0) return check("frequency", false, ["shownOnce"]);
+  if (frequency.maxTimes !== null && times >= frequency.maxTimes)
+    return check("frequency", false, ["maxTimes", times, frequency.maxTimes]);
   const last = visitor.lastAnswer;
   if (last) {
     const days = last.action === "dismiss" ? frequency.againAfterDismissDays : frequency.againAfterSubmitDays;
-    if (days === null) return check("frequency", false, `never again after a ${last.action}`);
+    if (days === null) return check("frequency", false, ["never", last.action]);
     const again = last.at + days * DAY_MS;
-    if (visitor.now < again)
-      return check("frequency", false, `again after ${new Date(again).toISOString()} (${last.action})`);
+    if (visitor.now < again) return check("frequency", false, ["againAt", again, last.action]);
   }
-  return check("frequency", true, `shown ${visitor.timesShown} times so far`);
+  return check("frequency", true, ["times", times]);
 }

@@ -114,6 +114,18 @@ export const WidgetFeedbackInput = v.strictObject({
   reporterId: v.optional(
     v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/, "Expected 16–64 letters, digits, _ or -.")),
   ),
+  /** The category picked (one of the project's category labels): the item gets that label. */
+  categoryId: v.optional(Id),
+  /** Answers to the project's custom fields, by field id: a select's option or a checkbox's state. */
+  answers: v.optional(
+    v.pipe(
+      v.record(
+        v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_]{0,31}$/)),
+        v.union([v.pipe(v.string(), v.trim(), PlainText, v.maxLength(100)), v.boolean()]),
+      ),
+      v.check((a) => Object.keys(a).length <= 10, "At most 10 answers."),
+    ),
+  ),
 });
 export type WidgetFeedback = v.InferOutput<typeof WidgetFeedbackInput>;
 export const WidgetSubmittedSchema = v.object({ id: v.string() });

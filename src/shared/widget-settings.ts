@@ -65,6 +65,8 @@ export const FieldsSchema = v.strictObject({
 export const PrivacySchema = v.strictObject({
   /** CSS selectors of the page's private parts, blacked out in the clone before anything is rendered. */
   selectors: v.optional(v.pipe(v.array(Text(200)), v.maxLength(50)), []),
+  /** Black out the values of all form fields (passwords and sensitive autofill fields always are). */
+  formFields: v.optional(v.boolean(), true),
   /** Also black out text that looks like an email address or a (Luhn-valid) card number. */
   maskEmails: v.optional(v.boolean(), false),
   maskCardNumbers: v.optional(v.boolean(), false),
@@ -172,9 +174,20 @@ export const WidgetSettingsChangeSchema = v.strictObject(
   },
 );
 export type WidgetSettingsChange = v.InferOutput<typeof WidgetSettingsChangeSchema>;
+/** What a client sends to change settings (every default may be left out). */
+export type WidgetSettingsChangeInput = v.InferInput<typeof WidgetSettingsChangeSchema>;
 
 /** What the widget on a visitor's page fetches: no team data, no allowed origins, nothing about IPs. */
 export const PublicWidgetConfigSchema = v.object({
+  /** The project's id: names the widget's `us-…_<id>` localStorage keys (it survives a key rotation). */
+  widgetId: v.string(),
+  /** Whether the prompt may open by itself for someone: the widget then loads its display-rule chunk. */
+  autoOpenRules: v.boolean(),
+  /**
+   * The launcher's stylesheet and the theme variables (`--c`, the project's colour), rendered by the
+   * server from the validated appearance: the loader adopts it as is and stays under its 1 KB budget.
+   */
+  launcherCss: v.string(),
   privacy: PrivacySchema,
   storage: v.boolean(),
   urlQuery: v.picklist(["drop", "keep"]),

@@ -4,6 +4,7 @@ import type { Hono } from "hono";
 import { createApp, serviceContext } from "../../src/app.ts";
 import { type Config, loadConfig } from "../../src/config.ts";
 import type { AppEnv } from "../../src/http/app-env.ts";
+import { type BuiltAssets, loadBuiltAssets } from "../../src/lib/built-assets.ts";
 import type { Mailer } from "../../src/lib/mailer.ts";
 import { createPasswordHasher, type PasswordHasher } from "../../src/lib/password.ts";
 import { type AuditHeadAnchor, createAuditHeadAnchor } from "../../src/services/audit/audit-head.ts";
@@ -50,6 +51,10 @@ export type TestAppOptions = {
   clockStart?: number;
 };
 
+let assets: BuiltAssets | undefined;
+/** The widget build (npm test builds it first), read once per test process. */
+const builtAssets = () => (assets ??= loadBuiltAssets());
+
 export function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): TestContext {
   const dir = tempDir();
   const config = loadConfig({
@@ -85,6 +90,7 @@ export function createTestApp(env: Record<string, string> = {}, options: TestApp
     passwords,
     mailer: options.mailer,
     auditHead,
+    assets: builtAssets(),
     ...(options.authAttemptsPerMinute ? { authAttemptsPerMinute: options.authAttemptsPerMinute } : {}),
   };
   const app = createApp(deps);

@@ -3,13 +3,15 @@
 // linear time without regular expressions.
 import { expect, test } from "bun:test";
 import * as v from "valibot";
+import { evaluateDisplayRules } from "../../src/shared/display-decision.ts";
 import {
-  evaluateDisplayRules,
   globMatches,
+  type Reason,
   sampleBucket,
   urlRuleMatches,
   type VisitorState,
 } from "../../src/shared/display-rules.ts";
+import { describeCheck } from "../../src/shared/display-rules-explain.ts";
 import { WidgetSettingsSchema } from "../../src/shared/widget-settings.ts";
 
 const DAY = 86_400_000;
@@ -73,7 +75,7 @@ test("audience, device, URL rules and sampling each refuse with their reason", (
   };
   const excluded = evaluateDisplayRules(settings({ rules: { ...base, urls } }), seen);
   expect(failing(excluded)).toEqual(["url"]);
-  expect(excluded.checks.find((c) => c.rule === "url")?.detail).toContain("/checkout");
+  expect(describeCheck(excluded.checks.find((c) => c.rule === "url")!)).toContain("/checkout");
   expect(
     evaluateDisplayRules(settings({ rules: { ...base, urls } }), { ...seen, url: "https://shop.example.eu/cart" })
       .autoOpen,
@@ -155,4 +157,33 @@ test("URL rules: the five comparisons, and globs agree with a reference matcher 
   }
   // A pattern that backtracks catastrophically as a regular expression is instant here.
   expect(globMatches(`${"*a".repeat(200)}b`, "a".repeat(2_000))).toBe(false);
+});
+
+test("every reason the rules give has words for the explainer", () => {
+  const reasons: Reason[] = [
+    ["forced", "hide"],
+    ["noLauncher"],
+    ["hiddenUntil", 0],
+    ["shown", "button", "bottom-right"],
+    ["audience", "nobody"],
+    ["audience", "identified"],
+    ["audience", "anonymous"],
+    ["audience", "everyone"],
+    ["device", "mobile", ["desktop"]],
+    ["excluded", "contains", "/checkout"],
+    ["included", true],
+    ["included", false],
+    ["sample", 42, 10],
+    ["shownOnce"],
+    ["maxTimes", 3, 3],
+    ["never", "dismiss"],
+    ["againAt", 0, "submit"],
+    ["times", 2],
+    ["noTrigger"],
+    ["fired", []],
+    ["fired", ["exit intent"]],
+  ];
+  const texts = reasons.map((why) => describeCheck({ rule: "x", ok: false, why }));
+  for (const text of texts) expect(text.length).toBeGreaterThan(5);
+  expect(new Set(texts).size).toBe(texts.length);
 });

@@ -113,6 +113,8 @@ export function createFeedback(
     screenshot?: ScreenshotUpload;
     /** A client-generated id: a repeated submission returns the first item's id and writes nothing. */
     idempotencyId?: string;
+    /** Labels of the item from the start (the widget's category picker); checked by the caller. */
+    labelIds?: string[];
   },
 ): string {
   if (!findProject(ctx.db, input.teamId, input.data.projectId)) {
@@ -199,6 +201,7 @@ export function createFeedback(
         bytes: image.bytes,
       });
     }
+    if (input.labelIds?.length) setFeedbackLabels(ctx.db, input.teamId, id, input.labelIds);
     if (input.idempotencyId !== undefined && requestHash !== undefined) {
       insertIdempotency(ctx.db, {
         projectId: d.projectId,

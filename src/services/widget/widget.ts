@@ -1,4 +1,4 @@
-import { AppError } from "../../lib/app-error.ts";
+import { AppError, invalidField } from "../../lib/app-error.ts";
 import type { WidgetFeedback } from "../../shared/feedback.ts";
 import { originAllowed } from "../../shared/origins.ts";
 import type { PublicWidgetConfig, WidgetSettings } from "../../shared/widget-settings.ts";
@@ -39,7 +39,16 @@ export function submitWidgetFeedback(
   ctx: ServiceContext,
   input: { project: WidgetProject; feedback: WidgetFeedback; clientAddress: string; screenshot?: ScreenshotUpload },
 ): { id: string } {
-  const { idempotencyId, reporterId, ...data } = input.feedback;
+  const { idempotencyId, reporterId, categoryId, answers, ...data } = input.feedback;
+  const fields = input.project.settings.fields;
+  checkRequiredFields(fields, input.feedback);
+  const labelIds: string[] = [];
+  if (categoryId !== undefined) {
+    if (!fields.category.enabled || !fields.category.labelIds.includes(categoryId))
+      throw invalidField("categoryId", "Not one of this project's categories.");
+    labelIds.push(categoryId);
+  }
+  if (answers !== undefined) data.metadata = { ...data.metadata, answers: checkedAnswers(fields.custom, answers) };
   // The widget drops the query string and fragment unless the project keeps them; so does the server.
   if (data.pageUrl && input.project.settings.urlQuery === "drop") {
     const url = new URL(data.pageUrl);
@@ -54,9 +63,69 @@ export function submitWidgetFeedback(
     },
     data: { ...data, projectId: input.project.id },
     idempotencyId,
+    labelIds,
     ...(input.screenshot ? { screenshot: input.screenshot } : {}),
   });
   return { id };
+}
+
+type Fields = WidgetSettings["fields"];
+
+/** The project's required fields must be filled: one VALIDATION_FAILED naming every missing one. */
+function checkRequiredFields(fields: Fields, feedback: WidgetFeedback): void {
+  const missing: string[] = [];
+  if (fields.rating.enabled && fields.rating.required && !feedback.rating) missing.push("rating");
+  if (fields.title.enabled && fields.title.required && !feedback.title) missing.push("title");
+  if (fields.email.enabled && fields.email.required && !feedback.reporterEmail) missing.push("reporterEmail");
+  if (fields.category.enabled && fields.category.required && !feedback.categoryId) missing.push("categoryId");
+  for (const f of fields.custom) {
+    const answer = feedback.answers?.[f.id];
+    if (f.required && (answer === undefined || answer === "" || answer === false)) missing.push(`answers.${f.id}`);
+  }
+  if (fields.rating.enabled && feedback.rating && feedback.rating.scale !== fields.rating.scale)
+    throw invalidField("rating", `Expected a rating on the ${fields.rating.scale} scale.`);
+  if (missing.length > 0)
+    throw new AppError("VALIDATION_FAILED", undefined, {
+      fields: missing.map((field) => ({ field, message: "Required." })),
+    });
+}
+
+/** Answers to custom fields, each checked against its field; stored with the field's label. */
+function checkedAnswers(
+  custom: Fields["custom"],
+  answers: Record<string, string | boolean>,
+): Record<string, { label: string; value: string | boolean }> {
+  const checked: Record<string, { label: string; value: string | boolean }> = {};
+  for (const [id, value] of Object.entries(answers)) {
+    const field = custom.find((f) => f.id === id);
+    if (!field) throw invalidField(`answers.${id}`, "This project has no such field.");
+    const fits =
+      field.type === "checkbox"
+        ? typeof value === "boolean"
+        : typeof value === "string" && field.options.includes(value);
+    if (!fits)
+      throw invalidField(
+        `answers.${id}`,
+        field.type === "checkbox" ? "Expected true or false." : "Not one of the options.",
+      );
+    checked[id] = { label: field.label, value };
+  }
+  return checked;
+}
+
+/**
+ * The launcher's stylesheet (adopted into the widget's shadow root, so a strict CSP allows it). The
+ * colour is a validated `#rrggbb`; nothing else in it comes from settings.
+ */
+export function launcherCss(appearance: WidgetSettings["appearance"]): string {
+  const c = appearance.color;
+  const [vertical, horizontal] = appearance.position.split("-");
+  // The round button's speech-bubble icon is drawn here too: no image, nothing a CSP could block.
+  const icon =
+    appearance.launcher === "tab"
+      ? ""
+      : `:host>button::before{content:"";display:block;width:20px;height:15px;margin:0 auto 4px;border-radius:3px;background:#fff}:host>button::after{content:"";position:absolute;left:16px;top:29px;border:4px solid;border-color:#fff transparent transparent #fff}`;
+  return `:host{all:initial!important;zoom:1!important;--c:${c}}:host>button{position:fixed;${vertical}:20px;${horizontal}:20px;z-index:2147483647;min-width:48px;height:48px;padding:0 13px;border:0;border-radius:24px;background:${c};color:#fff;font:600 14px system-ui,sans-serif;cursor:pointer;box-shadow:0 2px 8px #0004}:host>button:focus-visible{outline:3px solid ${c};outline-offset:2px}${icon}`;
 }
 
 /** Forgets idempotency ids older than IDEMPOTENCY_RETENTION_MS (daily retention). */
@@ -75,5 +144,15 @@ export function getWidgetConfig(ctx: ServiceContext, project: WidgetProject): Pu
   const options = listLabels(ctx.db, project.teamId)
     .filter((l) => wanted.has(l.id))
     .map((l) => ({ id: l.id, name: l.name }));
-  return { ...settings, fields: { ...settings.fields, category: { ...category, options } } };
+  const auto = settings.rules.autoOpen;
+  const autoOpenRules =
+    settings.rules.audience !== "nobody" &&
+    (auto.afterSeconds !== null || auto.scrollPercent !== null || auto.exitIntent || auto.onEvents.length > 0);
+  return {
+    widgetId: project.id,
+    autoOpenRules,
+    launcherCss: launcherCss(settings.appearance),
+    ...settings,
+    fields: { ...settings.fields, category: { ...category, options } },
+  };
 }
