@@ -8,7 +8,7 @@
 //   api, admin → http, services, shared, lib   jobs → services, lib
 //   http → services, lib, shared                services → store, lib, shared (never hono)
 //   store → lib      lib → (npm, node:, bun only)      shared → valibot only
-//   widget → shared; npm: none      admin-ui → shared; npm: preact, preact/hooks, @preact/signals
+//   widget → shared; npm: modern-screenshot      admin-ui → shared; npm: preact, preact/hooks, @preact/signals
 // A part may always import its own files. Also: no bun:sqlite and no Math.random in src/ (T-AC6).
 import { expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -51,9 +51,17 @@ const TYPE_ONLY_ALLOWED: Record<string, string[]> = {
 /** Browser-safe parts: the only npm specifiers each may import, and never `node:*`, `bun` or `bun:*`. */
 const BROWSER_NPM: Record<string, string[]> = {
   shared: ["valibot"],
-  widget: [],
+  // The DOM-to-image library the issue chose by measurement (the capture chunk only).
+  widget: ["modern-screenshot"],
   "admin-ui": ["preact", "preact/hooks", "@preact/signals"],
 };
+
+/**
+ * The one computed import(): the loader (a classic script, whose relative specifiers would resolve
+ * against about:blank) imports its own content-hashed chunks by URL; scripts/build-assets.ts defines
+ * those URLs from the same build, so they are widget/ code.
+ */
+const COMPUTED_IMPORT_ALLOWED = ["widget/loader.ts"];
 
 /**
  * Violations present in src/ today, in code another engineer is refactoring (src/http, src/api). Each
@@ -104,6 +112,7 @@ function importViolations(from: string, imports: ImportRef[]): string[] {
     const tag = ref.kind === "type" ? " (type)" : "";
     const specifier = ref.specifier;
     if (specifier === null) {
+      if (COMPUTED_IMPORT_ALLOWED.includes(from)) continue;
       violations.push(
         `${from}:${ref.line}: import() of a computed specifier (name the module so its arrow can be checked)`,
       );
@@ -478,7 +487,7 @@ test("the rules catch type imports too: store rows in http, hono in services, no
     "shared/x.ts → bun (type): shared runs in browsers (no node:, no bun)",
   ]);
   expect(check("widget/x.ts", `type N = import("preact").VNode;\nimport { s } from "../shared/x.ts";`)).toEqual([
-    "widget/x.ts → preact (type): widget may import from npm only nothing",
+    "widget/x.ts → preact (type): widget may import from npm only modern-screenshot",
   ]);
   expect(check("widget/x.ts", `import { s } from "../admin-ui/x.ts";`)).toEqual([
     "widget/x.ts → admin-ui/x.ts: widget may not import admin-ui",
@@ -511,12 +520,13 @@ test("the rules catch type imports too: store rows in http, hono in services, no
 });
 
 /** What each TypeScript program must see: DOM types, Bun's (and Node's) types, and which parts of src/. */
-const PROGRAMS: Record<string, { dom: boolean; bun: boolean; parts: string[] | "server" }> = {
+const PROGRAMS: Record<string, { dom: boolean; bun: boolean; parts: string[] | "server" | "all" }> = {
   "tsconfig.json": { dom: false, bun: true, parts: "server" },
   "test/tsconfig.json": { dom: false, bun: true, parts: "server" },
   "src/widget/tsconfig.json": { dom: true, bun: false, parts: ["widget", "shared"] },
   "src/admin-ui/tsconfig.json": { dom: true, bun: false, parts: ["admin-ui", "shared"] },
-  "test/browser/tsconfig.json": { dom: true, bun: true, parts: ["widget", "admin-ui", "shared"] },
+  // Browser tests also start the server they drive (in this process), so they may see every part.
+  "test/browser/tsconfig.json": { dom: true, bun: true, parts: "all" },
 };
 
 function tsconfigsOnDisk(dir: string): string[] {
@@ -567,7 +577,9 @@ test("the server's tsconfig has no DOM types; widget, admin UI and browser tests
     const strays =
       expected.parts === "server"
         ? [...parts.filter((p) => p === "widget" || p === "admin-ui"), ...(browserTests ? ["test/browser"] : [])]
-        : parts.filter((p) => !(expected.parts as string[]).includes(p));
+        : expected.parts === "all"
+          ? []
+          : parts.filter((p) => !(expected.parts as string[]).includes(p));
     expect({
       config,
       exitCode,

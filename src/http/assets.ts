@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import { describeRoute } from "hono-openapi";
 import type { BuiltAsset, BuiltAssets } from "../lib/built-assets.ts";
 import type { AppEnv } from "./app-env.ts";
 import { publicAction } from "./authorize.ts";
+import { describeRoute } from "./openapi.ts";
 
 /** Brotli, else gzip, else identity, by the request's Accept-Encoding (a `;q=0` refuses one). */
 function pickEncoding(accept: string | undefined): "br" | "gzip" | undefined {

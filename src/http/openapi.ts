@@ -51,6 +51,8 @@ export function openApiDocument(app: Hono<AppEnv>, version: string) {
     exclude: ["/api/openapi.json"],
     // The widget's CORS preflight is documented like any route (hono-openapi skips OPTIONS by default).
     excludeMethods: [],
+    // /widget.js is a route (served from memory) and documented like the others.
+    excludeStaticFile: false,
   });
 }
 

@@ -139,7 +139,7 @@ function blackBox(original: Element, clone: HTMLElement) {
     clone.removeAttribute(name);
   clone.replaceChildren();
   const inline = getComputedStyle(original).display.startsWith("inline") ? "display:inline-block!important;" : "";
-  clone.style.cssText += `;${inline}width:${box.width}px!important;height:${box.height}px!important;background:#000!important;color:transparent!important;border-color:#000!important;box-shadow:none!important;opacity:1!important;filter:none!important`;
+  clone.style.cssText += `;${inline}box-sizing:border-box!important;width:${box.width}px!important;height:${box.height}px!important;background:#000!important;color:transparent!important;border-color:#000!important;border-style:solid!important;border-radius:0!important;box-shadow:none!important;opacity:1!important;filter:none!important`;
 }
 
 /**

@@ -19,7 +19,7 @@ const EDITOR_LOCALES = {
 } as const;
 
 const sheet = new CSSStyleSheet();
-sheet.replaceSync(".ed canvas{width:100%;touch-action:none;cursor:crosshair}");
+sheet.replaceSync(".ed canvas{width:100%;max-height:none;touch-action:none;cursor:crosshair}");
 
 /**
  * The annotation editor (its own lazy chunk): draws on the screenshot with the pointer or touch, or by

@@ -1,9 +1,17 @@
+import { loadBuiltAssets } from "../../src/lib/built-assets.ts";
 import type { World } from "../support/teams.ts";
 
 /** A request for each route, with team A's ids (or bogus ids where the route needs one that does not exist). */
 export type RouteRequest = { method: string; path: string; body?: unknown; headers?: Record<string, string> };
 
 const BOGUS = "AAAAAAAAAAAAAAAAAAAAAA";
+
+/** A chunk of the widget build (npm test builds it before the suites run). */
+function anyWidgetChunk(): string {
+  const chunk = [...loadBuiltAssets().keys()].find((path) => path.startsWith("/widget-assets/"));
+  if (!chunk) throw new Error("the widget is not built (npm run build:assets)");
+  return chunk;
+}
 
 export function requestFor(route: string, w: World, who: { password: string } | undefined): RouteRequest {
   const a = w.a;
@@ -189,6 +197,8 @@ export function requestFor(route: string, w: World, who: { password: string } | 
       path: `${T}/feedback`,
       body: { projectId: a.project.id, comment: "New feedback" },
     },
+    "GET /widget.js": { method: "GET", path: "/widget.js" },
+    "GET /widget-assets/:file": { method: "GET", path: anyWidgetChunk() },
     "GET /api/v1/widget/:widgetKey/config": {
       method: "GET",
       path: `/api/v1/widget/${a.project.widgetKey}/config`,

@@ -15,8 +15,8 @@ async function ok(res: Response | Promise<Response>, status = 200): Promise<any>
   return r.json();
 }
 
-/** A page of the host site: its HTML and the Content-Security-Policy it is served with. */
-export type HostPage = { html: string; csp?: string };
+/** A file of the host site: an HTML page (with its Content-Security-Policy) or any other file. */
+export type HostPage = { html: string; csp?: string } | { body: Uint8Array | string; type: string };
 
 /**
  * A Loupe server (in this process, on 127.0.0.1) and a host site on another origin (localhost, another
@@ -24,11 +24,17 @@ export type HostPage = { html: string; csp?: string };
  */
 export async function startWidgetWorld(settings: WidgetSettingsChangeInput = {}, env: Record<string, string> = {}) {
   const t: TestContext = createTestApp(env, { passwords: fastPasswords(), authAttemptsPerMinute: 1_000_000 });
+  /** The bytes of every widget submission the server received, as they arrived. */
+  const received: Uint8Array[] = [];
   const loupe = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
     reusePort: false,
-    fetch: (request, server) => t.app.fetch(request, { clientIp: server.requestIP(request)?.address }),
+    async fetch(request, server) {
+      if (request.method === "POST" && new URL(request.url).pathname.startsWith("/api/v1/widget/"))
+        received.push(new Uint8Array(await request.clone().arrayBuffer()));
+      return t.app.fetch(request, { clientIp: server.requestIP(request)?.address });
+    },
   });
   const loupeOrigin = `http://127.0.0.1:${loupe.port}`;
   const pages = new Map<string, HostPage>();
@@ -39,6 +45,7 @@ export async function startWidgetWorld(settings: WidgetSettingsChangeInput = {},
     fetch(request) {
       const page = pages.get(new URL(request.url).pathname);
       if (!page) return new Response("not found", { status: 404 });
+      if ("body" in page) return new Response(page.body, { headers: { "Content-Type": page.type } });
       const headers: Record<string, string> = { "Content-Type": "text/html; charset=utf-8" };
       if (page.csp) headers["Content-Security-Policy"] = page.csp;
       return new Response(page.html, { headers });
@@ -56,6 +63,7 @@ export async function startWidgetWorld(settings: WidgetSettingsChangeInput = {},
   );
   return {
     t,
+    received,
     owner,
     team,
     project: project as { id: string; widgetKey: string },
@@ -65,6 +73,10 @@ export async function startWidgetWorld(settings: WidgetSettingsChangeInput = {},
     page(path: string, page: HostPage): string {
       pages.set(path, page);
       return `${hostOrigin}${path}`;
+    },
+    /** The host page policy of issue 8 (T-W1): no 'unsafe-inline', no 'unsafe-eval'. */
+    strictCsp(): string {
+      return `default-src 'self'; script-src 'self' ${loupeOrigin}; connect-src 'self' ${loupeOrigin}; img-src 'self' data: blob:; style-src 'self'; font-src 'self'`;
     },
     /** The embed snippet a site owner pastes. */
     snippet(attributes = ""): string {
@@ -80,8 +92,10 @@ export async function startWidgetWorld(settings: WidgetSettingsChangeInput = {},
         page.items.map((i: { id: string }) => ok(owner.browser.get(`/api/v1/teams/${team.id}/feedback/${i.id}`))),
       );
     },
-    async screenshot(itemId: string): Promise<Response> {
-      return owner.browser.get(`/api/v1/teams/${team.id}/feedback/${itemId}/screenshot`);
+    async screenshot(itemId: string): Promise<Uint8Array> {
+      const res = await owner.browser.get(`/api/v1/teams/${team.id}/feedback/${itemId}/screenshot`);
+      if (res.status !== 200) throw new Error(`screenshot: ${res.status}`);
+      return new Uint8Array(await res.arrayBuffer());
     },
     close() {
       loupe.stop(true);
@@ -123,3 +137,43 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
 
 /** The open shadow root of the widget's host element, for locators (`loupe-widget >> …` pierces it). */
 export const widget = (page: Page) => page.locator("loupe-widget");
+
+/** RGBA of `points` (image pixel coordinates) in an encoded image, decoded by the browser. */
+export async function pixelsAt(page: Page, image: Uint8Array, points: { x: number; y: number }[]) {
+  return page.evaluate(
+    async ({ bytes, points }) => {
+      const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)]));
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const g = canvas.getContext("2d")!;
+      g.drawImage(bitmap, 0, 0);
+      return {
+        width: bitmap.width,
+        height: bitmap.height,
+        pixels: points.map((p) => [...g.getImageData(Math.floor(p.x), Math.floor(p.y), 1, 1).data]),
+      };
+    },
+    { bytes: [...image], points },
+  );
+}
+
+/** Points spread over the inside of a box (a 4×3 grid, 3 px in from the edges). */
+export function gridIn(box: { x: number; y: number; width: number; height: number }, scale = 1) {
+  const points: { x: number; y: number }[] = [];
+  for (let i = 0; i < 4; i++)
+    for (let j = 0; j < 3; j++)
+      points.push({
+        x: (box.x + 3 + ((box.width - 6) * i) / 3) * scale,
+        y: (box.y + 3 + ((box.height - 6) * j) / 2) * scale,
+      });
+  return points;
+}
+
+/** Drags from one point of a locator's box to another (fractions of its width and height). */
+export async function drag(page: Page, target: ReturnType<Page["locator"]>, from: [number, number], to: [number, number]) {
+  const box = (await target.boundingBox())!;
+  await page.mouse.move(box.x + box.width * from[0], box.y + box.height * from[1]);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * (from[0] + to[0]) / 2, box.y + box.height * (from[1] + to[1]) / 2);
+  await page.mouse.move(box.x + box.width * to[0], box.y + box.height * to[1]);
+  await page.mouse.up();
+}

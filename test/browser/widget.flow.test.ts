@@ -1,0 +1,218 @@
+// Invariant (issue 8, T-W1): on a host site of another origin under a strict CSP (no unsafe-inline, no
+// unsafe-eval; and a nonce-only variant), a visitor opens the widget, takes a screenshot with the
+// page's private parts blacked out before any pixel exists, annotates it and sends it: zero CSP
+// violations, the item is in the team's inbox with its screenshot and annotations, private pixels
+// are solid, no secret is in the request bytes, only the documented localStorage keys, no cookies.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import type { Browser } from "playwright-core";
+import {
+  drag,
+  gridIn,
+  launchChromium,
+  pixelsAt,
+  RESULTS_DIR,
+  saveScreenshot,
+  startWidgetWorld,
+  type WidgetWorld,
+  watchViolations,
+} from "./widget-world.ts";
+
+let world: WidgetWorld;
+let browser: Browser;
+beforeAll(async () => {
+  world = await startWidgetWorld({
+    privacy: { selectors: [".account-number"] },
+    fields: { email: { enabled: true }, rating: { enabled: true, scale: "stars" } },
+  });
+  browser = await launchChromium();
+  world.page("/site.css", {
+    type: "text/css",
+    body: `@font-face{font-family:"Shop Sans";src:url(/shop-sans.ttf) format("truetype")}
+body{margin:0;font:16px/1.5 "Shop Sans",sans-serif;color:#222;background:#f6f7f9}
+.bar{position:fixed;top:0;left:0;right:0;height:48px;background:#123;color:#fff;padding:12px 24px}
+main{padding:72px 24px 24px;max-width:720px}
+.card{background:#fff;border:1px solid #ddd;border-radius:8px;padding:16px;margin:12px 0}
+.tall{height:1200px;background:linear-gradient(#fff,#dde)}`,
+  });
+  world.page("/shop-sans.ttf", {
+    type: "font/ttf",
+    body: readFileSync("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+  });
+  world.page("/logo.svg", {
+    type: "image/svg+xml",
+    body: `<svg xmlns="http://www.w3.org/2000/svg" width="80" height="80"><circle cx="40" cy="40" r="36" fill="#e63"/></svg>`,
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  world?.close();
+});
+
+const SECRETS = ["hunter2-secret", "221B Baker Street", "VIP customer", "DE89 3704"];
+
+function shopPage(snippet: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Shop checkout</title>
+<link rel="stylesheet" href="/site.css"></head><body>
+<header class="bar">Acme Shop</header>
+<main>
+  <h1>Checkout</h1>
+  <p class="card">Review your order and pay. <img src="/logo.svg" alt="Acme" width="80" height="80"></p>
+  <form class="card">
+    <label>Email <input id="email" type="email" value="visitor@example.com"></label>
+    <label>Password <input id="password" type="password" value="hunter2-secret"></label>
+  </form>
+  <div id="address" class="card usprivacy">Private: 221B Baker Street</div>
+  <p id="note" class="card" data-loupe-private>Internal note: VIP customer</p>
+  <p id="account" class="card account-number">IBAN DE89 3704 0044 0532 0130 00</p>
+  <div class="tall"></div>
+</main>
+${snippet}
+</body></html>`;
+}
+
+test("strict CSP, another origin: open → screenshot (private parts solid) → annotate → send; the team has it", async () => {
+  const url = `${world.page("/checkout", { csp: world.strictCsp(), html: shopPage(world.snippet()) })}?order=42#pay`;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const violations = await watchViolations(page);
+  const before = world.received.length;
+  await page.goto(url);
+  await page.getByRole("button", { name: "Feedback" }).click();
+  const dialog = page.getByRole("dialog", { name: "Send feedback" });
+  await dialog.getByLabel("Your feedback").fill("The pay button does nothing.\nTried twice.");
+  await dialog.getByLabel("Your email (for a reply)").fill("ana@example.eu");
+  await dialog.getByLabel("4 of 5").check();
+
+  // Where the private parts are, as the visitor sees them.
+  const privateBoxes = await page.evaluate(() =>
+    ["#email", "#password", "#address", "#note", "#account"].map((selector) => {
+      const r = document.querySelector(selector)!.getBoundingClientRect();
+      return { selector, x: r.x, y: r.y, width: r.width, height: r.height };
+    }),
+  );
+
+  await dialog.getByRole("button", { name: "Add a screenshot" }).click();
+  await dialog.getByRole("button", { name: "Annotate" }).waitFor();
+  await saveScreenshot(page, "widget-desktop-1280-screenshot-taken");
+
+  await dialog.getByRole("button", { name: "Annotate" }).click();
+  const canvas = dialog.locator(".ed canvas");
+  await dialog.getByRole("button", { name: "Black out" }).click();
+  await drag(page, canvas, [0.55, 0.55], [0.75, 0.7]);
+  await dialog.getByRole("button", { name: "Rectangle" }).click();
+  await drag(page, canvas, [0.1, 0.1], [0.3, 0.3]);
+  await saveScreenshot(page, "widget-desktop-1280-editor");
+  await dialog.getByRole("button", { name: "Done" }).click();
+
+  // Review before send lists what goes, the screenshot first.
+  const review = dialog.getByRole("listitem");
+  expect(await review.first().textContent()).toContain("Screenshot: 1280×800");
+  await dialog.getByText(`Page address: ${world.hostOrigin}/checkout`).waitFor();
+  await saveScreenshot(page, "widget-desktop-1280-review");
+
+  await dialog.getByRole("button", { name: "Send", exact: true }).click();
+  await dialog.getByText("Thank you! Your feedback has been sent.").waitFor();
+  await saveScreenshot(page, "widget-desktop-1280-sent");
+
+  expect(await violations()).toEqual([]);
+  const [item, ...others] = await world.items();
+  expect(others).toEqual([]);
+  expect(item).toMatchObject({
+    comment: "The pay button does nothing.\nTried twice.",
+    rating: { scale: "stars", value: 4 },
+    reporter: { userId: null, email: "ana@example.eu", ip: null },
+    // Query and fragment dropped: the project keeps neither (the default).
+    pageUrl: `${world.hostOrigin}/checkout`,
+    metadata: { browser: expect.stringMatching(/^Chrome \d+$/), os: "Linux", viewport: { width: 1280, height: 800 } },
+    hasScreenshot: true,
+    screenshot: { contentType: "image/webp", width: 1280, height: 800 },
+  });
+  expect(item.reporter.anonymousId).toMatch(/^[A-Za-z0-9_-]{16,64}$/);
+  const annotations = item.screenshot.annotations;
+  expect(annotations.map((a: { type: string }) => a.type)).toEqual(["blackout", "rect"]);
+
+  // Private parts and the blackout box are solid black in the stored image.
+  const image = await world.screenshot(item.id);
+  await Bun.write(`${RESULTS_DIR}/widget-stored-screenshot.webp`, image);
+  const blackout = annotations[0];
+  const inside = [
+    ...privateBoxes.flatMap((box) => gridIn(box)),
+    ...gridIn({
+      x: blackout.from.x,
+      y: blackout.from.y,
+      width: blackout.to.x - blackout.from.x,
+      height: blackout.to.y - blackout.from.y,
+    }),
+  ];
+  const { pixels } = await pixelsAt(page, image, inside);
+  // Solid black (WebP is lossy: a few levels of noise), where the page shows light backgrounds.
+  const notBlack = pixels.flatMap((rgba, i) => (rgba.slice(0, 3).some((c) => c! > 40) ? [{ at: inside[i], rgba }] : []));
+  expect(notBlack).toEqual([]);
+  // …and the page itself was drawn (the heading area is not blank).
+  const around = await pixelsAt(page, image, [{ x: 30, y: 20 }]);
+  expect(around.pixels[0]!.slice(0, 3)).not.toEqual([0, 0, 0]);
+
+  // No secret of the page is in anything the browser sent.
+  const sent = world.received.slice(before).map((bytes) => Buffer.from(bytes));
+  expect(sent.length).toBe(1);
+  expect(sent[0]!.includes("The pay button does nothing.")).toBe(true);
+  for (const body of sent) for (const secret of SECRETS) expect({ secret, found: body.includes(secret) }).toEqual({ secret, found: false });
+
+  // Only the documented keys, on the host's origin; no cookie anywhere.
+  const keys = await page.evaluate(() => Object.keys(localStorage).sort());
+  const id = world.project.id;
+  expect(keys).toEqual(
+    [`us-ShowAgainAction_${id}`, `us-ShowAgainTimestamp_${id}`, "us-reporter_", `us-visitorEmail_${id}`].sort(),
+  );
+  expect(await context.cookies()).toEqual([]);
+  await context.close();
+});
+
+test("a phone (375 px): the dialog fits the screen and the flow completes", async () => {
+  const url = world.page("/phone", { csp: world.strictCsp(), html: shopPage(world.snippet()) });
+  const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  const violations = await watchViolations(page);
+  await page.goto(url);
+  await page.getByRole("button", { name: "Feedback" }).tap();
+  const dialog = page.getByRole("dialog", { name: "Send feedback" });
+  await dialog.getByLabel("Your feedback").fill("Text overlaps on my phone.");
+  await dialog.getByRole("button", { name: "Add a screenshot" }).tap();
+  await dialog.getByRole("button", { name: "Annotate" }).waitFor();
+  await saveScreenshot(page, "widget-phone-375-screenshot-taken");
+  const box = (await dialog.boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(375);
+  await dialog.getByRole("button", { name: "Send", exact: true }).tap();
+  await dialog.getByText("Thank you! Your feedback has been sent.").waitFor();
+  expect(await violations()).toEqual([]);
+  const items = await world.items();
+  expect(items.find((i: { comment: string }) => i.comment === "Text overlaps on my phone.")?.metadata.viewport).toEqual(
+    { width: 375, height: 740 },
+  );
+  await context.close();
+});
+
+test("a host page that allows scripts only by nonce: the nonce is carried over and the flow completes", async () => {
+  const nonce = "bm9uY2UtZm9yLWxvdXBl";
+  const csp = `default-src 'self'; script-src 'nonce-${nonce}'; connect-src 'self' ${world.loupeOrigin}; img-src 'self' data: blob:; style-src 'self'; font-src 'self'`;
+  const url = world.page("/nonce", { csp, html: shopPage(world.snippet(`nonce="${nonce}"`)) });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const violations = await watchViolations(page);
+  await page.goto(url);
+  await page.getByRole("button", { name: "Feedback" }).click();
+  // Browsers hide nonce attributes from the DOM; the property keeps it.
+  expect(await page.locator("loupe-widget").evaluate((el) => (el as HTMLElement).nonce)).toBe(nonce);
+  const dialog = page.getByRole("dialog", { name: "Send feedback" });
+  await dialog.getByLabel("Your feedback").fill("Nonce-only page works.");
+  await dialog.getByRole("button", { name: "Add a screenshot" }).click();
+  await dialog.getByRole("button", { name: "Annotate" }).waitFor();
+  await dialog.getByRole("button", { name: "Send", exact: true }).click();
+  await dialog.getByText("Thank you! Your feedback has been sent.").waitFor();
+  expect(await violations()).toEqual([]);
+  const items = await world.items();
+  expect(items.some((i: { comment: string; hasScreenshot: boolean }) => i.comment === "Nonce-only page works." && i.hasScreenshot)).toBe(true);
+  await context.close();
+});
