@@ -113,7 +113,8 @@ export async function buildAssets(options: { allowOverBudget?: boolean } = {}): 
         entrypoints: [join(root, "src", "widget", "loader.ts")],
         outdir: staging,
         target: "browser",
-        format: "esm",
+        // A function scope: a classic script's top-level names would otherwise become the page's globals.
+        format: "iife",
         minify: true,
         sourcemap: "none",
         naming: { entry: "widget.[ext]" },

@@ -1,4 +1,4 @@
-import { createContext, domToCanvas } from "modern-screenshot";
+import { createContext, destroyContext, domToCanvas } from "modern-screenshot";
 import type { Annotation } from "../shared/annotation-draw.ts";
 import type { WidgetState } from "./types.ts";
 
@@ -116,7 +116,11 @@ export async function captureDom(s: WidgetState): Promise<{ shot: Shot; incomple
     new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error("timeout")), TIMEOUT_MS);
     }),
-  ]).finally(() => clearTimeout(timer));
+  ]).finally(() => {
+    clearTimeout(timer);
+    // Removes the hidden sandbox frame modern-screenshot added to the page for default styles.
+    destroyContext(context);
+  });
   if (!paired) throw new Error("the clone could not be matched to the page");
   return { shot: { canvas, annotations: [] }, incomplete };
 }

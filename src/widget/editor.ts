@@ -51,6 +51,8 @@ export async function editShot(
     });
     const g = canvas.getContext("2d")!;
     const stroke = () => Math.max(3, image.width / 320);
+    /** A keyboard step: a fortieth of the image's width (Shift: five steps). */
+    const step = Math.round(image.width / 40);
     const toolButtons = TOOLS.map((name) =>
       h("button", { type: "button", "aria-pressed": String(name === tool), onclick: () => pick(name) }, t[name]),
     );
@@ -60,7 +62,15 @@ export async function editShot(
     const textRow = h("div", { className: "row", hidden: true }, textInput);
     const view = h(
       "div",
-      { className: "v ed" },
+      {
+        className: "v ed",
+        // Escape leaves the editor (as Cancel does), not the whole dialog.
+        onkeydown: (e: KeyboardEvent) => {
+          if (e.key !== "Escape") return;
+          e.stopPropagation();
+          finish(undefined);
+        },
+      },
       h("h3", null, t.editorTitle),
       h(
         "div",
@@ -85,8 +95,8 @@ export async function editShot(
       if (cursor) {
         g.globalAlpha = 1;
         g.strokeStyle = COLOR;
-        g.lineWidth = 2;
-        g.strokeRect(cursor.x - 8, cursor.y - 8, 16, 16);
+        g.lineWidth = stroke() / 2;
+        g.strokeRect(cursor.x - step, cursor.y - step, 2 * step, 2 * step);
       }
       undoButton.disabled = done.length === 0;
       redoButton.disabled = undone.length === 0;
@@ -167,12 +177,12 @@ export async function editShot(
     });
     canvas.addEventListener("pointerup", commit);
     canvas.addEventListener("keydown", (e) => {
-      const step = e.shiftKey ? 50 : 10;
+      const by = e.shiftKey ? 5 * step : step;
       const delta: Record<string, [number, number]> = {
-        ArrowLeft: [-step, 0],
-        ArrowRight: [step, 0],
-        ArrowUp: [0, -step],
-        ArrowDown: [0, step],
+        ArrowLeft: [-by, 0],
+        ArrowRight: [by, 0],
+        ArrowUp: [0, -by],
+        ArrowDown: [0, by],
       };
       cursor ??= { x: Math.round(image.width / 2), y: Math.round(image.height / 2) };
       const d = delta[e.key];

@@ -75,7 +75,8 @@ function boot() {
       launcher.onclick = () => s.open();
       s.draw();
       s.root.append(launcher);
-      if (script.nonce) host.setAttribute("nonce", script.nonce);
+      // The page's nonce goes with the one element the widget injects (browsers hide the attribute anyway).
+      host.nonce = script.nonce;
       document.body.append(host);
       // Only for projects that need them: console capture (from page load on) and automatic prompts.
       for (const [path, wanted] of [

@@ -14,6 +14,8 @@ import { deviceType, pageUrl, reporterId } from "./visitor.ts";
  */
 let scrolled = 0;
 let exitIntent = false;
+/** When the page loaded (ms since the epoch), for "after N seconds". */
+const loadedAt = Date.now() - performance.now();
 
 /** What the rules know of this visitor now. */
 export function visitorState(s: WidgetState): VisitorState {
@@ -31,7 +33,7 @@ export function visitorState(s: WidgetState): VisitorState {
         : null,
     launcherHiddenAt: Number(getKey(s, "bubbleHiddenAt")) || null,
     forced: forced(s),
-    secondsOnPage: performance.now() / 1000,
+    secondsOnPage: (Date.now() - loadedAt) / 1000,
     scrollPercent: scrolled,
     exitIntent,
     events: events(s),
@@ -59,7 +61,7 @@ export function start(s: WidgetState): void {
   };
   const seconds = s.config!.rules.autoOpen.afterSeconds;
   // The delay ends, then eligibility is checked again (the visitor may have answered meanwhile).
-  const timer = seconds && setTimeout(tick, seconds * 1000 - performance.now());
+  const timer = seconds && setTimeout(tick, seconds * 1000 - (Date.now() - loadedAt));
   addEventListener("scroll", onScroll, { passive: true });
   document.addEventListener("mouseout", onLeave);
   s.tick = tick;
