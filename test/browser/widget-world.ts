@@ -45,7 +45,7 @@ export async function startWidgetWorld(settings: WidgetSettingsChangeInput = {},
     fetch(request) {
       const page = pages.get(new URL(request.url).pathname);
       if (!page) return new Response("not found", { status: 404 });
-      if ("body" in page) return new Response(page.body, { headers: { "Content-Type": page.type } });
+      if ("body" in page) return new Response(page.body as BodyInit, { headers: { "Content-Type": page.type } });
       const headers: Record<string, string> = { "Content-Type": "text/html; charset=utf-8" };
       if (page.csp) headers["Content-Security-Policy"] = page.csp;
       return new Response(page.html, { headers });

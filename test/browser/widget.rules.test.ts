@@ -38,7 +38,7 @@ async function visit(context: BrowserContext, url: string, time: number): Promis
   await page.getByRole("button", { name: "Feedback" }).waitFor();
   return page;
 }
-const storage = (page: Page) => page.evaluate(() => ({ ...localStorage }));
+const storage = (page: Page): Promise<Record<string, string>> => page.evaluate(() => ({ ...localStorage }));
 const dialogOf = (page: Page) => page.getByRole("dialog", { name: "Send feedback" });
 
 test("after 30 s the prompt opens by itself; dismissed, it waits 7 days; at most 2 times", async () => {
