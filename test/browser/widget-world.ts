@@ -16,7 +16,7 @@ async function ok(res: Response | Promise<Response>, status = 200): Promise<any>
 }
 
 /** A file of the host site: an HTML page (with its Content-Security-Policy) or any other file. */
-export type HostPage = { html: string; csp?: string } | { body: Uint8Array | string; type: string };
+export type HostPage = { html: string; csp?: string } | { body: Uint8Array<ArrayBuffer> | string; type: string };
 
 /**
  * A Loupe server (in this process, on 127.0.0.1) and a host site on another origin (localhost, another
@@ -169,11 +169,16 @@ export function gridIn(box: { x: number; y: number; width: number; height: numbe
 }
 
 /** Drags from one point of a locator's box to another (fractions of its width and height). */
-export async function drag(page: Page, target: ReturnType<Page["locator"]>, from: [number, number], to: [number, number]) {
+export async function drag(
+  page: Page,
+  target: ReturnType<Page["locator"]>,
+  from: [number, number],
+  to: [number, number],
+) {
   const box = (await target.boundingBox())!;
   await page.mouse.move(box.x + box.width * from[0], box.y + box.height * from[1]);
   await page.mouse.down();
-  await page.mouse.move(box.x + box.width * (from[0] + to[0]) / 2, box.y + box.height * (from[1] + to[1]) / 2);
+  await page.mouse.move(box.x + (box.width * (from[0] + to[0])) / 2, box.y + (box.height * (from[1] + to[1])) / 2);
   await page.mouse.move(box.x + box.width * to[0], box.y + box.height * to[1]);
   await page.mouse.up();
 }

@@ -147,7 +147,9 @@ test("strict CSP, another origin: open → screenshot (private parts solid) → 
   ];
   const { pixels } = await pixelsAt(page, image, inside);
   // Solid black (WebP is lossy: a few levels of noise), where the page shows light backgrounds.
-  const notBlack = pixels.flatMap((rgba, i) => (rgba.slice(0, 3).some((c) => c! > 40) ? [{ at: inside[i], rgba }] : []));
+  const notBlack = pixels.flatMap((rgba, i) =>
+    rgba.slice(0, 3).some((c) => c! > 40) ? [{ at: inside[i], rgba }] : [],
+  );
   expect(notBlack).toEqual([]);
   // …and the page itself was drawn (the heading area is not blank).
   const around = await pixelsAt(page, image, [{ x: 30, y: 20 }]);
@@ -157,7 +159,8 @@ test("strict CSP, another origin: open → screenshot (private parts solid) → 
   const sent = world.received.slice(before).map((bytes) => Buffer.from(bytes));
   expect(sent.length).toBe(1);
   expect(sent[0]!.includes("The pay button does nothing.")).toBe(true);
-  for (const body of sent) for (const secret of SECRETS) expect({ secret, found: body.includes(secret) }).toEqual({ secret, found: false });
+  for (const body of sent)
+    for (const secret of SECRETS) expect({ secret, found: body.includes(secret) }).toEqual({ secret, found: false });
 
   // Only the documented keys, on the host's origin; no cookie anywhere.
   const keys = await page.evaluate(() => Object.keys(localStorage).sort());
@@ -213,6 +216,10 @@ test("a host page that allows scripts only by nonce: the nonce is carried over a
   await dialog.getByText("Thank you! Your feedback has been sent.").waitFor();
   expect(await violations()).toEqual([]);
   const items = await world.items();
-  expect(items.some((i: { comment: string; hasScreenshot: boolean }) => i.comment === "Nonce-only page works." && i.hasScreenshot)).toBe(true);
+  expect(
+    items.some(
+      (i: { comment: string; hasScreenshot: boolean }) => i.comment === "Nonce-only page works." && i.hasScreenshot,
+    ),
+  ).toBe(true);
   await context.close();
 });
