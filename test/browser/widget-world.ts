@@ -16,7 +16,7 @@ async function ok(res: Response | Promise<Response>, status = 200): Promise<any>
 }
 
 /** A file of the host site: an HTML page (with its Content-Security-Policy) or any other file. */
-export type HostPage = { html: string; csp?: string } | { body: Uint8Array | string; type: string };
+export type HostPage = { html: string; csp?: string } | { body: Uint8Array<ArrayBuffer> | string; type: string };
 
 /**
  * A Loupe server (in this process, on 127.0.0.1) and a host site on another origin (localhost, another

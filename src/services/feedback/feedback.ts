@@ -93,9 +93,16 @@ function visibleItem(
 /** An uploaded screenshot with the limits it must keep: its own size, and its team's storage quota. */
 export type ScreenshotUpload = { bytes: Uint8Array; maxBytes: number; teamQuotaBytes: number };
 
-/** What a submission was, for comparing a replay with it: its data, its reporter and the uploaded bytes. */
-function submissionHash(data: FeedbackCreate, reporter: unknown, screenshot: ScreenshotUpload | undefined): string {
-  return sha256Hex(`${JSON.stringify([data, reporter])}\n${screenshot ? sha256Hex(screenshot.bytes) : "-"}`);
+/** What a submission was, for comparing a replay with it: its data, reporter, labels and uploaded bytes. */
+function submissionHash(
+  data: FeedbackCreate,
+  reporter: unknown,
+  screenshot: ScreenshotUpload | undefined,
+  labelIds: string[] = [],
+): string {
+  // Labels (the widget's category) count only when given: hashes stored before they did stay valid.
+  const parts = labelIds.length > 0 ? [data, reporter, labelIds] : [data, reporter];
+  return sha256Hex(`${JSON.stringify(parts)}\n${screenshot ? sha256Hex(screenshot.bytes) : "-"}`);
 }
 
 /**
@@ -122,7 +129,9 @@ export function createFeedback(
   }
   // A replay answers before any image work; the same check is repeated inside the write lock.
   const requestHash =
-    input.idempotencyId === undefined ? undefined : submissionHash(input.data, input.reporter, input.screenshot);
+    input.idempotencyId === undefined
+      ? undefined
+      : submissionHash(input.data, input.reporter, input.screenshot, input.labelIds);
   const replayed = () => {
     if (input.idempotencyId === undefined) return undefined;
     const earlier = findIdempotentItem(ctx.db, input.data.projectId, input.idempotencyId);

@@ -3,7 +3,7 @@ import type { WidgetFeedback } from "../../shared/feedback.ts";
 import { originAllowed } from "../../shared/origins.ts";
 import type { PublicWidgetConfig, WidgetSettings } from "../../shared/widget-settings.ts";
 import { deleteIdempotencyBefore } from "../../store/feedback.ts";
-import { findProjectByWidgetKey, listLabels } from "../../store/projects.ts";
+import { findProjectByWidgetKey, listLabels, teamLabelIds } from "../../store/projects.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { createFeedback, type ScreenshotUpload } from "../feedback/feedback.ts";
@@ -44,7 +44,10 @@ export function submitWidgetFeedback(
   checkRequiredFields(fields, input.feedback);
   const labelIds: string[] = [];
   if (categoryId !== undefined) {
-    if (!fields.category.enabled || !fields.category.labelIds.includes(categoryId))
+    // The settings may list a label deleted since, or one that is not the team's: only a current label
+    // of the team is attached (else a foreign reference, or a 500 from the foreign key).
+    const offered = fields.category.enabled && fields.category.labelIds.includes(categoryId);
+    if (!offered || teamLabelIds(ctx.db, input.project.teamId, [categoryId]).length === 0)
       throw invalidField("categoryId", "Not one of this project's categories.");
     labelIds.push(categoryId);
   }
