@@ -257,6 +257,17 @@ test("an unchecked required checkbox counts as missing; checked, it is stored", 
   });
 });
 
+test("metadata.answers is the server's: answers a client wrote there itself are dropped, never stored as checked", async () => {
+  const { settings, submit, item } = await world();
+  await settings({ fields: { custom: [PLAN] } });
+  const forged = { answers: { plan: { label: "Plan", value: "Enterprise (forged)" } }, browser: "Firefox 140" };
+  expect((await item(await submit({ metadata: forged }))).metadata).toEqual({ browser: "Firefox 140" });
+  expect((await item(await submit({ metadata: forged, answers: { plan: "Pro" } }))).metadata).toEqual({
+    browser: "Firefox 140",
+    answers: { plan: { label: "Plan", value: "Pro" } },
+  });
+});
+
 test("the public config: widgetId is the project, autoOpenRules follows the rules and the audience", async () => {
   const { a, settings, config } = await world();
   const first = await config();

@@ -51,7 +51,9 @@ export function submitWidgetFeedback(
       throw invalidField("categoryId", "Not one of this project's categories.");
     labelIds.push(categoryId);
   }
-  if (answers !== undefined) data.metadata = { ...data.metadata, answers: checkedAnswers(fields.custom, answers) };
+  // `metadata.answers` is the server's: checked answers, never what a client wrote there itself.
+  const { answers: _unchecked, ...metadata } = data.metadata ?? {};
+  data.metadata = answers === undefined ? metadata : { ...metadata, answers: checkedAnswers(fields.custom, answers) };
   // The widget drops the query string and fragment unless the project keeps them; so does the server.
   if (data.pageUrl && input.project.settings.urlQuery === "drop") {
     const url = new URL(data.pageUrl);
