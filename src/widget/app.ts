@@ -36,6 +36,8 @@ export async function mountApp(s: WidgetState): Promise<App> {
   let auto = false;
   let returnFocus: Element | null = null;
   let attempt: { key: string; id: string } | undefined;
+  let thanks: HTMLElement | undefined;
+  let thanksTimer: ReturnType<typeof setTimeout> | undefined;
   const removed = new Set<string>();
   const errorOf: Record<string, HTMLElement> = {};
   const inputOf: Record<string, HTMLInputElement> = {};
@@ -370,15 +372,11 @@ export async function mountApp(s: WidgetState): Promise<App> {
       removed.clear();
       setShot(undefined);
       showErrors(undefined, "");
-      const thanks = h("p", { role: "status", tabIndex: -1 }, t.thanks);
+      thanks = h("p", { role: "status", tabIndex: -1 }, t.thanks);
       form.hidden = true;
       body.append(thanks);
       thanks.focus();
-      setTimeout(() => {
-        thanks.remove();
-        form.hidden = false;
-        close(true);
-      }, 3000);
+      thanksTimer = setTimeout(close, 3000);
     } catch {
       emit(s, "error", { code: "NETWORK" });
       showErrors(undefined, t.errorNetwork);
@@ -397,10 +395,16 @@ export async function mountApp(s: WidgetState): Promise<App> {
     form.querySelector<HTMLElement>("input,textarea")!.focus();
     emit(s, "open");
   }
-  function close(submitted?: boolean) {
+  function close() {
     if (dialog.hidden) return;
     dialog.hidden = true;
-    if (auto && !submitted) {
+    clearTimeout(thanksTimer);
+    if (thanks) {
+      // Sent: the thank-you ends with the dialog, and the next open shows a fresh form.
+      thanks.remove();
+      thanks = undefined;
+      form.hidden = false;
+    } else if (auto) {
       setKey(s, "ShowAgainAction", "dismiss");
       setKey(s, "ShowAgainTimestamp", String(Date.now()));
     }
