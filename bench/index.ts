@@ -4,6 +4,7 @@ import { benchAuth } from "./auth.ts";
 import { benchCrash } from "./crash.ts";
 import { benchFeedback } from "./feedback.ts";
 import { benchStorage } from "./storage.ts";
+import { benchWidget } from "./widget.ts";
 
 console.log(`bench on ${navigator.hardwareConcurrency} cores, Bun ${Bun.version}\n`);
 await benchStorage();
@@ -15,3 +16,5 @@ console.log();
 await benchAuth();
 console.log();
 await benchFeedback();
+console.log();
+await benchWidget();
