@@ -105,6 +105,7 @@ export async function buildAssets(options: { allowOverBudget?: boolean } = {}): 
     minify: true,
     sourcemap: "none",
     naming: { entry: `${WIDGET_CHUNKS}/[name]-[hash].[ext]`, chunk: `${WIDGET_CHUNKS}/[name]-[hash].[ext]` },
+    metafile: true,
   });
   const entry = (name: string) =>
     relative(staging, chunks.outputs.find((o) => o.kind === "entry-point" && o.path.includes(`/${name}-`))?.path ?? "");
@@ -139,6 +140,11 @@ export async function buildAssets(options: { allowOverBudget?: boolean } = {}): 
   for (const [file, text] of code) {
     if (/\beval\(|new Function\(|\bFunction\(/.test(text)) throw new Error(`${file} uses eval or new Function`);
   }
+  // The server validates with the shared schemas; the widget bundles no validation library.
+  const inputs = Object.keys(chunks.metafile?.inputs ?? {});
+  const bundled = inputs.filter((path) => /node_modules\/(valibot|zod|yup|ajv)\//.test(path));
+  if (inputs.length === 0 || bundled.length > 0)
+    throw new Error(`the widget must bundle no validation library: ${bundled.join(", ") || "no metafile"}`);
 
   const files: ManifestEntry[] = [];
   const gzipped = new Map<string, number>();

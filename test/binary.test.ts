@@ -59,6 +59,16 @@ test("the binary serves /healthz and /readyz with env-only config and no node_mo
     // The native libsql addon is embedded: nothing is loaded from the project's node_modules.
     const maps = readFileSync(`/proc/${server.proc.pid}/maps`, "utf8");
     expect(maps).not.toContain(join(ROOT, "node_modules"));
+    // The widget is embedded: the loader and its chunks come from the binary, not from public/assets.
+    const loader = await fetch(`http://127.0.0.1:${port}/widget.js`, { headers: { "Accept-Encoding": "identity" } });
+    expect(loader.status).toBe(200);
+    const loaderText = await loader.text();
+    expect(loaderText).toBe(readFileSync(join(ROOT, "public", "assets", "widget.js"), "utf8"));
+    const chunk = /"(widget-assets\/app-[\w]+\.js)"/.exec(loaderText)?.[1];
+    expect(chunk).toBeDefined();
+    const app = await fetch(`http://127.0.0.1:${port}/${chunk}`, { headers: { "Accept-Encoding": "br" } });
+    expect({ status: app.status, encoding: app.headers.get("Content-Encoding") }).toEqual({ status: 200, encoding: "br" });
+    expect(maps).not.toContain(join(ROOT, "public"));
     const check = spawn([binary, "healthcheck"], {
       cwd: work,
       env: { ...env, LOUPE_PORT: String(port) },
