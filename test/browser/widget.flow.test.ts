@@ -223,3 +223,82 @@ test("a host page that allows scripts only by nonce: the nonce is carried over a
   ).toBe(true);
   await context.close();
 });
+
+test("full page at a 640 px maximum, emails and card numbers masked, every tool, undo/redo, parts removed before sending", async () => {
+  await world.updateSettings({
+    capture: { mode: "fullPage", maxWidth: 640 },
+    privacy: { selectors: [".account-number"], maskEmails: true, maskCardNumbers: true },
+  });
+  const url = world.page("/full", {
+    csp: world.strictCsp(),
+    html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Full</title><link rel="stylesheet" href="/site.css"></head>
+<body><main>
+  <p class="card" id="contact">Write to <span id="mail">ana.visitor@example.com</span> any time.</p>
+  <p class="card" id="card">Card <span id="pan">4111 1111 1111 1111</span> on file.</p>
+  <label class="card">Card number <input autocomplete="cc-number" id="ccfield" value="5555555555554444"></label>
+  <div class="tall"></div>
+</main>${world.snippet()}</body></html>`,
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const before = world.received.length;
+  await page.goto(url);
+  const textBoxes = await page.evaluate(() =>
+    ["#mail", "#pan", "#ccfield"].map((selector) => {
+      const r = document.querySelector(selector)!.getBoundingClientRect();
+      return { x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height };
+    }),
+  );
+  const fullHeight = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.getByRole("button", { name: "Feedback" }).click();
+  const dialog = page.getByRole("dialog", { name: "Send feedback" });
+  await dialog.getByLabel("Your feedback").fill("Every tool");
+  await dialog.getByRole("button", { name: "Add a screenshot" }).click();
+  await dialog.getByRole("button", { name: "Annotate" }).click();
+  const canvas = dialog.locator(".ed canvas");
+  for (const [tool, from, to] of [
+    ["Pen", [0.1, 0.05], [0.3, 0.08]],
+    ["Arrow", [0.5, 0.05], [0.7, 0.1]],
+    ["Highlight", [0.1, 0.2], [0.4, 0.25]],
+    ["Rectangle", [0.6, 0.3], [0.9, 0.4]],
+  ] as const) {
+    await dialog.getByRole("button", { name: tool, exact: true }).click();
+    await drag(page, canvas, [...from], [...to]);
+  }
+  await dialog.getByRole("button", { name: "Text", exact: true }).click();
+  await drag(page, canvas, [0.5, 0.5], [0.5, 0.5]);
+  await dialog.getByLabel("Text to place").fill("Here!");
+  await page.keyboard.press("Enter");
+  // Undo takes the text away, redo brings it back.
+  await dialog.getByRole("button", { name: "Undo" }).click();
+  await dialog.getByRole("button", { name: "Redo" }).click();
+  await saveScreenshot(page, "widget-desktop-1280-every-tool");
+  await dialog.getByRole("button", { name: "Done" }).click();
+  await dialog.getByRole("button", { name: "Don't send: Page address" }).click();
+  await dialog.getByRole("button", { name: "Don't send: Browser and device" }).click();
+  await dialog.getByRole("button", { name: "Send", exact: true }).click();
+  await dialog.getByText("Thank you! Your feedback has been sent.").waitFor();
+
+  const item = (await world.items()).find((i: { comment: string }) => i.comment === "Every tool");
+  expect(item.pageUrl).toBeNull();
+  expect(item.metadata).toEqual({});
+  expect(item.screenshot.width).toBe(640);
+  expect(item.screenshot.height).toBe(Math.round(fullHeight / 2));
+  expect(item.screenshot.annotations.map((a: { type: string }) => a.type)).toEqual([
+    "pen",
+    "arrow",
+    "highlight",
+    "rect",
+    "text",
+  ]);
+  expect(item.screenshot.annotations[4]).toMatchObject({ type: "text", text: "Here!" });
+  // The email, the card number and the card field are solid in the stored image (half scale).
+  const image = await world.screenshot(item.id);
+  const { pixels } = await pixelsAt(page, image, textBoxes.flatMap((box) => gridIn(box, 0.5)));
+  const light = pixels.filter((rgba) => rgba.slice(0, 3).some((c) => c! > 90));
+  expect(light).toEqual([]);
+  const sent = Buffer.from(world.received.at(-1)!);
+  expect(world.received.length).toBe(before + 1);
+  for (const secret of ["ana.visitor@example.com", "4111 1111", "5555555555554444"]) expect(sent.includes(secret)).toBe(false);
+  await context.close();
+});
