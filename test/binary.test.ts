@@ -67,7 +67,10 @@ test("the binary serves /healthz and /readyz with env-only config and no node_mo
     const chunk = /"(widget-assets\/app-[\w]+\.js)"/.exec(loaderText)?.[1];
     expect(chunk).toBeDefined();
     const app = await fetch(`http://127.0.0.1:${port}/${chunk}`, { headers: { "Accept-Encoding": "br" } });
-    expect({ status: app.status, encoding: app.headers.get("Content-Encoding") }).toEqual({ status: 200, encoding: "br" });
+    expect({ status: app.status, encoding: app.headers.get("Content-Encoding") }).toEqual({
+      status: 200,
+      encoding: "br",
+    });
     expect(maps).not.toContain(join(ROOT, "public"));
     const check = spawn([binary, "healthcheck"], {
       cwd: work,

@@ -3,7 +3,9 @@
  * screenshots, and console entries are redacted (redact.ts). Linear-time patterns only (no nested
  * quantifiers), since they run on text the page controls.
  */
-const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
+// The local part starts only where a run of its characters starts, and is taken whole (a lookahead
+// capture cannot be backtracked into): one pass over any run, however long.
+const EMAIL = /(?<![\w.+-])(?=([\w.+-]+))\1@[\w-]+(?:\.[\w-]+)+/g;
 /** 13–19 digits, optionally grouped by spaces or dashes; a match counts only when Luhn-valid. */
 const CARD = /\b\d(?:[ -]?\d){12,18}\b/g;
 

@@ -10,12 +10,14 @@ const SECRETS = [
   /\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g,
   /\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|auth)\b["']?\s*[:=]\s*["']?[^\s"',;&]+/gi,
   /\b(?:sk|pk|rk|ghp|gho|xox[abp]|AKIA)[\w-]{12,}/g,
-  /\b[A-Za-z0-9_-]*\d[A-Za-z0-9_-]*[A-Za-z][A-Za-z0-9_-]{30,}|\b[A-Za-z0-9_-]*[A-Za-z][A-Za-z0-9_-]*\d[A-Za-z0-9_-]{30,}/g,
 ];
+/** Runs of 32+ token characters (whole runs only); redacted when they mix letters and digits. */
+const LONG_TOKEN = /(?<![\w-])[\w-]{32,}/g;
 
 /** A console entry made safe to send: bearer tokens, JWTs, API keys, emails and card numbers redacted. */
 export function redactSecrets(text: string): string {
   let out = text;
   for (const pattern of SECRETS) out = out.replace(pattern, "[redacted]");
+  out = out.replace(LONG_TOKEN, (run) => (/\d/.test(run) && /[A-Za-z]/.test(run) ? "[redacted]" : run));
   return maskPersonal(out, { emails: true, cards: true }, () => "[redacted]");
 }

@@ -151,3 +151,47 @@ test("destroy() removes the element, the API and every listener", async () => {
   expect(await page.evaluate(() => (window as unknown as { opened: number }).opened)).toBe(1);
   await context.close();
 });
+
+test("the project's own fields: a category picker, a custom select and checkbox; the error event on a refusal", async () => {
+  const label = await (
+    await world.owner.browser.post(`/api/v1/teams/${world.team.id}/labels`, { name: "Checkout bug", color: "#cc3333" })
+  ).json();
+  await world.updateSettings({
+    fields: {
+      category: { enabled: true, required: true, labelIds: [label.id] },
+      rating: { enabled: true, scale: "emoji" },
+      custom: [
+        { type: "select", id: "plan", label: "Your plan", options: ["Free", "Pro"], required: true },
+        { type: "checkbox", id: "contact", label: "You may contact me" },
+      ],
+    },
+  });
+  const url = hostPage("/fields", `window.errors = []; window.Loupe = [["on", "error", (p) => errors.push(p.code)]];`);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.getByRole("button", { name: "Feedback" }).click();
+  const dialog = page.getByRole("dialog", { name: "Send feedback" });
+  await dialog.getByLabel("Your feedback").fill("Custom fields");
+  // Required fields left empty: the server names them, the page hears the error.
+  await dialog.getByRole("button", { name: "Send", exact: true }).click();
+  await dialog.getByText("Please check the marked fields.").waitFor();
+  expect(await dialog.getByLabel("Category").getAttribute("aria-invalid")).toBe("true");
+  expect(await dialog.getByLabel("Your plan").getAttribute("aria-invalid")).toBe("true");
+  expect(await page.evaluate(() => (window as unknown as { errors: string[] }).errors)).toEqual(["VALIDATION_FAILED"]);
+  await dialog.getByLabel("Category").selectOption({ label: "Checkout bug" });
+  await dialog.getByLabel("Your plan").selectOption("Pro");
+  await dialog.getByLabel("You may contact me").check();
+  await dialog.getByLabel("5 of 5").check();
+  await dialog.getByRole("button", { name: "Send", exact: true }).click();
+  await dialog.getByText("Thank you! Your feedback has been sent.").waitFor();
+  const item = (await world.items()).find((i: { comment: string }) => i.comment === "Custom fields");
+  expect(item).toMatchObject({
+    labelIds: [label.id],
+    rating: { scale: "emoji", value: 5 },
+    metadata: {
+      answers: { plan: { label: "Your plan", value: "Pro" }, contact: { label: "You may contact me", value: true } },
+    },
+  });
+  await context.close();
+});

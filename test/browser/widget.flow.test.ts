@@ -294,11 +294,16 @@ test("full page at a 640 px maximum, emails and card numbers masked, every tool,
   expect(item.screenshot.annotations[4]).toMatchObject({ type: "text", text: "Here!" });
   // The email, the card number and the card field are solid in the stored image (half scale).
   const image = await world.screenshot(item.id);
-  const { pixels } = await pixelsAt(page, image, textBoxes.flatMap((box) => gridIn(box, 0.5)));
+  const { pixels } = await pixelsAt(
+    page,
+    image,
+    textBoxes.flatMap((box) => gridIn(box, 0.5)),
+  );
   const light = pixels.filter((rgba) => rgba.slice(0, 3).some((c) => c! > 90));
   expect(light).toEqual([]);
   const sent = Buffer.from(world.received.at(-1)!);
   expect(world.received.length).toBe(before + 1);
-  for (const secret of ["ana.visitor@example.com", "4111 1111", "5555555555554444"]) expect(sent.includes(secret)).toBe(false);
+  for (const secret of ["ana.visitor@example.com", "4111 1111", "5555555555554444"])
+    expect(sent.includes(secret)).toBe(false);
   await context.close();
 });

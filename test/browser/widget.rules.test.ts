@@ -156,3 +156,31 @@ test("storage off: a whole visit, prompt and submission included, writes nothing
   expect(item.reporter.anonymousId).toMatch(/^[A-Za-z0-9_-]{16,64}$/);
   await context.close();
 });
+
+test("scrolling past half the page, or leaving it through the top, opens the prompt", async () => {
+  await world.updateSettings({ storage: true, rules: { autoOpen: { scrollPercent: 50 } } });
+  const tall = world.page("/tall", {
+    csp: world.strictCsp(),
+    html: `<!doctype html><html lang="en"><head><title>Tall</title><link rel="stylesheet" href="/tall.css"></head><body><h1>Long read</h1><div class="tall"></div>${world.snippet()}</body></html>`,
+  });
+  world.page("/tall.css", { type: "text/css", body: ".tall{height:4000px}" });
+  let context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  let page = await visit(context, tall, START);
+  await page.mouse.wheel(0, 1000);
+  await page.clock.runFor(100);
+  expect(await dialogOf(page).isVisible()).toBe(false);
+  await page.mouse.wheel(0, 1200);
+  await dialogOf(page).waitFor();
+  await context.close();
+
+  await world.updateSettings({ rules: { autoOpen: { exitIntent: true } } });
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  page = await visit(context, tall, START);
+  await page.mouse.move(600, 300);
+  await page.clock.runFor(100);
+  expect(await dialogOf(page).isVisible()).toBe(false);
+  // The pointer leaves the window through its top edge.
+  await page.evaluate(() => document.dispatchEvent(new MouseEvent("mouseout", { clientX: 600, clientY: -1 })));
+  await dialogOf(page).waitFor();
+  await context.close();
+});
