@@ -195,3 +195,21 @@ test("the project's own fields: a category picker, a custom select and checkbox;
   });
   await context.close();
 });
+
+test("a page listener that throws does not stop the widget: the feedback is still sent", async () => {
+  await world.updateSettings({ fields: {} });
+  const url = hostPage(
+    "/throwing",
+    `window.Loupe = [["on", "open", () => { throw new Error("page bug"); }], ["on", "beforeSubmit", () => { throw new Error("page bug"); }]];`,
+  );
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.getByRole("button", { name: "Feedback" }).click();
+  const dialog = page.getByRole("dialog", { name: "Send feedback" });
+  await dialog.getByLabel("Your feedback").fill("Despite a throwing listener");
+  await dialog.getByRole("button", { name: "Send", exact: true }).click();
+  await dialog.getByText("Thank you! Your feedback has been sent.").waitFor();
+  expect((await world.items()).some((i: { comment: string }) => i.comment === "Despite a throwing listener")).toBe(true);
+  await context.close();
+});
