@@ -86,9 +86,18 @@ function withStaticImports(name: string, code: Map<string, string>): Set<string>
 
 /** Builds the assets; returns the manifest. Throws when the bundler fails or a budget is exceeded. */
 export async function buildAssets(options: { allowOverBudget?: boolean } = {}): Promise<Manifest> {
-  const inputsHash = hashInputs();
   const staging = `${ASSETS_DIR}.tmp-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
+  try {
+    return await buildInto(staging, options);
+  } finally {
+    // Whatever failed, no half-built directory is left beside the assets.
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+async function buildInto(staging: string, options: { allowOverBudget?: boolean }): Promise<Manifest> {
+  const inputsHash = hashInputs();
   // The chunks first: the loader needs their hashed names. A classic script loaded without
   // `crossorigin` resolves import() specifiers against about:blank, so the loader imports absolute
   // URLs made from its own; the chunks (ES modules) import each other relatively.
@@ -127,7 +136,6 @@ export async function buildAssets(options: { allowOverBudget?: boolean } = {}): 
       })
     : chunks;
   if (!chunks.success || !loader.success) {
-    rmSync(staging, { recursive: true, force: true });
     throw new AggregateError([...chunks.logs, ...loader.logs], "the widget build failed");
   }
   const code = new Map<string, string>();
@@ -191,7 +199,6 @@ export async function buildAssets(options: { allowOverBudget?: boolean } = {}): 
   };
   const over = (Object.keys(BUDGETS) as (keyof typeof BUDGETS)[]).filter((k) => sizes[k] > BUDGETS[k]);
   if (over.length > 0 && !options.allowOverBudget) {
-    rmSync(staging, { recursive: true, force: true });
     throw new Error(
       `widget size budget exceeded (min+gzip): ${over.map((k) => `${k} ${sizes[k]} B > ${BUDGETS[k]} B`).join(", ")}`,
     );

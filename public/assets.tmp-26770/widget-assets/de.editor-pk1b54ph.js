@@ -1,1 +1,0 @@
-var e={editorTitle:"Screenshot markieren",canvas:"Screenshot. Mit dem Zeiger zeichnen, oder mit den Pfeiltasten und Enter.",pen:"Stift",arrow:"Pfeil",rect:"Rechteck",highlight:"Hervorheben",blackout:"Schwärzen",text:"Text",textPrompt:"Einzufügender Text",undo:"Rückgängig",redo:"Wiederholen",done:"Fertig",cancel:"Abbrechen"};export{e as default};

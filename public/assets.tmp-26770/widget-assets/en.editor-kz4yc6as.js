@@ -1,1 +1,0 @@
-var e={editorTitle:"Annotate the screenshot",canvas:"Screenshot. Draw with the pointer, or with the arrow keys and Enter.",pen:"Pen",arrow:"Arrow",rect:"Rectangle",highlight:"Highlight",blackout:"Black out",text:"Text",textPrompt:"Text to place",undo:"Undo",redo:"Redo",done:"Done",cancel:"Cancel"};export{e as default};

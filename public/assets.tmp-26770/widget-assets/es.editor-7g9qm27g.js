@@ -1,1 +1,0 @@
-var a={editorTitle:"Anotar la captura de pantalla",canvas:"Captura de pantalla. Dibuje con el puntero, o con las flechas e Intro.",pen:"Lápiz",arrow:"Flecha",rect:"Rectángulo",highlight:"Resaltar",blackout:"Tapar",text:"Texto",textPrompt:"Texto a insertar",undo:"Deshacer",redo:"Rehacer",done:"Listo",cancel:"Cancelar"};export{a as default};

@@ -1,1 +1,0 @@
-var e={editorTitle:"Annoter la capture d’écran",canvas:"Capture d’écran. Dessinez avec le pointeur, ou avec les flèches et Entrée.",pen:"Stylo",arrow:"Flèche",rect:"Rectangle",highlight:"Surligner",blackout:"Noircir",text:"Texte",textPrompt:"Texte à placer",undo:"Défaire",redo:"Refaire",done:"Terminé",cancel:"Annuler"};export{e as default};

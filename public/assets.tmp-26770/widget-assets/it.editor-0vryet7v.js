@@ -1,1 +1,0 @@
-var e={editorTitle:"Annota lo screenshot",canvas:"Screenshot. Disegni con il puntatore, o con le frecce e Invio.",pen:"Penna",arrow:"Freccia",rect:"Rettangolo",highlight:"Evidenzia",blackout:"Oscura",text:"Testo",textPrompt:"Testo da inserire",undo:"Disfa",redo:"Rifai",done:"Fine",cancel:"Annulla"};export{e as default};

@@ -1,1 +1,0 @@
-var e={editorTitle:"Aantekeningen maken op de screenshot",canvas:"Screenshot. Teken met de aanwijzer, of met de pijltjestoetsen en Enter.",pen:"Pen",arrow:"Pijl",rect:"Rechthoek",highlight:"Markeren",blackout:"Zwartlakken",text:"Tekst",textPrompt:"Te plaatsen tekst",undo:"Ongedaan maken",redo:"Opnieuw",done:"Klaar",cancel:"Annuleren"};export{e as default};

@@ -1,1 +1,0 @@
-var e={editorTitle:"Dodaj adnotacje do zrzutu ekranu",canvas:"Zrzut ekranu. Rysuj wskaźnikiem albo strzałkami i klawiszem Enter.",pen:"Pióro",arrow:"Strzałka",rect:"Prostokąt",highlight:"Zakreślacz",blackout:"Zaczernienie",text:"Tekst",textPrompt:"Tekst do wstawienia",undo:"Cofnij",redo:"Ponów",done:"Gotowe",cancel:"Anuluj"};export{e as default};
