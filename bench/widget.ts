@@ -566,7 +566,9 @@ export async function benchWidget(): Promise<void> {
     args: ["--no-sandbox"],
   });
   try {
-    const captureSrc = `${world.loupeOrigin}/${readFileSync(join(ASSETS, "manifest.json"), "utf8").match(/widget-assets\/capture-[\w]+\.js/)![0]}`;
+    const manifestText = readFileSync(join(ASSETS, "manifest.json"), "utf8");
+    const captureSrc = `${world.loupeOrigin}/${manifestText.match(/widget-assets\/capture-[\w]+\.js/)![0]}`;
+    const encodeSrc = `${world.loupeOrigin}/${manifestText.match(/widget-assets\/encode-[\w]+\.js/)![0]}`;
     const open = async (path: string): Promise<Page> => {
       // One context each: both pages are foreground pages with their own renderer.
       const context = await browser.newContext({ viewport: { width: WIDTH, height: HEIGHT } });
@@ -658,9 +660,9 @@ export async function benchWidget(): Promise<void> {
       webp: { q: number; type: string; bytes: number; decoded: Decoded; file: string }[];
       png: { bytes: number; type: string };
       own: { bytes: number; type: string };
-    }>(`window.__bench.encodings(${JSON.stringify(QUALITIES)}, ${JSON.stringify(captureSrc)})`);
+    }>(`window.__bench.encodings(${JSON.stringify(QUALITIES)}, ${JSON.stringify(encodeSrc)})`);
     const current = Number(
-      /const WEBP_QUALITY = ([\d.]+)/.exec(readFileSync(join(ROOT, "src/widget/capture.ts"), "utf8"))?.[1],
+      /const WEBP_QUALITY = ([\d.]+)/.exec(readFileSync(join(ROOT, "src/widget/encode.ts"), "utf8"))?.[1],
     );
     console.log(`upload bytes of our ${ourPixels.width}×${ourPixels.height} capture (canvas.toBlob in Chromium)`);
     console.log(
@@ -676,7 +678,7 @@ export async function benchWidget(): Promise<void> {
       if (SAVE_DIR) save(`ours-q${w.q}.webp`, fromBase64(w.file));
     }
     console.log(
-      `  WEBP_QUALITY in src/widget/capture.ts: ${current}; the widget's encodeShot gave ${enc.own.bytes.toLocaleString("en")} B ${enc.own.type}`,
+      `  WEBP_QUALITY in src/widget/encode.ts: ${current}; the widget's encodeShot gave ${enc.own.bytes.toLocaleString("en")} B ${enc.own.type}`,
     );
     console.log(
       meets.length

@@ -186,8 +186,8 @@ export async function mountApp(s: WidgetState): Promise<App> {
   function renderShot(note?: string) {
     const row = h("div", { className: "row" });
     if (shot && !removed.has("screenshot")) {
-      const preview = h("canvas", { width: 320, height: (320 * shot.canvas.height) / shot.canvas.width });
-      preview.getContext("2d")!.drawImage(shot.canvas, 0, 0, preview.width, preview.height);
+      const preview = h("canvas", { width: 640, height: (640 * shot.canvas.height) / shot.canvas.width });
+      preview.getContext("2d")!.drawImage(shot.preview ?? shot.canvas, 0, 0, preview.width, preview.height);
       preview.setAttribute("aria-label", t.itemScreenshot);
       preview.setAttribute("role", "img");
       row.append(
@@ -240,9 +240,12 @@ export async function mountApp(s: WidgetState): Promise<App> {
     const before = shot!;
     form.hidden = true;
     // The editor is handed the DOM helpers rather than sharing a chunk with this one.
-    const annotations = await editor.editShot(body, before, lang, cfg.strings[lang], dom);
+    // The editor gets a wide dialog.
+    dialog.classList.toggle("w");
+    const edited = await editor.editShot(body, before, lang, cfg.strings[lang], dom);
+    dialog.classList.toggle("w");
     form.hidden = false;
-    setShot(annotations ? { ...before, annotations } : before);
+    setShot(edited ? { ...before, ...edited } : before);
   }
 
   // Review before send: every part of the submission the visitor may remove, the screenshot first.
@@ -336,7 +339,7 @@ export async function mountApp(s: WidgetState): Promise<App> {
     send.textContent = t.sending;
     try {
       const annotations = submission.annotations;
-      if (annotations && !shotBlob) shotBlob = await (await import("./capture.ts")).encodeShot(shot!, annotations);
+      if (annotations && !shotBlob) shotBlob = await (await import("./encode.ts")).encodeShot(shot!, annotations);
       // The same id while the content is unchanged: a retry after a lost answer never duplicates.
       const key = JSON.stringify(submission) + (annotations ? shotBlob!.size : "");
       if (attempt?.key !== key) attempt = { key, id: randomId() };

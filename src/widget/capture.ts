@@ -3,8 +3,9 @@ import type { Annotation } from "../shared/annotation-draw.ts";
 import type { WidgetState } from "./types.ts";
 
 export type { Annotation };
-/** A screenshot in memory: its pixels and the visitor's annotations (image pixel coordinates). */
-export type Shot = { canvas: HTMLCanvasElement; annotations: Annotation[] };
+/** A screenshot in memory: its pixels, the visitor's annotations (image pixel coordinates) and, once
+ * annotated, a rendering of both for the form's preview. */
+export type Shot = { canvas: HTMLCanvasElement; annotations: Annotation[]; preview?: HTMLCanvasElement };
 
 /** What is always private: marked elements, Usersnap's `usprivacy`, passwords and sensitive autofill. */
 const ALWAYS_PRIVATE =
@@ -27,11 +28,6 @@ export function privateSelector(s: WidgetState): string {
 
 export const blockMask = (text: string) => "█".repeat(text.length);
 
-/**
- * Chosen on the bench's rich fixture page (bench/widget.ts): the largest quality whose WebP is at most
- * a tenth of the PNG of the same canvas (0.35 gave 0.096, 0.4 gave 0.101), with 13 px text readable.
- */
-const WEBP_QUALITY = 0.35;
 const TIMEOUT_MS = 15_000;
 
 /**
@@ -67,7 +63,9 @@ export async function captureDom(s: WidgetState): Promise<{ shot: Shot; incomple
       },
     },
     filter: (node) => {
-      if (node === s.host) return false;
+      // The widget itself, and <meta>: a copied Content-Security-Policy meta would govern the rendered
+      // SVG and block its styles (the page would come out unstyled).
+      if (node === s.host || node instanceof HTMLMetaElement) return false;
       const parent = node.parentNode instanceof ShadowRoot ? node.parentNode.host : node.parentElement;
       if (parent && masked.has(parent)) return false;
       if (!(node instanceof Element)) return true;
@@ -125,6 +123,11 @@ export async function captureDom(s: WidgetState): Promise<{ shot: Shot; incomple
     destroyContext(context);
   });
   if (!paired) throw new Error("the clone could not be matched to the page");
+  // Behind a page without a background of its own the visitor sees white: no transparent pixels.
+  const g = canvas.getContext("2d")!;
+  g.globalCompositeOperation = "destination-over";
+  g.fillStyle = "#fff";
+  g.fillRect(0, 0, canvas.width, canvas.height);
   return { shot: { canvas, annotations: [] }, incomplete };
 }
 
@@ -186,23 +189,4 @@ async function inlineUrls(css: string, base: string): Promise<string> {
     }),
   );
   return urls.reduce((text, [whole], i) => text.replace(whole, `url("${inlined[i]}")`), css);
-}
-
-/** The bytes to upload: WebP (PNG where the browser cannot encode WebP), blackout boxes burnt in. */
-export async function encodeShot(shot: Shot, annotations: Annotation[]): Promise<Blob> {
-  const canvas = document.createElement("canvas");
-  canvas.width = shot.canvas.width;
-  canvas.height = shot.canvas.height;
-  const g = canvas.getContext("2d")!;
-  g.drawImage(shot.canvas, 0, 0);
-  g.fillStyle = "#000";
-  for (const a of annotations)
-    if (a.type === "blackout") g.fillRect(a.from.x, a.from.y, a.to.x - a.from.x, a.to.y - a.from.y);
-  const encode = (type: string, quality?: number) =>
-    new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, type, quality));
-  const webp = await encode("image/webp", WEBP_QUALITY);
-  if (webp?.type === "image/webp") return webp;
-  const png = await encode("image/png");
-  if (!png) throw new Error("the screenshot could not be encoded");
-  return png;
 }

@@ -26,6 +26,7 @@ button{cursor:pointer}button:disabled{opacity:.6}
 .r span{min-width:32px;padding:5px 6px;text-align:center;border:1px solid var(--bd);border-radius:6px;font-weight:400}
 ul{list-style:none;padding:0}li{display:flex;justify-content:space-between;align-items:center}
 li span{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-canvas{max-width:100%;max-height:40vh;align-self:flex-start;border:1px solid var(--bd);border-radius:6px}
+canvas{width:100%;max-height:40vh;object-fit:contain;border:1px solid var(--bd);border-radius:6px}
+.w{width:min(960px,calc(100vw - 24px))}
 [hidden]{display:none!important}
 :host([data-capturing]) *{visibility:hidden!important}`;

@@ -210,6 +210,8 @@ test("a page listener that throws does not stop the widget: the feedback is stil
   await dialog.getByLabel("Your feedback").fill("Despite a throwing listener");
   await dialog.getByRole("button", { name: "Send", exact: true }).click();
   await dialog.getByText("Thank you! Your feedback has been sent.").waitFor();
-  expect((await world.items()).some((i: { comment: string }) => i.comment === "Despite a throwing listener")).toBe(true);
+  expect((await world.items()).some((i: { comment: string }) => i.comment === "Despite a throwing listener")).toBe(
+    true,
+  );
   await context.close();
 });

@@ -104,6 +104,14 @@ test("strict CSP, another origin: open → screenshot (private parts solid) → 
   await drag(page, canvas, [0.1, 0.1], [0.3, 0.3]);
   await saveScreenshot(page, "widget-desktop-1280-editor");
   await dialog.getByRole("button", { name: "Done" }).click();
+  // The form's preview shows what was drawn (the annotation colour is in it).
+  const annotated = await dialog.locator("canvas[role=img]").evaluate((canvas) => {
+    const { data } = (canvas as HTMLCanvasElement).getContext("2d")!.getImageData(0, 0, 640, 400);
+    let red = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i]! > 200 && data[i + 1]! < 110 && data[i + 2]! < 110) red++;
+    return red;
+  });
+  expect(annotated).toBeGreaterThan(50);
 
   // Review before send lists what goes, the screenshot first.
   const review = dialog.getByRole("listitem");
@@ -305,5 +313,38 @@ test("full page at a 640 px maximum, emails and card numbers masked, every tool,
   expect(world.received.length).toBe(before + 1);
   for (const secret of ["ana.visitor@example.com", "4111 1111", "5555555555554444"])
     expect(sent.includes(secret)).toBe(false);
+  await context.close();
+});
+
+test("a host page whose CSP is a <meta> tag: the screenshot keeps the page's styles and its private parts are solid", async () => {
+  await world.updateSettings({ capture: {}, privacy: { selectors: [".account-number"] } });
+  const meta = `<meta http-equiv="Content-Security-Policy" content="${world.strictCsp()}">`;
+  const url = world.page("/meta-csp", {
+    html: shopPage(world.snippet()).replace('<meta charset="utf-8">', `<meta charset="utf-8">${meta}`),
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const violations = await watchViolations(page);
+  await page.goto(url);
+  const address = await page.evaluate(() => {
+    const r = document.getElementById("address")!.getBoundingClientRect();
+    return { x: r.x, y: r.y, width: r.width, height: r.height };
+  });
+  await page.getByRole("button", { name: "Feedback" }).click();
+  const dialog = page.getByRole("dialog", { name: "Send feedback" });
+  await dialog.getByLabel("Your feedback").fill("Meta CSP page");
+  await dialog.getByRole("button", { name: "Add a screenshot" }).click();
+  await dialog.getByRole("button", { name: "Annotate" }).waitFor();
+  await dialog.getByRole("button", { name: "Send", exact: true }).click();
+  await dialog.getByText("Thank you! Your feedback has been sent.").waitFor();
+  expect(await violations()).toEqual([]);
+  const item = (await world.items()).find((i: { comment: string }) => i.comment === "Meta CSP page");
+  const image = await world.screenshot(item.id);
+  // The fixed header's dark blue (a page style) is there, and the private card is solid.
+  const header = await pixelsAt(page, image, [{ x: 600, y: 20 }]);
+  expect(header.pixels[0]!.slice(0, 3).every((c) => c! < 60)).toBe(true);
+  expect(header.pixels[0]![2]).toBeGreaterThan(header.pixels[0]![0]!);
+  const { pixels } = await pixelsAt(page, image, gridIn(address));
+  expect(pixels.filter((rgba) => rgba.slice(0, 3).some((c) => c! > 40))).toEqual([]);
   await context.close();
 });

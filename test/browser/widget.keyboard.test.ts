@@ -112,6 +112,18 @@ test("keyboard only: Tab to the launcher, open, write, screenshot, draw with the
   expect(rect.type).toBe("rect");
   expect(rect.from).toEqual({ x: 640, y: 400 });
   expect(rect.to).toEqual({ x: 640 + 192, y: 400 + 128 });
+  // The page has no background of its own: the stored image is opaque white there, as the visitor saw it.
+  const corner = await page.evaluate(
+    async (bytes) => {
+      const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)]));
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const g = canvas.getContext("2d")!;
+      g.drawImage(bitmap, 0, 0);
+      return [...g.getImageData(1200, 700, 1, 1).data];
+    },
+    [...(await world.screenshot(item.id))],
+  );
+  expect(corner.map((c) => Math.round(c / 8))).toEqual([32, 32, 32, 32]);
 
   // Escape closes; focus returns to the launcher.
   await page.keyboard.press("Escape");
