@@ -26,15 +26,17 @@ export function assetRoutes(assets: BuiltAssets) {
   const serve = (asset: BuiltAsset | undefined, accept: string | undefined, ifNoneMatch: string | undefined) => {
     if (!asset) return undefined;
     const encoding = pickEncoding(accept);
+    // One validator per representation: a cache must never answer a gzip request with brotli bytes.
+    const etag = encoding ? `${asset.etag.slice(0, -1)}-${encoding}"` : asset.etag;
     const headers: Record<string, string> = {
       "Content-Type": asset.contentType,
       "Cache-Control": asset.immutable ? "public, max-age=31536000, immutable" : "public, max-age=300",
-      ETag: asset.etag,
+      ETag: etag,
       Vary: "Accept-Encoding",
       "Access-Control-Allow-Origin": "*",
       "Cross-Origin-Resource-Policy": "cross-origin",
     };
-    if (ifNoneMatch === asset.etag) return new Response(null, { status: 304, headers });
+    if (ifNoneMatch === etag) return new Response(null, { status: 304, headers });
     if (encoding) headers["Content-Encoding"] = encoding;
     const body = encoding === "br" ? asset.brotli : encoding === "gzip" ? asset.gzip : asset.body;
     return new Response(body as Uint8Array<ArrayBuffer>, { status: 200, headers });

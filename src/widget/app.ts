@@ -1,6 +1,6 @@
 import type { Shot } from "./capture.ts";
 import { identity } from "./commands.ts";
-import * as dom from "./dom.ts";
+import { fill, h } from "./dom.ts";
 import { deviceMetadata } from "./metadata.ts";
 import { customData, emit } from "./page-data.ts";
 import { getKey, setKey } from "./storage.ts";
@@ -9,7 +9,6 @@ import { DIALOG_CSS } from "./styles.ts";
 import type { App, Submission, WidgetState } from "./types.ts";
 import { pageUrl, randomId, reporterId } from "./visitor.ts";
 
-const { fill, h } = dom;
 /** C0/C1 controls and DEL are stripped; tab and line feed kept where a text may have lines. */
 const CONTROLS = /[\0-\x08\v\f\x0e-\x1f\x7f-\x9f]/g;
 const clean = (text: string, lines?: boolean) =>
@@ -35,7 +34,10 @@ export async function mountApp(s: WidgetState): Promise<App> {
   let shotBlob: Blob | undefined;
   let auto = false;
   let returnFocus: Element | null = null;
-  let attempt: { key: string; id: string } | undefined;
+  /** The exact bytes of the attempt being sent: resent as they are until the visitor changes something. */
+  let pending: { payload: string; blob: Blob | undefined } | undefined;
+  /** What the review list shows, and so what is sent. */
+  let reviewed: { url: string; device: Record<string, unknown>; logs: WidgetState["logs"]; data: object };
   let thanks: HTMLElement | undefined;
   let thanksTimer: ReturnType<typeof setTimeout> | undefined;
   const removed = new Set<string>();
@@ -111,6 +113,10 @@ export async function mountApp(s: WidgetState): Promise<App> {
         e.preventDefault();
         submit();
       },
+      // Something the visitor changed makes a new submission (with a new id).
+      oninput: () => {
+        pending = undefined;
+      },
     },
     fields.rating.enabled &&
       field("rating", scale === "nps" ? t.nps : t.rating, rating, fields.rating.required, "group"),
@@ -178,6 +184,7 @@ export async function mountApp(s: WidgetState): Promise<App> {
 
   function hideLauncher() {
     setKey(s, "bubbleHiddenAt", String(Date.now()));
+    s.q.push(["hide"]); // for this page even without storage
     close();
     s.draw();
   }
@@ -242,7 +249,7 @@ export async function mountApp(s: WidgetState): Promise<App> {
     // The editor is handed the DOM helpers rather than sharing a chunk with this one.
     // The editor gets a wide dialog.
     dialog.classList.toggle("w");
-    const edited = await editor.editShot(body, before, lang, cfg.strings[lang], dom);
+    const edited = await editor.editShot(body, before, lang, cfg.strings[lang], h);
     dialog.classList.toggle("w");
     form.hidden = false;
     setShot(edited ? { ...before, ...edited } : before);
@@ -250,14 +257,16 @@ export async function mountApp(s: WidgetState): Promise<App> {
 
   // Review before send: every part of the submission the visitor may remove, the screenshot first.
   function renderReview() {
-    const device = deviceMetadata();
-    const data = JSON.stringify(customData(s));
+    pending = undefined;
+    reviewed = { url: pageUrl(s), device: deviceMetadata(), logs: s.logs?.slice(), data: customData(s) };
+    const { device, logs } = reviewed;
+    const data = JSON.stringify(reviewed.data);
     const items: [key: string, label: string, detail: string | false][] = [
       ["screenshot", t.itemScreenshot, !!shot && `${shot.canvas.width}×${shot.canvas.height}`],
-      ["pageUrl", t.itemUrl, pageUrl(s)],
+      ["pageUrl", t.itemUrl, reviewed.url],
       ["device", t.itemDevice, `${device.browser} · ${device.os} · ${innerWidth}×${innerHeight}`],
-      ["console", fill(t.itemConsole, { n: s.logs?.length }), !!s.logs?.length && " "],
-      ["customData", t.itemCustom, data !== "{}" && data.slice(0, 80)],
+      ["console", fill(t.itemConsole, { n: logs?.length }), !!logs?.length && logs.map((l) => l.message).join(" · ")],
+      ["customData", t.itemCustom, data !== "{}" && data],
     ];
     reviewList.replaceChildren(
       ...items
@@ -290,9 +299,8 @@ export async function mountApp(s: WidgetState): Promise<App> {
       const value = f.type === "checkbox" ? el.checked : clean(el.value);
       if (value !== "") answers[f.id] = value;
     }
-    const metadata: Record<string, unknown> = removed.has("device") ? {} : deviceMetadata();
-    if (s.logs?.length && !removed.has("console")) metadata.console = s.logs;
-    const data = customData(s);
+    const metadata: Record<string, unknown> = removed.has("device") ? {} : reviewed.device;
+    if (reviewed.logs?.length && !removed.has("console")) metadata.console = reviewed.logs;
     const picked = form.querySelector<HTMLInputElement>("[name=rating]:checked");
     // Empty and removed parts are left out (JSON drops the undefined ones).
     return JSON.parse(
@@ -303,9 +311,9 @@ export async function mountApp(s: WidgetState): Promise<App> {
         reporterEmail: (fields.email.enabled && clean(email.value)) || undefined,
         categoryId: (fields.category.enabled && category.value) || undefined,
         answers: fields.custom.length ? answers : undefined,
-        pageUrl: removed.has("pageUrl") ? undefined : pageUrl(s),
+        pageUrl: removed.has("pageUrl") ? undefined : reviewed.url,
         metadata,
-        customData: removed.has("customData") ? {} : data,
+        customData: removed.has("customData") ? {} : reviewed.data,
         annotations: shot && !removed.has("screenshot") ? shot.annotations : undefined,
       }),
     );
@@ -327,25 +335,30 @@ export async function mountApp(s: WidgetState): Promise<App> {
       inputOf[key]?.setAttribute("aria-invalid", "true");
       first ??= inputOf[key] ?? el;
     }
-    status.replaceChildren(message, " ", h("button", { type: "submit", className: "l" }, t.retry));
+    status.replaceChildren(message, " ", button(t.retry, submit, "l"));
     status.hidden = !message;
     (first ?? send).focus();
   }
 
   async function submit() {
-    const submission = draft();
-    if (emit(s, "beforeSubmit", submission).includes(false)) return;
+    if (send.disabled) return; // already sending
+    // A retry resends the same bytes with the same idempotency id: a lost answer never makes a second item.
+    if (!pending) {
+      const submission = draft();
+      if (emit(s, "beforeSubmit", submission).includes(false)) return;
+      const annotations = submission.annotations;
+      pending = {
+        payload: JSON.stringify({ ...submission, idempotencyId: randomId(), reporterId: reporterId(s) }),
+        blob: annotations && (shotBlob ??= await (await import("./encode.ts")).encodeShot(shot!, annotations)),
+      };
+    }
+    const { payload, blob } = pending;
     send.disabled = true;
     send.textContent = t.sending;
     try {
-      const annotations = submission.annotations;
-      if (annotations && !shotBlob) shotBlob = await (await import("./encode.ts")).encodeShot(shot!, annotations);
-      // The same id while the content is unchanged: a retry after a lost answer never duplicates.
-      const key = JSON.stringify(submission) + (annotations ? shotBlob!.size : "");
-      if (attempt?.key !== key) attempt = { key, id: randomId() };
       const parts = new FormData();
-      parts.append("payload", JSON.stringify({ ...submission, idempotencyId: attempt.id, reporterId: reporterId(s) }));
-      if (annotations) parts.append("screenshot", shotBlob!);
+      parts.append("payload", payload);
+      if (blob) parts.append("screenshot", blob);
       const response = await fetch(new URL(`/api/v1/widget/${s.script.dataset.project}/feedback`, s.script.src), {
         method: "POST",
         body: parts,
@@ -364,14 +377,14 @@ export async function mountApp(s: WidgetState): Promise<App> {
               : fill(t.errorServer, { code: answer?.code ?? response.status }),
         );
       }
-      if (submission.reporterEmail) setKey(s, "visitorEmail", submission.reporterEmail);
+      const { reporterEmail } = JSON.parse(payload);
+      if (reporterEmail) setKey(s, "visitorEmail", reporterEmail);
       setKey(s, "ShowAgainAction", "submit");
       setKey(s, "ShowAgainTimestamp", String(Date.now()));
       emit(s, "submit", { id: answer.id });
       // Sent: the draft is cleared, a short thank-you closes itself.
       form.reset();
       email.value = getKey(s, "visitorEmail") ?? "";
-      attempt = undefined;
       removed.clear();
       setShot(undefined);
       showErrors(undefined, "");
@@ -395,7 +408,8 @@ export async function mountApp(s: WidgetState): Promise<App> {
     returnFocus = s.root.activeElement ?? document.activeElement;
     renderReview();
     dialog.hidden = false;
-    form.querySelector<HTMLElement>("input,textarea")!.focus();
+    // A prompt the rules opened does not take the keyboard from what the visitor is doing.
+    if (!byRule) form.querySelector<HTMLElement>("input,textarea")!.focus();
     emit(s, "open");
   }
   function close() {
@@ -419,19 +433,19 @@ export async function mountApp(s: WidgetState): Promise<App> {
   return { open, close, destroy: () => dialog.remove() };
 }
 
-/** `Loupe.close()`. */
-export const close = (s: WidgetState) => s.app?.then((a) => a.close());
-
 /** `Loupe.debug()`: the display-rule explainer for this visitor. */
 export const debug = (s: WidgetState) =>
   Promise.all([import("./rules.ts"), import("./explain.ts"), s.ready]).then(([rules, m]) => m.explain(s, rules));
 
 /** `Loupe.destroy()`: removes every trace of the widget, its listeners and console wrapper included. */
 export function destroy(s: WidgetState): void {
-  s.app?.then((a) => a.destroy());
-  for (const undo of s.cleanup) undo();
-  s.cleanup = [];
-  s.tick = undefined;
-  s.host.remove();
   delete (window as { Loupe?: unknown }).Loupe;
+  // After the idle boot (which would put the element back); chunks still loading then find it gone.
+  s.ready.then(() => {
+    s.app?.then((a) => a.destroy());
+    for (const undo of s.cleanup) undo();
+    s.cleanup = [];
+    s.tick = undefined;
+    s.host.remove();
+  });
 }

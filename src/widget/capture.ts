@@ -9,9 +9,12 @@ export type Shot = { canvas: HTMLCanvasElement; annotations: Annotation[]; previ
 
 /** What is always private: marked elements, Usersnap's `usprivacy`, passwords and sensitive autofill. */
 const ALWAYS_PRIVATE =
-  "[data-loupe-private],.usprivacy,input[type=password],[autocomplete^=cc-],[autocomplete=one-time-code],[autocomplete=current-password],[autocomplete=new-password]";
+  '[data-loupe-private],.usprivacy,input[type=password i],[autocomplete*="cc-" i],[autocomplete~="one-time-code" i],[autocomplete~="current-password" i],[autocomplete~="new-password" i]';
+/** Every field a visitor types into, rich-text editors included. */
 const FORM_FIELDS =
-  "input:not([type=button],[type=submit],[type=reset],[type=image],[type=checkbox],[type=radio],[type=range],[type=color],[type=hidden]),textarea,select";
+  'input:not([type=button],[type=submit],[type=reset],[type=image],[type=checkbox],[type=radio],[type=range],[type=color],[type=hidden]),textarea,select,[contenteditable]:not([contenteditable="false" i])';
+/** What modern-screenshot draws an element as, where that is another element. */
+const SUBSTITUTES: Record<string, string> = { CANVAS: "IMG", VIDEO: "IMG", IFRAME: "HTML" };
 /** The selector of everything blacked out on this page (a project selector the browser rejects is skipped). */
 export function privateSelector(s: WidgetState): string {
   const privacy = s.config!.privacy;
@@ -51,6 +54,8 @@ export async function captureDom(s: WidgetState): Promise<{ shot: Shot; incomple
   const originals: Element[] = [];
   let paired = true;
   const masked = new Set<Element>();
+  // A same-origin frame's document is reported twice (as its root, and as the frame's clone).
+  const seen = new WeakSet<Node>();
 
   const context = await createContext(root, {
     scale: 1,
@@ -65,23 +70,24 @@ export async function captureDom(s: WidgetState): Promise<{ shot: Shot; incomple
     filter: (node) => {
       // The widget itself, and <meta>: a copied Content-Security-Policy meta would govern the rendered
       // SVG and block its styles (the page would come out unstyled).
-      if (node === s.host || node instanceof HTMLMetaElement) return false;
+      // modern-screenshot's own sandbox frame (hidden, added to the page while it works) is left out too.
+      if (node === s.host || node instanceof HTMLMetaElement || (node as Element).id?.startsWith("__SANDBOX__"))
+        return false;
       const parent = node.parentNode instanceof ShadowRoot ? node.parentNode.host : node.parentElement;
       if (parent && masked.has(parent)) return false;
       if (!(node instanceof Element)) return true;
-      if (node instanceof HTMLIFrameElement) {
-        incomplete ||= visible(node);
-        return false;
-      }
       if (node.matches(selector)) masked.add(node);
+      // A frame of another origin is drawn as an empty box of its size: the capture is incomplete.
+      else if (node instanceof HTMLIFrameElement && !node.contentDocument) incomplete ||= visible(node, viewport);
       originals.push(node);
       return true;
     },
     onCloneEachNode: (clone) => {
-      if (!(clone instanceof Element)) return;
+      if (!(clone instanceof Element) || seen.has(clone)) return;
+      seen.add(clone);
       const original = originals.pop();
       if (!original) return; // the root
-      if (original.nodeName !== clone.nodeName) {
+      if (original.nodeName !== clone.nodeName && SUBSTITUTES[original.nodeName] !== clone.nodeName) {
         paired = false;
         return;
       }
@@ -131,14 +137,13 @@ export async function captureDom(s: WidgetState): Promise<{ shot: Shot; incomple
   return { shot: { canvas, annotations: [] }, incomplete };
 }
 
-/** Whether the visitor can see `el` (modern-screenshot's own hidden sandbox frame does not count). */
-function visible(el: Element): boolean {
+/** Whether `el` is shown in the capture: visible, and in the viewport unless the whole page is captured. */
+function visible(el: Element, viewport: boolean): boolean {
   const r = el.getBoundingClientRect();
   return (
     el.checkVisibility({ visibilityProperty: true, opacityProperty: true }) &&
     r.width * r.height > 0 &&
-    r.bottom > 0 &&
-    r.top < innerHeight
+    (!viewport || (r.bottom > 0 && r.top < innerHeight))
   );
 }
 

@@ -8,15 +8,20 @@ import type { WidgetState } from "./types.ts";
  * kept as text with secrets redacted (never the page's objects), and sent only if the visitor keeps them.
  */
 export function start(s: WidgetState): void {
+  if (!s.host.isConnected) return; // destroyed while this chunk loaded
   s.logs = [];
   for (const level of ["error", "warn"] as const) {
     const original = console[level];
-    console[level] = (...args: unknown[]) => {
-      if (s.logs.push({ level, at: new Date().toISOString(), message: redactSecrets(text(args)) }) > 50) s.logs.shift();
+    const wrapper = (...args: unknown[]) => {
+      // Redacted before it is cut: a secret at the cut is still recognised whole.
+      const message = redactSecrets(text(args)).slice(0, 500);
+      if (s.logs.push({ level, at: new Date().toISOString(), message }) > 50) s.logs.shift();
       original.apply(console, args);
     };
+    console[level] = wrapper;
     s.cleanup.push(() => {
-      console[level] = original;
+      // Unless another tool has wrapped it since (then its wrapper stays, calling ours).
+      if (console[level] === wrapper) console[level] = original;
     });
   }
 }
@@ -31,5 +36,5 @@ function text(args: unknown[]): string {
       }
     })
     .join(" ")
-    .slice(0, 500);
+    .slice(0, 10_000);
 }

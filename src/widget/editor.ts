@@ -1,6 +1,6 @@
 import { type Annotation, drawAnnotations } from "../shared/annotation-draw.ts";
 import type { Shot } from "./capture.ts";
-import type * as Dom from "./dom.ts";
+import type { h as H } from "./dom.ts";
 import type { EditorStrings, LOCALES } from "./strings.ts";
 
 type Tool = "pen" | "arrow" | "rect" | "highlight" | "blackout" | "text";
@@ -31,7 +31,7 @@ export async function editShot(
   shot: Shot,
   lang: keyof typeof LOCALES,
   overrides: Record<string, string> | undefined,
-  { h }: typeof Dom,
+  h: typeof H,
 ): Promise<{ annotations: Annotation[]; preview: HTMLCanvasElement } | undefined> {
   const t: EditorStrings = { ...(await EDITOR_LOCALES[lang]()).default, ...overrides };
   return new Promise(

@@ -12,7 +12,8 @@ type Shot = Capture.Shot;
 /**
  * The browser's own capture of this tab (`getDisplayMedia`, preferring the current tab), for pages the
  * DOM capture cannot draw. The widget hides itself first; private elements (and, per the project,
- * emails and card numbers) are blacked out on the frame before it is kept.
+ * emails and card numbers), in shadow roots and same-origin frames too, and every frame of another
+ * origin are blacked out on the frame before it is kept.
  */
 export async function captureScreen(s: WidgetState, capture: typeof Capture): Promise<Shot | undefined> {
   const stream = await navigator.mediaDevices.getDisplayMedia({
@@ -22,6 +23,8 @@ export async function captureScreen(s: WidgetState, capture: typeof Capture): Pr
   } as DisplayMediaStreamOptions);
   s.host.setAttribute("data-capturing", "");
   try {
+    // Only this tab: a window or the whole screen could show anything, and the boxes would not fit it.
+    if (stream.getVideoTracks()[0]?.getSettings().displaySurface !== "browser") throw new Error("not a tab");
     const video = document.createElement("video");
     video.muted = true;
     video.srcObject = stream;
@@ -45,24 +48,46 @@ export async function captureScreen(s: WidgetState, capture: typeof Capture): Pr
   }
 }
 
-/** Where private things are in the viewport: elements, and text that looks like an email or card number. */
-function privateBoxes(s: WidgetState, capture: typeof Capture): DOMRect[] {
-  const boxes = [...document.querySelectorAll(capture.privateSelector(s))].flatMap((el) => [...el.getClientRects()]);
+type Box = { x: number; y: number; width: number; height: number };
+
+/**
+ * Where private things are in the viewport, in every document and shadow root the page shows:
+ * private elements, text that looks like an email or card number (per the project), and every frame
+ * of another origin whole — nothing inside it can be checked, so nothing of it is kept.
+ */
+function privateBoxes(s: WidgetState, capture: typeof Capture): Box[] {
+  const boxes: Box[] = [];
+  const selector = capture.privateSelector(s);
   const { maskEmails: emails, maskCardNumbers: cards } = s.config!.privacy;
-  if (!emails && !cards) return boxes;
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
-    let at = 0;
-    maskPersonal(node.data, { emails, cards }, (match) => {
-      const start = node!.data.indexOf(match, at);
-      at = start + match.length;
-      const range = document.createRange();
-      range.setStart(node!, start);
-      range.setEnd(node!, at);
-      boxes.push(...range.getClientRects());
-      return match;
-    });
-  }
+  const visit = (root: Document | ShadowRoot, dx: number, dy: number) => {
+    const add = (r: DOMRect) => boxes.push({ x: r.x + dx, y: r.y + dy, width: r.width, height: r.height });
+    for (const el of root.querySelectorAll("*")) {
+      if (el.shadowRoot) visit(el.shadowRoot, dx, dy);
+      if (el.matches(selector)) for (const r of el.getClientRects()) add(r);
+      else if (/^(IFRAME|FRAME|OBJECT|EMBED)$/.test(el.nodeName)) {
+        const inner = (el as HTMLIFrameElement).contentDocument;
+        const r = el.getBoundingClientRect();
+        if (inner?.documentElement) visit(inner, dx + r.x + el.clientLeft, dy + r.y + el.clientTop);
+        else add(r);
+      }
+    }
+    if (!emails && !cards) return;
+    const doc = root instanceof Document ? root : root.ownerDocument;
+    const walker = doc.createTreeWalker(root instanceof Document ? root.documentElement : root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
+      let at = 0;
+      maskPersonal(node.data, { emails, cards }, (match) => {
+        const start = node!.data.indexOf(match, at);
+        at = start + match.length;
+        const range = doc.createRange();
+        range.setStart(node!, start);
+        range.setEnd(node!, at);
+        for (const r of range.getClientRects()) add(r);
+        return match;
+      });
+    }
+  };
+  visit(document, 0, 0);
   return boxes;
 }
 

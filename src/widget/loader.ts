@@ -45,8 +45,9 @@ s.open = (auto) =>
 const run = (name: string, ...args: unknown[]): unknown => {
   s.q.push([name, ...args]);
   if (name === "open") s.open();
-  // close, debug and destroy: carried out by the dialog chunk.
-  else if (/^(cl|de)/.test(name)) return dialog().then((m): unknown => m[name as "close" | "debug" | "destroy"](s));
+  // Nothing to close before the dialog exists; debug and destroy are carried out by the dialog chunk.
+  else if (name === "close") s.app?.then((a) => a.close());
+  else if (/^de(bug|stroy)$/.test(name)) return dialog().then((m): unknown => m[name as "debug" | "destroy"](s));
   s.draw();
   s.tick?.();
 };
@@ -70,7 +71,7 @@ function boot() {
       s.root.adoptedStyleSheets = [sheet];
       launcher = document.createElement("button");
       // A round button (the stylesheet draws its icon) or a tab with the label.
-      launcher.setAttribute("aria-label", look.label);
+      launcher.ariaLabel = look.label;
       launcher.append(look.launcher === "tab" ? look.label : "");
       launcher.onclick = () => s.open();
       s.draw();
@@ -89,7 +90,7 @@ function boot() {
 }
 
 // Embedded twice? The first copy stays in charge.
-if (!w.Loupe || Array.isArray(w.Loupe)) {
+if (!(w.Loupe as { open?: unknown } | undefined)?.open) {
   s.ready = new Promise((done) => (w.requestIdleCallback ?? setTimeout)(() => done(boot())));
   for (const command of (w.Loupe as Command[] | undefined) ?? []) run(...command);
   w.Loupe = api;

@@ -42,6 +42,7 @@ export function visitorState(s: WidgetState): VisitorState {
 
 /** Starts watching the page; `Loupe.destroy()` removes every listener and timer it added. */
 export function start(s: WidgetState): void {
+  if (!s.host.isConnected) return; // destroyed while this chunk loaded
   let opened = false;
   const tick = () => {
     if (opened || !evaluatePrompt(s.config!.rules, visitorState(s)).autoOpen) return;

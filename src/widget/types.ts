@@ -40,6 +40,8 @@ export type WidgetState = {
   q: Command[];
   /** The last console errors and warnings (console.ts; only when the project captures them). */
   logs: { level: string; at: string; message: string }[];
+  /** The anonymous reporter id for this page (visitor.ts). */
+  rid?: string;
   /** localStorage, when the browser allows it. */
   ls: Storage | undefined;
   /** Shows or hides the launcher per the current state. */

@@ -7,14 +7,14 @@ export function pageUrl(s: WidgetState): string {
   return s.config?.urlQuery === "keep" ? location.href : location.origin + location.pathname;
 }
 
-/** The anonymous reporter id (`us-reporter_`): random, made on first need, kept when storage is on. */
+/**
+ * The anonymous reporter id (`us-reporter_`): random, made on first need, kept in localStorage when
+ * storage is on and in memory for this page either way (sampling and retries need it stable).
+ */
 export function reporterId(s: WidgetState): string {
-  let id = getKey(s, "reporter", true);
-  if (!id) {
-    id = randomId();
-    setKey(s, "reporter", id, true);
-  }
-  return id;
+  s.rid ??= getKey(s, "reporter", true) ?? randomId();
+  setKey(s, "reporter", s.rid, true);
+  return s.rid;
 }
 
 /** 32 random hex digits (122 bits). */

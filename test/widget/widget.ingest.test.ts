@@ -322,4 +322,10 @@ test("a project that stores visitors' IP addresses gets the resolved client addr
     off.id,
   );
   expect(row?.reporter_ip).toBeNull();
+  // A retry from another network (a new address) is the same submission: the first item's id, no 409.
+  const id = newId();
+  const first = await (await submit({ comment: "moving", idempotencyId: id }, { ip: "203.0.113.70" })).json();
+  const retry = await submit({ comment: "moving", idempotencyId: id }, { ip: "198.51.100.9" });
+  expect(retry.status).toBe(201);
+  expect((await retry.json()).id).toBe(first.id);
 });

@@ -131,7 +131,8 @@ export function createFeedback(
   const requestHash =
     input.idempotencyId === undefined
       ? undefined
-      : submissionHash(input.data, input.reporter, input.screenshot, input.labelIds);
+      : // The client address is not part of the submission: a retry from another network is the same one.
+        submissionHash(input.data, { ...input.reporter, ip: null }, input.screenshot, input.labelIds);
   const replayed = () => {
     if (input.idempotencyId === undefined) return undefined;
     const earlier = findIdempotentItem(ctx.db, input.data.projectId, input.idempotencyId);
