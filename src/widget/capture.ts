@@ -71,19 +71,22 @@ export async function captureDom(s: WidgetState): Promise<{ shot: Shot; incomple
       // The widget itself, and <meta>: a copied Content-Security-Policy meta would govern the rendered
       // SVG and block its styles (the page would come out unstyled).
       // modern-screenshot's own sandbox frame (hidden, added to the page while it works) is left out too.
-      if (node === s.host || node instanceof HTMLMetaElement || (node as Element).id?.startsWith("__SANDBOX__"))
-        return false;
-      const parent = node.parentNode instanceof ShadowRoot ? node.parentNode.host : node.parentElement;
+      // Node types, not instanceof: a same-origin frame's nodes belong to another realm.
+      if (node === s.host || node.nodeName === "META" || (node as Element).id?.startsWith("__SANDBOX__")) return false;
+      const up = node.parentNode;
+      const parent = up?.nodeType === Node.DOCUMENT_FRAGMENT_NODE ? (up as ShadowRoot).host : node.parentElement;
       if (parent && masked.has(parent)) return false;
-      if (!(node instanceof Element)) return true;
-      if (node.matches(selector)) masked.add(node);
+      if (node.nodeType !== Node.ELEMENT_NODE) return true;
+      const el = node as Element;
+      if (el.matches(selector)) masked.add(el);
       // A frame of another origin is drawn as an empty box of its size: the capture is incomplete.
-      else if (node instanceof HTMLIFrameElement && !node.contentDocument) incomplete ||= visible(node, viewport);
-      originals.push(node);
+      else if (el.nodeName === "IFRAME" && !(el as HTMLIFrameElement).contentDocument)
+        incomplete ||= visible(el, viewport);
+      originals.push(el);
       return true;
     },
     onCloneEachNode: (clone) => {
-      if (!(clone instanceof Element) || seen.has(clone)) return;
+      if (clone.nodeType !== Node.ELEMENT_NODE || seen.has(clone)) return;
       seen.add(clone);
       const original = originals.pop();
       if (!original) return; // the root
@@ -94,7 +97,8 @@ export async function captureDom(s: WidgetState): Promise<{ shot: Shot; incomple
       if (masked.has(original)) blackBox(original, clone as HTMLElement);
       else if (mask) {
         for (const child of clone.childNodes)
-          if (child instanceof Text) child.data = mask(child.data, { emails, cards }, blockMask);
+          if (child.nodeType === Node.TEXT_NODE)
+            (child as Text).data = mask((child as Text).data, { emails, cards }, blockMask);
       }
       if (viewport && getComputedStyle(original).position === "fixed") {
         // In the rendered clone the document is not scrolled: keep fixed elements where the visitor sees them.
