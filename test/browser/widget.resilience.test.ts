@@ -141,6 +141,92 @@ test("a page on an origin the project does not allow gets no widget (a console w
   await page.context().close();
 });
 
+test("a lost answer retried with storage off and console capture on (the page logging the error): still one item", async () => {
+  await world.updateSettings({ storage: false, consoleCapture: true, fields: {} });
+  const url = world.page("/retry-nostore.js", {
+    type: "text/javascript",
+    body: `window.Loupe = [["on", "error", (e) => console.error("feedback failed", e)]];`,
+  });
+  const page = await (await browser.newContext()).newPage();
+  const host = world.page("/retry-nostore", {
+    csp: world.strictCsp(),
+    html: `<!doctype html><html lang="en"><head><title>Shop</title><script src="${new URL(url).pathname}"></script></head><body><h1>Shop</h1>${world.snippet()}</body></html>`,
+  });
+  const dialog = await openDialog(page, host);
+  await dialog.getByLabel("Your feedback").fill("Retried without storage");
+  let dropped = 0;
+  await page.route(`${world.loupeOrigin}/api/v1/widget/**/feedback`, async (route) => {
+    if (dropped++ > 0) return route.continue();
+    await route.fetch();
+    await route.abort("connectionreset");
+  });
+  await dialog.getByRole("button", { name: "Send", exact: true }).click();
+  await dialog.getByText("The server could not be reached. Nothing you typed is lost: try again.").waitFor();
+  await dialog.getByRole("button", { name: "Try again" }).click();
+  await dialog.getByText("Thank you! Your feedback has been sent.").waitFor();
+  expect(await itemsWith("Retried without storage")).toHaveLength(1);
+  expect(await page.evaluate(() => localStorage.length)).toBe(0);
+  await page.context().close();
+  await world.updateSettings({
+    storage: true,
+    consoleCapture: false,
+    fields: { title: { enabled: true, required: true } },
+  });
+});
+
+test("Send twice quickly (a click and Enter): one request", async () => {
+  const page = await (await browser.newContext()).newPage();
+  const dialog = await openDialog(page, shop("/double"));
+  await dialog.getByLabel("Title").fill("Double");
+  await dialog.getByLabel("Your feedback").fill("Sent twice at once");
+  const before = world.received.length;
+  // The first request is held until the visitor has pressed Send again twice.
+  let release = () => {};
+  const held = new Promise<void>((done) => {
+    release = done;
+  });
+  await page.route(`${world.loupeOrigin}/api/v1/widget/**/feedback`, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await dialog.getByRole("button", { name: "Send", exact: true }).click();
+  await dialog.getByText("Sending…").waitFor();
+  await dialog.getByLabel("Title").press("Enter");
+  await dialog.locator("button[type=submit]").click({ force: true });
+  release();
+  await dialog.getByText("Thank you! Your feedback has been sent.").waitFor();
+  expect(world.received.length - before).toBe(1);
+  expect(await dialog.getByText("Thank you! Your feedback has been sent.").count()).toBe(1);
+  await page.context().close();
+});
+
+test("destroy() before the widget has even loaded: nothing ever appears", async () => {
+  await world.updateSettings({ consoleCapture: true });
+  const script = world.page("/early-destroy.js", {
+    type: "text/javascript",
+    body: `window.Loupe = [["destroy"]]; window.originalError = console.error;`,
+  });
+  const url = world.page("/early-destroy", {
+    csp: world.strictCsp(),
+    html: `<!doctype html><html lang="en"><head><title>Shop</title><script src="${new URL(script).pathname}"></script></head><body><h1>Shop</h1>${world.snippet()}</body></html>`,
+  });
+  const page = await (await browser.newContext()).newPage();
+  const configs: string[] = [];
+  page.on("response", (r) => {
+    if (r.url().endsWith("/config")) configs.push(r.url());
+  });
+  await page.goto(url);
+  await page.waitForResponse((r) => r.url().includes("/widget-assets/console-"));
+  await page.evaluate(() => new Promise((done) => setTimeout(done, 50)));
+  expect(configs).toHaveLength(1);
+  expect(await page.locator("loupe-widget").count()).toBe(0);
+  expect(await page.evaluate(() => "Loupe" in window)).toBe(false);
+  expect(await page.evaluate("console.error === window.originalError")).toBe(true);
+  await page.context().close();
+  await world.updateSettings({ consoleCapture: false });
+});
+
+// Last: it rotates the key the other tests embed.
 test("a key rotated while the page is open: sending fails (no CORS answer for an unknown key) and keeps the draft", async () => {
   const page = await (await browser.newContext()).newPage();
   const dialog = await openDialog(page, shop("/rotated"));
