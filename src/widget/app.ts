@@ -347,9 +347,10 @@ export async function mountApp(s: WidgetState): Promise<App> {
       const submission = draft();
       if (emit(s, "beforeSubmit", submission).includes(false)) return;
       const annotations = submission.annotations;
+      if (annotations && !shotBlob) shotBlob = await (await import("./encode.ts")).encodeShot(shot!, annotations);
       pending = {
         payload: JSON.stringify({ ...submission, idempotencyId: randomId(), reporterId: reporterId(s) }),
-        blob: annotations && (shotBlob ??= await (await import("./encode.ts")).encodeShot(shot!, annotations)),
+        blob: annotations && shotBlob,
       };
     }
     const { payload, blob } = pending;
