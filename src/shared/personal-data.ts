@@ -5,9 +5,9 @@
  */
 // The local part starts only where a run of its characters starts, and is taken whole (a lookahead
 // capture cannot be backtracked into): one pass over any run, however long.
-const EMAIL = /(?<![\w.+-])(?=([\w.+-]+))\1@[\w-]+(?:\.[\w-]+)+/g;
+const EMAIL = /(?<![\p{L}\p{N}_.+-])(?=([\p{L}\p{N}_.+-]+))\1@[\p{L}\p{N}_-]+(?:\.[\p{L}\p{N}_-]+)+/gu;
 /** 13–19 digits, optionally grouped by spaces or dashes; a match counts only when Luhn-valid. */
-const CARD = /\b\d(?:[ -]?\d){12,18}\b/g;
+const CARD = /\b\d(?:[\s-]?\d){12,18}\b/g;
 
 export function luhnValid(number: string): boolean {
   const digits = number.replace(/\D/g, "");

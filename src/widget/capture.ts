@@ -188,14 +188,22 @@ async function fontCss(): Promise<{ cssText: string } | false> {
 async function inlineUrls(css: string, base: string): Promise<string> {
   const urls = [...css.matchAll(/url\((['"]?)([^)'"]+)\1\)/g)];
   const inlined = await Promise.all(
-    urls.map(async ([, , url]) => {
-      const blob = await (await fetch(new URL(url!, base))).blob();
-      return new Promise<string>((done) => {
-        const reader = new FileReader();
-        reader.onload = () => done(reader.result as string);
-        reader.readAsDataURL(blob);
-      });
-    }),
+    // A font the page's connect-src does not allow (or that fails) is left out, not the whole capture.
+    urls.map(([, , url]) =>
+      url!.startsWith("data:")
+        ? url
+        : fetch(new URL(url!, base))
+            .then((r) => r.blob())
+            .then(
+              (blob) =>
+                new Promise<string>((done) => {
+                  const reader = new FileReader();
+                  reader.onload = () => done(reader.result as string);
+                  reader.readAsDataURL(blob);
+                }),
+            )
+            .catch(() => ""),
+    ),
   );
   return urls.reduce((text, [whole], i) => text.replace(whole, `url("${inlined[i]}")`), css);
 }

@@ -45,6 +45,13 @@ test("masking for the screenshot keeps the text's length (solid blocks), per opt
     "Write to ana@example.eu or pay with ███████████████████.",
   );
   expect(maskPersonal(text, { emails: true, cards: true }, block).length).toBe(text.length);
+  // Letters beyond ASCII and non-breaking spaces between digit groups.
+  expect(maskPersonal("Mail jürgen.müller@bücher.de now", { emails: true, cards: false }, block)).toBe(
+    `Mail ${"█".repeat(23)} now`,
+  );
+  expect(maskPersonal("Card 4111\u00a01111\u00a01111\u00a01111.", { emails: false, cards: true }, block)).toBe(
+    `Card ${"█".repeat(19)}.`,
+  );
 });
 
 // Not a speed measurement: a pattern that backtracks on these takes minutes and the test times out.
