@@ -19,7 +19,10 @@ const EDITOR_LOCALES = {
 } as const;
 
 const sheet = new CSSStyleSheet();
-sheet.replaceSync(".ed canvas{max-height:70vh;touch-action:none;cursor:crosshair}");
+// Sized by its own aspect ratio (no letterbox): pointer positions map straight onto the image.
+sheet.replaceSync(
+  ".ed canvas{width:auto;max-height:calc(100vh - 360px);object-fit:fill;align-self:center;touch-action:none;cursor:crosshair}",
+);
 
 /**
  * The annotation editor (its own lazy chunk): draws on the screenshot with the pointer or touch, or by

@@ -139,6 +139,15 @@ test("strict CSP, another origin: open → screenshot (private parts solid) → 
   expect(item.reporter.anonymousId).toMatch(/^[A-Za-z0-9_-]{16,64}$/);
   const annotations = item.screenshot.annotations;
   expect(annotations.map((a: { type: string }) => a.type)).toEqual(["blackout", "rect"]);
+  // Where the pointer went on the drawn image is where the shape is (10 %–30 % of 1280×800).
+  const rect = annotations[1];
+  for (const [got, want] of [
+    [rect.from.x, 128],
+    [rect.from.y, 80],
+    [rect.to.x, 384],
+    [rect.to.y, 240],
+  ])
+    expect(Math.abs(got - want)).toBeLessThan(4);
 
   // Private parts and the blackout box are solid black in the stored image.
   const image = await world.screenshot(item.id);
