@@ -103,6 +103,9 @@ test("strict CSP, another origin: open → screenshot (private parts solid) → 
   await dialog.getByRole("button", { name: "Rectangle" }).click();
   await drag(page, canvas, [0.1, 0.1], [0.3, 0.3]);
   await saveScreenshot(page, "widget-desktop-1280-editor");
+  // The drawing surface is the image itself (no letterbox), so a pointer maps straight onto it.
+  const surface = (await canvas.boundingBox())!;
+  expect(Math.abs(surface.width / surface.height - 1280 / 800)).toBeLessThan(0.02);
   await dialog.getByRole("button", { name: "Done" }).click();
   // The form's preview shows what was drawn (the annotation colour is in it).
   const annotated = await dialog.locator("canvas[role=img]").evaluate((canvas) => {
