@@ -131,3 +131,39 @@ test("keyboard only: Tab to the launcher, open, write, screenshot, draw with the
   expect(await focused(page)).toBe("Feedback");
   await context.close();
 });
+
+test("touch: a finger drags a rectangle on the screenshot (touch events, no mouse)", async () => {
+  const url = world.page("/touch", {
+    csp: world.strictCsp(),
+    html: `<!doctype html><html lang="en"><head><meta name="viewport" content="width=device-width"><title>Touch</title></head><body><p>Content</p>${world.snippet()}</body></html>`,
+  });
+  const context = await browser.newContext({ viewport: { width: 390, height: 780 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.getByRole("button", { name: "Feedback" }).tap();
+  const dialog = page.getByRole("dialog", { name: "Send feedback" });
+  await dialog.getByLabel("Your feedback").fill("Drawn with a finger");
+  await dialog.getByRole("button", { name: "Add a screenshot" }).tap();
+  await dialog.getByRole("button", { name: "Annotate" }).tap();
+  const canvas = dialog.locator(".ed canvas");
+  const box = (await canvas.boundingBox())!;
+  // Real touch input through the DevTools protocol: start, moves, end.
+  const cdp = await context.newCDPSession(page);
+  const at = (fx: number, fy: number) => [{ x: box.x + box.width * fx, y: box.y + box.height * fy }];
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: at(0.2, 0.2) });
+  for (const f of [0.3, 0.4, 0.5, 0.6])
+    await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: at(f, f) });
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+  await saveScreenshot(page, "widget-touch-editor");
+  // (Playwright's tap cannot follow raw protocol touches in the same page: the buttons are clicked.)
+  await dialog.getByRole("button", { name: "Done" }).click();
+  await dialog.getByRole("button", { name: "Send", exact: true }).click();
+  await dialog.getByText("Thank you! Your feedback has been sent.").waitFor();
+  const item = (await world.items()).find((i: { comment: string }) => i.comment === "Drawn with a finger");
+  const [rect] = item.screenshot.annotations;
+  const { width, height } = item.screenshot;
+  expect(rect.type).toBe("rect");
+  expect(Math.abs(rect.from.x - 0.2 * width)).toBeLessThan(0.02 * width);
+  expect(Math.abs(rect.to.y - 0.6 * height)).toBeLessThan(0.02 * height);
+  await context.close();
+});
