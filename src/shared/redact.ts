@@ -1,9 +1,8 @@
-import { maskPersonal } from "./personal-data.ts";
-
 /**
  * Secrets in console entries the widget sends (for projects that capture the console): bearer
- * tokens, JWTs, credentials in key=value form, API keys, long random tokens; then emails and card
- * numbers. Linear-time patterns only, since they run on text the page controls.
+ * tokens, JWTs, credentials in key=value form, API keys, long random tokens. Emails and card numbers
+ * are masked separately (personal-data.ts). Linear-time patterns only: they run on text the page
+ * controls.
  */
 const SECRETS = [
   /\b(?:bearer|basic|token)\s+[\w.~+/=-]{8,}/gi,
@@ -14,10 +13,9 @@ const SECRETS = [
 /** Runs of 32+ token characters (whole runs only); redacted when they mix letters and digits. */
 const LONG_TOKEN = /(?<![\w-])[\w-]{32,}/g;
 
-/** A console entry made safe to send: bearer tokens, JWTs, API keys, emails and card numbers redacted. */
+/** A console entry's secrets redacted: bearer tokens, JWTs, credentials, API keys, long random tokens. */
 export function redactSecrets(text: string): string {
   let out = text;
   for (const pattern of SECRETS) out = out.replace(pattern, "[redacted]");
-  out = out.replace(LONG_TOKEN, (run) => (/\d/.test(run) && /[A-Za-z]/.test(run) ? "[redacted]" : run));
-  return maskPersonal(out, { emails: true, cards: true }, () => "[redacted]");
+  return out.replace(LONG_TOKEN, (run) => (/\d/.test(run) && /[A-Za-z]/.test(run) ? "[redacted]" : run));
 }

@@ -264,7 +264,7 @@ export async function mountApp(s: WidgetState): Promise<App> {
     const items: [key: string, label: string, detail: string | false][] = [
       ["screenshot", t.itemScreenshot, !!shot && `${shot.canvas.width}×${shot.canvas.height}`],
       ["pageUrl", t.itemUrl, reviewed.url],
-      ["device", t.itemDevice, `${device.browser} · ${device.os} · ${innerWidth}×${innerHeight}`],
+      ["device", t.itemDevice, `${innerWidth}×${innerHeight} · ${device.language} · ${device.timeZone}`],
       ["console", fill(t.itemConsole, { n: logs?.length }), !!logs?.length && logs.map((l) => l.message).join(" · ")],
       ["customData", t.itemCustom, data !== "{}" && data],
     ];
@@ -375,7 +375,7 @@ export async function mountApp(s: WidgetState): Promise<App> {
             ? fill(t.errorRate, { n: wait })
             : answer?.errors?.length
               ? t.errorFields
-              : fill(t.errorServer, { code: answer?.code ?? response.status }),
+              : `${fill(t.errorServer, { code: answer?.code ?? response.status })} ${t.kept}`,
         );
       }
       const { reporterEmail } = JSON.parse(payload);
@@ -396,7 +396,7 @@ export async function mountApp(s: WidgetState): Promise<App> {
       thanksTimer = setTimeout(close, 3000);
     } catch {
       emit(s, "error", { code: "NETWORK" });
-      showErrors(undefined, t.errorNetwork);
+      showErrors(undefined, `${t.errorNetwork} ${t.kept}`);
     } finally {
       send.disabled = false;
       send.textContent = t.send;

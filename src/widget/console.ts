@@ -10,11 +10,18 @@ import type { WidgetState } from "./types.ts";
 export function start(s: WidgetState): void {
   if (!s.host.isConnected) return; // destroyed while this chunk loaded
   s.logs = [];
+  // Emails and card numbers: the patterns are their own chunk (the capture loads them only when the
+  // project masks text); an entry logged before they arrive is masked when they do.
+  let mask = (text: string) => text;
+  import("../shared/personal-data.ts").then(({ maskPersonal }) => {
+    mask = (text) => maskPersonal(text, { emails: true, cards: true }, () => "[redacted]");
+    for (const entry of s.logs) entry.message = mask(entry.message);
+  });
   for (const level of ["error", "warn"] as const) {
     const original = console[level];
     const wrapper = (...args: unknown[]) => {
       // Redacted before it is cut: a secret at the cut is still recognised whole.
-      const message = redactSecrets(text(args)).slice(0, 500);
+      const message = mask(redactSecrets(text(args))).slice(0, 500);
       if (s.logs.push({ level, at: new Date().toISOString(), message }) > 50) s.logs.shift();
       original.apply(console, args);
     };

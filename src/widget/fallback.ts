@@ -1,4 +1,3 @@
-import { maskPersonal } from "../shared/personal-data.ts";
 import type * as Capture from "./capture.ts";
 import type { WidgetState } from "./types.ts";
 
@@ -39,7 +38,8 @@ export async function captureScreen(s: WidgetState, capture: typeof Capture): Pr
     g.drawImage(video, 0, 0, canvas.width, canvas.height);
     const ratio = canvas.width / innerWidth;
     g.fillStyle = "#000";
-    for (const box of privateBoxes(s, capture))
+    const { maskPersonal } = await import("../shared/personal-data.ts");
+    for (const box of privateBoxes(s, capture, maskPersonal))
       g.fillRect(box.x * ratio, box.y * ratio, box.width * ratio, box.height * ratio);
     return { canvas, annotations: [] };
   } finally {
@@ -55,7 +55,11 @@ type Box = { x: number; y: number; width: number; height: number };
  * private elements, text that looks like an email or card number (per the project), and every frame
  * of another origin whole — nothing inside it can be checked, so nothing of it is kept.
  */
-function privateBoxes(s: WidgetState, capture: typeof Capture): Box[] {
+function privateBoxes(
+  s: WidgetState,
+  capture: typeof Capture,
+  maskPersonal: typeof import("../shared/personal-data.ts")["maskPersonal"],
+): Box[] {
   const boxes: Box[] = [];
   const selector = capture.privateSelector(s);
   const { maskEmails: emails, maskCardNumbers: cards } = s.config!.privacy;

@@ -1,13 +1,10 @@
-const BROWSERS: Record<string, string> = { Edg: "Edge", OPR: "Opera", Version: "Safari" };
-
-/** Browser, OS, viewport, screen, pixel ratio, language and time zone: what the team needs to reproduce. */
+/**
+ * Viewport, screen, pixel ratio, language and time zone: what the team needs to reproduce. The
+ * server adds browser and OS from the request's User-Agent when these are sent (the visitor may
+ * remove them, and then it adds nothing).
+ */
 export function deviceMetadata(): Record<string, unknown> {
-  const ua = navigator.userAgent;
-  // The first match wins: Edge and Opera also name Chrome, Chrome also names Safari.
-  const [, name = "unknown", version = ""] = /(Edg|OPR|Firefox|Chrome|Version)\/(\d+)/.exec(ua) ?? [];
   return {
-    browser: `${BROWSERS[name] ?? name} ${version}`.trim(),
-    os: /Windows|Android|iPhone|iPad|Mac|CrOS|Linux/.exec(ua)?.[0].replace("Mac", "macOS") ?? "unknown",
     viewport: { width: innerWidth, height: innerHeight },
     screen: { width: screen.width, height: screen.height },
     devicePixelRatio,

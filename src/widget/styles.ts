@@ -13,7 +13,7 @@ h2,h3{font-size:16px;font-weight:600}h3{font-size:13px}
 input,textarea,select,button{background:var(--bg);border:1px solid var(--bd);border-radius:6px;padding:7px 10px}
 textarea{min-height:96px;resize:vertical}
 small,li{color:var(--mu);font-weight:400;font-size:13px}
-button{cursor:pointer}button:disabled{opacity:.6}
+button{cursor:pointer}
 .p,[aria-pressed=true],.r input:checked+span{background:var(--c);border-color:var(--c);color:#fff}
 .p{font-weight:600}
 .x,li button,.l{border:0;padding:2px 6px;font-size:18px}

@@ -260,10 +260,10 @@ test("an unchecked required checkbox counts as missing; checked, it is stored", 
 test("metadata.answers is the server's: answers a client wrote there itself are dropped, never stored as checked", async () => {
   const { settings, submit, item } = await world();
   await settings({ fields: { custom: [PLAN] } });
-  const forged = { answers: { plan: { label: "Plan", value: "Enterprise (forged)" } }, browser: "Firefox 140" };
-  expect((await item(await submit({ metadata: forged }))).metadata).toEqual({ browser: "Firefox 140" });
+  const forged = { answers: { plan: { label: "Plan", value: "Enterprise (forged)" } }, language: "de-AT" };
+  expect((await item(await submit({ metadata: forged }))).metadata).toEqual({ language: "de-AT" });
   expect((await item(await submit({ metadata: forged, answers: { plan: "Pro" } }))).metadata).toEqual({
-    browser: "Firefox 140",
+    language: "de-AT",
     answers: { plan: { label: "Plan", value: "Pro" } },
   });
 });

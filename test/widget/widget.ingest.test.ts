@@ -329,3 +329,31 @@ test("a project that stores visitors' IP addresses gets the resolved client addr
   expect(retry.status).toBe(201);
   expect((await retry.json()).id).toBe(first.id);
 });
+
+test("browser and OS come from the request's User-Agent, only with the device details the visitor kept", async () => {
+  const { a, submit } = await world();
+  const UA =
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
+  const metadataOf = async (res: Response) => {
+    const { id } = await res.json();
+    return (await (await a.owner.browser.get(`/api/v1/teams/${a.team.id}/feedback/${id}`)).json()).metadata;
+  };
+  const kept = await submit(
+    {
+      comment: "device kept",
+      idempotencyId: newId(),
+      metadata: { viewport: { width: 1280, height: 800 }, browser: "Forged 1" },
+    },
+    { headers: { "User-Agent": UA } },
+  );
+  expect(await metadataOf(kept)).toEqual({
+    viewport: { width: 1280, height: 800 },
+    browser: "Chrome 140",
+    os: "Windows",
+  });
+  const removed = await submit(
+    { comment: "device removed", idempotencyId: newId(), metadata: { browser: "Forged 1" } },
+    { headers: { "User-Agent": UA } },
+  );
+  expect(await metadataOf(removed)).toEqual({});
+});

@@ -109,6 +109,7 @@ export function widgetRoutes(deps: WidgetRouteDeps) {
         const submitted = submitWidgetFeedback(ctx, {
           project: c.var.widgetProject,
           clientAddress: c.get("clientAddress") ?? "unknown",
+          userAgent: c.req.header("User-Agent") ?? "",
           feedback: parseOrThrow(WidgetFeedbackInput, payload, "payload"),
           ...(screenshot ? { screenshot } : {}),
         });

@@ -1,6 +1,7 @@
 import { AppError, invalidField } from "../../lib/app-error.ts";
 import type { WidgetFeedback } from "../../shared/feedback.ts";
 import { originAllowed } from "../../shared/origins.ts";
+import { browserAndOs } from "../../shared/user-agent.ts";
 import type { PublicWidgetConfig, WidgetSettings } from "../../shared/widget-settings.ts";
 import { deleteIdempotencyBefore } from "../../store/feedback.ts";
 import { findProjectByWidgetKey, listLabels, teamLabelIds } from "../../store/projects.ts";
@@ -37,7 +38,14 @@ export function resolveWidgetProject(
  */
 export function submitWidgetFeedback(
   ctx: ServiceContext,
-  input: { project: WidgetProject; feedback: WidgetFeedback; clientAddress: string; screenshot?: ScreenshotUpload },
+  input: {
+    project: WidgetProject;
+    feedback: WidgetFeedback;
+    clientAddress: string;
+    /** The request's User-Agent: browser and OS are added from it when the visitor sent device details. */
+    userAgent?: string;
+    screenshot?: ScreenshotUpload;
+  },
 ): { id: string } {
   const { idempotencyId, reporterId, categoryId, answers, ...data } = input.feedback;
   const fields = input.project.settings.fields;
@@ -52,7 +60,10 @@ export function submitWidgetFeedback(
     labelIds.push(categoryId);
   }
   // `metadata.answers` is the server's: checked answers, never what a client wrote there itself.
-  const { answers: _unchecked, ...metadata } = data.metadata ?? {};
+  const { answers: _unchecked, browser: _b, os: _o, ...metadata } = data.metadata ?? {};
+  // Browser and OS come from the browser's own User-Agent, and only with the device details the
+  // visitor chose to send (removed in the review, neither is stored).
+  if ("viewport" in metadata && input.userAgent) Object.assign(metadata, browserAndOs(input.userAgent));
   data.metadata = answers === undefined ? metadata : { ...metadata, answers: checkedAnswers(fields.custom, answers) };
   // The widget drops the query string and fragment unless the project keeps them; so does the server.
   if (data.pageUrl && input.project.settings.urlQuery === "drop") {
