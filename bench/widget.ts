@@ -76,16 +76,16 @@ function ourSizes() {
     brotli: Math.max(...sizes.map((s) => s.brotli)),
   });
   // The loader names the dialog and rule chunks it imports; the locale and capture chunks by name.
-  const loaderRefs = [...readFileSync(join(ASSETS, "widget.js"), "utf8").matchAll(/widget-assets\/[\w.-]+\.js/g)].map(
+  const loaderRefs = [...readFileSync(join(ASSETS, "widget.js"), "utf8").matchAll(/widget\/[\w.-]+\.js/g)].map(
     (m) => m[0],
   );
   const named = (files: string[], prefix: string) => {
-    const found = files.find((f) => f.startsWith(`widget-assets/${prefix}-`));
+    const found = files.find((f) => f.startsWith(`widget/${prefix}-`));
     if (!found) throw new Error(`no ${prefix} chunk in public/assets`);
     return found;
   };
   const files = [...entries.keys()];
-  const locales = [...new Set(files.flatMap((f) => /^widget-assets\/([a-z]{2})-/.exec(f)?.[1] ?? []))];
+  const locales = [...new Set(files.flatMap((f) => /^widget\/([a-z]{2})-/.exec(f)?.[1] ?? []))];
   const open = new Set(["widget.js", ...closure(named(loaderRefs, "app")), ...closure(named(files, "capture"))]);
   const openSize = sum(open);
   const locale = largest(locales.map((l) => sum(closure(named(files, l)))));
@@ -577,8 +577,8 @@ export async function benchWidget(): Promise<void> {
   });
   try {
     const manifestText = readFileSync(join(ASSETS, "manifest.json"), "utf8");
-    const captureSrc = `${world.loupeOrigin}/${manifestText.match(/widget-assets\/capture-[\w]+\.js/)![0]}`;
-    const encodeSrc = `${world.loupeOrigin}/${manifestText.match(/widget-assets\/encode-[\w]+\.js/)![0]}`;
+    const captureSrc = `${world.loupeOrigin}/${manifestText.match(/widget\/capture-[\w]+\.js/)![0]}`;
+    const encodeSrc = `${world.loupeOrigin}/${manifestText.match(/widget\/encode-[\w]+\.js/)![0]}`;
     const open = async (path: string): Promise<Page> => {
       // One context each: both pages are foreground pages with their own renderer.
       const context = await browser.newContext({ viewport: { width: WIDTH, height: HEIGHT } });

@@ -1,6 +1,6 @@
 /**
  * Builds the browser code into public/assets/ (git-ignored): the widget's loader `widget.js` and its
- * lazily imported, content-hashed chunks under `widget-assets/`, each with `.br` and `.gz` siblings,
+ * lazily imported, content-hashed chunks under `widget/`, each with `.br` and `.gz` siblings,
  * plus `manifest.json` (what the server serves from memory, and the compiled binary embeds).
  *
  * The build fails when a size budget of issue 8 is exceeded (min+gzip): the loader, the display-rule
@@ -17,7 +17,7 @@ import { brotliCompressSync, gzipSync, constants as zlib } from "node:zlib";
 
 const root = resolve(import.meta.dir, "..");
 export const ASSETS_DIR = join(root, "public", "assets");
-const WIDGET_CHUNKS = "widget-assets";
+const WIDGET_CHUNKS = "widget";
 
 /** Size budgets in bytes, min+gzip (issue 8). */
 export const BUDGETS = { loader: 1024, rules: 2048, openWithScreenshot: 18 * 1024 } as const;
@@ -209,10 +209,12 @@ async function buildInto(staging: string, options: { allowOverBudget?: boolean }
       Math.max(...localeNames.map((l) => sum(withStaticImports(chunk(`${l}.editor`), code)))),
     locales,
   };
-  const over = (Object.keys(BUDGETS) as (keyof typeof BUDGETS)[]).filter((k) => sizes[k] > BUDGETS[k]);
+  // Open with a screenshot holds for every setting: text masking (which loads its patterns) included.
+  const limits = { ...BUDGETS, openWithTextMasking: BUDGETS.openWithScreenshot };
+  const over = (Object.keys(limits) as (keyof typeof limits)[]).filter((k) => sizes[k] > limits[k]);
   if (over.length > 0 && !options.allowOverBudget) {
     throw new Error(
-      `widget size budget exceeded (min+gzip): ${over.map((k) => `${k} ${sizes[k]} B > ${BUDGETS[k]} B`).join(", ")}`,
+      `widget size budget exceeded (min+gzip): ${over.map((k) => `${k} ${sizes[k]} B > ${limits[k]} B`).join(", ")}`,
     );
   }
   const manifest: Manifest = { inputsHash, files, sizes };
@@ -250,7 +252,7 @@ export function formatSizes(m: Manifest): string {
   return [
     `loader ${kb(m.sizes.loader)} (budget ${kb(BUDGETS.loader)})`,
     `rules ${kb(m.sizes.rules)} (budget ${kb(BUDGETS.rules)})`,
-    `open+screenshot ${kb(m.sizes.openWithScreenshot)} (budget ${kb(BUDGETS.openWithScreenshot)}; ${kb(m.sizes.openWithTextMasking)} with email/card masking on)`,
+    `open+screenshot ${kb(m.sizes.openWithScreenshot)}, ${kb(m.sizes.openWithTextMasking)} with email/card masking on (budget ${kb(BUDGETS.openWithScreenshot)})`,
     `editor +${kb(m.sizes.editor)}`,
   ].join(", ");
 }

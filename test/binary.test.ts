@@ -64,7 +64,7 @@ test("the binary serves /healthz and /readyz with env-only config and no node_mo
     expect(loader.status).toBe(200);
     const loaderText = await loader.text();
     expect(loaderText).toBe(readFileSync(join(ROOT, "public", "assets", "widget.js"), "utf8"));
-    const chunk = /"(widget-assets\/app-[\w]+\.js)"/.exec(loaderText)?.[1];
+    const chunk = /"(widget\/app-[\w]+\.js)"/.exec(loaderText)?.[1];
     expect(chunk).toBeDefined();
     const app = await fetch(`http://127.0.0.1:${port}/${chunk}`, { headers: { "Accept-Encoding": "br" } });
     expect({ status: app.status, encoding: app.headers.get("Content-Encoding") }).toEqual({

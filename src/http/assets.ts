@@ -58,12 +58,12 @@ export function assetRoutes(assets: BuiltAssets) {
       );
     })
     .get(
-      "/widget-assets/:file",
+      "/widget/:file",
       publicAction,
       describe("A lazily loaded, content-hashed chunk of the widget"),
       (c) =>
         serve(
-          assets.get(`/widget-assets/${c.req.param("file")}`),
+          assets.get(`/widget/${c.req.param("file")}`),
           c.req.header("Accept-Encoding"),
           c.req.header("If-None-Match"),
         ) ?? c.notFound(),

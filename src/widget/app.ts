@@ -193,10 +193,13 @@ export async function mountApp(s: WidgetState): Promise<App> {
   function renderShot(note?: string) {
     const row = h("div", { className: "row" });
     if (shot && !removed.has("screenshot")) {
-      const preview = h("canvas", { width: 640, height: (640 * shot.canvas.height) / shot.canvas.width });
+      const preview = h("canvas", {
+        width: 640,
+        height: (640 * shot.canvas.height) / shot.canvas.width,
+        role: "img",
+        "aria-label": t.itemScreenshot,
+      });
       preview.getContext("2d")!.drawImage(shot.preview ?? shot.canvas, 0, 0, preview.width, preview.height);
-      preview.setAttribute("aria-label", t.itemScreenshot);
-      preview.setAttribute("role", "img");
       row.append(
         button(t.annotate, annotate),
         button(t.remove, () => setShot(undefined)),

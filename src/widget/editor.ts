@@ -21,7 +21,8 @@ const EDITOR_LOCALES = {
 const sheet = new CSSStyleSheet();
 // Sized by its own aspect ratio (no letterbox): pointer positions map straight onto the image.
 sheet.replaceSync(
-  ".ed canvas{width:auto;max-height:calc(100vh - 360px);object-fit:fill;align-self:center;touch-action:none;cursor:crosshair}",
+  // .w: the dialog is widened while the editor is open.
+  ".w{width:min(960px,calc(100vw - 24px))}.ed canvas{width:auto;max-height:calc(100vh - 360px);object-fit:fill;align-self:center;touch-action:none;cursor:crosshair}",
 );
 
 /**

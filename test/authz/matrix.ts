@@ -23,7 +23,7 @@ export const MATRIX: Record<string, Row> = {
   "GET /api/openapi.json": everyone(200),
   // The widget's built files: any site, anyone.
   "GET /widget.js": everyone(200),
-  "GET /widget-assets/:file": everyone(200),
+  "GET /widget/:file": everyone(200),
   "POST /api/v1/auth/login": everyone(401),
   "POST /api/v1/auth/mfa": everyone(401),
   "POST /api/v1/auth/reauth": signedIn(200),

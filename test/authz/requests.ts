@@ -8,7 +8,7 @@ const BOGUS = "AAAAAAAAAAAAAAAAAAAAAA";
 
 /** A chunk of the widget build (npm test builds it before the suites run). */
 function anyWidgetChunk(): string {
-  const chunk = [...loadBuiltAssets().keys()].find((path) => path.startsWith("/widget-assets/"));
+  const chunk = [...loadBuiltAssets().keys()].find((path) => path.startsWith("/widget/"));
   if (!chunk) throw new Error("the widget is not built (npm run build:assets)");
   return chunk;
 }
@@ -198,7 +198,7 @@ export function requestFor(route: string, w: World, who: { password: string } | 
       body: { projectId: a.project.id, comment: "New feedback" },
     },
     "GET /widget.js": { method: "GET", path: "/widget.js" },
-    "GET /widget-assets/:file": { method: "GET", path: anyWidgetChunk() },
+    "GET /widget/:file": { method: "GET", path: anyWidgetChunk() },
     "GET /api/v1/widget/:widgetKey/config": {
       method: "GET",
       path: `/api/v1/widget/${a.project.widgetKey}/config`,

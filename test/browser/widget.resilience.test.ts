@@ -216,7 +216,7 @@ test("destroy() before the widget has even loaded: nothing ever appears", async 
     if (r.url().endsWith("/config")) configs.push(r.url());
   });
   await page.goto(url);
-  await page.waitForResponse((r) => r.url().includes("/widget-assets/console-"));
+  await page.waitForResponse((r) => r.url().includes("/widget/console-"));
   await page.evaluate(() => new Promise((done) => setTimeout(done, 50)));
   expect(configs).toHaveLength(1);
   expect(await page.locator("loupe-widget").count()).toBe(0);

@@ -24,7 +24,6 @@ export default {
   itemDevice: "Browser and device",
   itemConsole: "Console messages ({n})",
   itemCustom: "Data from this page",
-  itemEmail: "Your email",
   dontSend: "Don't send: {item}",
   send: "Send",
   sending: "Sending…",
