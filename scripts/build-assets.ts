@@ -56,6 +56,7 @@ function inputFiles(): string[] {
     );
   return [
     ...walk(join(root, "src", "widget")),
+    ...walk(join(root, "src", "admin-ui")),
     ...walk(join(root, "src", "shared")),
     join(root, "package-lock.json"),
     join(root, "scripts", "build-assets.ts"),
@@ -161,20 +162,50 @@ async function buildInto(staging: string, options: { allowOverBudget?: boolean }
   if (inputs.length === 0 || bundled.length > 0)
     throw new Error(`the widget must bundle no validation library: ${bundled.join(", ") || "no metafile"}`);
 
+  // The admin UI: its own build (Preact), and the index.html every UI path answers with.
+  const admin = await Bun.build({
+    entrypoints: ["main.tsx", "styles.css"].map((f) => join(root, "src", "admin-ui", f)),
+    outdir: staging,
+    target: "browser",
+    format: "esm",
+    splitting: true,
+    minify: true,
+    sourcemap: "none",
+    naming: {
+      entry: "admin/[name]-[hash].[ext]",
+      chunk: "admin/[name]-[hash].[ext]",
+      asset: "admin/[name]-[hash].[ext]",
+    },
+  });
+  if (!admin.success) throw new AggregateError(admin.logs, "the admin UI build failed");
+  for (const output of admin.outputs) code.set(relative(staging, output.path), readFileSync(output.path, "utf8"));
+  const adminFile = (ext: string) => [...code.keys()].find((f) => f.startsWith("admin/main-") && f.endsWith(ext));
+  code.set(
+    "index.html",
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Loupe</title><link rel="stylesheet" href="/${[...code.keys()].find((f) => f.startsWith("admin/styles-"))}"><script type="module" src="/${adminFile(".js")}"></script></head><body><div id="app"></div></body></html>\n`,
+  );
+  const TYPES: Record<string, string> = {
+    js: "text/javascript; charset=utf-8",
+    css: "text/css; charset=utf-8",
+    html: "text/html; charset=utf-8",
+  };
+
   const files: ManifestEntry[] = [];
   const gzipped = new Map<string, number>();
   for (const [file, text] of code) {
     const bytes = new TextEncoder().encode(text);
     const gzBytes = gz(bytes);
     const brBytes = br(bytes);
+    writeFileSync(join(staging, file), bytes);
     writeFileSync(join(staging, `${file}.gz`), gzBytes);
     writeFileSync(join(staging, `${file}.br`), brBytes);
     gzipped.set(file, gzBytes.length);
     files.push({
       path: `/${file}`,
       file,
-      contentType: "text/javascript; charset=utf-8",
-      immutable: file !== "widget.js",
+      contentType: TYPES[file.split(".").pop()!]!,
+      // Content-hashed names are cached for a year; the loader and the UI's page are entry points.
+      immutable: file !== "widget.js" && file !== "index.html",
       bytes: bytes.length,
       gzip: gzBytes.length,
       brotli: brBytes.length,

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { adminRoutes } from "./admin/index.ts";
 import { authRoutes } from "./api/auth/index.ts";
 import { ssoRoutes } from "./api/auth/sso/index.ts";
 import { healthRoutes } from "./api/health/index.ts";
@@ -115,6 +116,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // Each sub-app is mounted at its URL prefix: the path names the folder that serves it.
   app.route("/", healthRoutes({ db: deps.db, migrations: deps.migrations }));
   app.route("/", assetRoutes(deps.assets ?? new Map()));
+  app.route("/", adminRoutes(deps.assets ?? new Map()));
   app.route("/api/v1/setup", setupRoutes({ ...base, cookies, keyDir: deps.config.keyDir, ipLimiter }));
   app.route("/api/v1/auth", authRoutes({ ...base, cookies, ipLimiter }));
   app.route("/api/v1/auth/sso", ssoRoutes({ ...base, cookies, ipLimiter }));

@@ -23,7 +23,12 @@ function pickEncoding(accept: string | undefined): "br" | "gzip" | undefined {
  * credentials) and `Cross-Origin-Resource-Policy: cross-origin`.
  */
 export function assetRoutes(assets: BuiltAssets) {
-  const serve = (asset: BuiltAsset | undefined, accept: string | undefined, ifNoneMatch: string | undefined) => {
+  const serve = (
+    asset: BuiltAsset | undefined,
+    accept: string | undefined,
+    ifNoneMatch: string | undefined,
+    anySite = true,
+  ) => {
     if (!asset) return undefined;
     const encoding = pickEncoding(accept);
     // One validator per representation: a cache must never answer a gzip request with brotli bytes.
@@ -33,8 +38,10 @@ export function assetRoutes(assets: BuiltAssets) {
       "Cache-Control": asset.immutable ? "public, max-age=31536000, immutable" : "public, max-age=300",
       ETag: etag,
       Vary: "Accept-Encoding",
-      "Access-Control-Allow-Origin": "*",
-      "Cross-Origin-Resource-Policy": "cross-origin",
+      // The widget's files load on any site; the admin UI's only on Loupe's own pages.
+      ...(anySite
+        ? { "Access-Control-Allow-Origin": "*", "Cross-Origin-Resource-Policy": "cross-origin" }
+        : { "Cross-Origin-Resource-Policy": "same-origin" }),
     };
     if (ifNoneMatch === etag) return new Response(null, { status: 304, headers });
     if (encoding) headers["Content-Encoding"] = encoding;
@@ -66,6 +73,18 @@ export function assetRoutes(assets: BuiltAssets) {
           assets.get(`/widget/${c.req.param("file")}`),
           c.req.header("Accept-Encoding"),
           c.req.header("If-None-Match"),
+        ) ?? c.notFound(),
+    )
+    .get(
+      "/admin/:file",
+      publicAction,
+      describe("A content-hashed file of the admin UI (script or stylesheet)"),
+      (c) =>
+        serve(
+          assets.get(`/admin/${c.req.param("file")}`),
+          c.req.header("Accept-Encoding"),
+          c.req.header("If-None-Match"),
+          false,
         ) ?? c.notFound(),
     );
 }

@@ -24,6 +24,12 @@ export const MATRIX: Record<string, Row> = {
   // The widget's built files: any site, anyone.
   "GET /widget.js": everyone(200),
   "GET /widget/:file": everyone(200),
+  // The admin UI: its page at every UI path, and its content-hashed files; the data comes from the API.
+  "GET /admin/:file": everyone(200),
+  "GET /": everyone(200),
+  "GET /setup": everyone(200),
+  "GET /sign-in": everyone(200),
+  "GET /account/mfa": everyone(200),
   "POST /api/v1/auth/login": everyone(401),
   "POST /api/v1/auth/mfa": everyone(401),
   "POST /api/v1/auth/reauth": signedIn(200),

@@ -6,12 +6,13 @@ export type RouteRequest = { method: string; path: string; body?: unknown; heade
 
 const BOGUS = "AAAAAAAAAAAAAAAAAAAAAA";
 
-/** A chunk of the widget build (npm test builds it before the suites run). */
-function anyWidgetChunk(): string {
-  const chunk = [...loadBuiltAssets().keys()].find((path) => path.startsWith("/widget/"));
-  if (!chunk) throw new Error("the widget is not built (npm run build:assets)");
-  return chunk;
+/** A built file under `prefix` (npm test builds the assets before the suites run). */
+function anyBuiltFile(prefix: string): string {
+  const file = [...loadBuiltAssets().keys()].find((path) => path.startsWith(prefix));
+  if (!file) throw new Error("the browser code is not built (npm run build:assets)");
+  return file;
 }
+const anyWidgetChunk = () => anyBuiltFile("/widget/");
 
 export function requestFor(route: string, w: World, who: { password: string } | undefined): RouteRequest {
   const a = w.a;
@@ -199,6 +200,11 @@ export function requestFor(route: string, w: World, who: { password: string } | 
     },
     "GET /widget.js": { method: "GET", path: "/widget.js" },
     "GET /widget/:file": { method: "GET", path: anyWidgetChunk() },
+    "GET /admin/:file": { method: "GET", path: anyBuiltFile("/admin/") },
+    "GET /": { method: "GET", path: "/" },
+    "GET /setup": { method: "GET", path: "/setup" },
+    "GET /sign-in": { method: "GET", path: "/sign-in" },
+    "GET /account/mfa": { method: "GET", path: "/account/mfa" },
     "GET /api/v1/widget/:widgetKey/config": {
       method: "GET",
       path: `/api/v1/widget/${a.project.widgetKey}/config`,
