@@ -1,5 +1,5 @@
 import { render } from "preact";
-import { HomePage } from "./pages/home.tsx";
+import { InboxPage } from "./pages/inbox.tsx";
 import { MfaPage } from "./pages/mfa.tsx";
 import { SetupPage } from "./pages/setup.tsx";
 import { SignInPage } from "./pages/sign-in.tsx";
@@ -9,12 +9,12 @@ const PAGES: Record<string, () => preact.JSX.Element | null> = {
   "/setup": SetupPage,
   "/sign-in": SignInPage,
   "/account/mfa": MfaPage,
-  "/": HomePage,
+  "/": InboxPage,
 };
 
 /** The admin UI: one page per path; everything it shows comes from the REST API. */
 function App() {
-  const Page = PAGES[path.value] ?? HomePage;
+  const Page = PAGES[path.value] ?? InboxPage;
   return <Page />;
 }
 

@@ -1,12 +1,12 @@
 import * as v from "valibot";
-import { JsonText, MultilineText, PlainText } from "./text.ts";
-
 /**
  * The feedback payload, shared by the server and (later) the widget: one schema validates both the
  * authenticated API and the public ingest path.
  */
-export const SCALES = { stars: [1, 5], emoji: [1, 5], nps: [0, 10] } as const;
-export const STATUSES = ["new", "in_progress", "done", "closed", "spam"] as const;
+import { SCALES, STATUSES } from "./feedback-constants.ts";
+import { JsonText, MultilineText, PlainText } from "./text.ts";
+
+export { SCALES, STATUSES };
 export const MAX_JSON_BYTES = 16 * 1024;
 
 const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/, "Expected an id."));

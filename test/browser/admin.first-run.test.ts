@@ -82,8 +82,7 @@ test("setup link → first admin → MFA enrolment → recovery codes → signed
   expect(codes).toHaveLength(10);
   await saveScreenshot(page, "ui/recovery-codes-1280");
   await page.getByRole("button", { name: "Continue" }).click();
-  // Names render as text, never as markup.
-  await page.getByRole("heading", { name: "Signed in as Founder <b>Bold</b>" }).waitFor();
+  await page.getByRole("heading", { name: "Inbox" }).waitFor();
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.getByRole("heading", { name: "Sign in to Loupe" }).waitFor();
 
@@ -95,7 +94,7 @@ test("setup link → first admin → MFA enrolment → recovery codes → signed
   await page.getByLabel("Authentication code").fill(totp(secret));
   await saveScreenshot(page, "ui/sign-in-code-1280");
   await page.getByRole("button", { name: "Verify" }).click();
-  await page.getByRole("heading", { name: /^Signed in as/ }).waitFor();
+  await page.getByRole("heading", { name: "Inbox" }).waitFor();
   await page.getByRole("button", { name: "Sign out" }).click();
 
   // A recovery code signs in once; the same code a second time is refused.
@@ -108,7 +107,7 @@ test("setup link → first admin → MFA enrolment → recovery codes → signed
     await page.getByLabel("Recovery code").fill(codes[0]!);
     await page.getByRole("button", { name: "Verify" }).click();
     if (attempt === 1) {
-      await page.getByRole("heading", { name: /^Signed in as/ }).waitFor();
+      await page.getByRole("heading", { name: "Inbox" }).waitFor();
       await page.getByRole("button", { name: "Sign out" }).click();
     } else {
       await page.locator("[aria-invalid=true], .error").first().waitFor();
