@@ -43,11 +43,13 @@ export function Form(props: {
   const [busy, setBusy] = useState(false);
   const onSubmit = async (event: Event) => {
     event.preventDefault();
-    const data = Object.fromEntries(new FormData(event.currentTarget as HTMLFormElement)) as Record<string, string>;
+    const form = event.currentTarget as HTMLFormElement;
+    const data = Object.fromEntries(new FormData(form)) as Record<string, string>;
     setBusy(true);
     setError(undefined);
     try {
       await props.submit(data);
+      form.reset(); // done: the form is ready for the next one
     } catch (caught) {
       setError(caught);
     } finally {

@@ -1,6 +1,7 @@
 import { render } from "preact";
 import { InboxPage } from "./pages/inbox.tsx";
 import { MfaPage } from "./pages/mfa.tsx";
+import { ProjectsPage } from "./pages/projects.tsx";
 import { SetupPage } from "./pages/setup.tsx";
 import { SignInPage } from "./pages/sign-in.tsx";
 import { path } from "./router.ts";
@@ -9,6 +10,7 @@ const PAGES: Record<string, () => preact.JSX.Element | null> = {
   "/setup": SetupPage,
   "/sign-in": SignInPage,
   "/account/mfa": MfaPage,
+  "/projects": ProjectsPage,
   "/": InboxPage,
 };
 

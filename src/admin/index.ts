@@ -9,7 +9,7 @@ export const ADMIN_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 
 /** The paths the admin UI answers with its page (deep links work; the page picks its view). */
-export const UI_PATHS = ["/", "/setup", "/sign-in", "/account/mfa"] as const;
+export const UI_PATHS = ["/", "/setup", "/sign-in", "/account/mfa", "/projects"] as const;
 
 /**
  * Serves the admin UI's `index.html` (from the built assets, in memory) at every UI path, with the

@@ -30,6 +30,7 @@ export const MATRIX: Record<string, Row> = {
   "GET /setup": everyone(200),
   "GET /sign-in": everyone(200),
   "GET /account/mfa": everyone(200),
+  "GET /projects": everyone(200),
   "POST /api/v1/auth/login": everyone(401),
   "POST /api/v1/auth/mfa": everyone(401),
   "POST /api/v1/auth/reauth": signedIn(200),

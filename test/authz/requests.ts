@@ -205,6 +205,7 @@ export function requestFor(route: string, w: World, who: { password: string } | 
     "GET /setup": { method: "GET", path: "/setup" },
     "GET /sign-in": { method: "GET", path: "/sign-in" },
     "GET /account/mfa": { method: "GET", path: "/account/mfa" },
+    "GET /projects": { method: "GET", path: "/projects" },
     "GET /api/v1/widget/:widgetKey/config": {
       method: "GET",
       path: `/api/v1/widget/${a.project.widgetKey}/config`,

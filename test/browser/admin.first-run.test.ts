@@ -82,6 +82,10 @@ test("setup link → first admin → MFA enrolment → recovery codes → signed
   expect(codes).toHaveLength(10);
   await saveScreenshot(page, "ui/recovery-codes-1280");
   await page.getByRole("button", { name: "Continue" }).click();
+  // No team yet: the first thing offered is creating one.
+  await page.getByRole("heading", { name: "Create your team" }).waitFor();
+  await page.getByLabel("Team name").fill("Acme");
+  await page.getByRole("button", { name: "Create team" }).click();
   await page.getByRole("heading", { name: "Inbox" }).waitFor();
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.getByRole("heading", { name: "Sign in to Loupe" }).waitFor();

@@ -1,11 +1,10 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { type Annotation, drawAnnotations } from "../../shared/annotation-draw.ts";
 import { STATUSES } from "../../shared/feedback-constants.ts";
-import { ApiError, api } from "../api.ts";
+import { api } from "../api.ts";
 import { t } from "../i18n.ts";
-import { navigate } from "../router.ts";
+import { Shell, type Team } from "../shell.tsx";
 
-type Team = { id: string; name: string; role: string | null };
 type Item = {
   id: string;
   title: string | null;
@@ -33,22 +32,14 @@ const firstLine = (item: Item) => item.title ?? item.comment.split("\n")[0]!;
 
 /** The inbox: the team's feedback on the left, the selected item on the right (one column on a phone). */
 export function InboxPage() {
-  const [teams, setTeams] = useState<Team[] | undefined>(undefined);
+  return <Shell>{(team) => <Inbox team={team} />}</Shell>;
+}
+
+function Inbox({ team }: { team: Team }) {
   const [items, setItems] = useState<Item[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [selected, setSelected] = useState<Item | undefined>(undefined);
-  const team = teams?.[0];
-  useEffect(() => {
-    api<{ teams: Team[] }>("GET", "/teams").then(
-      (answer) => setTeams(answer.teams),
-      (error) => {
-        if (error instanceof ApiError && error.status === 401)
-          navigate(`/sign-in?next=${encodeURIComponent(location.pathname)}`);
-      },
-    );
-  }, []);
   const load = async (from: string | null) => {
-    if (!team) return;
     const page = await api<{ items: Item[]; nextCursor: string | null }>(
       "GET",
       `/teams/${team.id}/feedback?limit=50${from ? `&cursor=${encodeURIComponent(from)}` : ""}`,
@@ -58,70 +49,51 @@ export function InboxPage() {
   };
   useEffect(() => {
     load(null);
-  }, [team?.id]);
-  if (!teams) return null;
+  }, [team.id]);
+  const open = async (id: string) => setSelected(await api<Item>("GET", `/teams/${team.id}/feedback/${id}`));
   return (
-    <div class="shell">
-      <header class="bar">
-        <span class="brand">Loupe</span>
-        <span>{team?.name ?? t.noTeam}</span>
-        <button
-          type="button"
-          onClick={async () => {
-            await api("POST", "/auth/logout");
-            navigate("/sign-in");
-          }}
-        >
-          {t.signOut}
-        </button>
-      </header>
-      <div class={`split${selected ? " has-item" : ""}`}>
-        <section class="list" aria-label={t.inbox}>
-          <h1>{t.inbox}</h1>
-          {items.length === 0 && <p class="empty">{t.inboxEmpty}</p>}
-          <ul aria-label={t.inbox}>
-            {items.map((item) => (
-              <li key={item.id}>
-                <button
-                  type="button"
-                  class="row"
-                  aria-current={selected?.id === item.id ? "true" : undefined}
-                  onClick={() => open(item.id)}
-                >
-                  <span class={`dot ${item.status}`} aria-hidden="true" />
-                  <span class="row-title">{firstLine(item)}</span>
-                  <span class="row-meta">
-                    {t[`status_${item.status}`]} · {item.pageUrl ? new URL(item.pageUrl).pathname : "—"} ·{" "}
-                    {ago(item.createdAt)}
-                  </span>
-                </button>
-              </li>
-            ))}
-          </ul>
-          {cursor && (
-            <button type="button" onClick={() => load(cursor)}>
-              {t.loadMore}
-            </button>
-          )}
-        </section>
-        {selected && team && (
-          <ItemView
-            teamId={team.id}
-            item={selected}
-            onBack={() => setSelected(undefined)}
-            onChange={(changed) => {
-              setSelected(changed);
-              setItems((shown) => shown.map((i) => (i.id === changed.id ? changed : i)));
-            }}
-          />
+    <div class={`split${selected ? " has-item" : ""}`}>
+      <section class="list" aria-label={t.inbox}>
+        <h1>{t.inbox}</h1>
+        {items.length === 0 && <p class="empty">{t.inboxEmpty}</p>}
+        <ul aria-label={t.inbox}>
+          {items.map((item) => (
+            <li key={item.id}>
+              <button
+                type="button"
+                class="row"
+                aria-current={selected?.id === item.id ? "true" : undefined}
+                onClick={() => open(item.id)}
+              >
+                <span class={`dot ${item.status}`} aria-hidden="true" />
+                <span class="row-title">{firstLine(item)}</span>
+                <span class="row-meta">
+                  {t[`status_${item.status}`]} · {item.pageUrl ? new URL(item.pageUrl).pathname : "—"} ·{" "}
+                  {ago(item.createdAt)}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+        {cursor && (
+          <button type="button" onClick={() => load(cursor)}>
+            {t.loadMore}
+          </button>
         )}
-      </div>
+      </section>
+      {selected && (
+        <ItemView
+          teamId={team.id}
+          item={selected}
+          onBack={() => setSelected(undefined)}
+          onChange={(changed) => {
+            setSelected(changed);
+            setItems((shown) => shown.map((i) => (i.id === changed.id ? changed : i)));
+          }}
+        />
+      )}
     </div>
   );
-
-  async function open(id: string) {
-    if (team) setSelected(await api<Item>("GET", `/teams/${team.id}/feedback/${id}`));
-  }
 }
 
 function ItemView(props: { teamId: string; item: Item; onBack: () => void; onChange: (item: Item) => void }) {
