@@ -18,7 +18,7 @@ export function Shell(props: { children: (team: Team) => ComponentChildren }) {
       (answer) => setTeams(answer.teams),
       (error) => {
         if (error instanceof ApiError && error.status === 401)
-          navigate(`/sign-in?next=${encodeURIComponent(location.pathname)}`);
+          navigate(`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`);
       },
     );
   useEffect(() => {

@@ -115,3 +115,82 @@ test("sign in → the team's inbox → an item with its screenshot and overlay �
   expect(await violations()).toEqual([]);
   await context.close();
 });
+
+test("filters and search narrow the list and live in the URL; j/k, Enter, e and ? work from the keyboard", async () => {
+  const owner = await signedInUser(t, { email: "triage@example.eu" });
+  const team = await (await owner.browser.post("/api/v1/teams", { name: "Triage" })).json();
+  const shop = await (await owner.browser.post(`/api/v1/teams/${team.id}/projects`, { name: "Shop" })).json();
+  const blog = await (await owner.browser.post(`/api/v1/teams/${team.id}/projects`, { name: "Blog" })).json();
+  const submit = async (projectId: string, comment: string) =>
+    (await (await owner.browser.post(`/api/v1/teams/${team.id}/feedback`, { projectId, comment })).json()).id as string;
+  await submit(shop.id, "Shop: the basket forgets items");
+  await submit(shop.id, "Shop: invoice download fails");
+  await submit(blog.id, "Blog: comments are unreadable in dark mode");
+  const done = await submit(blog.id, "Blog: typo in the footer");
+  const old = await (await owner.browser.get(`/api/v1/teams/${team.id}/feedback/${done}`)).json();
+  await owner.browser.patch(
+    `/api/v1/teams/${team.id}/feedback/${done}`,
+    { status: "done" },
+    { "If-Match": `"v${old.version}"` },
+  );
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const violations = await watchViolations(page);
+  // A shared view opened without a session: sign-in, then back to the same view with its filter.
+  await page.goto(`${origin}/?status=new&projectId=${blog.id}`);
+  await page.getByRole("heading", { name: "Sign in to Loupe" }).waitFor();
+  await page.getByLabel("Email").fill("triage@example.eu");
+  await page.getByLabel("Password").fill(owner.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  const list = page.getByRole("list", { name: "Inbox" });
+  await list.getByText("Blog: comments are unreadable in dark mode").waitFor();
+  expect(await list.getByRole("listitem").count()).toBe(1);
+  expect(await page.getByLabel("Status").inputValue()).toBe("new");
+  expect(await page.getByLabel("Project").inputValue()).toBe(blog.id);
+
+  // Clearing the project filter shows every new item; the URL follows.
+  await page.getByLabel("Project").selectOption("");
+  await list.getByText("Shop: invoice download fails").waitFor();
+  expect(await list.getByRole("listitem").count()).toBe(3);
+  expect(new URL(page.url()).search).toBe("?status=new");
+
+  // "/" focuses the search; the query goes to the search route and into the URL.
+  await page.keyboard.press("/");
+  await page.keyboard.type("invoice");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/q=invoice/);
+  await page.waitForFunction(() => document.querySelectorAll(".list li").length === 1);
+  await list.getByText("Shop: invoice download fails").waitFor();
+  await page.getByLabel("Search feedback").fill("nothing-like-this");
+  await page.keyboard.press("Enter");
+  await page.getByText("Nothing matches this view.").waitFor();
+  await page.getByLabel("Search feedback").fill("");
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Escape");
+  await page.waitForFunction(() => document.querySelectorAll(".list li").length === 3);
+
+  // j moves down, Enter opens, e marks the open item done (with its version), ? lists the keys.
+  await page.keyboard.press("j");
+  const second = (await list.getByRole("listitem").nth(1).innerText()).split("\n")[0]!;
+  await page.keyboard.press("Enter");
+  await page.getByRole("article").getByRole("heading", { name: second }).waitFor();
+  await page.keyboard.press("e");
+  await page.getByRole("article").getByLabel("Status").and(page.locator("select")).waitFor();
+  await page.waitForFunction(
+    () => (document.querySelector("article select") as HTMLSelectElement | null)?.value === "done",
+  );
+  const listed = await (await owner.browser.get(`/api/v1/teams/${team.id}/feedback?status=done`)).json();
+  expect(listed.items.map((i: { comment: string }) => i.comment).sort()).toEqual(
+    ["Blog: typo in the footer", second].sort(),
+  );
+  await page.keyboard.press("?");
+  const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+  await help.waitFor();
+  await saveScreenshot(page, "ui/inbox-shortcuts-1280");
+  await page.keyboard.press("Escape");
+  await help.waitFor({ state: "hidden" });
+  await saveScreenshot(page, "ui/inbox-filtered-1280");
+  expect(await violations()).toEqual([]);
+  await context.close();
+});

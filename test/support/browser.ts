@@ -88,8 +88,8 @@ export class Browser {
   put(path: string, body?: unknown) {
     return this.request("PUT", path, body ?? {});
   }
-  patch(path: string, body?: unknown) {
-    return this.request("PATCH", path, body ?? {});
+  patch(path: string, body?: unknown, headers?: Record<string, string>) {
+    return this.request("PATCH", path, body ?? {}, headers);
   }
   delete(path: string) {
     return this.request("DELETE", path);

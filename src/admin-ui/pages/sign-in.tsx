@@ -10,7 +10,8 @@ type Login = { status: "signed_in"; mfaEnrolmentRequired: boolean } | { status: 
 function next(signedIn: { mfaEnrolmentRequired: boolean }): string {
   if (signedIn.mfaEnrolmentRequired) return "/account/mfa";
   const to = new URLSearchParams(location.search).get("next") ?? "/";
-  return to.startsWith("/") && !to.startsWith("//") ? to : "/";
+  // "//host" and "/\\host" would leave the origin.
+  return /^\/(?![/\\])/.test(to) ? to : "/";
 }
 
 /** Password, then the authentication code (or a recovery code) when the account has a second factor. */
