@@ -1,23 +1,56 @@
-import { render } from "preact";
+import { type ComponentType, render } from "preact";
+import { useEffect, useState } from "preact/hooks";
 import { InboxPage } from "./pages/inbox.tsx";
 import { MfaPage } from "./pages/mfa.tsx";
-import { ProjectsPage } from "./pages/projects.tsx";
 import { SetupPage } from "./pages/setup.tsx";
 import { SignInPage } from "./pages/sign-in.tsx";
-import { path } from "./router.ts";
+import type { PageProps } from "./router.ts";
+import { match, path } from "./router.ts";
 
-const PAGES: Record<string, () => preact.JSX.Element | null> = {
-  "/setup": SetupPage,
-  "/sign-in": SignInPage,
-  "/account/mfa": MfaPage,
-  "/projects": ProjectsPage,
-  "/": InboxPage,
-};
+type Loader = () => Promise<{ default: ComponentType<PageProps> }>;
 
-/** The admin UI: one page per path; everything it shows comes from the REST API. */
+/**
+ * One page per path (the server answers the same patterns with index.html: src/admin/index.ts).
+ * Sign-in and the inbox are in the first download; every other page is a lazy chunk.
+ */
+const ROUTES: [pattern: string, page: { now: ComponentType<PageProps> } | { load: Loader }][] = [
+  ["/setup", { now: SetupPage }],
+  ["/sign-in", { now: SignInPage }],
+  ["/account/mfa", { now: MfaPage }],
+  ["/", { now: InboxPage }],
+  ["/projects", { load: () => import("./pages/projects.tsx") }],
+  ["/projects/:projectId", { load: () => import("./pages/project.tsx") }],
+  ["/team", { load: () => import("./pages/team.tsx") }],
+  ["/team/:section", { load: () => import("./pages/team.tsx") }],
+  ["/account", { load: () => import("./pages/account.tsx") }],
+  ["/account/:section", { load: () => import("./pages/account.tsx") }],
+  ["/instance", { load: () => import("./pages/instance.tsx") }],
+  ["/instance/:section", { load: () => import("./pages/instance.tsx") }],
+  ["/reset-password", { load: () => import("./pages/reset-password.tsx") }],
+  ["/invitation", { load: () => import("./pages/invitation.tsx") }],
+];
+
+function Lazy({ load, params }: { load: Loader; params: Record<string, string> }) {
+  const [Page, setPage] = useState<ComponentType<PageProps> | undefined>(undefined);
+  useEffect(() => {
+    let current = true;
+    load().then((module) => current && setPage(() => module.default));
+    return () => {
+      current = false;
+    };
+  }, [load]);
+  return Page ? <Page params={params} /> : <div class="skeleton page-loading" aria-busy="true" />;
+}
+
+/** The admin UI: everything it shows comes from the REST API. */
 function App() {
-  const Page = PAGES[path.value] ?? InboxPage;
-  return <Page />;
+  for (const [pattern, page] of ROUTES) {
+    const params = match(pattern, path.value);
+    if (!params) continue;
+    if ("load" in page) return <Lazy key={pattern} load={page.load} params={params} />;
+    return <page.now params={params} />;
+  }
+  return <InboxPage />;
 }
 
 render(<App />, document.getElementById("app")!);

@@ -1,39 +1,62 @@
+import { signal } from "@preact/signals";
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api } from "./api.ts";
-import { Card, Field, Form } from "./components.tsx";
+import { Card, Field, Form, Toasts } from "./components.tsx";
 import { t } from "./i18n.ts";
 import { navigate, path } from "./router.ts";
 
 export type Team = { id: string; name: string; role: "owner" | "member" | "reporter" | null };
+export type Me = { id: string; email: string; displayName: string; isInstanceAdmin: boolean; mfaEnabled: boolean };
+
+/** The team the user is working in; remembered in this browser (the admin UI's own origin). */
+const TEAM_KEY = "loupe.admin.team";
+export const currentTeamId = signal<string | null>(localStorage.getItem(TEAM_KEY));
+export function chooseTeam(id: string): void {
+  localStorage.setItem(TEAM_KEY, id);
+  currentTeamId.value = id;
+}
+
+/** Sends a lost session to sign-in, and back here (path and query) afterwards. */
+export function toSignIn(): void {
+  navigate(`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`);
+}
+
+/** Any API failure on a signed-in page: a 401 means the session is gone. */
+export function handleLostSession(error: unknown): void {
+  if (error instanceof ApiError && error.status === 401) toSignIn();
+}
 
 /**
- * The signed-in frame: the bar with the team, the sections and signing out. Loads the user's teams
- * (a lost session goes to sign-in and back here); with no team yet, offers to create one.
+ * The signed-in frame: the bar with the team switcher, the sections (the instance section only for
+ * instance admins) and signing out. A lost session goes to sign-in and back here; with no team yet, it
+ * offers to create one.
  */
-export function Shell(props: { children: (team: Team) => ComponentChildren }) {
+export function Shell(props: {
+  children: (team: Team, me: Me, teams: Team[]) => ComponentChildren;
+  teamless?: boolean;
+}) {
   const [teams, setTeams] = useState<Team[] | undefined>(undefined);
+  const [me, setMe] = useState<Me | undefined>(undefined);
   const load = () =>
-    api<{ teams: Team[] }>("GET", "/teams").then(
-      (answer) => setTeams(answer.teams),
-      (error) => {
-        if (error instanceof ApiError && error.status === 401)
-          navigate(`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`);
-      },
-    );
+    Promise.all([api<{ teams: Team[] }>("GET", "/teams"), api<{ user: Me }>("GET", "/me")]).then(([answer, who]) => {
+      setTeams(answer.teams);
+      setMe(who.user);
+    }, handleLostSession);
   useEffect(() => {
     load();
   }, []);
-  if (!teams) return null;
-  const team = teams[0];
-  if (!team)
+  if (!teams || !me) return <div class="skeleton page-loading" aria-busy="true" />;
+  const team = teams.find((candidate) => candidate.id === currentTeamId.value) ?? teams[0];
+  if (!team && !props.teamless)
     return (
       <Card title={t.createTeamTitle}>
         <p>{t.createTeamIntro}</p>
         <Form
           button={t.createTeam}
           submit={async (f) => {
-            await api("POST", "/teams", { name: f.name });
+            const created = await api<Team>("POST", "/teams", { name: f.name });
+            chooseTeam(created.id);
             await load();
           }}
         >
@@ -44,7 +67,7 @@ export function Shell(props: { children: (team: Team) => ComponentChildren }) {
   const link = (to: string, label: string) => (
     <a
       href={to}
-      aria-current={path.value === to ? "page" : undefined}
+      aria-current={path.value === to || (to !== "/" && path.value.startsWith(`${to}/`)) ? "page" : undefined}
       onClick={(e) => {
         e.preventDefault();
         navigate(to);
@@ -57,22 +80,45 @@ export function Shell(props: { children: (team: Team) => ComponentChildren }) {
     <div class="shell">
       <header class="bar">
         <span class="brand">Loupe</span>
-        <span>{team.name}</span>
+        {team && teams.length > 1 ? (
+          <select
+            class="team-switch"
+            aria-label={t.team}
+            value={team.id}
+            onChange={(e) => chooseTeam((e.currentTarget as HTMLSelectElement).value)}
+          >
+            {teams.map((candidate) => (
+              <option key={candidate.id} value={candidate.id}>
+                {candidate.name}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <span class="team-name">{team?.name ?? ""}</span>
+        )}
         <nav aria-label={t.sections}>
           {link("/", t.inbox)}
           {link("/projects", t.projects)}
+          {team && team.role !== "reporter" && link("/team", t.teamSection)}
+          {link("/account", t.account)}
+          {me.isInstanceAdmin && link("/instance", t.instance)}
         </nav>
         <button
           type="button"
+          title={t.signedInAs.replace("{name}", me.email)}
           onClick={async () => {
-            await api("POST", "/auth/logout");
+            await api("POST", "/auth/logout").catch(() => undefined);
             navigate("/sign-in");
           }}
         >
           {t.signOut}
         </button>
       </header>
-      {props.children(team)}
+      {/* Keyed by team: switching teams starts every page afresh. */}
+      <div class="shell-body" key={team?.id}>
+        {props.children(team ?? { id: "", name: "", role: null }, me, teams)}
+      </div>
+      <Toasts />
     </div>
   );
 }

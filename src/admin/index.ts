@@ -9,7 +9,21 @@ export const ADMIN_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 
 /** The paths the admin UI answers with its page (deep links work; the page picks its view). */
-export const UI_PATHS = ["/", "/setup", "/sign-in", "/account/mfa", "/projects"] as const;
+export const UI_PATHS = [
+  "/",
+  "/setup",
+  "/sign-in",
+  "/reset-password",
+  "/invitation",
+  "/account",
+  "/account/:section",
+  "/projects",
+  "/projects/:projectId",
+  "/team",
+  "/team/:section",
+  "/instance",
+  "/instance/:section",
+] as const;
 
 /**
  * Serves the admin UI's `index.html` (from the built assets, in memory) at every UI path, with the

@@ -7,7 +7,7 @@ import { Shell, type Team } from "../shell.tsx";
 type Project = { id: string; name: string; widgetKey: string; settings: { allowedOrigins: string[] } };
 
 /** Projects: create one for a site, and get its embed snippet with the CSP lines the site must add. */
-export function ProjectsPage() {
+export default function ProjectsPage() {
   return <Shell>{(team) => <Projects team={team} />}</Shell>;
 }
 

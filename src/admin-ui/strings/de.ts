@@ -81,4 +81,9 @@ export default {
   keyClose: "Eintrag oder diese Hilfe schließen",
   keyHelp: "Diese Hilfe zeigen",
   close: "Schließen",
+  team: "Team",
+  teamSection: "Team",
+  account: "Konto",
+  instance: "Instanz",
+  cancel: "Abbrechen",
 };

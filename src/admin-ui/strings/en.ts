@@ -78,4 +78,9 @@ export default {
   keyClose: "Close the item or this help",
   keyHelp: "Show this help",
   close: "Close",
+  team: "Team",
+  teamSection: "Team",
+  account: "Account",
+  instance: "Instance",
+  cancel: "Cancel",
 };

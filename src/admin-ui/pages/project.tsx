@@ -1,0 +1,7 @@
+import type { PageProps } from "../router.ts";
+import { Shell } from "../shell.tsx";
+
+// Scaffold (issue 9 in progress): replaced by the real page.
+export default function ProjectPage(_props: PageProps) {
+  return <Shell>{() => <main class="page" />}</Shell>;
+}
