@@ -4,61 +4,30 @@
 // Every page under the UI's strict CSP with zero violations, and no request leaves Loupe's origin.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { generateSync } from "otplib";
-import type { Browser, Page } from "playwright-core";
 import { prepareSetup } from "../../src/services/accounts/setup.ts";
-import { createTestApp, fastPasswords, type TestContext } from "../support/test-app.ts";
-import { launchChromium, saveScreenshot, watchViolations } from "./widget-world.ts";
+import { type AdminWorld, startAdminWorld } from "./admin-world.ts";
 
-let t: TestContext;
-let server: ReturnType<typeof Bun.serve>;
-let origin: string;
-let browser: Browser;
+let w: AdminWorld;
 beforeAll(async () => {
-  server = Bun.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    reusePort: false,
-    fetch: (request, s) => t.app.fetch(request, { clientIp: s.requestIP(request)?.address }),
-  });
-  origin = `http://127.0.0.1:${server.port}`;
-  // The public URL is this server's, so the API's same-origin rule accepts the UI's requests.
-  t = createTestApp({ LOUPE_PUBLIC_URL: origin }, { passwords: fastPasswords() });
-  browser = await launchChromium();
+  w = await startAdminWorld();
 });
 afterAll(async () => {
-  await browser?.close();
-  server?.stop(true);
-  t?.close();
+  await w?.close();
 });
 
-const totp = (secret: string) => generateSync({ secret, epoch: Math.floor(t.clock.now() / 1000) });
-
-async function watchedPage(width = 1280): Promise<{ page: Page; check: () => Promise<void> }> {
-  const context = await browser.newContext({ viewport: { width, height: 800 } });
-  const page = await context.newPage();
-  const violations = await watchViolations(page);
-  const foreign: string[] = [];
-  page.on("request", (request) => {
-    if (!request.url().startsWith(origin) && !request.url().startsWith("data:")) foreign.push(request.url());
-  });
-  return {
-    page,
-    check: async () => {
-      expect(await violations()).toEqual([]);
-      expect(foreign).toEqual([]);
-    },
-  };
-}
+const totp = (secret: string) => generateSync({ secret, epoch: Math.floor(w.t.clock.now() / 1000) });
 
 test("setup link → first admin → MFA enrolment → recovery codes → signed in; sign out; password + TOTP; a recovery code once", async () => {
-  const { url } = prepareSetup(t.ctx, t.config.keyDir)!;
+  const { url } = prepareSetup(w.t.ctx, w.t.config.keyDir)!;
   const token = new URL(url).hash;
-  const { page, check } = await watchedPage();
+  const { page, problems } = await w.open();
+  const origin = w.origin;
+  const found: string[] = [];
   const response = await page.goto(`${origin}/setup${token}`);
   expect(response!.headers()["content-security-policy"]).toContain("script-src 'self'");
   expect(response!.headers()["cross-origin-opener-policy"]).toBe("same-origin");
   await page.getByRole("heading", { name: "Create the first administrator" }).waitFor();
-  await saveScreenshot(page, "ui/setup-1280");
+  found.push(...(await w.inspect(page, "setup")));
   const email = "founder@example.eu";
   const password = "a long and memorable passphrase";
   await page.getByLabel("Email").fill(email);
@@ -70,7 +39,7 @@ test("setup link → first admin → MFA enrolment → recovery codes → signed
   await page.getByRole("heading", { name: "Set up two-factor authentication" }).waitFor();
   expect(page.url()).toBe(`${origin}/account/mfa`);
   await page.getByRole("img", { name: "QR code for your authenticator app" }).waitFor();
-  await saveScreenshot(page, "ui/mfa-enrolment-1280");
+  found.push(...(await w.inspect(page, "mfa-enrolment")));
   const secret = (await page.locator("[data-secret]").textContent())!;
   await page.getByLabel("Authentication code").fill("000000");
   await page.getByRole("button", { name: "Confirm" }).click();
@@ -80,23 +49,36 @@ test("setup link → first admin → MFA enrolment → recovery codes → signed
   await page.getByRole("heading", { name: "Your recovery codes" }).waitFor();
   const codes = await page.getByRole("list", { name: "Your recovery codes" }).getByRole("listitem").allTextContents();
   expect(codes).toHaveLength(10);
-  await saveScreenshot(page, "ui/recovery-codes-1280");
+  found.push(...(await w.inspect(page, "recovery-codes")));
   await page.getByRole("button", { name: "Continue" }).click();
   // No team yet: the first thing offered is creating one.
   await page.getByRole("heading", { name: "Create your team" }).waitFor();
+  found.push(...(await w.inspect(page, "create-team")));
   await page.getByLabel("Team name").fill("Acme");
   await page.getByRole("button", { name: "Create team" }).click();
   await page.getByRole("heading", { name: "Inbox" }).waitFor();
+  found.push(...(await w.inspect(page, "inbox-empty")));
+  // A project for the team's website, and its embed snippet.
+  await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Projects" }).click();
+  await page.getByLabel("Project name").fill("Shop");
+  await page.getByLabel("Website that may send feedback").fill("https://shop.example.eu");
+  await page.getByRole("button", { name: "Create project" }).click();
+  const snippet = page.getByLabel("Embed snippet (before </body>)").first();
+  await snippet.waitFor();
+  expect(await snippet.inputValue()).toMatch(
+    new RegExp(`^<script async src="${origin}/widget\\.js" data-project="lpk_[A-Za-z0-9_-]+"></script>$`),
+  );
+  found.push(...(await w.inspect(page, "projects")));
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.getByRole("heading", { name: "Sign in to Loupe" }).waitFor();
 
   // Password, then the code (a later TOTP step: the enrolment's code is spent).
-  t.clock.advance(30_000);
+  w.t.clock.advance(30_000);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByLabel("Authentication code").fill(totp(secret));
-  await saveScreenshot(page, "ui/sign-in-code-1280");
+  found.push(...(await w.inspect(page, "sign-in-code")));
   await page.getByRole("button", { name: "Verify" }).click();
   await page.getByRole("heading", { name: "Inbox" }).waitFor();
   await page.getByRole("button", { name: "Sign out" }).click();
@@ -118,18 +100,19 @@ test("setup link → first admin → MFA enrolment → recovery codes → signed
       expect(page.url()).toBe(`${origin}/sign-in`);
     }
   }
-  await check();
+  expect(found).toEqual([]);
+  expect(await problems()).toEqual([]);
   await page.context().close();
 });
 
 test("a phone-sized sign-in page fits, and a signed-out visit to / goes to sign-in and back", async () => {
-  const { page, check } = await watchedPage(375);
-  await page.goto(`${origin}/`);
+  const { page, problems } = await w.open({ width: 375 });
+  await page.goto(`${w.origin}/`);
   await page.getByRole("heading", { name: "Sign in to Loupe" }).waitFor();
   expect(new URL(page.url()).searchParams.get("next")).toBe("/");
   const card = (await page.locator(".card").boundingBox())!;
   expect(card.x + card.width).toBeLessThanOrEqual(375);
-  await saveScreenshot(page, "ui/sign-in-375");
-  await check();
+  expect(await w.inspect(page, "sign-in")).toEqual([]);
+  expect(await problems()).toEqual([]);
   await page.context().close();
 });
