@@ -1,3 +1,5 @@
+import { navigate } from "./router.ts";
+
 /** A problem+json answer: `errors` name the fields. */
 export type Problem = { code: string; detail?: string; errors?: { field: string; message: string }[] };
 
@@ -25,11 +27,29 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const answer = response.status === 204 ? undefined : await response.json().catch(() => undefined);
-  if (!response.ok) throw new ApiError(response.status, (answer as Problem) ?? { code: "NETWORK" });
+  if (!response.ok) {
+    const problem = (answer as Problem) ?? { code: "NETWORK" };
+    sessionLost(problem.code);
+    throw new ApiError(response.status, problem);
+  }
   return answer as T;
 }
 
 /** The message for a field, from a problem naming it. */
 export function fieldError(error: unknown, field: string): string | undefined {
   return error instanceof ApiError ? error.problem.errors?.find((e) => e.field === field)?.message : undefined;
+}
+
+/** Pages a signed-out person uses: a 401 there is the answer itself, not a lost session. */
+const PUBLIC_PAGES = ["/sign-in", "/setup", "/reset-password", "/invitation"];
+
+/**
+ * A session that ended (signed out elsewhere, revoked, idle or absolute deadline) sends the person to
+ * sign-in, and back to this page and view afterwards; enrolment still pending sends them to enrol.
+ */
+function sessionLost(code: string): void {
+  if (PUBLIC_PAGES.includes(location.pathname)) return;
+  const here = location.pathname + location.search;
+  if (code === "UNAUTHENTICATED" || code === "TEAM_SESSION_IDLE") navigate(`/sign-in?next=${encodeURIComponent(here)}`);
+  else if (code === "MFA_ENROLMENT_REQUIRED" && location.pathname !== "/account/mfa") navigate("/account/mfa");
 }

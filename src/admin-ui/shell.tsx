@@ -19,6 +19,7 @@ export function chooseTeam(id: string): void {
 
 /** Sends a lost session to sign-in, and back here (path and query) afterwards. */
 export function toSignIn(): void {
+  if (location.pathname === "/sign-in") return;
   navigate(`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`);
 }
 

@@ -172,6 +172,8 @@ test("filters and search narrow the list and live in the URL; j/k, Enter, e and 
 
   // j moves down, Enter opens, e marks the open item done (with its version), ? lists the keys.
   await page.keyboard.press("j");
+  await page.keyboard.press("j");
+  await page.waitForFunction(() => document.activeElement === document.querySelectorAll(".list .row")[1]);
   const second = (await list.getByRole("listitem").nth(1).innerText()).split("\n")[0]!;
   await page.keyboard.press("Enter");
   await page.getByRole("article").getByRole("heading", { name: second }).waitFor();

@@ -104,13 +104,16 @@ function Inbox({ team }: { team: Team }) {
         return;
       }
       if (typing(event.target)) return;
-      const move = (to: number) => {
-        const next = Math.min(Math.max(to, 0), Math.max(items.length - 1, 0));
+      // The row that has the focus is the truth (the state may lag a render behind a fast typist).
+      const rows = [...document.querySelectorAll<HTMLElement>(".list .row")];
+      const at = rows.indexOf(document.activeElement as HTMLElement);
+      const move = (step: number) => {
+        const next = Math.min(Math.max((at === -1 ? focused : at) + step, 0), Math.max(rows.length - 1, 0));
         setFocused(next);
-        document.querySelectorAll<HTMLElement>(".list .row")[next]?.focus();
+        rows[next]?.focus();
       };
-      if (event.key === "j") move(focused + 1);
-      else if (event.key === "k") move(focused - 1);
+      if (event.key === "j") move(at === -1 && focused === 0 ? 0 : 1);
+      else if (event.key === "k") move(-1);
       else if (event.key === "Enter" && items[focused] && !(event.target instanceof HTMLButtonElement))
         open(items[focused].id);
       else if (event.key === "e") markDone();
