@@ -168,6 +168,7 @@ test("settings: the inactivity timeout changes after re-authentication; a value 
 
 test("SSO: add a provider, edit it, remove it; the client secret is never in a response or the page", async () => {
   const admin = await instanceAdmin();
+  const team = await (await admin.browser.post("/api/v1/teams", { name: "Acme support" })).json();
   const secret = `s3cret-${crypto.randomUUID()}`;
   const { page, context, problems } = await w.open({ as: admin.browser });
   const bodies: string[] = [];
@@ -188,6 +189,8 @@ test("SSO: add a provider, edit it, remove it; the client secret is never in a r
   await form.getByLabel("Client ID").fill("loupe-client");
   await form.getByLabel("Client secret").fill(secret);
   await form.getByLabel("Allowed email domains").fill("example.eu, example.com");
+  await form.getByLabel("Create an account at the first sign-in").check();
+  await form.getByLabel("Add new accounts to a team (as reporters)").selectOption({ label: "Acme support" });
   await form.getByRole("button", { name: "Save provider" }).click();
   await form.locator("#sso-issuer-note.error").waitFor();
   expect(await w.inspect(page, "instance-sso-form")).toEqual([]);
@@ -196,6 +199,7 @@ test("SSO: add a provider, edit it, remove it; the client secret is never in a r
   const card = page.getByRole("region", { name: "Company login" });
   await card.getByText("https://idp.example.eu").waitFor();
   await card.getByText("example.eu, example.com").waitFor();
+  await card.getByText("Acme support").waitFor();
   expect(await w.inspect(page, "instance-sso")).toEqual([]);
 
   const stored = w.t.store.db.get<{ id: string; client_secret_sealed: string }>(
@@ -214,14 +218,16 @@ test("SSO: add a provider, edit it, remove it; the client secret is never in a r
   await card.getByRole("button", { name: "Edit" }).click();
   const edit = page.getByRole("region", { name: "Edit Company login" });
   expect(await edit.getByLabel("Client secret").inputValue()).toBe("");
+  expect(await edit.getByLabel("Add new accounts to a team (as reporters)").inputValue()).toBe(team.id);
   await edit.getByLabel("Name on the sign-in button").fill("Company SSO");
   await edit.getByRole("button", { name: "Save provider" }).click();
   await page.getByRole("region", { name: "Company SSO" }).waitFor();
-  const after = w.t.store.db.get<{ client_secret_sealed: string }>(
-    "SELECT client_secret_sealed FROM oidc_providers WHERE id = ?",
+  const after = w.t.store.db.get<{ client_secret_sealed: string; jit_team_id: string }>(
+    "SELECT client_secret_sealed, jit_team_id FROM oidc_providers WHERE id = ?",
     stored.id,
   )!;
   expect(after.client_secret_sealed).toBe(stored.client_secret_sealed);
+  expect(after.jit_team_id).toBe(team.id);
   expect(await secretInPage()).toBe(false);
   expect(bodies.length).toBeGreaterThan(3);
   expect(bodies.filter((body) => body.includes(secret))).toEqual([]);
@@ -250,9 +256,25 @@ test("audit: the trail names who did what; verification says verified, and names
   const disabled = entries.getByRole("listitem").filter({ hasText: "Account disabled" }).first();
   await disabled.getByText(`by ${admin.email} · concerning ${target.email}`).waitFor();
 
+  // While the check runs (held here), the section shows progress and how many entries it checks.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route("**/api/v1/instance/audit/verify", async (route) => {
+    await held;
+    await route.continue();
+  });
   await page.getByRole("button", { name: "Verify the chain" }).click();
   const verify = page.getByRole("region", { name: "Chain verification" });
+  const total = w.t.store.db.get<{ n: number }>("SELECT count(*) AS n FROM audit_log")!.n;
+  await verify.getByRole("progressbar", { name: `Checking ${total} entries…` }).waitFor();
+  expect(await verify.getAttribute("aria-busy")).toBe("true");
+  expect(await verify.getByRole("button", { name: "Working…" }).isDisabled()).toBe(true);
+  expect(await w.inspect(page, "instance-audit-verifying")).toEqual([]);
+  release();
   await verify.getByRole("status").getByText("Verified: the chain is intact up to entry").waitFor();
+  await page.unroute("**/api/v1/instance/audit/verify");
   const last = w.t.store.db.get<{ seq: number }>("SELECT max(seq) AS seq FROM audit_log")!.seq;
   await verify.getByText(`up to entry ${last.toLocaleString("en-GB")}`).waitFor();
   expect(await w.inspect(page, "instance-audit")).toEqual([]);

@@ -257,7 +257,7 @@ export default {
   instAct_master_key_rotated: "Hauptschlüssel gewechselt",
   instAct_data_key_rotated: "Datenschlüssel gewechselt",
   instAct_backup_restored: "Sicherung wiederhergestellt",
-  instAct_admin_created: "Erster Administrator angelegt",
+  instAct_admin_created: "Administrator der Instanz angelegt",
   instAct_data_erased: "Personenbezogene Daten gelöscht",
   instAct_data_exported: "Daten exportiert",
   instAct_team_created: "Team angelegt",

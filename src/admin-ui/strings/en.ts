@@ -252,7 +252,7 @@ export default {
   instAct_master_key_rotated: "Master key rotated",
   instAct_data_key_rotated: "Data key rotated",
   instAct_backup_restored: "Backup restored",
-  instAct_admin_created: "First administrator created",
+  instAct_admin_created: "Instance administrator created",
   instAct_data_erased: "Personal data erased",
   instAct_data_exported: "Data exported",
   instAct_team_created: "Team created",

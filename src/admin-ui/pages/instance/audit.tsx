@@ -1,3 +1,4 @@
+import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../../api.ts";
 import { EmptyState, problemText, Skeleton } from "../../components.tsx";
@@ -16,6 +17,14 @@ type Entry = {
 type Verification = { ok: boolean; checked: number; lastSeq: number; firstBroken?: { seq: number; reason: string } };
 
 const PAGE = 50;
+
+/** A string's `{name}` placeholders filled with text or elements (never markup from a string). */
+function parts(text: string, values: Record<string, ComponentChildren>): ComponentChildren {
+  return text.split(/(\{\w+\})/).map((piece) => {
+    const key = /^\{(\w+)\}$/.exec(piece)?.[1];
+    return key && key in values ? values[key] : piece;
+  });
+}
 
 /** The audit action in words, when there are words for it; else its code. */
 const actionText = (action: string) => t[`instAct_${action.replace(/\./g, "_")}` as keyof Strings] ?? action;
@@ -57,7 +66,8 @@ export function AuditSection(props: { onError: (error: unknown) => void }) {
       () => undefined,
     );
   }, []);
-  const who = (id: string | null) => (id === null ? t.instSystem : (names.get(id) ?? id));
+  // An id nobody is named by any more (a deleted account, a removed provider) is shown as the id.
+  const who = (id: string | null) => (id === null ? t.instSystem : (names.get(id) ?? <code class="id">{id}</code>));
   return (
     <>
       <p class="intro">{t.instAuditIntro}</p>
@@ -74,10 +84,10 @@ export function AuditSection(props: { onError: (error: unknown) => void }) {
               <span class="what">{actionText(entry.action)}</span>
               <span class="seq">#{entry.seq}</span>
               <span class="meta">
-                {fill(t.instBy, { who: who(entry.actorId) })}
-                {entry.targetId && entry.targetId !== entry.actorId
-                  ? ` · ${fill(t.instConcerning, { what: who(entry.targetId) })}`
-                  : ""}
+                {parts(t.instBy, { who: who(entry.actorId) })}
+                {entry.targetId && entry.targetId !== entry.actorId && (
+                  <> · {parts(t.instConcerning, { what: who(entry.targetId) })}</>
+                )}
                 {" · "}
                 <time dateTime={entry.at}>{dateTime(entry.at)}</time>
               </span>

@@ -37,7 +37,7 @@ export function bytes(n: number): string {
   return new Intl.NumberFormat(locale(), {
     style: "unit",
     unit: units[unit],
-    unitDisplay: "short",
+    unitDisplay: unit === 0 ? "long" : "short",
     maximumFractionDigits: unit >= 2 ? 1 : 0,
   }).format(value);
 }

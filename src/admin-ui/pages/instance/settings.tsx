@@ -85,11 +85,16 @@ export function SettingsSection(props: { onError: (error: unknown) => void }) {
                 step={1}
                 defaultValue={String(settings[field.name])}
                 aria-invalid={message ? "true" : undefined}
-                aria-describedby={`${field.name}-note`}
+                aria-describedby={message ? `${field.name}-note ${field.name}-hint` : `${field.name}-hint`}
                 required
               />
-              <span id={`${field.name}-note`} class={message ? "error" : "hint"}>
-                {message ?? field.hint}
+              {message && (
+                <span id={`${field.name}-note`} class="error">
+                  {message}
+                </span>
+              )}
+              <span id={`${field.name}-hint`} class="hint">
+                {field.hint}
               </span>
             </label>
           );

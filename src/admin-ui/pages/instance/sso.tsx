@@ -149,11 +149,21 @@ function TextField(props: {
         autoComplete={props.autoComplete ?? "off"}
         spellcheck={false}
         aria-invalid={message ? "true" : undefined}
-        aria-describedby={`sso-${props.name}-note`}
+        aria-describedby={
+          [message && `sso-${props.name}-note`, props.hint && `sso-${props.name}-hint`].filter(Boolean).join(" ") ||
+          undefined
+        }
       />
-      <span id={`sso-${props.name}-note`} class={message ? "error" : "hint"}>
-        {message ?? props.hint ?? ""}
-      </span>
+      {message && (
+        <span id={`sso-${props.name}-note`} class="error">
+          {message}
+        </span>
+      )}
+      {props.hint && (
+        <span id={`sso-${props.name}-hint`} class="hint">
+          {props.hint}
+        </span>
+      )}
     </label>
   );
 }
@@ -171,6 +181,8 @@ function ProviderForm(props: {
   const { provider } = props;
   const [preset, setPreset] = useState<Provider["preset"]>(provider?.preset ?? "generic");
   const [jit, setJit] = useState(provider?.jitEnabled ?? false);
+  // Controlled: a <select> has no default value to set (the team would silently reset on edit).
+  const [jitTeam, setJitTeam] = useState(provider?.jitTeamId ?? "");
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
   const title = provider ? fill(t.instEditProvider, { name: provider.name }) : t.instAddProvider;
@@ -192,7 +204,7 @@ function ProviderForm(props: {
       enabled: data.get("enabled") === "on",
       trustIdpMfa: data.get("trustIdpMfa") === "on",
       jitEnabled: jit,
-      jitTeamId: jit && text("jitTeamId") ? text("jitTeamId") : null,
+      jitTeamId: jit && jitTeam ? jitTeam : null,
     };
     setBusy(true);
     setError(undefined);
@@ -265,7 +277,7 @@ function ProviderForm(props: {
         {jit && (
           <label>
             {t.instJitTeam}
-            <select name="jitTeamId" defaultValue={provider?.jitTeamId ?? ""}>
+            <select name="jitTeamId" value={jitTeam} onChange={(e) => setJitTeam(e.currentTarget.value)}>
               <option value="">{t.instJitNoTeam}</option>
               {props.teams
                 .filter((team) => team.id)

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../../api.ts";
-import { Badge, CopyButton, Dialog, EmptyState, problemText, Skeleton, toast } from "../../components.tsx";
+import { Badge, CopyButton, Dialog, EmptyState, problemText, Skeleton } from "../../components.tsx";
 import { t } from "../../i18n.ts";
 import type { Me } from "../../shell.tsx";
 import { date, dateTime, fill, initials, time } from "./format.ts";
@@ -217,9 +217,9 @@ function UserDialog(props: { user: User; me: Me; smtp: boolean; onClose: () => v
     setError(undefined);
     try {
       const said = await actions[kind].run();
+      // Said inside the dialog (a toast would sit under the modal dialog).
       setDone(said);
       setAsking(undefined);
-      toast(said);
       props.onChanged();
     } catch (failure) {
       setError(problemText(failure));
