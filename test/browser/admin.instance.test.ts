@@ -320,6 +320,19 @@ test("health: ready, with the version, the database size and the disk", async ()
   await context.close();
 });
 
+test("in German: the users section and its dialog, in the browser's language", async () => {
+  const admin = await instanceAdmin();
+  const { page, context, problems } = await w.open({ as: admin.browser, locale: "de-DE" });
+  await page.goto(`${w.origin}/instance/users`);
+  await page.getByRole("heading", { name: "Benutzer", level: 2 }).waitFor();
+  await page.getByLabel("Konten suchen").fill(admin.email);
+  await page.getByRole("list", { name: "Benutzer" }).getByRole("button", { name: admin.email }).click();
+  await page.getByRole("dialog").getByText("Das ist Ihr eigenes Konto").waitFor();
+  expect(await w.inspect(page, "instance-user-dialog-de")).toEqual([]);
+  expect(await problems()).toEqual([]);
+  await context.close();
+});
+
 test("a non-admin: no Instance link, a plain refusal on the page, 403 from the API", async () => {
   const member = await signedInUser(w.t, { email: uniqueEmail("member") });
   const { page, context, problems } = await w.open({ as: member.browser });
