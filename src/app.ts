@@ -3,6 +3,7 @@ import { adminRoutes } from "./admin/index.ts";
 import { authRoutes } from "./api/auth/index.ts";
 import { ssoRoutes } from "./api/auth/sso/index.ts";
 import { healthRoutes } from "./api/health/index.ts";
+import { instanceHealthRoutes } from "./api/instance/health/index.ts";
 import { instanceRoutes } from "./api/instance/index.ts";
 import { ssoProviderRoutes } from "./api/instance/sso-providers/index.ts";
 import { invitationRoutes } from "./api/invitations/index.ts";
@@ -128,6 +129,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/api/v1/me/tokens", meTokenRoutes(base));
   app.route("/api/v1/instance", instanceRoutes(base));
   app.route("/api/v1/instance/sso-providers", ssoProviderRoutes(base));
+  app.route(
+    "/api/v1/instance/health",
+    instanceHealthRoutes({ ...base, migrations: deps.migrations, version: deps.version }),
+  );
   app.route("/api/v1/invitations", invitationRoutes({ ...base, ipLimiter }));
   app.route("/api/v1/teams", teamRoutes(base));
   app.route("/api/v1/teams/:teamId/policy", policyRoutes(base));

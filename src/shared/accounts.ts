@@ -155,4 +155,6 @@ export const InstanceSettingsSchema = v.object({
 export type InstanceSettings = v.InferOutput<typeof InstanceSettingsSchema>;
 
 export const ResetLinkSchema = v.object({ url: v.string(), expiresAt: v.string() });
+/** A reset link emailed by an instance admin: when it stops working (the link itself only in the mail). */
+export const ResetEmailSchema = v.object({ expiresAt: v.string() });
 export const SetupStatusSchema = v.object({ setupRequired: v.literal(true) });

@@ -12,3 +12,28 @@ export const ReadinessResponse = v.object({
     storage: v.picklist(["ok", "full"]),
   }),
 });
+
+/** The instance admins' health view (GET /api/v1/instance/health): never served to anyone else. */
+export const InstanceHealthSchema = v.object({
+  status: v.picklist(["ready", "degraded", "not_ready"]),
+  /** Why the instance is not ready or degraded: a short code (as /readyz gives in its detail). */
+  reason: v.nullable(v.picklist(["database_closed", "database_error", "migrations_pending", "storage_full"])),
+  checks: ReadinessResponse.entries.checks,
+  version: v.string(),
+  runtime: v.string(),
+  database: v.nullable(v.object({ fileBytes: v.number(), walBytes: v.number(), freeBytes: v.number() })),
+  disk: v.nullable(v.object({ freeBytes: v.number(), totalBytes: v.number() })),
+  /** Whether SMTP is configured (reset links can be emailed). */
+  email: v.boolean(),
+  counts: v.nullable(
+    v.object({
+      users: v.number(),
+      teams: v.number(),
+      projects: v.number(),
+      feedback: v.number(),
+      auditEntries: v.number(),
+    }),
+  ),
+  checkedAt: v.string(),
+});
+export type InstanceHealth = v.InferOutput<typeof InstanceHealthSchema>;

@@ -72,6 +72,9 @@ export const MATRIX: Record<string, Row> = {
   "POST /api/v1/instance/users/:userId/sessions/revoke": instance(200),
   "POST /api/v1/instance/users/:userId/mfa/reset": instance(200),
   "POST /api/v1/instance/users/:userId/password-reset-link": instance(201),
+  // The world has no SMTP: the admin is told so (503), everyone else is refused first.
+  "POST /api/v1/instance/users/:userId/password-reset-email": instance(503),
+  "GET /api/v1/instance/health": instance(200),
   "GET /api/v1/instance/audit": instance(200),
   "GET /api/v1/instance/audit/verify": instance(200),
   "GET /api/v1/instance/settings": instance(200),

@@ -107,6 +107,12 @@ export function requestFor(route: string, w: World, who: { password: string } | 
       path: `/api/v1/instance/users/${a.reporter.user.id}/password-reset-link`,
       body: {},
     },
+    "POST /api/v1/instance/users/:userId/password-reset-email": {
+      method: "POST",
+      path: `/api/v1/instance/users/${a.reporter.user.id}/password-reset-email`,
+      body: {},
+    },
+    "GET /api/v1/instance/health": { method: "GET", path: "/api/v1/instance/health" },
     "GET /api/v1/instance/audit": { method: "GET", path: "/api/v1/instance/audit" },
     "GET /api/v1/instance/audit/verify": { method: "GET", path: "/api/v1/instance/audit/verify" },
     "GET /api/v1/instance/settings": { method: "GET", path: "/api/v1/instance/settings" },

@@ -13,7 +13,7 @@ import {
 } from "../../src/shared/accounts.ts";
 import { AuditEntrySchema, AuditVerificationSchema } from "../../src/shared/audit.ts";
 import { FeedbackItemSchema, FeedbackPageSchema, NoteSchema } from "../../src/shared/feedback.ts";
-import { HealthResponse, ReadinessResponse } from "../../src/shared/system.ts";
+import { HealthResponse, InstanceHealthSchema, ReadinessResponse } from "../../src/shared/system.ts";
 import {
   InvitationSchema,
   LabelSchema,
@@ -71,6 +71,7 @@ test("owner's and admin's JSON answers are exactly their shared schemas", async 
     [w.admin.browser, "/api/v1/instance/sso-providers", list("providers", SsoProviderSchema)],
     [w.admin.browser, "/api/v1/instance/audit", list("entries", AuditEntrySchema)],
     [w.admin.browser, "/api/v1/instance/audit/verify", AuditVerificationSchema],
+    [w.admin.browser, "/api/v1/instance/health", InstanceHealthSchema],
   ];
   const mismatches: string[] = [];
   for (const [browser, path, schema] of cases) {

@@ -6,11 +6,17 @@ import { describe } from "../../http/respond.ts";
 import { validate } from "../../http/validation.ts";
 import { disableUser, enableUser, listAllUsers, revokeUserSessions } from "../../services/accounts/admin.ts";
 import { adminResetMfa } from "../../services/accounts/mfa.ts";
-import { createResetLink } from "../../services/accounts/password.ts";
+import { createResetLink, emailResetLink } from "../../services/accounts/password.ts";
 import { getInstanceSettings, updateInstanceSettings } from "../../services/accounts/settings.ts";
 import { listAudit, verifyAudit } from "../../services/audit/audit.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { InstanceSettingsSchema, PublicUserSchema, ResetLinkSchema, SettingsInput } from "../../shared/accounts.ts";
+import {
+  InstanceSettingsSchema,
+  PublicUserSchema,
+  ResetEmailSchema,
+  ResetLinkSchema,
+  SettingsInput,
+} from "../../shared/accounts.ts";
 import { AuditEntrySchema, AuditVerificationSchema } from "../../shared/audit.ts";
 import { IdSchema, OkSchema } from "../../shared/common.ts";
 
@@ -106,6 +112,19 @@ export function instanceRoutes(deps: { ctx: ServiceContext; action: ReturnType<t
       ),
       validate("param", UserParam),
       (c) => c.json(createResetLink(ctx, { adminId: c.var.caller.user.id, userId: c.req.valid("param").userId }), 201),
+    )
+    .post(
+      "/users/:userId/password-reset-email",
+      action("instance.admin", { recent: true }),
+      describe(
+        "Email the user a one-time password reset link (30 minutes); needs SMTP",
+        ["instance"],
+        { 202: { description: "Sent", schema: ResetEmailSchema } },
+        [401, 403, 404, 503],
+      ),
+      validate("param", UserParam),
+      async (c) =>
+        c.json(await emailResetLink(ctx, { adminId: c.var.caller.user.id, userId: c.req.valid("param").userId }), 202),
     )
     .get(
       "/settings",

@@ -74,6 +74,34 @@ export function createResetLink(
   return { url: resetUrl(ctx, token), expiresAt: new Date(expiresAt).toISOString() };
 }
 
+/**
+ * An instance admin emails the user a one-time reset link (SMTP only). Awaited: the admin is told
+ * when the mail server refuses, and can show the link instead.
+ */
+export async function emailResetLink(
+  ctx: ServiceContext,
+  input: { adminId: string; userId: string },
+): Promise<{ expiresAt: string }> {
+  const { adminId, userId } = input;
+  if (!ctx.mailer) throw new AppError("SMTP_NOT_CONFIGURED", "This server sends no email: show the link instead.");
+  const user = findUserById(ctx.db, userId);
+  if (!user) throw notFound("No such user.");
+  const { token, expiresAt } = newResetToken(ctx, user.id, adminId);
+  recordEvent(ctx, { type: "password_reset.link_created", userId: user.id, actorId: adminId, targetId: user.id });
+  try {
+    await sendLinkMail(
+      ctx,
+      user.email,
+      "Reset your Loupe password",
+      `An administrator of this Loupe installation sent you a link to choose a new password. Open it within 30 minutes:\n\n${resetUrl(ctx, token)}`,
+    );
+  } catch (error) {
+    ctx.logger.warn("mail.failed", { code: "password_reset_by_admin", userId: user.id, ...errorFields(error) });
+    throw new AppError("SERVICE_UNAVAILABLE", "The mail server did not take the message: show the link instead.");
+  }
+  return { expiresAt: new Date(expiresAt).toISOString() };
+}
+
 /** Self-service reset by email (SMTP only). Answers the same whether or not the address exists. */
 export async function requestResetByEmail(ctx: ServiceContext, email: string): Promise<void> {
   if (!ctx.mailer) {
