@@ -110,10 +110,11 @@ async function openItem(page: Page, title: string) {
   return item;
 }
 
-test("a member triages a widget item: zoom with aligned overlay, console, assign, a new label, comment, reply by mail, history, trash and restore", async () => {
-  const id = await fromWidget(
+/** What a visitor sends through the widget, with device details, console entries, custom data and a screenshot. */
+const visitorItem = async (title: string) =>
+  fromWidget(
     {
-      title: "The pay button does nothing",
+      title,
       comment: "I click Pay and nothing happens.\n<b>not bold</b>",
       reporterEmail: "visitor@example.eu",
       pageUrl: `${SITE}/checkout?step=pay`,
@@ -133,8 +134,11 @@ test("a member triages a widget item: zoom with aligned overlay, console, assign
     },
     await pageImage(),
   );
+
+test("what a visitor sent, as text; the screenshot at fit, 100 % and 200 % with the overlay aligned", async () => {
+  await visitorItem("The checkout is slow");
   const { page, context, problems } = await w.open({ as: member.browser });
-  const item = await openItem(page, "The pay button does nothing");
+  const item = await openItem(page, "The checkout is slow");
 
   // What the visitor sent, as text: device facts, the console in its list, custom data in a table.
   await item.getByText("Chrome 131 · macOS").waitFor();
@@ -197,7 +201,17 @@ test("a member triages a widget item: zoom with aligned overlay, console, assign
   expect(await w.inspect(page, "item-opened")).toEqual([]);
   await consoleList.scrollIntoViewIfNeeded();
   expect(await w.inspect(page, "item-details")).toEqual([]);
+  // The comment's markup stayed text.
+  await item.getByText("<b>not bold</b>", { exact: false }).waitFor();
+  expect(await page.evaluate(() => document.querySelector("article b"))).toBeNull();
+  expect(await problems()).toEqual([]);
+  await context.close();
+});
 
+test("a member triages a widget item: start, assign, a label made on the fly, comment, reply by mail, history, trash and restore", async () => {
+  const id = await visitorItem("The pay button does nothing");
+  const { page, context, problems } = await w.open({ as: member.browser });
+  const item = await openItem(page, "The pay button does nothing");
   // Triage: start it, assign it, a new label made on the fly, an existing one, a comment, a reply.
   await item.getByRole("button", { name: "Start" }).click();
   await page.waitForFunction(
@@ -210,6 +224,11 @@ test("a member triages a widget item: zoom with aligned overlay, console, assign
   await item.getByLabel("Add a label").fill("checkout");
   await item.getByRole("button", { name: "Create “checkout”" }).click();
   await item.getByRole("button", { name: "Remove the label checkout" }).waitFor();
+  // A name the API refuses: its reason beside the control, the field marked.
+  await item.getByLabel("Add a label").fill("wip\u0007");
+  await item.getByRole("button", { name: "Create “wip\u0007”" }).click();
+  await item.locator("#item-labels-error").getByText("control characters are not allowed", { exact: false }).waitFor();
+  expect(await item.getByLabel("Add a label").getAttribute("aria-invalid")).toBe("true");
   await item.getByLabel("Add a label").fill("BUG");
   await item.getByRole("button", { name: "Add", exact: true }).click();
   await item.getByRole("button", { name: "Remove the label bug" }).waitFor();
@@ -277,6 +296,12 @@ test("an anonymous visitor who left no email: the UI says plainly a reply cannot
   // Internal comments still work.
   expect(await item.getByLabel("Write an internal comment").isDisabled()).toBe(false);
   expect(await w.inspect(page, "item-anonymous")).toEqual([]);
+  // Another item in the same view: its own conversation, reachable by email, nothing left over.
+  await page.getByRole("list", { name: "Inbox" }).getByText("The pay button does nothing").click();
+  await item.getByText("Replies are emailed to visitor@example.eu.").waitFor();
+  await item.getByText("Thanks! Fixed in tomorrow's release.").waitFor();
+  expect(await item.getByLabel("Write a reply to the reporter").isDisabled()).toBe(false);
+  expect(await item.getByText("a reply cannot reach them", { exact: false }).count()).toBe(0);
   expect(await problems()).toEqual([]);
   await context.close();
 });

@@ -1,3 +1,4 @@
+import { signal } from "@preact/signals";
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { type Annotation, drawAnnotations } from "../../shared/annotation-draw.ts";
@@ -53,6 +54,11 @@ function When({ iso }: { iso: string }) {
     </time>
   );
 }
+/** The API's refusal in words: the field's message where it names one, else its detail. */
+const refusal = (failure: unknown) =>
+  failure instanceof ApiError && failure.problem.errors?.length
+    ? failure.problem.errors.map((e) => e.message).join(" ")
+    : problemText(failure);
 const fill = (text: string, values: Record<string, string>) =>
   text.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
 
@@ -73,19 +79,18 @@ export async function patchItem(teamId: string, item: Item, changes: Changes): P
 export const saveStatus = (teamId: string, item: Item, status: string) => patchItem(teamId, item, { status });
 
 /** The caller's role in the team and id: what decides which controls the item view offers. */
-const whoCache = new Map<string, Promise<{ role: Role; meId: string }>>();
-function whoAmI(teamId: string) {
-  let known = whoCache.get(teamId);
-  if (!known) {
-    known = Promise.all([
-      api<{ role: Role }>("GET", `/teams/${teamId}`),
-      api<{ user: { id: string } }>("GET", "/me"),
-    ]).then(([team, me]) => ({ role: team.role, meId: me.user.id }));
-    known.catch(() => whoCache.delete(teamId));
-    whoCache.set(teamId, known);
-  }
-  return known;
+const whoAmI = (teamId: string) =>
+  Promise.all([api<{ role: Role }>("GET", `/teams/${teamId}`), api<{ user: { id: string } }>("GET", "/me")]).then(
+    ([team, me]) => ({ role: team.role, meId: me.user.id }),
+  );
+
+/** Bumped for an item whose comments, messages or history changed elsewhere (live updates). */
+const touched = signal<{ id: string; n: number } | undefined>(undefined);
+/** Reloads the open item's threads and history when it is `itemId` (for live updates). */
+export function refreshItemView(itemId: string): void {
+  touched.value = { id: itemId, n: (touched.value?.n ?? 0) + 1 };
 }
+const touchedFor = (itemId: string) => (touched.value?.id === itemId ? touched.value.n : 0);
 
 /**
  * What the user wants changed, as intent: labels as additions and removals, so the same change can
@@ -121,7 +126,7 @@ const NEXT_STEP: Record<Status, [Status, keyof typeof t]> = {
 export function ItemView(props: { teamId: string; item: Item; onBack: () => void; onChange: (item: Item) => void }) {
   const { teamId, item } = props;
   const [who, setWho] = useState<{ role: Role; meId: string } | undefined>(undefined);
-  const [members, setMembers] = useState<Member[]>([]);
+  const [members, setMembers] = useState<Member[] | undefined>(undefined);
   const [labels, setLabels] = useState<Label[]>([]);
   const [historyKey, setHistoryKey] = useState(0);
   useEffect(() => {
@@ -137,7 +142,11 @@ export function ItemView(props: { teamId: string; item: Item; onBack: () => void
   // Names, not "you": the history's sentences read (and conjugate) the same for everyone.
   const nameOf = (id: string | null | undefined): string => {
     if (!id) return t.itemVisitor;
-    return members.find((m) => m.userId === id)?.displayName ?? (id === who?.meId ? t.itemYou : t.itemFormerMember);
+    const known = members?.find((m) => m.userId === id)?.displayName;
+    if (known) return known;
+    if (id === who?.meId) return t.itemYou;
+    // Without the member list (support access may not read it) a name is unknown, not gone.
+    return members ? t.itemFormerMember : t.itemTeamMember;
   };
   // A new version reloads the history by itself (History watches it).
   const changed = (next: Item) => props.onChange(next);
@@ -173,7 +182,7 @@ export function ItemView(props: { teamId: string; item: Item; onBack: () => void
           teamId={teamId}
           item={item}
           meId={who.meId}
-          members={members}
+          members={members ?? []}
           labels={labels}
           onLabels={setLabels}
           nameOf={nameOf}
@@ -336,7 +345,7 @@ function Triage(props: {
         } catch (reload) {
           setError({ control, text: problemText(reload) });
         }
-      } else setError({ control, text: problemText(failure) });
+      } else setError({ control, text: refusal(failure) });
     } finally {
       setBusy(false);
     }
@@ -354,8 +363,17 @@ function Triage(props: {
         props.onLabels([...labels, label]);
       } catch (failure) {
         handleLostSession(failure);
-        setError({ control: "labels", text: problemText(failure) });
-        return;
+        // Someone made it a moment ago: take theirs.
+        const fresh =
+          failure instanceof ApiError && failure.problem.code === "LABEL_EXISTS"
+            ? await api<{ labels: Label[] }>("GET", `/teams/${teamId}/labels`).catch(() => undefined)
+            : undefined;
+        label = fresh?.labels.find((l) => l.name.toLocaleLowerCase() === name.toLocaleLowerCase());
+        if (!label) {
+          setError({ control: "labels", text: refusal(failure) });
+          return;
+        }
+        props.onLabels(fresh!.labels);
       }
     }
     setLabelText("");
@@ -881,10 +899,15 @@ function Comments(props: {
 }) {
   const [notes, setNotes] = useState<Note[] | undefined>(undefined);
   const path = `/teams/${props.teamId}/feedback/${props.item.id}/comments`;
+  const live = touchedFor(props.item.id);
   useEffect(() => {
-    setNotes(undefined);
-    api<{ comments: Note[] }>("GET", path).then((c) => setNotes(c.comments), handleLostSession);
-  }, [path]);
+    let current = true; // an answer for an item no longer shown is dropped
+    api<{ comments: Note[] }>("GET", path).then((c) => current && setNotes(c.comments), handleLostSession);
+    return () => {
+      current = false;
+    };
+  }, [path, live]);
+  useEffect(() => setNotes(undefined), [path]);
   return (
     <NoteThread
       id="item-comments"
@@ -923,12 +946,21 @@ function Messages(props: {
   const [notes, setNotes] = useState<Note[] | undefined>(undefined);
   const [reach, setReach] = useState<Reach | undefined>(undefined);
   const path = `/teams/${props.teamId}/feedback/${item.id}/messages`;
+  const live = touchedFor(item.id);
   useEffect(() => {
-    setNotes(undefined);
+    let current = true;
     api<{ messages: Note[]; reach: Reach }>("GET", path).then((m) => {
+      if (!current) return;
       setNotes(m.messages);
       setReach(m.reach);
     }, handleLostSession);
+    return () => {
+      current = false;
+    };
+  }, [path, live]);
+  useEffect(() => {
+    setNotes(undefined);
+    setReach(undefined);
   }, [path]);
   const fromReporter = (n: Note) => n.authorId !== null && n.authorId === item.reporter.userId;
   const unreachable = !props.reporterView && reach !== undefined && !reach.email && !reach.account;
@@ -995,23 +1027,28 @@ function History(props: {
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | undefined>(undefined);
   const path = `/teams/${props.teamId}/feedback/${props.item.id}/history`;
+  const latest = useRef(0);
   const load = async (from: string | null) => {
+    const request = ++latest.current;
     try {
       const page = await api<{ entries: HistoryEntry[]; nextCursor: string | null }>(
         "GET",
         `${path}?limit=50${from ? `&cursor=${from}` : ""}`,
       );
+      if (request !== latest.current) return; // a newer load (or another item) answers instead
       setEntries((shown) => (from ? [...(shown ?? []), ...page.entries] : page.entries));
       setCursor(page.nextCursor);
       setError(undefined);
     } catch (failure) {
       handleLostSession(failure);
-      setError(problemText(failure));
+      if (request === latest.current) setError(problemText(failure));
     }
   };
+  const live = touchedFor(props.item.id);
+  useEffect(() => setEntries(undefined), [path]);
   useEffect(() => {
     load(null);
-  }, [path, props.refresh, props.item.version]);
+  }, [path, props.refresh, props.item.version, live]);
   const labelName = (id: string) => props.labels.find((l) => l.id === id)?.name ?? t.itemDeletedLabel;
   return (
     <section class="item-section" aria-labelledby="item-history">

@@ -164,6 +164,7 @@ export default {
   itemFromReporter: "meldende Person",
   itemYou: "Sie",
   itemFormerMember: "Ein ehemaliges Mitglied",
+  itemTeamMember: "Ein Teammitglied",
   itemVisitor: "Ein Besucher",
   itemTeamAuthor: "Das Team",
   itemSomeone: "Jemand",

@@ -158,6 +158,7 @@ export default {
   itemFromReporter: "reporter",
   itemYou: "You",
   itemFormerMember: "A former member",
+  itemTeamMember: "A team member",
   itemVisitor: "A visitor",
   itemTeamAuthor: "The team",
   itemSomeone: "Someone",
