@@ -24,6 +24,8 @@ export const TEAM_ACTIONS = {
   "feedback.read": ["owner", "member", "reporter"],
   "feedback.triage": ["owner", "member"],
   "feedback.delete": ["owner", "member"],
+  /** An item's history names internal comments and assignees: never for its reporter. */
+  "feedback.history": ["owner", "member"],
   "comments.read": ["owner", "member"],
   "comments.write": ["owner", "member"],
   "messages.read": ["owner", "member", "reporter"],
@@ -43,6 +45,7 @@ export const SUPPORT_READABLE: readonly TeamAction[] = [
   "projects.read",
   "labels.read",
   "feedback.read",
+  "feedback.history",
   "comments.read",
   "messages.read",
 ];

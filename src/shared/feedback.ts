@@ -207,3 +207,50 @@ export const NoteSchema = v.object({
   createdAt: v.string(),
 });
 export type PublicNote = v.InferOutput<typeof NoteSchema>;
+
+/** The thread with the reporter, and whether a reply from the team reaches them. */
+export const MessageReachSchema = v.object({
+  /** By email: the reporter left an address and this instance has a mail server (SMTP). */
+  email: v.boolean(),
+  /** In Loupe: the reporter has an account in the team and reads the thread when signed in. */
+  account: v.boolean(),
+});
+export const MessageThreadSchema = v.object({ messages: v.array(NoteSchema), reach: MessageReachSchema });
+export const SentMessageSchema = v.object({
+  ...NoteSchema.entries,
+  /** Handed to the mail server for the reporter's address (delivery itself is asynchronous). */
+  emailed: v.boolean(),
+});
+
+/** The audit-trail actions that make up an item's history. */
+export const HISTORY_ACTIONS = [
+  "feedback.created",
+  "feedback.triaged",
+  "feedback.trashed",
+  "feedback.restored",
+  "feedback.comment_added",
+  "feedback.message_added",
+] as const;
+const Nullable = v.nullable(v.string());
+/** One change of an item from its audit trail: who, when, what (ids and values; names come from the team's lists). */
+export const HistoryEntrySchema = v.object({
+  seq: v.number(),
+  at: v.string(),
+  /** Null for a visitor's submission through the widget. */
+  actorId: Nullable,
+  action: v.picklist(HISTORY_ACTIONS),
+  /** The item's version after the change (null where the entry predates versioned history). */
+  version: v.nullable(v.number()),
+  changes: v.object({
+    status: v.optional(v.object({ from: v.picklist(STATUSES), to: v.picklist(STATUSES) })),
+    assigneeId: v.optional(v.object({ from: Nullable, to: Nullable })),
+    labels: v.optional(v.object({ added: v.array(v.string()), removed: v.array(v.string()) })),
+  }),
+});
+export type HistoryEntry = v.InferOutput<typeof HistoryEntrySchema>;
+export const HistoryPageSchema = v.object({ entries: v.array(HistoryEntrySchema), nextCursor: v.nullable(v.string()) });
+export const HistoryQuery = v.strictObject({
+  /** The `nextCursor` of the previous page. */
+  cursor: v.optional(v.pipe(v.string(), v.regex(/^\d{1,15}$/, "Expected a cursor from the previous page."))),
+  limit: v.optional(Digits(3)),
+});

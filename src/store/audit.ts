@@ -9,11 +9,13 @@ export type AuditRow = {
   team_id: string | null;
   prev_mac: string;
   mac: string;
+  /** JSON of ids and enum values (what changed), or null. */
+  detail: string | null;
 };
 
 export type CheckpointRow = { pruned_through_seq: number; last_mac: string; at: number; mac: string };
 
-const COLUMNS = "seq, at, actor_id, action, target_id, team_id, prev_mac, mac";
+const COLUMNS = "seq, at, actor_id, action, target_id, team_id, prev_mac, mac, detail";
 
 export function lastAuditEntry(db: Db): AuditRow | undefined {
   return db.get<AuditRow>(`SELECT ${COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT 1`);
@@ -21,7 +23,7 @@ export function lastAuditEntry(db: Db): AuditRow | undefined {
 
 export function insertAuditEntry(db: Db, row: AuditRow): void {
   db.run(
-    `INSERT INTO audit_log (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO audit_log (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     row.seq,
     row.at,
     row.actor_id,
@@ -30,6 +32,7 @@ export function insertAuditEntry(db: Db, row: AuditRow): void {
     row.team_id,
     row.prev_mac,
     row.mac,
+    row.detail,
   );
 }
 
@@ -80,4 +83,19 @@ export function findAuditEntry(db: Db, seq: number): AuditRow | undefined {
 
 export function lastAuditEntryBefore(db: Db, at: number): AuditRow | undefined {
   return db.get<AuditRow>(`SELECT ${COLUMNS} FROM audit_log WHERE at < ? ORDER BY seq DESC LIMIT 1`, at);
+}
+
+/** A team's entries about one target (an item), newest first, a page before `beforeSeq`. */
+export function listTargetAuditEntries(
+  db: Db,
+  options: { teamId: string; targetId: string; actions: readonly string[]; beforeSeq?: number; limit: number },
+): AuditRow[] {
+  return db.all<AuditRow>(
+    `SELECT ${COLUMNS} FROM audit_log WHERE team_id = ? AND target_id = ? AND seq < ? AND action IN (${options.actions.map(() => "?").join(", ")}) ORDER BY seq DESC LIMIT ?`,
+    options.teamId,
+    options.targetId,
+    options.beforeSeq ?? Number.MAX_SAFE_INTEGER,
+    ...options.actions,
+    options.limit,
+  );
 }

@@ -130,4 +130,6 @@ export const MATRIX: Record<string, Row> = {
   "GET /api/v1/teams/:teamId/feedback/:itemId/messages": team("reporter", 200),
   "POST /api/v1/teams/:teamId/feedback/:itemId/messages": team("reporter", 201),
   "GET /api/v1/teams/:teamId/feedback/:itemId/screenshot": team("reporter", 200),
+  // An item's history names internal comments and assignees: members and owners only.
+  "GET /api/v1/teams/:teamId/feedback/:itemId/history": team("member", 200),
 };

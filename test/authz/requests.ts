@@ -259,6 +259,7 @@ export function requestFor(route: string, w: World, who: { password: string } | 
       body: { body: "to the reporter" },
     },
     "GET /api/v1/teams/:teamId/feedback/:itemId/screenshot": { method: "GET", path: `${I}/screenshot` },
+    "GET /api/v1/teams/:teamId/feedback/:itemId/history": { method: "GET", path: `${I}/history` },
   };
   const request = table[route];
   if (!request) throw new Error(`no request for ${route}: add one to test/authz/requests.ts`);

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { BrowserContext, Browser as Chromium, Page } from "playwright-core";
+import type { Mailer } from "../../src/lib/mailer.ts";
 import type { Browser } from "../support/browser.ts";
 import { createTestApp, fastPasswords, type TestContext } from "../support/test-app.ts";
 import { launchChromium, saveScreenshot } from "./widget-world.ts";
@@ -25,7 +26,7 @@ export type AdminPage = {
   problems: () => Promise<string[]>;
 };
 
-export async function startAdminWorld(env: Record<string, string> = {}) {
+export async function startAdminWorld(env: Record<string, string> = {}, options: { mailer?: Mailer } = {}) {
   let t: TestContext;
   const server = Bun.serve({
     hostname: "127.0.0.1",
@@ -36,7 +37,11 @@ export async function startAdminWorld(env: Record<string, string> = {}) {
   const origin = `http://127.0.0.1:${server.port}`;
   t = createTestApp(
     { LOUPE_PUBLIC_URL: origin, ...env },
-    { passwords: fastPasswords(), authAttemptsPerMinute: 1_000_000 },
+    {
+      passwords: fastPasswords(),
+      authAttemptsPerMinute: 1_000_000,
+      ...(options.mailer ? { mailer: options.mailer } : {}),
+    },
   );
   const chromium: Chromium = await launchChromium();
 

@@ -12,7 +12,13 @@ import {
   SsoProviderSchema,
 } from "../../src/shared/accounts.ts";
 import { AuditEntrySchema, AuditVerificationSchema } from "../../src/shared/audit.ts";
-import { FeedbackItemSchema, FeedbackPageSchema, NoteSchema } from "../../src/shared/feedback.ts";
+import {
+  FeedbackItemSchema,
+  FeedbackPageSchema,
+  HistoryPageSchema,
+  MessageThreadSchema,
+  NoteSchema,
+} from "../../src/shared/feedback.ts";
 import { HealthResponse, InstanceHealthSchema, ReadinessResponse } from "../../src/shared/system.ts";
 import {
   InvitationSchema,
@@ -64,7 +70,8 @@ test("owner's and admin's JSON answers are exactly their shared schemas", async 
     [owner, `${T}/feedback/search?q=alpha`, list("items", FeedbackItemSchema)],
     [owner, I, FeedbackItemSchema],
     [owner, `${I}/comments`, list("comments", NoteSchema)],
-    [owner, `${I}/messages`, list("messages", NoteSchema)],
+    [owner, `${I}/messages`, MessageThreadSchema],
+    [owner, `${I}/history`, HistoryPageSchema],
     [owner, `${T}/audit`, list("entries", AuditEntrySchema)],
     [w.admin.browser, "/api/v1/instance/users", list("users", PublicUserSchema)],
     [w.admin.browser, "/api/v1/instance/settings", InstanceSettingsSchema],

@@ -74,10 +74,10 @@ const GENESIS = "0".repeat(64);
 type AuditContext = Pick<ServiceContext, "db" | "keyring" | "clock" | "logger" | "dataDir" | "auditHead">;
 
 function entryMac(key: Uint8Array, e: Omit<AuditRow, "mac">): string {
-  return hmacSha256(
-    key,
-    JSON.stringify(["entry", e.seq, e.at, e.actor_id, e.action, e.target_id, e.team_id, e.prev_mac]),
-  ).toString("hex");
+  const fields = ["entry", e.seq, e.at, e.actor_id, e.action, e.target_id, e.team_id, e.prev_mac];
+  // The detail counts only when there is one: entries written before it existed keep their MAC.
+  if (e.detail !== null) fields.push(e.detail);
+  return hmacSha256(key, JSON.stringify(fields)).toString("hex");
 }
 
 function checkpointMac(key: Uint8Array, seq: number, lastMac: string, at: number): string {
@@ -103,7 +103,14 @@ function writeHeadNow(ctx: AuditContext, seq: number, mac: string): void {
  */
 export function appendAudit(
   ctx: AuditContext,
-  entry: { action: AuditAction; actorId: string | null; targetId?: string | null; teamId?: string | null },
+  entry: {
+    action: AuditAction;
+    actorId: string | null;
+    targetId?: string | null;
+    teamId?: string | null;
+    /** What changed: ids and enum values only (the chain is kept for years and cannot be erased from). */
+    detail?: Record<string, unknown>;
+  },
 ): number {
   return ctx.db.write(() => {
     const last = lastAuditEntry(ctx.db);
@@ -116,6 +123,7 @@ export function appendAudit(
       target_id: entry.targetId ?? null,
       team_id: entry.teamId ?? null,
       prev_mac: last?.mac ?? checkpoint?.last_mac ?? GENESIS,
+      detail: entry.detail === undefined ? null : JSON.stringify(entry.detail),
     };
     const mac = entryMac(ctx.keyring.audit, row);
     insertAuditEntry(ctx.db, { ...row, mac });

@@ -1,7 +1,14 @@
 import { AppError, invalidField } from "../../lib/app-error.ts";
 import { randomId, sha256Hex } from "../../lib/crypto.ts";
 import { cleanImage, ImageError } from "../../lib/image.ts";
-import type { FeedbackCreate, PublicFeedback, PublicNote } from "../../shared/feedback.ts";
+import {
+  type FeedbackCreate,
+  HISTORY_ACTIONS,
+  type HistoryEntry,
+  type PublicFeedback,
+  type PublicNote,
+} from "../../shared/feedback.ts";
+import { listTargetAuditEntries } from "../../store/audit.ts";
 import * as feedbackRows from "../../store/feedback.ts";
 import {
   type FeedbackRow,
@@ -28,6 +35,7 @@ import { appendAudit } from "../audit/audit.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import type { TeamAccess } from "../teams/access.ts";
+import { mailReply } from "./reply-mail.ts";
 
 /** Deleted items stay restorable in the trash this long, then are purged. */
 export const TRASH_RETENTION_MS = 30 * 86_400_000;
@@ -351,21 +359,24 @@ export function triageFeedback(
       if (known.length !== new Set(changes.labelIds).size)
         throw invalidField("labelIds", "Labels must be the team's.", "Unknown label.");
     }
-    const changed = updateFeedback(
-      ctx.db,
-      teamId,
-      itemId,
-      expectedVersion,
-      {
-        status: changes.status ?? row.status,
-        assigneeId: changes.assigneeId === undefined ? row.assignee_user_id : changes.assigneeId,
-      },
-      ctx.clock.now(),
-    );
+    const status = changes.status ?? row.status;
+    const assigneeId = changes.assigneeId === undefined ? row.assignee_user_id : changes.assigneeId;
+    const changed = updateFeedback(ctx.db, teamId, itemId, expectedVersion, { status, assigneeId }, ctx.clock.now());
     if (changed === 0)
       throw new AppError("VERSION_CONFLICT", "The item changed since you loaded it; reload and try again.");
-    if (changes.labelIds) setFeedbackLabels(ctx.db, teamId, itemId, [...new Set(changes.labelIds)]);
-    appendAudit(ctx, { action: "feedback.triaged", actorId: access.userId, targetId: itemId, teamId });
+    // What this change did, for the item's history (ids and values only).
+    const detail: TriageDetail = { version: expectedVersion + 1 };
+    if (status !== row.status) detail.status = { from: row.status, to: status };
+    if (assigneeId !== row.assignee_user_id) detail.assigneeId = { from: row.assignee_user_id, to: assigneeId };
+    if (changes.labelIds) {
+      const before = labelsOfItems(ctx.db, teamId, [itemId]).get(itemId) ?? [];
+      const after = [...new Set(changes.labelIds)];
+      const added = after.filter((id) => !before.includes(id));
+      const removed = before.filter((id) => !after.includes(id));
+      if (added.length > 0 || removed.length > 0) detail.labels = { added, removed };
+      setFeedbackLabels(ctx.db, teamId, itemId, after);
+    }
+    appendAudit(ctx, { action: "feedback.triaged", actorId: access.userId, targetId: itemId, teamId, detail });
   });
   return getFeedback(ctx, { access, itemId });
 }
@@ -373,22 +384,82 @@ export function triageFeedback(
 /** Moves an item to the trash (restorable for 30 days). */
 export function trashFeedback(ctx: ServiceContext, input: { access: TeamAccess; itemId: string }): void {
   const { access, itemId } = input;
-  visibleItem(ctx, access, itemId);
   ctx.db.write(() => {
+    // Read in the write lock: two concurrent deletions trash (and audit) it once, the other gets 404.
+    const row = visibleItem(ctx, access, itemId);
     setDeleted(ctx.db, access.team.id, itemId, ctx.clock.now(), ctx.clock.now());
-    appendAudit(ctx, { action: "feedback.trashed", actorId: access.userId, targetId: itemId, teamId: access.team.id });
+    appendAudit(ctx, {
+      action: "feedback.trashed",
+      actorId: access.userId,
+      targetId: itemId,
+      teamId: access.team.id,
+      detail: { version: row.version + 1 },
+    });
   });
 }
 
 export function restoreFeedback(ctx: ServiceContext, input: { access: TeamAccess; itemId: string }): PublicFeedback {
   const { access, itemId } = input;
-  const row = visibleItem(ctx, access, itemId, { includeDeleted: true });
-  if (row.deleted_at === null) throw new AppError("NOT_IN_TRASH", "The item is not in the trash.");
   ctx.db.write(() => {
+    const row = visibleItem(ctx, access, itemId, { includeDeleted: true });
+    if (row.deleted_at === null) throw new AppError("NOT_IN_TRASH", "The item is not in the trash.");
     setDeleted(ctx.db, access.team.id, itemId, null, ctx.clock.now());
-    appendAudit(ctx, { action: "feedback.restored", actorId: access.userId, targetId: itemId, teamId: access.team.id });
+    appendAudit(ctx, {
+      action: "feedback.restored",
+      actorId: access.userId,
+      targetId: itemId,
+      teamId: access.team.id,
+      detail: { version: row.version + 1 },
+    });
   });
   return getFeedback(ctx, { access, itemId });
+}
+
+type TriageDetail = {
+  version: number;
+  status?: { from: string; to: string };
+  assigneeId?: { from: string | null; to: string | null };
+  labels?: { added: string[]; removed: string[] };
+};
+
+/**
+ * An item's history from the audit trail (newest first, paged by sequence number): who triaged it
+ * and how, trashed or restored it, or added a comment or message. Members and owners only (the route's
+ * action): it names internal comments and assignees, which a reporter never sees.
+ */
+export function listItemHistory(
+  ctx: ServiceContext,
+  input: { access: TeamAccess; itemId: string; cursor?: string | undefined; limit?: number | undefined },
+): { entries: HistoryEntry[]; nextCursor: string | null } {
+  const { access, itemId } = input;
+  visibleItem(ctx, access, itemId, { includeDeleted: true });
+  const limit = Math.min(Math.max(input.limit ?? 100, 1), 500);
+  const rows = listTargetAuditEntries(ctx.db, {
+    teamId: access.team.id,
+    targetId: itemId,
+    actions: HISTORY_ACTIONS,
+    ...(input.cursor ? { beforeSeq: Number(input.cursor) } : {}),
+    limit: limit + 1,
+  });
+  const page = rows.slice(0, limit);
+  return {
+    entries: page.map((row) => {
+      const detail = (row.detail === null ? {} : JSON.parse(row.detail)) as Partial<TriageDetail>;
+      const changes: HistoryEntry["changes"] = {};
+      if (detail.status) changes.status = detail.status as NonNullable<HistoryEntry["changes"]["status"]>;
+      if (detail.assigneeId) changes.assigneeId = detail.assigneeId;
+      if (detail.labels) changes.labels = detail.labels;
+      return {
+        seq: row.seq,
+        at: new Date(row.at).toISOString(),
+        actorId: row.actor_id,
+        action: row.action as HistoryEntry["action"],
+        version: detail.version ?? null,
+        changes,
+      };
+    }),
+    nextCursor: rows.length > limit ? String(page.at(-1)!.seq) : null,
+  };
 }
 
 /** Purges items that have been in the trash for more than 30 days (daily job). */
@@ -408,6 +479,57 @@ export function listItemNotes(
     body: n.body,
     createdAt: new Date(n.created_at).toISOString(),
   }));
+}
+
+/**
+ * Whether a reply from the team reaches the item's reporter: by email (they left an address and SMTP
+ * is configured) and/or in Loupe (they have an account in the team, so they read the thread signed in).
+ * An anonymous widget visitor who left no address cannot be reached at all.
+ */
+function replyReach(ctx: ServiceContext, row: FeedbackRow): { email: boolean; account: boolean } {
+  return {
+    email: row.reporter_email !== null && ctx.mailer !== undefined,
+    account: row.reporter_user_id !== null && findMembership(ctx.db, row.team_id, row.reporter_user_id) !== undefined,
+  };
+}
+
+/** The thread with the reporter and how a reply reaches them. */
+export function listItemMessages(
+  ctx: ServiceContext,
+  input: { access: TeamAccess; itemId: string },
+): { messages: PublicNote[]; reach: { email: boolean; account: boolean } } {
+  const row = visibleItem(ctx, input.access, input.itemId);
+  return {
+    messages: listItemNotes(ctx, { ...input, kind: "messages" }),
+    reach: replyReach(ctx, row),
+  };
+}
+
+/**
+ * Writes to the thread with the reporter. A reply from the team to a reporter who left an email
+ * address is also mailed to them (when SMTP is configured), after the commit and in the background;
+ * the reporter's own messages are only stored (the team reads them in Loupe).
+ */
+export function addItemMessage(
+  ctx: ServiceContext,
+  input: { access: TeamAccess; itemId: string; body: string },
+): PublicNote & { emailed: boolean } {
+  const { access, itemId, body } = input;
+  const row = visibleItem(ctx, access, itemId);
+  const note = addItemNote(ctx, { access, kind: "messages", itemId, body });
+  const fromTeam = access.userId !== row.reporter_user_id;
+  const emailed = fromTeam && replyReach(ctx, row).email;
+  if (emailed)
+    mailReply(ctx, {
+      to: row.reporter_email!,
+      itemId,
+      teamName: access.team.name,
+      title: row.title,
+      comment: row.comment,
+      language: (JSON.parse(row.metadata) as { language?: unknown }).language,
+      body,
+    });
+  return { ...note, emailed };
 }
 
 export function addItemNote(

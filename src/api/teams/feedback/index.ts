@@ -13,11 +13,14 @@ import { parseOrThrow, validate } from "../../../http/validation.ts";
 import { AppError } from "../../../lib/app-error.ts";
 import type { ServiceContext } from "../../../services/context.ts";
 import {
+  addItemMessage,
   addItemNote,
   createFeedback,
   getFeedback,
   getScreenshot,
   listFeedback,
+  listItemHistory,
+  listItemMessages,
   listItemNotes,
   restoreFeedback,
   searchFeedback,
@@ -31,29 +34,16 @@ import {
   FeedbackListQuery,
   FeedbackPageSchema,
   FeedbackUpdateInput,
+  HistoryPageSchema,
+  HistoryQuery,
+  MessageThreadSchema,
   NoteInput,
   NoteSchema,
   SearchQuery,
+  SentMessageSchema,
 } from "../../../shared/feedback.ts";
 
 const ItemParam = v.strictObject({ teamId: IdSchema, itemId: IdSchema });
-
-const NOTE_THREADS = {
-  comments: {
-    read: "comments.read",
-    write: "comments.write",
-    title: "Comments",
-    list: "Internal comments (members and owners only)",
-    add: "Add an internal comment",
-  },
-  messages: {
-    read: "messages.read",
-    write: "messages.write",
-    title: "Messages",
-    list: "The thread with the reporter",
-    add: "Write to the thread with the reporter",
-  },
-} as const;
 
 /** The expected version from If-Match (`"v3"`, `W/"v3"` or `3`); 428 when it is missing. */
 function expectedVersion(header: string | undefined): number {
@@ -228,39 +218,99 @@ export function feedbackRoutes(deps: {
       },
     );
   // The item's two threads: internal comments (members and owners) and messages with the reporter.
-  for (const kind of ["comments", "messages"] as const) {
-    const thread = NOTE_THREADS[kind];
-    app
-      .get(
-        `/:itemId/${kind}`,
-        action(thread.read),
-        describe(
-          thread.list,
-          ["feedback"],
-          { 200: { description: thread.title, schema: v.object({ [kind]: v.array(NoteSchema) }) } },
-          TEAM_ROUTE_ERRORS,
+  app
+    .get(
+      "/:itemId/comments",
+      action("comments.read"),
+      describe(
+        "Internal comments (members and owners only)",
+        ["feedback"],
+        { 200: { description: "Comments", schema: v.object({ comments: v.array(NoteSchema) }) } },
+        TEAM_ROUTE_ERRORS,
+      ),
+      validate("param", ItemParam),
+      (c) =>
+        c.json({
+          comments: listItemNotes(ctx, { access: c.var.team, kind: "comments", itemId: c.req.valid("param").itemId }),
+        }),
+    )
+    .post(
+      "/:itemId/comments",
+      action("comments.write"),
+      describe(
+        "Add an internal comment",
+        ["feedback"],
+        { 201: { description: "Added", schema: NoteSchema } },
+        TEAM_ROUTE_ERRORS,
+      ),
+      validate("param", ItemParam),
+      validate("json", NoteInput),
+      (c) =>
+        c.json(
+          addItemNote(ctx, {
+            access: c.var.team,
+            kind: "comments",
+            itemId: c.req.valid("param").itemId,
+            body: c.req.valid("json").body,
+          }),
+          201,
         ),
-        validate("param", ItemParam),
-        (c) =>
-          c.json({ [kind]: listItemNotes(ctx, { access: c.var.team, kind, itemId: c.req.valid("param").itemId }) }),
-      )
-      .post(
-        `/:itemId/${kind}`,
-        action(thread.write),
-        describe(thread.add, ["feedback"], { 201: { description: "Added", schema: NoteSchema } }, TEAM_ROUTE_ERRORS),
-        validate("param", ItemParam),
-        validate("json", NoteInput),
-        (c) =>
-          c.json(
-            addItemNote(ctx, {
-              access: c.var.team,
-              kind,
-              itemId: c.req.valid("param").itemId,
-              body: c.req.valid("json").body,
-            }),
-            201,
-          ),
-      );
-  }
+    )
+    .get(
+      "/:itemId/messages",
+      action("messages.read"),
+      describe(
+        "The thread with the reporter (never internal comments), and whether a reply reaches them: by email (they left an address and SMTP is configured) or in Loupe (they have an account in the team)",
+        ["feedback"],
+        { 200: { description: "Messages", schema: MessageThreadSchema } },
+        TEAM_ROUTE_ERRORS,
+      ),
+      validate("param", ItemParam),
+      (c) => c.json(listItemMessages(ctx, { access: c.var.team, itemId: c.req.valid("param").itemId })),
+    )
+    .post(
+      "/:itemId/messages",
+      action("messages.write"),
+      describe(
+        "Write to the thread with the reporter; a reply from the team is also mailed to a reporter who left an address (when SMTP is configured)",
+        ["feedback"],
+        { 201: { description: "Added", schema: SentMessageSchema } },
+        TEAM_ROUTE_ERRORS,
+      ),
+      validate("param", ItemParam),
+      validate("json", NoteInput),
+      (c) =>
+        c.json(
+          addItemMessage(ctx, {
+            access: c.var.team,
+            itemId: c.req.valid("param").itemId,
+            body: c.req.valid("json").body,
+          }),
+          201,
+        ),
+    )
+    .get(
+      "/:itemId/history",
+      action("feedback.history"),
+      describe(
+        "The item's history from the audit trail, newest first: created, triage changes (status, assignee, labels), trash and restore, comments and messages added — who and when (members and owners only)",
+        ["feedback"],
+        { 200: { description: "History", schema: HistoryPageSchema } },
+        TEAM_ROUTE_ERRORS,
+      ),
+      validate("param", ItemParam),
+      validate("query", HistoryQuery),
+      (c) => {
+        const q = c.req.valid("query");
+        return c.json(
+          listItemHistory(ctx, {
+            access: c.var.team,
+            itemId: c.req.valid("param").itemId,
+            cursor: q.cursor,
+            limit: q.limit,
+          }),
+        );
+      },
+    );
   return app;
 }
