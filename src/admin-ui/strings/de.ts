@@ -243,4 +243,5 @@ export default {
   resetDoneTitle: "Passwort geändert",
   resetDone: "Ihr Passwort ist geändert, und alle Sitzungen sind beendet. Melden Sie sich mit dem neuen Passwort an.",
   resetLinkInvalid: "Dieser Link ist ungültig, schon benutzt oder abgelaufen. Fordern Sie einen neuen an.",
+  justNow: "gerade eben",
 };

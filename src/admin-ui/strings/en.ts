@@ -233,4 +233,5 @@ export default {
   resetDoneTitle: "Password changed",
   resetDone: "Your password is changed and every session has ended. Sign in with the new password.",
   resetLinkInvalid: "This reset link is invalid, used or expired. Ask for a new one.",
+  justNow: "just now",
 };

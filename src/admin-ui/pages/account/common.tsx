@@ -1,4 +1,4 @@
-import { locale } from "../../i18n.ts";
+import { locale, t } from "../../i18n.ts";
 import type { Me } from "../../shell.tsx";
 
 /** GET /api/v1/me: the user, this session and the recovery codes left. */
@@ -25,12 +25,15 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["minute", 60_000],
 ];
 
-/** "5 minutes ago" / "in 3 months" in the UI's language. */
-export function relative(iso: string, now = Date.now()): string {
-  const diff = Date.parse(iso) - now;
+/**
+ * "5 minutes ago" / "in 3 months" in the UI's language. `past`: a moment that has happened, so a
+ * server clock slightly ahead of this computer's still reads "now", never "in 2 minutes".
+ */
+export function relative(iso: string, options: { past?: boolean } = {}): string {
+  const diff = options.past ? Math.min(Date.parse(iso) - Date.now(), 0) : Date.parse(iso) - Date.now();
   const format = new Intl.RelativeTimeFormat(locale.value, { numeric: "auto" });
   for (const [unit, ms] of UNITS) if (Math.abs(diff) >= ms) return format.format(Math.round(diff / ms), unit);
-  return format.format(0, "minute");
+  return t.justNow;
 }
 
 /** A date and time in the UI's language. */
@@ -38,11 +41,20 @@ export function exact(iso: string): string {
   return new Intl.DateTimeFormat(locale.value, { dateStyle: "medium", timeStyle: "short" }).format(Date.parse(iso));
 }
 
-/** A time shown relative, the exact time on hover and for assistive technology. */
+/** A moment that has happened, shown relative ("5 minutes ago"), the exact time on hover. */
 export function When(props: { iso: string }) {
   return (
     <time dateTime={props.iso} title={exact(props.iso)}>
-      {relative(props.iso)}
+      {relative(props.iso, { past: true })}
+    </time>
+  );
+}
+
+/** A day (an expiry date), the exact time on hover. */
+export function Day(props: { iso: string }) {
+  return (
+    <time dateTime={props.iso} title={exact(props.iso)}>
+      {new Intl.DateTimeFormat(locale.value, { dateStyle: "medium" }).format(Date.parse(props.iso))}
     </time>
   );
 }

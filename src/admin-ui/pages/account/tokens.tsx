@@ -13,7 +13,7 @@ import {
 } from "../../components.tsx";
 import { t } from "../../i18n.ts";
 import { handleLostSession } from "../../shell.tsx";
-import { type SectionProps, When } from "./common.tsx";
+import { Day, type SectionProps, When } from "./common.tsx";
 
 type Token = {
   id: string;
@@ -73,7 +73,7 @@ export function TokensSection({ run }: SectionProps) {
                     </span>
                     <span class="entry-meta">
                       {t.created} <When iso={token.createdAt} /> · {expired ? t.expiredWhen : t.expires}{" "}
-                      <When iso={token.expiresAt} /> ·{" "}
+                      <Day iso={token.expiresAt} /> ·{" "}
                       {token.lastUsedAt ? (
                         <>
                           {t.lastUsed} <When iso={token.lastUsedAt} />
@@ -132,7 +132,12 @@ export function TokensSection({ run }: SectionProps) {
                   {t.tokenExpiry}
                   <select name="expiresInDays">
                     {LIFETIMES.map((days) => (
-                      <option key={days} value={String(days)} selected={days === 90}>
+                      <option
+                        key={days}
+                        value={String(days)}
+                        // The default a form reset returns to (Preact's types lack the DOM property).
+                        {...({ defaultSelected: days === 90 } as object)}
+                      >
                         {t.days.replace("{n}", String(days))}
                       </option>
                     ))}
