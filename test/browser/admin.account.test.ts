@@ -92,7 +92,7 @@ test("profile: the name changes and renders as text; every account section passe
   await context.close();
 });
 
-test("email: changing it asks to confirm it is you (a wrong password named beside the field), then changes it", async () => {
+test("email: changing it asks to confirm it is you (a wrong password named beside the field), then changes it; deleting the account", async () => {
   const ada = await newUser("email");
   const { page, context, problems } = await w.open();
   await signIn(page, ada, "/account/email");
@@ -112,6 +112,15 @@ test("email: changing it asks to confirm it is you (a wrong password named besid
   await page.getByText("Email changed").waitFor();
   await page.getByText(next).waitFor();
   expect((await me(page)).body.user.email).toBe(next);
+
+  // Deleting the account (a confirmation naming it; the sign-in is still fresh) ends at sign-in.
+  await page.getByRole("navigation", { name: "Account sections" }).getByRole("link", { name: "Profile" }).click();
+  await page.getByRole("button", { name: "Delete my account" }).click();
+  const confirm = page.getByRole("dialog", { name: "Delete my account" });
+  await confirm.getByText(`Delete the account ${next}?`, { exact: false }).waitFor();
+  await confirm.getByRole("button", { name: "Delete for good" }).click();
+  await page.getByRole("heading", { name: "Sign in to Loupe" }).waitFor();
+  expect((await me(page)).status).toBe(401);
   expect(await problems()).toEqual([]);
   await context.close();
 });
@@ -369,11 +378,11 @@ test("German: the switch on the sign-in card and in the profile re-renders the U
   await context.close();
 });
 
-test("SSO: a configured provider gets a button on the sign-in card that signs in through the provider; the account lists it", async () => {
-  const callback = `${w.origin}/api/v1/auth/sso/callback`;
-  let idp: Idp | undefined;
-  try {
-    idp = await startIdp(callback);
+/** One OpenID Provider for the SSO tests, configured through the instance API by an admin. */
+let sso: Promise<{ idp: Idp }> | undefined;
+function ssoWorld() {
+  sso ??= (async () => {
+    const idp = await startIdp(`${w.origin}/api/v1/auth/sso/callback`);
     const admin = await signedInUser(w.t, { admin: true });
     await enableTotp(w.t, admin.browser, admin.password);
     const created = await admin.browser.post("/api/v1/instance/sso-providers", {
@@ -385,42 +394,84 @@ test("SSO: a configured provider gets a button on the sign-in card that signs in
       jitEnabled: true,
     });
     expect(created.status).toBe(201);
-    idp.accounts.set("grace", { email: "grace@corp.example", email_verified: true, name: "Grace Hopper" });
-    idp.nextLogin = { accountId: "grace", amr: ["pwd"] };
+    return { idp };
+  })();
+  return sso;
+}
+afterAll(async () => {
+  await (await sso)?.idp.stop();
+});
 
-    const { page, context, problems } = await w.open();
-    await page.goto(`${w.origin}/sign-in?next=${encodeURIComponent("/account/sso")}`);
-    const button = page.getByRole("button", { name: "Sign in with Corp IdP" });
-    await button.waitFor();
-    expect(await w.inspect(page, "sign-in")).toEqual([]);
-    await button.click();
-    // Through the provider's pages and back, signed in, to where the sign-in page was asked to go.
-    await page.waitForURL(`${w.origin}/account/sso`);
-    const linked = page.getByRole("list", { name: "Linked accounts" }).getByRole("listitem");
-    await linked.first().waitFor();
-    expect(await linked.textContent()).toContain("Corp IdP");
-    expect((await me(page)).body.user.email).toBe("grace@corp.example");
-    expect(await w.inspect(page, "account-sso-linked")).toEqual([]);
-    // Its only way in: unlinking is refused with the API's reason.
-    await linked.getByRole("button", { name: "Unlink" }).click();
-    const dialog = page.getByRole("dialog", { name: "Unlink" });
-    await dialog.getByRole("button", { name: "Unlink" }).click();
-    await dialog.getByText("This is your only way to sign in", { exact: false }).waitFor();
-    await dialog.getByRole("button", { name: "Cancel" }).click();
-    expect(await linked.count()).toBe(1);
-    // The only requests off Loupe's origin went to the provider.
-    expect((await problems()).filter((p) => !p.startsWith(`request off the origin: ${idp!.issuer}/`))).toEqual([]);
-    await context.close();
+/** Every problem but requests to the OpenID Provider (its own pages, by design off Loupe's origin). */
+const offProvider = (found: string[], idp: Idp) =>
+  found.filter((p) => !p.startsWith(`request off the origin: ${idp.issuer}/`));
 
-    // A password account sees the provider to link.
-    const ada = await newUser("link");
-    const other = await w.open();
-    await signIn(other.page, ada, "/account/sso");
-    await other.page.getByRole("button", { name: "Link Corp IdP" }).waitFor();
-    expect(await w.inspect(other.page, "account-sso")).toEqual([]);
-    expect(await other.problems()).toEqual([]);
-    await other.context.close();
-  } finally {
-    await idp?.stop();
-  }
+test("SSO: a configured provider gets a button on the sign-in card that signs in through the provider; the account lists it", async () => {
+  const { idp } = await ssoWorld();
+  idp.accounts.set("grace", { email: "grace@corp.example", email_verified: true, name: "Grace Hopper" });
+  idp.nextLogin = { accountId: "grace", amr: ["pwd"] };
+
+  const { page, context, problems } = await w.open();
+  await page.goto(`${w.origin}/sign-in?next=${encodeURIComponent("/account/sso")}`);
+  const button = page.getByRole("button", { name: "Sign in with Corp IdP" });
+  await button.waitFor();
+  expect(await w.inspect(page, "sign-in")).toEqual([]);
+  await button.click();
+  // Through the provider's pages and back, signed in, to where the sign-in page was asked to go.
+  await page.waitForURL(`${w.origin}/account/sso`);
+  const linked = page.getByRole("list", { name: "Linked accounts" }).getByRole("listitem");
+  await linked.first().waitFor();
+  expect(await linked.textContent()).toContain("Corp IdP");
+  expect((await me(page)).body.user.email).toBe("grace@corp.example");
+  expect(await w.inspect(page, "account-sso-linked")).toEqual([]);
+  // Its only way in: unlinking is refused with the API's reason.
+  await linked.getByRole("button", { name: "Unlink" }).click();
+  const dialog = page.getByRole("dialog", { name: "Unlink" });
+  await dialog.getByRole("button", { name: "Unlink" }).click();
+  await dialog.getByText("This is your only way to sign in", { exact: false }).waitFor();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  expect(await linked.count()).toBe(1);
+  expect(offProvider(await problems(), idp)).toEqual([]);
+  await context.close();
+});
+
+test("SSO: a provider account with a local account's email is linked only once that account signs in; unlink and link again", async () => {
+  const { idp } = await ssoWorld();
+  const ada = await newUser("pending");
+  idp.accounts.set("ada-at-corp", { email: ada.email, email_verified: true });
+  idp.nextLogin = { accountId: "ada-at-corp", amr: ["pwd"] };
+  const { page, context, problems } = await w.open();
+
+  // What the callback reports in the fragment is said in words, and taken out of the address.
+  await page.goto(`${w.origin}/sign-in#ssoError=not_provisioned`);
+  await page.getByRole("alert").getByText("you have no Loupe account", { exact: false }).waitFor();
+  expect(page.url()).toBe(`${w.origin}/sign-in`);
+
+  await page.getByRole("button", { name: "Sign in with Corp IdP" }).click();
+  await page.getByText("A Loupe account already uses this email address.", { exact: false }).waitFor();
+  expect(page.url()).toBe(`${w.origin}/sign-in`);
+  expect((await me(page)).status).toBe(401);
+  expect(await page.getByRole("button", { name: "Sign in with Corp IdP" }).count()).toBe(0);
+  expect(await w.inspect(page, "sign-in-sso-link")).toEqual([]);
+  await page.getByLabel("Email").fill(ada.email);
+  await page.getByLabel("Password", { exact: true }).fill(ada.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.waitForURL(`${w.origin}/account/sso`);
+  const linked = page.getByRole("list", { name: "Linked accounts" }).getByRole("listitem");
+  await linked.first().waitFor();
+  expect(await linked.textContent()).toContain("Corp IdP");
+
+  // With a password, unlinking is allowed; linking again goes through the provider and back here.
+  await linked.getByRole("button", { name: "Unlink" }).click();
+  await page.getByRole("dialog", { name: "Unlink" }).getByRole("button", { name: "Unlink" }).click();
+  await page.getByText("Corp IdP unlinked").waitFor();
+  await page.getByText("No provider account is linked.").waitFor();
+  expect(await w.inspect(page, "account-sso")).toEqual([]);
+  await page.getByRole("button", { name: "Link Corp IdP" }).click();
+  await page.waitForURL(`${w.origin}/account/sso`);
+  await linked.first().waitFor();
+  expect(await linked.count()).toBe(1);
+  expect((await me(page)).body.user.email).toBe(ada.email);
+  expect(offProvider(await problems(), idp)).toEqual([]);
+  await context.close();
 });
