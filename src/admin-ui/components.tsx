@@ -13,6 +13,8 @@ export function Field(props: {
   error: unknown;
   autoComplete?: string;
   inputMode?: "numeric" | "text" | "email";
+  /** The value the field starts with (and returns to when its form resets). */
+  defaultValue?: string;
 }) {
   const message = fieldError(props.error, props.name);
   return (
@@ -23,6 +25,7 @@ export function Field(props: {
         type={(props.type ?? "text") as "text"}
         autoComplete={props.autoComplete}
         inputMode={props.inputMode}
+        defaultValue={props.defaultValue}
         aria-invalid={message ? "true" : undefined}
         aria-describedby={`${props.name}-note`}
         required

@@ -1,8 +1,46 @@
+import { signal } from "@preact/signals";
 import de from "./strings/de.ts";
 import en from "./strings/en.ts";
 
 export type Strings = Record<keyof typeof en, string>;
-const all: Record<string, Strings> = { en, de };
+export type Locale = "en" | "de";
+const all: Record<Locale, Strings> = { en, de };
 
-/** The browser's language when the UI has it, else English. */
-export const t: Strings = all[navigator.language.slice(0, 2)] ?? en;
+/** The languages the UI speaks, each named in itself (for the language switch). */
+export const LOCALES: [Locale, string][] = [
+  ["en", "English"],
+  ["de", "Deutsch"],
+];
+
+/** The chosen language, remembered in this browser (the admin UI's own origin). */
+const LOCALE_KEY = "loupe.admin.locale";
+
+function isLocale(value: string | null | undefined): value is Locale {
+  return value !== null && value !== undefined && value in all;
+}
+
+/** The stored choice, else the first of the browser's languages the UI has, else English. */
+function initialLocale(): Locale {
+  const stored = localStorage.getItem(LOCALE_KEY);
+  if (isLocale(stored)) return stored;
+  for (const language of navigator.languages ?? [navigator.language]) {
+    const code = language.slice(0, 2).toLowerCase();
+    if (isLocale(code)) return code;
+  }
+  return "en";
+}
+
+/** The current language; the app is keyed on it (main.tsx), so changing it re-renders every page. */
+export const locale = signal<Locale>(initialLocale());
+
+/** The strings of the current language (one object, refilled when the language changes). */
+export const t: Strings = { ...all[locale.value] };
+document.documentElement.lang = locale.value;
+
+/** Switches the UI's language now and for the next visits. */
+export function setLocale(next: Locale): void {
+  localStorage.setItem(LOCALE_KEY, next);
+  Object.assign(t, all[next]);
+  document.documentElement.lang = next;
+  locale.value = next;
+}

@@ -1,5 +1,6 @@
 import { type ComponentType, render } from "preact";
 import { useEffect, useState } from "preact/hooks";
+import { locale } from "./i18n.ts";
 import { InboxPage } from "./pages/inbox.tsx";
 import { MfaPage } from "./pages/mfa.tsx";
 import { SetupPage } from "./pages/setup.tsx";
@@ -53,4 +54,9 @@ function App() {
   return <InboxPage />;
 }
 
-render(<App />, document.getElementById("app")!);
+/** Keyed on the language: switching it renders every page afresh in the new one. */
+function Root() {
+  return <App key={locale.value} />;
+}
+
+render(<Root />, document.getElementById("app")!);

@@ -27,3 +27,9 @@ export function summarizeUserAgent(ua: string | undefined): string {
             : "";
   return os ? `${browser} on ${os}` : browser;
 }
+
+/** The two parts of a summary made by summarizeUserAgent ("Firefox on Linux" → Firefox, Linux; "curl" → curl, ""). */
+export function splitUserAgentSummary(summary: string): { browser: string; os: string } {
+  const at = summary.lastIndexOf(" on ");
+  return at < 0 ? { browser: summary, os: "" } : { browser: summary.slice(0, at), os: summary.slice(at + 4) };
+}

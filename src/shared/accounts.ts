@@ -35,7 +35,11 @@ export const SetupInput = v.strictObject({
 });
 export const ResetRequestInput = v.strictObject({ email: EmailSchema });
 export const ResetCompleteInput = v.strictObject({ token: OpaqueTokenSchema, newPassword: NewPasswordSchema });
-export const PasswordChangeInput = v.strictObject({ newPassword: NewPasswordSchema });
+export const PasswordChangeInput = v.strictObject({
+  newPassword: NewPasswordSchema,
+  /** The current password; without it, a sign-in (or re-authentication) within the last 5 minutes. */
+  currentPassword: v.optional(PasswordSchema),
+});
 export const ProfileInput = v.strictObject({
   displayName: v.optional(DisplayNameSchema),
   email: v.optional(EmailSchema),
@@ -91,7 +95,10 @@ export const SessionSchema = v.object({
   createdAt: v.string(),
   lastSeenAt: v.string(),
   method: v.string(),
+  /** The summary stored at sign-in ("Firefox on Linux"), and its two parts. */
   userAgent: v.string(),
+  browser: v.string(),
+  os: v.string(),
 });
 export type PublicSession = v.InferOutput<typeof SessionSchema>;
 
@@ -144,6 +151,14 @@ export const SsoProviderSchema = v.object({
 });
 export type PublicSsoProvider = v.InferOutput<typeof SsoProviderSchema>;
 export const SignInProviderSchema = v.object({ id: v.string(), name: v.string() });
+/** An identity of a provider linked to my account (never the provider's subject id). */
+export const SsoIdentitySchema = v.object({
+  id: v.string(),
+  providerId: v.string(),
+  providerName: v.string(),
+  linkedAt: v.string(),
+});
+export type PublicSsoIdentity = v.InferOutput<typeof SsoIdentitySchema>;
 export const SsoStartSchema = v.object({ authorizationUrl: v.string() });
 
 export const InstanceSettingsSchema = v.object({

@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   ACCOUNT_DISABLED: { status: 403, message: "This account is disabled." },
   MFA_ENROLMENT_REQUIRED: { status: 403, message: "Set up two-factor authentication first." },
   REAUTH_REQUIRED: { status: 403, message: "Confirm it is you (password or code) and try again." },
+  CURRENT_PASSWORD_INVALID: { status: 403, message: "The current password is wrong." },
   CSRF_REJECTED: {
     status: 403,
     message: "This request must come from Loupe's own pages (Origin and X-Requested-With).",
@@ -61,6 +62,10 @@ export const ERROR_CODES = {
   SSO_ALREADY_LINKED: { status: 409, message: "This provider account is linked to another user." },
   POLICY_WOULD_LOCK_OUT: { status: 409, message: "This policy would lock you out: meet it yourself first." },
   OWN_ACCOUNT: { status: 409, message: "You cannot do this to your own account." },
+  LAST_SIGN_IN_METHOD: {
+    status: 409,
+    message: "This is your only way to sign in: set a password or link another provider first.",
+  },
   DATA_DIR_LOCKED: { status: 409, message: "Another Loupe process is using this data directory." },
   // 412–429
   VERSION_CONFLICT: { status: 412, message: "The item changed since you loaded it; reload and try again." },

@@ -71,6 +71,21 @@ export function findIdentity(db: Db, issuer: string, subject: string): IdentityR
   );
 }
 
+/** A user's linked identities with their provider's name, oldest first. */
+export function listUserIdentities(db: Db, userId: string): (IdentityRow & { provider_name: string })[] {
+  return db.all<IdentityRow & { provider_name: string }>(
+    `SELECT i.id, i.provider_id, i.issuer, i.subject, i.user_id, i.created_at, p.name AS provider_name
+       FROM oidc_identities i JOIN oidc_providers p ON p.id = i.provider_id
+      WHERE i.user_id = ? ORDER BY i.created_at, i.id`,
+    userId,
+  );
+}
+
+/** Deletes one of a user's identities; 0 when the user has no such identity. */
+export function deleteUserIdentity(db: Db, userId: string, id: string): number {
+  return db.run("DELETE FROM oidc_identities WHERE id = ? AND user_id = ?", id, userId).changes;
+}
+
 export function insertIdentity(db: Db, i: IdentityRow): void {
   db.run(
     "INSERT INTO oidc_identities (id, provider_id, issuer, subject, user_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",

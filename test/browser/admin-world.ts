@@ -5,9 +5,8 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { BrowserContext, Browser as Chromium, Page } from "playwright-core";
-import type { Mailer } from "../../src/lib/mailer.ts";
 import type { Browser } from "../support/browser.ts";
-import { createTestApp, fastPasswords, type TestContext } from "../support/test-app.ts";
+import { createTestApp, fastPasswords, type TestAppOptions, type TestContext } from "../support/test-app.ts";
 import { launchChromium, saveScreenshot } from "./widget-world.ts";
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -26,7 +25,8 @@ export type AdminPage = {
   problems: () => Promise<string[]>;
 };
 
-export async function startAdminWorld(env: Record<string, string> = {}, options: { mailer?: Mailer } = {}) {
+/** `options.mailer`: where the app sends email (e.g. test/support/smtp.ts). */
+export async function startAdminWorld(env: Record<string, string> = {}, options: Pick<TestAppOptions, "mailer"> = {}) {
   let t: TestContext;
   const server = Bun.serve({
     hostname: "127.0.0.1",
@@ -37,11 +37,7 @@ export async function startAdminWorld(env: Record<string, string> = {}, options:
   const origin = `http://127.0.0.1:${server.port}`;
   t = createTestApp(
     { LOUPE_PUBLIC_URL: origin, ...env },
-    {
-      passwords: fastPasswords(),
-      authAttemptsPerMinute: 1_000_000,
-      ...(options.mailer ? { mailer: options.mailer } : {}),
-    },
+    { passwords: fastPasswords(), authAttemptsPerMinute: 1_000_000, ...options },
   );
   const chromium: Chromium = await launchChromium();
 

@@ -55,7 +55,7 @@ test("same email, verified or not, from either IdP: never signed in as the local
   ] as const) {
     const b = new Browser(t.app, t.config.publicOrigin);
     const location = await ssoRoundTrip(b, p, id, account);
-    expect(location).toMatch(new RegExp(`^${t.config.publicOrigin}/login${outcome}$`));
+    expect(location).toMatch(new RegExp(`^${t.config.publicOrigin}/sign-in${outcome}$`));
     expect(b.cookies.has("loupe_session")).toBe(false);
   }
   expect(
@@ -99,5 +99,5 @@ test("a signed-in user links an IdP account on purpose; one already linked elsew
   const refused = await someoneElse.browser.navigateFromOtherSite(
     await idp2.authorize(second.authorizationUrl, callback),
   );
-  expect(refused.headers.get("Location")).toBe(`${t.config.publicOrigin}/login#ssoError=already_linked`);
+  expect(refused.headers.get("Location")).toBe(`${t.config.publicOrigin}/sign-in#ssoError=already_linked`);
 });

@@ -98,7 +98,7 @@ test("without the pre-auth cookie (a Strict cookie would be dropped cross-site) 
   const back = await idp.authorize(authorizationUrl, callback);
   b.cookies.delete("loupe_sso");
   const res = await b.navigateFromOtherSite(back);
-  expect(res.headers.get("Location")).toBe(`${t.config.publicOrigin}/login#ssoError=invalid_request`);
+  expect(res.headers.get("Location")).toBe(`${t.config.publicOrigin}/sign-in#ssoError=invalid_request`);
   expect(b.cookies.has("loupe_session")).toBe(false);
 });
 
@@ -123,7 +123,7 @@ test("domain restriction and JIT off: refused with a reason, no user created", a
     idp.nextLogin = { accountId: account, amr: ["pwd"] };
     const { authorizationUrl } = await (await b.post(`/api/v1/auth/sso/${restrictedId}/start`, {})).json();
     const res = await b.navigateFromOtherSite(await idp.authorize(authorizationUrl, callback));
-    expect(res.headers.get("Location")).toBe(`${t.config.publicOrigin}/login#ssoError=${reason}`);
+    expect(res.headers.get("Location")).toBe(`${t.config.publicOrigin}/sign-in#ssoError=${reason}`);
   }
   expect(t.store.db.get("SELECT id FROM users WHERE email LIKE 'someone@%'")).toBeUndefined();
 });

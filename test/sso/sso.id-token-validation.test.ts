@@ -28,7 +28,7 @@ test("T-O2: forged or invalid ID tokens are all refused", async () => {
     const out = await h.finish(b, `code=x&state=${state}`);
     expect({ name, location: out.location, signedIn: out.signedIn }).toEqual({
       name,
-      location: `${h.t.config.publicOrigin}/login#ssoError=failed`,
+      location: `${h.t.config.publicOrigin}/sign-in#ssoError=failed`,
       signedIn: false,
     });
   }

@@ -1,21 +1,43 @@
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../api.ts";
-import { Card, Field, Form } from "../components.tsx";
+import { ApiError, api } from "../api.ts";
+import { Card, CopyButton, Field, Form, problemText } from "../components.tsx";
 import { t } from "../i18n.ts";
+import { useReauth } from "../reauth.tsx";
 import { navigate } from "../router.ts";
 
 type Enrolment = { secret: string; otpauthUri: string; qrSvg: string };
+type Who = { user: { hasPassword: boolean; mfaEnabled: boolean }; session: { mfaEnrolmentRequired: boolean } | null };
 
-/** TOTP enrolment: the QR code (an image, never markup in the page), the key, the first code, then recovery codes. */
+/** Where to go afterwards (`?next=`, same origin only), else the inbox. */
+function nextPath(): string {
+  const to = new URLSearchParams(location.search).get("next") ?? "/";
+  return /^\/(?![/\\])/.test(to) ? to : "/";
+}
+
+/**
+ * TOTP enrolment: the QR code (an image, never markup in the page), the key, the first code, then the
+ * recovery codes. An enrolled account is told so; starting it again after a while asks to confirm it
+ * is you first (the API's rule).
+ */
 export function MfaPage() {
+  const [who, setWho] = useState<Who | undefined>(undefined);
   const [enrolment, setEnrolment] = useState<Enrolment | undefined>(undefined);
   const [codes, setCodes] = useState<string[] | undefined>(undefined);
   const [failure, setFailure] = useState<string | undefined>(undefined);
+  const { run, dialog } = useReauth(who?.user);
   useEffect(() => {
-    api<Enrolment>("POST", "/me/mfa/totp").then(setEnrolment, (error: Error) => {
-      if ((error as { status?: number }).status === 401) navigate("/sign-in?next=/account/mfa");
-      else setFailure(error.message);
-    });
+    api<Who>("GET", "/me").then(
+      (answer) => {
+        setWho(answer);
+        if (answer.user.mfaEnabled) return;
+        run(() => api<Enrolment>("POST", "/me/mfa/totp")).then(setEnrolment, (error) => setFailure(problemText(error)));
+      },
+      (error) => {
+        if (error instanceof ApiError && error.status === 401)
+          navigate(`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`);
+        else setFailure(problemText(error));
+      },
+    );
   }, []);
   if (codes)
     return (
@@ -26,8 +48,18 @@ export function MfaPage() {
             <li key={code}>{code}</li>
           ))}
         </ol>
-        <button class="primary" type="button" onClick={() => navigate("/")}>
+        <CopyButton text={codes.join("\n")} label={t.copyCodes} />
+        <button class="primary" type="button" onClick={() => navigate(nextPath())}>
           {t.continue}
+        </button>
+      </Card>
+    );
+  if (who?.user.mfaEnabled)
+    return (
+      <Card title={t.mfaTitle}>
+        <p role="status">{t.mfaAlreadyOn}</p>
+        <button class="primary" type="button" onClick={() => navigate("/account/two-factor")}>
+          {t.toAccount}
         </button>
       </Card>
     );
@@ -72,6 +104,24 @@ export function MfaPage() {
           </Form>
         </>
       )}
+      {failure && !who?.session?.mfaEnrolmentRequired && (
+        <button type="button" onClick={() => navigate("/account/two-factor")}>
+          {t.toAccount}
+        </button>
+      )}
+      {who && !who.session?.mfaEnrolmentRequired && !failure && (
+        <a
+          class="quiet-link"
+          href="/account/two-factor"
+          onClick={(e) => {
+            e.preventDefault();
+            navigate("/account/two-factor");
+          }}
+        >
+          {t.cancel}
+        </a>
+      )}
+      {dialog}
     </Card>
   );
 }

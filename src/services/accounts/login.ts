@@ -214,6 +214,34 @@ export async function completeMfa(
 }
 
 /**
+ * Whether `password` is the signed-in user's password, under the same per-account limits as sign-in
+ * (a stolen session cannot be used to guess it faster).
+ */
+export async function checkOwnPassword(ctx: ServiceContext, user: Account, password: string): Promise<boolean> {
+  const key = throttleKey(ctx, "account", user.email);
+  const endAttempt = reserveAttempt(ctx, key, ACCOUNT_POLICY);
+  let ok = false;
+  try {
+    const hash = findUserById(ctx.db, user.id)?.password_hash ?? null;
+    ok = hash !== null && (await ctx.passwords.verify(hash, password));
+  } finally {
+    endAttempt();
+  }
+  if (ok) recordSuccess(ctx, key);
+  else recordFailure(ctx, key, ACCOUNT_POLICY);
+  return ok;
+}
+
+/** Throws 403 CURRENT_PASSWORD_INVALID, naming the field, unless `password` is the user's password. */
+export async function assertCurrentPassword(ctx: ServiceContext, user: Account, password: string): Promise<void> {
+  if (await checkOwnPassword(ctx, user, password)) return;
+  recordEvent(ctx, { type: "reauth.failed", userId: user.id, outcome: "failure" });
+  throw new AppError("CURRENT_PASSWORD_INVALID", "The current password is wrong.", {
+    fields: [{ field: "currentPassword", message: "The current password is wrong." }],
+  });
+}
+
+/**
  * Re-authentication for sensitive changes: the password (or, for accounts without one, a TOTP code)
  * again, under the same per-account limits. Sets the session's auth time.
  */
@@ -229,16 +257,7 @@ export async function reauthenticate(
   const { user, session, proof, userAgent } = input;
   let ok = false;
   if (proof.password !== undefined) {
-    const key = throttleKey(ctx, "account", user.email);
-    const endAttempt = reserveAttempt(ctx, key, ACCOUNT_POLICY);
-    try {
-      const hash = findUserById(ctx.db, user.id)?.password_hash ?? null;
-      ok = hash !== null && (await ctx.passwords.verify(hash, proof.password));
-    } finally {
-      endAttempt();
-    }
-    if (ok) recordSuccess(ctx, key);
-    else recordFailure(ctx, key, ACCOUNT_POLICY);
+    ok = await checkOwnPassword(ctx, user, proof.password);
   } else if (proof.code !== undefined && hasConfirmedTotp(ctx, user.id)) {
     ok = verifySecondFactor(ctx, user.id, { code: proof.code }) === "otp";
   }

@@ -1,5 +1,6 @@
 import { hmacSha256, randomId } from "../../lib/crypto.ts";
 import { type ExpiredSession, type SessionClaims, signSessionToken, verifySessionToken } from "../../lib/jwt.ts";
+import { splitUserAgentSummary } from "../../lib/user-agent.ts";
 import type { PublicSession } from "../../shared/accounts.ts";
 import {
   checkSession,
@@ -216,6 +217,7 @@ export function listSessions(
     lastSeenAt: new Date(s.last_seen_at).toISOString(),
     method: s.method,
     userAgent: s.user_agent,
+    ...splitUserAgentSummary(s.user_agent),
   }));
 }
 
@@ -244,6 +246,17 @@ export function logOutEverywhere(ctx: ServiceContext, userId: string): number {
     return revokeUserSessions(ctx.db, userId, "logout_everywhere", ctx.clock.now());
   });
   recordEvent(ctx, { type: "sessions.revoked_all", userId });
+  return count;
+}
+
+/** "Sign out everywhere else": every session of the user but the current one ends (API tokens stay). */
+export function endOtherSessions(ctx: ServiceContext, input: { userId: string; currentSessionId: string }): number {
+  const count = endAllSessions(ctx, {
+    userId: input.userId,
+    reason: "ended_by_user",
+    exceptSessionId: input.currentSessionId,
+  });
+  recordEvent(ctx, { type: "sessions.revoked_others", userId: input.userId });
   return count;
 }
 

@@ -3,19 +3,23 @@ import { AppError } from "../../lib/app-error.ts";
 import { constantTimeEqual, randomId, sha256Hex } from "../../lib/crypto.ts";
 import { errorFields } from "../../lib/logger.ts";
 import { safeReturnTo } from "../../lib/redirect.ts";
+import type { PublicSsoIdentity } from "../../shared/accounts.ts";
 import { normalizeEmail } from "../../shared/email.ts";
 import { textProblem } from "../../shared/text.ts";
 import {
   deleteExpiredAuthRequests,
+  deleteUserIdentity,
   findIdentity,
   findProvider,
   insertAuthRequest,
   insertIdentity,
   insertPendingLink,
+  listUserIdentities,
   type ProviderRow,
   takeAuthRequest,
   takePendingLink,
 } from "../../store/oidc.ts";
+import { listActiveSessions, revokeSession } from "../../store/sessions.ts";
 import { findTeam, insertMembership } from "../../store/teams.ts";
 import { findUserByEmail, findUserById, type UserRow } from "../../store/users.ts";
 import { appendAudit } from "../audit/audit.ts";
@@ -123,7 +127,7 @@ export async function startSso(
 
 export type SsoOutcome =
   | { kind: "session"; session: IssuedSession; returnTo: string }
-  | { kind: "mfa"; challenge: string; binding: string }
+  | { kind: "mfa"; challenge: string; binding: string; returnTo: string }
   | { kind: "linked"; returnTo: string }
   | { kind: "pending_link"; linkId: string }
   | {
@@ -240,7 +244,11 @@ export async function completeSso(
   const idpAttestsMfa = provider.trust_idp_mfa === 1 && amr.some((m) => MFA_AMR.has(m));
   const sessionAmr = ["sso", `provider:${provider.id}`, ...amr.map((m) => `idp:${m}`)];
   if (hasConfirmedTotp(ctx, user.id) && !idpAttestsMfa) {
-    return { kind: "mfa", ...createMfaChallenge(ctx, user.id, "sso", sessionAmr, request.return_to) };
+    return {
+      kind: "mfa",
+      ...createMfaChallenge(ctx, user.id, "sso", sessionAmr, request.return_to),
+      returnTo: request.return_to,
+    };
   }
   const session = await createSession(ctx, {
     user,
@@ -293,4 +301,44 @@ export function confirmPendingLink(
 function jitDisplayName(name: unknown, email: string): string {
   const trimmed = typeof name === "string" ? name.trim().slice(0, 100) : "";
   return trimmed !== "" && textProblem(trimmed, false) === undefined ? trimmed : email.split("@")[0]!;
+}
+
+/** The identities linked to my account (provider and date; never the provider's subject id). */
+export function listMyIdentities(ctx: ServiceContext, userId: string): PublicSsoIdentity[] {
+  return listUserIdentities(ctx.db, userId).map((i) => ({
+    id: i.id,
+    providerId: i.provider_id,
+    providerName: i.provider_name,
+    linkedAt: new Date(i.created_at).toISOString(),
+  }));
+}
+
+/**
+ * Unlinks one of my identities, unless it is my only way to sign in (no password, no other linked
+ * identity of an enabled provider). My other sessions that this provider signed in end with it.
+ */
+export function unlinkIdentity(
+  ctx: ServiceContext,
+  input: { user: Account; identityId: string; currentSessionId: string },
+): void {
+  const { user, identityId, currentSessionId } = input;
+  const identities = listUserIdentities(ctx.db, user.id);
+  const identity = identities.find((i) => i.id === identityId);
+  if (!identity) throw notFound("No such linked account.");
+  const othersLeft = identities.some((i) => i.id !== identityId && findProvider(ctx.db, i.provider_id)?.enabled === 1);
+  if (!user.has_password && !othersLeft)
+    throw new AppError(
+      "LAST_SIGN_IN_METHOD",
+      "This is your only way to sign in: set a password or link another provider first.",
+    );
+  const now = ctx.clock.now();
+  ctx.db.write(() => {
+    deleteUserIdentity(ctx.db, user.id, identityId);
+    for (const session of listActiveSessions(ctx.db, user.id)) {
+      const amr = JSON.parse(session.amr) as string[];
+      if (session.id !== currentSessionId && amr.includes(`provider:${identity.provider_id}`))
+        revokeSession(ctx.db, session.id, "sso_unlinked", now);
+    }
+  });
+  recordEvent(ctx, { type: "sso.unlinked", userId: user.id, targetId: identity.provider_id });
 }

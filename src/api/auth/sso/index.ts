@@ -82,13 +82,16 @@ export function ssoRoutes(deps: {
             return to(outcome.returnTo);
           case "linked":
             return to(outcome.returnTo);
+          // The admin UI's sign-in page reads these from the fragment (never sent to a server).
           case "mfa":
             setMfaCookie(c, cookies, outcome.binding);
-            return to(`/login#mfaChallenge=${outcome.challenge}`);
+            return to(
+              `/sign-in${outcome.returnTo === "/" ? "" : `?next=${encodeURIComponent(outcome.returnTo)}`}#mfaChallenge=${outcome.challenge}`,
+            );
           case "pending_link":
-            return to(`/login#ssoLink=${outcome.linkId}`);
+            return to(`/sign-in#ssoLink=${outcome.linkId}`);
           default:
-            return to(`/login#ssoError=${outcome.code}`);
+            return to(`/sign-in#ssoError=${outcome.code}`);
         }
       },
     );

@@ -4,7 +4,13 @@ import type { AppEnv } from "../../../http/app-env.ts";
 import { requireRecentAuth, type routeActions } from "../../../http/authorize.ts";
 import { describe } from "../../../http/respond.ts";
 import { validate } from "../../../http/validation.ts";
-import { endSession, listSessions, logOutEverywhere, sessionHandle } from "../../../services/accounts/sessions.ts";
+import {
+  endOtherSessions,
+  endSession,
+  listSessions,
+  logOutEverywhere,
+  sessionHandle,
+} from "../../../services/accounts/sessions.ts";
 import type { ServiceContext } from "../../../services/context.ts";
 import { SessionSchema } from "../../../shared/accounts.ts";
 import { IdSchema, OkSchema } from "../../../shared/common.ts";
@@ -42,6 +48,19 @@ export function meSessionRoutes(deps: { ctx: ServiceContext; action: ReturnType<
         if (id !== sessionHandle(ctx, session.id)) requireRecentAuth(ctx, c);
         endSession(ctx, { userId: user.id, handle: id });
         return c.json({ ok: true as const });
+      },
+    )
+    .post(
+      "/revoke-others",
+      action("self", { recent: true }),
+      describe(
+        "Sign out everywhere else: every session but this one ends (re-authentication first); API tokens stay",
+        ["me"],
+        { 200: { description: "The others ended", schema: v.object({ revoked: v.number() }) } },
+      ),
+      (c) => {
+        const { user, session } = c.var.caller;
+        return c.json({ revoked: endOtherSessions(ctx, { userId: user.id, currentSessionId: session.id }) });
       },
     )
     .post(

@@ -6,15 +6,16 @@ import { type CookieNames, clearSsoCookie, getCookie } from "../../../http/cooki
 import { describe } from "../../../http/respond.ts";
 import { bindBrowserForSso } from "../../../http/sso-binding.ts";
 import { validate } from "../../../http/validation.ts";
-import { confirmPendingLink, startSso } from "../../../services/accounts/sso.ts";
+import { confirmPendingLink, listMyIdentities, startSso, unlinkIdentity } from "../../../services/accounts/sso.ts";
 import type { ServiceContext } from "../../../services/context.ts";
-import { SsoStartInput, SsoStartSchema } from "../../../shared/accounts.ts";
+import { SsoIdentitySchema, SsoStartInput, SsoStartSchema } from "../../../shared/accounts.ts";
 import { IdSchema, OkSchema } from "../../../shared/common.ts";
 
 const ProviderParam = v.strictObject({ providerId: IdSchema });
 const LinkParam = v.strictObject({ linkId: IdSchema });
+const IdentityParam = v.strictObject({ identityId: IdSchema });
 
-/** /api/v1/me/sso…: linking an identity of a provider to my account. */
+/** /api/v1/me/sso…: the identities of providers linked to my account; linking and unlinking one. */
 export function meSsoRoutes(deps: {
   ctx: ServiceContext;
   action: ReturnType<typeof routeActions>;
@@ -22,6 +23,30 @@ export function meSsoRoutes(deps: {
 }) {
   const { ctx, action, cookies } = deps;
   return new Hono<AppEnv>()
+    .get(
+      "/sso",
+      action("self"),
+      describe("The accounts of sign-in providers linked to mine", ["sso"], {
+        200: { description: "Linked accounts", schema: v.object({ identities: v.array(SsoIdentitySchema) }) },
+      }),
+      (c) => c.json({ identities: listMyIdentities(ctx, c.var.caller.user.id) }),
+    )
+    .delete(
+      "/sso/:identityId",
+      action("self", { recent: true }),
+      describe(
+        "Unlink a provider's account from mine (re-authentication first; not my only way to sign in); sessions it signed in end",
+        ["sso"],
+        { 200: { description: "Unlinked", schema: OkSchema } },
+        [400, 401, 403, 404, 409],
+      ),
+      validate("param", IdentityParam),
+      (c) => {
+        const { user, session } = c.var.caller;
+        unlinkIdentity(ctx, { user, identityId: c.req.valid("param").identityId, currentSessionId: session.id });
+        return c.json({ ok: true as const });
+      },
+    )
     .post(
       "/sso/:providerId/link",
       action("self", { recent: true }),
