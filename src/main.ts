@@ -15,6 +15,7 @@ import { createPasswordHasher } from "./lib/password.ts";
 import { dummyHash } from "./services/accounts/login.ts";
 import { prepareSetup } from "./services/accounts/setup.ts";
 import { type AuditHeadAnchor, createAuditHeadAnchor, type Scheduler } from "./services/audit/audit-head.ts";
+import { createLiveBus, type LiveBus } from "./services/live/bus.ts";
 import { acquireLock } from "./store/lock.ts";
 import { migrate } from "./store/migrate.ts";
 import { bundledMigrations } from "./store/migration-files.ts";
@@ -42,6 +43,13 @@ export type ServerHandle = {
   stop(): Promise<void>;
 };
 
+/**
+ * Seconds a connection may stay silent before the server closes it. The live-update stream's
+ * heartbeat (HEARTBEAT_MS) comes at least twice as often, so a quiet stream is never cut
+ * (test/live/live.heartbeat-keeps-stream.test.ts).
+ */
+export const SERVER_IDLE_TIMEOUT_SECONDS = 30;
+
 /** The app's fetch with the peer address (a binding for per-IP limits). */
 type Fetch = (request: Request, clientIp: string | undefined) => Response | Promise<Response>;
 
@@ -60,7 +68,7 @@ function listen(config: Config, fetch: Fetch): ReturnType<typeof Bun.serve> {
       development: false,
       // Above the app's own limits, so their 413 problem+json answers first (see bodyLimits).
       maxRequestBodySize: bodyLimits(config.screenshotMaxBytes).server,
-      idleTimeout: 30,
+      idleTimeout: SERVER_IDLE_TIMEOUT_SECONDS,
     });
   } catch (error) {
     if ((error as { code?: unknown } | null)?.code === "EADDRINUSE") {
@@ -95,6 +103,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   }
   let store: Store | undefined;
   let auditHead: AuditHeadAnchor | undefined;
+  let live: LiveBus | undefined;
   let deps: AppDeps;
   try {
     store = openStore({ dataDir: config.dataDir, masterKey: config.masterKey, busyTimeoutMs: config.busyTimeoutMs });
@@ -120,6 +129,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       });
     // The audit chain is extended in every commit; its head file is anchored off the request path.
     auditHead = createAuditHeadAnchor({ dataDir: config.dataDir, key: store.keyring.audit, logger, schedule });
+    live = createLiveBus({ logger, schedule });
     deps = {
       config,
       logger,
@@ -131,6 +141,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       passwords,
       mailer,
       auditHead,
+      live,
       assets,
     };
     const ready = createApp(deps);
@@ -160,11 +171,14 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
   const opened = store;
   const anchor = auditHead;
+  const streams = live;
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       logger.info("server.stopping");
       stopJobs();
+      // Open live-update streams end now (browsers reconnect to the next server); the drain waits for the rest.
+      streams?.close();
       const drained = server.stop(false).then(() => true);
       const inTime = await Promise.race([drained, Bun.sleep(config.shutdownTimeoutMs).then(() => false)]);
       if (!inTime) await server.stop(true);

@@ -6,7 +6,13 @@ import type { TeamAccess } from "../services/teams/access.ts";
 /** Who is calling: a browser session (cookie) or an API token (Authorization: Bearer). */
 export type Auth =
   /** `user` is loaded from the database on first use. */
-  | { kind: "session"; readonly user: Account; session: CheckedSession }
+  | {
+      kind: "session";
+      readonly user: Account;
+      session: CheckedSession;
+      /** When the session cookie this request carried expires (ms): the live-update stream ends there. */
+      tokenExpiresAt: number;
+    }
   | {
       kind: "token";
       user: Account;

@@ -65,6 +65,7 @@ export function requestFor(route: string, w: World, who: { password: string } | 
     "GET /api/v1/me/sessions": { method: "GET", path: "/api/v1/me/sessions" },
     "DELETE /api/v1/me/sessions/:id": { method: "DELETE", path: `/api/v1/me/sessions/${BOGUS}` },
     "POST /api/v1/me/sessions/revoke-all": { method: "POST", path: "/api/v1/me/sessions/revoke-all", body: {} },
+    "GET /api/v1/events": { method: "GET", path: "/api/v1/events", headers: { Accept: "text/event-stream" } },
     "POST /api/v1/me/password": {
       method: "POST",
       path: "/api/v1/me/password",

@@ -27,6 +27,7 @@ import { findMembership } from "../../store/teams.ts";
 import { appendAudit } from "../audit/audit.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
+import { publishAfterCommit } from "../live/bus.ts";
 import type { TeamAccess } from "../teams/access.ts";
 
 /** Deleted items stay restorable in the trash this long, then are purged. */
@@ -227,6 +228,7 @@ export function createFeedback(
       targetId: id,
       teamId: input.teamId,
     });
+    publishAfterCommit(ctx, { type: "feedback.created", teamId: input.teamId, itemId: id });
     return id;
   });
 }
@@ -366,6 +368,7 @@ export function triageFeedback(
       throw new AppError("VERSION_CONFLICT", "The item changed since you loaded it; reload and try again.");
     if (changes.labelIds) setFeedbackLabels(ctx.db, teamId, itemId, [...new Set(changes.labelIds)]);
     appendAudit(ctx, { action: "feedback.triaged", actorId: access.userId, targetId: itemId, teamId });
+    publishAfterCommit(ctx, { type: "feedback.updated", teamId, itemId });
   });
   return getFeedback(ctx, { access, itemId });
 }
@@ -377,6 +380,7 @@ export function trashFeedback(ctx: ServiceContext, input: { access: TeamAccess; 
   ctx.db.write(() => {
     setDeleted(ctx.db, access.team.id, itemId, ctx.clock.now(), ctx.clock.now());
     appendAudit(ctx, { action: "feedback.trashed", actorId: access.userId, targetId: itemId, teamId: access.team.id });
+    publishAfterCommit(ctx, { type: "feedback.updated", teamId: access.team.id, itemId });
   });
 }
 
@@ -387,6 +391,7 @@ export function restoreFeedback(ctx: ServiceContext, input: { access: TeamAccess
   ctx.db.write(() => {
     setDeleted(ctx.db, access.team.id, itemId, null, ctx.clock.now());
     appendAudit(ctx, { action: "feedback.restored", actorId: access.userId, targetId: itemId, teamId: access.team.id });
+    publishAfterCommit(ctx, { type: "feedback.updated", teamId: access.team.id, itemId });
   });
   return getFeedback(ctx, { access, itemId });
 }
@@ -431,6 +436,12 @@ export function addItemNote(
       actorId: access.userId,
       targetId: itemId,
       teamId: access.team.id,
+    });
+    publishAfterCommit(ctx, {
+      type: kind === "comments" ? "comment.created" : "message.created",
+      teamId: access.team.id,
+      itemId,
+      noteId: note.id,
     });
   });
   return { id: note.id, authorId: note.author_id, body, createdAt: new Date(note.created_at).toISOString() };
