@@ -86,4 +86,6 @@ export default {
   account: "Konto",
   instance: "Instanz",
   cancel: "Abbrechen",
+  // live updates
+  liveNewItem: "Neues Feedback ist eingetroffen.",
 };

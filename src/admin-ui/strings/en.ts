@@ -83,4 +83,6 @@ export default {
   account: "Account",
   instance: "Instance",
   cancel: "Cancel",
+  // live updates
+  liveNewItem: "New feedback arrived.",
 };
