@@ -127,3 +127,21 @@ test("widget submissions are published like any other", async () => {
   expect((await seenUntil(sse, id)).map((e) => [e.type, e.itemId])).toEqual([["feedback.created", id]]);
   await sse.cancel();
 });
+
+test("access is read at each delivery: a membership ended behind the services' back (another process) stops events at once", async () => {
+  const { sse } = await openEvents(w.b.reporter.browser);
+  // As a CLI command on the same data would: no signal reaches this process's streams.
+  w.t.store.db.write(() =>
+    w.t.store.db.run("DELETE FROM memberships WHERE team_id = ? AND user_id = ?", w.b.team.id, w.b.reporter.user.id),
+  );
+  // The reporter's own item changes (published as the feedback service does after commit).
+  w.t.live.publish({ type: "feedback.updated", teamId: w.b.team.id, itemId: w.b.item.id });
+  // The next heartbeat re-checks everything and ends the stream.
+  w.t.clock.advance(15_000);
+  w.t.timers.runDue();
+  const rest = await sse.rest(1000);
+  expect(rest).toEqual([
+    { comment: "heartbeat" },
+    { event: "session-ended", data: JSON.stringify({ reason: "membership_changed", teamId: w.b.team.id }) },
+  ]);
+});
