@@ -44,14 +44,23 @@ export type ServerHandle = {
 };
 
 /**
- * Seconds a connection may stay silent before the server closes it. The live-update stream's
- * heartbeat (HEARTBEAT_MS) comes at least twice as often, so a quiet stream is never cut
- * (test/live/live.heartbeat-keeps-stream.test.ts).
+ * Seconds a connection may stay silent before the server closes it. Bun counts a streamed body's
+ * writes as no activity, so the live-update stream turns the timeout off for itself once accepted
+ * (`disableIdleTimeout`); its heartbeat (HEARTBEAT_MS) would come twice within it anyway
+ * (test/live/live.server-idle-timeout.test.ts).
  */
 export const SERVER_IDLE_TIMEOUT_SECONDS = 30;
 
-/** The app's fetch with the peer address (a binding for per-IP limits). */
-type Fetch = (request: Request, clientIp: string | undefined) => Response | Promise<Response>;
+/** What the app gets from the server beside a request: the peer address, the idle-timeout switch. */
+export function requestBindings(request: Request, server: Bun.Server<unknown>): AppEnv["Bindings"] {
+  return {
+    clientIp: server.requestIP(request)?.address,
+    disableIdleTimeout: () => server.timeout(request, 0),
+  };
+}
+
+/** The app's fetch with its bindings (the peer address for per-IP limits, the idle-timeout switch). */
+type Fetch = (request: Request, bindings: AppEnv["Bindings"]) => Response | Promise<Response>;
 
 /**
  * Listens on the configured address. SO_REUSEPORT stays off: with it a second server on the same port
@@ -64,7 +73,7 @@ function listen(config: Config, fetch: Fetch): ReturnType<typeof Bun.serve> {
       port: config.port,
       reusePort: false,
       // The peer address goes to the app as a binding (for per-IP limits), never into a log.
-      fetch: (request, srv) => fetch(request, srv.requestIP(request)?.address),
+      fetch: (request, srv) => fetch(request, requestBindings(request, srv)),
       development: false,
       // Above the app's own limits, so their 413 problem+json answers first (see bodyLimits).
       maxRequestBodySize: bodyLimits(config.screenshotMaxBytes).server,
@@ -96,7 +105,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   let app: Hono<AppEnv> = startingApp(logger, clock);
   let server: ReturnType<typeof Bun.serve>;
   try {
-    server = listen(config, (request, clientIp) => app.fetch(request, { clientIp }));
+    server = listen(config, (request, bindings) => app.fetch(request, bindings));
   } catch (error) {
     releaseLock();
     throw error;

@@ -29,6 +29,11 @@ export type AppEnv = {
   Bindings: {
     /** The socket peer's address, set by main.ts; read only through `clientAddress`. Never logged or stored. */
     clientIp?: string;
+    /**
+     * Lets this response outlive the server's idle timeout (main.ts: Bun's `server.timeout(request, 0)`),
+     * for the live-update stream once accepted: Bun counts a streamed body's writes as no activity.
+     */
+    disableIdleTimeout?: () => void;
   };
   Variables: {
     requestId: string;

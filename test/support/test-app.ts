@@ -52,8 +52,6 @@ export type TestAppOptions = {
   copyDataFrom?: string;
   /** Where the fake clock starts. */
   clockStart?: number;
-  /** The live-update bus; default: one on the manual `timers`. */
-  live?: LiveBus;
 };
 
 let assets: BuiltAssets | undefined;
@@ -84,7 +82,7 @@ export function createTestApp(env: Record<string, string> = {}, options: TestApp
     logger: logs.logger,
     schedule: timers.schedule,
   });
-  const live = options.live ?? createLiveBus({ logger: logs.logger, schedule: timers.schedule });
+  const live = createLiveBus({ logger: logs.logger, schedule: timers.schedule });
   const deps = {
     config,
     logger: logs.logger,

@@ -136,6 +136,8 @@ export function eventRoutes(deps: { ctx: ServiceContext; action: ReturnType<type
       });
       // Behind nginx, an unbuffered answer: events must not wait in a proxy's buffer.
       c.header("X-Accel-Buffering", "no");
+      // The server's idle timeout must not cut the stream (its own deadlines end it).
+      c.env?.disableIdleTimeout?.();
       return streamSSE(c, async (sse) => {
         sse.onAbort(() => {
           stream.close();
