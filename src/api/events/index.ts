@@ -101,7 +101,8 @@ export function eventRoutes(deps: { ctx: ServiceContext; action: ReturnType<type
             "text/event-stream": {
               schema: {
                 type: "string",
-                description: "Server-sent events; each `data:` is one LiveEvent or SessionEnded.",
+                description:
+                  "Server-sent events. Each `data:` is one line of JSON: an event's `{ id, type, teamId, itemId, noteId? }`, session-ended's `{ reason, teamId? }`, resync's `{}`; comment lines (`: heartbeat`) only keep the connection alive.",
               },
             },
           },
