@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { adminRoutes } from "./admin/index.ts";
 import { authRoutes } from "./api/auth/index.ts";
 import { ssoRoutes } from "./api/auth/sso/index.ts";
+import { eventRoutes } from "./api/events/index.ts";
 import { healthRoutes } from "./api/health/index.ts";
 import { instanceHealthRoutes } from "./api/instance/health/index.ts";
 import { instanceRoutes } from "./api/instance/index.ts";
@@ -47,6 +48,7 @@ import type { Mailer } from "./lib/mailer.ts";
 import type { PasswordHasher } from "./lib/password.ts";
 import type { AuditHeadAnchor } from "./services/audit/audit-head.ts";
 import type { ServiceContext } from "./services/context.ts";
+import type { LiveBus } from "./services/live/bus.ts";
 import type { Db } from "./store/database.ts";
 import type { Keyring } from "./store/keyring.ts";
 import type { Migration } from "./store/migrate.ts";
@@ -67,6 +69,8 @@ export type AppDeps = {
   assets?: BuiltAssets;
   /** The audit head's anchor (main.ts: coalesced by a timer); absent, the head is written at each commit. */
   auditHead?: AuditHeadAnchor;
+  /** Live updates (main.ts); absent, GET /api/v1/events answers 503. */
+  live?: LiveBus;
 };
 
 const contexts = new WeakMap<AppDeps, ServiceContext>();
@@ -89,6 +93,7 @@ export function serviceContext(deps: AppDeps): ServiceContext {
       dataDir: deps.config.dataDir,
       ssoConfigs: new Map(),
       auditHead: deps.auditHead,
+      ...(deps.live ? { live: deps.live } : {}),
     };
     contexts.set(deps, ctx);
   }
@@ -110,7 +115,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use("/api/*", exceptWidget(csrfProtection(deps.config.publicOrigin)));
   app.use("/api/*", requireJsonBody());
   app.use("/api/*", jsonBodyLimit(64 * 1024));
-  app.use("/api/*", exceptWidget(authenticate(ctx, cookies)));
+  // The live-update stream is not activity: it must not keep a session alive.
+  app.use("/api/*", exceptWidget(authenticate(ctx, cookies, { passivePaths: ["/api/v1/events"] })));
 
   const action = routeActions(ctx);
   const base = { ctx, action };
@@ -127,6 +133,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/api/v1/me", meSsoRoutes({ ...base, cookies }));
   app.route("/api/v1/me/sessions", meSessionRoutes(base));
   app.route("/api/v1/me/tokens", meTokenRoutes(base));
+  app.route("/api/v1/events", eventRoutes(base));
   app.route("/api/v1/instance", instanceRoutes(base));
   app.route("/api/v1/instance/sso-providers", ssoProviderRoutes(base));
   app.route(

@@ -15,6 +15,7 @@ import { createPasswordHasher } from "./lib/password.ts";
 import { dummyHash } from "./services/accounts/login.ts";
 import { prepareSetup } from "./services/accounts/setup.ts";
 import { type AuditHeadAnchor, createAuditHeadAnchor, type Scheduler } from "./services/audit/audit-head.ts";
+import { createLiveBus, type LiveBus } from "./services/live/bus.ts";
 import { acquireLock } from "./store/lock.ts";
 import { migrate } from "./store/migrate.ts";
 import { bundledMigrations } from "./store/migration-files.ts";
@@ -42,8 +43,24 @@ export type ServerHandle = {
   stop(): Promise<void>;
 };
 
-/** The app's fetch with the peer address (a binding for per-IP limits). */
-type Fetch = (request: Request, clientIp: string | undefined) => Response | Promise<Response>;
+/**
+ * Seconds a connection may stay silent before the server closes it. Bun counts a streamed body's
+ * writes as no activity, so the live-update stream turns the timeout off for itself once accepted
+ * (`disableIdleTimeout`); its heartbeat (HEARTBEAT_MS) would come twice within it anyway
+ * (test/live/live.server-idle-timeout.test.ts).
+ */
+export const SERVER_IDLE_TIMEOUT_SECONDS = 30;
+
+/** What the app gets from the server beside a request: the peer address, the idle-timeout switch. */
+export function requestBindings(request: Request, server: Bun.Server<unknown>): AppEnv["Bindings"] {
+  return {
+    clientIp: server.requestIP(request)?.address,
+    disableIdleTimeout: () => server.timeout(request, 0),
+  };
+}
+
+/** The app's fetch with its bindings (the peer address for per-IP limits, the idle-timeout switch). */
+type Fetch = (request: Request, bindings: AppEnv["Bindings"]) => Response | Promise<Response>;
 
 /**
  * Listens on the configured address. SO_REUSEPORT stays off: with it a second server on the same port
@@ -56,11 +73,11 @@ function listen(config: Config, fetch: Fetch): ReturnType<typeof Bun.serve> {
       port: config.port,
       reusePort: false,
       // The peer address goes to the app as a binding (for per-IP limits), never into a log.
-      fetch: (request, srv) => fetch(request, srv.requestIP(request)?.address),
+      fetch: (request, srv) => fetch(request, requestBindings(request, srv)),
       development: false,
       // Above the app's own limits, so their 413 problem+json answers first (see bodyLimits).
       maxRequestBodySize: bodyLimits(config.screenshotMaxBytes).server,
-      idleTimeout: 30,
+      idleTimeout: SERVER_IDLE_TIMEOUT_SECONDS,
     });
   } catch (error) {
     if ((error as { code?: unknown } | null)?.code === "EADDRINUSE") {
@@ -88,13 +105,14 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   let app: Hono<AppEnv> = startingApp(logger, clock);
   let server: ReturnType<typeof Bun.serve>;
   try {
-    server = listen(config, (request, clientIp) => app.fetch(request, { clientIp }));
+    server = listen(config, (request, bindings) => app.fetch(request, bindings));
   } catch (error) {
     releaseLock();
     throw error;
   }
   let store: Store | undefined;
   let auditHead: AuditHeadAnchor | undefined;
+  let live: LiveBus | undefined;
   let deps: AppDeps;
   try {
     store = openStore({ dataDir: config.dataDir, masterKey: config.masterKey, busyTimeoutMs: config.busyTimeoutMs });
@@ -120,6 +138,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       });
     // The audit chain is extended in every commit; its head file is anchored off the request path.
     auditHead = createAuditHeadAnchor({ dataDir: config.dataDir, key: store.keyring.audit, logger, schedule });
+    live = createLiveBus({ logger, schedule });
     deps = {
       config,
       logger,
@@ -131,6 +150,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       passwords,
       mailer,
       auditHead,
+      live,
       assets,
     };
     const ready = createApp(deps);
@@ -160,11 +180,14 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
   const opened = store;
   const anchor = auditHead;
+  const streams = live;
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       logger.info("server.stopping");
       stopJobs();
+      // Open live-update streams end now (browsers reconnect to the next server); the drain waits for the rest.
+      streams?.close();
       const drained = server.stop(false).then(() => true);
       const inTime = await Promise.race([drained, Bun.sleep(config.shutdownTimeoutMs).then(() => false)]);
       if (!inTime) await server.stop(true);

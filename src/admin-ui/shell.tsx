@@ -1,9 +1,10 @@
 import { signal } from "@preact/signals";
 import type { ComponentChildren } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, api } from "./api.ts";
 import { Card, Field, Form, Toasts } from "./components.tsx";
 import { t } from "./i18n.ts";
+import { startLive, stopLive } from "./live.ts";
 import { navigate, path } from "./router.ts";
 
 export type Team = { id: string; name: string; role: "owner" | "member" | "reporter" | null };
@@ -47,8 +48,14 @@ export function Shell(props: {
   useEffect(() => {
     load();
   }, []);
+  // The tab's one live-update stream (src/admin-ui/live.ts), once signed in; it survives page changes.
+  const shownTeam = useRef<string | null>(null);
+  useEffect(() => {
+    if (me) startLive({ lost: toSignIn, teamId: () => shownTeam.current });
+  }, [me]);
   if (!teams || !me) return <div class="skeleton page-loading" aria-busy="true" />;
   const team = teams.find((candidate) => candidate.id === currentTeamId.value) ?? teams[0];
+  shownTeam.current = team?.id ?? null;
   if (!team && !props.teamless)
     return (
       <Card title={t.createTeamTitle}>
@@ -108,6 +115,7 @@ export function Shell(props: {
           type="button"
           title={t.signedInAs.replace("{name}", me.email)}
           onClick={async () => {
+            stopLive();
             await api("POST", "/auth/logout").catch(() => undefined);
             navigate("/sign-in");
           }}

@@ -6,7 +6,13 @@ import type { TeamAccess } from "../services/teams/access.ts";
 /** Who is calling: a browser session (cookie) or an API token (Authorization: Bearer). */
 export type Auth =
   /** `user` is loaded from the database on first use. */
-  | { kind: "session"; readonly user: Account; session: CheckedSession }
+  | {
+      kind: "session";
+      readonly user: Account;
+      session: CheckedSession;
+      /** When the session cookie this request carried expires (ms): the live-update stream ends there. */
+      tokenExpiresAt: number;
+    }
   | {
       kind: "token";
       user: Account;
@@ -23,6 +29,11 @@ export type AppEnv = {
   Bindings: {
     /** The socket peer's address, set by main.ts; read only through `clientAddress`. Never logged or stored. */
     clientIp?: string;
+    /**
+     * Lets this response outlive the server's idle timeout (main.ts: Bun's `server.timeout(request, 0)`),
+     * for the live-update stream once accepted: Bun counts a streamed body's writes as no activity.
+     */
+    disableIdleTimeout?: () => void;
   };
   Variables: {
     requestId: string;

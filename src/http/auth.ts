@@ -8,9 +8,12 @@ import { type CookieNames, clearSessionCookie, getCookie, setSessionCookie } fro
 
 /**
  * Resolves the caller on every request: `Authorization: Bearer` (a personal API token, never from
- * a query string) or the session cookie, checked against its session row every time.
+ * a query string) or the session cookie, checked against its session row every time. On
+ * `passivePaths` (the live-update stream) a request is not activity: the session is checked, not
+ * touched, and its cookie is not re-issued.
  */
-export function authenticate(ctx: ServiceContext, names: CookieNames) {
+export function authenticate(ctx: ServiceContext, names: CookieNames, options: { passivePaths?: string[] } = {}) {
+  const passivePaths = new Set(options.passivePaths ?? []);
   return createMiddleware<AppEnv>(async (c, next) => {
     c.set("auth", undefined);
     const header = c.req.header("Authorization");
@@ -29,11 +32,12 @@ export function authenticate(ctx: ServiceContext, names: CookieNames) {
     }
     const token = getCookie(c, names.session);
     if (token) {
-      const valid = await validateSession(ctx, token);
+      const valid = await validateSession(ctx, token, { passive: passivePaths.has(c.req.path) });
       if (valid) {
         c.set("auth", {
           kind: "session",
           session: valid.session,
+          tokenExpiresAt: valid.claims.exp * 1000,
           get user() {
             return valid.user();
           },

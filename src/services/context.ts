@@ -6,6 +6,7 @@ import type { Db } from "../store/database.ts";
 import type { Keyring } from "../store/keyring.ts";
 import type { SsoConfigCache } from "./accounts/sso.ts";
 import type { AuditHeadAnchor } from "./audit/audit-head.ts";
+import type { LiveBus } from "./live/bus.ts";
 
 /** What every service verb gets: the store, keys, clock and outside services, all injected. */
 export type ServiceContext = {
@@ -27,4 +28,10 @@ export type ServiceContext = {
   auditHead?: AuditHeadAnchor;
   /** Discovered SSO provider configurations: belongs to this app instance, expiry follows `clock`. */
   ssoConfigs: SsoConfigCache;
+  /**
+   * Live updates (GET /api/v1/events): services publish changes after commit and signal access
+   * changes. Absent in one-shot CLI commands, whose changes the server's streams see at their next
+   * check (each delivery and heartbeat re-reads the session).
+   */
+  live?: LiveBus;
 };

@@ -81,6 +81,7 @@ export const ERROR_CODES = {
     message: "Send If-Match with the item's ETag: updates must not overwrite changes you have not seen.",
   },
   TOO_MANY_ATTEMPTS: { status: 429, message: "Too many attempts. Wait before trying again." },
+  TOO_MANY_STREAMS: { status: 429, message: "Too many live-update streams for this sign-in: close a tab and reload." },
   // 5xx
   INTERNAL: { status: 500, message: "Something went wrong on the server. Quote the request id when reporting it." },
   SSO_FAILED: { status: 502, message: "The sign-in provider could not be reached or answered wrongly." },

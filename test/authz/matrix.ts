@@ -61,6 +61,8 @@ export const MATRIX: Record<string, Row> = {
   "DELETE /api/v1/me/sessions/:id": signedIn(404),
   "POST /api/v1/me/sessions/revoke-others": signedIn(200),
   "POST /api/v1/me/sessions/revoke-all": signedIn(200),
+  // The live-update stream: its status comes at once (the body streams on); a browser session only.
+  "GET /api/v1/events": signedIn(200),
   "POST /api/v1/me/password": signedIn(200),
   "POST /api/v1/me/mfa/totp": [401, 200, 200, 200, 200, 409],
   "POST /api/v1/me/mfa/totp/confirm": signedIn(400),

@@ -72,6 +72,7 @@ export function requestFor(route: string, w: World, who: { password: string } | 
       body: {},
     },
     "POST /api/v1/me/sessions/revoke-all": { method: "POST", path: "/api/v1/me/sessions/revoke-all", body: {} },
+    "GET /api/v1/events": { method: "GET", path: "/api/v1/events", headers: { Accept: "text/event-stream" } },
     "POST /api/v1/me/password": {
       method: "POST",
       path: "/api/v1/me/password",

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { BrowserContext, Browser as Chromium, Page } from "playwright-core";
+import { requestBindings } from "../../src/main.ts";
 import type { Browser } from "../support/browser.ts";
 import { createTestApp, fastPasswords, type TestAppOptions, type TestContext } from "../support/test-app.ts";
 import { launchChromium, saveScreenshot } from "./widget-world.ts";
@@ -32,7 +33,8 @@ export async function startAdminWorld(env: Record<string, string> = {}, options:
     hostname: "127.0.0.1",
     port: 0,
     reusePort: false,
-    fetch: (request, s) => t.app.fetch(request, { clientIp: s.requestIP(request)?.address }),
+    // The bindings main.ts gives (the live-update stream turns the idle timeout off with one).
+    fetch: (request, s) => t.app.fetch(request, requestBindings(request, s)),
   });
   const origin = `http://127.0.0.1:${server.port}`;
   t = createTestApp(

@@ -9,6 +9,7 @@ import type { Mailer } from "../../src/lib/mailer.ts";
 import { createPasswordHasher, type PasswordHasher } from "../../src/lib/password.ts";
 import { type AuditHeadAnchor, createAuditHeadAnchor } from "../../src/services/audit/audit-head.ts";
 import type { ServiceContext } from "../../src/services/context.ts";
+import { createLiveBus, type LiveBus } from "../../src/services/live/bus.ts";
 import { migrate } from "../../src/store/migrate.ts";
 import { bundledMigrations } from "../../src/store/migration-files.ts";
 import { openStore, type Store } from "../../src/store/store.ts";
@@ -26,8 +27,10 @@ export type TestContext = {
   ctx: ServiceContext;
   /** The audit head's anchor, as the server has it: coalesced through `timers` (or flushed explicitly). */
   auditHead: AuditHeadAnchor;
-  /** Timers of the app (the audit head's coalesced write), run by the fake clock with runDue(). */
+  /** Timers of the app (the audit head's coalesced write, live streams' heartbeats and deadlines), run by the fake clock with runDue(). */
   timers: ManualScheduler;
+  /** The live-update bus (GET /api/v1/events), on `timers`. */
+  live: LiveBus;
   dir: string;
   close(): void;
 };
@@ -79,6 +82,7 @@ export function createTestApp(env: Record<string, string> = {}, options: TestApp
     logger: logs.logger,
     schedule: timers.schedule,
   });
+  const live = createLiveBus({ logger: logs.logger, schedule: timers.schedule });
   const deps = {
     config,
     logger: logs.logger,
@@ -90,6 +94,7 @@ export function createTestApp(env: Record<string, string> = {}, options: TestApp
     passwords,
     mailer: options.mailer,
     auditHead,
+    live,
     assets: builtAssets(),
     ...(options.authAttemptsPerMinute ? { authAttemptsPerMinute: options.authAttemptsPerMinute } : {}),
   };
@@ -103,8 +108,10 @@ export function createTestApp(env: Record<string, string> = {}, options: TestApp
     ctx: serviceContext(deps),
     auditHead,
     timers,
+    live,
     dir: dir.path,
     close() {
+      live.close();
       auditHead.close();
       store.close();
       dir.remove();

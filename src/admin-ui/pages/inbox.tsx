@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { STATUSES } from "../../shared/feedback-constants.ts";
 import { ApiError, api } from "../api.ts";
 import { t } from "../i18n.ts";
+import { onLive } from "../live.ts";
 import { Shell, type Team } from "../shell.tsx";
 import { ago, firstLine, type Item, ItemView, saveStatus } from "./item.tsx";
 
@@ -79,6 +80,41 @@ function Inbox({ team }: { team: Team }) {
     setFocused(0);
     load(null);
   }, [team.id, view.q, view.status, view.projectId]);
+  // Live updates (src/admin-ui/live.ts; ids only, details through the item route): a new item of this
+  // team goes on top (with a filter or search on, the first page reloads); a shown item's row is
+  // refreshed, and leaves the list once trashed; missed events reload the first page.
+  useEffect(
+    () =>
+      onLive((event) => {
+        if (event.type === "resync") return void load(null);
+        if (event.teamId !== team.id) return;
+        const shown = items.some((i) => i.id === event.itemId);
+        const fetchItem = () =>
+          api<Item & { deletedAt?: string | null }>("GET", `/teams/${team.id}/feedback/${event.itemId}`);
+        const drop = () => {
+          const index = items.findIndex((i) => i.id === event.itemId);
+          setItems((rows) => rows.filter((i) => i.id !== event.itemId));
+          if (index >= 0) setFocused((f) => (index < f ? f - 1 : f));
+        };
+        const gone = (error: unknown) => error instanceof ApiError && error.status === 404 && drop();
+        if (event.type === "feedback.created" && !shown) {
+          if (view.q || view.status || view.projectId) return void load(null);
+          fetchItem().then((item) => {
+            setItems((rows) => (rows.some((i) => i.id === item.id) ? rows : [item, ...rows]));
+            // The focused row stays the same item (e acts on it).
+            if (items.length > 0) setFocused((f) => f + 1);
+            setNotice(t.liveNewItem);
+          }, gone);
+        } else if (event.type === "feedback.updated" && shown) {
+          fetchItem().then(
+            (item) =>
+              item.deletedAt ? drop() : setItems((rows) => rows.map((i) => (i.id === item.id ? { ...i, ...item } : i))),
+            gone,
+          );
+        }
+      }),
+    [team.id, view.q, view.status, view.projectId, items],
+  );
   const open = async (id: string) => setSelected(await api<Item>("GET", `/teams/${team.id}/feedback/${id}`));
   const changed = (item: Item) => {
     setSelected((shown) => (shown?.id === item.id ? { ...shown, ...item } : shown));

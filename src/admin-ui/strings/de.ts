@@ -567,4 +567,6 @@ export default {
   resetDone: "Ihr Passwort ist geändert, und alle Sitzungen sind beendet. Melden Sie sich mit dem neuen Passwort an.",
   resetLinkInvalid: "Dieser Link ist ungültig, schon benutzt oder abgelaufen. Fordern Sie einen neuen an.",
   justNow: "gerade eben",
+  // live updates
+  liveNewItem: "Neues Feedback ist eingetroffen.",
 };

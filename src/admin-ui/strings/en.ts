@@ -548,4 +548,6 @@ export default {
   resetDone: "Your password is changed and every session has ended. Sign in with the new password.",
   resetLinkInvalid: "This reset link is invalid, used or expired. Ask for a new one.",
   justNow: "just now",
+  // live updates
+  liveNewItem: "New feedback arrived.",
 };

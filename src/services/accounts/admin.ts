@@ -14,6 +14,7 @@ import {
 import { appendAudit } from "../audit/audit.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
+import { accessChangedAfterCommit } from "../live/bus.ts";
 import { recordEvent } from "./events.ts";
 import { notifyUser } from "./notify.ts";
 import { type Account, type PublicUser, toAccount, toPublicUser } from "./users.ts";
@@ -39,6 +40,7 @@ export function disableUser(ctx: ServiceContext, input: { adminId: string; userI
     setUserDisabled(ctx.db, user.id, now, now);
     sessionRows.revokeUserSessions(ctx.db, user.id, "user_disabled", now);
     revokeUserApiTokens(ctx.db, user.id, now);
+    accessChangedAfterCommit(ctx, { kind: "user", userId: user.id });
     appendAudit(ctx, { action: "user.disabled", actorId: adminId, targetId: user.id });
   });
   recordEvent(ctx, { type: "user.disabled", userId: user.id, actorId: adminId, targetId: user.id });
@@ -61,6 +63,7 @@ export function revokeUserSessions(ctx: ServiceContext, input: { adminId: string
   const count = ctx.db.write(() => {
     appendAudit(ctx, { action: "sessions.revoked_by_admin", actorId: adminId, targetId: user.id });
     revokeUserApiTokens(ctx.db, user.id, ctx.clock.now());
+    accessChangedAfterCommit(ctx, { kind: "user", userId: user.id });
     return sessionRows.revokeUserSessions(ctx.db, user.id, "revoked_by_admin", ctx.clock.now());
   });
   recordEvent(ctx, { type: "sessions.revoked_by_admin", userId: user.id, actorId: adminId, targetId: user.id });

@@ -275,6 +275,7 @@ export async function reauthenticate(
     event: "reauth.succeeded",
   });
   ctx.db.write(() => revokeSession(ctx.db, session.id, "reauthenticated", ctx.clock.now()));
+  ctx.live?.accessChanged({ kind: "user", userId: user.id });
   return renewed;
 }
 

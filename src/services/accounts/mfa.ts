@@ -20,6 +20,7 @@ import { bumpSecurityVersion, findUserById } from "../../store/users.ts";
 import { appendAudit } from "../audit/audit.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
+import { accessChangedAfterCommit } from "../live/bus.ts";
 import { recordEvent } from "./events.ts";
 import { notifyUser } from "./notify.ts";
 import { getInstanceSettings } from "./settings.ts";
@@ -141,6 +142,7 @@ function securityChanged(ctx: ServiceContext, userId: string, reason: string, ke
   revokeUserSessions(ctx.db, userId, reason, now, keepSessionId);
   revokeUserApiTokens(ctx.db, userId, now);
   deleteUserChallenges(ctx.db, userId);
+  accessChangedAfterCommit(ctx, { kind: "user", userId });
 }
 
 /** Confirms enrolment with a first code; returns the 10 recovery codes (shown once). */

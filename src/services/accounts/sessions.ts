@@ -142,7 +142,11 @@ async function verifiedClaims(
  * activity at most once a minute, and re-issues the token (same session id) once less than half of
  * it remains, never past the absolute lifetime.
  */
-export async function validateSession(ctx: ServiceContext, token: string): Promise<ValidSession | undefined> {
+export async function validateSession(
+  ctx: ServiceContext,
+  token: string,
+  options: { passive?: boolean } = {},
+): Promise<ValidSession | undefined> {
   const { idleMs, absoluteMs } = limits(ctx);
   // An unchanged, already verified token skips the signature check (not the session row check).
   const claims = cachedClaims(ctx, token) ?? (await verifiedClaims(ctx, token, absoluteMs));
@@ -170,7 +174,8 @@ export async function validateSession(ctx: ServiceContext, token: string): Promi
     return undefined;
   }
   if (found.disabledAt !== null || found.securityVersion !== claims.ver) return undefined;
-  if (now - session.last_seen_at >= LAST_SEEN_WRITE_INTERVAL_MS)
+  // A passive request (the live-update stream) is not activity: it neither touches nor re-issues.
+  if (!options.passive && now - session.last_seen_at >= LAST_SEEN_WRITE_INTERVAL_MS)
     ctx.db.write(() => touchSession(ctx.db, session.id, now));
   let user: Account | undefined;
   const result: ValidSession = {
@@ -186,15 +191,41 @@ export async function validateSession(ctx: ServiceContext, token: string): Promi
       return user;
     },
   };
-  if (claims.exp * 1000 - now < idleMs / 2 && claims.exp * 1000 < session.created_at + absoluteMs) {
+  if (!options.passive && claims.exp * 1000 - now < idleMs / 2 && claims.exp * 1000 < session.created_at + absoluteMs) {
     result.refreshed = await issueToken(
       ctx,
       { id: session.user_id, security_version: found.securityVersion },
       session,
       now,
     );
+    // The browser's cookie now lives longer: its open streams move their deadline with it.
+    const expiresAt = Math.floor(result.refreshed.expiresAt / 1000) * 1000;
+    ctx.live?.accessChanged({ kind: "token", sessionId: session.id, expiresAt });
   }
   return result;
+}
+
+/**
+ * Whether a session still holds, read live and without writing anything (the live-update stream's
+ * check): why it ended, or its inactivity and absolute deadlines (it ends once the clock passes either).
+ */
+export function sessionStanding(
+  ctx: ServiceContext,
+  input: { sessionId: string; securityVersion: number },
+): { ended: "logout" | "revoked" | "idle" | "expired" } | { idleUntil: number; expiresAt: number } {
+  const { idleMs, absoluteMs } = limits(ctx);
+  const found = checkSession(ctx.db, input.sessionId);
+  if (!found) return { ended: "revoked" };
+  const { session } = found;
+  if (session.revoked_at !== null) {
+    const reason = findSession(ctx.db, session.id)?.revoked_reason;
+    return { ended: reason === "logout" || reason === "idle" || reason === "expired" ? reason : "revoked" };
+  }
+  if (found.disabledAt !== null || found.securityVersion !== input.securityVersion) return { ended: "revoked" };
+  const now = ctx.clock.now();
+  if (now - session.last_seen_at > idleMs) return { ended: "idle" };
+  if (now - session.created_at > absoluteMs) return { ended: "expired" };
+  return { idleUntil: session.last_seen_at + idleMs, expiresAt: session.created_at + absoluteMs };
 }
 
 /**
@@ -225,6 +256,7 @@ export function listSessions(
 export function endCurrentSession(ctx: ServiceContext, input: { userId: string; sessionId: string }): void {
   const { userId, sessionId } = input;
   ctx.db.write(() => revokeSession(ctx.db, sessionId, "logout", ctx.clock.now()));
+  ctx.live?.accessChanged({ kind: "user", userId });
   recordEvent(ctx, { type: "session.revoked", userId });
 }
 
@@ -236,6 +268,7 @@ export function endSession(ctx: ServiceContext, input: { userId: string; handle:
   const session = listActiveSessions(ctx.db, userId).find((s) => sessionHandle(ctx, s.id) === handle);
   if (!session) throw notFound("No such session.");
   ctx.db.write(() => revokeSession(ctx.db, session.id, reason, now));
+  ctx.live?.accessChanged({ kind: "user", userId });
   recordEvent(ctx, { type: "session.revoked", userId });
 }
 
@@ -245,6 +278,7 @@ export function logOutEverywhere(ctx: ServiceContext, userId: string): number {
     revokeUserApiTokens(ctx.db, userId, ctx.clock.now());
     return revokeUserSessions(ctx.db, userId, "logout_everywhere", ctx.clock.now());
   });
+  ctx.live?.accessChanged({ kind: "user", userId });
   recordEvent(ctx, { type: "sessions.revoked_all", userId });
   return count;
 }
@@ -267,7 +301,9 @@ function endAllSessions(
 ): number {
   const { userId, reason, exceptSessionId } = input;
   const now = ctx.clock.now();
-  return ctx.db.write(() => revokeUserSessions(ctx.db, userId, reason, now, exceptSessionId));
+  const count = ctx.db.write(() => revokeUserSessions(ctx.db, userId, reason, now, exceptSessionId));
+  ctx.live?.accessChanged({ kind: "user", userId });
+  return count;
 }
 
 /**

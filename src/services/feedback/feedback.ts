@@ -34,6 +34,7 @@ import { findMembership } from "../../store/teams.ts";
 import { appendAudit } from "../audit/audit.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
+import { publishAfterCommit } from "../live/bus.ts";
 import type { TeamAccess } from "../teams/access.ts";
 import { mailReply } from "./reply-mail.ts";
 
@@ -235,6 +236,7 @@ export function createFeedback(
       targetId: id,
       teamId: input.teamId,
     });
+    publishAfterCommit(ctx, { type: "feedback.created", teamId: input.teamId, itemId: id });
     return id;
   });
 }
@@ -377,6 +379,7 @@ export function triageFeedback(
       setFeedbackLabels(ctx.db, teamId, itemId, after);
     }
     appendAudit(ctx, { action: "feedback.triaged", actorId: access.userId, targetId: itemId, teamId, detail });
+    publishAfterCommit(ctx, { type: "feedback.updated", teamId, itemId });
   });
   return getFeedback(ctx, { access, itemId });
 }
@@ -395,6 +398,7 @@ export function trashFeedback(ctx: ServiceContext, input: { access: TeamAccess; 
       teamId: access.team.id,
       detail: { version: row.version + 1 },
     });
+    publishAfterCommit(ctx, { type: "feedback.updated", teamId: access.team.id, itemId });
   });
 }
 
@@ -411,6 +415,7 @@ export function restoreFeedback(ctx: ServiceContext, input: { access: TeamAccess
       teamId: access.team.id,
       detail: { version: row.version + 1 },
     });
+    publishAfterCommit(ctx, { type: "feedback.updated", teamId: access.team.id, itemId });
   });
   return getFeedback(ctx, { access, itemId });
 }
@@ -553,6 +558,12 @@ export function addItemNote(
       actorId: access.userId,
       targetId: itemId,
       teamId: access.team.id,
+    });
+    publishAfterCommit(ctx, {
+      type: kind === "comments" ? "comment.created" : "message.created",
+      teamId: access.team.id,
+      itemId,
+      noteId: note.id,
     });
   });
   return { id: note.id, authorId: note.author_id, body, createdAt: new Date(note.created_at).toISOString() };

@@ -76,26 +76,43 @@ function supportSessionAllowed(ctx: ServiceContext, user: Account, session: Chec
   return findTotp(ctx.db, user.id)?.confirmed_at != null || (JSON.parse(session.amr) as string[]).includes("mfa");
 }
 
-function applyTeamPolicy(ctx: ServiceContext, team: TeamRow, user: Account, session: CheckedSession | undefined): void {
-  const now = ctx.clock.now();
-  if (team.session_idle_minutes !== null && session) {
-    const last = teamActivity(ctx.db, session.id, team.id) ?? session.created_at;
-    if (now - last > team.session_idle_minutes * 60_000) {
-      throw new AppError(
-        "TEAM_SESSION_IDLE",
-        "This team signs you out after a shorter inactivity; sign in again (or confirm it is you) to go on.",
-      );
-    }
-    if (now - last >= 60_000 || last === session.created_at)
-      ctx.db.write(() => touchTeamActivity(ctx.db, session.id, team.id, now));
-  }
+/** When the team's own shorter inactivity timeout ends this session's access to it (undefined: the team sets none). */
+export function teamIdleDeadline(ctx: ServiceContext, team: TeamRow, session: { id: string; created_at: number }) {
+  if (team.session_idle_minutes === null) return undefined;
+  const last = teamActivity(ctx.db, session.id, team.id) ?? session.created_at;
+  return last + team.session_idle_minutes * 60_000;
+}
+
+function teamIdleRefusal(
+  ctx: ServiceContext,
+  team: TeamRow,
+  session: CheckedSession | undefined,
+): AppError | undefined {
+  const deadline = session ? teamIdleDeadline(ctx, team, session) : undefined;
+  if (deadline === undefined || ctx.clock.now() <= deadline) return undefined;
+  return new AppError(
+    "TEAM_SESSION_IDLE",
+    "This team signs you out after a shorter inactivity; sign in again (or confirm it is you) to go on.",
+  );
+}
+
+/** The team's MFA and SSO requirements, as this user and session meet them. */
+function teamRequirementRefusal(
+  ctx: ServiceContext,
+  team: TeamRow,
+  user: Account,
+  session: CheckedSession | undefined,
+): AppError | undefined {
   if (team.mfa_required === 1) {
     // Enrolled users passed their second factor at sign-in; an IdP's MFA counts only if the team says so.
     const enrolled = findTotp(ctx.db, user.id)?.confirmed_at != null;
     const idpAttested =
       team.idp_mfa_accepted === 1 && session !== undefined && (JSON.parse(session.amr) as string[]).includes("mfa");
     if (!enrolled && !idpAttested)
-      throw new AppError("MFA_ENROLMENT_REQUIRED", "This team requires two-factor authentication: set it up to go on.");
+      return new AppError(
+        "MFA_ENROLMENT_REQUIRED",
+        "This team requires two-factor authentication: set it up to go on.",
+      );
   }
   if (team.sso_required === 1) {
     // Only a browser session signed in through one of the team's providers proves SSO; tokens do not.
@@ -104,7 +121,47 @@ function applyTeamPolicy(ctx: ServiceContext, team: TeamRow, user: Account, sess
       ? (JSON.parse(session.amr) as string[]).find((m) => m.startsWith("provider:"))?.slice("provider:".length)
       : undefined;
     if (!via || (providers.length > 0 && !providers.includes(via))) {
-      throw new AppError("SSO_REQUIRED", "This team requires signing in with its single sign-on provider.");
+      return new AppError("SSO_REQUIRED", "This team requires signing in with its single sign-on provider.");
     }
   }
+  return undefined;
+}
+
+function applyTeamPolicy(ctx: ServiceContext, team: TeamRow, user: Account, session: CheckedSession | undefined): void {
+  const idle = teamIdleRefusal(ctx, team, session);
+  if (idle) throw idle;
+  if (team.session_idle_minutes !== null && session) {
+    const now = ctx.clock.now();
+    const last = teamActivity(ctx.db, session.id, team.id) ?? session.created_at;
+    if (now - last >= 60_000 || last === session.created_at)
+      ctx.db.write(() => touchTeamActivity(ctx.db, session.id, team.id, now));
+  }
+  const refusal = teamRequirementRefusal(ctx, team, user, session);
+  if (refusal) throw refusal;
+}
+
+/**
+ * The access resolveTeamAccess would give a browser session for one action, read only: nothing is
+ * recorded and the team's activity is not touched (the live-update stream checks every event with
+ * it, and an open stream is not activity). Undefined where resolveTeamAccess would refuse.
+ */
+export function peekTeamAccess(
+  ctx: ServiceContext,
+  input: { teamId: string; user: Account; session: CheckedSession; action: TeamAction },
+): TeamAccess | undefined {
+  const team = findTeam(ctx.db, input.teamId);
+  if (!team) return undefined;
+  const membership = findMembership(ctx.db, team.id, input.user.id);
+  const support =
+    membership === undefined &&
+    input.user.is_instance_admin === 1 &&
+    SUPPORT_READABLE.includes(input.action) &&
+    supportSessionAllowed(ctx, input.user, input.session) &&
+    activeSupportAccess(ctx.db, team.id, ctx.clock.now()) !== undefined;
+  if (!membership && !support) return undefined;
+  if (teamIdleRefusal(ctx, team, input.session) || teamRequirementRefusal(ctx, team, input.user, input.session))
+    return undefined;
+  if (support) return { team, userId: input.user.id, role: null, via: "support" };
+  if (!roleAllows(membership!.role, input.action)) return undefined;
+  return { team, userId: input.user.id, role: membership!.role, via: "member" };
 }

@@ -18,6 +18,7 @@ import { appendAudit } from "../audit/audit.ts";
 import type { Role } from "../authz.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
+import { accessChangedAfterCommit } from "../live/bus.ts";
 import type { TeamAccess } from "./access.ts";
 
 /**
@@ -130,6 +131,7 @@ export function acceptInvitation(
       throw new AppError("ALREADY_MEMBER", "You are already a member of this team.");
     if (markInvitationAccepted(ctx.db, invitation.id, user.id, now) === 0) throw invalidInvitation();
     insertMembership(ctx.db, { team_id: invitation.team_id, user_id: user.id, role: invitation.role, created_at: now });
+    accessChangedAfterCommit(ctx, { kind: "user", userId: user.id });
     appendAudit(ctx, {
       action: "invitation.accepted",
       actorId: user.id,

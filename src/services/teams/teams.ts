@@ -22,6 +22,7 @@ import { appendAudit } from "../audit/audit.ts";
 import type { Role } from "../authz.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
+import { accessChangedAfterCommit } from "../live/bus.ts";
 import type { TeamAccess } from "./access.ts";
 
 export function toPublicTeam(team: TeamRow, role: Role | null): PublicTeam {
@@ -99,6 +100,7 @@ export function updateTeamPolicy(
   const actorId = access.userId;
   ctx.db.write(() => {
     teamRows.updateTeamPolicy(ctx.db, teamId, next, ctx.clock.now());
+    accessChangedAfterCommit(ctx, { kind: "team", teamId });
     if (next.mfaRequired !== before.mfaRequired || next.idpMfaAccepted !== before.idpMfaAccepted) {
       appendAudit(ctx, { action: "team.mfa_requirement_changed", actorId, teamId, targetId: teamId });
     }
@@ -128,6 +130,7 @@ export function updateTeamPolicy(
 export function deleteTeam(ctx: ServiceContext, access: TeamAccess): void {
   ctx.db.write(() => {
     teamRows.deleteTeam(ctx.db, access.team.id);
+    accessChangedAfterCommit(ctx, { kind: "team", teamId: access.team.id });
     appendAudit(ctx, {
       action: "team.deleted",
       actorId: access.userId,
@@ -162,6 +165,7 @@ export function changeMemberRole(ctx: ServiceContext, input: { access: TeamAcces
     if (membership.role === role) return;
     if (membership.role === "owner" && countOwners(ctx.db, teamId) === 1) throw lastOwner();
     setRole(ctx.db, teamId, userId, role);
+    accessChangedAfterCommit(ctx, { kind: "user", userId });
     appendAudit(ctx, { action: "member.role_changed", actorId: access.userId, targetId: userId, teamId });
   });
 }
@@ -174,6 +178,7 @@ export function removeMember(ctx: ServiceContext, input: { access: TeamAccess; u
     if (!membership) throw notFound("No such member.");
     if (membership.role === "owner" && countOwners(ctx.db, teamId) === 1) throw lastOwner();
     deleteMembership(ctx.db, teamId, userId);
+    accessChangedAfterCommit(ctx, { kind: "user", userId });
     appendAudit(ctx, { action: "member.removed", actorId: access.userId, targetId: userId, teamId });
   });
 }
@@ -189,6 +194,7 @@ export function deleteOwnAccount(ctx: ServiceContext, userId: string): void {
       );
     }
     deleteUser(ctx.db, userId);
+    accessChangedAfterCommit(ctx, { kind: "user", userId });
   });
 }
 
