@@ -7,6 +7,7 @@ import { STATUSES } from "../../shared/feedback-constants.ts";
 import { ApiError, api } from "../api.ts";
 import { ConfirmButton, problemText, toast } from "../components.tsx";
 import { t } from "../i18n.ts";
+import { onLive } from "../live.ts";
 import { handleLostSession } from "../shell.tsx";
 
 type Status = (typeof STATUSES)[number];
@@ -150,6 +151,19 @@ export function ItemView(props: { teamId: string; item: Item; onBack: () => void
   };
   // A new version reloads the history by itself (History watches it).
   const changed = (next: Item) => props.onChange(next);
+  // Live: someone else's comment, message or triage on this item shows up without a reload.
+  useEffect(
+    () =>
+      onLive((event) => {
+        if (event.type === "resync" || event.itemId !== item.id || event.teamId !== teamId) return;
+        if (event.type === "comment.created" || event.type === "message.created") refreshItemView(item.id);
+        else if (event.type === "feedback.updated")
+          api<Item>("GET", `/teams/${teamId}/feedback/${item.id}`).then((fresh) => {
+            if (fresh.version !== item.version) changed(fresh);
+          }, handleLostSession);
+      }),
+    [teamId, item.id, item.version],
+  );
   return (
     <article class="item" aria-labelledby="item-title">
       <button type="button" class="back" onClick={props.onBack}>
