@@ -151,18 +151,15 @@ export function ItemView(props: { teamId: string; item: Item; onBack: () => void
   };
   // A new version reloads the history by itself (History watches it).
   const changed = (next: Item) => props.onChange(next);
-  // Live: someone else's comment, message or triage on this item shows up without a reload.
+  // Live: someone else's comment or message on this item shows up without a reload. Their triage
+  // does not replace what this view shows: a save on the old version explains what changed (412).
   useEffect(
     () =>
       onLive((event) => {
         if (event.type === "resync" || event.itemId !== item.id || event.teamId !== teamId) return;
         if (event.type === "comment.created" || event.type === "message.created") refreshItemView(item.id);
-        else if (event.type === "feedback.updated")
-          api<Item>("GET", `/teams/${teamId}/feedback/${item.id}`).then((fresh) => {
-            if (fresh.version !== item.version) changed(fresh);
-          }, handleLostSession);
       }),
-    [teamId, item.id, item.version],
+    [teamId, item.id],
   );
   return (
     <article class="item" aria-labelledby="item-title">
