@@ -13,6 +13,8 @@ export function Field(props: {
   error: unknown;
   autoComplete?: string;
   inputMode?: "numeric" | "text" | "email";
+  /** Default true. */
+  required?: boolean;
 }) {
   const message = fieldError(props.error, props.name);
   return (
@@ -25,7 +27,7 @@ export function Field(props: {
         inputMode={props.inputMode}
         aria-invalid={message ? "true" : undefined}
         aria-describedby={`${props.name}-note`}
-        required
+        required={props.required ?? true}
       />
       <span id={`${props.name}-note`} class={message ? "error" : "hint"}>
         {message ?? props.hint ?? ""}
