@@ -59,16 +59,37 @@ test("no team yet → create one → a project for a site → its page: snippet 
   // The preview has drawn the launcher before the page is inspected.
   await page.frameLocator("iframe[title='Preview of the widget']").getByRole("button", { name: "Feedback" }).waitFor();
   expect(await w.inspect(page, "project")).toEqual([]);
-
-  // The list: one row, linking to the page.
-  await page.getByRole("link", { name: "Projects", exact: true }).first().click();
-  const list = page.getByRole("list", { name: "Projects" });
-  await list.getByRole("link", { name: /Shop/ }).waitFor();
-  expect(await w.inspect(page, "projects")).toEqual([]);
-  await list.getByRole("link", { name: /Shop/ }).click();
-  await page.getByRole("heading", { name: "Shop", level: 1 }).waitFor();
   expect(await problems()).toEqual([]);
   await context.close();
+});
+
+test("the list: a row per project with its websites, each linking to its page; members create none", async () => {
+  const seeded = await seedTeam(w.t, "delta");
+  await ok(seeded.owner.browser.post(`/api/v1/teams/${seeded.team.id}/projects`, { name: "Help centre" }), 201);
+  const { page, context, problems } = await w.open({ as: seeded.owner.browser });
+  await page.goto(`${w.origin}/projects`);
+  const list = page.getByRole("list", { name: "Projects" });
+  await list.getByRole("link", { name: /delta site/ }).waitFor();
+  expect(await list.getByRole("listitem").allTextContents()).toEqual([
+    "Help centreNo website allowed yet: only the try page can send feedback0 websites",
+    `delta siteMay send feedback: ${seeded.siteOrigin}1 website`,
+  ]);
+  expect(await w.inspect(page, "projects")).toEqual([]);
+  await list.getByRole("link", { name: /Help centre/ }).click();
+  await page.getByRole("heading", { name: "Help centre", level: 1 }).waitFor();
+  expect(await problems()).toEqual([]);
+  await context.close();
+
+  const member = await w.open({ as: seeded.member.browser });
+  await member.page.goto(`${w.origin}/projects`);
+  await member.page
+    .getByRole("list", { name: "Projects" })
+    .getByRole("link", { name: /Help centre/ })
+    .waitFor();
+  await member.page.getByText("The team's owners create projects.").waitFor();
+  expect(await member.page.getByRole("button", { name: "Create project" }).count()).toBe(0);
+  expect(await member.problems()).toEqual([]);
+  await member.context.close();
 });
 
 /** A signed-in owner with a team and a project made through the API. */
@@ -81,13 +102,9 @@ async function ownerWithProject(name: string, settings: Record<string, unknown> 
 
 const previewOf = (page: import("playwright-core").Page) => page.frameLocator("iframe[title='Preview of the widget']");
 
-test("rename; a refused origin and a bad field key are named beside their controls; unsaved colour, position and label show in the preview, which never sends", async () => {
+test("rename; an origin the kernel refuses is named beside its box, marked and focused", async () => {
   const { owner, team, project } = await ownerWithProject("Shop", { allowedOrigins: ["https://shop.example.eu"] });
   const { page, context, problems } = await w.open({ as: owner.browser });
-  const widgetRequests: string[] = [];
-  page.on("request", (r) => {
-    if (r.url().includes("/api/v1/widget/")) widgetRequests.push(r.url());
-  });
   await page.goto(`${w.origin}/projects/${project.id}`);
   await page.getByRole("heading", { name: "Shop", level: 1 }).waitFor();
 
@@ -124,8 +141,14 @@ test("rename; a refused origin and a bad field key are named beside their contro
   expect(
     (await ok(owner.browser.get(`/api/v1/teams/${team.id}/projects/${project.id}`))).settings.allowedOrigins,
   ).toEqual(["https://shop.example.eu", "https://*.shop.example.eu"]);
+  expect(await problems()).toEqual([]);
+  await context.close();
+});
 
-  // A nested field path (settings.fields.custom.0.id) lands beside the key box.
+test("a nested field path (a custom field's key) is named beside its box; saved fields show in the preview", async () => {
+  const { owner, team, project } = await ownerWithProject("Survey");
+  const { page, context, problems } = await w.open({ as: owner.browser });
+  await page.goto(`${w.origin}/projects/${project.id}#fields`);
   const fields = page.locator("#fields");
   await fields.getByRole("button", { name: "Add a field" }).click();
   await fields.getByLabel("Key").fill("Plan Type");
@@ -155,8 +178,20 @@ test("rename; a refused origin and a bad field key are named beside their contro
   await preview.getByText("Which plan are you on?").waitFor();
   await preview.getByText("How likely are you to recommend us?").waitFor();
   expect(await preview.getByRole("radio").count()).toBe(11);
+  expect(await problems()).toEqual([]);
+  await context.close();
+});
 
-  // Unsaved appearance: colour, position and a tab with a label, in the preview at once.
+test("unsaved colour, position and label show in the preview at once; the preview's dialog never sends", async () => {
+  const { owner, team, project } = await ownerWithProject("Kiosk");
+  const { page, context, problems } = await w.open({ as: owner.browser });
+  const widgetRequests: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().includes("/api/v1/widget/")) widgetRequests.push(r.url());
+  });
+  await page.goto(`${w.origin}/projects/${project.id}`);
+  const preview = previewOf(page);
+  await preview.getByRole("button", { name: "Feedback" }).waitFor();
   const appearance = page.locator("#appearance");
   await appearance.getByLabel("Colour").fill("#cc0000");
   await appearance.getByLabel("Position").selectOption("top-left");
@@ -176,7 +211,9 @@ test("rename; a refused origin and a bad field key are named beside their contro
   await appearance.scrollIntoViewIfNeeded();
   expect(await w.inspect(page, "project-unsaved-preview")).toEqual([]);
 
-  // The preview's dialog is the real one, but it cannot send: no request leaves the frame.
+  // The preview's dialog is the real one, but it cannot send: no request leaves the frame. (On the
+  // phone screen the frame is not scaled, so the pointer lands where playwright computes.)
+  await page.getByLabel("Screen", { exact: true }).selectOption("phone");
   await preview.getByLabel("Your feedback").fill("Sent from the preview?");
   await preview.getByRole("button", { name: "Send", exact: true }).click();
   await preview.getByRole("button", { name: "Send", exact: true }).click();
@@ -259,10 +296,8 @@ test("the rule explainer gives each check's verdict in words for the unsaved rul
   await context.close();
 });
 
-test("rotating the widget key changes the snippet and ends the old key; delete is refused while feedback exists, then removes an empty project", async () => {
+test("rotating the widget key (confirmed, naming the project) changes the snippet and the try link, and ends the old key", async () => {
   const { owner, team, project } = await ownerWithProject("Store", { allowedOrigins: ["https://store.example.eu"] });
-  await ok(owner.browser.post(`/api/v1/teams/${team.id}/feedback`, { projectId: project.id, comment: "Keep me" }), 201);
-  const empty = await ok(owner.browser.post(`/api/v1/teams/${team.id}/projects`, { name: "Old landing page" }), 201);
   const { page, context, problems } = await w.open({ as: owner.browser });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: w.origin });
   await page.goto(`${w.origin}/projects/${project.id}`);
@@ -294,7 +329,17 @@ test("rotating the widget key changes the snippet and ends the old key; delete i
   );
   expect((await config(project.widgetKey)).status).toBe(404);
   expect((await config(rotated.widgetKey)).status).toBe(200);
+  expect(await problems()).toEqual([]);
+  await context.close();
+});
 
+test("delete names what is lost, needs the name typed, is refused while the project has feedback, then removes an empty project", async () => {
+  const { owner, team, project } = await ownerWithProject("Store", { allowedOrigins: ["https://store.example.eu"] });
+  await ok(owner.browser.post(`/api/v1/teams/${team.id}/feedback`, { projectId: project.id, comment: "Keep me" }), 201);
+  const empty = await ok(owner.browser.post(`/api/v1/teams/${team.id}/projects`, { name: "Old landing page" }), 201);
+  const { page, context, problems } = await w.open({ as: owner.browser });
+  await page.goto(`${w.origin}/projects/${project.id}`);
+  const danger = page.locator("#danger");
   // The project has feedback: the kernel refuses, and the dialog says why.
   await danger.getByRole("button", { name: "Delete the project" }).click();
   const confirm = page.getByRole("dialog", { name: "Delete Store?" });
