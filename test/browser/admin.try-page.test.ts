@@ -61,7 +61,14 @@ test("from the project's page to the try page: a first feedback item with a mask
   await dialog.getByText("Thank you! Your feedback has been sent.").waitFor();
   expect(await problems()).toEqual([]);
   // Its policy keeps scripts on it away from the rest of Loupe: no other API, no popup to reach a page.
-  expect(await page.evaluate(() => fetch("/api/v1/me").then(() => "fetched", () => "blocked"))).toBe("blocked");
+  expect(
+    await page.evaluate(() =>
+      fetch("/api/v1/me").then(
+        () => "fetched",
+        () => "blocked",
+      ),
+    ),
+  ).toBe("blocked");
   expect(await page.evaluate(() => window.open("/projects") === null)).toBe(true);
   expect(context.pages()).toHaveLength(1);
   await context.close();
