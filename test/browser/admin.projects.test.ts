@@ -465,3 +465,25 @@ test("the CSP directives the page shows are enough: a host page allowing only th
   await context.close();
   host.stop(true);
 });
+
+test("texts: the built-in strings come from the preview per language; an override shows in the preview and is saved", async () => {
+  const { owner, team, project } = await ownerWithProject("Shop DE");
+  const { page, context, problems } = await w.open({ as: owner.browser });
+  await page.goto(`${w.origin}/projects/${project.id}#strings`);
+  const texts = page.locator("#strings");
+  await texts.getByLabel("Language", { exact: true }).selectOption("de");
+  // The German built-in texts, reported by the preview frame, label the boxes.
+  await texts.getByText(/^\d+ texts, 0 changed$/).click();
+  const title = texts.getByRole("textbox", { name: "Feedback senden", exact: true });
+  await title.fill("Ihre Meinung zählt");
+  const preview = previewOf(page);
+  await preview.getByRole("heading", { name: "Ihre Meinung zählt" }).waitFor();
+  expect(await page.getByLabel("Preview language").inputValue()).toBe("de");
+  await texts.getByRole("button", { name: "Save texts" }).click();
+  await texts.getByText(/^Saved at/).waitFor();
+  const saved = await ok(owner.browser.get(`/api/v1/teams/${team.id}/projects/${project.id}`));
+  expect(saved.settings.strings).toEqual({ de: { dialogTitle: "Ihre Meinung zählt" } });
+  await texts.getByText(/^\d+ texts, 1 changed$/).waitFor();
+  expect(await problems()).toEqual([]);
+  await context.close();
+});

@@ -897,6 +897,7 @@ export function StringsSection(
   },
 ) {
   const { lang, builtIn } = props;
+  const [expanded, setExpanded] = useState(false);
   const overrides = props.draft.strings[lang] ?? {};
   const defaults = builtIn?.lang === lang ? { ...builtIn.dialog, ...builtIn.editor } : undefined;
   const keys = [...new Set([...Object.keys(defaults ?? {}), ...Object.keys(overrides)])];
@@ -930,26 +931,37 @@ export function StringsSection(
         />
       }
     >
-      {(errors) => (
-        <div class="controls">
-          {!defaults && <p class="hint">{t.textsLoading}</p>}
-          <div class="strings">
-            {keys.map((key) => (
-              <TextControl
-                key={`${lang}.${key}`}
-                path={`settings.strings.${lang}.${key}`}
-                label={defaults?.[key] ?? key}
-                hint={t.stringKey.replace("{key}", key)}
-                error={errors.at(`settings.strings.${lang}.${key}`)}
-                value={overrides[key] ?? ""}
-                placeholder={defaults?.[key]}
-                maxLength={500}
-                onInput={(value) => put(key, value)}
-              />
-            ))}
+      {(errors) => {
+        const controls = keys.map((key) => (
+          <TextControl
+            key={`${lang}.${key}`}
+            path={`settings.strings.${lang}.${key}`}
+            label={defaults?.[key] ?? key}
+            hint={t.stringKey.replace("{key}", key)}
+            error={errors.at(`settings.strings.${lang}.${key}`)}
+            value={overrides[key] ?? ""}
+            placeholder={defaults?.[key]}
+            maxLength={500}
+            onInput={(value) => put(key, value)}
+          />
+        ));
+        const changed = Object.keys(overrides).length;
+        // Long (about 50 texts): folded unless something is overridden or refused.
+        const open = changed > 0 || controls.some((c) => c.props.error);
+        return (
+          <div class="controls">
+            {!defaults && <p class="hint">{t.textsLoading}</p>}
+            <details
+              class="strings-all"
+              open={expanded || open}
+              onToggle={(e) => setExpanded((e.currentTarget as HTMLDetailsElement).open)}
+            >
+              <summary>{t.textsAll.replace("{n}", String(keys.length)).replace("{changed}", String(changed))}</summary>
+              <div class="strings">{controls}</div>
+            </details>
           </div>
-        </div>
-      )}
+        );
+      }}
     </SettingsSection>
   );
 }

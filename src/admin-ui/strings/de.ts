@@ -383,4 +383,5 @@ export default {
   screenWide: "Breiter Bildschirm",
   screenPhone: "Smartphone",
   websiteOne: "1 Website",
+  textsAll: "{n} Texte, davon {changed} geändert",
 };

@@ -377,4 +377,5 @@ export default {
   screenWide: "Wide screen",
   screenPhone: "Phone",
   websiteOne: "1 website",
+  textsAll: "{n} texts, {changed} changed",
 };
