@@ -187,7 +187,7 @@ async function buildInto(staging: string, options: { allowOverBudget?: boolean }
   );
   // The live preview's page (framed by a project's page in a sandbox; served at /widget-preview).
   code.set(
-    "widget-preview.html",
+    "preview.html",
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Widget preview</title><script type="module" src="/${entry("preview")}"></script></head><body></body></html>\n`,
   );
   const TYPES: Record<string, string> = {

@@ -72,7 +72,7 @@ export function adminRoutes(assets: BuiltAssets) {
       responses: { 200: { description: "The preview's HTML page" }, 404: { description: "The UI is not built" } },
     }),
     (c) => {
-      const page = assets.get("/widget-preview.html");
+      const page = assets.get("/preview.html");
       if (!page) return c.notFound();
       return c.body(page.body as Uint8Array<ArrayBuffer>, 200, {
         "Content-Type": "text/html; charset=utf-8",
