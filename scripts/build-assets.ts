@@ -110,7 +110,8 @@ async function buildInto(staging: string, options: { allowOverBudget?: boolean }
   // `crossorigin` resolves import() specifiers against about:blank, so the loader imports absolute
   // URLs made from its own; the chunks (ES modules) import each other relatively.
   const chunks = await Bun.build({
-    entrypoints: ["app.ts", "rules.ts", "console.ts"].map((f) => join(root, "src", "widget", f)),
+    // preview.ts: the admin UI's live preview page; it imports the dialog chunk like the loader does.
+    entrypoints: ["app.ts", "rules.ts", "console.ts", "preview.ts"].map((f) => join(root, "src", "widget", f)),
     outdir: staging,
     target: "browser",
     format: "esm",
@@ -184,6 +185,11 @@ async function buildInto(staging: string, options: { allowOverBudget?: boolean }
     "index.html",
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Loupe</title><link rel="stylesheet" href="/${[...code.keys()].find((f) => f.startsWith("admin/styles-"))}"><script type="module" src="/${adminFile(".js")}"></script></head><body><div id="app"></div></body></html>\n`,
   );
+  // The live preview's page (framed by a project's page in a sandbox; served at /widget-preview).
+  code.set(
+    "preview.html",
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Widget preview</title><script type="module" src="/${entry("preview")}"></script></head><body></body></html>\n`,
+  );
   const TYPES: Record<string, string> = {
     js: "text/javascript; charset=utf-8",
     css: "text/css; charset=utf-8",
@@ -205,7 +211,7 @@ async function buildInto(staging: string, options: { allowOverBudget?: boolean }
       file,
       contentType: TYPES[file.split(".").pop()!]!,
       // Content-hashed names are cached for a year; the loader and the UI's page are entry points.
-      immutable: file !== "widget.js" && file !== "index.html",
+      immutable: file !== "widget.js" && !file.endsWith(".html"),
       bytes: bytes.length,
       gzip: gzBytes.length,
       brotli: brBytes.length,

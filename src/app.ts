@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { adminRoutes } from "./admin/index.ts";
+import { tryPageRoutes } from "./admin/try-page.ts";
 import { authRoutes } from "./api/auth/index.ts";
 import { ssoRoutes } from "./api/auth/sso/index.ts";
 import { eventRoutes } from "./api/events/index.ts";
@@ -124,6 +125,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", healthRoutes({ db: deps.db, migrations: deps.migrations }));
   app.route("/", assetRoutes(deps.assets ?? new Map()));
   app.route("/", adminRoutes(deps.assets ?? new Map()));
+  app.route("/", tryPageRoutes({ ctx, assets: deps.assets ?? new Map() }));
   app.route("/api/v1/setup", setupRoutes({ ...base, cookies, keyDir: deps.config.keyDir, ipLimiter }));
   app.route("/api/v1/auth", authRoutes({ ...base, cookies, ipLimiter }));
   app.route("/api/v1/auth/sso", ssoRoutes({ ...base, cookies, ipLimiter }));

@@ -15,6 +15,8 @@ export function Field(props: {
   inputMode?: "numeric" | "text" | "email";
   /** The value the field starts with (and returns to when its form resets). */
   defaultValue?: string;
+  /** Default true. */
+  required?: boolean;
 }) {
   const message = fieldError(props.error, props.name);
   return (
@@ -28,7 +30,7 @@ export function Field(props: {
         defaultValue={props.defaultValue}
         aria-invalid={message ? "true" : undefined}
         aria-describedby={`${props.name}-note`}
-        required
+        required={props.required ?? true}
       />
       <span id={`${props.name}-note`} class={message ? "error" : "hint"}>
         {message ?? props.hint ?? ""}

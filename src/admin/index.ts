@@ -8,6 +8,14 @@ import type { BuiltAssets } from "../lib/built-assets.ts";
 export const ADMIN_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 
+/**
+ * The live preview's page, framed by a project's page: a sandbox with an opaque origin (so no cookie,
+ * no storage, and the widget routes refuse its Origin `null`), no connection at all, scripts only
+ * from Loupe, framed only by Loupe's own pages.
+ */
+export const PREVIEW_CSP =
+  "default-src 'none'; script-src 'self'; img-src data: blob:; connect-src 'none'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'; sandbox allow-scripts";
+
 /** The paths the admin UI answers with its page (deep links work; the page picks its view). */
 export const UI_PATHS = [
   "/",
@@ -54,5 +62,24 @@ export function adminRoutes(assets: BuiltAssets) {
       },
     );
   }
+  app.get(
+    "/widget-preview",
+    publicAction,
+    describeRoute({
+      tags: ["admin UI"],
+      summary:
+        "The widget's live preview for the admin UI: the real launcher and dialog drawn from settings the framing page posts (sandboxed; sends nothing)",
+      responses: { 200: { description: "The preview's HTML page" }, 404: { description: "The UI is not built" } },
+    }),
+    (c) => {
+      const page = assets.get("/preview.html");
+      if (!page) return c.notFound();
+      return c.body(page.body as Uint8Array<ArrayBuffer>, 200, {
+        "Content-Type": "text/html; charset=utf-8",
+        "Content-Security-Policy": PREVIEW_CSP,
+        "Cache-Control": "no-cache",
+      });
+    },
+  );
   return app;
 }

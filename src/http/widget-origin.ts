@@ -7,17 +7,23 @@ export type WidgetEnv = { Variables: { widgetProject: WidgetProject } };
 
 /**
  * CORS for the widget's public routes (T-W2): the `Origin` header must be present and one of the
- * project's allowed origins, for simple requests too; otherwise 404/403 with no
- * Access-Control-Allow-Origin. An allowed origin gets its own value back (never `*`, no credentials),
- * on errors as well, so the widget can read the problem and keep the visitor's draft.
+ * project's allowed origins (or Loupe's own origin, for the try page), for simple requests too;
+ * otherwise 404/403 with no Access-Control-Allow-Origin. An allowed origin gets its own value back
+ * (never `*`, no credentials), on errors as well, so the widget can read the problem and keep the
+ * visitor's draft.
  */
 export function widgetOrigin(ctx: ServiceContext) {
   return createMiddleware<AppEnv & WidgetEnv>(async (c, next) => {
     const origin = c.req.header("Origin");
-    const project = resolveWidgetProject(ctx, { widgetKey: c.req.param("widgetKey") ?? "", origin });
+    // Loupe's own pages (the try page): its public origin, or a browser's same-origin GET, which
+    // carries no Origin header but says where it comes from in Sec-Fetch-Site.
+    const fromLoupe =
+      origin === ctx.publicOrigin || (origin === undefined && c.req.header("Sec-Fetch-Site") === "same-origin");
+    const project = resolveWidgetProject(ctx, { widgetKey: c.req.param("widgetKey") ?? "", origin, fromLoupe });
     c.set("widgetProject", project);
     await next();
-    c.res.headers.set("Access-Control-Allow-Origin", origin!);
+    if (origin === undefined) return; // same-origin: no CORS answer needed
+    c.res.headers.set("Access-Control-Allow-Origin", origin);
     // The widget reads how long to wait after a 429, and the id to quote in a report.
     c.res.headers.set("Access-Control-Expose-Headers", "Retry-After, X-Request-Id");
     c.res.headers.append("Vary", "Origin");

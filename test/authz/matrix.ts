@@ -35,6 +35,9 @@ export const MATRIX: Record<string, Row> = {
   "GET /account/:section": everyone(200),
   "GET /projects": everyone(200),
   "GET /projects/:projectId": everyone(200),
+  // The widget's live preview page (sandboxed, sends nothing) and a project's try page (its public key).
+  "GET /widget-preview": everyone(200),
+  "GET /try/:widgetKey": everyone(200),
   "GET /team": everyone(200),
   "GET /team/:section": everyone(200),
   "GET /instance": everyone(200),

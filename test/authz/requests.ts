@@ -224,6 +224,8 @@ export function requestFor(route: string, w: World, who: { password: string } | 
     "GET /account/:section": { method: "GET", path: "/account/mfa" },
     "GET /projects": { method: "GET", path: "/projects" },
     "GET /projects/:projectId": { method: "GET", path: `/projects/${a.project.id}` },
+    "GET /widget-preview": { method: "GET", path: "/widget-preview" },
+    "GET /try/:widgetKey": { method: "GET", path: `/try/${a.project.widgetKey}` },
     "GET /team": { method: "GET", path: "/team" },
     "GET /team/:section": { method: "GET", path: "/team/members" },
     "GET /instance": { method: "GET", path: "/instance" },

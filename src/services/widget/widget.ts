@@ -2,6 +2,7 @@ import { AppError, invalidField } from "../../lib/app-error.ts";
 import type { WidgetFeedback } from "../../shared/feedback.ts";
 import { originAllowed } from "../../shared/origins.ts";
 import { browserAndOs } from "../../shared/user-agent.ts";
+import { publicWidgetConfig } from "../../shared/widget-config.ts";
 import type { PublicWidgetConfig, WidgetSettings } from "../../shared/widget-settings.ts";
 import { deleteIdempotencyBefore } from "../../store/feedback.ts";
 import { findProjectByWidgetKey, listLabels, teamLabelIds } from "../../store/projects.ts";
@@ -19,16 +20,24 @@ export type WidgetProject = { id: string; teamId: string; settings: WidgetSettin
 /**
  * The project a widget key names, for a request from `origin`: 404 for an unknown (or rotated) key,
  * 403 ORIGIN_NOT_ALLOWED when the origin is missing or not one of the project's allowed origins.
+ * `fromLoupe`: the request comes from a page of Loupe's own origin (the try page), which every
+ * project's widget accepts: only Loupe's own code runs there, and these routes read no credentials.
  */
 export function resolveWidgetProject(
   ctx: ServiceContext,
-  input: { widgetKey: string; origin: string | undefined },
+  input: { widgetKey: string; origin: string | undefined; fromLoupe?: boolean },
 ): WidgetProject {
   const row = findProjectByWidgetKey(ctx.db, input.widgetKey);
   if (!row) throw notFound("No project has this widget key (it may have been rotated).");
   const settings = projectSettings(row);
-  if (!originAllowed(input.origin, settings.allowedOrigins)) throw new AppError("ORIGIN_NOT_ALLOWED");
+  if (!input.fromLoupe && !originAllowed(input.origin, settings.allowedOrigins))
+    throw new AppError("ORIGIN_NOT_ALLOWED");
   return { id: row.id, teamId: row.team_id, settings };
+}
+
+/** Whether a widget key names a project (the try page answers 404 for a rotated or unknown key). */
+export function widgetKeyExists(ctx: ServiceContext, widgetKey: string): boolean {
+  return findProjectByWidgetKey(ctx.db, widgetKey) !== undefined;
 }
 
 /**
@@ -129,21 +138,6 @@ function checkedAnswers(
   return checked;
 }
 
-/**
- * The launcher's stylesheet (adopted into the widget's shadow root, so a strict CSP allows it). The
- * colour is a validated `#rrggbb`; nothing else in it comes from settings.
- */
-export function launcherCss(appearance: WidgetSettings["appearance"]): string {
-  const c = appearance.color;
-  const [vertical, horizontal] = appearance.position.split("-");
-  // The round button's speech-bubble icon is drawn here too: no image, nothing a CSP could block.
-  const icon =
-    appearance.launcher === "tab"
-      ? ""
-      : `:host>button::before{content:"";display:block;width:20px;height:15px;margin:0 auto 4px;border-radius:3px;background:#fff}:host>button::after{content:"";position:absolute;left:16px;top:29px;border:4px solid;border-color:#fff transparent transparent #fff}`;
-  return `:host{all:initial!important;zoom:1!important;--c:${c}}:host>button{position:fixed;${vertical}:20px;${horizontal}:20px;z-index:2147483647;min-width:48px;height:48px;padding:0 13px;border:0;border-radius:24px;background:${c};color:#fff;font:600 14px system-ui,sans-serif;cursor:pointer;box-shadow:0 2px 8px #0004}:host>button:focus-visible{outline:3px solid ${c};outline-offset:2px}${icon}`;
-}
-
 /** Forgets idempotency ids older than IDEMPOTENCY_RETENTION_MS (daily retention). */
 export function pruneIdempotencyIds(ctx: ServiceContext): number {
   return ctx.db.write(() => deleteIdempotencyBefore(ctx.db, ctx.clock.now() - IDEMPOTENCY_RETENTION_MS));
@@ -154,21 +148,5 @@ export function pruneIdempotencyIds(ctx: ServiceContext): number {
  * server stores (allowed origins, IP storage), with the category picker's labels by name.
  */
 export function getWidgetConfig(ctx: ServiceContext, project: WidgetProject): PublicWidgetConfig {
-  const { allowedOrigins: _origins, storeIp: _storeIp, ...settings } = project.settings;
-  const wanted = new Set(settings.fields.category.labelIds);
-  const { labelIds: _ids, ...category } = settings.fields.category;
-  const options = listLabels(ctx.db, project.teamId)
-    .filter((l) => wanted.has(l.id))
-    .map((l) => ({ id: l.id, name: l.name }));
-  const auto = settings.rules.autoOpen;
-  const autoOpenRules =
-    settings.rules.audience !== "nobody" &&
-    (auto.afterSeconds !== null || auto.scrollPercent !== null || auto.exitIntent || auto.onEvents.length > 0);
-  return {
-    widgetId: project.id,
-    autoOpenRules,
-    launcherCss: launcherCss(settings.appearance),
-    ...settings,
-    fields: { ...settings.fields, category: { ...category, options } },
-  };
+  return publicWidgetConfig(project.settings, { widgetId: project.id, labels: listLabels(ctx.db, project.teamId) });
 }
