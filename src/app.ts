@@ -14,6 +14,7 @@ import { meSsoRoutes } from "./api/me/sso/index.ts";
 import { meTokenRoutes } from "./api/me/tokens/index.ts";
 import { setupRoutes } from "./api/setup/index.ts";
 import { feedbackRoutes } from "./api/teams/feedback/index.ts";
+import { teamAuditRoutes } from "./api/teams/audit/index.ts";
 import { teamRoutes } from "./api/teams/index.ts";
 import { teamInvitationRoutes } from "./api/teams/invitations/index.ts";
 import { labelRoutes } from "./api/teams/labels/index.ts";
@@ -130,6 +131,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/api/v1/instance/sso-providers", ssoProviderRoutes(base));
   app.route("/api/v1/invitations", invitationRoutes({ ...base, ipLimiter }));
   app.route("/api/v1/teams", teamRoutes(base));
+  app.route("/api/v1/teams/:teamId/audit", teamAuditRoutes(base));
   app.route("/api/v1/teams/:teamId/policy", policyRoutes(base));
   app.route("/api/v1/teams/:teamId/members", memberRoutes(base));
   app.route("/api/v1/teams/:teamId/invitations", teamInvitationRoutes(base));
