@@ -1,53 +1,7 @@
 import * as v from "valibot";
 import { IdSchema } from "./common.ts";
 
-/** Every action the audit trail records (the service's `AuditAction`); the admin UI names them. */
-export const AUDIT_ACTIONS = [
-  "team.created",
-  "team.deleted",
-  "support_access.granted",
-  "support_access.revoked",
-  "project.key_rotated",
-  "feedback.created",
-  "feedback.triaged",
-  "feedback.trashed",
-  "feedback.restored",
-  "feedback.comment_added",
-  "feedback.message_added",
-  "member.added",
-  "member.removed",
-  "member.role_changed",
-  "invitation.created",
-  "invitation.accepted",
-  "invitation.revoked",
-  "team.mfa_requirement_changed",
-  "team.session_timeout_changed",
-  "team.sso_changed",
-  "token.created",
-  "token.revoked",
-  "sessions.revoked_by_admin",
-  "mfa.reset_by_admin",
-  "user.disabled",
-  "user.enabled",
-  "instance.settings_changed",
-  "sso.provider_changed",
-  "master_key.rotated",
-  "data_key.rotated",
-  "backup.restored",
-  "data.exported",
-  "admin.created",
-  "team.renamed",
-  "project.created",
-  "project.updated",
-  "project.privacy_changed",
-  "project.deleted",
-  "label.created",
-  "label.updated",
-  "label.deleted",
-  "data.erased",
-  "audit.exported",
-] as const;
-export type AuditActionName = (typeof AUDIT_ACTIONS)[number];
+export { AUDIT_ACTIONS, type AuditActionName } from "./audit-actions.ts";
 
 /** One audit-trail entry as the API returns it (ids only). */
 export const AuditEntrySchema = v.object({
