@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
+import { saveSsoProvider } from "../../src/services/accounts/sso-providers.ts";
 import { signedInUser } from "../support/accounts.ts";
 import { Browser } from "../support/browser.ts";
 import { type AdminWorld, ok, startAdminWorld } from "./admin-world.ts";
@@ -86,7 +87,7 @@ test("owner invites without SMTP and copies the link; a new person registers thr
   expect(response!.headers()["referrer-policy"]).toBe("no-referrer");
   expect(response!.headers()["content-security-policy"]).toContain("default-src 'self'");
   await guest.page.getByRole("heading", { name: "Join Acme" }).waitFor();
-  await guest.page.getByText("Olga Owner invited nia@example.eu to join Acme as Member.").waitFor();
+  await guest.page.getByText("Olga Owner invited nia@example.eu to join Acme as a member.").waitFor();
   // The token left the address bar (and the history entry) once read.
   expect(guest.page.url()).toBe(`${w.origin}/invitation`);
   expect(await guest.page.getByLabel("Email").inputValue()).toBe("nia@example.eu");
@@ -191,7 +192,7 @@ test("labels: create, rename and recolour, a duplicate name refused beside the f
   await page.getByText("Label “bug” created.").waitFor();
   await page.getByLabel("Name").fill("idea");
   await page.getByRole("button", { name: "Create label" }).click();
-  const labels = page.getByRole("list", { name: "Labels" });
+  const labels = page.getByRole("list", { name: "All labels" });
   await labels.getByText("idea").waitFor();
   await page.getByRole("button", { name: "Edit label bug" }).click();
   const editor = page.getByRole("form", { name: "Edit label bug" });
@@ -223,6 +224,7 @@ test("API token: confirm it is you, the secret once with a copy button, then onl
   await page.getByLabel("Name").fill("CI export");
   await page.getByLabel("Acts as").selectOption("member");
   await page.getByLabel("Access").selectOption("read");
+  expect(await page.getByLabel("Expires after").inputValue()).toBe("90");
   await page.getByLabel("Expires after").selectOption("30");
   await page.getByRole("button", { name: "Create token" }).click();
   const reauth = page.getByRole("dialog", { name: "Confirm it is you" });
@@ -239,7 +241,7 @@ test("API token: confirm it is you, the secret once with a copy button, then onl
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
   expect(await w.inspect(page, "team-tokens-secret")).toEqual([]);
   await page.getByRole("button", { name: "I have stored it" }).click();
-  const list = page.getByRole("list", { name: "API tokens" });
+  const list = page.getByRole("list", { name: "This team's tokens" });
   await list.getByText(`${secret.slice(0, 14)}…`).waitFor();
   expect(await page.content()).not.toContain(secret);
   const { tokens } = await ok(owner.browser.get(`${T}/tokens`));
@@ -259,9 +261,24 @@ test("API token: confirm it is you, the secret once with a copy button, then onl
 });
 
 test("security policy and support access: saved with what was saved; a lock-out refused with the API's reason", async () => {
+  // A single sign-on provider on the instance, so the policy offers it.
+  saveSsoProvider(w.t.ctx, {
+    adminId: owner.user.id,
+    fields: {
+      name: "Company SSO",
+      preset: "google",
+      clientId: "loupe-client",
+      clientSecret: "loupe-secret",
+      allowedDomains: [],
+      jitEnabled: false,
+      jitTeamId: null,
+      trustIdpMfa: false,
+      enabled: true,
+    },
+  });
   const { page, context, problems } = await w.open({ as: await signIn(owner) });
   await page.goto(`${w.origin}/team/policy`);
-  await page.getByRole("heading", { name: "Security policy", level: 2 }).waitFor();
+  await page.getByRole("heading", { name: "Rules for everyone in this team", level: 2 }).waitFor();
   await page.getByLabel("Sign out after this many idle minutes").fill("2");
   await page.getByRole("button", { name: "Save policy" }).click();
   await page.locator("#idle-note.error").waitFor();
@@ -269,6 +286,14 @@ test("security policy and support access: saved with what was saved; a lock-out 
   await page.getByRole("button", { name: "Save policy" }).click();
   await page.getByText("Policy saved: two-factor authentication optional; sign-out after 15 idle minutes.").waitFor();
   expect((await ok(owner.browser.get(T))).policy.sessionIdleMinutes).toBe(15);
+  // Requiring SSO the owner did not sign in with would lock them out: refused, and why; nothing saved.
+  await page.getByLabel("Require single sign-on").check();
+  await page.getByLabel("Company SSO").check();
+  await page.getByRole("button", { name: "Save policy" }).click();
+  await page.getByText("Sign in with one of the team's SSO providers before requiring it.").waitFor();
+  expect((await ok(owner.browser.get(T))).policy.ssoRequired).toBe(false);
+  await page.getByLabel("Require single sign-on").uncheck();
+  await page.getByLabel("Company SSO").uncheck();
   // Requiring MFA the owner does not use would lock them out: refused, and why.
   await page.getByLabel("Require two-factor authentication").check();
   await page.getByRole("button", { name: "Save policy" }).click();
@@ -278,7 +303,7 @@ test("security policy and support access: saved with what was saved; a lock-out 
 
   await page.getByRole("navigation", { name: "Team settings" }).getByRole("link", { name: "Support access" }).click();
   await page.getByText("The operator cannot read this team's feedback.").waitFor();
-  await page.getByLabel("For").selectOption("4");
+  await page.getByLabel("For", { exact: true }).selectOption("4");
   await page.getByRole("button", { name: "Grant access" }).click();
   await page.getByText("Support access granted for 4 hours.").waitFor();
   expect((await ok(owner.browser.get(`${T}/support-access`))).active).toBe(true);
@@ -294,7 +319,7 @@ test("a member sees no owner controls (told plainly why) and the API refuses the
   const { page, context, problems } = await w.open({ as: await signIn(member) });
   await page.goto(`${w.origin}/team/policy`);
   await page.getByText("Only owners can change the security policy.").waitFor();
-  await page.getByText("You are a Member of Acme.").waitFor();
+  await page.getByText("You are a member of Acme.").waitFor();
   // What the member works under, read-only.
   await page.getByRole("definition").getByText("15 minutes").waitFor();
   expect(await page.getByRole("button", { name: "Save policy" }).count()).toBe(0);
@@ -346,7 +371,7 @@ test("a reporter reaching /team directly is told the team settings are not their
   await join(reporter, "reporter");
   const { page, context, problems } = await w.open({ as: await signIn(reporter) });
   await page.goto(`${w.origin}/team`);
-  await page.getByText("The member list is for the team's owners and members.").waitFor();
+  await page.getByText("The team's settings are for its owners and members.").waitFor();
   expect(await page.getByRole("navigation", { name: "Team settings" }).getByRole("link").count()).toBe(0);
   expect(await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Team" }).count()).toBe(0);
   expect(await w.inspect(page, "team-reporter")).toEqual([]);
@@ -434,6 +459,19 @@ test("team export: confirm it is you, then one JSON file of the team", async () 
     ["max@example.eu", "olga@example.eu", "rita@example.eu", "sam@example.eu"].sort(),
   );
   await page.getByText("Export downloaded.").waitFor();
+  expect(await problems()).toEqual([]);
+  await context.close();
+});
+
+test("in German: the trail and the tokens read in German, with room for the longer words", async () => {
+  const { page, context, problems } = await w.open({ as: await signIn(owner), locale: "de-DE" });
+  await page.goto(`${w.origin}/team/audit`);
+  await page.getByRole("heading", { name: "Protokoll", level: 1 }).waitFor();
+  await page.getByRole("list", { name: "Protokoll" }).getByText("Team angelegt", { exact: true }).first().waitFor();
+  expect(await w.inspect(page, "team-audit-de")).toEqual([]);
+  await page.getByRole("navigation", { name: "Team-Einstellungen" }).getByRole("link", { name: "API-Tokens" }).click();
+  await page.getByRole("heading", { name: "Neues API-Token" }).waitFor();
+  expect(await w.inspect(page, "team-tokens-de")).toEqual([]);
   expect(await problems()).toEqual([]);
   await context.close();
 });

@@ -32,7 +32,7 @@ function takeToken(): string | null {
 const forgetToken = () => sessionStorage.removeItem(KEY);
 
 const roleWord = (role: Preview["role"]) =>
-  ({ owner: t.roleOwner, member: t.roleMember, reporter: t.roleReporter })[role];
+  ({ owner: t.asRoleOwner, member: t.asRoleMember, reporter: t.asRoleReporter })[role];
 
 /** Joining a team from an invitation: accept when signed in as the invited address, else sign in or register. */
 export default function InvitationPage() {

@@ -62,6 +62,26 @@ function TeamSettings(props: SectionProps & { sectionId: string }) {
   const { team, me, sectionId } = props;
   const section = SECTIONS.find((s) => s.id === sectionId);
   const visible = SECTIONS.filter((s) => allowed(s, team));
+  // Reporters send feedback and follow their own items: nothing here is theirs.
+  if (visible.length === 0)
+    return (
+      <main class="page" aria-labelledby="section-title">
+        <h1 id="section-title">{t.teamSettings}</h1>
+        <OwnersOnly team={team} title={t.staffOnlyTitle} what={t.refusedTeam}>
+          <p>
+            <a
+              href="/"
+              onClick={(event) => {
+                event.preventDefault();
+                navigate("/");
+              }}
+            >
+              {t.toInbox}
+            </a>
+          </p>
+        </OwnersOnly>
+      </main>
+    );
   return (
     <div class="settings">
       <nav class="subnav" aria-label={t.teamSettings}>

@@ -151,7 +151,7 @@ export default {
   revoke: "Widerrufen",
   revokeInvitationQuestion: "Die Einladung für {email} widerrufen? Ihr Link funktioniert sofort nicht mehr.",
   invitationRevoked: "Die Einladung für {email} wurde widerrufen.",
-  policyTitle: "Sicherheitsrichtlinie",
+  policyTitle: "Regeln für alle in diesem Team",
   policyIntro: "Diese Regeln gelten für alle im Team, auf den Seiten und API-Routen dieses Teams.",
   policyMfa: "Zwei-Faktor-Authentifizierung",
   policyMfaRequire: "Zwei-Faktor-Authentifizierung verlangen",
@@ -182,7 +182,7 @@ export default {
   savedIdle: "Abmeldung nach {n} Minuten Inaktivität",
   savedIdleDefault: "Inaktivitäts-Zeitlimit der Instanz",
   savedSsoOn: "Single Sign-on verlangt",
-  supportTitle: "Support-Zugriff",
+  supportTitle: "Lesezugriff für den Betreiber",
   supportIntro:
     "Erlauben Sie dem Betreiber dieser Loupe-Instanz, das Feedback des Teams nur lesend einzusehen, um Ihnen bei einem Problem zu helfen. Der Zugriff endet von selbst; Sie können ihn früher beenden.",
   supportOn: "An",
@@ -332,4 +332,13 @@ export default {
   invitationRegisterIntro: "Legen Sie Ihr Konto für diese Adresse an, um beizutreten.",
   invitationRegister: "Konto anlegen und beitreten",
   invitationExpires: "Die Einladung läuft ab am",
+  policyNow: "Die Regeln, die für Sie gelten",
+  tokensList: "Tokens dieses Teams",
+  labelsList: "Alle Labels",
+  asRoleOwner: "Eigentümer",
+  asRoleMember: "Mitglied",
+  asRoleReporter: "Meldender",
+  refusedTeam:
+    "Die Einstellungen des Teams sind für seine Eigentümer und Mitglieder. Ihr Feedback und die Antworten darauf finden Sie im Posteingang.",
+  toInbox: "Zum Posteingang",
 };

@@ -154,7 +154,7 @@ export function AuditSection({ team }: SectionProps) {
             onChange={set("from")}
           />
         </Labeled>
-        <Labeled id="audit-to" label={t.auditTo} error={toError} note={t.auditToHint}>
+        <Labeled id="audit-to" label={t.auditTo} error={toError} note={t.auditToHint} quietNote>
           <input
             id="audit-to"
             class="fill"
@@ -199,10 +199,10 @@ export function AuditSection({ team }: SectionProps) {
               <div class="entity-main">
                 <span class="entity-title">
                   <span>{actionName(entry.action)}</span>
-                  {targetText(entry) && <span class="target"> · {targetText(entry)}</span>}
+                  {targetText(entry, team.id) && <span class="target"> · {targetText(entry, team.id)}</span>}
                 </span>
                 <span class="entity-sub">
-                  {actorText(entry)} · <Time iso={entry.at} />
+                  {actorText(entry)} · <Time iso={entry.at} past />
                 </span>
               </div>
               <span class="seq" title={entry.action}>
@@ -229,7 +229,9 @@ function actorText(entry: Entry): string {
   return t.auditNoActor;
 }
 
-function targetText(entry: Entry): string {
+/** What an entry was about; nothing when that is the team itself or a support grant (the action says it all). */
+function targetText(entry: Entry, teamId: string): string {
+  if (entry.targetId === teamId || entry.action.startsWith("support_access.")) return "";
   if (entry.targetName) return entry.targetName;
   return entry.targetId ? shortId(entry.targetId) : "";
 }

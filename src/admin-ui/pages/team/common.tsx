@@ -11,14 +11,18 @@ export type Role = "owner" | "member" | "reporter";
 
 export const roleName = (role: Role): string =>
   ({ owner: t.roleOwner, member: t.roleMember, reporter: t.roleReporter })[role];
+/** The role inside a sentence ("as a member", "als Mitglied"). */
+export const asRole = (role: Role): string =>
+  ({ owner: t.asRoleOwner, member: t.asRoleMember, reporter: t.asRoleReporter })[role];
 
 const language = navigator.language || "en";
 
 /** A moment as "3 hours ago" (or "in 5 days"), the exact time on hover and for assistive technology. */
-export function Time(props: { iso: string }) {
+export function Time(props: { iso: string; past?: boolean; exact?: boolean }) {
   const at = Date.parse(props.iso);
   const exact = new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short" }).format(at);
-  const seconds = Math.round((at - Date.now()) / 1000);
+  // A moment known to be past never reads "in 2 minutes" when this device's clock is behind the server's.
+  const seconds = Math.round(((props.past ? Math.min(at, Date.now()) : at) - Date.now()) / 1000);
   const steps: [Intl.RelativeTimeFormatUnit, number][] = [
     ["year", 31_536_000],
     ["month", 2_592_000],
@@ -32,8 +36,8 @@ export function Time(props: { iso: string }) {
       ? t.justNow
       : new Intl.RelativeTimeFormat(language, { numeric: "auto" }).format(Math.round(seconds / size), unit);
   return (
-    <time dateTime={props.iso} title={exact}>
-      {relative}
+    <time dateTime={props.iso} title={props.exact ? relative : exact}>
+      {props.exact ? exact : relative}
     </time>
   );
 }
@@ -195,7 +199,7 @@ export function OwnersOnly(props: { team: Team; what: string; title?: string; ch
       <p>{props.what}</p>
       <p class="muted">
         {props.team.role
-          ? t.yourRole.replace("{role}", roleName(props.team.role)).replace("{team}", props.team.name)
+          ? t.yourRole.replace("{role}", asRole(props.team.role)).replace("{team}", props.team.name)
           : ""}
       </p>
       {props.children}
@@ -242,16 +246,19 @@ export function Labeled(props: {
   label: string;
   note?: string;
   error?: string;
+  /** The note is for assistive technology only, unless it is an error. */
+  quietNote?: boolean;
   class?: string;
   children: ComponentChildren;
 }) {
   const text = props.error ?? props.note;
+  const noteClass = props.error ? "error" : props.quietNote ? "sr-only" : "hint";
   return (
     <div class={props.class ? `field ${props.class}` : "field"}>
       <label htmlFor={props.id}>{props.label}</label>
       {props.children}
       {text !== undefined && (
-        <span id={`${props.id}-note`} class={props.error ? "error" : "hint"}>
+        <span id={`${props.id}-note`} class={noteClass}>
           {text}
         </span>
       )}

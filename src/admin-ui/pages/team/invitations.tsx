@@ -78,7 +78,7 @@ export function InvitationsSection({ team }: SectionProps) {
             />
           </Labeled>
           <Labeled id="invite-role" label={t.role}>
-            <select id="invite-role" name="role" defaultValue="member" aria-describedby="invite-role-help">
+            <select id="invite-role" name="role" aria-describedby="invite-role-help">
               <option value="member">{roleName("member")}</option>
               <option value="reporter">{roleName("reporter")}</option>
               <option value="owner">{roleName("owner")}</option>
@@ -142,7 +142,7 @@ function InvitationRow(props: { invitation: Invitation; teamId: string; reload: 
       <div class="entity-main">
         <span class="entity-title">{invitation.email}</span>
         <span class="entity-sub">
-          {roleName(invitation.role)} · {t.invitedAt} <Time iso={invitation.createdAt} />
+          {roleName(invitation.role)} · {t.invitedAt} <Time iso={invitation.createdAt} past />
           {invitation.state === "pending" && (
             <>
               {" "}

@@ -82,7 +82,7 @@ export function LabelsSection({ team }: SectionProps) {
         )}
       </section>
       <section class="panel" aria-labelledby="labels-title">
-        <h2 id="labels-title">{t.teamLabels}</h2>
+        <h2 id="labels-title">{t.labelsList}</h2>
         {!labels && <Skeleton lines={2} />}
         {labels?.length === 0 && <EmptyState>{t.labelsEmpty}</EmptyState>}
         {labels && labels.length > 0 && (

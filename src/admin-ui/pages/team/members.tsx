@@ -79,7 +79,7 @@ function MemberRow(props: { member: Member; teamId: string; isMe: boolean; owner
           {isMe && <span class="muted"> ({t.you})</span>}
         </span>
         <span class="entity-sub">
-          {member.email} · {t.memberSince} <Time iso={member.since} />
+          {member.email} · {t.memberSince} <Time iso={member.since} past />
         </span>
         {error && (
           <span id={errorId} class="error" role="alert">

@@ -29,7 +29,10 @@ export function PolicySection({ team }: SectionProps) {
   if (team.role !== "owner")
     return (
       <>
-        <PolicySummary policy={policy} providers={providers} />
+        <section class="panel" aria-labelledby="policy-now">
+          <h2 id="policy-now">{t.policyNow}</h2>
+          <PolicySummary policy={policy} providers={providers} />
+        </section>
         <OwnersOnly team={team} what={t.refusedPolicyChange} />
       </>
     );
@@ -40,7 +43,7 @@ function PolicySummary(props: { policy: Policy; providers: Provider[] }) {
   const { policy, providers } = props;
   const names = providers.filter((p) => policy.ssoProviderIds.includes(p.id)).map((p) => p.name);
   return (
-    <dl class="facts" aria-label={t.teamPolicy}>
+    <dl class="facts">
       <dt>{t.policyMfa}</dt>
       <dd>{policy.mfaRequired ? t.required : t.notRequired}</dd>
       <dt>{t.policyIdle}</dt>

@@ -26,7 +26,7 @@ export function SupportSection({ team }: SectionProps) {
       <p class="state-line" role="status">
         {grant.active && grant.expiresAt ? (
           <>
-            <Badge tone="warn">{t.supportOn}</Badge> {t.supportUntil} <Time iso={grant.expiresAt} />
+            <Badge tone="warn">{t.supportOn}</Badge> {t.supportUntil} <Time iso={grant.expiresAt} exact />
           </>
         ) : (
           <>

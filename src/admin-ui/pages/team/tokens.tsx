@@ -101,21 +101,21 @@ export function TokensSection({ team }: SectionProps) {
               />
             </Labeled>
             <Labeled id="token-role" label={t.tokenRole}>
-              <select id="token-role" name="role" defaultValue="reporter">
+              <select id="token-role" name="role">
                 <option value="reporter">{roleName("reporter")}</option>
                 <option value="member">{roleName("member")}</option>
               </select>
             </Labeled>
             <Labeled id="token-scope" label={t.tokenScope}>
-              <select id="token-scope" name="scope" defaultValue="read">
+              <select id="token-scope" name="scope">
                 <option value="read">{t.scopeRead}</option>
                 <option value="write">{t.scopeWrite}</option>
               </select>
             </Labeled>
             <Labeled id="token-expiry" label={t.tokenExpiry}>
-              <select id="token-expiry" name="expiresInDays" defaultValue="90">
+              <select id="token-expiry" name="expiresInDays">
                 {EXPIRY_DAYS.map((n) => (
-                  <option key={n} value={String(n)}>
+                  <option key={n} value={String(n)} selected={n === 90}>
                     {t.days.replace("{n}", String(n))}
                   </option>
                 ))}
@@ -135,7 +135,7 @@ export function TokensSection({ team }: SectionProps) {
         )}
       </section>
       <section class="panel" aria-labelledby="tokens-title">
-        <h2 id="tokens-title">{t.teamTokens}</h2>
+        <h2 id="tokens-title">{t.tokensList}</h2>
         {!tokens && <Skeleton lines={2} />}
         {tokens?.length === 0 && <EmptyState>{t.tokensEmpty}</EmptyState>}
         {tokens && tokens.length > 0 && (
@@ -150,8 +150,9 @@ export function TokensSection({ team }: SectionProps) {
                     </span>
                     <span class="entity-sub">
                       {roleName(token.role)} · {token.scope === "read" ? t.scopeRead : t.scopeWrite} · {t.created}{" "}
-                      <Time iso={token.createdAt} /> · {expired ? t.expired : t.expires} <Time iso={token.expiresAt} />{" "}
-                      · {t.lastUsed} {token.lastUsedAt ? <Time iso={token.lastUsedAt} /> : t.never}
+                      <Time iso={token.createdAt} past /> · {expired ? t.expired : t.expires}{" "}
+                      <Time iso={token.expiresAt} /> · {t.lastUsed}{" "}
+                      {token.lastUsedAt ? <Time iso={token.lastUsedAt} past /> : t.never}
                     </span>
                   </div>
                   <div class="entity-actions">
