@@ -16,6 +16,7 @@ import { meSessionRoutes } from "./api/me/sessions/index.ts";
 import { meSsoRoutes } from "./api/me/sso/index.ts";
 import { meTokenRoutes } from "./api/me/tokens/index.ts";
 import { setupRoutes } from "./api/setup/index.ts";
+import { teamAuditRoutes } from "./api/teams/audit/index.ts";
 import { feedbackRoutes } from "./api/teams/feedback/index.ts";
 import { teamRoutes } from "./api/teams/index.ts";
 import { teamInvitationRoutes } from "./api/teams/invitations/index.ts";
@@ -144,6 +145,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
   app.route("/api/v1/invitations", invitationRoutes({ ...base, ipLimiter }));
   app.route("/api/v1/teams", teamRoutes(base));
+  app.route("/api/v1/teams/:teamId/audit", teamAuditRoutes(base));
   app.route("/api/v1/teams/:teamId/policy", policyRoutes(base));
   app.route("/api/v1/teams/:teamId/members", memberRoutes(base));
   app.route("/api/v1/teams/:teamId/invitations", teamInvitationRoutes(base));

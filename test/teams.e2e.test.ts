@@ -126,8 +126,8 @@ test("a team's day: invite, submit, triage, search, downgrade, audit, verify", a
       expect(actions).toContain(action);
     }
     expect(actions.filter((a: string) => a === "invitation.accepted")).toHaveLength(3);
-    const csv = await (await owner.browser.get(`${T}/audit?format=csv`)).text();
-    expect(csv.split("\r\n")[0]).toBe('"seq","at","actorId","action","targetId","teamId"');
+    const csv = await (await owner.browser.get(`${T}/audit/export?format=csv`)).text();
+    expect(csv.split("\r\n")[0]).toBe('"seq","at","actorId","actorName","actorEmail","action","targetId","targetName"');
 
     const env = {
       LOUPE_DATA_DIR: t.config.dataDir,

@@ -220,6 +220,30 @@ export function createLabel(
   return toPublicLabel(row);
 }
 
+/** Renames or recolours a label; a name another label has is refused (LABEL_EXISTS). */
+export function updateLabel(
+  ctx: ServiceContext,
+  input: { access: TeamAccess; labelId: string; changes: { name?: string; color?: string } },
+): PublicLabel {
+  const { access, labelId, changes } = input;
+  const teamId = access.team.id;
+  return ctx.db.write(() => {
+    const label = projectRows.findLabel(ctx.db, teamId, labelId);
+    if (!label) throw notFound("No such label.");
+    const next = { ...label, name: changes.name ?? label.name, color: changes.color ?? label.color };
+    const clash = findLabelByName(ctx.db, teamId, next.name);
+    if (clash && clash.id !== labelId)
+      throw new AppError("LABEL_EXISTS", "A label with this name exists.", {
+        fields: [{ field: "name", message: "Already in use." }],
+      });
+    if (next.name !== label.name || next.color !== label.color) {
+      projectRows.updateLabel(ctx.db, teamId, labelId, next.name, next.color);
+      appendAudit(ctx, { action: "label.updated", actorId: access.userId, targetId: labelId, teamId });
+    }
+    return toPublicLabel(next);
+  });
+}
+
 export function deleteLabel(ctx: ServiceContext, input: { access: TeamAccess; labelId: string }): void {
   const { access, labelId } = input;
   ctx.db.write(() => {

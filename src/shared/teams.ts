@@ -44,16 +44,13 @@ export const ProjectUpdateInput = v.strictObject({
   name: v.optional(NameSchema),
   settings: v.optional(WidgetSettingsChangeSchema),
 });
-export const LabelInput = v.strictObject({
-  name: v.pipe(v.string(), v.trim(), PlainText, v.minLength(1), v.maxLength(50)),
-  color: v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i, "Expected a colour like #3366ff.")),
-});
-export const AuditExportQuery = v.strictObject({
-  format: v.optional(v.picklist(["json", "csv"])),
-  before: v.optional(v.pipe(v.string(), v.regex(/^\d{1,15}$/))),
-  limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,4}$/))),
-});
-
+const LabelName = v.pipe(v.string(), v.trim(), PlainText, v.minLength(1), v.maxLength(50));
+const LabelColor = v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i, "Expected a colour like #3366ff."));
+export const LabelInput = v.strictObject({ name: LabelName, color: LabelColor });
+export const LabelUpdateInput = v.pipe(
+  v.strictObject({ name: v.optional(LabelName), color: v.optional(LabelColor) }),
+  v.check((i) => i.name !== undefined || i.color !== undefined, "Give a name or a colour."),
+);
 // Response schemas (see src/shared/accounts.ts).
 export const TeamPolicySchema = v.object({
   mfaRequired: v.boolean(),
@@ -94,6 +91,20 @@ export const CreatedInvitationSchema = v.object({
   url: v.nullable(v.string()),
   emailed: v.boolean(),
 });
+export const InvitationPreviewInput = v.strictObject({
+  token: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,128}$/, "Expected a token.")),
+});
+export const InvitationPreviewSchema = v.object({
+  teamName: v.string(),
+  /** The inviting owner's name (null when their account is gone). */
+  invitedBy: v.nullable(v.string()),
+  email: v.string(),
+  role: RoleSchema,
+  expiresAt: v.string(),
+  /** The invited address has an account: sign in and accept; otherwise register. */
+  hasAccount: v.boolean(),
+});
+export type InvitationPreview = v.InferOutput<typeof InvitationPreviewSchema>;
 export const JoinedTeamSchema = v.object({ teamId: v.string(), role: RoleSchema });
 
 export const SupportAccessSchema = v.object({ active: v.boolean(), expiresAt: v.nullable(v.string()) });
@@ -102,6 +113,8 @@ export type SupportAccessState = v.InferOutput<typeof SupportAccessSchema>;
 export const TeamTokenSchema = v.object({
   id: v.string(),
   name: v.string(),
+  /** The secret's first characters, to recognise it (null for tokens made before they were kept). */
+  prefix: v.nullable(v.string()),
   scope: v.picklist(["read", "write"]),
   role: v.picklist(["member", "reporter"]),
   createdAt: v.string(),

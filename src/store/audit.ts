@@ -99,3 +99,44 @@ export function listTargetAuditEntries(
     options.limit,
   );
 }
+
+export type TeamAuditFilter = {
+  teamId: string;
+  actorId?: string;
+  /** An exact action (`member.removed`), or a group prefix ending in a dot (`member.`). */
+  action?: string;
+  fromAt?: number;
+  toAt?: number;
+  beforeSeq?: number;
+};
+
+/** One page of a team's entries matching the filter, newest first (the `(team_id, seq)` index walks it). */
+export function listTeamAuditEntries(db: Db, filter: TeamAuditFilter, limit: number): AuditRow[] {
+  const where = ["team_id = ?", "seq < ?"];
+  const args: (string | number)[] = [filter.teamId, filter.beforeSeq ?? Number.MAX_SAFE_INTEGER];
+  if (filter.actorId !== undefined) {
+    where.push("actor_id = ?");
+    args.push(filter.actorId);
+  }
+  if (filter.action?.endsWith(".")) {
+    // A prefix compared as a string: LIKE would read the `_` of `support_access.` as a wildcard.
+    where.push("substr(action, 1, ?) = ?");
+    args.push(filter.action.length, filter.action);
+  } else if (filter.action !== undefined) {
+    where.push("action = ?");
+    args.push(filter.action);
+  }
+  if (filter.fromAt !== undefined) {
+    where.push("at >= ?");
+    args.push(filter.fromAt);
+  }
+  if (filter.toAt !== undefined) {
+    where.push("at < ?");
+    args.push(filter.toAt);
+  }
+  return db.all<AuditRow>(
+    `SELECT ${COLUMNS} FROM audit_log WHERE ${where.join(" AND ")} ORDER BY seq DESC LIMIT ?`,
+    ...args,
+    limit,
+  );
+}

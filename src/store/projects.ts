@@ -90,6 +90,18 @@ export function findLabelByName(db: Db, teamId: string, name: string): LabelRow 
   );
 }
 
+export function findLabel(db: Db, teamId: string, id: string): LabelRow | undefined {
+  return db.get<LabelRow>(
+    "SELECT id, team_id, name, color, created_at FROM labels WHERE team_id = ? AND id = ?",
+    teamId,
+    id,
+  );
+}
+
+export function updateLabel(db: Db, teamId: string, id: string, name: string, color: string): number {
+  return db.run("UPDATE labels SET name = ?, color = ? WHERE team_id = ? AND id = ?", name, color, teamId, id).changes;
+}
+
 export function deleteLabel(db: Db, teamId: string, id: string): number {
   return db.run("DELETE FROM labels WHERE team_id = ? AND id = ?", teamId, id).changes;
 }

@@ -12,10 +12,11 @@ export type ApiTokenRow = {
   revoked_at: number | null;
   team_id: string | null;
   team_role: "member" | "reporter" | null;
+  token_prefix: string | null;
 };
 
 const API_COLUMNS =
-  "id, user_id, name, token_hash, scope, created_at, expires_at, last_used_at, revoked_at, team_id, team_role";
+  "id, user_id, name, token_hash, scope, created_at, expires_at, last_used_at, revoked_at, team_id, team_role, token_prefix";
 
 export function insertApiToken(
   db: Db,
@@ -29,10 +30,11 @@ export function insertApiToken(
     expiresAt: number;
     teamId?: string | null;
     teamRole?: string | null;
+    prefix?: string | null;
   },
 ): void {
   db.run(
-    "INSERT INTO api_tokens (id, user_id, name, token_hash, scope, created_at, expires_at, team_id, team_role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO api_tokens (id, user_id, name, token_hash, scope, created_at, expires_at, team_id, team_role, token_prefix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     t.id,
     t.userId,
     t.name,
@@ -42,6 +44,7 @@ export function insertApiToken(
     t.expiresAt,
     t.teamId ?? null,
     t.teamRole ?? null,
+    t.prefix ?? null,
   );
 }
 

@@ -21,7 +21,8 @@ test("T-AC4: 2 × 500 items with canaries: no B canary in any A response", async
     for (const q of ["shared", "BETACANARY1", "canary", "word"])
       bodies.push(await (await who.browser.get(`${T}/feedback/search?q=${q}&limit=200`)).text());
   }
-  bodies.push(await (await w.a.owner.browser.get(`${T}/audit?format=csv`)).text());
+  bodies.push(await (await w.a.owner.browser.get(`${T}/audit/export?format=csv`)).text());
+  bodies.push(await (await w.a.owner.browser.get(`${T}/audit/export?format=json`)).text());
   bodies.push(await (await w.a.owner.browser.get(`${T}/audit`)).text());
   bodies.push(await (await w.a.owner.browser.get(`${T}/members`)).text());
   bodies.push(await (await w.a.owner.browser.get(`${T}/projects`)).text());

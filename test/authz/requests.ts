@@ -167,6 +167,11 @@ export function requestFor(route: string, w: World, who: { password: string } | 
       method: "DELETE",
       path: `${T}/invitations/${a.invitation.id}`,
     },
+    "POST /api/v1/invitations/preview": {
+      method: "POST",
+      path: "/api/v1/invitations/preview",
+      body: { token: BOGUS },
+    },
     "POST /api/v1/invitations/accept": { method: "POST", path: "/api/v1/invitations/accept", body: { token: BOGUS } },
     "POST /api/v1/invitations/register": {
       method: "POST",
@@ -177,6 +182,7 @@ export function requestFor(route: string, w: World, who: { password: string } | 
     "POST /api/v1/teams/:teamId/support-access": { method: "POST", path: `${T}/support-access`, body: { hours: 2 } },
     "DELETE /api/v1/teams/:teamId/support-access": { method: "DELETE", path: `${T}/support-access` },
     "GET /api/v1/teams/:teamId/audit": { method: "GET", path: `${T}/audit` },
+    "GET /api/v1/teams/:teamId/audit/export": { method: "GET", path: `${T}/audit/export?format=csv` },
     "GET /api/v1/teams/:teamId/tokens": { method: "GET", path: `${T}/tokens` },
     "POST /api/v1/teams/:teamId/tokens": {
       method: "POST",
@@ -204,6 +210,11 @@ export function requestFor(route: string, w: World, who: { password: string } | 
       method: "POST",
       path: `${T}/labels`,
       body: { name: "ux", color: "#3366ff" },
+    },
+    "PATCH /api/v1/teams/:teamId/labels/:labelId": {
+      method: "PATCH",
+      path: `${T}/labels/${a.label.id}`,
+      body: { color: "#112233" },
     },
     "DELETE /api/v1/teams/:teamId/labels/:labelId": { method: "DELETE", path: `${T}/labels/${a.label.id}` },
     "GET /api/v1/teams/:teamId/feedback": { method: "GET", path: `${T}/feedback` },

@@ -11,7 +11,7 @@ import {
   SessionSchema,
   SsoProviderSchema,
 } from "../../src/shared/accounts.ts";
-import { AuditEntrySchema, AuditVerificationSchema } from "../../src/shared/audit.ts";
+import { AuditEntrySchema, AuditVerificationSchema, TeamAuditPageSchema } from "../../src/shared/audit.ts";
 import {
   FeedbackItemSchema,
   FeedbackPageSchema,
@@ -72,7 +72,7 @@ test("owner's and admin's JSON answers are exactly their shared schemas", async 
     [owner, `${I}/comments`, list("comments", NoteSchema)],
     [owner, `${I}/messages`, MessageThreadSchema],
     [owner, `${I}/history`, HistoryPageSchema],
-    [owner, `${T}/audit`, list("entries", AuditEntrySchema)],
+    [owner, `${T}/audit`, TeamAuditPageSchema],
     [w.admin.browser, "/api/v1/instance/users", list("users", PublicUserSchema)],
     [w.admin.browser, "/api/v1/instance/settings", InstanceSettingsSchema],
     [w.admin.browser, "/api/v1/instance/sso-providers", list("providers", SsoProviderSchema)],

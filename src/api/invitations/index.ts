@@ -5,10 +5,19 @@ import { type IpLimiter, ipRateLimit } from "../../http/rate-limit.ts";
 import { describe } from "../../http/respond.ts";
 import { validate } from "../../http/validation.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { acceptInvitation, registerWithInvitation } from "../../services/teams/invitations.ts";
-import { InvitationAcceptInput, InvitationRegisterInput, JoinedTeamSchema } from "../../shared/teams.ts";
+import { acceptInvitation, previewInvitation, registerWithInvitation } from "../../services/teams/invitations.ts";
+import {
+  InvitationAcceptInput,
+  InvitationPreviewInput,
+  InvitationPreviewSchema,
+  InvitationRegisterInput,
+  JoinedTeamSchema,
+} from "../../shared/teams.ts";
 
-/** /api/v1/invitations: the invited person's side — accept while signed in, or register and join. */
+/**
+ * /api/v1/invitations: the invited person's side — see what the link is for, accept while signed in,
+ * or register and join. The token always travels in a body, never in a URL.
+ */
 export function invitationRoutes(deps: {
   ctx: ServiceContext;
   action: ReturnType<typeof routeActions>;
@@ -16,6 +25,19 @@ export function invitationRoutes(deps: {
 }) {
   const { ctx, action } = deps;
   return new Hono<AppEnv>()
+    .post(
+      "/preview",
+      action("public"),
+      describe(
+        "What an invitation link is for: the team, who invited, the address and role, whether it has an account",
+        ["teams"],
+        { 200: { description: "The invitation", schema: InvitationPreviewSchema } },
+        [400, 429],
+      ),
+      ipRateLimit(deps.ipLimiter),
+      validate("json", InvitationPreviewInput),
+      (c) => c.json(previewInvitation(ctx, c.req.valid("json").token)),
+    )
     .post(
       "/accept",
       action("self"),

@@ -4,16 +4,13 @@ import type { AppEnv } from "../../http/app-env.ts";
 import type { routeActions } from "../../http/authorize.ts";
 import { describe, TEAM_ROUTE_ERRORS } from "../../http/respond.ts";
 import { validate } from "../../http/validation.ts";
-import { toCsv } from "../../lib/csv.ts";
-import { listAudit } from "../../services/audit/audit.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import { exportTeam } from "../../services/teams/export.ts";
 import { createTeam, deleteTeam, listMyTeams, renameTeam, toPublicTeam } from "../../services/teams/teams.ts";
-import { AuditEntrySchema } from "../../shared/audit.ts";
 import { OkSchema, TeamParam } from "../../shared/common.ts";
-import { AuditExportQuery, TeamCreateInput, TeamSchema, TeamUpdateInput } from "../../shared/teams.ts";
+import { TeamCreateInput, TeamSchema, TeamUpdateInput } from "../../shared/teams.ts";
 
-/** /api/v1/teams: my teams; a team itself, its audit trail and its export. Sub-resources have their own folders. */
+/** /api/v1/teams: my teams; a team itself and its export (its audit trail: ./audit). Sub-resources have their own folders. */
 export function teamRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions> }) {
   const { ctx, action } = deps;
   return new Hono<AppEnv>()
@@ -62,37 +59,6 @@ export function teamRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeo
       (c) => {
         deleteTeam(ctx, c.var.team);
         return c.json({ ok: true as const });
-      },
-    )
-    .get(
-      "/:teamId/audit",
-      action("audit.read"),
-      describe(
-        "The team's audit trail, newest first; ?format=csv exports CSV (formula-safe cells)",
-        ["teams"],
-        { 200: { description: "Entries", schema: v.object({ entries: v.array(AuditEntrySchema) }) } },
-        TEAM_ROUTE_ERRORS,
-      ),
-      validate("param", TeamParam),
-      validate("query", AuditExportQuery),
-      (c) => {
-        const q = c.req.valid("query");
-        const entries = listAudit(ctx, {
-          teamId: c.var.team.team.id,
-          limit: Math.min(Number(q.limit ?? 1000), 5000),
-          ...(q.before ? { beforeSeq: Number(q.before) } : {}),
-        });
-        if (q.format === "csv") {
-          const csv = toCsv(
-            ["seq", "at", "actorId", "action", "targetId", "teamId"],
-            entries.map((e) => [e.seq, e.at, e.actorId, e.action, e.targetId, e.teamId]),
-          );
-          return c.body(csv, 200, {
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": 'attachment; filename="audit.csv"',
-          });
-        }
-        return c.json({ entries });
       },
     )
     .get(

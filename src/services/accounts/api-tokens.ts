@@ -13,6 +13,8 @@ import { type Account, toAccount } from "./users.ts";
 
 /** Personal API tokens: shown once, stored as SHA-256, scoped, expiring, revocable. */
 export const TOKEN_PREFIX = "loupe_pat_";
+/** How much of a secret is kept in clear to recognise it: the fixed prefix and 4 random characters (24 of 256 bits). */
+export const tokenHint = (secret: string): string => secret.slice(0, TOKEN_PREFIX.length + 4);
 
 export function createApiToken(
   ctx: ServiceContext,
@@ -32,6 +34,7 @@ export function createApiToken(
       scope: fields.scope,
       now,
       expiresAt,
+      prefix: tokenHint(secret),
     });
     appendAudit(ctx, { action: "token.created", actorId: user.id, targetId: id });
   });
@@ -126,6 +129,7 @@ export function createTeamApiToken(
       expiresAt,
       teamId: input.teamId,
       teamRole: input.role,
+      prefix: tokenHint(secret),
     });
     appendAudit(ctx, { action: "token.created", actorId: input.creatorId, targetId: id, teamId: input.teamId });
   });
@@ -134,6 +138,7 @@ export function createTeamApiToken(
     apiToken: {
       id,
       name: input.name,
+      prefix: tokenHint(secret),
       scope: input.scope,
       role: input.role,
       createdAt: new Date(now).toISOString(),
@@ -148,6 +153,7 @@ export function listTeamApiTokens(ctx: ServiceContext, teamId: string): PublicTe
   return tokenRows.listTeamApiTokens(ctx.db, teamId).map((t) => ({
     id: t.id,
     name: t.name,
+    prefix: t.token_prefix,
     scope: t.scope,
     role: t.team_role ?? "reporter",
     createdAt: new Date(t.created_at).toISOString(),

@@ -1,7 +1,7 @@
 import { constantTimeEqual, hmacSha256 } from "../../lib/crypto.ts";
 import { writeFileAtomic } from "../../lib/fs-atomic.ts";
 import { errorFields } from "../../lib/logger.ts";
-import type { PublicAuditEntry } from "../../shared/audit.ts";
+import type { AuditActionName, PublicAuditEntry } from "../../shared/audit.ts";
 import {
   type AuditRow,
   auditEntriesAfter,
@@ -26,48 +26,7 @@ export { AUDIT_HEAD_FILE } from "./audit-head.ts";
  * outside the table, in `audit-head.json` beside the keyring (anchored off the request path, see
  * audit-head.ts), so deleting the newest rows is detected too. Pruning leaves a MACed checkpoint.
  */
-export type AuditAction =
-  | "team.created"
-  | "team.deleted"
-  | "support_access.granted"
-  | "support_access.revoked"
-  | "project.key_rotated"
-  | "feedback.created"
-  | "feedback.triaged"
-  | "feedback.trashed"
-  | "feedback.restored"
-  | "feedback.comment_added"
-  | "feedback.message_added"
-  | "member.added"
-  | "member.removed"
-  | "member.role_changed"
-  | "invitation.created"
-  | "invitation.accepted"
-  | "invitation.revoked"
-  | "team.mfa_requirement_changed"
-  | "team.session_timeout_changed"
-  | "team.sso_changed"
-  | "token.created"
-  | "token.revoked"
-  | "sessions.revoked_by_admin"
-  | "mfa.reset_by_admin"
-  | "user.disabled"
-  | "user.enabled"
-  | "instance.settings_changed"
-  | "sso.provider_changed"
-  | "master_key.rotated"
-  | "data_key.rotated"
-  | "backup.restored"
-  | "data.exported"
-  | "admin.created"
-  | "team.renamed"
-  | "project.created"
-  | "project.updated"
-  | "project.privacy_changed"
-  | "project.deleted"
-  | "label.created"
-  | "label.deleted"
-  | "data.erased";
+export type AuditAction = AuditActionName;
 
 const GENESIS = "0".repeat(64);
 

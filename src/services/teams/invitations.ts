@@ -1,17 +1,18 @@
 import { AppError } from "../../lib/app-error.ts";
 import { randomId, sha256Hex } from "../../lib/crypto.ts";
 import { normalizeEmail } from "../../shared/email.ts";
-import type { PublicInvitation } from "../../shared/teams.ts";
+import type { InvitationPreview, PublicInvitation } from "../../shared/teams.ts";
 import {
   findInvitationByHash,
   findMembership,
+  findTeam,
   insertInvitation,
   insertMembership,
   listInvitations,
   markInvitationAccepted,
   revokeInvitation,
 } from "../../store/teams.ts";
-import { findUserByEmail } from "../../store/users.ts";
+import { findUserByEmail, findUserById } from "../../store/users.ts";
 import { sendLinkMail } from "../accounts/notify.ts";
 import { type Account, insertPreparedUser, prepareUser, recordUserCreated, toAccount } from "../accounts/users.ts";
 import { appendAudit } from "../audit/audit.ts";
@@ -69,7 +70,8 @@ export function inviteMember(
     });
     appendAudit(ctx, { action: "invitation.created", actorId: access.userId, targetId: id, teamId: access.team.id });
   });
-  const url = `${ctx.publicOrigin}/invitations#token=${token}`;
+  // The admin UI's invitation page; the token rides in the fragment, which never reaches a server log or a Referer.
+  const url = `${ctx.publicOrigin}/invitation#token=${token}`;
   const emailed = ctx.mailer !== undefined;
   if (emailed) {
     sendLinkMail(
@@ -102,6 +104,32 @@ export function revokeTeamInvitation(ctx: ServiceContext, input: { access: TeamA
       teamId: access.team.id,
     });
   });
+}
+
+/**
+ * What the holder of an invitation link may see before acting on it: the team, who invited, the
+ * invited address and role, and whether that address has an account (sign in) or not (register).
+ * The register route reveals the latter to the same holder anyway.
+ */
+export function previewInvitation(ctx: ServiceContext, token: string): InvitationPreview {
+  const invitation = findInvitationByHash(ctx.db, sha256Hex(token));
+  if (
+    !invitation ||
+    invitation.accepted_at !== null ||
+    invitation.revoked_at !== null ||
+    invitation.expires_at <= ctx.clock.now()
+  )
+    throw invalidInvitation();
+  const team = findTeam(ctx.db, invitation.team_id);
+  if (!team) throw invalidInvitation();
+  return {
+    teamName: team.name,
+    invitedBy: findUserById(ctx.db, invitation.created_by)?.display_name ?? null,
+    email: invitation.email,
+    role: invitation.role,
+    expiresAt: new Date(invitation.expires_at).toISOString(),
+    hasAccount: findUserByEmail(ctx.db, invitation.email) !== undefined,
+  };
 }
 
 function invalidInvitation(): AppError {

@@ -5,9 +5,9 @@ import type { routeActions } from "../../../http/authorize.ts";
 import { describe, TEAM_ROUTE_ERRORS } from "../../../http/respond.ts";
 import { validate } from "../../../http/validation.ts";
 import type { ServiceContext } from "../../../services/context.ts";
-import { createLabel, deleteLabel, listLabels } from "../../../services/projects.ts";
+import { createLabel, deleteLabel, listLabels, updateLabel } from "../../../services/projects.ts";
 import { IdSchema, OkSchema, TeamParam } from "../../../shared/common.ts";
-import { LabelInput, LabelSchema } from "../../../shared/teams.ts";
+import { LabelInput, LabelSchema, LabelUpdateInput } from "../../../shared/teams.ts";
 
 const LabelParam = v.strictObject({ teamId: IdSchema, labelId: IdSchema });
 
@@ -37,6 +37,20 @@ export function labelRoutes(deps: { ctx: ServiceContext; action: ReturnType<type
       validate("param", TeamParam),
       validate("json", LabelInput),
       (c) => c.json(createLabel(ctx, { access: c.var.team, fields: c.req.valid("json") }), 201),
+    )
+    .patch(
+      "/:labelId",
+      action("labels.manage"),
+      describe("Rename or recolour a label", ["projects"], { 200: { description: "Changed", schema: LabelSchema } }, [
+        ...TEAM_ROUTE_ERRORS,
+        409,
+      ]),
+      validate("param", LabelParam),
+      validate("json", LabelUpdateInput),
+      (c) =>
+        c.json(
+          updateLabel(ctx, { access: c.var.team, labelId: c.req.valid("param").labelId, changes: c.req.valid("json") }),
+        ),
     )
     .delete(
       "/:labelId",
