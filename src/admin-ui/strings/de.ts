@@ -1018,7 +1018,8 @@ export default {
   teamRevokeTokenQuestion: "Das Token „{name}“ widerrufen? Was es nutzt, wird ab der nächsten Anfrage abgewiesen.",
   teamTokenRevoked: "Token „{name}“ widerrufen.",
   teamReauthTitle: "Bestätigen Sie, dass Sie es sind",
-  teamReauthIntro: "Dafür ist eine Anmeldung aus den letzten 5 Minuten nötig. Geben Sie Ihr Passwort ein, um fortzufahren.",
+  teamReauthIntro:
+    "Dafür ist eine Anmeldung aus den letzten 5 Minuten nötig. Geben Sie Ihr Passwort ein, um fortzufahren.",
   reauthConfirm: "Bestätigen",
   teamReauthUseCode: "Stattdessen einen Authentifizierungscode verwenden",
   teamReauthUsePassword: "Stattdessen das Passwort verwenden",

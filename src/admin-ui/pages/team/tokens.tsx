@@ -149,8 +149,8 @@ export function TokensSection({ team }: SectionProps) {
                       {token.name} <code class="prefix">{token.prefix ? `${token.prefix}…` : "loupe_pat_…"}</code>
                     </span>
                     <span class="entity-sub">
-                      {roleName(token.role)} · {token.scope === "read" ? t.teamScopeRead : t.teamScopeWrite} · {t.teamCreated}{" "}
-                      <Time iso={token.createdAt} past /> · {expired ? t.teamExpired : t.teamExpires}{" "}
+                      {roleName(token.role)} · {token.scope === "read" ? t.teamScopeRead : t.teamScopeWrite} ·{" "}
+                      {t.teamCreated} <Time iso={token.createdAt} past /> · {expired ? t.teamExpired : t.teamExpires}{" "}
                       <Time iso={token.expiresAt} /> · {t.teamLastUsed}{" "}
                       {token.lastUsedAt ? <Time iso={token.lastUsedAt} past /> : t.never}
                     </span>
