@@ -81,9 +81,9 @@ export function Form(props: {
   );
 }
 
-export function Card(props: { title: string; children: ComponentChildren }) {
+export function Card(props: { title: string; children: ComponentChildren; area?: string }) {
   return (
-    <main class="center">
+    <main class={props.area ? `center area-${props.area}` : "center"}>
       <section class="card" aria-labelledby="card-title">
         <span class="brand">Loupe</span>
         <h1 id="card-title">{props.title}</h1>

@@ -1,10 +1,13 @@
 import { signal } from "@preact/signals";
-import de from "./strings/de.ts";
-import en from "./strings/en.ts";
+import type en from "./strings/en.ts";
 
 export type Strings = Record<keyof typeof en, string>;
 export type Locale = "en" | "de";
-const all: Record<Locale, Strings> = { en, de };
+/** Each language is its own chunk: a browser downloads only the one it shows (the first-load budget). */
+const all = {
+  en: () => import("./strings/en.ts"),
+  de: () => import("./strings/de.ts"),
+} satisfies Record<Locale, () => Promise<{ default: Strings }>>;
 
 /** The languages the UI speaks, each named in itself (for the language switch). */
 export const LOCALES: [Locale, string][] = [
@@ -33,14 +36,19 @@ function initialLocale(): Locale {
 /** The current language; the app is keyed on it (main.tsx), so changing it re-renders every page. */
 export const locale = signal<Locale>(initialLocale());
 
-/** The strings of the current language (one object, refilled when the language changes). */
-export const t: Strings = { ...all[locale.value] };
-document.documentElement.lang = locale.value;
+/** The strings of the current language (one object, filled before the first render, refilled on a switch). */
+export const t = {} as Strings;
+
+/** Loads the current language's strings; the app renders after this. */
+export async function loadStrings(): Promise<void> {
+  Object.assign(t, (await all[locale.value]()).default);
+  document.documentElement.lang = locale.value;
+}
 
 /** Switches the UI's language now and for the next visits. */
-export function setLocale(next: Locale): void {
+export async function setLocale(next: Locale): Promise<void> {
   localStorage.setItem(LOCALE_KEY, next);
-  Object.assign(t, all[next]);
+  Object.assign(t, (await all[next]()).default);
   document.documentElement.lang = next;
   locale.value = next;
 }

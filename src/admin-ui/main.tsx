@@ -1,6 +1,6 @@
 import { type ComponentType, render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { locale } from "./i18n.ts";
+import { loadStrings, locale } from "./i18n.ts";
 import { InboxPage } from "./pages/inbox.tsx";
 import { MfaPage } from "./pages/mfa.tsx";
 import { SetupPage } from "./pages/setup.tsx";
@@ -59,4 +59,4 @@ function Root() {
   return <App key={locale.value} />;
 }
 
-render(<Root />, document.getElementById("app")!);
+loadStrings().then(() => render(<Root />, document.getElementById("app")!));

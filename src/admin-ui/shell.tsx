@@ -37,6 +37,8 @@ export function handleLostSession(error: unknown): void {
 export function Shell(props: {
   children: (team: Team, me: Me, teams: Team[]) => ComponentChildren;
   teamless?: boolean;
+  /** The page's area: its part of the stylesheet is scoped to it (`@scope (.area-…)` in styles.css). */
+  area?: string;
 }) {
   const [teams, setTeams] = useState<Team[] | undefined>(undefined);
   const [me, setMe] = useState<Me | undefined>(undefined);
@@ -124,7 +126,7 @@ export function Shell(props: {
         </button>
       </header>
       {/* Keyed by team: switching teams starts every page afresh. */}
-      <div class="shell-body" key={team?.id}>
+      <div class={`shell-body${props.area ? ` area-${props.area}` : ""}`} key={team?.id}>
         {props.children(team ?? { id: "", name: "", role: null }, me, teams)}
       </div>
       <Toasts />

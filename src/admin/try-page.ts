@@ -78,7 +78,7 @@ function language(accept: string | undefined): keyof typeof STRINGS {
 
 function html(lang: keyof typeof STRINGS, stylesheet: string | undefined, title: string, body: string): string {
   const link = stylesheet ? `<link rel="stylesheet" href="${escapeHtml(stylesheet)}">` : "";
-  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>${link}</head><body>${body}</body></html>\n`;
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>${link}</head><body class="area-project">${body}</body></html>\n`;
 }
 
 /**

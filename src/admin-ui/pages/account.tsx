@@ -27,7 +27,11 @@ const SECTIONS: [id: string, title: () => string, section: ComponentType<Section
 
 /** My account: profile, email, password, two-factor, sessions, personal API tokens, linked sign-in providers. */
 export default function AccountPage({ params }: PageProps) {
-  return <Shell teamless>{() => <Account section={params.section ?? "profile"} />}</Shell>;
+  return (
+    <Shell teamless area="account">
+      {() => <Account section={params.section ?? "profile"} />}
+    </Shell>
+  );
 }
 
 function Account({ section }: { section: string }) {

@@ -29,7 +29,7 @@ type Section = (typeof SECTIONS)[number][0];
  */
 export default function InstancePage({ params }: PageProps) {
   return (
-    <Shell teamless>
+    <Shell teamless area="instance">
       {(_team, me, teams) =>
         me.isInstanceAdmin ? (
           <Instance key={params.section} section={params.section ?? "users"} me={me} teams={teams} />

@@ -57,20 +57,20 @@ export default function InvitationPage() {
   }, [token]);
   if (!token)
     return (
-      <Card title={t.invitationTitle}>
+      <Card area="team" title={t.invitationTitle}>
         <p role="alert">{t.invitationMissing}</p>
       </Card>
     );
   if (failure)
     return (
-      <Card title={t.invitationTitle}>
+      <Card area="team" title={t.invitationTitle}>
         <p role="alert">{failure}</p>
         <a href="/sign-in">{t.signIn}</a>
       </Card>
     );
   if (!preview || me === undefined)
     return (
-      <Card title={t.invitationTitle}>
+      <Card area="team" title={t.invitationTitle}>
         <Skeleton lines={3} />
       </Card>
     );
@@ -80,7 +80,7 @@ export default function InvitationPage() {
     navigate("/");
   };
   return (
-    <Card title={t.invitationJoin.replace("{team}", preview.teamName)}>
+    <Card area="team" title={t.invitationJoin.replace("{team}", preview.teamName)}>
       <p>
         {(preview.invitedBy ? t.invitationBy.replace("{name}", preview.invitedBy) : t.invitationByUnknown)
           .replace("{email}", preview.email)

@@ -162,7 +162,7 @@ export function ItemView(props: { teamId: string; item: Item; onBack: () => void
     [teamId, item.id],
   );
   return (
-    <article class="item" aria-labelledby="item-title">
+    <article class="item area-item" aria-labelledby="item-title">
       <button type="button" class="back" onClick={props.onBack}>
         ← {t.inbox}
       </button>

@@ -41,7 +41,7 @@ export function MfaPage() {
   }, []);
   if (codes)
     return (
-      <Card title={t.recoveryTitle}>
+      <Card area="account" title={t.recoveryTitle}>
         <p>{t.recoveryIntro}</p>
         <ol class="codes" aria-label={t.recoveryTitle}>
           {codes.map((code) => (
@@ -56,7 +56,7 @@ export function MfaPage() {
     );
   if (who?.user.mfaEnabled)
     return (
-      <Card title={t.mfaTitle}>
+      <Card area="account" title={t.mfaTitle}>
         <p role="status">{t.mfaAlreadyOn}</p>
         <button class="primary" type="button" onClick={() => navigate("/account/two-factor")}>
           {t.toAccount}
@@ -64,7 +64,7 @@ export function MfaPage() {
       </Card>
     );
   return (
-    <Card title={t.mfaTitle}>
+    <Card area="account" title={t.mfaTitle}>
       <p>{t.mfaIntro}</p>
       {failure && (
         <p class="error" role="alert">

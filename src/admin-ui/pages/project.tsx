@@ -27,7 +27,7 @@ import {
 
 /** A project's page: installing its widget, its settings with a live preview, and its danger zone. */
 export default function ProjectPage(props: PageProps) {
-  return <Shell>{(team) => <Project team={team} projectId={props.params.projectId ?? ""} />}</Shell>;
+  return <Shell area="project">{(team) => <Project team={team} projectId={props.params.projectId ?? ""} />}</Shell>;
 }
 
 /** The embed snippet and the Content-Security-Policy directives a site needs for it. */

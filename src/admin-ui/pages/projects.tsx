@@ -8,7 +8,7 @@ import { handleLostSession, Shell, type Team } from "../shell.tsx";
 
 /** Projects: one row per website or app, each opening its page; owners create new ones. */
 export default function ProjectsPage() {
-  return <Shell>{(team) => <Projects team={team} />}</Shell>;
+  return <Shell area="project">{(team) => <Projects team={team} />}</Shell>;
 }
 
 function Projects({ team }: { team: Team }) {

@@ -36,7 +36,7 @@ function Request(props: { problem?: string }) {
   const [sentTo, setSentTo] = useState<string | undefined>(undefined);
   if (sentTo)
     return (
-      <Card title={t.resetSentTitle}>
+      <Card area="account" title={t.resetSentTitle}>
         <p role="status">{t.resetSent.replace("{email}", sentTo)}</p>
         <p>{t.resetSentHint}</p>
         <a class="button" href="/sign-in" onClick={toSignIn}>
@@ -45,7 +45,7 @@ function Request(props: { problem?: string }) {
       </Card>
     );
   return (
-    <Card title={t.resetTitle}>
+    <Card area="account" title={t.resetTitle}>
       {props.problem && (
         <p class="error" role="alert">
           {props.problem}
@@ -73,7 +73,7 @@ function Complete({ token }: { token: string }) {
   const [state, setState] = useState<"form" | "done" | "invalid">("form");
   if (state === "done")
     return (
-      <Card title={t.resetDoneTitle}>
+      <Card area="account" title={t.resetDoneTitle}>
         <p role="status">{t.resetDone}</p>
         <a class="button primary" href="/sign-in" onClick={toSignIn}>
           {t.signIn}
@@ -83,7 +83,7 @@ function Complete({ token }: { token: string }) {
   // A used or expired link: say so, and offer a new one right here.
   if (state === "invalid") return <Request problem={t.resetLinkInvalid} />;
   return (
-    <Card title={t.chooseNewPassword}>
+    <Card area="account" title={t.chooseNewPassword}>
       <p>{t.chooseNewPasswordIntro}</p>
       <Form
         button={t.setNewPassword}

@@ -8,12 +8,12 @@ export function SetupPage() {
   const token = new URLSearchParams(location.hash.slice(1)).get("token");
   if (!token)
     return (
-      <Card title={t.setupTitle}>
+      <Card area="account" title={t.setupTitle}>
         <p role="alert">{t.setupMissing}</p>
       </Card>
     );
   return (
-    <Card title={t.setupTitle}>
+    <Card area="account" title={t.setupTitle}>
       <p>{t.setupIntro}</p>
       <Form
         button={t.createAdmin}

@@ -72,7 +72,7 @@ export function SignInPage() {
 
   if (failure)
     return (
-      <Card title={t.signInTitle}>
+      <Card area="account" title={t.signInTitle}>
         <p class="error" role="alert">
           {failure}
         </p>
@@ -84,7 +84,7 @@ export function SignInPage() {
 
   if (!challenge)
     return (
-      <Card title={t.signInTitle}>
+      <Card area="account" title={t.signInTitle}>
         {fragment.ssoError && (
           <p class="error" role="alert">
             {ssoErrorText(fragment.ssoError)}
@@ -149,7 +149,7 @@ export function SignInPage() {
       </Card>
     );
   return (
-    <Card title={t.signInTitle}>
+    <Card area="account" title={t.signInTitle}>
       <Form
         button={t.verify}
         submit={async (f) => {

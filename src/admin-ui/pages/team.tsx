@@ -53,7 +53,11 @@ const SECTIONS: Section[] = [
 ];
 
 export default function TeamPage({ params }: PageProps) {
-  return <Shell>{(team, me) => <TeamSettings team={team} me={me} sectionId={params.section ?? "members"} />}</Shell>;
+  return (
+    <Shell area="team">
+      {(team, me) => <TeamSettings team={team} me={me} sectionId={params.section ?? "members"} />}
+    </Shell>
+  );
 }
 
 const allowed = (section: Section, team: Team) => team.role !== null && section.roles.includes(team.role);
