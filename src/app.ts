@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { adminRoutes } from "./admin/index.ts";
 import { authRoutes } from "./api/auth/index.ts";
+import { crossTeamFeedbackRoutes } from "./api/feedback/index.ts";
 import { ssoRoutes } from "./api/auth/sso/index.ts";
 import { healthRoutes } from "./api/health/index.ts";
 import { instanceRoutes } from "./api/instance/index.ts";
@@ -129,6 +130,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/api/v1/instance", instanceRoutes(base));
   app.route("/api/v1/instance/sso-providers", ssoProviderRoutes(base));
   app.route("/api/v1/invitations", invitationRoutes({ ...base, ipLimiter }));
+  app.route("/api/v1/feedback", crossTeamFeedbackRoutes(base));
   app.route("/api/v1/teams", teamRoutes(base));
   app.route("/api/v1/teams/:teamId/policy", policyRoutes(base));
   app.route("/api/v1/teams/:teamId/members", memberRoutes(base));
