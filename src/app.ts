@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { adminRoutes } from "./admin/index.ts";
 import { authRoutes } from "./api/auth/index.ts";
-import { crossTeamFeedbackRoutes } from "./api/feedback/index.ts";
 import { ssoRoutes } from "./api/auth/sso/index.ts";
+import { crossTeamFeedbackRoutes } from "./api/feedback/index.ts";
 import { healthRoutes } from "./api/health/index.ts";
 import { instanceRoutes } from "./api/instance/index.ts";
 import { ssoProviderRoutes } from "./api/instance/sso-providers/index.ts";

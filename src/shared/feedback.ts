@@ -142,7 +142,11 @@ export const FeedbackUpdateInput = v.strictObject({
  */
 export const FeedbackBulkInput = v.pipe(
   v.strictObject({
-    ids: v.pipe(v.array(Id), v.minLength(1, "At least one id."), v.maxLength(MAX_BULK_ITEMS, `At most ${MAX_BULK_ITEMS} ids.`)),
+    ids: v.pipe(
+      v.array(Id),
+      v.minLength(1, "At least one id."),
+      v.maxLength(MAX_BULK_ITEMS, `At most ${MAX_BULK_ITEMS} ids.`),
+    ),
     status: v.optional(v.picklist(STATUSES)),
     assigneeId: v.optional(v.nullable(Id)),
     addLabelIds: v.optional(v.pipe(v.array(Id), v.maxLength(MAX_ITEM_LABELS))),

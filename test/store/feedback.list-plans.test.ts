@@ -3,20 +3,20 @@
 // the query reads one index in the page's order — no full scan of the table, and no sort of the
 // whole set unless a filter names at most SMALL_SET items (EXPLAIN QUERY PLAN).
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { openDatabase } from "../../src/store/database.ts";
 import {
   chooseDriver,
   FEEDBACK_SORTS,
   type FeedbackFilter,
-  insertFeedback,
   type FeedbackRow,
   type FeedbackSort,
+  insertFeedback,
   type ListedRow,
   listFeedback,
   listFeedbackSql,
   SMALL_SET,
 } from "../../src/store/feedback.ts";
 import { databaseKeyText } from "../../src/store/keyring.ts";
-import { openDatabase } from "../../src/store/database.ts";
 import { databasePath } from "../../src/store/store.ts";
 import { type SeededInbox, seedInbox } from "../support/inbox-seed.ts";
 import { seedWorld, type World } from "../support/teams.ts";
@@ -122,7 +122,10 @@ const filters = (): [string, Partial<FeedbackFilter>][] => {
     ["big project + closed + unassigned", { projectId: seeded.projects.big, status: "closed", assigneeId: null }],
     ["reporter + rare label", { reporterUserId: w.a.reporter.user.id, labelId: seeded.labels.rare }],
     ["new + screenshot + rating ≥ 3", { status: "new", hasScreenshot: true, ratingMin: 3 }],
-    ["common label + in progress + screenshot", { labelId: seeded.labels.common, status: "in_progress", hasScreenshot: true }],
+    [
+      "common label + in progress + screenshot",
+      { labelId: seeded.labels.common, status: "in_progress", hasScreenshot: true },
+    ],
   ];
 };
 
@@ -135,14 +138,17 @@ test("every filter × order: the cursor walks exactly the filtered items, in ord
       // The chosen plan, the order's index always, and the smallest filter's index whenever one exists.
       for (const smallSet of [undefined, 0, 1_000_000]) {
         const got = walk(f, sort, smallSet);
-        if (got.join() !== want.join()) throw new Error(`${sort} / ${name} / smallSet ${smallSet}: wrong rows or order`);
+        if (got.join() !== want.join())
+          throw new Error(`${sort} / ${name} / smallSet ${smallSet}: wrong rows or order`);
         checked++;
       }
     }
   }
   expect(checked).toBe(FEEDBACK_SORTS.length * filters().length * 3);
   // The seed is varied enough for this to mean something.
-  expect(expected({ teamId: w.a.team.id, trash: false, labelId: seeded.labels.rare }, "newest").length).toBeGreaterThan(3);
+  expect(expected({ teamId: w.a.team.id, trash: false, labelId: seeded.labels.rare }, "newest").length).toBeGreaterThan(
+    3,
+  );
   expect(expected({ teamId: w.a.team.id, trash: true }, "newest").length).toBeGreaterThan(10);
 }, 120_000);
 
@@ -177,8 +183,7 @@ test("items added between two pages: no earlier item is repeated or skipped (key
     const old = new Set(before);
     expect([...first.map((r) => r.id), ...rest].filter((id) => old.has(id))).toEqual(before);
     // Past the cursor in time order, the newest additions are on the pages still to come.
-    if (sort === "oldest")
-      expect(rest.filter((id) => id.startsWith(`added-${sort}`)).length).toBeGreaterThanOrEqual(3);
+    if (sort === "oldest") expect(rest.filter((id) => id.startsWith(`added-${sort}`)).length).toBeGreaterThanOrEqual(3);
   }
   expect(added).toBe(24);
 });

@@ -28,9 +28,7 @@ export const SEED_WORDS = [
 ];
 
 /** 1×1 WebP: a real image, so the screenshot rows look like the service's. */
-const TINY_WEBP = Uint8Array.from(
-  Buffer.from("UklGRiIAAABXRUJQVlA4IBYAAAAwAQCdASoBAAEADsD+JaQAA3AAAAAA", "base64"),
-);
+const TINY_WEBP = Uint8Array.from(Buffer.from("UklGRiIAAABXRUJQVlA4IBYAAAAwAQCdASoBAAEADsD+JaQAA3AAAAAA", "base64"));
 
 export type SeededInbox = {
   projects: { big: string; small: string; rare: string };

@@ -3,8 +3,8 @@ import type { AppEnv } from "../../http/app-env.ts";
 import type { routeActions } from "../../http/authorize.ts";
 import { describe } from "../../http/respond.ts";
 import { validate } from "../../http/validation.ts";
-import { listFeedbackAcrossTeams, searchFeedbackAcrossTeams } from "../../services/feedback/across-teams.ts";
 import type { ServiceContext } from "../../services/context.ts";
+import { listFeedbackAcrossTeams, searchFeedbackAcrossTeams } from "../../services/feedback/across-teams.ts";
 import { FeedbackAcrossPageSchema, FeedbackListQuery, SearchQuery } from "../../shared/feedback.ts";
 
 /**
@@ -31,7 +31,9 @@ export function crossTeamFeedbackRoutes(deps: { ctx: ServiceContext; action: Ret
       validate("query", FeedbackListQuery),
       (c) => {
         const q = c.req.valid("query");
-        return c.json(listFeedbackAcrossTeams(ctx, { ...caller(c.var.caller), filters: { ...q, trash: q.trash === "1" } }));
+        return c.json(
+          listFeedbackAcrossTeams(ctx, { ...caller(c.var.caller), filters: { ...q, trash: q.trash === "1" } }),
+        );
       },
     )
     .get(

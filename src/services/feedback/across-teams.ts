@@ -1,7 +1,7 @@
 import { AppError } from "../../lib/app-error.ts";
 import type { PublicFeedback } from "../../shared/feedback.ts";
-import * as feedbackRows from "../../store/feedback.ts";
 import type { FeedbackSort, ListedRow } from "../../store/feedback.ts";
+import * as feedbackRows from "../../store/feedback.ts";
 import { listTeamsOfUser } from "../../store/teams.ts";
 import type { CheckedSession } from "../accounts/sessions.ts";
 import type { Account } from "../accounts/users.ts";

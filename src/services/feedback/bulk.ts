@@ -1,6 +1,6 @@
 import { AppError, invalidField } from "../../lib/app-error.ts";
-import { MAX_ITEM_LABELS } from "../../shared/feedback-constants.ts";
 import type { FeedbackBulk, FeedbackBulkResult } from "../../shared/feedback.ts";
+import { MAX_ITEM_LABELS } from "../../shared/feedback-constants.ts";
 import {
   addFeedbackLabels,
   bulkTriageFeedback,

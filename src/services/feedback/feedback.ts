@@ -17,8 +17,8 @@ import {
   insertNote,
   insertScreenshot,
   itemsWithScreenshot,
-  labelsOfItems,
   type ListedRow,
+  labelsOfItems,
   listNotes,
   purgeTrash,
   setDeleted,
@@ -265,7 +265,15 @@ const badCursor = (detail: string) => invalidField("cursor", "Invalid.", detail)
 
 export function decodePosition(text: string, sort: FeedbackSort): FeedbackPosition {
   const [order, key, at, id] = Buffer.from(text, "base64url").toString().split(":");
-  if (!order || !key || !at || !id || !/^-?\d{1,4}$/.test(key) || !/^\d{1,15}$/.test(at) || !/^[A-Za-z0-9_-]{1,64}$/.test(id))
+  if (
+    !order ||
+    !key ||
+    !at ||
+    !id ||
+    !/^-?\d{1,4}$/.test(key) ||
+    !/^\d{1,15}$/.test(at) ||
+    !/^[A-Za-z0-9_-]{1,64}$/.test(id)
+  )
     throw badCursor("Invalid cursor.");
   if (order !== sort) throw badCursor("This cursor belongs to another order; start again from the first page.");
   return { key: Number(key), createdAt: Number(at), id };

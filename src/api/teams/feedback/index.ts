@@ -12,6 +12,7 @@ import { describe, TEAM_ROUTE_ERRORS } from "../../../http/respond.ts";
 import { parseOrThrow, validate } from "../../../http/validation.ts";
 import { AppError } from "../../../lib/app-error.ts";
 import type { ServiceContext } from "../../../services/context.ts";
+import { bulkUpdateFeedback } from "../../../services/feedback/bulk.ts";
 import {
   addItemNote,
   createFeedback,
@@ -25,7 +26,6 @@ import {
   triageFeedback,
 } from "../../../services/feedback/feedback.ts";
 import { IdSchema, OkSchema, TeamParam } from "../../../shared/common.ts";
-import { bulkUpdateFeedback } from "../../../services/feedback/bulk.ts";
 import {
   FeedbackBulkInput,
   FeedbackBulkResultSchema,
@@ -156,7 +156,9 @@ export function feedbackRoutes(deps: {
       validate("query", SearchQuery),
       (c) => {
         const q = c.req.valid("query");
-        return c.json(searchFeedback(ctx, { access: c.var.team, text: q.q, filters: { ...q, trash: q.trash === "1" } }));
+        return c.json(
+          searchFeedback(ctx, { access: c.var.team, text: q.q, filters: { ...q, trash: q.trash === "1" } }),
+        );
       },
     )
     .get(
