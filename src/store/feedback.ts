@@ -279,19 +279,21 @@ export function searchFeedbackSql(
   options: { internal: boolean; sort: FeedbackSort | "relevance"; offset: number; limit: number },
 ): { sql: string; params: SqlValue[] } {
   const query = options.internal ? match : `{public_text}: (${match})`;
-  const { where, params } = filterSql(f, options.sort === "relevance" ? "newest" : options.sort, "order");
+  // The list's key bounds are left out: here they would send the join through the rating index.
+  const { where, params } = filterSql(f, "newest", "order");
   const { sort } = options;
   const key = sort === "relevance" ? "s.rank" : sort === "rating" || sort === "rating_desc" ? RATING_KEY[sort] : "0";
+  // Ranked by FTS5's own order (rank alone: another term would make it score and sort every match).
   const order =
     sort === "relevance"
-      ? "s.rank, f.created_at DESC, f.id DESC"
+      ? "s.rank"
       : sort === "oldest"
         ? "f.created_at ASC, f.id ASC"
         : sort === "newest"
           ? "f.created_at DESC, f.id DESC"
           : `${key} ${sort === "rating" ? "ASC" : "DESC"}, f.created_at DESC, f.id DESC`;
   return {
-    sql: `SELECT ${F_COLUMNS}, ${key} AS sort_key FROM feedback_search s JOIN feedback_items f ON f.id = s.item_id
+    sql: `SELECT f.id AS id, ${key} AS sort_key FROM feedback_search s JOIN feedback_items f ON f.id = s.item_id
       WHERE feedback_search MATCH ? AND s.team_id = ? AND ${where.join(" AND ")}
       ORDER BY ${order} LIMIT ? OFFSET ?`,
     params: [query, f.teamId, ...params, options.limit, options.offset],
@@ -301,6 +303,8 @@ export function searchFeedbackSql(
 /**
  * Full-text search in the team with the list's filters; `internal` adds internal comments. Ranked
  * (or in a list order); a page continues at an offset, since a ranking has no key to continue from.
+ * The matches are joined, filtered and ordered through an index (feedback_items_search); only the
+ * page's items are then read.
  */
 export function searchFeedback(
   db: Db,
@@ -309,7 +313,21 @@ export function searchFeedback(
   options: { internal: boolean; sort: FeedbackSort | "relevance"; offset: number; limit: number },
 ): ListedRow[] {
   const { sql, params } = searchFeedbackSql(match, f, options);
-  return db.all<ListedRow>(sql, ...params);
+  const page = db.all<{ id: string; sort_key: number }>(sql, ...params);
+  if (page.length === 0) return [];
+  const rows = new Map(
+    db
+      .all<FeedbackRow>(
+        `SELECT ${COLUMNS} FROM feedback_items WHERE +team_id = ? AND id IN (${page.map(() => "?").join(", ")})`,
+        f.teamId,
+        ...page.map((p) => p.id),
+      )
+      .map((r) => [r.id, r]),
+  );
+  return page.flatMap((p) => {
+    const row = rows.get(p.id);
+    return row ? [{ ...row, sort_key: p.sort_key }] : [];
+  });
 }
 
 /** Changes status / assignee if the version still matches; returns the rows changed (0 = stale). */
@@ -368,7 +386,7 @@ export function liveItemsWithLabels(db: Db, teamId: string, ids: string[]): Map<
   if (ids.length === 0) return out;
   const marks = ids.map(() => "?").join(", ");
   for (const r of db.all<{ id: string }>(
-    `SELECT id FROM feedback_items WHERE team_id = ? AND deleted_at IS NULL AND id IN (${marks})`,
+    `SELECT id FROM feedback_items WHERE +team_id = ? AND deleted_at IS NULL AND id IN (${marks})`,
     teamId,
     ...ids,
   ))
@@ -387,7 +405,8 @@ export function labelsOfItems(db: Db, teamId: string, ids: string[]): Map<string
   const out = new Map<string, string[]>();
   if (ids.length === 0) return out;
   const rows = db.all<{ item_id: string; label_id: string }>(
-    `SELECT item_id, label_id FROM feedback_labels WHERE team_id = ? AND item_id IN (${ids.map(() => "?").join(", ")}) ORDER BY label_id`,
+    // `+team_id`: the page's ids pick the rows (primary key); a team-wide index would read every label of the team.
+    `SELECT item_id, label_id FROM feedback_labels WHERE +team_id = ? AND item_id IN (${ids.map(() => "?").join(", ")}) ORDER BY label_id`,
     teamId,
     ...ids,
   );
@@ -400,7 +419,7 @@ export function itemsWithScreenshot(db: Db, teamId: string, ids: string[]): Set<
   return new Set(
     db
       .all<{ item_id: string }>(
-        `SELECT item_id FROM screenshots WHERE team_id = ? AND item_id IN (${ids.map(() => "?").join(", ")})`,
+        `SELECT item_id FROM screenshots WHERE +team_id = ? AND item_id IN (${ids.map(() => "?").join(", ")})`,
         teamId,
         ...ids,
       )

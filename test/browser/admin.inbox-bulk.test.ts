@@ -34,8 +34,9 @@ async function triageTeam(name: string) {
   const submit = async (projectId: string, comment: string, extra: Record<string, unknown> = {}, shot = false) => {
     w.t.clock.advance(2 * 60_000);
     const data = { projectId, comment, pageUrl: "https://shop.example.eu/checkout", ...extra };
-    return (await ok(owner.browser.post(`${T}/feedback`, shot ? feedbackForm(data, { bytes: png(320, 200) }) : data), 201))
-      .id as string;
+    return (
+      await ok(owner.browser.post(`${T}/feedback`, shot ? feedbackForm(data, { bytes: png(320, 200) }) : data), 201)
+    ).id as string;
   };
   const ids = {
     basket: await submit(shop.id, "Shop: the basket forgets items", { rating: { scale: "stars", value: 2 } }),
@@ -44,7 +45,9 @@ async function triageTeam(name: string) {
     dark: await submit(blog.id, "Blog: comments unreadable in dark mode", {}, true),
     typo: await submit(blog.id, "Blog: typo in the footer", { rating: { scale: "stars", value: 5 } }),
     rss: await submit(blog.id, "Blog: the RSS feed is empty"),
-    coupon: await submit(shop.id, "Shop: coupon field rejects lowercase codes", { rating: { scale: "stars", value: 3 } }),
+    coupon: await submit(shop.id, "Shop: coupon field rejects lowercase codes", {
+      rating: { scale: "stars", value: 3 },
+    }),
     login: await submit(shop.id, "Shop: login loops back to the start page"),
   };
   await ok(
@@ -55,7 +58,9 @@ async function triageTeam(name: string) {
     }),
   );
   await ok(owner.browser.post(`${T}/feedback/bulk`, { ids: [ids.typo], status: "done", addLabelIds: [ux.id] }));
-  await ok(owner.browser.post(`${T}/feedback/bulk`, { ids: [ids.dark], status: "in_progress", assigneeId: owner.user.id }));
+  await ok(
+    owner.browser.post(`${T}/feedback/bulk`, { ids: [ids.dark], status: "in_progress", assigneeId: owner.user.id }),
+  );
   return { owner, member, team, T, shop, blog, labels: { bug, ux }, ids };
 }
 
@@ -202,9 +207,7 @@ test("select three (click, shift-click) and close them at once; x, a and l selec
   await page.getByRole("region", { name: "No item open" }).getByText("Pick an item to read it here.").waitFor();
 
   await page.getByRole("checkbox", { name: "Select “Shop: login loops back to the start page”" }).click();
-  await page
-    .getByRole("checkbox", { name: "Select “Blog: the RSS feed is empty”" })
-    .click({ modifiers: ["Shift"] });
+  await page.getByRole("checkbox", { name: "Select “Blog: the RSS feed is empty”" }).click({ modifiers: ["Shift"] });
   const bar = page.getByRole("toolbar", { name: "Selected items" });
   await bar.getByText("3 selected").waitFor();
   // Every row from the first to the shift-clicked one is ticked, the clicked one included.
@@ -313,7 +316,10 @@ test("an empty inbox says what to do; a reporter gets no checkboxes and no bulk 
   await ok(reporter.browser.post("/api/v1/invitations/accept", { token: new URL(invite.url).hash.slice(7) }));
   const project = await ok(owner.browser.post(`/api/v1/teams/${team.id}/projects`, { name: "Site" }), 201);
   await ok(reporter.browser.post(`/api/v1/teams/${team.id}/feedback`, { projectId: project.id, comment: "Mine" }), 201);
-  await ok(owner.browser.post(`/api/v1/teams/${team.id}/feedback`, { projectId: project.id, comment: "Not mine" }), 201);
+  await ok(
+    owner.browser.post(`/api/v1/teams/${team.id}/feedback`, { projectId: project.id, comment: "Not mine" }),
+    201,
+  );
   const seen = await w.open({ as: reporter.browser });
   await seen.page.goto(`${w.origin}/`);
   await listed(seen.page, ["Mine"]);
@@ -338,8 +344,20 @@ test("all my teams: one list across teams (a reporter's team shows only their ow
   );
   await ok(a.member.browser.post("/api/v1/invitations/accept", { token: new URL(invite.url).hash.slice(7) }));
   w.t.clock.advance(60_000);
-  await ok(a.member.browser.post(`/api/v1/teams/${beta.id}/feedback`, { projectId: betaProject.id, comment: "Docs: broken link" }), 201);
-  await ok(a.owner.browser.post(`/api/v1/teams/${beta.id}/feedback`, { projectId: betaProject.id, comment: "Docs: owner's note" }), 201);
+  await ok(
+    a.member.browser.post(`/api/v1/teams/${beta.id}/feedback`, {
+      projectId: betaProject.id,
+      comment: "Docs: broken link",
+    }),
+    201,
+  );
+  await ok(
+    a.owner.browser.post(`/api/v1/teams/${beta.id}/feedback`, {
+      projectId: betaProject.id,
+      comment: "Docs: owner's note",
+    }),
+    201,
+  );
 
   const { page, context, problems } = await w.open({ as: a.member.browser });
   await page.goto(`${w.origin}/`);

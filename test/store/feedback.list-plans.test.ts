@@ -15,6 +15,8 @@ import {
   listFeedback,
   listFeedbackSql,
   SMALL_SET,
+  searchFeedback,
+  searchFeedbackSql,
 } from "../../src/store/feedback.ts";
 import { databaseKeyText } from "../../src/store/keyring.ts";
 import { databasePath } from "../../src/store/store.ts";
@@ -52,7 +54,7 @@ beforeAll(async () => {
     )
     .map((r) => ({ ...r, labels: r.labels ? r.labels.split(",") : [] }));
 }, 120_000);
-afterAll(() => w?.t.close());
+afterAll(() => w?.t.close(), 60_000);
 
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 function expected(f: FeedbackFilter, sort: FeedbackSort): string[] {
@@ -152,6 +154,45 @@ test("every filter × order: the cursor walks exactly the filtered items, in ord
   expect(expected({ teamId: w.a.team.id, trash: true }, "newest").length).toBeGreaterThan(10);
 }, 120_000);
 
+test("search with every filter and order: exactly the matching filtered items, in order, page by page", () => {
+  const db = w.t.store.db;
+  const byId = new Map(all.map((r) => [r.id, r]));
+  let checked = 0;
+  for (const sort of FEEDBACK_SORTS) {
+    for (const [name, extra] of filters()) {
+      const f: FeedbackFilter = { teamId: w.a.team.id, trash: false, ...extra };
+      // "checkout" is one word in fifteen of the seed's titles and comments.
+      const want = expected(f, sort).filter((id) => byId.get(id)!.comment.includes(" checkout "));
+      const got: string[] = [];
+      for (let offset = 0; ; offset += 40) {
+        const rows = searchFeedback(db, '"checkout"*', f, { internal: true, sort, offset, limit: 40 });
+        got.push(...rows.map((r) => r.id));
+        if (rows.length < 40) break;
+      }
+      if (got.join() !== want.join()) throw new Error(`search ${sort} / ${name}: wrong rows or order`);
+      checked++;
+    }
+  }
+  expect(checked).toBe(FEEDBACK_SORTS.length * filters().length);
+  const ranked = searchFeedback(
+    db,
+    '"checkout"*',
+    { teamId: w.a.team.id, trash: false },
+    {
+      internal: true,
+      sort: "relevance",
+      offset: 0,
+      limit: 1000,
+    },
+  );
+  expect(ranked.length).toBe(
+    expected({ teamId: w.a.team.id, trash: false }, "newest").filter((id) =>
+      byId.get(id)!.comment.includes(" checkout "),
+    ).length,
+  );
+  expect(ranked.length).toBeGreaterThan(100);
+});
+
 test("items added between two pages: no earlier item is repeated or skipped (keyset cursor)", () => {
   const db = w.t.store.db;
   const f: FeedbackFilter = { teamId: w.a.team.id, trash: false };
@@ -212,6 +253,19 @@ test("EXPLAIN QUERY PLAN: one index in the page's order; a whole-set sort only f
           if (sorts && !bounded) problems.push(`${sort} / ${name}: sorts the whole set: ${plan}`);
         }
       }
+    }
+  }
+  // A search joins its matches through the covering index, whatever the filters and the order.
+  for (const sort of [...FEEDBACK_SORTS, "relevance"] as const) {
+    for (const [name, extra] of filters()) {
+      const f: FeedbackFilter = { teamId: w.a.team.id, trash: false, ...extra };
+      const q = searchFeedbackSql('"issue"*', f, { internal: true, sort, offset: 0, limit: 51 });
+      const plan = explain
+        .all<{ detail: string }>(`EXPLAIN QUERY PLAN ${q.sql}`, ...q.params)
+        .map((r) => r.detail)
+        .join(" | ");
+      if (!/SEARCH f USING COVERING INDEX feedback_items_search \(id=\?/.test(plan))
+        problems.push(`search ${sort} / ${name}: ${plan}`);
     }
   }
   explain.close();

@@ -391,10 +391,10 @@ function Inbox({ team, me, teams }: { team: Team; me: Me; teams: Team[] }) {
             </select>
           )}
         </div>
-        <div class="filters" role="group" aria-label={t.filterInbox}>
+        <fieldset class="filters">
+          <legend class="sr-only">{t.filterInbox}</legend>
           <form
             class="search"
-            role="search"
             onSubmit={(e) => {
               e.preventDefault();
               change({ q: searchBox.current?.value.trim() ?? "" });
@@ -429,11 +429,7 @@ function Inbox({ team, me, teams }: { team: Team; me: Me; teams: Team[] }) {
             )}
           </select>
           {anyTriage && (
-            <select
-              aria-label={t.assignee}
-              value={view.assigneeId}
-              onChange={(e) => change({ assigneeId: value(e) })}
-            >
+            <select aria-label={t.assignee} value={view.assigneeId} onChange={(e) => change({ assigneeId: value(e) })}>
               <option value="">{t.anyAssignee}</option>
               <option value={me.id}>{t.assignedToMe}</option>
               <option value="none">{t.unassigned}</option>
@@ -460,10 +456,14 @@ function Inbox({ team, me, teams }: { team: Team; me: Me; teams: Team[] }) {
               )}
             </select>
           )}
-          <select aria-label={t.sortBy} value={view.sort || (view.q ? "relevance" : "newest")} onChange={(e) => {
-            const chosen = value(e);
-            change({ sort: chosen === (view.q ? "relevance" : "newest") ? "" : chosen });
-          }}>
+          <select
+            aria-label={t.sortBy}
+            value={view.sort || (view.q ? "relevance" : "newest")}
+            onChange={(e) => {
+              const chosen = value(e);
+              change({ sort: chosen === (view.q ? "relevance" : "newest") ? "" : chosen });
+            }}
+          >
             {view.q && <option value="relevance">{t.sort_relevance}</option>}
             {SORTS.map((s) => (
               <option key={s} value={s}>
@@ -534,7 +534,7 @@ function Inbox({ team, me, teams }: { team: Team; me: Me; teams: Team[] }) {
               {t.clearFilters}
             </button>
           )}
-        </div>
+        </fieldset>
         {skipped.length > 0 && <p class="notice">{t.skippedTeams.replace("{teams}", skippedText)}</p>}
         {anyTriage && items.length > 0 && (
           <div class={`list-bar${selected.size > 0 ? " active" : ""}`} role="toolbar" aria-label={t.bulkActions}>
@@ -630,7 +630,7 @@ function Inbox({ team, me, teams }: { team: Team; me: Me; teams: Team[] }) {
             )}
           </div>
         )}
-        <ul aria-label={t.inbox} aria-busy={loading ? "true" : undefined}>
+        <ul class={anyTriage ? "selectable" : undefined} aria-label={t.inbox} aria-busy={loading ? "true" : undefined}>
           {items.map((row, index) => (
             <li key={row.id} class={selected.has(row.id) ? "picked" : undefined}>
               {canTriage(row.teamId) && (
@@ -709,7 +709,13 @@ function Inbox({ team, me, teams }: { team: Team; me: Me; teams: Team[] }) {
           teamData={teamData}
           onClose={() => setPicker(undefined)}
           onLabelCreated={reloadTeam}
-          apply={(body, done) => bulk(items.filter((row) => picker.ids.includes(row.id)), body, done)}
+          apply={(body, done) =>
+            bulk(
+              items.filter((row) => picker.ids.includes(row.id)),
+              body,
+              done,
+            )
+          }
         />
       )}
     </div>
@@ -796,7 +802,11 @@ function PickerDialog(props: {
       setFilter("");
       await choose({ addLabelIds: [made.id] }, t.bulkLabelled.replace("{label}", made.name), false);
     } catch (failure) {
-      setError(failure instanceof ApiError ? (failure.problem.errors?.[0]?.message ?? problemText(failure)) : problemText(failure));
+      setError(
+        failure instanceof ApiError
+          ? (failure.problem.errors?.[0]?.message ?? problemText(failure))
+          : problemText(failure),
+      );
     }
   };
   const first = () => {
