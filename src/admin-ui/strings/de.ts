@@ -87,8 +87,8 @@ export default {
   instance: "Instanz",
   cancel: "Abbrechen",
   // inbox
-  inboxScope: "Feedback zeigen aus",
-  allTeams: "Allen meinen Teams",
+  inboxScope: "Teams im Posteingang",
+  allTeams: "Alle meine Teams",
   assignee: "Zuständig",
   anyAssignee: "Jemand oder niemand",
   assignedToMe: "Mir zugewiesen",
