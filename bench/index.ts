@@ -4,6 +4,7 @@ import { benchAuth } from "./auth.ts";
 import { benchCrash } from "./crash.ts";
 import { benchFeedback } from "./feedback.ts";
 import { benchStorage } from "./storage.ts";
+import { benchUi } from "./ui.ts";
 import { benchWidget } from "./widget.ts";
 
 console.log(`bench on ${navigator.hardwareConcurrency} cores, Bun ${Bun.version}\n`);
@@ -16,5 +17,7 @@ console.log();
 await benchAuth();
 console.log();
 await benchFeedback();
+console.log();
+await benchUi();
 console.log();
 await benchWidget();

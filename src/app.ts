@@ -4,6 +4,7 @@ import { tryPageRoutes } from "./admin/try-page.ts";
 import { authRoutes } from "./api/auth/index.ts";
 import { ssoRoutes } from "./api/auth/sso/index.ts";
 import { eventRoutes } from "./api/events/index.ts";
+import { crossTeamFeedbackRoutes } from "./api/feedback/index.ts";
 import { healthRoutes } from "./api/health/index.ts";
 import { instanceHealthRoutes } from "./api/instance/health/index.ts";
 import { instanceRoutes } from "./api/instance/index.ts";
@@ -144,6 +145,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     instanceHealthRoutes({ ...base, migrations: deps.migrations, version: deps.version }),
   );
   app.route("/api/v1/invitations", invitationRoutes({ ...base, ipLimiter }));
+  app.route("/api/v1/feedback", crossTeamFeedbackRoutes(base));
   app.route("/api/v1/teams", teamRoutes(base));
   app.route("/api/v1/teams/:teamId/audit", teamAuditRoutes(base));
   app.route("/api/v1/teams/:teamId/policy", policyRoutes(base));

@@ -3,10 +3,10 @@ import * as v from "valibot";
  * The feedback payload, shared by the server and (later) the widget: one schema validates both the
  * authenticated API and the public ingest path.
  */
-import { SCALES, STATUSES } from "./feedback-constants.ts";
+import { BULK_FAILURES, MAX_BULK_ITEMS, MAX_ITEM_LABELS, SCALES, SORTS, STATUSES } from "./feedback-constants.ts";
 import { JsonText, MultilineText, PlainText } from "./text.ts";
 
-export { SCALES, STATUSES };
+export { BULK_FAILURES, MAX_BULK_ITEMS, MAX_ITEM_LABELS, SCALES, SORTS, STATUSES };
 export const MAX_JSON_BYTES = 16 * 1024;
 
 const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/, "Expected an id."));
@@ -133,36 +133,90 @@ export const WidgetSubmittedSchema = v.object({ id: v.string() });
 export const FeedbackUpdateInput = v.strictObject({
   status: v.optional(v.picklist(STATUSES)),
   assigneeId: v.optional(v.nullable(Id)),
-  labelIds: v.optional(v.pipe(v.array(Id), v.maxLength(50))),
+  labelIds: v.optional(v.pipe(v.array(Id), v.maxLength(MAX_ITEM_LABELS))),
 });
+
+/**
+ * One change to up to MAX_BULK_ITEMS items of a team (the inbox's multi-select): a status, an
+ * assignee (null: nobody), labels added and removed, or the trash.
+ */
+export const FeedbackBulkInput = v.pipe(
+  v.strictObject({
+    ids: v.pipe(
+      v.array(Id),
+      v.minLength(1, "At least one id."),
+      v.maxLength(MAX_BULK_ITEMS, `At most ${MAX_BULK_ITEMS} ids.`),
+    ),
+    status: v.optional(v.picklist(STATUSES)),
+    assigneeId: v.optional(v.nullable(Id)),
+    addLabelIds: v.optional(v.pipe(v.array(Id), v.maxLength(MAX_ITEM_LABELS))),
+    removeLabelIds: v.optional(v.pipe(v.array(Id), v.maxLength(MAX_ITEM_LABELS))),
+    trash: v.optional(v.literal(true)),
+  }),
+  v.forward(
+    v.check(
+      (b) =>
+        b.status !== undefined ||
+        b.assigneeId !== undefined ||
+        (b.addLabelIds?.length ?? 0) > 0 ||
+        (b.removeLabelIds?.length ?? 0) > 0 ||
+        b.trash === true,
+      "Nothing to change: give a status, assigneeId, addLabelIds, removeLabelIds or trash.",
+    ),
+    ["ids"],
+  ),
+);
+export type FeedbackBulk = v.InferOutput<typeof FeedbackBulkInput>;
+export const FeedbackBulkResultSchema = v.object({
+  updated: v.array(v.string()),
+  failed: v.array(v.object({ id: v.string(), code: v.picklist(BULK_FAILURES) })),
+});
+export type FeedbackBulkResult = v.InferOutput<typeof FeedbackBulkResultSchema>;
 
 export const NoteInput = v.strictObject({
   body: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(10_000), MultilineText),
 });
 
 const Digits = (max: number) => v.pipe(v.string(), v.regex(new RegExp(`^\\d{1,${max}}$`)), v.transform(Number));
-export const FeedbackListQuery = v.strictObject({
+const Cursor = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,200}$/));
+/** The filters of a list, a search and the list across teams (query parameters). */
+const FilterEntries = {
   projectId: v.optional(Id),
   status: v.optional(v.picklist(STATUSES)),
-  assigneeId: v.optional(Id),
+  /** A member's id, or `none` for items nobody is assigned to. */
+  assigneeId: v.optional(v.union([Id, v.literal("none")])),
   labelId: v.optional(Id),
+  /** On the item's own scale (stars and emoji 1–5, NPS 0–10); items without a rating never match. */
   ratingMin: v.optional(Digits(2)),
   ratingMax: v.optional(Digits(2)),
   from: v.optional(v.pipe(v.string(), v.isoTimestamp())),
+  /** Exclusive. */
   to: v.optional(v.pipe(v.string(), v.isoTimestamp())),
+  /** `1`: only items with a screenshot; `0`: only items without. */
+  hasScreenshot: v.optional(v.picklist(["1", "0"])),
   trash: v.optional(v.picklist(["1"])),
-  cursor: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,200}$/))),
+  cursor: v.optional(Cursor),
   limit: v.optional(Digits(3)),
+};
+export const FeedbackListQuery = v.strictObject({
+  ...FilterEntries,
+  /** newest (default), oldest, rating (lowest first) or rating_desc (highest first); unrated items last. */
+  sort: v.optional(v.picklist(SORTS)),
 });
+export type FeedbackListFilters = v.InferOutput<typeof FeedbackListQuery>;
 
 export const SearchQuery = v.strictObject({
+  ...FilterEntries,
   q: v.pipe(v.string(), PlainText, v.minLength(1), v.maxLength(200)),
-  limit: v.optional(Digits(3)),
+  /** relevance (default) or one of the list's orders. */
+  sort: v.optional(v.picklist([...SORTS, "relevance"])),
 });
+export type FeedbackSearchFilters = v.InferOutput<typeof SearchQuery>;
 
 // Response schemas (see src/shared/accounts.ts).
 export const FeedbackItemSchema = v.object({
   id: v.string(),
+  teamId: v.string(),
   projectId: v.string(),
   title: v.nullable(v.string()),
   comment: v.string(),
@@ -199,6 +253,15 @@ export const FeedbackItemSchema = v.object({
 });
 export type PublicFeedback = v.InferOutput<typeof FeedbackItemSchema>;
 export const FeedbackPageSchema = v.object({ items: v.array(FeedbackItemSchema), nextCursor: v.nullable(v.string()) });
+/**
+ * A page across the caller's teams. A team whose security policy this sign-in does not meet (MFA,
+ * SSO, its shorter inactivity timeout) is left out and named, with the reason, in `skippedTeams`.
+ */
+export const FeedbackAcrossPageSchema = v.object({
+  items: v.array(FeedbackItemSchema),
+  nextCursor: v.nullable(v.string()),
+  skippedTeams: v.array(v.object({ teamId: v.string(), code: v.string() })),
+});
 
 export const NoteSchema = v.object({
   id: v.string(),

@@ -212,5 +212,8 @@ export function openDatabase(path: string, key: string, options: OpenOptions = {
   db.pragma("foreign_keys = ON");
   db.pragma("secure_delete = ON");
   db.pragma("temp_store = MEMORY");
+  // 32 MiB of decrypted pages (SQLite's default is 2 MiB): the inbox's indexes for 100,000 items stay
+  // in memory instead of being read and decrypted again on every page.
+  db.pragma("cache_size = -32768");
   return db;
 }

@@ -67,24 +67,109 @@ export function findFeedback(db: Db, teamId: string, id: string): FeedbackRow | 
   return db.get<FeedbackRow>(`SELECT ${COLUMNS} FROM feedback_items WHERE team_id = ? AND id = ?`, teamId, id);
 }
 
+/** The filters of a list or a search: a team's live items (or its trash), narrowed. */
 export type FeedbackFilter = {
   teamId: string;
   reporterUserId?: string;
   projectId?: string;
   status?: string;
-  assigneeId?: string;
+  /** A user's id, or null for items nobody is assigned to. */
+  assigneeId?: string | null;
   labelId?: string;
   ratingMin?: number;
   ratingMax?: number;
   from?: number;
   to?: number;
+  hasScreenshot?: boolean;
   trash: boolean;
-  cursor?: { createdAt: number; id: string };
-  limit: number;
 };
 
-/** A page of items, newest first, with keyset pagination on (created_at, id). */
-export function listFeedback(db: Db, f: FeedbackFilter): FeedbackRow[] {
+/** Orders of a list: by time, or by rating (items without one last, the newest first among equals). */
+export const FEEDBACK_SORTS = ["newest", "oldest", "rating", "rating_desc"] as const;
+export type FeedbackSort = (typeof FEEDBACK_SORTS)[number];
+
+/**
+ * Where the previous page ended: its last row's sort key (the rating key for the rating orders, 0
+ * otherwise), creation time and id. Keyset pagination: a page never repeats or skips a row, whatever
+ * was added since.
+ */
+export type FeedbackPosition = { key: number; createdAt: number; id: string };
+
+/**
+ * The rating orders sort by an expression that puts items without a rating last; the same expression
+ * is indexed (migrations/0011), so a page reads only its rows.
+ */
+const RATING_KEY = {
+  rating: "ifnull(f.rating_value, 1000)",
+  rating_desc: "ifnull(f.rating_value, -1)",
+} as const;
+
+/**
+ * What a page is read through: the index of its order (walked until the page is full, each entry
+ * checked against the filters from the index itself), or — when a filter names few items — that
+ * filter's own index (an equality filter's) or the label's items, at most SMALL_SET rows, ordered
+ * in memory.
+ */
+export type FeedbackDriver = "order" | "project" | "status" | "assignee" | "reporter" | "label";
+export const SMALL_SET = 2000;
+
+const DRIVER_COLUMN = {
+  project: ["feedback_team_project", "project_id"],
+  status: ["feedback_team_status", "status"],
+  assignee: ["feedback_team_assignee", "assignee_user_id"],
+  reporter: ["feedback_team_reporter", "reporter_user_id"],
+} as const;
+
+function equalityValue(f: FeedbackFilter, driver: keyof typeof DRIVER_COLUMN): string | null | undefined {
+  if (driver === "project") return f.projectId;
+  if (driver === "status") return f.status;
+  if (driver === "assignee") return f.assigneeId;
+  return f.reporterUserId;
+}
+
+/** How many items a filter alone names, counted through its index and stopped past SMALL_SET. */
+function boundedCount(db: Db, f: FeedbackFilter, driver: Exclude<FeedbackDriver, "order">, cap: number): number {
+  const live = f.trash ? "deleted_at IS NOT NULL" : "deleted_at IS NULL";
+  let sql: string;
+  let params: SqlValue[];
+  if (driver === "label") {
+    sql = "SELECT 1 FROM feedback_labels WHERE team_id = ? AND label_id = ?";
+    params = [f.teamId, f.labelId ?? ""];
+  } else {
+    const [index, column] = DRIVER_COLUMN[driver];
+    const value = equalityValue(f, driver);
+    sql = `SELECT 1 FROM feedback_items INDEXED BY ${index} WHERE team_id = ? AND ${column} ${value === null ? "IS NULL" : "= ?"} AND ${live}`;
+    params = value === null ? [f.teamId] : [f.teamId, value ?? ""];
+  }
+  const row = db.get<{ n: number }>(`SELECT count(*) AS n FROM (${sql} LIMIT ?)`, ...params, cap + 1);
+  return Number(row?.n ?? 0);
+}
+
+/** The filter naming the fewest items, if it names at most `smallSet`; else the order's index. */
+export function chooseDriver(db: Db, f: FeedbackFilter, smallSet = SMALL_SET): FeedbackDriver {
+  const candidates: Exclude<FeedbackDriver, "order">[] = [];
+  if (f.projectId !== undefined) candidates.push("project");
+  if (f.status !== undefined) candidates.push("status");
+  if (f.assigneeId !== undefined) candidates.push("assignee");
+  if (f.reporterUserId !== undefined) candidates.push("reporter");
+  if (f.labelId !== undefined) candidates.push("label");
+  let best: FeedbackDriver = "order";
+  let fewest = smallSet + 1;
+  for (const candidate of candidates) {
+    const n = boundedCount(db, f, candidate, smallSet);
+    if (n < fewest) {
+      best = candidate;
+      fewest = n;
+    }
+  }
+  return best;
+}
+
+function filterSql(
+  f: FeedbackFilter,
+  sort: FeedbackSort,
+  driver: FeedbackDriver,
+): { where: string[]; params: SqlValue[] } {
   const where = ["f.team_id = ?", f.trash ? "f.deleted_at IS NOT NULL" : "f.deleted_at IS NULL"];
   const params: SqlValue[] = [f.teamId];
   const add = (sql: string, ...values: SqlValue[]) => {
@@ -94,46 +179,155 @@ export function listFeedback(db: Db, f: FeedbackFilter): FeedbackRow[] {
   if (f.reporterUserId !== undefined) add("f.reporter_user_id = ?", f.reporterUserId);
   if (f.projectId !== undefined) add("f.project_id = ?", f.projectId);
   if (f.status !== undefined) add("f.status = ?", f.status);
-  if (f.assigneeId !== undefined) add("f.assignee_user_id = ?", f.assigneeId);
-  if (f.labelId !== undefined)
+  if (f.assigneeId === null) add("f.assignee_user_id IS NULL");
+  else if (f.assigneeId !== undefined) add("f.assignee_user_id = ?", f.assigneeId);
+  if (f.labelId !== undefined && driver === "label") add("l.team_id = ? AND l.label_id = ?", f.teamId, f.labelId);
+  else if (f.labelId !== undefined)
     add(
-      "EXISTS (SELECT 1 FROM feedback_labels l WHERE l.item_id = f.id AND l.team_id = f.team_id AND l.label_id = ?)",
+      "EXISTS (SELECT 1 FROM feedback_labels l WHERE l.item_id = f.id AND l.label_id = ? AND l.team_id = f.team_id)",
       f.labelId,
     );
   if (f.ratingMin !== undefined) add("f.rating_value >= ?", f.ratingMin);
   if (f.ratingMax !== undefined) add("f.rating_value <= ?", f.ratingMax);
+  // The same bounds on a rating order's key (within the scales' 0–10, so items without a rating
+  // are outside): a range of its index rather than a walk through it.
+  if ((sort === "rating" || sort === "rating_desc") && (f.ratingMin !== undefined || f.ratingMax !== undefined))
+    add(`${RATING_KEY[sort]} BETWEEN ? AND ?`, f.ratingMin ?? 0, f.ratingMax ?? 10);
   if (f.from !== undefined) add("f.created_at >= ?", f.from);
   if (f.to !== undefined) add("f.created_at < ?", f.to);
-  if (f.cursor)
-    add("(f.created_at < ? OR (f.created_at = ? AND f.id < ?))", f.cursor.createdAt, f.cursor.createdAt, f.cursor.id);
-  params.push(f.limit);
-  return db.all<FeedbackRow>(
-    `SELECT ${F_COLUMNS} FROM feedback_items f WHERE ${where.join(" AND ")} ORDER BY f.created_at DESC, f.id DESC LIMIT ?`,
-    ...params,
-  );
+  if (f.hasScreenshot !== undefined) add("f.has_screenshot = ?", f.hasScreenshot ? 1 : 0);
+  return { where, params };
 }
 
-/** Full-text search in the team; `internal` adds internal comments; `reporterUserId` limits to their items. */
+export type ListedRow = FeedbackRow & { sort_key: number };
+
+/**
+ * The SQL of one list query (exported for the query-plan test): the filters, the order, where to
+ * start and what to read through. A rating order continues in two steps: the rest of the cursor's
+ * rating (`same`), then the ratings after it (`next`); each is one index range.
+ */
+export function listFeedbackSql(
+  f: FeedbackFilter,
+  options: {
+    sort: FeedbackSort;
+    after?: FeedbackPosition | undefined;
+    step?: "same" | "next";
+    limit: number;
+    driver?: FeedbackDriver;
+  },
+): { sql: string; params: SqlValue[] } {
+  const { sort, after, step = "same", limit, driver = "order" } = options;
+  const { where, params } = filterSql(f, sort, driver);
+  let key = "0";
+  let order = "f.created_at DESC, f.id DESC";
+  if (sort === "oldest") order = "f.created_at ASC, f.id ASC";
+  if (sort === "rating" || sort === "rating_desc") {
+    key = RATING_KEY[sort];
+    order = `${key} ${sort === "rating" ? "ASC" : "DESC"}, f.created_at DESC, f.id DESC`;
+  }
+  if (after) {
+    if (sort === "newest") {
+      where.push("(f.created_at, f.id) < (?, ?)");
+      params.push(after.createdAt, after.id);
+    } else if (sort === "oldest") {
+      where.push("(f.created_at, f.id) > (?, ?)");
+      params.push(after.createdAt, after.id);
+    } else if (step === "same") {
+      // The rest of one rating: the key is fixed, so the order is the time order within it.
+      where.push(`${key} = ?`, "(f.created_at, f.id) < (?, ?)");
+      params.push(after.key, after.createdAt, after.id);
+      order = "f.created_at DESC, f.id DESC";
+    } else {
+      where.push(`${key} ${sort === "rating" ? ">" : "<"} ?`);
+      params.push(after.key);
+    }
+  }
+  params.push(limit);
+  const from =
+    driver === "label"
+      ? "feedback_labels l CROSS JOIN feedback_items f ON f.id = l.item_id"
+      : driver === "order"
+        ? "feedback_items f"
+        : `feedback_items f INDEXED BY ${DRIVER_COLUMN[driver][0]}`;
+  return {
+    sql: `SELECT ${F_COLUMNS}, ${key} AS sort_key FROM ${from} WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT ?`,
+    params,
+  };
+}
+
+/** A page of items in the given order, after `after` (keyset pagination). */
+export function listFeedback(
+  db: Db,
+  f: FeedbackFilter,
+  options: { sort: FeedbackSort; after?: FeedbackPosition | undefined; limit: number; smallSet?: number },
+): ListedRow[] {
+  const driver = chooseDriver(db, f, options.smallSet);
+  const query = (step: "same" | "next", limit: number) => {
+    const { sql, params } = listFeedbackSql(f, { sort: options.sort, after: options.after, step, limit, driver });
+    return db.all<ListedRow>(sql, ...params);
+  };
+  const rows = query("same", options.limit);
+  if (options.after && options.sort.startsWith("rating") && rows.length < options.limit)
+    rows.push(...query("next", options.limit - rows.length));
+  return rows;
+}
+
+/** The SQL of a search (exported for the query-plan test). */
+export function searchFeedbackSql(
+  match: string,
+  f: FeedbackFilter,
+  options: { internal: boolean; sort: FeedbackSort | "relevance"; offset: number; limit: number },
+): { sql: string; params: SqlValue[] } {
+  const query = options.internal ? match : `{public_text}: (${match})`;
+  // The list's key bounds are left out: here they would send the join through the rating index.
+  const { where, params } = filterSql(f, "newest", "order");
+  const { sort } = options;
+  const key = sort === "relevance" ? "s.rank" : sort === "rating" || sort === "rating_desc" ? RATING_KEY[sort] : "0";
+  // Ranked by FTS5's own order (rank alone: another term would make it score and sort every match).
+  const order =
+    sort === "relevance"
+      ? "s.rank"
+      : sort === "oldest"
+        ? "f.created_at ASC, f.id ASC"
+        : sort === "newest"
+          ? "f.created_at DESC, f.id DESC"
+          : `${key} ${sort === "rating" ? "ASC" : "DESC"}, f.created_at DESC, f.id DESC`;
+  return {
+    sql: `SELECT f.id AS id, ${key} AS sort_key FROM feedback_search s JOIN feedback_items f ON f.id = s.item_id
+      WHERE feedback_search MATCH ? AND s.team_id = ? AND ${where.join(" AND ")}
+      ORDER BY ${order} LIMIT ? OFFSET ?`,
+    params: [query, f.teamId, ...params, options.limit, options.offset],
+  };
+}
+
+/**
+ * Full-text search in the team with the list's filters; `internal` adds internal comments. Ranked
+ * (or in a list order); a page continues at an offset, since a ranking has no key to continue from.
+ * The matches are joined, filtered and ordered through an index (feedback_items_search); only the
+ * page's items are then read.
+ */
 export function searchFeedback(
   db: Db,
-  teamId: string,
   match: string,
-  options: { internal: boolean; reporterUserId?: string; limit: number },
-): FeedbackRow[] {
-  const query = options.internal ? match : `{public_text}: (${match})`;
-  const params: SqlValue[] = [query, teamId, teamId];
-  let reporter = "";
-  if (options.reporterUserId !== undefined) {
-    reporter = "AND f.reporter_user_id = ?";
-    params.push(options.reporterUserId);
-  }
-  params.push(options.limit);
-  return db.all<FeedbackRow>(
-    `SELECT ${F_COLUMNS} FROM feedback_search s JOIN feedback_items f ON f.id = s.item_id
-      WHERE feedback_search MATCH ? AND s.team_id = ? AND f.team_id = ? AND f.deleted_at IS NULL ${reporter}
-      ORDER BY s.rank LIMIT ?`,
-    ...params,
+  f: FeedbackFilter,
+  options: { internal: boolean; sort: FeedbackSort | "relevance"; offset: number; limit: number },
+): ListedRow[] {
+  const { sql, params } = searchFeedbackSql(match, f, options);
+  const page = db.all<{ id: string; sort_key: number }>(sql, ...params);
+  if (page.length === 0) return [];
+  const rows = new Map(
+    db
+      .all<FeedbackRow>(
+        `SELECT ${COLUMNS} FROM feedback_items WHERE +team_id = ? AND id IN (${page.map(() => "?").join(", ")})`,
+        f.teamId,
+        ...page.map((p) => p.id),
+      )
+      .map((r) => [r.id, r]),
   );
+  return page.flatMap((p) => {
+    const row = rows.get(p.id);
+    return row ? [{ ...row, sort_key: p.sort_key }] : [];
+  });
 }
 
 /** Changes status / assignee if the version still matches; returns the rows changed (0 = stale). */
@@ -156,6 +350,51 @@ export function updateFeedback(
   ).changes;
 }
 
+/** A bulk change's part of one live item: status and assignee, whatever its version (which it bumps). */
+export function bulkTriageFeedback(
+  db: Db,
+  teamId: string,
+  id: string,
+  changes: { status?: string; assigneeId?: string | null },
+  now: number,
+): number {
+  return db.run(
+    `UPDATE feedback_items SET status = coalesce(?, status), assignee_user_id = CASE WHEN ? THEN ? ELSE assignee_user_id END,
+      version = version + 1, updated_at = ? WHERE team_id = ? AND id = ? AND deleted_at IS NULL`,
+    changes.status ?? null,
+    changes.assigneeId === undefined ? 0 : 1,
+    changes.assigneeId ?? null,
+    now,
+    teamId,
+    id,
+  ).changes;
+}
+
+export function addFeedbackLabels(db: Db, teamId: string, id: string, labelIds: string[]): void {
+  for (const labelId of labelIds)
+    db.run("INSERT OR IGNORE INTO feedback_labels (item_id, label_id, team_id) VALUES (?, ?, ?)", id, labelId, teamId);
+}
+
+export function removeFeedbackLabels(db: Db, teamId: string, id: string, labelIds: string[]): void {
+  for (const labelId of labelIds)
+    db.run("DELETE FROM feedback_labels WHERE team_id = ? AND item_id = ? AND label_id = ?", teamId, id, labelId);
+}
+
+/** The live items among `ids` of the team, with their labels (at most 100 ids). */
+export function liveItemsWithLabels(db: Db, teamId: string, ids: string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (ids.length === 0) return out;
+  const marks = ids.map(() => "?").join(", ");
+  for (const r of db.all<{ id: string }>(
+    `SELECT id FROM feedback_items WHERE +team_id = ? AND deleted_at IS NULL AND id IN (${marks})`,
+    teamId,
+    ...ids,
+  ))
+    out.set(r.id, []);
+  for (const [id, labels] of labelsOfItems(db, teamId, [...out.keys()])) out.set(id, labels);
+  return out;
+}
+
 export function setFeedbackLabels(db: Db, teamId: string, id: string, labelIds: string[]): void {
   db.run("DELETE FROM feedback_labels WHERE team_id = ? AND item_id = ?", teamId, id);
   for (const labelId of labelIds)
@@ -166,7 +405,8 @@ export function labelsOfItems(db: Db, teamId: string, ids: string[]): Map<string
   const out = new Map<string, string[]>();
   if (ids.length === 0) return out;
   const rows = db.all<{ item_id: string; label_id: string }>(
-    `SELECT item_id, label_id FROM feedback_labels WHERE team_id = ? AND item_id IN (${ids.map(() => "?").join(", ")}) ORDER BY label_id`,
+    // `+team_id`: the page's ids pick the rows (primary key); a team-wide index would read every label of the team.
+    `SELECT item_id, label_id FROM feedback_labels WHERE +team_id = ? AND item_id IN (${ids.map(() => "?").join(", ")}) ORDER BY label_id`,
     teamId,
     ...ids,
   );
@@ -179,7 +419,7 @@ export function itemsWithScreenshot(db: Db, teamId: string, ids: string[]): Set<
   return new Set(
     db
       .all<{ item_id: string }>(
-        `SELECT item_id FROM screenshots WHERE team_id = ? AND item_id IN (${ids.map(() => "?").join(", ")})`,
+        `SELECT item_id FROM screenshots WHERE +team_id = ? AND item_id IN (${ids.map(() => "?").join(", ")})`,
         teamId,
         ...ids,
       )
@@ -232,6 +472,7 @@ export function insertScreenshot(
     s.annotations,
     Buffer.from(s.bytes).toString("hex"),
   );
+  db.run("UPDATE feedback_items SET has_screenshot = 1 WHERE team_id = ? AND id = ?", s.teamId, s.itemId);
 }
 
 export function findScreenshot(

@@ -18,8 +18,18 @@ test("T-AC4: 2 × 500 items with canaries: no B canary in any A response", async
       bodies.push(JSON.stringify(page));
       cursor = page.nextCursor;
     } while (cursor);
-    for (const q of ["shared", "BETACANARY1", "canary", "word"])
+    for (const q of ["shared", "BETACANARY1", "canary", "word"]) {
       bodies.push(await (await who.browser.get(`${T}/feedback/search?q=${q}&limit=200`)).text());
+      bodies.push(await (await who.browser.get(`/api/v1/feedback/search?q=${q}&limit=200`)).text());
+    }
+    // The inbox across the caller's teams, walked to its end.
+    let across: string | null = null;
+    do {
+      const res: Response = await who.browser.get(`/api/v1/feedback?limit=200${across ? `&cursor=${across}` : ""}`);
+      const page = await res.json();
+      bodies.push(JSON.stringify(page));
+      across = page.nextCursor;
+    } while (across);
   }
   bodies.push(await (await w.a.owner.browser.get(`${T}/audit/export?format=csv`)).text());
   bodies.push(await (await w.a.owner.browser.get(`${T}/audit/export?format=json`)).text());

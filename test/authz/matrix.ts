@@ -127,6 +127,10 @@ export const MATRIX: Record<string, Row> = {
   "DELETE /api/v1/teams/:teamId/labels/:labelId": team("member", 200),
   "GET /api/v1/teams/:teamId/feedback": team("reporter", 200),
   "POST /api/v1/teams/:teamId/feedback": team("reporter", 201),
+  "POST /api/v1/teams/:teamId/feedback/bulk": team("member", 200),
+  // Across the caller's own teams: anyone signed in (no team, no items).
+  "GET /api/v1/feedback": signedIn(200),
+  "GET /api/v1/feedback/search": signedIn(200),
   // The widget's public ingest: anyone from an allowed origin; credentials neither help nor hinder.
   "GET /api/v1/widget/:widgetKey/config": everyone(200),
   "OPTIONS /api/v1/widget/:widgetKey/feedback": everyone(204),

@@ -258,6 +258,13 @@ export function requestFor(route: string, w: World, who: { password: string } | 
       headers: { Origin: a.siteOrigin },
     },
     "GET /api/v1/teams/:teamId/feedback/search": { method: "GET", path: `${T}/feedback/search?q=title` },
+    "POST /api/v1/teams/:teamId/feedback/bulk": {
+      method: "POST",
+      path: `${T}/feedback/bulk`,
+      body: { ids: [a.item.id], status: "closed" },
+    },
+    "GET /api/v1/feedback": { method: "GET", path: "/api/v1/feedback?status=new" },
+    "GET /api/v1/feedback/search": { method: "GET", path: "/api/v1/feedback/search?q=title" },
     "GET /api/v1/teams/:teamId/feedback/:itemId": { method: "GET", path: I },
     "PATCH /api/v1/teams/:teamId/feedback/:itemId": {
       method: "PATCH",

@@ -13,6 +13,7 @@ import {
 } from "../../src/shared/accounts.ts";
 import { AuditEntrySchema, AuditVerificationSchema, TeamAuditPageSchema } from "../../src/shared/audit.ts";
 import {
+  FeedbackAcrossPageSchema,
   FeedbackItemSchema,
   FeedbackPageSchema,
   HistoryPageSchema,
@@ -67,7 +68,9 @@ test("owner's and admin's JSON answers are exactly their shared schemas", async 
     [owner, `${T}/projects/${w.a.project.id}`, ProjectSchema],
     [owner, `${T}/labels`, list("labels", LabelSchema)],
     [owner, `${T}/feedback`, FeedbackPageSchema],
-    [owner, `${T}/feedback/search?q=alpha`, list("items", FeedbackItemSchema)],
+    [owner, `${T}/feedback/search?q=alpha`, FeedbackPageSchema],
+    [owner, "/api/v1/feedback", FeedbackAcrossPageSchema],
+    [owner, "/api/v1/feedback/search?q=alpha", FeedbackAcrossPageSchema],
     [owner, I, FeedbackItemSchema],
     [owner, `${I}/comments`, list("comments", NoteSchema)],
     [owner, `${I}/messages`, MessageThreadSchema],

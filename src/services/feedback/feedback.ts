@@ -3,6 +3,7 @@ import { randomId, sha256Hex } from "../../lib/crypto.ts";
 import { cleanImage, ImageError } from "../../lib/image.ts";
 import {
   type FeedbackCreate,
+  type FeedbackListFilters,
   HISTORY_ACTIONS,
   type HistoryEntry,
   type PublicFeedback,
@@ -11,7 +12,10 @@ import {
 import { listTargetAuditEntries } from "../../store/audit.ts";
 import * as feedbackRows from "../../store/feedback.ts";
 import {
+  type FeedbackFilter,
+  type FeedbackPosition,
   type FeedbackRow,
+  type FeedbackSort,
   findFeedback,
   findIdempotentItem,
   findScreenshot,
@@ -21,6 +25,7 @@ import {
   insertNote,
   insertScreenshot,
   itemsWithScreenshot,
+  type ListedRow,
   labelsOfItems,
   listNotes,
   purgeTrash,
@@ -45,6 +50,7 @@ export const MAX_SCREENSHOT_PIXELS_PER_SIDE = 8000;
 function toPublic(row: FeedbackRow, labels: string[], hasScreenshot: boolean): PublicFeedback {
   return {
     id: row.id,
+    teamId: row.team_id,
     projectId: row.project_id,
     title: row.title,
     comment: row.comment,
@@ -69,7 +75,7 @@ function toPublic(row: FeedbackRow, labels: string[], hasScreenshot: boolean): P
   };
 }
 
-function publicRows(ctx: ServiceContext, teamId: string, rows: FeedbackRow[]): PublicFeedback[] {
+export function publicRows(ctx: ServiceContext, teamId: string, rows: FeedbackRow[]): PublicFeedback[] {
   const ids = rows.map((r) => r.id);
   const labels = labelsOfItems(ctx.db, teamId, ids);
   const shots = itemsWithScreenshot(ctx.db, teamId, ids);
@@ -77,7 +83,7 @@ function publicRows(ctx: ServiceContext, teamId: string, rows: FeedbackRow[]): P
 }
 
 /** Reporters see only what they reported; members, owners and support access see the team's items. */
-function reporterScope(access: TeamAccess): string | undefined {
+export function reporterScope(access: TeamAccess): string | undefined {
   return access.role === "reporter" ? access.userId : undefined;
 }
 
@@ -259,75 +265,127 @@ export function getFeedback(ctx: ServiceContext, input: { access: TeamAccess; it
   return item;
 }
 
-type Cursor = { createdAt: number; id: string };
-const encodeCursor = (c: Cursor) => Buffer.from(`${c.createdAt}:${c.id}`).toString("base64url");
-function decodeCursor(text: string): Cursor {
-  const [at, id] = Buffer.from(text, "base64url").toString().split(":");
-  if (!at || !id || !/^\d+$/.test(at)) throw invalidField("cursor", "Invalid.", "Invalid cursor.");
-  return { createdAt: Number(at), id };
+/**
+ * A list's cursor names its order and where the last page ended (keyset: stable whatever is added
+ * meanwhile); a search's names its offset (a ranking has no key to continue from).
+ */
+export const encodePosition = (sort: FeedbackSort, p: FeedbackPosition) =>
+  Buffer.from(`${sort}:${p.key}:${p.createdAt}:${p.id}`).toString("base64url");
+export const encodeOffset = (offset: number) => Buffer.from(`offset:${offset}`).toString("base64url");
+const badCursor = (detail: string) => invalidField("cursor", "Invalid.", detail);
+
+export function decodePosition(text: string, sort: FeedbackSort): FeedbackPosition {
+  const [order, key, at, id] = Buffer.from(text, "base64url").toString().split(":");
+  if (
+    !order ||
+    !key ||
+    !at ||
+    !id ||
+    !/^-?\d{1,4}$/.test(key) ||
+    !/^\d{1,15}$/.test(at) ||
+    !/^[A-Za-z0-9_-]{1,64}$/.test(id)
+  )
+    throw badCursor("Invalid cursor.");
+  if (order !== sort) throw badCursor("This cursor belongs to another order; start again from the first page.");
+  return { key: Number(key), createdAt: Number(at), id };
 }
 
-export type ListOptions = {
-  projectId?: string | undefined;
-  status?: string | undefined;
-  assigneeId?: string | undefined;
-  labelId?: string | undefined;
-  ratingMin?: number | undefined;
-  ratingMax?: number | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
+/** Searches page by offset, up to this far. */
+export const MAX_SEARCH_OFFSET = 10_000;
+export function decodeOffset(text: string): number {
+  const [word, offset] = Buffer.from(text, "base64url").toString().split(":");
+  if (word !== "offset" || !offset || !/^\d{1,5}$/.test(offset) || Number(offset) > MAX_SEARCH_OFFSET)
+    throw badCursor("Invalid cursor.");
+  return Number(offset);
+}
+
+/** The filters of a list or search as the API validated them (src/shared/feedback.ts). */
+export type ListOptions = Omit<FeedbackListFilters, "trash" | "sort"> & {
   trash?: boolean | undefined;
-  cursor?: string | undefined;
-  limit?: number | undefined;
+  sort?: FeedbackSort | undefined;
 };
 
-/** A page of the items this caller may see, with filters; `nextCursor` continues it. */
-export function listFeedback(
-  ctx: ServiceContext,
-  input: { access: TeamAccess; filters: ListOptions },
-): { items: PublicFeedback[]; nextCursor: string | null } {
-  const { access, filters } = input;
-  const limit = Math.min(Math.max(filters.limit ?? 50, 1), 200);
+/** The store's filter for one team: the request's filters, within what this caller may see. */
+export function teamFilter(access: TeamAccess, filters: Omit<ListOptions, "sort">): FeedbackFilter {
   const scope = reporterScope(access);
-  const rows = feedbackRows.listFeedback(ctx.db, {
+  return {
     teamId: access.team.id,
     ...(scope !== undefined ? { reporterUserId: scope } : {}),
     ...(filters.projectId ? { projectId: filters.projectId } : {}),
     ...(filters.status ? { status: filters.status } : {}),
-    ...(filters.assigneeId ? { assigneeId: filters.assigneeId } : {}),
+    ...(filters.assigneeId ? { assigneeId: filters.assigneeId === "none" ? null : filters.assigneeId } : {}),
     ...(filters.labelId ? { labelId: filters.labelId } : {}),
     ...(filters.ratingMin !== undefined ? { ratingMin: filters.ratingMin } : {}),
     ...(filters.ratingMax !== undefined ? { ratingMax: filters.ratingMax } : {}),
     ...(filters.from ? { from: Date.parse(filters.from) } : {}),
     ...(filters.to ? { to: Date.parse(filters.to) } : {}),
+    ...(filters.hasScreenshot ? { hasScreenshot: filters.hasScreenshot === "1" } : {}),
+    // The trash is for members and owners: a reporter's list is their live items.
     trash: filters.trash === true && scope === undefined,
-    ...(filters.cursor ? { cursor: decodeCursor(filters.cursor) } : {}),
+  };
+}
+
+export const pageLimit = (limit: number | undefined) => Math.min(Math.max(limit ?? 50, 1), 200);
+export const positionOf = (row: ListedRow): FeedbackPosition => ({
+  key: row.sort_key,
+  createdAt: row.created_at,
+  id: row.id,
+});
+
+/** A page of the items this caller may see, with filters, in the asked order; `nextCursor` continues it. */
+export function listFeedback(
+  ctx: ServiceContext,
+  input: { access: TeamAccess; filters: ListOptions },
+): { items: PublicFeedback[]; nextCursor: string | null } {
+  const { access, filters } = input;
+  const limit = pageLimit(filters.limit);
+  const sort = filters.sort ?? "newest";
+  const rows = feedbackRows.listFeedback(ctx.db, teamFilter(access, filters), {
+    sort,
+    after: filters.cursor ? decodePosition(filters.cursor, sort) : undefined,
     limit: limit + 1,
   });
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
     items: publicRows(ctx, access.team.id, page),
-    nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+    nextCursor: rows.length > limit && last ? encodePosition(sort, positionOf(last)) : null,
   };
 }
 
-/** Full-text search; a reporter's covers only their own items and never internal comments. */
+/** Each word becomes a quoted prefix term: no FTS5 syntax reaches the query from outside. */
+export function searchTerms(text: string): string | undefined {
+  const terms = (text.match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 10).map((t) => `"${t}"*`);
+  return terms.length > 0 ? terms.join(" ") : undefined;
+}
+
+/**
+ * Full-text search with the list's filters, ranked (or in a list order), a page at a time; a
+ * reporter's covers only their own items and never internal comments.
+ */
 export function searchFeedback(
   ctx: ServiceContext,
-  input: { access: TeamAccess; text: string; limit?: number },
-): PublicFeedback[] {
-  const { access, text, limit = 50 } = input;
-  // Each word becomes a quoted prefix term: no FTS5 syntax reaches the query from outside.
-  const terms = (text.match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 10).map((t) => `"${t}"*`);
-  if (terms.length === 0) return [];
-  const scope = reporterScope(access);
-  const rows = feedbackRows.searchFeedback(ctx.db, access.team.id, terms.join(" "), {
-    internal: scope === undefined,
-    ...(scope !== undefined ? { reporterUserId: scope } : {}),
-    limit: Math.min(Math.max(limit, 1), 200),
+  input: {
+    access: TeamAccess;
+    text: string;
+    filters: Omit<ListOptions, "sort"> & { sort?: FeedbackSort | "relevance" | undefined };
+  },
+): { items: PublicFeedback[]; nextCursor: string | null } {
+  const { access, text, filters } = input;
+  const limit = pageLimit(filters.limit);
+  const offset = filters.cursor ? decodeOffset(filters.cursor) : 0;
+  const match = searchTerms(text);
+  if (match === undefined) return { items: [], nextCursor: null };
+  const rows = feedbackRows.searchFeedback(ctx.db, match, teamFilter(access, filters), {
+    internal: reporterScope(access) === undefined,
+    sort: filters.sort ?? "relevance",
+    offset,
+    limit: limit + 1,
   });
-  return publicRows(ctx, access.team.id, rows);
+  return {
+    items: publicRows(ctx, access.team.id, rows.slice(0, limit)),
+    nextCursor: rows.length > limit && offset + limit <= MAX_SEARCH_OFFSET ? encodeOffset(offset + limit) : null,
+  };
 }
 
 /**

@@ -12,6 +12,7 @@ import { describe, TEAM_ROUTE_ERRORS } from "../../../http/respond.ts";
 import { parseOrThrow, validate } from "../../../http/validation.ts";
 import { AppError } from "../../../lib/app-error.ts";
 import type { ServiceContext } from "../../../services/context.ts";
+import { bulkUpdateFeedback } from "../../../services/feedback/bulk.ts";
 import {
   addItemMessage,
   addItemNote,
@@ -29,6 +30,8 @@ import {
 } from "../../../services/feedback/feedback.ts";
 import { IdSchema, OkSchema, TeamParam } from "../../../shared/common.ts";
 import {
+  FeedbackBulkInput,
+  FeedbackBulkResultSchema,
   FeedbackCreateInput,
   FeedbackItemSchema,
   FeedbackListQuery,
@@ -69,7 +72,7 @@ export function feedbackRoutes(deps: {
       "/",
       action("feedback.read"),
       describe(
-        "Feedback items, newest first (a reporter sees only their own); filters and cursor pagination",
+        "Feedback items (a reporter sees only their own): filters, an order (newest first by default) and cursor pagination",
         ["feedback"],
         { 200: { description: "A page", schema: FeedbackPageSchema } },
         TEAM_ROUTE_ERRORS,
@@ -80,6 +83,19 @@ export function feedbackRoutes(deps: {
         const q = c.req.valid("query");
         return c.json(listFeedback(ctx, { access: c.var.team, filters: { ...q, trash: q.trash === "1" } }));
       },
+    )
+    .post(
+      "/bulk",
+      action("feedback.triage"),
+      describe(
+        "One change to up to 100 items in one transaction — status, assignee, labels added or removed, or the trash (members and owners). Each item is checked as a single change is and answered apart: an id that is not a live item of this team fails as NOT_FOUND and nothing changes there; changed items get a new version (an open editor's stale save is then refused)",
+        ["feedback"],
+        { 200: { description: "Per item: updated, or failed with a code", schema: FeedbackBulkResultSchema } },
+        TEAM_ROUTE_ERRORS,
+      ),
+      validate("param", TeamParam),
+      validate("json", FeedbackBulkInput),
+      (c) => c.json(bulkUpdateFeedback(ctx, { access: c.var.team, change: c.req.valid("json") })),
     )
     .post(
       "/",
@@ -121,16 +137,18 @@ export function feedbackRoutes(deps: {
       "/search",
       action("feedback.read"),
       describe(
-        "Full-text search (title, comment, messages; internal comments for members and owners)",
+        "Full-text search (title, comment, messages; internal comments for members and owners) with the list's filters, ranked (or in a list order), a page at a time",
         ["feedback"],
-        { 200: { description: "Matches", schema: v.object({ items: v.array(FeedbackItemSchema) }) } },
+        { 200: { description: "Matches", schema: FeedbackPageSchema } },
         TEAM_ROUTE_ERRORS,
       ),
       validate("param", TeamParam),
       validate("query", SearchQuery),
       (c) => {
         const q = c.req.valid("query");
-        return c.json({ items: searchFeedback(ctx, { access: c.var.team, text: q.q, limit: q.limit }) });
+        return c.json(
+          searchFeedback(ctx, { access: c.var.team, text: q.q, filters: { ...q, trash: q.trash === "1" } }),
+        );
       },
     )
     .get(
