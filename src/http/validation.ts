@@ -55,7 +55,10 @@ function fieldError(schema: SchemaNode, issue: v.BaseIssue<unknown>, root: strin
   for (const item of (issue.path ?? []) as PathItem[]) {
     if (item.origin === "key") {
       const field = [...names, ...(echoable(item.key) ? [item.key] : [])].join(".") || root;
-      return { field, message: issue.type === "strict_object" ? "Unknown field." : `Invalid key: ${issue.message}` };
+      // A strict object reports a missing key and an unknown one alike, as a key issue: `never` was expected of an unknown one.
+      if (issue.type === "strict_object" || issue.type === "object" || issue.type === "loose_object")
+        return { field, message: issue.expected === "never" ? "Unknown field." : "Required." };
+      return { field, message: `Invalid key: ${issue.message}` };
     }
     const inner = unwrap(node);
     if (item.type === "array" && typeof item.key === "number") {

@@ -54,6 +54,23 @@ test("a plain unknown identifier is still named, so a client can see which field
   expect(body.errors).toEqual([{ field: "teamId", message: "Unknown field." }]);
 });
 
+test("a missing required field is named as required, not as unknown", async () => {
+  ctx = createTestApp();
+  const schema = v.strictObject({ name: v.string(), note: v.optional(v.string()) });
+  ctx.app.post("/test/required", validate("json", schema), (c) => c.json({ ok: true }));
+  const res = await ctx.app.request("/test/required", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ note: "a", extra: 1 }),
+  });
+  expect(res.status).toBe(400);
+  const body = await res.json();
+  expect(body.errors).toEqual([
+    { field: "name", message: "Required." },
+    { field: "extra", message: "Unknown field." },
+  ]);
+});
+
 test("every error code has one HTTP error status and a default message", () => {
   for (const [code, entry] of Object.entries(ERROR_CODES)) {
     expect(code).toMatch(/^[A-Z][A-Z0-9_]+$/);
