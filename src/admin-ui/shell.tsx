@@ -5,10 +5,18 @@ import { ApiError, api } from "./api.ts";
 import { Card, Field, Form, Toasts } from "./components.tsx";
 import { t } from "./i18n.ts";
 import { startLive, stopLive } from "./live.ts";
+import { ReauthDialog } from "./reauth.tsx";
 import { navigate, path } from "./router.ts";
 
 export type Team = { id: string; name: string; role: "owner" | "member" | "reporter" | null };
-export type Me = { id: string; email: string; displayName: string; isInstanceAdmin: boolean; mfaEnabled: boolean };
+export type Me = {
+  id: string;
+  email: string;
+  displayName: string;
+  isInstanceAdmin: boolean;
+  mfaEnabled: boolean;
+  hasPassword: boolean;
+};
 
 /** The team the user is working in; remembered in this browser (the admin UI's own origin). */
 const TEAM_KEY = "loupe.admin.team";
@@ -130,6 +138,7 @@ export function Shell(props: {
         {props.children(team ?? { id: "", name: "", role: null }, me, teams)}
       </div>
       <Toasts />
+      <ReauthDialog account={me} />
     </div>
   );
 }

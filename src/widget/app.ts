@@ -91,7 +91,12 @@ export async function mountApp(s: WidgetState): Promise<App> {
       h(
         "label",
         null,
-        h("input", { type: "radio", name: "rating", value: n, "aria-label": fill(t.ratingValue, { n }) }),
+        h("input", {
+          type: "radio",
+          name: "rating",
+          value: n,
+          "aria-label": fill(t.ratingValue, { n, m: scale === "nps" ? 10 : 5 }),
+        }),
         h(
           "span",
           { "aria-hidden": "true" },

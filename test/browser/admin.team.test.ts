@@ -230,7 +230,7 @@ test("API token: confirm it is you, the secret once with a copy button, then onl
   const reauth = page.getByRole("dialog", { name: "Confirm it is you" });
   await reauth.getByLabel("Password").fill("not-my-password");
   await reauth.getByRole("button", { name: "Confirm" }).click();
-  await reauth.getByText("That did not confirm it is you.").waitFor();
+  await reauth.getByText("That is not your password.").waitFor();
   expect(await w.inspect(page, "team-tokens-reauth")).toEqual([]);
   await reauth.getByLabel("Password").fill(owner.password);
   await reauth.getByRole("button", { name: "Confirm" }).click();

@@ -60,7 +60,9 @@ test("keyboard only: Tab to the launcher, open, write, screenshot, draw with the
   });
   expect(unnamed).toEqual([]);
 
-  // The first field is the NPS scale: arrow keys move within the radio group.
+  // The first field is the NPS scale (each choice named on its own 0–10 scale): arrow keys move within the radio group.
+  expect(await dialog.getByRole("radio").count()).toBe(11);
+  await dialog.getByRole("radio", { name: "10 of 10" }).waitFor({ state: "attached" });
   await page.keyboard.press("ArrowRight");
   await page.keyboard.press("ArrowRight");
   await page.keyboard.press("Tab");

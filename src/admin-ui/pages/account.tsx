@@ -3,7 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api } from "../api.ts";
 import { Skeleton } from "../components.tsx";
 import { t } from "../i18n.ts";
-import { useReauth } from "../reauth.tsx";
+import { recent } from "../reauth.tsx";
 import { navigate, type PageProps } from "../router.ts";
 import { handleLostSession, Shell } from "../shell.tsx";
 import type { MeAnswer, SectionProps } from "./account/common.tsx";
@@ -40,7 +40,6 @@ function Account({ section }: { section: string }) {
   useEffect(() => {
     reload();
   }, []);
-  const { run, dialog } = useReauth(me?.user);
   const [, , Current] = SECTIONS.find(([id]) => id === section) ?? SECTIONS[0]!;
   const currentId = SECTIONS.some(([id]) => id === section) ? section : "profile";
   return (
@@ -62,9 +61,10 @@ function Account({ section }: { section: string }) {
             </a>
           ))}
         </nav>
-        <div class="settings-body">{me ? <Current me={me} reload={reload} run={run} /> : <Skeleton lines={4} />}</div>
+        <div class="settings-body">
+          {me ? <Current me={me} reload={reload} run={recent} /> : <Skeleton lines={4} />}
+        </div>
       </div>
-      {dialog}
     </main>
   );
 }

@@ -8,7 +8,6 @@ import { handleLostSession, type Me, Shell, type Team } from "../shell.tsx";
 import { AuditSection } from "./instance/audit.tsx";
 import { fill } from "./instance/format.ts";
 import { HealthSection } from "./instance/health.tsx";
-import { ReauthDialog } from "./instance/reauth.tsx";
 import { SettingsSection } from "./instance/settings.tsx";
 import { SsoSection } from "./instance/sso.tsx";
 import { UsersSection } from "./instance/users.tsx";
@@ -74,7 +73,6 @@ function Instance(props: { section: string; me: Me; teams: Team[] }) {
   if (refused) return <Refusal me={props.me} />;
   const known = SECTIONS.find(([id]) => id === props.section);
   const section = known?.[0] as Section | undefined;
-  const hasPassword = (props.me as Me & { hasPassword?: boolean }).hasPassword !== false;
   return (
     <div class="settings-layout">
       <nav class="section-nav" aria-label={t.instSections}>
@@ -110,7 +108,6 @@ function Instance(props: { section: string; me: Me; teams: Team[] }) {
         {section === "audit" && <AuditSection onError={onError} />}
         {section === "health" && <HealthSection onError={onError} />}
       </main>
-      <ReauthDialog hasPassword={hasPassword} />
     </div>
   );
 }

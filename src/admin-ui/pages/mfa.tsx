@@ -2,7 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { ApiError, api } from "../api.ts";
 import { Card, CopyButton, Field, Form, problemText } from "../components.tsx";
 import { t } from "../i18n.ts";
-import { useReauth } from "../reauth.tsx";
+import { ReauthDialog, recent } from "../reauth.tsx";
 import { navigate } from "../router.ts";
 
 type Enrolment = { secret: string; otpauthUri: string; qrSvg: string };
@@ -24,13 +24,14 @@ export function MfaPage() {
   const [enrolment, setEnrolment] = useState<Enrolment | undefined>(undefined);
   const [codes, setCodes] = useState<string[] | undefined>(undefined);
   const [failure, setFailure] = useState<string | undefined>(undefined);
-  const { run, dialog } = useReauth(who?.user);
   useEffect(() => {
     api<Who>("GET", "/me").then(
       (answer) => {
         setWho(answer);
         if (answer.user.mfaEnabled) return;
-        run(() => api<Enrolment>("POST", "/me/mfa/totp")).then(setEnrolment, (error) => setFailure(problemText(error)));
+        recent(() => api<Enrolment>("POST", "/me/mfa/totp")).then(setEnrolment, (error) =>
+          setFailure(problemText(error)),
+        );
       },
       (error) => {
         if (error instanceof ApiError && error.status === 401)
@@ -121,7 +122,7 @@ export function MfaPage() {
           {t.cancel}
         </a>
       )}
-      {dialog}
+      <ReauthDialog account={who?.user} />
     </Card>
   );
 }

@@ -100,14 +100,8 @@ export default {
   instRefused:
     "Diese Seiten verwalten die ganze Installation: alle Konten, die Anmeldeeinstellungen und das Prüfprotokoll. Ihr Konto ({email}) ist kein Administrator der Instanz, deshalb öffnet Loupe sie für Sie nicht. Wenden Sie sich an die Person, die diese Installation betreibt, wenn etwas geändert werden soll.",
   instBackToInbox: "Zurück zum Eingang",
-  instReauthTitle: "Bestätigen Sie, dass Sie es sind",
-  instReauthIntro:
-    "Diese Änderung verlangt eine Anmeldung innerhalb der letzten 5 Minuten. Geben Sie Ihr Passwort ein, um fortzufahren.",
-  instReauthCodeIntro:
+  reauthCodeIntro:
     "Diese Änderung verlangt eine Anmeldung innerhalb der letzten 5 Minuten. Geben Sie einen Code aus Ihrer Authenticator-App ein, um fortzufahren.",
-  instUseCode: "Stattdessen einen Code aus der Authenticator-App verwenden",
-  instUsePassword: "Stattdessen das Passwort verwenden",
-  instReauthCancelled: "Nichts wurde geändert: Sie haben nicht bestätigt, dass Sie es sind.",
   instUsersIntro:
     "Alle Konten dieser Installation. Öffnen Sie eines, um es zu sperren, ihm einen Link zum Zurücksetzen des Passworts zu geben, seine Zwei-Faktor-Authentifizierung zurückzusetzen oder es überall abzumelden.",
   instSearchUsers: "Konten suchen",
@@ -1017,12 +1011,6 @@ export default {
   revoked: "Widerrufen",
   teamRevokeTokenQuestion: "Das Token „{name}“ widerrufen? Was es nutzt, wird ab der nächsten Anfrage abgewiesen.",
   teamTokenRevoked: "Token „{name}“ widerrufen.",
-  teamReauthTitle: "Bestätigen Sie, dass Sie es sind",
-  teamReauthIntro:
-    "Dafür ist eine Anmeldung aus den letzten 5 Minuten nötig. Geben Sie Ihr Passwort ein, um fortzufahren.",
-  reauthConfirm: "Bestätigen",
-  teamReauthUseCode: "Stattdessen einen Authentifizierungscode verwenden",
-  teamReauthUsePassword: "Stattdessen das Passwort verwenden",
   auditIntro:
     "Jede Änderung an Mitgliedern, Zugriff und Einstellungen des Teams, die neueste zuerst. Das Protokoll lässt sich nicht bearbeiten.",
   auditFilters: "Protokoll filtern",

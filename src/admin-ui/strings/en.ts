@@ -97,13 +97,8 @@ export default {
   instRefused:
     "These pages manage the whole installation: every account, the sign-in settings and the audit trail. Your account ({email}) is not an instance administrator, so Loupe does not open them for you. Ask the person who runs this installation if something needs changing.",
   instBackToInbox: "Back to the inbox",
-  instReauthTitle: "Confirm it is you",
-  instReauthIntro: "This change needs a sign-in from the last 5 minutes. Enter your password to go on.",
-  instReauthCodeIntro:
+  reauthCodeIntro:
     "This change needs a sign-in from the last 5 minutes. Enter a code from your authenticator app to go on.",
-  instUseCode: "Use an authenticator code instead",
-  instUsePassword: "Use your password instead",
-  instReauthCancelled: "Nothing was changed: you did not confirm it is you.",
   instUsersIntro:
     "Every account of this installation. Open one to disable it, give it a password reset link, reset its two-factor authentication or sign it out everywhere.",
   instSearchUsers: "Search accounts",
@@ -989,11 +984,6 @@ export default {
   revoked: "Revoked",
   teamRevokeTokenQuestion: "Revoke the token “{name}”? Anything using it is refused from the next request.",
   teamTokenRevoked: "Token “{name}” revoked.",
-  teamReauthTitle: "Confirm it is you",
-  teamReauthIntro: "This needs a sign-in from the last 5 minutes. Enter your password to go on.",
-  reauthConfirm: "Confirm",
-  teamReauthUseCode: "Use an authentication code instead",
-  teamReauthUsePassword: "Use your password instead",
   auditIntro: "Every change to the team's members, access and settings, newest first. The trail cannot be edited.",
   auditFilters: "Filter the audit trail",
   auditActor: "Who",

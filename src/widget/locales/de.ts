@@ -6,7 +6,7 @@ export default {
   title: "Titel",
   email: "Ihre E-Mail (für eine Antwort)",
   rating: "Ihre Bewertung",
-  ratingValue: "{n} von 5",
+  ratingValue: "{n} von {m}",
   nps: "Würden Sie uns empfehlen? 0 = nein, 10 = ja",
   category: "Kategorie",
   choose: "Auswählen…",

@@ -6,7 +6,7 @@ export default {
   title: "Title",
   email: "Your email (for a reply)",
   rating: "Your rating",
-  ratingValue: "{n} of 5",
+  ratingValue: "{n} of {m}",
   nps: "How likely are you to recommend us? 0 = not at all, 10 = very likely",
   category: "Category",
   choose: "Choose…",

@@ -6,7 +6,7 @@ export default {
   title: "Título",
   email: "Su correo (para responderle)",
   rating: "Su valoración",
-  ratingValue: "{n} de 5",
+  ratingValue: "{n} de {m}",
   nps: "¿Nos recomendaría? 0 = no, 10 = sin duda",
   category: "Categoría",
   choose: "Elegir…",

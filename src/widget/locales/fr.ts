@@ -6,7 +6,7 @@ export default {
   title: "Titre",
   email: "Votre e-mail (pour répondre)",
   rating: "Votre note",
-  ratingValue: "{n} sur 5",
+  ratingValue: "{n} sur {m}",
   nps: "Nous recommanderiez-vous ? 0 = non, 10 = oui",
   category: "Catégorie",
   choose: "Choisir…",

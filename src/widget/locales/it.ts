@@ -6,7 +6,7 @@ export default {
   title: "Titolo",
   email: "La sua email (per risponderle)",
   rating: "La sua valutazione",
-  ratingValue: "{n} su 5",
+  ratingValue: "{n} su {m}",
   nps: "Ci consiglierebbe? 0 = no, 10 = sicuramente",
   category: "Categoria",
   choose: "Scegli…",

@@ -6,7 +6,7 @@ export default {
   title: "Titel",
   email: "Uw e-mailadres (voor een antwoord)",
   rating: "Uw beoordeling",
-  ratingValue: "{n} van 5",
+  ratingValue: "{n} van {m}",
   nps: "Zou u ons aanbevelen? 0 = nee, 10 = zeker",
   category: "Categorie",
   choose: "Kiezen…",

@@ -6,7 +6,7 @@ export default {
   title: "Tytuł",
   email: "E-mail (do odpowiedzi)",
   rating: "Ocena",
-  ratingValue: "{n} z 5",
+  ratingValue: "{n} z {m}",
   nps: "Czy polecisz nas? 0 = nie, 10 = tak",
   category: "Kategoria",
   choose: "Wybierz…",

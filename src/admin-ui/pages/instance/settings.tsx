@@ -2,8 +2,8 @@ import { useEffect, useState } from "preact/hooks";
 import { ApiError, api, fieldError } from "../../api.ts";
 import { problemText, Skeleton, toast } from "../../components.tsx";
 import { t } from "../../i18n.ts";
+import { recent } from "../../reauth.tsx";
 import { fill } from "./format.ts";
-import { recent } from "./reauth.tsx";
 
 type Settings = {
   sessionIdleMinutes: number;

@@ -2,9 +2,9 @@ import { useEffect, useState } from "preact/hooks";
 import { ApiError, api } from "../../api.ts";
 import { Badge, ConfirmButton, CopyButton, EmptyState, problemText, Skeleton, toast } from "../../components.tsx";
 import { t } from "../../i18n.ts";
+import { recent } from "../../reauth.tsx";
 import type { Team } from "../../shell.tsx";
 import { fill } from "./format.ts";
-import { recent } from "./reauth.tsx";
 
 /** A provider as the API shows it: the client secret is write-only and never comes back. */
 type Provider = {

@@ -2,9 +2,9 @@ import { useEffect, useState } from "preact/hooks";
 import { api } from "../../api.ts";
 import { Badge, CopyButton, Dialog, EmptyState, problemText, Skeleton } from "../../components.tsx";
 import { t } from "../../i18n.ts";
+import { recent } from "../../reauth.tsx";
 import type { Me } from "../../shell.tsx";
 import { date, dateTime, fill, initials, time } from "./format.ts";
-import { recent } from "./reauth.tsx";
 
 export type User = {
   id: string;

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, api } from "../../api.ts";
 import { Dialog, problemText } from "../../components.tsx";
 import { t } from "../../i18n.ts";
+import { isCancelled } from "../../reauth.tsx";
 import type { Me, Team } from "../../shell.tsx";
 
 /** What every team section gets. */
@@ -63,7 +64,7 @@ export function ActionButton(props: {
           try {
             await props.run();
           } catch (caught) {
-            if (!(caught instanceof Cancelled)) setError(problemText(caught));
+            if (!isCancelled(caught)) setError(problemText(caught));
           } finally {
             setBusy(false);
           }
@@ -77,115 +78,6 @@ export function ActionButton(props: {
         </span>
       )}
     </span>
-  );
-}
-
-/** The person closed the confirmation: nothing failed, nothing to report. */
-export class Cancelled extends Error {}
-
-/**
- * Sensitive changes (API tokens, the team export) need a sign-in from the last 5 minutes. `run(fn)`
- * calls fn; when the API answers REAUTH_REQUIRED it asks for the password (or an authentication
- * code), confirms it, and calls fn again. Cancelling rejects with `Cancelled`.
- */
-export function useReauth() {
-  type Pending = { retry: () => Promise<void>; resolve: () => void; reject: (e: unknown) => void; done?: true };
-  const [pending, setPending] = useState<Pending | undefined>(undefined);
-  const run = (fn: () => Promise<void>): Promise<void> =>
-    fn().catch((error: unknown) => {
-      if (!(error instanceof ApiError && error.problem.code === "REAUTH_REQUIRED")) throw error;
-      return new Promise<void>((resolve, reject) => setPending({ retry: fn, resolve, reject }));
-    });
-  const dialog = pending && (
-    <ReauthDialog
-      onCancel={() => {
-        // The dialog also closes when it leaves the page after confirming: that is no cancel.
-        if (pending.done) return;
-        pending.done = true;
-        pending.reject(new Cancelled());
-        setPending(undefined);
-      }}
-      onConfirmed={async () => {
-        pending.done = true;
-        setPending(undefined);
-        await pending.retry().then(pending.resolve, pending.reject);
-      }}
-    />
-  );
-  return { run, dialog };
-}
-
-function ReauthDialog(props: { onCancel: () => void; onConfirmed: () => Promise<void> }) {
-  const [withCode, setWithCode] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>(undefined);
-  const input = useRef<HTMLInputElement>(null);
-  useEffect(() => input.current?.focus(), [withCode]);
-  return (
-    <Dialog title={t.teamReauthTitle} onClose={props.onCancel}>
-      <form
-        noValidate
-        onSubmit={async (event) => {
-          event.preventDefault();
-          const value = input.current?.value ?? "";
-          setBusy(true);
-          setError(undefined);
-          try {
-            await api("POST", "/auth/reauth", withCode ? { code: value.trim() } : { password: value });
-          } catch (caught) {
-            setError(problemText(caught));
-            setBusy(false);
-            return;
-          }
-          await props.onConfirmed();
-        }}
-      >
-        <p class="muted">{t.teamReauthIntro}</p>
-        <label htmlFor="reauth-proof">
-          {withCode ? t.code : t.password}
-          {withCode ? (
-            <input
-              ref={input}
-              key="code"
-              id="reauth-proof"
-              name="code"
-              type="text"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              aria-invalid={error ? "true" : undefined}
-              aria-describedby="reauth-note"
-              required
-            />
-          ) : (
-            <input
-              ref={input}
-              key="password"
-              id="reauth-proof"
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              aria-invalid={error ? "true" : undefined}
-              aria-describedby="reauth-note"
-              required
-            />
-          )}
-          <span id="reauth-note" class={error ? "error" : "hint"} role={error ? "alert" : undefined}>
-            {error ?? (withCode ? t.codeHint : "")}
-          </span>
-        </label>
-        <button type="button" class="link" onClick={() => setWithCode(!withCode)}>
-          {withCode ? t.teamReauthUsePassword : t.teamReauthUseCode}
-        </button>
-        <div class="actions">
-          <button type="button" onClick={props.onCancel}>
-            {t.cancel}
-          </button>
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? t.working : t.reauthConfirm}
-          </button>
-        </div>
-      </form>
-    </Dialog>
   );
 }
 

@@ -1,10 +1,10 @@
 import { toast } from "../../components.tsx";
 import { t } from "../../i18n.ts";
-import { ActionButton, downloadFrom, type SectionProps, useReauth } from "./common.tsx";
+import { recent } from "../../reauth.tsx";
+import { ActionButton, downloadFrom, type SectionProps } from "./common.tsx";
 
 /** Everything the team holds, as one JSON file, for its owners (re-authenticated; recorded in the trail). */
 export function ExportSection({ team }: SectionProps) {
-  const reauth = useReauth();
   return (
     <section class="panel" aria-labelledby="export-title">
       <h2 id="export-title">{t.exportTitle}</h2>
@@ -21,11 +21,10 @@ export function ExportSection({ team }: SectionProps) {
         label={t.exportDownload}
         busyLabel={t.exporting}
         run={async () => {
-          await reauth.run(() => downloadFrom(`/teams/${team.id}/export`, "loupe-team-export.json"));
+          await recent(() => downloadFrom(`/teams/${team.id}/export`, "loupe-team-export.json"));
           toast(t.exportDone);
         }}
       />
-      {reauth.dialog}
     </section>
   );
 }

@@ -2,8 +2,9 @@ import { useEffect, useState } from "preact/hooks";
 import { api, fieldError } from "../../api.ts";
 import { Badge, ConfirmButton, CopyButton, EmptyState, problemText, Skeleton, toast } from "../../components.tsx";
 import { t } from "../../i18n.ts";
+import { isCancelled, recent } from "../../reauth.tsx";
 import { handleLostSession } from "../../shell.tsx";
-import { Cancelled, Labeled, roleName, type SectionProps, Time, useReauth } from "./common.tsx";
+import { Labeled, roleName, type SectionProps, Time } from "./common.tsx";
 
 type Token = {
   id: string;
@@ -27,7 +28,6 @@ export function TokensSection({ team }: SectionProps) {
   const [secret, setSecret] = useState<{ name: string; token: string } | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
-  const reauth = useReauth();
   const load = () =>
     api<{ tokens: Token[] }>("GET", `/teams/${team.id}/tokens`).then((a) => setTokens(a.tokens), handleLostSession);
   useEffect(() => {
@@ -72,7 +72,7 @@ export function TokensSection({ team }: SectionProps) {
               setBusy(true);
               setError(undefined);
               try {
-                await reauth.run(async () => {
+                await recent(async () => {
                   const created = await api<{ token: string; apiToken: Token }>(
                     "POST",
                     `/teams/${team.id}/tokens`,
@@ -83,7 +83,7 @@ export function TokensSection({ team }: SectionProps) {
                 await load();
               } catch (caught) {
                 handleLostSession(caught);
-                if (!(caught instanceof Cancelled)) setError(caught);
+                if (!isCancelled(caught)) setError(caught);
               } finally {
                 setBusy(false);
               }
@@ -182,7 +182,6 @@ export function TokensSection({ team }: SectionProps) {
           </ul>
         )}
       </section>
-      {reauth.dialog}
     </>
   );
 }
