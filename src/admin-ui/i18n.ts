@@ -1,13 +1,44 @@
 import { signal } from "@preact/signals";
+import type enAccount from "./strings/en.account.ts";
+import type enInstance from "./strings/en.instance.ts";
+import type enProject from "./strings/en.project.ts";
+import type enTeam from "./strings/en.team.ts";
 import type en from "./strings/en.ts";
 
-export type Strings = Record<keyof typeof en, string>;
+/** The strings the first page needs (shell, sign-in, inbox, item) and those of each other area. */
+export type Area = "core" | "team" | "project" | "instance" | "account";
+type AreaStrings = {
+  core: typeof en;
+  team: typeof enTeam;
+  project: typeof enProject;
+  instance: typeof enInstance;
+  account: typeof enAccount;
+};
+export type Strings = Record<AllKeys, string>;
+type AllKeys = { [A in Area]: keyof AreaStrings[A] }[Area];
 export type Locale = "en" | "de";
-/** Each language is its own chunk: a browser downloads only the one it shows (the first-load budget). */
+/**
+ * Each language and area is its own chunk: a browser downloads only the language it shows, and an
+ * area's strings with that area's pages (the first-load budget covers sign-in and the inbox only).
+ */
 const all = {
-  en: () => import("./strings/en.ts"),
-  de: () => import("./strings/de.ts"),
-} satisfies Record<Locale, () => Promise<{ default: Strings }>>;
+  en: {
+    core: () => import("./strings/en.ts"),
+    team: () => import("./strings/en.team.ts"),
+    project: () => import("./strings/en.project.ts"),
+    instance: () => import("./strings/en.instance.ts"),
+    account: () => import("./strings/en.account.ts"),
+  },
+  de: {
+    core: () => import("./strings/de.ts"),
+    team: () => import("./strings/de.team.ts"),
+    project: () => import("./strings/de.project.ts"),
+    instance: () => import("./strings/de.instance.ts"),
+    account: () => import("./strings/de.account.ts"),
+  },
+} satisfies {
+  [L in Locale]: { [A in Area]: () => Promise<{ default: Record<keyof AreaStrings[A], string> }> };
+};
 
 /** The languages the UI speaks, each named in itself (for the language switch). */
 export const LOCALES: [Locale, string][] = [
@@ -36,19 +67,25 @@ function initialLocale(): Locale {
 /** The current language; the app is keyed on it (main.tsx), so changing it re-renders every page. */
 export const locale = signal<Locale>(initialLocale());
 
-/** The strings of the current language (one object, filled before the first render, refilled on a switch). */
+/** The strings of the current language (filled area by area before a page renders, refilled on a switch). */
 export const t = {} as Strings;
+/** The areas whose strings are in `t`. */
+const loaded = new Set<Area>();
 
-/** Loads the current language's strings; the app renders after this. */
-export async function loadStrings(): Promise<void> {
-  Object.assign(t, (await all[locale.value]()).default);
+/** Loads an area's strings in the current language (the app renders after the core's; a lazy page after its area's). */
+export async function loadStrings(area: Area = "core"): Promise<void> {
+  if (loaded.has(area)) return;
+  Object.assign(t, (await all[locale.value][area]()).default);
+  loaded.add(area);
   document.documentElement.lang = locale.value;
 }
 
-/** Switches the UI's language now and for the next visits. */
+/** Switches the UI's language now and for the next visits (every area loaded so far, in the new language). */
 export async function setLocale(next: Locale): Promise<void> {
   localStorage.setItem(LOCALE_KEY, next);
-  Object.assign(t, (await all[next]()).default);
+  const areas = [...loaded];
+  const strings = await Promise.all(areas.map((area) => all[next][area]()));
+  for (const { default: part } of strings) Object.assign(t, part);
   document.documentElement.lang = next;
   locale.value = next;
 }

@@ -1,6 +1,6 @@
 import { type ComponentType, render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { loadStrings, locale } from "./i18n.ts";
+import { type Area, loadStrings, locale } from "./i18n.ts";
 import { InboxPage } from "./pages/inbox.tsx";
 import { MfaPage } from "./pages/mfa.tsx";
 import { SetupPage } from "./pages/setup.tsx";
@@ -19,17 +19,22 @@ const ROUTES: [pattern: string, page: { now: ComponentType<PageProps> } | { load
   ["/sign-in", { now: SignInPage }],
   ["/account/mfa", { now: MfaPage }],
   ["/", { now: InboxPage }],
-  ["/projects", { load: () => import("./pages/projects.tsx") }],
-  ["/projects/:projectId", { load: () => import("./pages/project.tsx") }],
-  ["/team", { load: () => import("./pages/team.tsx") }],
-  ["/team/:section", { load: () => import("./pages/team.tsx") }],
-  ["/account", { load: () => import("./pages/account.tsx") }],
-  ["/account/:section", { load: () => import("./pages/account.tsx") }],
-  ["/instance", { load: () => import("./pages/instance.tsx") }],
-  ["/instance/:section", { load: () => import("./pages/instance.tsx") }],
+  ["/projects", { load: () => withStrings("project", () => import("./pages/projects.tsx")) }],
+  ["/projects/:projectId", { load: () => withStrings("project", () => import("./pages/project.tsx")) }],
+  ["/team", { load: () => withStrings("team", () => import("./pages/team.tsx")) }],
+  ["/team/:section", { load: () => withStrings("team", () => import("./pages/team.tsx")) }],
+  ["/account", { load: () => withStrings("account", () => import("./pages/account.tsx")) }],
+  ["/account/:section", { load: () => withStrings("account", () => import("./pages/account.tsx")) }],
+  ["/instance", { load: () => withStrings("instance", () => import("./pages/instance.tsx")) }],
+  ["/instance/:section", { load: () => withStrings("instance", () => import("./pages/instance.tsx")) }],
   ["/reset-password", { load: () => import("./pages/reset-password.tsx") }],
   ["/invitation", { load: () => import("./pages/invitation.tsx") }],
 ];
+
+/**
+ * A page's chunk after its area's strings (src/admin-ui/i18n.ts): a module may read `t` as it loads.
+ */
+const withStrings = (area: Area, page: Loader): ReturnType<Loader> => loadStrings(area).then(page);
 
 function Lazy({ load, params }: { load: Loader; params: Record<string, string> }) {
   const [Page, setPage] = useState<ComponentType<PageProps> | undefined>(undefined);

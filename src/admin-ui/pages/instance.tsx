@@ -12,12 +12,13 @@ import { SettingsSection } from "./instance/settings.tsx";
 import { SsoSection } from "./instance/sso.tsx";
 import { UsersSection } from "./instance/users.tsx";
 
+/** Each section and its title (read when drawn: in the current language). */
 const SECTIONS = [
-  ["users", t.instUsers],
-  ["settings", t.instSettings],
-  ["sso", t.instSso],
-  ["audit", t.instAudit],
-  ["health", t.instHealth],
+  ["users", () => t.instUsers],
+  ["settings", () => t.instSettings],
+  ["sso", () => t.instSso],
+  ["audit", () => t.instAudit],
+  ["health", () => t.instHealth],
 ] as const;
 type Section = (typeof SECTIONS)[number][0];
 
@@ -88,14 +89,14 @@ function Instance(props: { section: string; me: Me; teams: Team[] }) {
                   navigate(`/instance/${id}`);
                 }}
               >
-                {label}
+                {label()}
               </a>
             </li>
           ))}
         </ul>
       </nav>
       <main class="page settings-main" aria-labelledby="section-title">
-        <h2 id="section-title">{known?.[1] ?? t.instTitle}</h2>
+        <h2 id="section-title">{known?.[1]() ?? t.instTitle}</h2>
         {failure && (
           <p class="error" role="alert">
             {failure}

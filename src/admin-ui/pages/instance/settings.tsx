@@ -14,7 +14,8 @@ type Settings = {
 type Name = keyof Settings;
 
 /** Each setting with its bounds (the server's, src/shared/accounts.ts SettingsInput) and words. */
-const FIELDS: { name: Name; label: string; hint: string; min: number; max: number }[] = [
+/** A function: the words are read in the current language (and after the area's strings have loaded). */
+const fields = (): { name: Name; label: string; hint: string; min: number; max: number }[] => [
   { name: "sessionIdleMinutes", label: t.instIdle, hint: t.instIdleHint, min: 5, max: 240 },
   { name: "sessionAbsoluteHours", label: t.instAbsolute, hint: t.instAbsoluteHint, min: 1, max: 24 },
   { name: "totpToleranceSeconds", label: t.instTotp, hint: t.instTotpHint, min: 0, max: 30 },
@@ -35,7 +36,7 @@ export function SettingsSection(props: { onError: (error: unknown) => void }) {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
     const changes: Record<string, number | string> = {};
-    for (const { name } of FIELDS) {
+    for (const { name } of fields()) {
       const raw = String(form.get(name) ?? "").trim();
       const value = Number(raw);
       // A value that is no number goes as typed: the server names the field and says what it must be.
@@ -71,7 +72,7 @@ export function SettingsSection(props: { onError: (error: unknown) => void }) {
     <>
       <p class="intro">{t.instSettingsIntro}</p>
       <form class="panel settings-form" noValidate onSubmit={save}>
-        {FIELDS.map((field) => {
+        {fields().map((field) => {
           const message = fieldError(error, field.name);
           return (
             <label key={field.name}>

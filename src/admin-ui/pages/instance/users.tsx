@@ -18,7 +18,7 @@ export type User = {
 };
 
 type Filter = "all" | "disabled" | "noMfa" | "admins";
-const FILTERS: [Filter, string][] = [
+const filters = (): [Filter, string][] => [
   ["all", t.instShowAll],
   ["disabled", t.instShowDisabled],
   ["noMfa", t.instShowNoMfa],
@@ -74,7 +74,7 @@ export function UsersSection(props: { me: Me; onError: (error: unknown) => void 
         <label>
           {t.instShow}
           <select value={filter} onChange={(e) => setFilter(e.currentTarget.value as Filter)}>
-            {FILTERS.map(([value, label]) => (
+            {filters().map(([value, label]) => (
               <option key={value} value={value}>
                 {label}
               </option>
