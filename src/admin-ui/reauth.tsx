@@ -7,8 +7,16 @@ import { navigate } from "./router.ts";
 
 /** What the account can prove itself with (GET /me's user). */
 export type Proofs = { hasPassword: boolean; mfaEnabled: boolean };
-type Pending = { resolve: () => void; reject: (error: unknown) => void };
-const pending = signal<Pending | undefined>(undefined);
+type Waiter = { resolve: () => void; reject: (error: unknown) => void };
+/** The calls waiting for one confirmation (two sensitive calls at once need it only once). */
+const pending = signal<Waiter[] | undefined>(undefined);
+
+/** Ends the wait: every waiting call runs again (confirmed) or fails as cancelled. */
+function settle(confirmed: boolean): void {
+  const waiters = pending.value ?? [];
+  pending.value = undefined;
+  for (const waiter of waiters) confirmed ? waiter.resolve() : waiter.reject(cancelled());
+}
 
 /** What a cancelled confirmation leaves: a problem like the API's, so callers show it the same way. */
 const cancelled = () => new ApiError(403, { code: "REAUTH_CANCELLED", detail: t.reauthCancelled });
@@ -26,9 +34,8 @@ export async function recent<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (error) {
     if (!(error instanceof ApiError && error.problem.code === "REAUTH_REQUIRED")) throw error;
-    pending.value?.reject(cancelled());
     await new Promise<void>((resolve, reject) => {
-      pending.value = { resolve, reject };
+      pending.value = [...(pending.value ?? []), { resolve, reject }];
     });
     return call();
   }
@@ -37,26 +44,38 @@ export async function recent<T>(call: () => Promise<T>): Promise<T> {
 /**
  * The confirmation `recent` asks for, rendered once per page (the Shell does; a card page renders its
  * own). Its own <dialog>, not <Dialog>: it may open above another dialog, and their title ids differ.
+ * It asks GET /me what the account can prove itself with when it opens (a password set or two-factor
+ * turned off a minute ago counts). Leaving the page cancels what waits: it never runs elsewhere.
  */
-export function ReauthDialog(props: { account: Proofs | undefined }) {
-  const asking = pending.value;
-  const { hasPassword, mfaEnabled } = props.account ?? { hasPassword: true, mfaEnabled: false };
+export function ReauthDialog() {
+  const asking = pending.value !== undefined;
+  const [proofs, setProofs] = useState<Proofs | undefined>(undefined);
   const dialog = useRef<HTMLDialogElement>(null);
   const input = useRef<HTMLInputElement>(null);
-  const [useCode, setUseCode] = useState(!hasPassword);
+  const [useCode, setUseCode] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
+  useEffect(() => () => settle(false), []);
   useEffect(() => {
-    if (asking && !dialog.current?.open) dialog.current?.showModal();
-  }, [asking]);
-  useEffect(() => input.current?.focus(), [asking, useCode]);
-  if (!asking) return null;
-  const close = () => {
-    if (pending.value !== asking) return;
-    pending.value = undefined;
+    if (!asking) return;
+    setProofs(undefined);
     setError(undefined);
-    asking.reject(cancelled());
-  };
+    api<{ user: Proofs }>("GET", "/me").then(
+      ({ user }) => {
+        setProofs(user);
+        setUseCode(!user.hasPassword);
+      },
+      // Unknown: offer the password (a wrong guess only costs a refusal beside the field).
+      () => setProofs({ hasPassword: true, mfaEnabled: false }),
+    );
+  }, [asking]);
+  useEffect(() => {
+    if (proofs && !dialog.current?.open) dialog.current?.showModal();
+  }, [proofs]);
+  useEffect(() => input.current?.focus(), [proofs, useCode]);
+  if (!asking || !proofs) return null;
+  const { hasPassword, mfaEnabled } = proofs;
+  const close = () => settle(false);
   const field = useCode ? "code" : "password";
   // A wrong password or code is said beside the field; anything else (too many attempts) below it.
   const wrong = error instanceof ApiError && error.problem.code === "INVALID_CREDENTIALS";
@@ -79,7 +98,7 @@ export function ReauthDialog(props: { account: Proofs | undefined }) {
               onClick={async () => {
                 const here = location.pathname + location.search;
                 await api("POST", "/auth/logout").catch(() => undefined);
-                pending.value = undefined;
+                settle(false);
                 navigate(`/sign-in?next=${encodeURIComponent(here)}`);
               }}
             >
@@ -97,12 +116,11 @@ export function ReauthDialog(props: { account: Proofs | undefined }) {
             setError(undefined);
             try {
               await api("POST", "/auth/reauth", useCode ? { code: value.trim() } : { password: value });
-              pending.value = undefined;
-              asking.resolve();
+              settle(true);
             } catch (failure) {
               // The session itself is gone (a wrong password is a 401 too, but INVALID_CREDENTIALS).
               if (failure instanceof ApiError && failure.problem.code === "UNAUTHENTICATED") {
-                pending.value = undefined;
+                settle(false);
                 navigate(`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`);
               }
               setError(failure);

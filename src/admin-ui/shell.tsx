@@ -138,7 +138,7 @@ export function Shell(props: {
         {props.children(team ?? { id: "", name: "", role: null }, me, teams)}
       </div>
       <Toasts />
-      <ReauthDialog account={me} />
+      <ReauthDialog />
     </div>
   );
 }

@@ -131,6 +131,40 @@ test("email: changing it asks to confirm it is you (a wrong password named besid
   await context.close();
 });
 
+test("a confirmation left open does not follow to another page: leaving cancels the change it was for", async () => {
+  const ada = await newUser("leave");
+  const { page, context, problems } = await w.open();
+  await signIn(page, ada, "/account/email");
+  w.t.clock.advance(6 * 60_000);
+  await page.getByLabel("New email address").fill(uniqueEmail("never"));
+  await page.getByRole("button", { name: "Change email" }).click();
+  await page.getByRole("dialog", { name: "Confirm it is you" }).waitFor();
+  // Back in the browser's history (here: to the inbox) while the confirmation is open.
+  await page.evaluate(() => {
+    history.pushState(null, "", "/");
+    dispatchEvent(new PopStateEvent("popstate"));
+  });
+  await page
+    .getByRole("list", { name: "Inbox" })
+    .or(page.getByRole("heading", { name: "Create your team" }))
+    .first()
+    .waitFor();
+  expect(await page.getByRole("dialog", { name: "Confirm it is you" }).count()).toBe(0);
+  expect((await me(page)).body.user.email).toBe(ada.email);
+  // Back on the account page, a new change asks afresh, and that one goes through.
+  await page.goto(`${w.origin}/account/email`);
+  const next = uniqueEmail("after");
+  await page.getByLabel("New email address").fill(next);
+  await page.getByRole("button", { name: "Change email" }).click();
+  const dialog = page.getByRole("dialog", { name: "Confirm it is you" });
+  await dialog.getByLabel("Password").fill(ada.password);
+  await dialog.getByRole("button", { name: "Confirm" }).click();
+  await page.getByText("Email changed").waitFor();
+  expect((await me(page)).body.user.email).toBe(next);
+  expect(await problems()).toEqual([]);
+  await context.close();
+});
+
 test("password: a wrong current password is named beside its field; the right one changes it; the new one signs in", async () => {
   const ada = await newUser("password");
   const { page, context, problems } = await w.open();

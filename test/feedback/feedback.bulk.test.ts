@@ -15,6 +15,13 @@ test("a member closes, assigns and labels four items in one request; each gets a
   const ids = listed.filter((i) => i.id !== w.a.memberItem.id).map((i) => i.id);
   expect(ids).toHaveLength(4);
   const other = await (await w.a.member.browser.post(`${T}/labels`, { name: "ux", color: "#8250df" })).json();
+  // Open inboxes and item views hear of each change, as of a single one.
+  const published: { type: string; itemId?: string }[] = [];
+  const publish = w.t.live.publish.bind(w.t.live);
+  w.t.live.publish = (event) => {
+    published.push(event);
+    publish(event);
+  };
   const res = await w.a.member.browser.post(`${T}/feedback/bulk`, {
     ids: [...ids, ids[0]],
     status: "closed",
@@ -35,6 +42,19 @@ test("a member closes, assigns and labels four items in one request; each gets a
     w.a.team.id,
   );
   expect(audit.map((a) => a.target_id).sort()).toEqual([...ids].sort());
+  expect(
+    published
+      .filter((e) => e.type === "feedback.updated")
+      .map((e) => e.itemId)
+      .sort(),
+  ).toEqual([...ids].sort());
+  // Each item's history says what the bulk change did, as a single change would.
+  const history = await (await w.a.member.browser.get(`${T}/feedback/${ids[0]}/history`)).json();
+  expect(history.entries[0]).toMatchObject({
+    action: "feedback.triaged",
+    changes: { status: { from: "new", to: "closed" }, assigneeId: { from: null, to: w.a.member.user.id } },
+  });
+  expect([...history.entries[0].changes.labels.added].sort()).toEqual([w.a.label.id, other.id].sort());
   // The untouched item stayed as it was.
   const untouched: Item = await (await w.a.member.browser.get(`${T}/feedback/${w.a.memberItem.id}`)).json();
   expect(untouched.status).toBe("new");

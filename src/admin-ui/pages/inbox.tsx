@@ -83,8 +83,12 @@ function apiQuery(view: View, cursor: string | null, limit: number): URLSearchPa
   return query;
 }
 
+/** Whether keys go into a field (a row's checkbox is no field: j, k and x go on working there). */
 const typing = (target: EventTarget | null) =>
-  target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  target instanceof HTMLElement &&
+  (target.isContentEditable ||
+    /^(TEXTAREA|SELECT)$/.test(target.tagName) ||
+    (target instanceof HTMLInputElement && !/^(checkbox|radio|button|submit)$/.test(target.type)));
 const initials = (name: string) =>
   name
     .split(/\s+/)
@@ -261,10 +265,16 @@ function Inbox({ team, me, teams }: { team: Team; me: Me; teams: Team[] }) {
     setItems((rows) => rows.map((row) => (row.id === item.id ? { ...row, ...item } : row)));
   };
 
-  /** What a shortcut or the bulk bar acts on: the selection, else the focused row. */
+  /** The row the keyboard is on: the one with the focus (the state may lag behind a reload), else the remembered one. */
+  const keyRow = () => {
+    const row = document.activeElement?.closest(".list li:has(> .row)");
+    const at = row ? [...document.querySelectorAll(".list li:has(> .row)")].indexOf(row) : -1;
+    return at === -1 ? focused : at;
+  };
+  /** What a shortcut or the bulk bar acts on: the selection, else the open item, else the keyboard's row. */
   const targets = (): Row[] => {
     if (selected.size > 0) return items.filter((row) => selected.has(row.id));
-    const row = open ?? items[focused];
+    const row = open ?? items[keyRow()];
     return row ? [row] : [];
   };
 
@@ -312,7 +322,7 @@ function Inbox({ team, me, teams }: { team: Team; me: Me; teams: Team[] }) {
 
   const markDone = async () => {
     if (selected.size > 0) return setStatus(targets(), "done");
-    const row = open ?? items[focused];
+    const row = open ?? items[keyRow()];
     if (!row || !canTriage(row.teamId)) return;
     try {
       changed(await saveStatus(row.teamId, open?.id === row.id ? open : row, "done"));
@@ -363,7 +373,7 @@ function Inbox({ team, me, teams }: { team: Team; me: Me; teams: Team[] }) {
     // The row that has the focus is the truth (the state may lag a render behind a fast typist).
     const rows = [...document.querySelectorAll<HTMLElement>(".list .row")];
     const at = rows.indexOf(document.activeElement as HTMLElement);
-    const from = at === -1 ? focused : at;
+    const from = keyRow();
     const move = (to: number) => {
       const next = Math.min(Math.max(to, 0), Math.max(items.length - 1, 0));
       setFocused(next);
@@ -372,10 +382,10 @@ function Inbox({ team, me, teams }: { team: Team; me: Me; teams: Team[] }) {
     // The first j focuses the first row.
     if (event.key === "j") move(at === -1 && focused === 0 ? 0 : from + 1);
     else if (event.key === "k") move(from - 1);
-    else if (event.key === "Enter" && items[focused] && !(event.target instanceof HTMLButtonElement))
-      showItem(items[focused]);
+    else if (event.key === "Enter" && items[from] && !(event.target instanceof HTMLButtonElement))
+      showItem(items[from]);
     else if (event.key === "e") markDone();
-    else if (event.key === "x") toggle(focused, false);
+    else if (event.key === "x") toggle(from, false);
     else if (event.key === "a") pick("assign");
     else if (event.key === "l") pick("label");
     else if (event.key === "/") searchBox.current?.focus();

@@ -122,7 +122,7 @@ export function MfaPage() {
           {t.cancel}
         </a>
       )}
-      <ReauthDialog account={who?.user} />
+      <ReauthDialog />
     </Card>
   );
 }

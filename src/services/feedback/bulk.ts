@@ -4,6 +4,7 @@ import { MAX_ITEM_LABELS } from "../../shared/feedback-constants.ts";
 import {
   addFeedbackLabels,
   bulkTriageFeedback,
+  findFeedback,
   liveItemsWithLabels,
   removeFeedbackLabels,
   setDeleted,
@@ -13,12 +14,14 @@ import { findMembership } from "../../store/teams.ts";
 import { appendAudit } from "../audit/audit.ts";
 import { roleAllows } from "../authz.ts";
 import type { ServiceContext } from "../context.ts";
+import { publishAfterCommit } from "../live/bus.ts";
 import type { TeamAccess } from "../teams/access.ts";
+import type { TriageDetail } from "./feedback.ts";
 
 /**
  * One change to many items of a team, in one transaction: each item as a single change would be
  * (a live item of this team, an assignee who is a member or owner, the team's labels, an audit entry
- * per item), answered per item. An id that is not a live item of this team fails as NOT_FOUND —
+ * per item with what it changed, a live event per item), answered per item. An id that is not a live item of this team fails as NOT_FOUND —
  * whatever it is elsewhere, nothing of it is read or changed.
  */
 export function bulkUpdateFeedback(
@@ -65,6 +68,8 @@ export function bulkUpdateFeedback(
         result.failed.push({ id, code: "TOO_MANY_LABELS" });
         continue;
       }
+      const row = findFeedback(ctx.db, teamId, id)!;
+      let version = row.version;
       if (triage) {
         bulkTriageFeedback(
           ctx.db,
@@ -78,12 +83,30 @@ export function bulkUpdateFeedback(
         );
         addFeedbackLabels(ctx.db, teamId, id, add);
         removeFeedbackLabels(ctx.db, teamId, id, remove);
-        appendAudit(ctx, { action: "feedback.triaged", actorId: access.userId, targetId: id, teamId });
+        version += 1;
+        // What it changed, as a single change records it (the item's history reads this).
+        const detail: TriageDetail = { version };
+        if (change.status !== undefined && change.status !== row.status)
+          detail.status = { from: row.status, to: change.status };
+        if (change.assigneeId !== undefined && change.assigneeId !== row.assignee_user_id)
+          detail.assigneeId = { from: row.assignee_user_id, to: change.assigneeId };
+        const added = add.filter((label) => !labels.includes(label));
+        const removed = remove.filter((label) => labels.includes(label));
+        if (added.length > 0 || removed.length > 0) detail.labels = { added, removed };
+        appendAudit(ctx, { action: "feedback.triaged", actorId: access.userId, targetId: id, teamId, detail });
       }
       if (change.trash) {
         setDeleted(ctx.db, teamId, id, now, now);
-        appendAudit(ctx, { action: "feedback.trashed", actorId: access.userId, targetId: id, teamId });
+        version += 1;
+        appendAudit(ctx, {
+          action: "feedback.trashed",
+          actorId: access.userId,
+          targetId: id,
+          teamId,
+          detail: { version },
+        });
       }
+      publishAfterCommit(ctx, { type: "feedback.updated", teamId, itemId: id });
       result.updated.push(id);
     }
     return result;

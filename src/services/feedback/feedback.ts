@@ -478,7 +478,8 @@ export function restoreFeedback(ctx: ServiceContext, input: { access: TeamAccess
   return getFeedback(ctx, { access, itemId });
 }
 
-type TriageDetail = {
+/** What a triage change did, in its audit entry (the item's history reads it). */
+export type TriageDetail = {
   version: number;
   status?: { from: string; to: string };
   assigneeId?: { from: string | null; to: string | null };
