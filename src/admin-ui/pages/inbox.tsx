@@ -167,14 +167,19 @@ function Inbox({ team, me, teams }: { team: Team; me: Me; teams: Team[] }) {
     return people;
   }, [teamData]);
 
+  /** What the inbox shows now, for calls that finish later than the render that started them. */
+  const current = useRef({ view, all, teamId: team.id });
+  current.current = { view, all, teamId: team.id };
   /** Loads the view's first page (or, with `from`, the next one); `size` keeps as many rows as were shown. */
   const load = async (from: string | null, size = 50) => {
     const request = ++latest.current;
     setLoading(true);
     setFailure(undefined);
     try {
-      const base = all ? "/feedback" : `/teams/${team.id}/feedback`;
-      const page = await api<Page>("GET", `${base}${view.q ? "/search" : ""}?${apiQuery(view, from, size)}`);
+      // The view as it is now (a reload after a slow bulk change must not bring back an older one).
+      const { view: now, all: across, teamId } = current.current;
+      const base = across ? "/feedback" : `/teams/${teamId}/feedback`;
+      const page = await api<Page>("GET", `${base}${now.q ? "/search" : ""}?${apiQuery(now, from, size)}`);
       if (request !== latest.current) return;
       setItems((rows) => (from ? [...rows, ...page.items] : page.items));
       setCursor(page.nextCursor);
