@@ -1181,4 +1181,66 @@ export default {
   keyRange: "Alle Einträge dazwischen auswählen",
   keyAssign: "Zuweisen (die ausgewählten Einträge oder diesen)",
   keyLabel: "Labels hinzufügen oder entfernen",
+  // privacy: retention, privacy notice, GDPR requests
+  instCheckErasureLog: "Löschprotokoll",
+  instCheck_invalid: "verändert oder unlesbar",
+  instHealthReason_erasure_log_invalid:
+    "Das Löschprotokoll hat seine Integritätsprüfung nicht bestanden: Gelöschte Personen könnten mit einer Wiederherstellung zurückkehren, und keine neue Löschung kann festgehalten werden. Siehe README (DSGVO-Anfragen).",
+  retentionTitle: "Aufbewahrung",
+  retentionIntro:
+    "Wie lange dieses Projekt Feedback aufbewahrt. Jede Nacht wird älteres Feedback endgültig gelöscht – mit Bildschirmfoto, Kommentaren und Nachrichten –, nicht über den Papierkorb.",
+  retentionDays: "Feedback löschen nach",
+  retentionDaysHint: "Leer: aufbewahrt, bis es jemand löscht. 1 bis 3650 Tage.",
+  retentionFixed:
+    "Für jedes Projekt gleich: Der Papierkorb behält gelöschtes Feedback 30 Tage; Sicherungen bestehen höchstens 90 Tage.",
+  saveRetention: "Aufbewahrung speichern",
+  noticeTitle: "Datenschutzhinweis",
+  noticeIntro:
+    "Text für die Datenschutzseite Ihrer Website, aus den gespeicherten Einstellungen dieses Projekts erstellt: was das Widget erhebt, was es im Browser der Besucher ablegt, wie lange und wo Feedback gespeichert wird. Speichern Sie geänderte Einstellungen zuerst; der Text folgt ihnen.",
+  noticeLanguage: "Sprache",
+  noticeFormat: "Format",
+  noticeText: "Der Text",
+  noticeCopy: "Text kopieren",
+  noticeHint: "Gleichen Sie ihn mit dem Rest Ihrer Datenschutzseite ab: Er beschreibt nur das Feedback-Widget.",
+  teamPrivacy: "Datenschutzanfragen",
+  refusedPrivacy:
+    "Nur die Inhaber des Teams beantworten Datenschutzanfragen: finden, exportieren und löschen, was jemand gesendet hat.",
+  gdprIntro:
+    "Beantworten Sie die Anfrage einer Person, ihre Daten einzusehen, mitzunehmen oder zu löschen (DSGVO Art. 15, 17 und 20): Finden Sie jedes Feedback, das mit ihrer E-Mail-Adresse, ihrer Widget-Absender-ID oder von ihrem Konto gesendet wurde – in allen Projekten des Teams, auch im Papierkorb.",
+  gdprFindTitle: "Daten einer Person finden",
+  gdprEmail: "E-Mail-Adresse",
+  gdprEmailHint: "Wie im Widget angegeben, oder die Adresse ihres Kontos.",
+  gdprReporterId: "Widget-Absender-ID",
+  gdprReporterIdHint: "Im localStorage ihres Browsers unter us-reporter_ (die Person kann sie Ihnen vorlesen).",
+  gdprFind: "Finden",
+  gdprResultTitle: "Was das Team gespeichert hat",
+  gdprNothing: "Zu dieser E-Mail-Adresse oder Absender-ID wurde nichts gefunden.",
+  gdprCounts: "{items} Feedbacks, {screenshots} Bildschirmfotos, {messages} Nachrichten.",
+  gdprReporterIdsFound: "Absender-IDs dieser Einträge",
+  gdprReporterIdsHint:
+    "Eine Absender-ID steht für einen Browser: Ihre Einträge ohne E-Mail-Adresse gehören nur dann zu dieser Person, wenn der Browser allein ihrer ist.",
+  gdprAddReporterId: "Diese Absender-ID einbeziehen",
+  gdprItems: "Gefundene Einträge",
+  gdprMatch_email: "E-Mail",
+  gdprMatch_reporterId: "Absender-ID",
+  gdprMatch_account: "Konto",
+  gdprScreenshot: "Bildschirmfoto",
+  gdprMessages: "{n} Nachrichten",
+  gdprInTrash: "im Papierkorb",
+  gdprExport: "Als ZIP exportieren",
+  gdprExported: "Export heruntergeladen (im Prüfprotokoll festgehalten).",
+  gdprErase: "Alles Gefundene löschen",
+  gdprEraseHint:
+    "Der Export ist eine ZIP-Datei: subject.json mit allen Einträgen und Nachrichten und jedes Bildschirmfoto als Bilddatei. Löschen entfernt alles sofort, ohne Papierkorb.",
+  gdprEraseTitle: "Daten dieser Person löschen",
+  gdprEraseQuestion:
+    "{items} Feedbacks mit {screenshots} Bildschirmfotos und {messages} Nachrichten sowie die E-Mail-Adresse und Absender-ID darin werden endgültig gelöscht.",
+  gdprEraseNow: "Sofort aus der laufenden Datenbank gelöscht, ohne Papierkorb. Das lässt sich nicht rückgängig machen.",
+  gdprEraseBackups:
+    "Sicherungen, die es noch enthalten, werden innerhalb von 90 Tagen gelöscht; die Wiederherstellung einer älteren Sicherung löscht es erneut.",
+  gdprEraseAudit: "Das Prüfprotokoll hält fest, dass gelöscht wurde und wie viel – nie, wessen Daten.",
+  gdprTypeToConfirm: "Geben Sie zur Bestätigung {who} ein",
+  gdprEraseConfirm: "Endgültig löschen",
+  gdprErased: "Gelöscht: {items} Feedbacks, {screenshots} Bildschirmfotos, {messages} Nachrichten.",
+  gdprErasedToast: "Gelöscht (im Prüfprotokoll festgehalten, nur mit Anzahlen).",
 };
