@@ -68,16 +68,14 @@ function render(blocks: Block[]): { markdown: string; html: string } {
   return { markdown: `${md.join("\n\n")}\n`, html: `${out.join("\n")}\n` };
 }
 
+type KeyPurpose = "reporter" | "email" | "hidden" | "prompt" | "answer" | "answerTime";
+
 /** The localStorage keys this project's widget writes, with what each is for (none when storage is off). */
-export function storageKeys(
-  input: NoticeInput,
-): { key: string; purpose: "reporter" | "email" | "hidden" | "prompt" | "answer" }[] {
+export function storageKeys(input: NoticeInput): { key: string; purpose: KeyPurpose }[] {
   const s = input.settings;
   if (!s.storage) return [];
   const id = input.projectId;
-  const keys: { key: string; purpose: "reporter" | "email" | "hidden" | "prompt" | "answer" }[] = [
-    { key: "us-reporter_", purpose: "reporter" },
-  ];
+  const keys: { key: string; purpose: KeyPurpose }[] = [{ key: "us-reporter_", purpose: "reporter" }];
   if (s.fields.email.enabled) keys.push({ key: `us-visitorEmail_${id}`, purpose: "email" });
   if (s.appearance.visitorMayHideDays > 0) keys.push({ key: `us-bubbleHiddenAt_${id}`, purpose: "hidden" });
   if (input.autoOpenRules) {
@@ -85,7 +83,7 @@ export function storageKeys(
     keys.push({ key: `us-TimesShown_${id}`, purpose: "prompt" });
   }
   keys.push({ key: `us-ShowAgainAction_${id}`, purpose: "answer" });
-  keys.push({ key: `us-ShowAgainTimestamp_${id}`, purpose: "answer" });
+  keys.push({ key: `us-ShowAgainTimestamp_${id}`, purpose: "answerTime" });
   return keys;
 }
 
@@ -94,7 +92,7 @@ const TEXT = {
     quotes: ["\u201c", "\u201d"],
     title: "Privacy notice: feedback on ",
     intro: [
-      "This website offers a feedback form (Loupe). Its operator runs Loupe on its own server, this installation at ",
+      "This website offers a feedback form (Loupe). The website's operator runs Loupe itself, on this installation at ",
       ". What you send through the form goes there and nowhere else.",
     ],
     collectedTitle: "What is collected when you send feedback",
@@ -108,11 +106,12 @@ const TEXT = {
     category: "The category you choose",
     answers: "Your answers to the form's questions: ",
     screenshot:
-      "A screenshot of the page, only if you add one. You can draw on it and black out parts before sending. Parts of the page the website marks as private",
-    maskForm: ", the values of form fields",
-    maskEmails: ", text that looks like an email address",
-    maskCards: ", text that looks like a card number",
-    screenshotEnd: " and password fields are blacked out before the screenshot is taken.",
+      "A screenshot of the page, only if you add one; you can draw on it and black out parts before sending. Blacked out before it is taken: ",
+    masked: ["password fields", "parts of the page the website marks as private"],
+    maskForm: "the values of form fields",
+    maskEmails: "text that looks like an email address",
+    maskCards: "text that looks like a card number",
+    and: " and ",
     pageDrop: "The address of the page, without its query string and fragment",
     pageKeep: "The full address of the page, including its query string and fragment",
     device:
@@ -133,7 +132,8 @@ const TEXT = {
       email: "the email address you gave, to fill it in next time",
       hidden: "when you hid the feedback button, to keep it hidden for a while",
       prompt: "whether and how often the feedback form opened by itself, so it does not keep asking",
-      answer: "whether you last sent or closed the form, and when, so it does not ask again too soon",
+      answer: "whether you last sent or closed the form, so it does not ask again too soon",
+      answerTime: "when that was",
     },
     retentionTitle: "How long it is kept",
     retentionDays: (n: number) => `Feedback is deleted for good ${n} days after it was sent.`,
@@ -160,8 +160,8 @@ const TEXT = {
     quotes: ["\u201e", "\u201c"],
     title: "Datenschutzhinweis: Feedback auf ",
     intro: [
-      "Diese Website bietet ein Feedback-Formular an (Loupe). Ihr Betreiber betreibt Loupe auf seinem eigenen Server, dieser Installation unter ",
-      ". Was Sie über das Formular senden, geht dorthin und nirgendwo sonst hin.",
+      "Diese Website bietet ein Feedback-Formular an (Loupe). Der Betreiber der Website betreibt Loupe selbst, auf dieser Installation unter ",
+      ". Was Sie über das Formular senden, gelangt dorthin und nirgendwo sonst hin.",
     ],
     collectedTitle: "Was erhoben wird, wenn Sie Feedback senden",
     collectedIntro:
@@ -174,11 +174,12 @@ const TEXT = {
     category: "Die Kategorie, die Sie wählen",
     answers: "Ihre Antworten auf die Fragen des Formulars: ",
     screenshot:
-      "Ein Bildschirmfoto der Seite, nur wenn Sie eines hinzufügen. Sie können darauf zeichnen und Teile schwärzen, bevor Sie senden. Teile der Seite, die die Website als privat kennzeichnet",
-    maskForm: ", die Inhalte von Formularfeldern",
-    maskEmails: ", Text, der wie eine E-Mail-Adresse aussieht",
-    maskCards: ", Text, der wie eine Kartennummer aussieht",
-    screenshotEnd: " und Passwortfelder werden geschwärzt, bevor das Bildschirmfoto entsteht.",
+      "Ein Bildschirmfoto der Seite, nur wenn Sie eines hinzufügen; Sie können darauf zeichnen und Teile schwärzen, bevor Sie senden. Vor der Aufnahme geschwärzt werden: ",
+    masked: ["Passwortfelder", "Teile der Seite, die die Website als privat kennzeichnet"],
+    maskForm: "die Inhalte von Formularfeldern",
+    maskEmails: "Text, der wie eine E-Mail-Adresse aussieht",
+    maskCards: "Text, der wie eine Kartennummer aussieht",
+    and: " und ",
     pageDrop: "Die Adresse der Seite, ohne Abfrageteil (Query-String) und Fragment",
     pageKeep: "Die vollständige Adresse der Seite, mit Abfrageteil (Query-String) und Fragment",
     device:
@@ -201,8 +202,8 @@ const TEXT = {
       email: "die angegebene E-Mail-Adresse, um sie beim nächsten Mal vorauszufüllen",
       hidden: "wann Sie die Feedback-Schaltfläche ausgeblendet haben, damit sie eine Weile verborgen bleibt",
       prompt: "ob und wie oft sich das Formular von selbst geöffnet hat, damit es nicht ständig fragt",
-      answer:
-        "ob Sie das Formular zuletzt gesendet oder geschlossen haben und wann, damit es nicht zu früh wieder fragt",
+      answer: "ob Sie das Formular zuletzt gesendet oder geschlossen haben, damit es nicht zu früh wieder fragt",
+      answerTime: "wann das war",
     },
     retentionTitle: "Wie lange es gespeichert wird",
     retentionDays: (n: number) => `Feedback wird ${n} Tage nach dem Senden endgültig gelöscht.`,
@@ -241,9 +242,13 @@ export function privacyNotice(input: NoticeInput, lang: NoticeLanguage): { markd
       x.answers,
       ...f.custom.flatMap((c, i): Seg[] => [...(i > 0 ? [", "] : []), x.quotes[0], { user: c.label }, x.quotes[1]]),
     ]);
-  collected.push([
-    `${x.screenshot}${s.privacy.formFields ? x.maskForm : ""}${s.privacy.maskEmails ? x.maskEmails : ""}${s.privacy.maskCardNumbers ? x.maskCards : ""}${x.screenshotEnd}`,
-  ]);
+  const masked: string[] = [
+    ...x.masked,
+    ...(s.privacy.formFields ? [x.maskForm] : []),
+    ...(s.privacy.maskEmails ? [x.maskEmails] : []),
+    ...(s.privacy.maskCardNumbers ? [x.maskCards] : []),
+  ];
+  collected.push([`${x.screenshot}${masked.slice(0, -1).join(", ")}${x.and}${masked.at(-1)}.`]);
   collected.push([s.urlQuery === "keep" ? x.pageKeep : x.pageDrop]);
   collected.push([x.device]);
   if (s.consoleCapture) collected.push([x.console]);
