@@ -151,7 +151,11 @@ function Project(props: { team: Team; projectId: string }) {
         <PrivacySection {...common} editable={owner} />
         <DataSection {...common} editable={owner} />
         <RetentionSection {...common} editable={owner} />
-        <NoticeSection teamId={team.id} projectId={project.id} version={project.updatedAt} />
+        <NoticeSection
+          teamId={team.id}
+          projectId={project.id}
+          version={`${project.name}\n${JSON.stringify(project.settings)}`}
+        />
         <OriginsSection {...common} editable={owner} />
         <StringsSection {...common} editable={member} lang={lang} onLang={setLang} builtIn={builtIn} />
         <Danger team={team} project={project} owner={owner} onRotated={setProject} />

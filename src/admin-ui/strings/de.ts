@@ -1215,7 +1215,7 @@ export default {
   gdprFind: "Finden",
   gdprResultTitle: "Was das Team gespeichert hat",
   gdprNothing: "Zu dieser E-Mail-Adresse oder Absender-ID wurde nichts gefunden.",
-  gdprCounts: "{items} Feedbacks, {screenshots} Bildschirmfotos, {messages} Nachrichten.",
+  gdprCounts: "Feedbacks: {items} · Bildschirmfotos: {screenshots} · Nachrichten: {messages}",
   gdprReporterIdsFound: "Absender-IDs dieser Einträge",
   gdprReporterIdsHint:
     "Eine Absender-ID steht für einen Browser: Ihre Einträge ohne E-Mail-Adresse gehören nur dann zu dieser Person, wenn der Browser allein ihrer ist.",
@@ -1225,7 +1225,7 @@ export default {
   gdprMatch_reporterId: "Absender-ID",
   gdprMatch_account: "Konto",
   gdprScreenshot: "Bildschirmfoto",
-  gdprMessages: "{n} Nachrichten",
+  gdprMessages: "Nachrichten: {n}",
   gdprInTrash: "im Papierkorb",
   gdprExport: "Als ZIP exportieren",
   gdprExported: "Export heruntergeladen (im Prüfprotokoll festgehalten).",
@@ -1234,13 +1234,13 @@ export default {
     "Der Export ist eine ZIP-Datei: subject.json mit allen Einträgen und Nachrichten und jedes Bildschirmfoto als Bilddatei. Löschen entfernt alles sofort, ohne Papierkorb.",
   gdprEraseTitle: "Daten dieser Person löschen",
   gdprEraseQuestion:
-    "{items} Feedbacks mit {screenshots} Bildschirmfotos und {messages} Nachrichten sowie die E-Mail-Adresse und Absender-ID darin werden endgültig gelöscht.",
+    "Alles Gefundene wird endgültig gelöscht – Feedbacks: {items}, Bildschirmfotos: {screenshots}, Nachrichten: {messages} – samt den E-Mail-Adressen und Absender-IDs darin.",
   gdprEraseNow: "Sofort aus der laufenden Datenbank gelöscht, ohne Papierkorb. Das lässt sich nicht rückgängig machen.",
   gdprEraseBackups:
     "Sicherungen, die es noch enthalten, werden innerhalb von 90 Tagen gelöscht; die Wiederherstellung einer älteren Sicherung löscht es erneut.",
   gdprEraseAudit: "Das Prüfprotokoll hält fest, dass gelöscht wurde und wie viel – nie, wessen Daten.",
   gdprTypeToConfirm: "Geben Sie zur Bestätigung {who} ein",
   gdprEraseConfirm: "Endgültig löschen",
-  gdprErased: "Gelöscht: {items} Feedbacks, {screenshots} Bildschirmfotos, {messages} Nachrichten.",
+  gdprErased: "Endgültig gelöscht – Feedbacks: {items}, Bildschirmfotos: {screenshots}, Nachrichten: {messages}.",
   gdprErasedToast: "Gelöscht (im Prüfprotokoll festgehalten, nur mit Anzahlen).",
 };

@@ -1182,7 +1182,7 @@ export default {
   gdprFind: "Find",
   gdprResultTitle: "What the team holds",
   gdprNothing: "Nothing was found for this email address or reporter id.",
-  gdprCounts: "{items} feedback items, {screenshots} screenshots, {messages} messages.",
+  gdprCounts: "Feedback items: {items} · Screenshots: {screenshots} · Messages: {messages}",
   gdprReporterIdsFound: "Reporter ids on these items",
   gdprReporterIdsHint:
     "A reporter id stands for one browser: its items without an email address belong to this person only if that browser is theirs alone.",
@@ -1192,7 +1192,7 @@ export default {
   gdprMatch_reporterId: "reporter id",
   gdprMatch_account: "account",
   gdprScreenshot: "screenshot",
-  gdprMessages: "{n} messages",
+  gdprMessages: "messages: {n}",
   gdprInTrash: "in the trash",
   gdprExport: "Export as ZIP",
   gdprExported: "Export downloaded (recorded in the audit trail).",
@@ -1201,13 +1201,13 @@ export default {
     "The export is one ZIP file: subject.json with every item and message, and each screenshot as an image. Erasing deletes at once, without the trash.",
   gdprEraseTitle: "Erase this person's data",
   gdprEraseQuestion:
-    "{items} feedback items with {screenshots} screenshots and {messages} messages, and the email address and reporter id on them, will be deleted for good.",
+    "Everything found is deleted for good — feedback items: {items}, screenshots: {screenshots}, messages: {messages} — with the email addresses and reporter ids on them.",
   gdprEraseNow: "Deleted at once from the live database, without the trash. This cannot be undone.",
   gdprEraseBackups:
     "Backups that still hold it are deleted within 90 days; a restore of an older backup erases it again.",
   gdprEraseAudit: "The audit trail records that an erasure happened and its counts — never whose.",
   gdprTypeToConfirm: "Type {who} to confirm",
   gdprEraseConfirm: "Erase for good",
-  gdprErased: "Erased: {items} feedback items, {screenshots} screenshots, {messages} messages.",
+  gdprErased: "Erased for good — feedback items: {items}, screenshots: {screenshots}, messages: {messages}.",
   gdprErasedToast: "Erased (recorded in the audit trail, counts only).",
 };

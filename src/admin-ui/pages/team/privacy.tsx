@@ -85,7 +85,7 @@ export function PrivacySection({ team }: SectionProps) {
             find(queryOf(email, reporterId));
           }}
         >
-          <div class="controls two">
+          <div class="gdpr-fields">
             <label>
               {t.gdprEmail}
               <input
@@ -129,7 +129,7 @@ export function PrivacySection({ team }: SectionProps) {
         </form>
       </section>
       {erased && (
-        <p class="notice" role="status">
+        <p class="callout gdpr-done" role="status">
           {t.gdprErased
             .replace("{items}", String(erased.items))
             .replace("{screenshots}", String(erased.screenshots))
@@ -152,7 +152,7 @@ export function PrivacySection({ team }: SectionProps) {
               {result.reporterIds.length > 0 && (
                 <div class="gdpr-ids">
                   <h3>{t.gdprReporterIdsFound}</h3>
-                  <ul class="plain-list">
+                  <ul>
                     {result.reporterIds.map((id) => (
                       <li key={id}>
                         <code>{id}</code>
