@@ -55,12 +55,12 @@ export type RetentionResult = {
 export function runDailyRetention(ctx: ServiceContext): RetentionResult {
   const now = ctx.clock.now();
   const log = readErasureLog(ctx);
-  const erasuresReapplied = ctx.db.write(() => {
-    const through = Math.max(0, ...log.entries.map((e) => e.at));
-    const ids =
-      log.entries.length === 0 ? [] : reapplyErasures(ctx, log.entries, reporterIdentitiesThrough(ctx.db, through));
-    return hardDeleteItems(ctx.db, ids).items;
-  });
+  // Matched outside the write lock (hashing the reporters takes a while on a large instance): an item
+  // created meanwhile is newer than every logged erasure, so it could not match anyway.
+  const through = log.entries.reduce((latest, e) => Math.max(latest, e.at), 0);
+  const erased =
+    log.entries.length === 0 ? [] : reapplyErasures(ctx, log.entries, reporterIdentitiesThrough(ctx.db, through));
+  const erasuresReapplied = erased.length === 0 ? 0 : ctx.db.write(() => hardDeleteItems(ctx.db, erased).items);
   if (log.state === "ok") pruneErasureLog(ctx, log.entries);
   const retentionPurged = ctx.db.write(() => {
     let purged = 0;

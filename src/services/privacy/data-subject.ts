@@ -236,11 +236,18 @@ export function reapplyErasures(
   if (entries.length === 0) return [];
   const erasedAt = new Map<string, number>();
   for (const e of entries) for (const h of e.hashes) erasedAt.set(h, Math.max(erasedAt.get(h) ?? 0, e.at));
+  // One hash per distinct reporter (most send more than one item).
+  const hashes = new Map<string, string>();
   const hit = (row: ReporterIdentityRow, kind: "email" | "reporter", value: string | null) => {
     if (value === null) return false;
-    const at = erasedAt.get(
-      identifierHash(ctx.keyring, row.team_id, kind, kind === "email" ? normalizeEmail(value) : value),
-    );
+    const normalized = kind === "email" ? normalizeEmail(value) : value;
+    const key = `${row.team_id}\n${kind}\n${normalized}`;
+    let hash = hashes.get(key);
+    if (hash === undefined) {
+      hash = identifierHash(ctx.keyring, row.team_id, kind, normalized);
+      hashes.set(key, hash);
+    }
+    const at = erasedAt.get(hash);
     return at !== undefined && row.created_at <= at;
   };
   return rows
