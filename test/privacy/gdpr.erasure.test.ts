@@ -132,10 +132,10 @@ test("export: one ZIP (README, subject.json, each screenshot as a file), re-auth
       Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     );
     const audit = w.t.store.db.get<{ detail: string }>(
-      "SELECT detail FROM audit_log WHERE action = 'data.exported' AND team_id = ? ORDER BY seq DESC LIMIT 1",
+      "SELECT detail FROM audit_log WHERE action = 'data_subject.exported' AND team_id = ? ORDER BY seq DESC LIMIT 1",
       w.a.team.id,
     );
-    expect(JSON.parse(audit!.detail)).toEqual({ scope: "data_subject", items: 3, screenshots: 1, messages: 1 });
+    expect(JSON.parse(audit!.detail)).toEqual({ items: 3, screenshots: 1, messages: 1 });
     expect(audit!.detail).not.toContain("@");
   } finally {
     w.t.close();

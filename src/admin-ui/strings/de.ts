@@ -1243,4 +1243,6 @@ export default {
   gdprEraseConfirm: "Endgültig löschen",
   gdprErased: "Endgültig gelöscht – Feedbacks: {items}, Bildschirmfotos: {screenshots}, Nachrichten: {messages}.",
   gdprErasedToast: "Gelöscht (im Prüfprotokoll festgehalten, nur mit Anzahlen).",
+  act_data_subject__exported: "Daten einer Person exportiert",
+  instAct_data_subject_exported: "Daten einer Person exportiert",
 };

@@ -1210,4 +1210,6 @@ export default {
   gdprEraseConfirm: "Erase for good",
   gdprErased: "Erased for good — feedback items: {items}, screenshots: {screenshots}, messages: {messages}.",
   gdprErasedToast: "Erased (recorded in the audit trail, counts only).",
+  act_data_subject__exported: "A person's data exported",
+  instAct_data_subject_exported: "A person's data exported",
 };

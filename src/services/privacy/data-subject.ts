@@ -154,11 +154,11 @@ export function exportDataSubject(
   };
   ctx.db.write(() =>
     appendAudit(ctx, {
-      action: "data.exported",
+      action: "data_subject.exported",
       actorId: access.userId,
       targetId: teamId,
       teamId,
-      detail: { scope: "data_subject", items: rows.length, screenshots: shots.size, messages: messages.length },
+      detail: { items: rows.length, screenshots: shots.size, messages: messages.length },
     }),
   );
   const zip = new ZipWriter(now);
