@@ -173,3 +173,16 @@ test("project: retention validated in place and saved; the privacy notice follow
   expect(await problems()).toEqual([]);
   await context.close();
 });
+
+test("in German: the privacy requests read in German, with room for the longer words", async () => {
+  const { page, context, problems } = await w.open({ as: await signIn(owner), locale: "de-DE" });
+  await page.goto(`${w.origin}/team/privacy`);
+  await page.getByRole("heading", { name: "Datenschutzanfragen", level: 1 }).waitFor();
+  await page.getByLabel("E-Mail-Adresse").fill("other.person@example.eu");
+  await page.getByRole("button", { name: "Finden", exact: true }).click();
+  await page.getByText("Feedbacks: 1 · Bildschirmfotos: 0 · Nachrichten: 0").waitFor();
+  await page.getByRole("button", { name: "Alles Gefundene löschen" }).waitFor();
+  expect(await w.inspect(page, "team-privacy-de")).toEqual([]);
+  expect(await problems()).toEqual([]);
+  await context.close();
+});
