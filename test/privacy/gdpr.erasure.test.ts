@@ -275,3 +275,20 @@ test("a changed erasure log is reported loudly: error event, /readyz degraded, n
     w.t.close();
   }
 });
+
+test("erasure log entries are dropped after 365 days — longer than any backup that could hold the erased data", async () => {
+  const w = await seedWorld();
+  try {
+    const s = await seedSubject(w);
+    expect((await w.a.owner.browser.post(`${s.T}/privacy/subjects/erase`, { email: SUBJECT })).status).toBe(200);
+    const entries = () => JSON.parse(readFileSync(erasureLogPath(w.t.config.dataDir), "utf8")).entries;
+    w.t.clock.advance(365 * 86_400_000);
+    expect(runDailyRetention(w.t.ctx).erasureLog).toBe("ok");
+    expect(entries()).toHaveLength(1);
+    w.t.clock.advance(86_400_000);
+    expect(runDailyRetention(w.t.ctx).erasureLog).toBe("ok");
+    expect(entries()).toEqual([]);
+  } finally {
+    w.t.close();
+  }
+});
