@@ -292,3 +292,32 @@ test("erasure log entries are dropped after 365 days — longer than any backup 
     w.t.close();
   }
 });
+
+test("an erasure by account email covers what the account sent signed in, and is re-applied to it", async () => {
+  const w = await seedWorld();
+  try {
+    const T = `/api/v1/teams/${w.a.team.id}`;
+    const res = await w.a.owner.browser.post(`${T}/privacy/subjects/erase`, { email: w.a.reporter.email });
+    expect(await res.json()).toEqual({ erased: { items: 1, screenshots: 1, messages: 1, comments: 1 } });
+    expect(w.t.store.db.get("SELECT id FROM feedback_items WHERE id = ?", w.a.item.id)).toBeUndefined();
+    // An item of that account from before the erasure comes back (as a restore would bring it).
+    const erasedAt = w.t.clock.now();
+    w.t.clock.set(erasedAt - 60_000);
+    const old = createFeedback(w.t.ctx, {
+      teamId: w.a.team.id,
+      reporter: { userId: w.a.reporter.user.id, anonymousId: null },
+      data: { projectId: w.a.project.id, comment: "from before the erasure" },
+    });
+    w.t.clock.set(erasedAt + 60_000);
+    const after = createFeedback(w.t.ctx, {
+      teamId: w.a.team.id,
+      reporter: { userId: w.a.reporter.user.id, anonymousId: null },
+      data: { projectId: w.a.project.id, comment: "sent after the erasure" },
+    });
+    expect(runDailyRetention(w.t.ctx).erasuresReapplied).toBe(1);
+    expect(w.t.store.db.get("SELECT id FROM feedback_items WHERE id = ?", old)).toBeUndefined();
+    expect(w.t.store.db.get("SELECT id FROM feedback_items WHERE id = ?", after)).toBeDefined();
+  } finally {
+    w.t.close();
+  }
+});
