@@ -24,6 +24,7 @@ import { teamInvitationRoutes } from "./api/teams/invitations/index.ts";
 import { labelRoutes } from "./api/teams/labels/index.ts";
 import { memberRoutes } from "./api/teams/members/index.ts";
 import { policyRoutes } from "./api/teams/policy/index.ts";
+import { privacyRoutes } from "./api/teams/privacy/index.ts";
 import { projectRoutes } from "./api/teams/projects/index.ts";
 import { supportAccessRoutes } from "./api/teams/support-access/index.ts";
 import { teamTokenRoutes } from "./api/teams/tokens/index.ts";
@@ -124,7 +125,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const action = routeActions(ctx);
   const base = { ctx, action };
   // Each sub-app is mounted at its URL prefix: the path names the folder that serves it.
-  app.route("/", healthRoutes({ db: deps.db, migrations: deps.migrations }));
+  app.route("/", healthRoutes({ db: deps.db, migrations: deps.migrations, dataDir: deps.config.dataDir }));
   app.route("/", assetRoutes(deps.assets ?? new Map()));
   app.route("/", adminRoutes(deps.assets ?? new Map()));
   app.route("/", tryPageRoutes({ ctx, assets: deps.assets ?? new Map() }));
@@ -155,6 +156,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/api/v1/teams/:teamId/tokens", teamTokenRoutes(base));
   app.route("/api/v1/teams/:teamId/projects", projectRoutes(base));
   app.route("/api/v1/teams/:teamId/labels", labelRoutes(base));
+  app.route("/api/v1/teams/:teamId/privacy", privacyRoutes(base));
   app.route(
     "/api/v1/teams/:teamId/feedback",
     feedbackRoutes({

@@ -33,6 +33,9 @@ export const TEAM_ACTIONS = {
   "audit.read": ["owner"],
   "tokens.manage": ["owner"],
   "data.export": ["owner"],
+  /** GDPR requests: finding and erasing what a data subject sent. */
+  "privacy.find": ["owner"],
+  "data.erase": ["owner"],
   "support.manage": ["owner"],
 } as const satisfies Record<string, readonly Role[]>;
 

@@ -42,6 +42,7 @@ export const AUDIT_ACTIONS = [
   "label.updated",
   "label.deleted",
   "data.erased",
+  "data_subject.exported",
   "audit.exported",
 ] as const;
 export type AuditActionName = (typeof AUDIT_ACTIONS)[number];

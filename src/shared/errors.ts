@@ -89,6 +89,11 @@ export const ERROR_CODES = {
   SERVER_STARTING: { status: 503, message: "Loupe is starting; try again in a moment." },
   SERVICE_UNAVAILABLE: { status: 503, message: "The service is unavailable; try again shortly." },
   NOT_READY: { status: 503, message: "Not ready." },
+  ERASURE_LOG_INVALID: {
+    status: 503,
+    message:
+      "The erasure log failed its integrity check, so no erasure can be recorded; an instance admin must look at it first.",
+  },
   STORAGE_BUSY: { status: 503, message: "The database is busy. Nothing was saved; try again shortly." },
   STORAGE_FULL: { status: 507, message: "The server's storage is full. Nothing was saved; try again later." },
   // Start-up and command-line failures (never an HTTP answer)

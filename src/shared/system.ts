@@ -10,6 +10,8 @@ export const ReadinessResponse = v.object({
     database: v.picklist(["ok", "closed", "error"]),
     migrations: v.picklist(["ok", "pending"]),
     storage: v.picklist(["ok", "full"]),
+    /** "invalid": the erasure log failed its integrity check (see the README's GDPR section). */
+    erasureLog: v.picklist(["ok", "invalid"]),
   }),
 });
 
@@ -17,7 +19,9 @@ export const ReadinessResponse = v.object({
 export const InstanceHealthSchema = v.object({
   status: v.picklist(["ready", "degraded", "not_ready"]),
   /** Why the instance is not ready or degraded: a short code (as /readyz gives in its detail). */
-  reason: v.nullable(v.picklist(["database_closed", "database_error", "migrations_pending", "storage_full"])),
+  reason: v.nullable(
+    v.picklist(["database_closed", "database_error", "migrations_pending", "storage_full", "erasure_log_invalid"]),
+  ),
   checks: ReadinessResponse.entries.checks,
   version: v.string(),
   runtime: v.string(),

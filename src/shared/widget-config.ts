@@ -34,11 +34,11 @@ export function launcherCss(appearance: Pick<WidgetSettings["appearance"], "colo
  * team's, in order; those the settings do not offer are left out).
  */
 export function publicWidgetConfig(
-  settings: Omit<WidgetSettings, "allowedOrigins" | "storeIp"> &
-    Partial<Pick<WidgetSettings, "allowedOrigins" | "storeIp">>,
+  settings: Omit<WidgetSettings, "allowedOrigins" | "storeIp" | "retentionDays"> &
+    Partial<Pick<WidgetSettings, "allowedOrigins" | "storeIp" | "retentionDays">>,
   context: { widgetId: string; labels: readonly { id: string; name: string }[] },
 ): PublicWidgetConfig {
-  const { allowedOrigins: _origins, storeIp: _storeIp, ...widget } = settings;
+  const { allowedOrigins: _origins, storeIp: _storeIp, retentionDays: _retention, ...widget } = settings;
   const wanted = new Set(widget.fields.category.labelIds);
   const { labelIds: _ids, ...category } = widget.fields.category;
   const options = context.labels.filter((l) => wanted.has(l.id)).map((l) => ({ id: l.id, name: l.name }));

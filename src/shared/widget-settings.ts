@@ -136,6 +136,18 @@ export const WidgetSettingsSchema = v.strictObject({
   urlQuery: v.optional(v.picklist(["drop", "keep"]), "drop"),
   /** The last 50 console errors and warnings, secrets redacted. */
   consoleCapture: v.optional(v.boolean(), false),
+  /** Feedback older than this many days is deleted for good by the daily job; null: kept until deleted. */
+  retentionDays: v.optional(
+    v.nullable(
+      v.pipe(
+        v.number("Expected a number of days."),
+        v.integer("Expected a whole number of days."),
+        v.minValue(1, "At least 1 day."),
+        v.maxValue(3650, "At most 3650 days (10 years)."),
+      ),
+    ),
+    null,
+  ),
   // Members and owners change these.
   appearance: v.optional(AppearanceSchema, {}),
   fields: v.optional(FieldsSchema, {}),
@@ -160,6 +172,7 @@ export const PRIVACY_SETTINGS = [
   "storeIp",
   "urlQuery",
   "consoleCapture",
+  "retentionDays",
 ] as const;
 
 /** A change of settings: each section given is replaced whole (its own defaults fill what it omits). */

@@ -139,8 +139,8 @@ export function useChallenge(db: Db, id: string, now: number): boolean {
   return db.run("UPDATE mfa_challenges SET used_at = ? WHERE id = ? AND used_at IS NULL", now, id).changes === 1;
 }
 
-export function deleteExpiredChallenges(db: Db, now: number): void {
-  db.run("DELETE FROM mfa_challenges WHERE expires_at < ?", now - 24 * 3600_000);
+export function deleteExpiredChallenges(db: Db, now: number): number {
+  return db.run("DELETE FROM mfa_challenges WHERE expires_at < ?", now - 24 * 3600_000).changes;
 }
 
 /** Ends every open sign-in challenge of a user (after a security change). */

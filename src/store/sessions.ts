@@ -113,3 +113,8 @@ export function checkSession(db: Db, id: string): SessionCheck | undefined {
     disabledAt: disabledAt as number | null,
   };
 }
+
+/** Deletes sessions that ended (revoked, or older than any lifetime allows) before `before`; returns how many. */
+export function deleteEndedSessions(db: Db, before: number, createdBefore: number): number {
+  return db.run("DELETE FROM sessions WHERE revoked_at < ? OR created_at < ?", before, createdBefore).changes;
+}

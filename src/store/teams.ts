@@ -245,3 +245,8 @@ export function touchTeamActivity(db: Db, sessionId: string, teamId: string, now
     now,
   );
 }
+
+/** Deletes invitations that stopped being pending (accepted, revoked or expired) before `before`. */
+export function deleteEndedInvitations(db: Db, before: number): number {
+  return db.run("DELETE FROM invitations WHERE coalesce(accepted_at, revoked_at, expires_at) < ?", before).changes;
+}

@@ -154,3 +154,8 @@ export function expireOneTimeTokens(db: Db, purpose: string, userId: string | nu
 export function revokeUserApiTokens(db: Db, userId: string, now: number): number {
   return db.run("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", now, userId).changes;
 }
+
+/** Deletes one-time tokens (setup, password reset) that expired before `before`. */
+export function deleteExpiredOneTimeTokens(db: Db, before: number): number {
+  return db.run("DELETE FROM one_time_tokens WHERE expires_at < ?", before).changes;
+}

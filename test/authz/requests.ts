@@ -191,9 +191,28 @@ export function requestFor(route: string, w: World, who: { password: string } | 
     },
     "DELETE /api/v1/teams/:teamId/tokens/:tokenId": { method: "DELETE", path: `${T}/tokens/${BOGUS}` },
     "GET /api/v1/teams/:teamId/export": { method: "GET", path: `${T}/export` },
+    "POST /api/v1/teams/:teamId/privacy/subjects/find": {
+      method: "POST",
+      path: `${T}/privacy/subjects/find`,
+      body: { email: "alpha.pending@example.test" },
+    },
+    "POST /api/v1/teams/:teamId/privacy/subjects/export": {
+      method: "POST",
+      path: `${T}/privacy/subjects/export`,
+      body: { email: "alpha.pending@example.test" },
+    },
+    "POST /api/v1/teams/:teamId/privacy/subjects/erase": {
+      method: "POST",
+      path: `${T}/privacy/subjects/erase`,
+      body: { email: "alpha.pending@example.test" },
+    },
     "GET /api/v1/teams/:teamId/projects": { method: "GET", path: `${T}/projects` },
     "POST /api/v1/teams/:teamId/projects": { method: "POST", path: `${T}/projects`, body: { name: "New site" } },
     "GET /api/v1/teams/:teamId/projects/:projectId": { method: "GET", path: `${T}/projects/${a.project.id}` },
+    "GET /api/v1/teams/:teamId/projects/:projectId/privacy-notice": {
+      method: "GET",
+      path: `${T}/projects/${a.project.id}/privacy-notice`,
+    },
     "PATCH /api/v1/teams/:teamId/projects/:projectId": {
       method: "PATCH",
       path: `${T}/projects/${a.project.id}`,

@@ -17,7 +17,10 @@ test("healthz 200 and readyz 200 on a migrated database", async () => {
   expect(await health.json()).toEqual({ status: "ok" });
   const ready = await ctx.app.request("/readyz");
   expect(ready.status).toBe(200);
-  expect(await ready.json()).toEqual({ status: "ready", checks: { database: "ok", migrations: "ok", storage: "ok" } });
+  expect(await ready.json()).toEqual({
+    status: "ready",
+    checks: { database: "ok", migrations: "ok", storage: "ok", erasureLog: "ok" },
+  });
 });
 
 test("readyz 503 with the reason when a migration is pending, and when the database is closed", async () => {

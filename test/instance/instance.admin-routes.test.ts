@@ -32,7 +32,7 @@ test("health: ready with version, database size, disk space and counts — for i
   const parsed = v.parse(InstanceHealthSchema, body);
   expect(parsed.status).toBe("ready");
   expect(parsed.reason).toBeNull();
-  expect(parsed.checks).toEqual({ database: "ok", migrations: "ok", storage: "ok" });
+  expect(parsed.checks).toEqual({ database: "ok", migrations: "ok", storage: "ok", erasureLog: "ok" });
   expect(parsed.version).toBe("test"); // what createTestApp gives the app (the server: package.json's)
   expect(parsed.runtime).toStartWith("Bun ");
   // Until a checkpoint most pages sit in the WAL: the size on disk is both.

@@ -42,7 +42,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  * sends only its own parts of the settings (a change replaces the sections it names). A failed save
  * shows each field's message beside its control; what no control claims is listed at the end.
  */
-function SettingsSection(
+export function SettingsSection(
   props: SectionProps & {
     id: string;
     title: string;

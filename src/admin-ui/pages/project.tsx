@@ -8,6 +8,7 @@ import { navigate } from "../router.ts";
 import { handleLostSession, Shell, type Team } from "../shell.tsx";
 import { TextControl } from "./project-controls.tsx";
 import { Preview, RuleExplainer } from "./project-preview.tsx";
+import { NoticeSection, RetentionSection } from "./project-privacy.tsx";
 import {
   AppearanceSection,
   type BuiltInStrings,
@@ -112,6 +113,8 @@ function Project(props: { team: Team; projectId: string }) {
     ["capture", t.screenshots],
     ["privacy", t.privacy],
     ["data", t.dataCollected],
+    ["retention", t.retentionTitle],
+    ["notice", t.noticeTitle],
     ["origins", t.allowedWebsites],
     ["strings", t.texts],
     ["danger", t.dangerZone],
@@ -147,6 +150,12 @@ function Project(props: { team: Team; projectId: string }) {
         <CaptureSection {...common} editable={member} />
         <PrivacySection {...common} editable={owner} />
         <DataSection {...common} editable={owner} />
+        <RetentionSection {...common} editable={owner} />
+        <NoticeSection
+          teamId={team.id}
+          projectId={project.id}
+          version={`${project.name}\n${JSON.stringify(project.settings)}`}
+        />
         <OriginsSection {...common} editable={owner} />
         <StringsSection {...common} editable={member} lang={lang} onLang={setLang} builtIn={builtIn} />
         <Danger team={team} project={project} owner={owner} onRotated={setProject} />

@@ -9,6 +9,7 @@ import { InvitationsSection } from "./team/invitations.tsx";
 import { LabelsSection } from "./team/labels.tsx";
 import { MembersSection } from "./team/members.tsx";
 import { PolicySection } from "./team/policy.tsx";
+import { PrivacySection } from "./team/privacy.tsx";
 import { SupportSection } from "./team/support.tsx";
 import { TokensSection } from "./team/tokens.tsx";
 
@@ -50,6 +51,7 @@ const SECTIONS: Section[] = [
   { id: "tokens", label: () => t.teamTokens, roles: OWNERS, refused: () => t.refusedTokens, view: TokensSection },
   { id: "audit", label: () => t.teamAudit, roles: OWNERS, refused: () => t.refusedAudit, view: AuditSection },
   { id: "export", label: () => t.teamExport, roles: OWNERS, refused: () => t.refusedExport, view: ExportSection },
+  { id: "privacy", label: () => t.teamPrivacy, roles: OWNERS, refused: () => t.refusedPrivacy, view: PrivacySection },
 ];
 
 export default function TeamPage({ params }: PageProps) {

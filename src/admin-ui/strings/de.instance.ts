@@ -1,5 +1,10 @@
 // The instance pages' strings: loaded with those pages (src/admin-ui/i18n.ts).
 export default {
+  instCheckErasureLog: "Löschprotokoll",
+  instCheck_invalid: "verändert oder unlesbar",
+  instHealthReason_erasure_log_invalid:
+    "Das Löschprotokoll hat seine Integritätsprüfung nicht bestanden: Gelöschte Personen könnten mit einer Wiederherstellung zurückkehren, und keine neue Löschung kann festgehalten werden. Siehe README (DSGVO-Anfragen).",
+  instAct_data_subject_exported: "Daten einer Person exportiert",
   instLang: "de",
   instTitle: "Instanz",
   instSections: "Bereiche der Instanz",

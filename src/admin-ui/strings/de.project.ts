@@ -1,5 +1,21 @@
 // The project pages' strings: loaded with those pages (src/admin-ui/i18n.ts).
 export default {
+  retentionTitle: "Aufbewahrung",
+  retentionIntro:
+    "Wie lange dieses Projekt Feedback aufbewahrt. Jede Nacht wird älteres Feedback endgültig gelöscht – mit Bildschirmfoto, Kommentaren und Nachrichten –, nicht über den Papierkorb.",
+  retentionDays: "Feedback löschen nach",
+  retentionDaysHint: "Leer: aufbewahrt, bis es jemand löscht. 1 bis 3650 Tage.",
+  retentionFixed:
+    "Für jedes Projekt gleich: Der Papierkorb behält gelöschtes Feedback 30 Tage; Sicherungen bestehen höchstens 90 Tage.",
+  saveRetention: "Aufbewahrung speichern",
+  noticeTitle: "Datenschutzhinweis",
+  noticeIntro:
+    "Text für die Datenschutzseite Ihrer Website, aus den gespeicherten Einstellungen dieses Projekts erstellt: was das Widget erhebt, was es im Browser der Besucher ablegt, wie lange und wo Feedback gespeichert wird. Speichern Sie geänderte Einstellungen zuerst; der Text folgt ihnen.",
+  noticeLanguage: "Sprache",
+  noticeFormat: "Format",
+  noticeText: "Der Text",
+  noticeCopy: "Text kopieren",
+  noticeHint: "Gleichen Sie ihn mit dem Rest Ihrer Datenschutzseite ab: Er beschreibt nur das Feedback-Widget.",
   device: "Browser und Gerät",
   projectsEmpty: "Noch kein Projekt. Ein Projekt ist eine Website oder App, die Feedback sendet.",
   newProject: "Neues Projekt",
@@ -158,7 +174,6 @@ export default {
   captureFullPage: "Die ganze Seite",
   captureMaxWidth: "Größte Breite",
   captureMaxWidthHint: "Breitere Screenshots werden verkleinert (640–3840 px).",
-  privacy: "Datenschutz",
   privacyIntro:
     "Was Screenshots schwärzen, bevor etwas den Browser des Besuchers verlässt. Passwörter und Kartenfelder immer.",
   savePrivacy: "Datenschutz speichern",

@@ -1,5 +1,47 @@
 // The team pages' strings: loaded with those pages (src/admin-ui/i18n.ts).
 export default {
+  teamPrivacy: "Datenschutzanfragen",
+  refusedPrivacy:
+    "Nur die Inhaber des Teams beantworten Datenschutzanfragen: finden, exportieren und löschen, was jemand gesendet hat.",
+  gdprIntro:
+    "Beantworten Sie die Anfrage einer Person, ihre Daten einzusehen, mitzunehmen oder zu löschen (DSGVO Art. 15, 17 und 20): Finden Sie jedes Feedback, das mit ihrer E-Mail-Adresse, ihrer Widget-Absender-ID oder von ihrem Konto gesendet wurde – in allen Projekten des Teams, auch im Papierkorb.",
+  gdprFindTitle: "Daten einer Person finden",
+  gdprEmail: "E-Mail-Adresse",
+  gdprEmailHint: "Wie im Widget angegeben, oder die Adresse ihres Kontos.",
+  gdprReporterId: "Widget-Absender-ID",
+  gdprReporterIdHint: "Im localStorage ihres Browsers unter us-reporter_ (die Person kann sie Ihnen vorlesen).",
+  gdprFind: "Finden",
+  gdprResultTitle: "Was das Team gespeichert hat",
+  gdprNothing: "Zu dieser E-Mail-Adresse oder Absender-ID wurde nichts gefunden.",
+  gdprCounts: "Feedbacks: {items} · Bildschirmfotos: {screenshots} · Nachrichten: {messages}",
+  gdprReporterIdsFound: "Absender-IDs dieser Einträge",
+  gdprReporterIdsHint:
+    "Eine Absender-ID steht für einen Browser: Ihre Einträge ohne E-Mail-Adresse gehören nur dann zu dieser Person, wenn der Browser allein ihrer ist.",
+  gdprAddReporterId: "Diese Absender-ID einbeziehen",
+  gdprItems: "Gefundene Einträge",
+  gdprMatch_email: "E-Mail",
+  gdprMatch_reporterId: "Absender-ID",
+  gdprMatch_account: "Konto",
+  gdprScreenshot: "Bildschirmfoto",
+  gdprMessages: "Nachrichten: {n}",
+  gdprInTrash: "im Papierkorb",
+  gdprExport: "Als ZIP exportieren",
+  gdprExported: "Export heruntergeladen (im Prüfprotokoll festgehalten).",
+  gdprErase: "Alles Gefundene löschen",
+  gdprEraseHint:
+    "Der Export ist eine ZIP-Datei: subject.json mit allen Einträgen und Nachrichten und jedes Bildschirmfoto als Bilddatei. Löschen entfernt alles sofort, ohne Papierkorb.",
+  gdprEraseTitle: "Daten dieser Person löschen",
+  gdprEraseQuestion:
+    "Alles Gefundene wird endgültig gelöscht – Feedbacks: {items}, Bildschirmfotos: {screenshots}, Nachrichten: {messages} – samt den E-Mail-Adressen und Absender-IDs darin.",
+  gdprEraseNow: "Sofort aus der laufenden Datenbank gelöscht, ohne Papierkorb. Das lässt sich nicht rückgängig machen.",
+  gdprEraseBackups:
+    "Sicherungen, die es noch enthalten, werden innerhalb von 90 Tagen gelöscht; die Wiederherstellung einer älteren Sicherung löscht es erneut.",
+  gdprEraseAudit: "Das Prüfprotokoll hält fest, dass gelöscht wurde und wie viel – nie, wessen Daten.",
+  gdprTypeToConfirm: "Geben Sie zur Bestätigung {who} ein",
+  gdprEraseConfirm: "Endgültig löschen",
+  gdprErased: "Endgültig gelöscht – Feedbacks: {items}, Bildschirmfotos: {screenshots}, Nachrichten: {messages}.",
+  gdprErasedToast: "Gelöscht (im Prüfprotokoll festgehalten, nur mit Anzahlen).",
+  act_data_subject__exported: "Daten einer Person exportiert",
   teamSettings: "Team-Einstellungen",
   teamMembers: "Mitglieder",
   teamInvitations: "Einladungen",

@@ -346,4 +346,5 @@ export default {
   keyRange: "Alle Einträge dazwischen auswählen",
   keyAssign: "Zuweisen (die ausgewählten Einträge oder diesen)",
   keyLabel: "Labels hinzufügen oder entfernen",
+  privacy: "Datenschutz",
 };

@@ -1,5 +1,10 @@
 // The instance pages' strings: loaded with those pages (src/admin-ui/i18n.ts).
 export default {
+  instCheckErasureLog: "Erasure log",
+  instCheck_invalid: "changed or unreadable",
+  instHealthReason_erasure_log_invalid:
+    "The erasure log failed its integrity check: erased people could come back with a restore, and no new erasure can be recorded. See the README (GDPR requests).",
+  instAct_data_subject_exported: "A person's data exported",
   instLang: "en",
   instTitle: "Instance",
   instSections: "Instance sections",

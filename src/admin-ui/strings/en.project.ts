@@ -1,5 +1,20 @@
 // The project pages' strings: loaded with those pages (src/admin-ui/i18n.ts).
 export default {
+  retentionTitle: "Retention",
+  retentionIntro:
+    "How long this project keeps feedback. Every night, feedback older than this is deleted for good — with its screenshot, comments and messages — not through the trash.",
+  retentionDays: "Delete feedback after",
+  retentionDaysHint: "Empty: kept until someone deletes it. 1 to 3650 days.",
+  retentionFixed: "Fixed for every project: the trash keeps deleted feedback 30 days; backups live at most 90 days.",
+  saveRetention: "Save retention",
+  noticeTitle: "Privacy notice",
+  noticeIntro:
+    "Text for your site's privacy page, written from this project's saved settings: what the widget collects, what it keeps in the visitor's browser, how long feedback is kept and where. Save changed settings first; the text follows.",
+  noticeLanguage: "Language",
+  noticeFormat: "Format",
+  noticeText: "The text",
+  noticeCopy: "Copy text",
+  noticeHint: "Check it against the rest of your privacy page: it describes the feedback widget only.",
   device: "Browser and device",
   projectsEmpty: "No project yet. A project is one website or app that sends feedback.",
   newProject: "New project",
@@ -156,7 +171,6 @@ export default {
   captureFullPage: "The whole page",
   captureMaxWidth: "Largest width",
   captureMaxWidthHint: "Wider screenshots are scaled down (640–3840 px).",
-  privacy: "Privacy",
   privacyIntro:
     "What screenshots black out before anything leaves the visitor's browser. Passwords and card fields always are.",
   savePrivacy: "Save privacy settings",

@@ -332,4 +332,5 @@ export default {
   keyRange: "Select every item in between",
   keyAssign: "Assign (the selected items, or this one)",
   keyLabel: "Add or remove labels",
+  privacy: "Privacy",
 };

@@ -7,7 +7,7 @@ import { bytes, count, dateTime, fill } from "./format.ts";
 type Health = {
   status: "ready" | "degraded" | "not_ready";
   reason: string | null;
-  checks: { database: string; migrations: string; storage: string };
+  checks: { database: string; migrations: string; storage: string; erasureLog: string };
   version: string;
   runtime: string;
   database: { fileBytes: number; walBytes: number; freeBytes: number } | null;
@@ -59,6 +59,7 @@ export function HealthSection(props: { onError: (error: unknown) => void }) {
               ["database", t.instCheckDatabase],
               ["migrations", t.instCheckMigrations],
               ["storage", t.instCheckStorage],
+              ["erasureLog", t.instCheckErasureLog],
             ] as const
           ).map(([key, label]) => (
             <li key={key}>

@@ -28,6 +28,14 @@ export function instanceHealthRoutes(deps: {
       { 200: { description: "Health", schema: InstanceHealthSchema } },
       [401, 403],
     ),
-    (c) => c.json(instanceHealth(ctx, { db: ctx.db, migrations: deps.migrations, version: deps.version })),
+    (c) =>
+      c.json(
+        instanceHealth(ctx, {
+          db: ctx.db,
+          migrations: deps.migrations,
+          dataDir: ctx.dataDir,
+          version: deps.version,
+        }),
+      ),
   );
 }

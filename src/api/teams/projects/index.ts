@@ -5,6 +5,7 @@ import type { routeActions } from "../../../http/authorize.ts";
 import { describe, TEAM_ROUTE_ERRORS } from "../../../http/respond.ts";
 import { validate } from "../../../http/validation.ts";
 import type { ServiceContext } from "../../../services/context.ts";
+import { projectPrivacyNotice } from "../../../services/privacy/notice.ts";
 import {
   createProject,
   deleteProject,
@@ -14,6 +15,7 @@ import {
   updateProject,
 } from "../../../services/projects.ts";
 import { IdSchema, OkSchema, TeamParam } from "../../../shared/common.ts";
+import { PrivacyNoticeSchema } from "../../../shared/privacy.ts";
 import { ProjectCreateInput, ProjectSchema, ProjectUpdateInput } from "../../../shared/teams.ts";
 
 const ProjectParam = v.strictObject({ teamId: IdSchema, projectId: IdSchema });
@@ -58,6 +60,18 @@ export function projectRoutes(deps: { ctx: ServiceContext; action: ReturnType<ty
       ),
       validate("param", ProjectParam),
       (c) => c.json(getProject(ctx, { access: c.var.team, projectId: c.req.valid("param").projectId })),
+    )
+    .get(
+      "/:projectId/privacy-notice",
+      action("projects.read"),
+      describe(
+        "The project's privacy-page text, generated from its saved settings: English and German, Markdown and HTML",
+        ["projects"],
+        { 200: { description: "The text", schema: PrivacyNoticeSchema } },
+        TEAM_ROUTE_ERRORS,
+      ),
+      validate("param", ProjectParam),
+      (c) => c.json(projectPrivacyNotice(ctx, { access: c.var.team, projectId: c.req.valid("param").projectId })),
     )
     .patch(
       "/:projectId",
