@@ -6,26 +6,11 @@
 import * as v from "valibot";
 import { createFeedback } from "../src/services/feedback/feedback.ts";
 import { findFeedback } from "../src/store/feedback.ts";
+import { SEED_WORDS } from "../test/support/inbox-seed.ts";
 import { seedWorld } from "../test/support/teams.ts";
 
 const ITEMS = Number(process.env.BENCH_FEEDBACK_ITEMS ?? 100_000);
-const WORDS = [
-  "checkout",
-  "login",
-  "footer",
-  "search",
-  "button",
-  "image",
-  "slow",
-  "crash",
-  "typo",
-  "layout",
-  "mobile",
-  "safari",
-  "dark",
-  "menu",
-  "cart",
-];
+const WORDS = SEED_WORDS;
 
 function percentile(xs: number[], p: number): number {
   const sorted = [...xs].sort((a, b) => a - b);
