@@ -10,14 +10,27 @@ export const ReadinessResponse = v.object({
     database: v.picklist(["ok", "closed", "error"]),
     migrations: v.picklist(["ok", "pending"]),
     storage: v.picklist(["ok", "full"]),
+    /** Only when the last backup, its restore drill or its mirror copy failed. */
+    backup: v.optional(v.picklist(["failed", "mirror_failed"])),
   }),
+  /** Why it is degraded, as a short code (only when degraded). */
+  reason: v.optional(v.string()),
 });
 
 /** The instance admins' health view (GET /api/v1/instance/health): never served to anyone else. */
 export const InstanceHealthSchema = v.object({
   status: v.picklist(["ready", "degraded", "not_ready"]),
   /** Why the instance is not ready or degraded: a short code (as /readyz gives in its detail). */
-  reason: v.nullable(v.picklist(["database_closed", "database_error", "migrations_pending", "storage_full"])),
+  reason: v.nullable(
+    v.picklist([
+      "database_closed",
+      "database_error",
+      "migrations_pending",
+      "storage_full",
+      "backup_failed",
+      "backup_mirror_failed",
+    ]),
+  ),
   checks: ReadinessResponse.entries.checks,
   version: v.string(),
   runtime: v.string(),

@@ -251,6 +251,8 @@ export default {
   instAct_master_key_rotated: "Hauptschlüssel gewechselt",
   instAct_data_key_rotated: "Datenschlüssel gewechselt",
   instAct_backup_restored: "Sicherung wiederhergestellt",
+  instAct_backup_created: "Sicherung erstellt",
+  instAct_backup_downloaded: "Sicherung heruntergeladen",
   instAct_admin_created: "Administrator der Instanz angelegt",
   instAct_data_erased: "Personenbezogene Daten gelöscht",
   instAct_data_exported: "Daten exportiert",

@@ -247,6 +247,8 @@ export default {
   instAct_master_key_rotated: "Master key rotated",
   instAct_data_key_rotated: "Data key rotated",
   instAct_backup_restored: "Backup restored",
+  instAct_backup_created: "Backup created",
+  instAct_backup_downloaded: "Backup downloaded",
   instAct_admin_created: "Instance administrator created",
   instAct_data_erased: "Personal data erased",
   instAct_data_exported: "Data exported",

@@ -4,12 +4,28 @@ import { type Migration, migrationStatus } from "../../store/migrate.ts";
 export type Readiness = {
   ready: boolean;
   /** Why the instance is not ready (or degraded); a short code, never data. */
-  reason?: "database_closed" | "database_error" | "migrations_pending" | "storage_full";
-  checks: { database: "ok" | "closed" | "error"; migrations: "ok" | "pending"; storage: "ok" | "full" };
+  reason?:
+    | "database_closed"
+    | "database_error"
+    | "migrations_pending"
+    | "storage_full"
+    | "backup_failed"
+    | "backup_mirror_failed";
+  checks: {
+    database: "ok" | "closed" | "error";
+    migrations: "ok" | "pending";
+    storage: "ok" | "full";
+    /** Present only when the last backup (or its drill, or its mirror copy) failed. */
+    backup?: "failed" | "mirror_failed";
+  };
 };
 
-/** What readiness looks at: the open database and the migrations this build ships. */
-export type ReadinessDeps = { db: Db; migrations: Migration[] };
+/** What readiness looks at: the open database, the migrations this build ships, the last backup's outcome. */
+export type ReadinessDeps = {
+  db: Db;
+  migrations: Migration[];
+  backups?: { health(): { failed: boolean; mirrorFailed: boolean } };
+};
 
 /** Ready = the database answers and every migration is applied; a full disk is reported as degraded. */
 export function checkReadiness(deps: ReadinessDeps): Readiness {
@@ -34,9 +50,23 @@ export function checkReadiness(deps: ReadinessDeps): Readiness {
   const storage = db.storageFull ? "full" : "ok";
   if (pending)
     return { ready: false, reason: "migrations_pending", checks: { database: "ok", migrations: "pending", storage } };
+  // A failed backup or drill does not stop serving, but the operator must see it: degraded, with the reason.
+  const backup = deps.backups?.health();
+  const backupCheck = backup?.failed
+    ? ("failed" as const)
+    : backup?.mirrorFailed
+      ? ("mirror_failed" as const)
+      : undefined;
+  const reason = db.storageFull
+    ? ("storage_full" as const)
+    : backupCheck === "failed"
+      ? ("backup_failed" as const)
+      : backupCheck === "mirror_failed"
+        ? ("backup_mirror_failed" as const)
+        : undefined;
   return {
     ready: true,
-    ...(db.storageFull ? { reason: "storage_full" as const } : {}),
-    checks: { database: "ok", migrations: "ok", storage },
+    ...(reason ? { reason } : {}),
+    checks: { database: "ok", migrations: "ok", storage, ...(backupCheck ? { backup: backupCheck } : {}) },
   };
 }

@@ -17,6 +17,7 @@ export function instanceHealthRoutes(deps: {
   action: ReturnType<typeof routeActions>;
   migrations: ReadinessDeps["migrations"];
   version: string;
+  backups?: ReadinessDeps["backups"] | undefined;
 }) {
   const { ctx, action } = deps;
   return new Hono<AppEnv>().get(
@@ -28,6 +29,14 @@ export function instanceHealthRoutes(deps: {
       { 200: { description: "Health", schema: InstanceHealthSchema } },
       [401, 403],
     ),
-    (c) => c.json(instanceHealth(ctx, { db: ctx.db, migrations: deps.migrations, version: deps.version })),
+    (c) =>
+      c.json(
+        instanceHealth(ctx, {
+          db: ctx.db,
+          migrations: deps.migrations,
+          version: deps.version,
+          ...(deps.backups ? { backups: deps.backups } : {}),
+        }),
+      ),
   );
 }
