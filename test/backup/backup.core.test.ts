@@ -115,7 +115,9 @@ test("a second backup while one runs is refused; too little free space is refuse
   const tight = createBackupManager(w.t.ctx, { ...w.t.backups.settings, freeSpace: () => 1000 });
   const refusal = await tight.backupNow("test").catch((e: unknown) => e as Error & { code: string });
   expect(refusal.code).toBe("BACKUP_NO_SPACE");
-  expect(refusal.message).toMatch(/the database takes [\d.]+ [kMG]B, a backup needs about [\d.]+ [kMG]B free .* 1 kB are free/);
+  expect(refusal.message).toMatch(
+    /the database takes [\d.]+ [kMG]B, a backup needs about [\d.]+ [kMG]B free .* 1 kB are free/,
+  );
 });
 
 test("the API runs a backup as a job answered 202 and polled to its end", async () => {
@@ -158,7 +160,11 @@ test("a damaged backup fails its drill: /readyz is degraded with the reason, an 
   expect(bad.drill).toMatchObject({ ok: false, code: "BACKUP_MASTER_KEY_MISMATCH" });
   const ready = await w.t.app.request("/readyz");
   expect(ready.status).toBe(200);
-  expect(await ready.json()).toMatchObject({ status: "degraded", reason: "backup_failed", checks: { backup: "failed" } });
+  expect(await ready.json()).toMatchObject({
+    status: "degraded",
+    reason: "backup_failed",
+    checks: { backup: "failed" },
+  });
   expect(
     w.t.logs.lines.some((line) => line.includes('"backup.failed"') && line.includes("BACKUP_MASTER_KEY_MISMATCH")),
   ).toBe(true);

@@ -11,7 +11,7 @@ import { sha256Hex } from "../../src/lib/crypto.ts";
 import { tarEnd, tarFileHeader, tarPadding } from "../../src/lib/tar.ts";
 import { readBackupIdentity } from "../../src/services/backup/identity.ts";
 import { completeRestore, restoreBackup } from "../../src/services/backup/restore.ts";
-import { rotateDataKey, rotateMasterKey } from "../../src/store/key-rotation.ts";
+import { rotateMasterKey } from "../../src/store/key-rotation.ts";
 import { acquireLock } from "../../src/store/lock.ts";
 import { migrate } from "../../src/store/migrate.ts";
 import { bundledMigrations } from "../../src/store/migration-files.ts";
@@ -43,9 +43,7 @@ afterAll(() => w.t.close());
 /** A restore into `dataDir` with the test's settings; the steps after the swap run on the fake clock. */
 function restoreInto(dataDir: string, file: string, overrides: { keyDir?: string; masterKey?: string } = {}) {
   const masterKey = { kind: "env" as const, key: Buffer.from(overrides.masterKey ?? "", "base64") };
-  const source = overrides.masterKey
-    ? masterKey
-    : w.t.config.masterKey;
+  const source = overrides.masterKey ? masterKey : w.t.config.masterKey;
   return restoreBackup({
     dataDir,
     keyDir: overrides.keyDir ?? w.t.config.keyDir,
@@ -124,8 +122,17 @@ async function repacked(change: (entries: Map<string, Buffer>) => void): Promise
   const entries = new Map<string, Buffer>();
   let offset = 0;
   while (offset < tar.length && tar[offset] !== 0) {
-    const name = tar.subarray(offset, offset + 100).toString().replace(/\0.*$/s, "");
-    const size = Number.parseInt(tar.subarray(offset + 124, offset + 136).toString().replace(/\0.*$/s, ""), 8);
+    const name = tar
+      .subarray(offset, offset + 100)
+      .toString()
+      .replace(/\0.*$/s, "");
+    const size = Number.parseInt(
+      tar
+        .subarray(offset + 124, offset + 136)
+        .toString()
+        .replace(/\0.*$/s, ""),
+      8,
+    );
     entries.set(name, Buffer.from(tar.subarray(offset + 512, offset + 512 + size)));
     offset += 512 + Math.ceil(size / 512) * 512;
   }
@@ -272,10 +279,20 @@ test("backups outlive key rotations: an older backup restores after a master-key
     const oldFile = join(t.config.backup.dir, old.name);
     t.auditHead.close();
     t.store.close();
+    // The rotations run on a copy this process never opened (libsql keeps closed handles until they are
+    // collected, and `PRAGMA rekey` needs the file to itself), as `loupe key rotate` runs with the server stopped.
+    const live = join(tempDir().path, "data");
+    cpSync(t.config.dataDir, live, { recursive: true, filter: (p) => !p.includes("backups") && !p.endsWith("-shm") });
     const newKeyFile = join(t.dir, "new-master.key");
-    rotateMasterKey({ dataDir: t.config.dataDir, masterKey: t.config.masterKey, newKeyFile, keyDir: t.config.keyDir });
+    rotateMasterKey({ dataDir: live, masterKey: t.config.masterKey, newKeyFile, keyDir: t.config.keyDir });
     const newSource = { kind: "file" as const, path: newKeyFile };
-    rotateDataKey({ dataDir: t.config.dataDir, masterKey: newSource });
+    const rotation = Bun.spawnSync([
+      process.execPath,
+      "--eval",
+      `import { rotateDataKey } from ${JSON.stringify(join(import.meta.dir, "../../src/store/key-rotation.ts"))};
+       rotateDataKey({ dataDir: ${JSON.stringify(live)}, masterKey: ${JSON.stringify(newSource)} });`,
+    ]);
+    expect({ code: rotation.exitCode, err: rotation.stderr.toString().slice(0, 400) }).toEqual({ code: 0, err: "" });
     // The old key no longer opens the live data; the new one opens the old backup (retired keys in the key directory).
     const fresh = join(tempDir().path, "data");
     const result = await restoreBackup({

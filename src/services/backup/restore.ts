@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { AppError } from "../../lib/app-error.ts";
-import { randomId } from "../../lib/crypto.ts";
+import { keyFingerprint, randomId } from "../../lib/crypto.ts";
 import { fsyncDir, writeFileAtomic } from "../../lib/fs-atomic.ts";
+import { readKeyring, writeKeyring } from "../../store/keyring.ts";
 import { acquireLock } from "../../store/lock.ts";
 import { type MasterKeySource, resolveMasterKey } from "../../store/master-key.ts";
 import { knownMasterKeys } from "../../store/retired-keys.ts";
@@ -59,6 +60,22 @@ export async function restoreBackup(input: {
       knownMigrations: input.knownMigrations,
       keep: true,
     });
+
+    // The keyring comes back wrapped by the master key of the backup's day: re-wrap it under today's,
+    // which is the one the server will open the data with.
+    const ring = join(workDir, ENTRY.keyring);
+    const keys = knownMasterKeys(input.keyDir, masterKey.key);
+    const keyring = keys
+      .map((k) => {
+        try {
+          return readKeyring(ring, k);
+        } catch {
+          return undefined;
+        }
+      })
+      .find((k) => k !== undefined);
+    if (!keyring) throw new AppError("BACKUP_MASTER_KEY_MISMATCH", "No master key at hand opens the backup's keyring.");
+    if (keyFingerprint(keys[0]!) !== check.manifest.masterKeyId) writeKeyring(ring, keyring, masterKey.key);
 
     const stamp = new Date(input.now)
       .toISOString()

@@ -24,5 +24,8 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
         typeof (error as { code?: unknown } | null)?.code === "string" ? (error as { code: string }).code : undefined,
     };
   }
+  // libsql frees a closed connection only when its statements are collected: collect before the
+  // thread ends, or the file stays open (and a later offline rekey would find the database busy).
+  Bun.gc(true);
   self.postMessage(reply);
 };
