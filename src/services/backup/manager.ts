@@ -25,7 +25,7 @@ import {
   WORK_PREFIX,
 } from "./format.ts";
 import { ensureBackupIdentity, readBackupIdentity } from "./identity.ts";
-import { backupsIn, rotateDirectory } from "./rotation.ts";
+import { backupsIn, expireDirectory, rotateDirectory } from "./rotation.ts";
 import { checkInWorker, createInWorker } from "./run-in-worker.ts";
 
 /**
@@ -322,6 +322,8 @@ export function createBackupManager(ctx: ServiceContext, settings: BackupSetting
       record.drill = await drill(backupDir, name);
       writeSidecar(backupDir, record);
       if (!record.drill.ok) {
+        // Thinning waits for a backup that passes; the 90-day limit does not.
+        expireDirectory(backupDir, ctx.clock.now());
         writeStatus({
           ok: false,
           at: record.createdAt,

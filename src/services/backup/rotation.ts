@@ -83,3 +83,18 @@ export function rotateDirectory(dir: string, now: number): string[] {
   }
   return deleted;
 }
+
+/**
+ * Deletes only what is 90 days old or more, whatever the drills said: runs even when rotation waits
+ * for a backup that passes, so the promise "nothing older than 90 days exists" holds regardless.
+ */
+export function expireDirectory(dir: string, now: number): string[] {
+  const deleted: string[] = [];
+  for (const b of backupsIn(dir)) {
+    if (now - b.at < MAX_DAYS * DAY_MS) continue;
+    rmSync(join(dir, b.name), { force: true });
+    rmSync(join(dir, sidecarName(b.name)), { force: true });
+    deleted.push(b.name);
+  }
+  return deleted;
+}
