@@ -14,6 +14,16 @@ import { databaseKeyText } from "../../src/store/keyring.ts";
 import { decryptedPagesWith } from "../support/decrypted-pages.ts";
 import { seedWorld } from "../support/teams.ts";
 
+/** The error a promise rejects with (fails the test when it resolves). */
+async function rejection(promise: Promise<unknown>): Promise<Error & { code: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & { code: string };
+  }
+  throw new Error("expected a refusal, got a result");
+}
+
 const AGE = "/usr/bin/age";
 const CANARY = "zqbackupcanaryvalue";
 
@@ -113,7 +123,7 @@ test("a second backup while one runs is refused; too little free space is refuse
 
   const { createBackupManager } = await import("../../src/services/backup/manager.ts");
   const tight = createBackupManager(w.t.ctx, { ...w.t.backups.settings, freeSpace: () => 1000 });
-  const refusal = await tight.backupNow("test").catch((e: unknown) => e as Error & { code: string });
+  const refusal = await rejection(tight.backupNow("test"));
   expect(refusal.code).toBe("BACKUP_NO_SPACE");
   expect(refusal.message).toMatch(
     /the database takes [\d.]+ [kMG]B, a backup needs about [\d.]+ [kMG]B free .* 1 kB are free/,

@@ -19,6 +19,16 @@ import { openStore } from "../../src/store/store.ts";
 import { seedWorld } from "../support/teams.ts";
 import { newMasterKeyText, tempDir } from "../support/temp.ts";
 
+/** The error a promise rejects with (fails the test when it resolves). */
+async function rejection(promise: Promise<unknown>): Promise<Error & { code: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & { code: string };
+  }
+  throw new Error("expected a refusal, got a result");
+}
+
 let w: Awaited<ReturnType<typeof seedWorld>>;
 let backupFile: string;
 let itemId: string;
@@ -143,7 +153,7 @@ async function repacked(change: (entries: Map<string, Buffer>) => void): Promise
 async function expectRefused(file: string, code: string, overrides: { keyDir?: string; masterKey?: string } = {}) {
   const dir = liveCopy();
   const before = snapshotOf(dir);
-  const error = await restoreInto(dir, file, overrides).catch((e: unknown) => e as Error & { code: string });
+  const error = await rejection(restoreInto(dir, file, overrides));
   expect({ code: error.code, oneLine: !error.message.includes("\n") }).toEqual({ code, oneLine: true });
   expect(snapshotOf(dir)).toEqual(before);
   return error;
@@ -214,7 +224,7 @@ test("restore refuses while the server holds the lock", async () => {
     // The lock of a live process (this test's pid counts as dead for the data lock): a child holds it.
     const child = Bun.spawn(["sleep", "30"]);
     writeFileSync(join(dir, "loupe.lock"), JSON.stringify({ pid: child.pid, command: "serve", startedAt: "" }));
-    const error = await restoreInto(dir, backupFile).catch((e: unknown) => e as Error & { code: string });
+    const error = await rejection(restoreInto(dir, backupFile));
     child.kill();
     expect(error.code).toBe("DATA_DIR_LOCKED");
   } finally {
@@ -312,15 +322,17 @@ test("backups outlive key rotations: an older backup restores after a master-key
     const emptyKeys = join(tempDir().path, "keys");
     mkdirSync(emptyKeys);
     cpSync(join(t.config.keyDir, "backup-identity.txt"), join(emptyKeys, "backup-identity.txt"));
-    const refused = await restoreBackup({
-      dataDir: join(tempDir().path, "data"),
-      keyDir: emptyKeys,
-      masterKey: newSource,
-      file: oldFile,
-      knownMigrations: bundledMigrations().map((m) => m.name),
-      now: t.clock.now(),
-      afterSwap: () => {},
-    }).catch((e: unknown) => e as { code: string });
+    const refused = await rejection(
+      restoreBackup({
+        dataDir: join(tempDir().path, "data"),
+        keyDir: emptyKeys,
+        masterKey: newSource,
+        file: oldFile,
+        knownMigrations: bundledMigrations().map((m) => m.name),
+        now: t.clock.now(),
+        afterSwap: () => {},
+      }),
+    );
     expect(refused.code).toBe("BACKUP_MASTER_KEY_MISMATCH");
   } finally {
     t.close();

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runDailyRetention } from "../../src/services/retention.ts";
 import { createBackupManager } from "../../src/services/backup/manager.ts";
+import { runDailyRetention } from "../../src/services/retention.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { databaseKeyText } from "../../src/store/keyring.ts";
 import { decryptedPagesWith } from "../support/decrypted-pages.ts";
@@ -88,10 +88,15 @@ test("T-L5: the last backup holding a purged canary is gone from the backups and
   expect(holdingCanary(backupDir)).toEqual([]);
   expect(holdingCanary(mirrorDir)).toEqual([]);
   // The mirror follows the same rotation: the same backups on both sides.
-  const ages = (dir: string) => readdirSync(dir).filter((n) => n.endsWith(".age")).sort();
+  const ages = (dir: string) =>
+    readdirSync(dir)
+      .filter((n) => n.endsWith(".age"))
+      .sort();
   expect(ages(mirrorDir)).toEqual(ages(backupDir));
   for (const name of ages(backupDir)) {
-    const at = Date.parse(`${name.slice(6, 10)}-${name.slice(10, 12)}-${name.slice(12, 14)}T${name.slice(15, 17)}:${name.slice(17, 19)}:${name.slice(19, 21)}Z`);
+    const at = Date.parse(
+      `${name.slice(6, 10)}-${name.slice(10, 12)}-${name.slice(12, 14)}T${name.slice(15, 17)}:${name.slice(17, 19)}:${name.slice(19, 21)}Z`,
+    );
     expect(w.t.clock.now() - at).toBeLessThan(90 * DAY);
   }
   expect(w.t.clock.now() - deletedAt).toBeGreaterThan(120 * DAY);
@@ -106,6 +111,10 @@ test("a failing mirror is reported and never blocks the local backup", async () 
   expect(record.mirror?.ok).toBe(false);
   expect(readdirSync(w.t.config.backup.dir)).toContain(record.name);
   const ready = await (await w.t.app.request("/readyz")).json();
-  expect(ready).toMatchObject({ status: "degraded", reason: "backup_mirror_failed", checks: { backup: "mirror_failed" } });
+  expect(ready).toMatchObject({
+    status: "degraded",
+    reason: "backup_mirror_failed",
+    checks: { backup: "mirror_failed" },
+  });
   expect(w.t.logs.lines.some((l) => l.includes('"backup.failed"') && l.includes('"state":"mirror"'))).toBe(true);
 });

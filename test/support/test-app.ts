@@ -8,8 +8,8 @@ import { type BuiltAssets, loadBuiltAssets } from "../../src/lib/built-assets.ts
 import type { Mailer } from "../../src/lib/mailer.ts";
 import { createPasswordHasher, type PasswordHasher } from "../../src/lib/password.ts";
 import { type AuditHeadAnchor, createAuditHeadAnchor } from "../../src/services/audit/audit-head.ts";
-import type { ServiceContext } from "../../src/services/context.ts";
 import { type BackupManager, createBackupManager } from "../../src/services/backup/manager.ts";
+import type { ServiceContext } from "../../src/services/context.ts";
 import { createLiveBus, type LiveBus } from "../../src/services/live/bus.ts";
 import { migrate } from "../../src/store/migrate.ts";
 import { bundledMigrations } from "../../src/store/migration-files.ts";

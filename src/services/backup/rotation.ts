@@ -62,12 +62,15 @@ export function backupsIn(dir: string): RotationCandidate[] {
   } catch {
     return [];
   }
-  return names
-    .flatMap((name) => {
-      const at = backupTime(name);
-      return at === undefined ? [] : [{ name, at, drillPassed: drillPassed(dir, name) }];
-    })
-    .sort((a, b) => a.at - b.at || a.name.localeCompare(b.name));
+  return (
+    names
+      .flatMap((name) => {
+        const at = backupTime(name);
+        return at === undefined ? [] : [{ name, at, drillPassed: drillPassed(dir, name) }];
+      })
+      // Same second: the suffixed name ("-1") is the later one.
+      .sort((a, b) => a.at - b.at || a.name.length - b.name.length || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  );
 }
 
 /** Deletes what rotation does not keep (with sidecars); returns the deleted names. */
