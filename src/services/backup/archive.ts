@@ -410,7 +410,7 @@ export async function checkArchive(input: CheckArchiveInput): Promise<CheckArchi
     if (facts.integrity !== "ok") {
       throw refuse(
         "BACKUP_INTEGRITY_FAILED",
-        `PRAGMA integrity_check on the snapshot says: ${facts.integrity.slice(0, 200)}.`,
+        `The snapshot fails its integrity check: ${facts.integrity.slice(0, 200)}.`,
       );
     }
     if (
