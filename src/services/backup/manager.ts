@@ -3,7 +3,7 @@ import { copyFile, open, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { AppError } from "../../lib/app-error.ts";
 import { randomId } from "../../lib/crypto.ts";
-import { fsyncDir, writeFileAtomic } from "../../lib/fs-atomic.ts";
+import { writeFileAtomicAsync } from "../../lib/fs-atomic.ts";
 import { errorFields, type LogFields } from "../../lib/logger.ts";
 import { ERROR_CODES, type ErrorCode } from "../../shared/errors.ts";
 import { databaseKeyText } from "../../store/keyring.ts";
@@ -134,7 +134,7 @@ export function createBackupManager(ctx: ServiceContext, settings: BackupSetting
     }
   };
   const writeSidecar = (dir: string, record: BackupRecord) =>
-    writeFileAtomic(join(dir, sidecarName(record.name)), JSON.stringify(record, null, 2) + "\n");
+    writeFileAtomicAsync(join(dir, sidecarName(record.name)), JSON.stringify(record, null, 2) + "\n");
 
   function status(): BackupStatus | undefined {
     const path = join(backupDir, STATUS_FILE);
@@ -155,10 +155,10 @@ export function createBackupManager(ctx: ServiceContext, settings: BackupSetting
     return parsed;
   }
 
-  function writeStatus(next: BackupStatus): void {
+  async function writeStatus(next: BackupStatus): Promise<void> {
     const previous = status();
     const lastSuccessAt = next.ok ? next.at : previous?.lastSuccessAt;
-    writeFileAtomic(
+    await writeFileAtomicAsync(
       join(backupDir, STATUS_FILE),
       JSON.stringify({ ...next, ...(lastSuccessAt ? { lastSuccessAt } : {}) }, null, 2) + "\n",
     );
@@ -261,8 +261,13 @@ export function createBackupManager(ctx: ServiceContext, settings: BackupSetting
         await handle.close();
       }
       await rename(tmp, join(target, record.name));
-      fsyncDir(target);
-      writeSidecar(target, { ...record, mirror: { ok: true } });
+      const dirHandle = await open(target, "r");
+      try {
+        await dirHandle.sync();
+      } finally {
+        await dirHandle.close();
+      }
+      await writeSidecar(target, { ...record, mirror: { ok: true } });
       rotateDirectory(target, ctx.clock.now());
       return { ok: true };
     } catch (error) {
@@ -303,7 +308,7 @@ export function createBackupManager(ctx: ServiceContext, settings: BackupSetting
       } catch (error) {
         const code = error instanceof AppError ? error.code : "BACKUP_FAILED";
         const reason = error instanceof Error ? error.message : String(error);
-        writeStatus({ ok: false, at: new Date(now).toISOString(), stage: "backup", code, reason });
+        await writeStatus({ ok: false, at: new Date(now).toISOString(), stage: "backup", code, reason });
         alert("Loupe: the backup failed", `The backup failed: ${reason}`, { state: "backup", code });
         throw error;
       }
@@ -318,13 +323,13 @@ export function createBackupManager(ctx: ServiceContext, settings: BackupSetting
         drill: null,
         mirror: null,
       };
-      writeSidecar(backupDir, record);
+      await writeSidecar(backupDir, record);
       record.drill = await drill(backupDir, name);
-      writeSidecar(backupDir, record);
+      await writeSidecar(backupDir, record);
       if (!record.drill.ok) {
         // Thinning waits for a backup that passes; the 90-day limit does not.
         expireDirectory(backupDir, ctx.clock.now());
-        writeStatus({
+        await writeStatus({
           ok: false,
           at: record.createdAt,
           stage: "drill",
@@ -340,11 +345,11 @@ export function createBackupManager(ctx: ServiceContext, settings: BackupSetting
         return record;
       }
       record.mirror = settings.mirrorDir ? await mirror(record) : null;
-      writeSidecar(backupDir, record);
+      await writeSidecar(backupDir, record);
       // Rotation only after a backup has passed its drill.
       const deleted = rotateDirectory(backupDir, ctx.clock.now());
       if (deleted.length > 0) ctx.logger.info("backup.rotated", { count: deleted.length });
-      writeStatus({
+      await writeStatus({
         ok: true,
         at: record.createdAt,
         name,
@@ -427,16 +432,15 @@ export function createBackupManager(ctx: ServiceContext, settings: BackupSetting
       const release = begin("backup verify (api)");
       const job = newJob("verify", name);
       drill(backupDir, name)
-        .then((result) => {
+        .then(async (result) => {
           job.drill = result;
           const record = readSidecar(backupDir, name);
-          if (record) writeSidecar(backupDir, { ...record, drill: result });
+          if (record) await writeSidecar(backupDir, { ...record, drill: result });
           if (result.ok) {
             job.state = "succeeded";
             finish(job);
           } else finish(job, backupError(result.code, result.reason));
-          ctx.logger.info("backup.verified", { ok: result.ok });
-          void actorId;
+          ctx.logger.info("backup.verified", { ok: result.ok, actorId });
         })
         .catch((error: unknown) => finish(job, error))
         .finally(release);
