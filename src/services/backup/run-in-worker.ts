@@ -7,9 +7,17 @@ export type WorkerReply =
   | { ok: true; result: CreateArchiveResult | CheckArchiveResult }
   | { ok: false; code: string; message: string; errno: string | undefined };
 
+/**
+ * Where the worker's module is: beside this file, or — in the single binary, where scripts/build.ts
+ * embeds it as an entrypoint of its own — at its path under src/ in the binary's file system.
+ */
+const WORKER_URL = import.meta.url.includes("/$bunfs/")
+  ? "./services/backup/worker.ts"
+  : new URL("./worker.ts", import.meta.url).href;
+
 /** Runs one backup step in a fresh Worker and ends it; a failure comes back as the step's AppError. */
 function run(request: WorkerRequest): Promise<CreateArchiveResult | CheckArchiveResult> {
-  const worker = new Worker(new URL("./worker.ts", import.meta.url).href);
+  const worker = new Worker(WORKER_URL);
   return new Promise((resolve, reject) => {
     worker.onmessage = (event: MessageEvent<WorkerReply>) => {
       const reply = event.data;
