@@ -152,6 +152,11 @@ function configCheck(config: Config): number {
     `  trusted proxies ${config.trustedProxies.length > 0 ? config.trustedProxies.map(formatIpRange).join(", ") : "none (forwarding headers are ignored)"}`,
   );
   say(`  timeouts        busy ${config.busyTimeoutMs} ms, shutdown ${config.shutdownTimeoutMs} ms`);
+  const b = config.backup;
+  say(
+    `  backups         daily at ${String(b.hour).padStart(2, "0")}:${String(b.minute).padStart(2, "0")} into ${b.dir}` +
+      `${b.mirrorDir ? `, mirrored to ${b.mirrorDir}` : ""}; ${b.recipients.length} operator recipient(s) besides ${config.keyDir}/backup-identity.txt`,
+  );
   if (holder) say(`  running         pid ${holder.pid}`);
   return 0;
 }
