@@ -128,6 +128,10 @@ test("a second backup while one runs is refused; too little free space is refuse
   expect(refusal.message).toMatch(
     /the database takes [\d.]+ [kMG]B, a backup needs about [\d.]+ [kMG]B free .* 1 kB are free/,
   );
+  // A refused backup is told like a failed one: the daily run would otherwise be skipped in silence.
+  const status = tight.status();
+  expect(status).toMatchObject({ ok: false, code: "BACKUP_NO_SPACE" });
+  expect(await (await w.t.app.request("/readyz")).json()).toMatchObject({ status: "degraded", reason: "backup_failed" });
 });
 
 test("the API runs a backup as a job answered 202 and polled to its end", async () => {

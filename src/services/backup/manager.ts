@@ -193,12 +193,17 @@ export function createBackupManager(ctx: ServiceContext, settings: BackupSetting
       const dbBytes = fileSize(dbPath) + fileSize(`${dbPath}-wal`);
       const free = freeSpace(dataDir);
       const needed = Math.ceil(dbBytes * FREE_SPACE_FACTOR);
+      let refusal: string | undefined;
       if (free < needed) {
-        throw new AppError(
-          "BACKUP_NO_SPACE",
-          `Not enough free space for a backup: the database takes ${humanBytes(dbBytes)}, a backup needs about ${humanBytes(needed)} free on the data volume (${FREE_SPACE_FACTOR}× the database) and ${humanBytes(free)} are free.`,
-        );
+        refusal = `Not enough free space for a backup: the database takes ${humanBytes(dbBytes)}, a backup needs about ${humanBytes(needed)} free on the data volume (${FREE_SPACE_FACTOR}× the database) and ${humanBytes(free)} are free.`;
+      } else if (statSync(backupDir).dev !== statSync(dataDir).dev) {
+        // Backups on a volume of their own: the age file (about the database's size) goes there.
+        const there = freeSpace(backupDir);
+        const file = Math.ceil(dbBytes * 1.1);
+        if (there < file)
+          refusal = `Not enough free space for a backup: it takes about ${humanBytes(file)} in ${backupDir} and ${humanBytes(there)} are free.`;
       }
+      if (refusal) throw new AppError("BACKUP_NO_SPACE", refusal);
       // Leftovers of a backup that was killed: never a final name, so they are only removed.
       for (const name of readdirSync(dataDir)) {
         if (name.startsWith(SNAPSHOT_PREFIX) || name.startsWith(WORK_PREFIX))
@@ -212,6 +217,23 @@ export function createBackupManager(ctx: ServiceContext, settings: BackupSetting
       release();
       throw error;
     }
+  }
+
+  /** A refusal for lack of space is told like a failed backup: the daily run would otherwise be skipped in silence. */
+  async function refusedForSpace(error: unknown): Promise<void> {
+    if (!(error instanceof AppError && error.code === "BACKUP_NO_SPACE")) return;
+    try {
+      await writeStatus({
+        ok: false,
+        at: new Date(ctx.clock.now()).toISOString(),
+        stage: "backup",
+        code: "BACKUP_NO_SPACE",
+        reason: error.message,
+      });
+    } catch (failure) {
+      ctx.logger.error("backup.status_failed", errorFields(failure));
+    }
+    alert("Loupe: no space for the backup", error.message, { state: "backup", code: "BACKUP_NO_SPACE" });
   }
 
   async function masterKeysForDrill(): Promise<string[]> {
@@ -286,12 +308,12 @@ export function createBackupManager(ctx: ServiceContext, settings: BackupSetting
     let name = backupFileName(now);
     for (let n = 1; existsSync(join(backupDir, name)); n++) name = backupFileName(now, n);
     try {
-      const identity = await ensureBackupIdentity(settings.keyDir, now);
-      // The pending audit head goes to its file first, so the backup's head is as new as can be.
-      ctx.auditHead?.flush();
       let manifest: Manifest;
       let bytes: number;
       try {
+        const identity = await ensureBackupIdentity(settings.keyDir, now);
+        // The pending audit head goes to its file first, so the backup's head is as new as can be.
+        ctx.auditHead?.flush();
         const created = await createInWorker({
           dataDir,
           databaseKey: databaseKeyText(ctx.keyring),
@@ -327,8 +349,15 @@ export function createBackupManager(ctx: ServiceContext, settings: BackupSetting
       record.drill = await drill(backupDir, name);
       await writeSidecar(backupDir, record);
       if (!record.drill.ok) {
-        // Thinning waits for a backup that passes; the 90-day limit does not.
+        // Thinning waits for a backup that passes; the 90-day limit does not (on the mirror neither).
         expireDirectory(backupDir, ctx.clock.now());
+        if (settings.mirrorDir) {
+          try {
+            expireDirectory(settings.mirrorDir, ctx.clock.now());
+          } catch (error) {
+            ctx.logger.error("backup.mirror_expiry_failed", errorFields(error));
+          }
+        }
         await writeStatus({
           ok: false,
           at: record.createdAt,
@@ -405,12 +434,25 @@ export function createBackupManager(ctx: ServiceContext, settings: BackupSetting
     settings,
     /** Runs a backup to the end (CLI, schedule); refusals (running, no space) throw at once. */
     async backupNow(trigger: string, actorId: string | null = null): Promise<BackupRecord> {
-      return run(begin(`backup (${trigger})`), trigger, actorId);
+      let release: () => void;
+      try {
+        release = begin(`backup (${trigger})`);
+      } catch (error) {
+        await refusedForSpace(error);
+        throw error;
+      }
+      return run(release, trigger, actorId);
     },
 
     /** Starts a backup as a job to poll (the API's 202); refusals throw before the job exists. */
     startBackupJob(actorId: string): BackupJob {
-      const release = begin("backup (api)");
+      let release: () => void;
+      try {
+        release = begin("backup (api)");
+      } catch (error) {
+        void refusedForSpace(error);
+        throw error;
+      }
       const job = newJob("backup", null);
       run(release, "api", actorId).then(
         (record) => {
