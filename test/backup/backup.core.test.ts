@@ -131,7 +131,10 @@ test("a second backup while one runs is refused; too little free space is refuse
   // A refused backup is told like a failed one: the daily run would otherwise be skipped in silence.
   const status = tight.status();
   expect(status).toMatchObject({ ok: false, code: "BACKUP_NO_SPACE" });
-  expect(await (await w.t.app.request("/readyz")).json()).toMatchObject({ status: "degraded", reason: "backup_failed" });
+  expect(await (await w.t.app.request("/readyz")).json()).toMatchObject({
+    status: "degraded",
+    reason: "backup_failed",
+  });
 });
 
 test("the API runs a backup as a job answered 202 and polled to its end", async () => {
