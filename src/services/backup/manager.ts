@@ -155,7 +155,16 @@ export function createBackupManager(ctx: ServiceContext, settings: BackupSetting
     return parsed;
   }
 
+  /** Records the last attempt; a status that cannot be written is logged, never hides the attempt's own outcome. */
   async function writeStatus(next: BackupStatus): Promise<void> {
+    try {
+      await writeStatusFile(next);
+    } catch (error) {
+      ctx.logger.error("backup.status_failed", errorFields(error));
+    }
+  }
+
+  async function writeStatusFile(next: BackupStatus): Promise<void> {
     const previous = status();
     const lastSuccessAt = next.ok ? next.at : previous?.lastSuccessAt;
     await writeFileAtomicAsync(
@@ -222,17 +231,13 @@ export function createBackupManager(ctx: ServiceContext, settings: BackupSetting
   /** A refusal for lack of space is told like a failed backup: the daily run would otherwise be skipped in silence. */
   async function refusedForSpace(error: unknown): Promise<void> {
     if (!(error instanceof AppError && error.code === "BACKUP_NO_SPACE")) return;
-    try {
-      await writeStatus({
-        ok: false,
-        at: new Date(ctx.clock.now()).toISOString(),
-        stage: "backup",
-        code: "BACKUP_NO_SPACE",
-        reason: error.message,
-      });
-    } catch (failure) {
-      ctx.logger.error("backup.status_failed", errorFields(failure));
-    }
+    await writeStatus({
+      ok: false,
+      at: new Date(ctx.clock.now()).toISOString(),
+      stage: "backup",
+      code: "BACKUP_NO_SPACE",
+      reason: error.message,
+    });
     alert("Loupe: no space for the backup", error.message, { state: "backup", code: "BACKUP_NO_SPACE" });
   }
 
@@ -302,7 +307,10 @@ export function createBackupManager(ctx: ServiceContext, settings: BackupSetting
     }
   }
 
-  /** The backup after `begin`: create, drill, mirror, rotate, record. Never throws; the record says how it went. */
+  /**
+   * The backup after `begin`: create, drill, mirror, rotate, record. A backup that could not be written
+   * throws (recorded and alerted first); a drill or mirror failure is in the returned record.
+   */
   async function run(release: () => void, trigger: string, actorId: string | null): Promise<BackupRecord> {
     const now = ctx.clock.now();
     let name = backupFileName(now);
@@ -384,12 +392,12 @@ export function createBackupManager(ctx: ServiceContext, settings: BackupSetting
         name,
         ...(record.mirror && !record.mirror.ok ? { mirrorFailed: true } : {}),
       });
-      appendAudit(ctx, {
-        action: "backup.created",
-        actorId,
-        targetId: name,
-        detail: { trigger, drill: "passed" },
-      });
+      try {
+        appendAudit(ctx, { action: "backup.created", actorId, targetId: name, detail: { trigger, drill: "passed" } });
+      } catch (error) {
+        // The backup is good; a full or busy database must not turn it into a failure.
+        ctx.logger.error("backup.audit_failed", errorFields(error));
+      }
       return record;
     } finally {
       release();
