@@ -1,6 +1,7 @@
 /** `npm run bench`: every benchmark, one after the other, figures and same-run ratios. */
 import { benchAudit } from "./audit.ts";
 import { benchAuth } from "./auth.ts";
+import { benchBackup } from "./backup.ts";
 import { benchCrash } from "./crash.ts";
 import { benchFeedback } from "./feedback.ts";
 import { benchStorage } from "./storage.ts";
@@ -21,3 +22,5 @@ console.log();
 await benchUi();
 console.log();
 await benchWidget();
+console.log();
+await benchBackup();

@@ -86,7 +86,8 @@ export function loadBuiltAssets() {
 };
 
 const result = await Bun.build({
-  entrypoints: [join(root, "src", "cli.ts")],
+  // The backup worker is an entrypoint of its own: a standalone executable embeds a Worker's module only then.
+  entrypoints: [join(root, "src", "cli.ts"), join(root, "src", "services", "backup", "worker.ts")],
   plugins: [libsqlStaticAddon, embeddedMigrations, embeddedAssets],
   minify: true,
   sourcemap: "none",

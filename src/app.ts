@@ -6,6 +6,7 @@ import { ssoRoutes } from "./api/auth/sso/index.ts";
 import { eventRoutes } from "./api/events/index.ts";
 import { crossTeamFeedbackRoutes } from "./api/feedback/index.ts";
 import { healthRoutes } from "./api/health/index.ts";
+import { instanceBackupRoutes } from "./api/instance/backups/index.ts";
 import { instanceHealthRoutes } from "./api/instance/health/index.ts";
 import { instanceRoutes } from "./api/instance/index.ts";
 import { ssoProviderRoutes } from "./api/instance/sso-providers/index.ts";
@@ -51,6 +52,7 @@ import type { Logger } from "./lib/logger.ts";
 import type { Mailer } from "./lib/mailer.ts";
 import type { PasswordHasher } from "./lib/password.ts";
 import type { AuditHeadAnchor } from "./services/audit/audit-head.ts";
+import type { BackupManager } from "./services/backup/manager.ts";
 import type { ServiceContext } from "./services/context.ts";
 import type { LiveBus } from "./services/live/bus.ts";
 import type { Db } from "./store/database.ts";
@@ -75,6 +77,8 @@ export type AppDeps = {
   auditHead?: AuditHeadAnchor;
   /** Live updates (main.ts); absent, GET /api/v1/events answers 503. */
   live?: LiveBus;
+  /** Backups of this data directory (main.ts, test app); absent, the backup routes answer 503. */
+  backups?: BackupManager;
 };
 
 const contexts = new WeakMap<AppDeps, ServiceContext>();
@@ -125,7 +129,15 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const action = routeActions(ctx);
   const base = { ctx, action };
   // Each sub-app is mounted at its URL prefix: the path names the folder that serves it.
-  app.route("/", healthRoutes({ db: deps.db, migrations: deps.migrations, dataDir: deps.config.dataDir }));
+  app.route(
+    "/",
+    healthRoutes({
+      db: deps.db,
+      migrations: deps.migrations,
+      dataDir: deps.config.dataDir,
+      ...(deps.backups ? { backups: deps.backups } : {}),
+    }),
+  );
   app.route("/", assetRoutes(deps.assets ?? new Map()));
   app.route("/", adminRoutes(deps.assets ?? new Map()));
   app.route("/", tryPageRoutes({ ctx, assets: deps.assets ?? new Map() }));
@@ -143,8 +155,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/api/v1/instance/sso-providers", ssoProviderRoutes(base));
   app.route(
     "/api/v1/instance/health",
-    instanceHealthRoutes({ ...base, migrations: deps.migrations, version: deps.version }),
+    instanceHealthRoutes({ ...base, migrations: deps.migrations, version: deps.version, backups: deps.backups }),
   );
+  app.route("/api/v1/instance/backups", instanceBackupRoutes({ ...base, backups: deps.backups }));
   app.route("/api/v1/invitations", invitationRoutes({ ...base, ipLimiter }));
   app.route("/api/v1/feedback", crossTeamFeedbackRoutes(base));
   app.route("/api/v1/teams", teamRoutes(base));

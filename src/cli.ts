@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, existsSync as fileExists, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import * as v from "valibot";
 import { CONFIG_VARIABLES, type Config, ConfigError, loadConfig } from "./config.ts";
 import { AppError, StoreError } from "./lib/app-error.ts";
@@ -8,10 +9,14 @@ import { systemClock } from "./lib/clock.ts";
 import { formatIpRange } from "./lib/ip-address.ts";
 import { createLogger } from "./lib/logger.ts";
 import { createPasswordHasher } from "./lib/password.ts";
-import { startServer, stopOnSignals } from "./main.ts";
+import { backupManager, startServer, stopOnSignals } from "./main.ts";
 import { prepareSetup } from "./services/accounts/setup.ts";
 import { createUser } from "./services/accounts/users.ts";
 import { appendAudit, verifyAudit } from "./services/audit/audit.ts";
+import { readBackupIdentity } from "./services/backup/identity.ts";
+import { humanBytes } from "./services/backup/manager.ts";
+import { completeRestore, restoreBackup } from "./services/backup/restore.ts";
+import { checkInWorker } from "./services/backup/run-in-worker.ts";
 import type { ServiceContext } from "./services/context.ts";
 import { EmailSchema } from "./shared/email.ts";
 import { ERROR_CODES } from "./shared/errors.ts";
@@ -21,6 +26,7 @@ import { lockHolder } from "./store/lock.ts";
 import { resolveMasterKey } from "./store/master-key.ts";
 import { migrate, migrationStatus } from "./store/migrate.ts";
 import { bundledMigrations } from "./store/migration-files.ts";
+import { knownMasterKeys } from "./store/retired-keys.ts";
 import { openStore, type Store } from "./store/store.ts";
 import { VERSION } from "./version.ts";
 
@@ -35,6 +41,12 @@ Commands:
       --new-key-file PATH   Where the new key is (or is generated); required when the key
                             comes from LOUPE_MASTER_KEY or LOUPE_MASTER_KEY_FILE
   key rotate --data-key     Re-encrypt the database with a new data key (server must be stopped)
+  backup now                Take a backup now, drill it, rotate (works while the server runs)
+  backup list               The backups with their size and drill result
+  backup verify FILE        Run the restore drill on a backup file (decrypt, integrity, schema,
+                            row counts and hashes, audit chain); exit 1 when it fails
+  backup restore FILE       Replace the data with a backup (server stopped): verifies first, keeps
+                            the current data as pre-restore-<time>/, runs retention before serving
   audit verify              Check the audit trail's HMAC chain; exit 1 at the first broken link
       --expect-seq N --expect-digest D
                             Also check against a head recorded elsewhere (the daily audit.head log line)
@@ -98,6 +110,7 @@ function keyRotate(config: Config, args: string[]): number {
   }
   const result = rotateMasterKey({
     dataDir: config.dataDir,
+    keyDir: config.keyDir,
     masterKey: config.masterKey,
     busyTimeoutMs: config.busyTimeoutMs,
     ...(newKeyFile ? { newKeyFile: resolve(newKeyFile) } : {}),
@@ -139,6 +152,11 @@ function configCheck(config: Config): number {
     `  trusted proxies ${config.trustedProxies.length > 0 ? config.trustedProxies.map(formatIpRange).join(", ") : "none (forwarding headers are ignored)"}`,
   );
   say(`  timeouts        busy ${config.busyTimeoutMs} ms, shutdown ${config.shutdownTimeoutMs} ms`);
+  const b = config.backup;
+  say(
+    `  backups         daily at ${String(b.hour).padStart(2, "0")}:${String(b.minute).padStart(2, "0")} into ${b.dir}` +
+      `${b.mirrorDir ? `, mirrored to ${b.mirrorDir}` : ""}; ${b.recipients.length} operator recipient(s) besides ${config.keyDir}/backup-identity.txt`,
+  );
   if (holder) say(`  running         pid ${holder.pid}`);
   return 0;
 }
@@ -229,6 +247,101 @@ async function adminCreate(config: Config, args: string[]): Promise<number> {
   }
 }
 
+async function backupCommand(config: Config, sub: string | undefined, args: string[]): Promise<number> {
+  if (sub === "now" || sub === "list") {
+    const store = openStore({
+      dataDir: config.dataDir,
+      masterKey: config.masterKey,
+      create: false,
+      busyTimeoutMs: config.busyTimeoutMs,
+    });
+    try {
+      const manager = backupManager(cliContext(config, store), config, store);
+      if (sub === "list") {
+        const all = manager.list();
+        if (all.length === 0) say(`no backups in ${config.backup.dir}`);
+        for (const b of all) {
+          const drill = b.drill ? (b.drill.ok ? "drill passed" : `drill FAILED: ${b.drill.reason}`) : "not drilled";
+          say(`${b.name}  ${humanBytes(b.bytes).padStart(9)}  ${drill}`);
+        }
+        return 0;
+      }
+      const record = await manager.backupNow("cli");
+      const path = join(config.backup.dir, record.name);
+      if (!record.drill?.ok) {
+        say(`backup ${path} written, but its restore drill FAILED: ${record.drill?.reason}`);
+        return 1;
+      }
+      say(
+        `backup ${path} (${humanBytes(record.bytes)}) written; restore drill passed in ${(record.drill.durationMs / 1000).toFixed(1)} s` +
+          (record.mirror ? (record.mirror.ok ? "; mirrored" : `; the mirror FAILED: ${record.mirror.reason}`) : ""),
+      );
+      return 0;
+    } finally {
+      store.close();
+    }
+  }
+  const file = args[0];
+  if ((sub !== "verify" && sub !== "restore") || !file || file.startsWith("--")) {
+    throw new UsageError("usage: loupe backup now | list | verify FILE | restore FILE");
+  }
+  const path = resolve(file);
+  if (!fileExists(path)) throw new UsageError(`there is no file ${path}`);
+  const knownMigrations = bundledMigrations().map((m) => m.name);
+  if (sub === "verify") {
+    const identity = await readBackupIdentity(config.keyDir);
+    const masterKey = resolveMasterKey(config.masterKey, true);
+    // Unpacked inside the data directory when there is one (never plaintext: the snapshot stays encrypted).
+    const base = fileExists(config.dataDir) ? config.dataDir : mkdtempSync(join(tmpdir(), "loupe-verify-"));
+    try {
+      const result = await checkInWorker({
+        file: path,
+        identities: [identity.identity],
+        masterKeys: knownMasterKeys(config.keyDir, masterKey.key).map((k) => k.toString("base64")),
+        workDir: join(base, `.backup-check-${process.pid}-${Date.now()}`),
+        knownMigrations,
+        keep: false,
+      });
+      const rows = Object.values(result.manifest.rowCounts).reduce((a, b) => a + b, 0);
+      say(
+        `backup ok: taken ${result.manifest.createdAt} by Loupe ${result.manifest.loupeVersion}, schema ${result.manifest.schemaVersion}, ${rows} rows, ${result.auditEntries} audit entries verified`,
+      );
+      return 0;
+    } finally {
+      if (base !== config.dataDir) rmSync(base, { recursive: true, force: true });
+    }
+  }
+  const result = await restoreBackup({
+    dataDir: config.dataDir,
+    keyDir: config.keyDir,
+    masterKey: config.masterKey,
+    file: path,
+    knownMigrations,
+    now: Date.now(),
+    afterSwap: (check) => {
+      const store = openStore({
+        dataDir: config.dataDir,
+        masterKey: config.masterKey,
+        create: false,
+        busyTimeoutMs: config.busyTimeoutMs,
+      });
+      try {
+        migrate(store.db, bundledMigrations());
+        // Retention and purge before anything serves: an old backup brings back nothing past policy.
+        completeRestore(cliContext(config, store), check);
+      } finally {
+        store.close();
+      }
+    },
+  });
+  say(
+    `restored the backup taken ${result.check.manifest.createdAt} (schema ${result.check.manifest.schemaVersion}); retention and purge ran; ` +
+      (result.preRestoreDir ? `the previous data is in ${result.preRestoreDir}` : "there was no previous data") +
+      (result.erasureLog === "kept" ? "; the live erasure log was kept." : "."),
+  );
+  return 0;
+}
+
 async function healthcheck(config: Config): Promise<number> {
   const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   try {
@@ -251,7 +364,7 @@ async function run(args: string[]): Promise<number> {
     say(VERSION);
     return 0;
   }
-  const known = ["serve", "migrate", "key", "config", "healthcheck", "admin", "audit"];
+  const known = ["serve", "migrate", "key", "config", "healthcheck", "admin", "audit", "backup"];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
   if (command === "migrate" && sub !== "status") throw new UsageError("usage: loupe migrate status");
   if (command === "key" && sub !== "rotate")
@@ -274,6 +387,8 @@ async function run(args: string[]): Promise<number> {
       return adminCreate(config, args.slice(2));
     case "audit":
       return auditVerify(config, args.slice(2));
+    case "backup":
+      return backupCommand(config, sub, args.slice(2));
     default:
       return healthcheck(config);
   }

@@ -55,6 +55,19 @@ export const CONFIG_VARIABLES = {
     default: "300",
     expects: "how many widget submissions one project accepts per minute from all clients together, from 1 to 100000",
   },
+  LOUPE_BACKUP_DIR: {
+    default: "<LOUPE_DATA_DIR>/backups",
+    expects: "a directory path for the encrypted daily backups (ideally another disk than LOUPE_DATA_DIR)",
+  },
+  LOUPE_BACKUP_TIME: { default: "03:00", expects: "the server-time hour and minute of the daily backup, HH:MM" },
+  LOUPE_BACKUP_RECIPIENTS: {
+    default: "",
+    expects: "a comma-separated list of age X25519 public keys (age1…) that can also decrypt every backup",
+  },
+  LOUPE_BACKUP_MIRROR_DIR: {
+    default: undefined,
+    expects: "a directory path (e.g. a mounted NAS) that receives a copy of each verified backup",
+  },
   LOUPE_TRUSTED_PROXIES: {
     default: "",
     expects:
@@ -130,6 +143,22 @@ const EnvSchema = v.object({
     CONFIG_VARIABLES.LOUPE_WIDGET_KEY_SUBMISSIONS_PER_MINUTE.default,
   ),
   LOUPE_TRUSTED_PROXIES: v.optional(v.string(), CONFIG_VARIABLES.LOUPE_TRUSTED_PROXIES.default),
+  LOUPE_BACKUP_DIR: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty())),
+  LOUPE_BACKUP_TIME: v.optional(v.pipe(v.string(), v.regex(/^([01]\d|2[0-3]):[0-5]\d$/)), "03:00"),
+  LOUPE_BACKUP_RECIPIENTS: v.optional(
+    v.pipe(
+      v.string(),
+      v.check((s) =>
+        s
+          .split(",")
+          .map((r) => r.trim())
+          .filter((r) => r !== "")
+          .every((r) => /^age1[02-9ac-hj-np-z]{58}$/.test(r)),
+      ),
+    ),
+    "",
+  ),
+  LOUPE_BACKUP_MIRROR_DIR: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty())),
 });
 
 export type Config = Readonly<{
@@ -155,6 +184,8 @@ export type Config = Readonly<{
   teamStorageMaxBytes: number;
   /** Widget submissions per minute: per client address and project, and per project in all. */
   widgetLimits: { perClient: number; perProject: number };
+  /** Daily encrypted backups: where, when (server time), to whom besides Loupe's identity, mirrored where. */
+  backup: { dir: string; hour: number; minute: number; recipients: string[]; mirrorDir: string | undefined };
 }>;
 
 export type ConfigProblem = { variable: string; expects: string };
@@ -249,6 +280,16 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
       expects: `${CONFIG_VARIABLES.LOUPE_SMTP_FROM.expects} (required with LOUPE_SMTP_URL)`,
     });
   }
+  const backupDir = resolve(cwd, out.LOUPE_BACKUP_DIR ?? resolve(dataDir, "backups"));
+  const mirrorDir = out.LOUPE_BACKUP_MIRROR_DIR === undefined ? undefined : resolve(cwd, out.LOUPE_BACKUP_MIRROR_DIR);
+  for (const [variable, dir] of [
+    ["LOUPE_BACKUP_DIR", backupDir],
+    ["LOUPE_BACKUP_MIRROR_DIR", mirrorDir],
+  ] as const) {
+    if (dir !== undefined && (isInside(keyDir, dir) || isInside(dir, keyDir))) {
+      problems.push({ variable, expects: "a directory apart from LOUPE_KEY_DIR (the keys never go with the backups)" });
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   // Unset, the public URL follows the port, so links and same-origin checks match what is served.
   const publicUrl = new URL(out.LOUPE_PUBLIC_URL ?? `http://localhost:${out.LOUPE_PORT === 0 ? 8080 : out.LOUPE_PORT}`);
@@ -272,6 +313,15 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     widgetLimits: {
       perClient: out.LOUPE_WIDGET_SUBMISSIONS_PER_MINUTE,
       perProject: out.LOUPE_WIDGET_KEY_SUBMISSIONS_PER_MINUTE,
+    },
+    backup: {
+      dir: backupDir,
+      hour: Number(out.LOUPE_BACKUP_TIME.slice(0, 2)),
+      minute: Number(out.LOUPE_BACKUP_TIME.slice(3, 5)),
+      recipients: out.LOUPE_BACKUP_RECIPIENTS.split(",")
+        .map((r) => r.trim())
+        .filter((r) => r !== ""),
+      mirrorDir,
     },
   });
 }

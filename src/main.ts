@@ -4,6 +4,7 @@ import { type AppDeps, createApp, serviceContext } from "./app.ts";
 import type { Config } from "./config.ts";
 import type { AppEnv } from "./http/app-env.ts";
 import { startingApp } from "./http/starting.ts";
+import { startBackupSchedule } from "./jobs/backup.ts";
 import { startDailyJobs } from "./jobs/daily.ts";
 import { AppError } from "./lib/app-error.ts";
 import { bodyLimits } from "./lib/body-limits.ts";
@@ -15,6 +16,8 @@ import { createPasswordHasher } from "./lib/password.ts";
 import { dummyHash } from "./services/accounts/login.ts";
 import { prepareSetup } from "./services/accounts/setup.ts";
 import { type AuditHeadAnchor, createAuditHeadAnchor, type Scheduler } from "./services/audit/audit-head.ts";
+import { type BackupManager, type BackupSettings, createBackupManager } from "./services/backup/manager.ts";
+import type { ServiceContext } from "./services/context.ts";
 import { createLiveBus, type LiveBus } from "./services/live/bus.ts";
 import { acquireLock } from "./store/lock.ts";
 import { migrate } from "./store/migrate.ts";
@@ -33,7 +36,31 @@ export type ServerOptions = {
   extendApp?: (app: Hono<AppEnv>, store: Store) => void;
   /** Schedules the audit head's coalesced writes; setTimeout by default (tests drive their own). */
   schedule?: Scheduler;
+  /** false: no daily backup schedule and no catch-up backup at start (tests of other things). Default true. */
+  backups?: boolean;
 };
+
+/** The backup settings of a configuration, on an open store. */
+export function backupSettings(config: Config, store: Store): BackupSettings {
+  return {
+    dataDir: config.dataDir,
+    keyDir: config.keyDir,
+    backupDir: config.backup.dir,
+    mirrorDir: config.backup.mirrorDir,
+    hour: config.backup.hour,
+    minute: config.backup.minute,
+    recipients: config.backup.recipients,
+    masterKey: { key: store.masterKey.key, id: store.masterKey.id },
+    busyTimeoutMs: config.busyTimeoutMs,
+    version: VERSION,
+    knownMigrations: bundledMigrations().map((m) => m.name),
+  };
+}
+
+/** The backup manager of a service context (the server's or a command's). */
+export function backupManager(ctx: ServiceContext, config: Config, store: Store): BackupManager {
+  return createBackupManager(ctx, backupSettings(config, store));
+}
 
 export type ServerHandle = {
   url: string;
@@ -114,6 +141,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   let auditHead: AuditHeadAnchor | undefined;
   let live: LiveBus | undefined;
   let deps: AppDeps;
+  let backups: BackupManager | undefined;
   try {
     store = openStore({ dataDir: config.dataDir, masterKey: config.masterKey, busyTimeoutMs: config.busyTimeoutMs });
     if (store.masterKey.generated) {
@@ -153,6 +181,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       live,
       assets,
     };
+    backups = backupManager(serviceContext(deps), config, store);
+    deps.backups = backups;
     const ready = createApp(deps);
     options.extendApp?.(ready, store);
     // Unknown emails must cost one argon2id verify like known ones, from the first request on.
@@ -173,7 +203,12 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     releaseLock();
     throw error;
   }
-  const stopJobs = startDailyJobs(serviceContext(deps));
+  const stopDaily = startDailyJobs(serviceContext(deps));
+  const stopBackups = options.backups === false || !backups ? () => {} : startBackupSchedule(backups, logger);
+  const stopJobs = () => {
+    stopDaily();
+    stopBackups();
+  };
   const port = server.port ?? config.port;
   logger.info("server.listening", { port });
   notice(`Loupe ${VERSION} is listening on http://${config.host}:${port} (public URL ${config.publicUrl}).`);

@@ -85,3 +85,25 @@ test("the binary serves /healthz and /readyz with env-only config and no node_mo
   // A mounted key was used, so no key was generated into the key volume (only the setup link is there).
   expect(spawnSync(["ls", "-A", env.LOUPE_KEY_DIR]).stdout.toString().trim()).toBe("setup-url.txt");
 });
+
+test("the binary takes a backup while it serves (its worker is embedded) and verifies it", async () => {
+  const { work, env: shared } = containerLike();
+  // Volumes of its own: containerLike() mounts a new master key each time.
+  const env = {
+    ...shared,
+    LOUPE_DATA_DIR: join(dir.path, "volumes-backup", "data"),
+    LOUPE_KEY_DIR: join(dir.path, "volumes-backup", "keys"),
+  };
+  const server = await startServerProcess([binary, "serve"], env, work);
+  try {
+    const backup = spawnSync([binary, "backup", "now"], { cwd: work, env, stdout: "pipe", stderr: "pipe" });
+    expect({ code: backup.exitCode, stderr: backup.stderr.toString() }).toEqual({ code: 0, stderr: "" });
+    const line = backup.stdout.toString().trim().split("\n").at(-1)!;
+    expect(line).toMatch(/^backup \S+\.age \([\d.]+ [kMG]B\) written; restore drill passed in [\d.]+ s$/);
+    const verify = spawnSync([binary, "backup", "verify", line.split(" ")[1]!], { cwd: work, env, stdout: "pipe" });
+    expect(verify.exitCode).toBe(0);
+  } finally {
+    server.proc.kill("SIGTERM");
+  }
+  expect(await server.exited).toBe(0);
+});

@@ -1,4 +1,5 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 /** fsync a directory so that a rename or a new file inside it survives power loss. */
@@ -44,4 +45,27 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
 export function renameDurable(from: string, to: string): void {
   renameSync(from, to);
   fsyncDir(dirname(to));
+}
+
+/**
+ * writeFileAtomic off the event loop (the fsyncs run on the thread pool): for files written while the
+ * server serves, e.g. a backup's sidecar and status.
+ */
+export async function writeFileAtomicAsync(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.floor(performance.now() * 1000)}.tmp`);
+  await rm(tmp, { force: true });
+  const file = await open(tmp, "wx", mode);
+  try {
+    await file.writeFile(typeof data === "string" ? Buffer.from(data, "utf8") : data);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(tmp, path);
+  const dir = await open(dirname(path), "r");
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
 }

@@ -31,6 +31,8 @@ export const AUDIT_ACTIONS = [
   "master_key.rotated",
   "data_key.rotated",
   "backup.restored",
+  "backup.created",
+  "backup.downloaded",
   "data.exported",
   "admin.created",
   "team.renamed",

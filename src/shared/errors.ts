@@ -67,6 +67,7 @@ export const ERROR_CODES = {
     message: "This is your only way to sign in: set a password or link another provider first.",
   },
   DATA_DIR_LOCKED: { status: 409, message: "Another Loupe process is using this data directory." },
+  BACKUP_RUNNING: { status: 409, message: "A backup or verification is already running; wait for it to finish." },
   // 412–429
   VERSION_CONFLICT: { status: 412, message: "The item changed since you loaded it; reload and try again." },
   PAYLOAD_TOO_LARGE: { status: 413, message: "The request body is larger than allowed." },
@@ -96,6 +97,7 @@ export const ERROR_CODES = {
   },
   STORAGE_BUSY: { status: 503, message: "The database is busy. Nothing was saved; try again shortly." },
   STORAGE_FULL: { status: 507, message: "The server's storage is full. Nothing was saved; try again later." },
+  BACKUP_NO_SPACE: { status: 507, message: "Not enough free space on the data volume for a backup." },
   // Start-up and command-line failures (never an HTTP answer)
   PORT_IN_USE: { status: 500, message: "The port is already in use." },
   DATABASE_OPEN_FAILED: { status: 500, message: "Cannot open the database file." },
@@ -112,6 +114,21 @@ export const ERROR_CODES = {
   MIGRATION_UNKNOWN: { status: 500, message: "The database has a migration this version does not know." },
   MIGRATION_FAILED: { status: 500, message: "A migration failed; nothing of it was applied." },
   NO_DATA: { status: 500, message: "There is no Loupe data here yet." },
+  // Backups: refusals of `loupe backup verify|restore` and failed drills (reported, never a request's answer)
+  BACKUP_FAILED: { status: 500, message: "The backup failed." },
+  BACKUP_IDENTITY_MISSING: { status: 500, message: "The backup identity is missing." },
+  BACKUP_IDENTITY_INVALID: { status: 500, message: "The backup identity file is invalid." },
+  BACKUP_UNREADABLE: { status: 500, message: "The backup cannot be decrypted." },
+  BACKUP_ARCHIVE_REFUSED: { status: 500, message: "The backup archive holds something a Loupe backup never has." },
+  BACKUP_MANIFEST_INVALID: { status: 500, message: "The backup's manifest is invalid." },
+  BACKUP_MANIFEST_MISMATCH: { status: 500, message: "The backup does not match its manifest." },
+  BACKUP_NEWER_FORMAT: { status: 500, message: "The backup has a newer format than this Loupe reads." },
+  BACKUP_NEWER_SCHEMA: { status: 500, message: "The backup's schema is newer than this Loupe's." },
+  BACKUP_MASTER_KEY_MISMATCH: { status: 500, message: "No master key at hand opens the backup's keyring." },
+  BACKUP_SNAPSHOT_UNREADABLE: { status: 500, message: "The snapshot in the backup cannot be opened." },
+  BACKUP_INTEGRITY_FAILED: { status: 500, message: "The snapshot in the backup fails its integrity check." },
+  BACKUP_AUDIT_BROKEN: { status: 500, message: "The audit trail in the backup is broken." },
+  RESTORE_FAILED: { status: 500, message: "The restore failed; the previous data was put back." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

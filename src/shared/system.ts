@@ -12,7 +12,11 @@ export const ReadinessResponse = v.object({
     storage: v.picklist(["ok", "full"]),
     /** "invalid": the erasure log failed its integrity check (see the README's GDPR section). */
     erasureLog: v.picklist(["ok", "invalid"]),
+    /** Only when the last backup, its restore drill or its mirror copy failed. */
+    backup: v.optional(v.picklist(["failed", "mirror_failed"])),
   }),
+  /** Why it is degraded, as a short code (only when degraded). */
+  reason: v.optional(v.string()),
 });
 
 /** The instance admins' health view (GET /api/v1/instance/health): never served to anyone else. */
@@ -20,7 +24,15 @@ export const InstanceHealthSchema = v.object({
   status: v.picklist(["ready", "degraded", "not_ready"]),
   /** Why the instance is not ready or degraded: a short code (as /readyz gives in its detail). */
   reason: v.nullable(
-    v.picklist(["database_closed", "database_error", "migrations_pending", "storage_full", "erasure_log_invalid"]),
+    v.picklist([
+      "database_closed",
+      "database_error",
+      "migrations_pending",
+      "storage_full",
+      "erasure_log_invalid",
+      "backup_failed",
+      "backup_mirror_failed",
+    ]),
   ),
   checks: ReadinessResponse.entries.checks,
   version: v.string(),

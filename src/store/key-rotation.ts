@@ -1,5 +1,5 @@
 import { existsSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { AppError } from "../lib/app-error.ts";
 import { keyFingerprint, randomBytes } from "../lib/crypto.ts";
 import { renameDurable } from "../lib/fs-atomic.ts";
@@ -7,6 +7,7 @@ import { openDatabase } from "./database.ts";
 import { databaseKeyText, type Keyring, keyringPath, PENDING_KEYRING_FILE, writeKeyring } from "./keyring.ts";
 import { acquireLock } from "./lock.ts";
 import { generateKeyFile, type MasterKeySource, readKeyFile } from "./master-key.ts";
+import { recordRetiredMasterKey } from "./retired-keys.ts";
 import { databasePath, NEXT_KEY_SUFFIX, openKeyring, PRE_REKEY_COPY } from "./store.ts";
 
 /** Called between the durable steps of a rotation; tests throw from it to simulate a crash. */
@@ -21,10 +22,21 @@ export type RotationResult = { oldKeyId: string; newKeyId: string; keyLocation: 
  * finishes or undoes the swap. With an operator-supplied key, the new key goes to `newKeyFile`.
  */
 export function rotateMasterKey(
-  options: { dataDir: string; masterKey: MasterKeySource; newKeyFile?: string; busyTimeoutMs?: number },
+  options: {
+    dataDir: string;
+    masterKey: MasterKeySource;
+    newKeyFile?: string;
+    busyTimeoutMs?: number;
+    keyDir?: string;
+  },
   onStep: StepHook = () => {},
 ): RotationResult {
   const { keyring, masterKey } = openKeyring({ ...options, create: false });
+  // The old key goes into the key directory's retired keys first, so older backups still restore.
+  const keyDir = options.keyDir ?? (options.masterKey.kind === "default" ? dirname(options.masterKey.path) : undefined);
+  const retire = (newKey: Buffer) => {
+    if (keyDir !== undefined) recordRetiredMasterKey(keyDir, masterKey.key, newKey);
+  };
   const ring = keyringPath(options.dataDir);
   const oldKeyId = masterKey.id;
 
@@ -33,6 +45,7 @@ export function rotateMasterKey(
     const next = keyPath + NEXT_KEY_SUFFIX;
     rmSync(next, { force: true });
     const newKey = generateKeyFile(next);
+    retire(newKey);
     onStep("new-key-written");
     writeKeyring(ring, keyring, newKey);
     onStep("keyring-rewrapped");
@@ -56,6 +69,7 @@ export function rotateMasterKey(
   const newKey = existsSync(options.newKeyFile)
     ? readKeyFile(options.newKeyFile, "--new-key-file")
     : generateKeyFile(options.newKeyFile);
+  retire(newKey);
   onStep("new-key-written");
   writeKeyring(ring, keyring, newKey);
   onStep("keyring-rewrapped");

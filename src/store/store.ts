@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { AppError } from "../lib/app-error.ts";
 import { renameDurable } from "../lib/fs-atomic.ts";
@@ -17,6 +17,42 @@ import { type MasterKey, type MasterKeySource, readKeyFile, resolveMasterKey } f
 export const DATABASE_FILE = "loupe.db";
 /** The copy taken before an offline data-key rotation; kept until the rotation is complete. */
 export const PRE_REKEY_COPY = "loupe.db.pre-rekey";
+/** Written by `loupe backup restore` while it swaps the data directory's files (see services/backup/restore.ts). */
+export const RESTORE_JOURNAL = "restore-journal.json";
+export type RestoreJournal = {
+  /** "swapping": files are moving (a cut here is rolled back); "swapped": the restored data is complete. */
+  phase: "swapping" | "swapped";
+  preRestoreDir: string | null;
+  /** Live files moved into preRestoreDir. */
+  moved: string[];
+  /** Restored files placed into the data directory. */
+  placed: string[];
+};
+
+/**
+ * Rolls back a restore whose swap was cut (a crash between the renames): the restored files go, the
+ * previous ones come back from the pre-restore copy. A restore cut after the swap is complete keeps
+ * the restored data (the server runs retention and purge before it serves).
+ */
+function recoverInterruptedRestore(dataDir: string): void {
+  const path = join(dataDir, RESTORE_JOURNAL);
+  if (!existsSync(path)) return;
+  const journal = JSON.parse(readFileSync(path, "utf8")) as RestoreJournal;
+  if (journal.phase === "swapping") {
+    for (const name of journal.placed) {
+      if (journal.preRestoreDir === null || !existsSync(join(journal.preRestoreDir, name)))
+        rmSync(join(dataDir, name), { force: true });
+    }
+    if (journal.preRestoreDir !== null) {
+      for (const name of journal.moved) {
+        const from = join(journal.preRestoreDir, name);
+        if (existsSync(from)) renameSync(from, join(dataDir, name));
+      }
+    }
+  }
+  rmSync(path, { force: true });
+}
+
 /** Suffix of the next master key while `loupe key rotate` replaces a generated key file. */
 export const NEXT_KEY_SUFFIX = ".next";
 
@@ -124,6 +160,7 @@ export function openKeyring(options: StoreOptions): { keyring: Keyring; masterKe
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   const ring = keyringPath(dataDir);
   const dbPath = databasePath(dataDir);
+  recoverInterruptedRestore(dataDir);
   const dataExists = existsSync(ring) || existsSync(dbPath);
   if (!dataExists && options.create === false) {
     throw new AppError("NO_DATA", `There is no Loupe data in ${dataDir} yet; start the server once to create it.`);

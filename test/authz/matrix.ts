@@ -83,6 +83,12 @@ export const MATRIX: Record<string, Row> = {
   // The world has no SMTP: the admin is told so (503), everyone else is refused first.
   "POST /api/v1/instance/users/:userId/password-reset-email": instance(503),
   "GET /api/v1/instance/health": instance(200),
+  "GET /api/v1/instance/backups": instance(200),
+  "POST /api/v1/instance/backups": instance(202),
+  "GET /api/v1/instance/backups/jobs/:jobId": instance(404),
+  "POST /api/v1/instance/backups/:name/verify": instance(404),
+  "POST /api/v1/instance/backups/:name/download": instance(404),
+  "GET /api/v1/instance/backups/:name/download": instance(404),
   "GET /api/v1/instance/audit": instance(200),
   "GET /api/v1/instance/audit/verify": instance(200),
   "GET /api/v1/instance/settings": instance(200),

@@ -121,6 +121,26 @@ export function requestFor(route: string, w: World, who: { password: string } | 
       body: {},
     },
     "GET /api/v1/instance/health": { method: "GET", path: "/api/v1/instance/health" },
+    "GET /api/v1/instance/backups": { method: "GET", path: "/api/v1/instance/backups" },
+    "POST /api/v1/instance/backups": { method: "POST", path: "/api/v1/instance/backups", body: {} },
+    "GET /api/v1/instance/backups/jobs/:jobId": {
+      method: "GET",
+      path: "/api/v1/instance/backups/jobs/AAAAAAAAAAAAAAAA",
+    },
+    "POST /api/v1/instance/backups/:name/verify": {
+      method: "POST",
+      path: "/api/v1/instance/backups/loupe-20260101T000000Z.age/verify",
+      body: {},
+    },
+    "POST /api/v1/instance/backups/:name/download": {
+      method: "POST",
+      path: "/api/v1/instance/backups/loupe-20260101T000000Z.age/download",
+      body: {},
+    },
+    "GET /api/v1/instance/backups/:name/download": {
+      method: "GET",
+      path: "/api/v1/instance/backups/loupe-20260101T000000Z.age/download",
+    },
     "GET /api/v1/instance/audit": { method: "GET", path: "/api/v1/instance/audit" },
     "GET /api/v1/instance/audit/verify": { method: "GET", path: "/api/v1/instance/audit/verify" },
     "GET /api/v1/instance/settings": { method: "GET", path: "/api/v1/instance/settings" },

@@ -105,8 +105,12 @@ function worldApp(
 }
 
 /** Two teams and an instance admin (MFA on), in one app. */
-export async function seedWorld(options: WorldOptions = {}, env: Record<string, string> = {}) {
-  const t = worldApp(options, env);
+export async function seedWorld(
+  options: WorldOptions = {},
+  env: Record<string, string> = {},
+  appOptions: TestAppOptions = {},
+) {
+  const t = worldApp(options, env, appOptions);
   const a = await seedTeam(t, "alpha");
   const b = await seedTeam(t, "beta");
   const admin: Person = await signedInUser(t, { admin: true });

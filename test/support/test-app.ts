@@ -8,6 +8,7 @@ import { type BuiltAssets, loadBuiltAssets } from "../../src/lib/built-assets.ts
 import type { Mailer } from "../../src/lib/mailer.ts";
 import { createPasswordHasher, type PasswordHasher } from "../../src/lib/password.ts";
 import { type AuditHeadAnchor, createAuditHeadAnchor } from "../../src/services/audit/audit-head.ts";
+import { type BackupManager, createBackupManager } from "../../src/services/backup/manager.ts";
 import type { ServiceContext } from "../../src/services/context.ts";
 import { createLiveBus, type LiveBus } from "../../src/services/live/bus.ts";
 import { migrate } from "../../src/store/migrate.ts";
@@ -31,6 +32,8 @@ export type TestContext = {
   timers: ManualScheduler;
   /** The live-update bus (GET /api/v1/events), on `timers`. */
   live: LiveBus;
+  /** Backups of the data directory (LOUPE_BACKUP_DIR etc. from the env), on the fake clock. */
+  backups: BackupManager;
   dir: string;
   close(): void;
 };
@@ -52,6 +55,8 @@ export type TestAppOptions = {
   copyDataFrom?: string;
   /** Where the fake clock starts. */
   clockStart?: number;
+  /** Free bytes the backups see on the data volume (default: the real figure). */
+  freeSpace?: (dir: string) => number;
 };
 
 let assets: BuiltAssets | undefined;
@@ -83,7 +88,7 @@ export function createTestApp(env: Record<string, string> = {}, options: TestApp
     schedule: timers.schedule,
   });
   const live = createLiveBus({ logger: logs.logger, schedule: timers.schedule });
-  const deps = {
+  const deps: Parameters<typeof createApp>[0] = {
     config,
     logger: logs.logger,
     clock,
@@ -98,8 +103,24 @@ export function createTestApp(env: Record<string, string> = {}, options: TestApp
     assets: builtAssets(),
     ...(options.authAttemptsPerMinute ? { authAttemptsPerMinute: options.authAttemptsPerMinute } : {}),
   };
+  const backups = createBackupManager(serviceContext(deps), {
+    dataDir: config.dataDir,
+    keyDir: config.keyDir,
+    backupDir: config.backup.dir,
+    mirrorDir: config.backup.mirrorDir,
+    hour: config.backup.hour,
+    minute: config.backup.minute,
+    recipients: config.backup.recipients,
+    masterKey: { key: store.masterKey.key, id: store.masterKey.id },
+    busyTimeoutMs: config.busyTimeoutMs,
+    version: "test",
+    knownMigrations: migrations.map((m) => m.name),
+    ...(options.freeSpace ? { freeSpace: options.freeSpace } : {}),
+  });
+  deps.backups = backups;
   const app = createApp(deps);
   return {
+    backups,
     app,
     store,
     config,

@@ -6,6 +6,7 @@ import type { PageProps } from "../router.ts";
 import { navigate } from "../router.ts";
 import { handleLostSession, type Me, Shell, type Team } from "../shell.tsx";
 import { AuditSection } from "./instance/audit.tsx";
+import { BackupsSection } from "./instance/backups.tsx";
 import { fill } from "./instance/format.ts";
 import { HealthSection } from "./instance/health.tsx";
 import { SettingsSection } from "./instance/settings.tsx";
@@ -19,12 +20,13 @@ const SECTIONS = [
   ["sso", () => t.instSso],
   ["audit", () => t.instAudit],
   ["health", () => t.instHealth],
+  ["backups", () => t.instBackups],
 ] as const;
 type Section = (typeof SECTIONS)[number][0];
 
 /**
  * The instance administration (instance admins only): accounts, security settings, SSO providers, the
- * instance audit trail with its verification, and health. Anyone else gets a plain refusal here — and
+ * instance audit trail with its verification, health, and backups. Anyone else gets a plain refusal here — and
  * the API refuses them too, whatever this page shows.
  */
 export default function InstancePage({ params }: PageProps) {
@@ -108,6 +110,7 @@ function Instance(props: { section: string; me: Me; teams: Team[] }) {
         {section === "sso" && <SsoSection teams={props.teams} onError={onError} />}
         {section === "audit" && <AuditSection onError={onError} />}
         {section === "health" && <HealthSection onError={onError} />}
+        {section === "backups" && <BackupsSection onError={onError} />}
       </main>
     </div>
   );

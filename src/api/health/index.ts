@@ -42,6 +42,8 @@ export function healthRoutes(deps: HealthDeps) {
         return c.json({
           status: readiness.reason ? ("degraded" as const) : ("ready" as const),
           checks: readiness.checks,
+          // The storage reason predates this field; the backup reasons are new and named here.
+          ...(readiness.reason?.startsWith("backup_") ? { reason: readiness.reason } : {}),
         });
       },
     );

@@ -5,20 +5,34 @@ import { erasureLogState } from "../privacy/erasure-log.ts";
 export type Readiness = {
   ready: boolean;
   /** Why the instance is not ready (or degraded); a short code, never data. */
-  reason?: "database_closed" | "database_error" | "migrations_pending" | "storage_full" | "erasure_log_invalid";
+  reason?:
+    | "database_closed"
+    | "database_error"
+    | "migrations_pending"
+    | "storage_full"
+    | "erasure_log_invalid"
+    | "backup_failed"
+    | "backup_mirror_failed";
   checks: {
     database: "ok" | "closed" | "error";
     migrations: "ok" | "pending";
     storage: "ok" | "full";
     erasureLog: "ok" | "invalid";
+    /** Present only when the last backup (or its drill, or its mirror copy) failed. */
+    backup?: "failed" | "mirror_failed";
   };
 };
 
 /**
- * What readiness looks at: the open database, the migrations this build ships and (with the data
- * directory) the erasure log's last check.
+ * What readiness looks at: the open database, the migrations this build ships, (with the data
+ * directory) the erasure log's last check, and the last backup's outcome.
  */
-export type ReadinessDeps = { db: Db; migrations: Migration[]; dataDir?: string };
+export type ReadinessDeps = {
+  db: Db;
+  migrations: Migration[];
+  dataDir?: string;
+  backups?: { health(): { failed: boolean; mirrorFailed: boolean } };
+};
 
 /** Ready = the database answers and every migration is applied; a full disk is reported as degraded. */
 export function checkReadiness(deps: ReadinessDeps): Readiness {
@@ -50,14 +64,26 @@ export function checkReadiness(deps: ReadinessDeps): Readiness {
       reason: "migrations_pending",
       checks: { database: "ok", migrations: "pending", storage, erasureLog },
     };
+  // A failed backup or drill, or a changed erasure log, does not stop serving, but the operator must
+  // see it: degraded, with the reason.
+  const backup = deps.backups?.health();
+  const backupCheck = backup?.failed
+    ? ("failed" as const)
+    : backup?.mirrorFailed
+      ? ("mirror_failed" as const)
+      : undefined;
   const reason = db.storageFull
     ? ("storage_full" as const)
     : erasureLog === "invalid"
       ? ("erasure_log_invalid" as const)
-      : undefined;
+      : backupCheck === "failed"
+        ? ("backup_failed" as const)
+        : backupCheck === "mirror_failed"
+          ? ("backup_mirror_failed" as const)
+          : undefined;
   return {
     ready: true,
     ...(reason ? { reason } : {}),
-    checks: { database: "ok", migrations: "ok", storage, erasureLog },
+    checks: { database: "ok", migrations: "ok", storage, erasureLog, ...(backupCheck ? { backup: backupCheck } : {}) },
   };
 }

@@ -17,6 +17,7 @@ export function instanceHealthRoutes(deps: {
   action: ReturnType<typeof routeActions>;
   migrations: ReadinessDeps["migrations"];
   version: string;
+  backups?: ReadinessDeps["backups"] | undefined;
 }) {
   const { ctx, action } = deps;
   return new Hono<AppEnv>().get(
@@ -35,6 +36,7 @@ export function instanceHealthRoutes(deps: {
           migrations: deps.migrations,
           dataDir: ctx.dataDir,
           version: deps.version,
+          ...(deps.backups ? { backups: deps.backups } : {}),
         }),
       ),
   );
