@@ -200,11 +200,21 @@ test("unsaved colour, position and label show in the preview at once; the previe
   await appearance.getByText("Unsaved changes").waitFor();
   const launcher = preview.getByRole("button", { name: "Report a bug" });
   await launcher.waitFor();
+  // The launcher's look once its restyled sheet applies (it follows the label by a frame or two).
   const look = () =>
-    launcher.evaluate((b) => {
-      const r = b.getBoundingClientRect();
-      return { bg: getComputedStyle(b).backgroundColor, left: r.left, top: r.top, text: b.textContent };
-    });
+    launcher.evaluate(
+      (b) =>
+        new Promise<{ bg: string; left: number; top: number; text: string | null }>((resolve) => {
+          const started = performance.now();
+          const read = () => {
+            const r = b.getBoundingClientRect();
+            const now = { bg: getComputedStyle(b).backgroundColor, left: r.left, top: r.top, text: b.textContent };
+            if (now.bg === "rgb(204, 0, 0)" || performance.now() - started > 5000) resolve(now);
+            else requestAnimationFrame(read);
+          };
+          read();
+        }),
+    );
   expect(await look()).toEqual({ bg: "rgb(204, 0, 0)", left: 20, top: 20, text: "Report a bug" });
   const stored = await ok(owner.browser.get(`/api/v1/teams/${team.id}/projects/${project.id}`));
   expect(stored.settings.appearance).toMatchObject({ color: "#4f46e5", position: "bottom-right", launcher: "button" });
