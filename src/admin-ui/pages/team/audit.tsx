@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { AUDIT_ACTIONS } from "../../../shared/audit-actions.ts";
 import { api, fieldError } from "../../api.ts";
 import { EmptyState, problemText, Skeleton } from "../../components.tsx";
@@ -70,7 +70,10 @@ export function AuditSection({ team }: SectionProps) {
   const [members, setMembers] = useState<Member[]>([]);
   const [error, setError] = useState<unknown>(undefined);
   const [loading, setLoading] = useState(false);
+  // Only the newest request's answer is shown: filters changed quickly must not end on an older view.
+  const latest = useRef(0);
   const load = async (before: string | null) => {
+    const request = ++latest.current;
     const query = apiQuery(view);
     query.set("limit", "50");
     if (before) query.set("before", before);
@@ -81,14 +84,16 @@ export function AuditSection({ team }: SectionProps) {
         "GET",
         `/teams/${team.id}/audit?${query}`,
       );
+      if (request !== latest.current) return;
       setEntries((shown) => (before && shown ? [...shown, ...page.entries] : page.entries));
       setNext(page.nextBefore);
     } catch (caught) {
+      if (request !== latest.current) return;
       handleLostSession(caught);
       setError(caught);
       if (!before) setEntries([]);
     } finally {
-      setLoading(false);
+      if (request === latest.current) setLoading(false);
     }
   };
   useEffect(() => {
