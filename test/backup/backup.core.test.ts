@@ -54,7 +54,10 @@ const sh = (cmd: string, args: string[], input?: Uint8Array) => spawnSync(cmd, a
 
 test("a backup is an age file the age CLI opens with Loupe's identity and with an operator's; its tar holds the snapshot, keyring, audit head and manifest; the drill passes", async () => {
   const record = await w.t.backups.backupNow("test");
-  expect(record.drill).toMatchObject({ ok: true });
+  expect(record.drill).toMatchObject({
+    ok: true,
+    boot: { readyz: "ready", knownRecord: expect.stringMatching(/^audit entry \d+ /) },
+  });
   const file = join(w.t.config.backup.dir, record.name);
   expect(readFileSync(file).subarray(0, 21).toString()).toBe("age-encryption.org/v1");
   expect(existsSync(`${file}.tmp`)).toBe(false);
@@ -104,7 +107,23 @@ test("a backup is an age file the age CLI opens with Loupe's identity and with a
     knownMigrations: w.t.backups.settings.knownMigrations,
     keep: false,
   });
-  expect(check.checks).toEqual({ integrity: "ok", rowCounts: "ok", hashes: "ok", schema: "ok", audit: "ok" });
+  expect(check.checks).toEqual({
+    integrity: "ok",
+    rowCounts: "ok",
+    hashes: "ok",
+    schema: "ok",
+    audit: "ok",
+    boot: "ok",
+  });
+  // T-B3: the app booted on the copy and fetched the record the backup recorded (its newest audit entry).
+  const known = check.manifest.knownRecord!;
+  expect(known.kind).toBe("audit_entry");
+  expect(known.seq).toBeGreaterThan(0);
+  expect(check.boot).toEqual({
+    readyz: "ready",
+    knownRecord: `audit entry ${known.seq} (${known.action})`,
+    migrated: [],
+  });
   expect(check.manifest.rowCounts.feedback_items).toBeGreaterThan(0);
 
   // Listed for the instance admins, with the drill result; the creation is in the trail.
