@@ -6,7 +6,7 @@ import type { Db } from "./database.ts";
  * The SQL of backups: a consistent snapshot of the live database (VACUUM INTO, which reads in one
  * transaction while writers go on in WAL mode, and writes a file encrypted under the same data key),
  * and the read-only checks a drill runs on a snapshot. These are synchronous and take seconds per GB:
- * callers run them in a Worker with its own connection (services/backup/worker.ts).
+ * callers run them in a Worker with its own connection (src/workers/backup.ts).
  */
 
 /** Writes a compacted copy of `db` to `target` (which must not exist). */

@@ -11,6 +11,7 @@ import { checkArchive } from "../../src/services/backup/archive.ts";
 import { readBackupIdentity } from "../../src/services/backup/identity.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { databaseKeyText } from "../../src/store/keyring.ts";
+import { bootOnCopy } from "../../src/workers/boot-check.ts";
 import { decryptedPagesWith } from "../support/decrypted-pages.ts";
 import { seedWorld } from "../support/teams.ts";
 
@@ -99,14 +100,17 @@ test("a backup is an age file the age CLI opens with Loupe's identity and with a
   const identity = await readBackupIdentity(w.t.config.keyDir);
   const reencrypted = join(w.t.dir, "by-cli.age");
   expect(sh(AGE, ["-r", identity.recipient, "-o", reencrypted], opened.stdout).status).toBe(0);
-  const check = await checkArchive({
-    file: reencrypted,
-    identities: [identity.identity],
-    masterKeys: [w.t.store.masterKey.key.toString("base64")],
-    workDir: join(w.t.config.dataDir, ".check-cli"),
-    knownMigrations: w.t.backups.settings.knownMigrations,
-    keep: false,
-  });
+  const check = await checkArchive(
+    {
+      file: reencrypted,
+      identities: [identity.identity],
+      masterKeys: [w.t.store.masterKey.key.toString("base64")],
+      workDir: join(w.t.config.dataDir, ".check-cli"),
+      knownMigrations: w.t.backups.settings.knownMigrations,
+      keep: false,
+    },
+    { boot: bootOnCopy },
+  );
   expect(check.checks).toEqual({
     integrity: "ok",
     rowCounts: "ok",

@@ -11,6 +11,7 @@ import { sha256Hex } from "../../src/lib/crypto.ts";
 import { checkArchive } from "../../src/services/backup/archive.ts";
 import { readBackupIdentity } from "../../src/services/backup/identity.ts";
 import { createBackupManager } from "../../src/services/backup/manager.ts";
+import { bootOnCopy } from "../../src/workers/boot-check.ts";
 import { createTestApp } from "../support/test-app.ts";
 
 const t = createTestApp();
@@ -37,14 +38,17 @@ test("T-B3: the drill boots the app on the copy and fetches the recorded record;
   // `loupe backup verify FILE` runs the same check (checkArchive, on demand).
   const identity = await readBackupIdentity(t.config.keyDir);
   const verify = (name: string) =>
-    checkArchive({
-      file: join(t.config.backup.dir, name),
-      identities: [identity.identity],
-      masterKeys: [t.store.masterKey.key.toString("base64")],
-      workDir: join(t.config.dataDir, `.check-${name}`),
-      knownMigrations: t.backups.settings.knownMigrations,
-      keep: false,
-    });
+    checkArchive(
+      {
+        file: join(t.config.backup.dir, name),
+        identities: [identity.identity],
+        masterKeys: [t.store.masterKey.key.toString("base64")],
+        workDir: join(t.config.dataDir, `.check-${name}`),
+        knownMigrations: t.backups.settings.knownMigrations,
+        keep: false,
+      },
+      { boot: bootOnCopy },
+    );
   const checked = await verify(second.name);
   expect(checked.checks.boot).toBe("ok");
   expect(checked.manifest.knownRecord).toEqual({

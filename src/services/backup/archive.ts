@@ -22,10 +22,9 @@ import { createLogger } from "../../lib/logger.ts";
 import { readTar, TarFormatError, tarEnd, tarFileHeader, tarPadding } from "../../lib/tar.ts";
 import type { ErrorCode } from "../../shared/errors.ts";
 import { readSnapshot, vacuumInto } from "../../store/backup-snapshot.ts";
-import { openDatabase } from "../../store/database.ts";
+import { type Db, openDatabase } from "../../store/database.ts";
 import { databaseKeyText, type Keyring, readKeyring } from "../../store/keyring.ts";
 import { verifyAudit } from "../audit/audit.ts";
-import { type BootCheck, bootOnCopy } from "./boot-check.ts";
 import {
   BACKUP_FORMAT,
   BACKUP_FORMAT_VERSION,
@@ -39,7 +38,7 @@ import {
 } from "./format.ts";
 
 /**
- * The two halves of a backup, run inside a Worker (worker.ts) with their own database connection:
+ * The two halves of a backup, run inside a Worker (src/workers/backup.ts) with their own database connection:
  * `createArchive` snapshots, packs and encrypts; `checkArchive` decrypts, unpacks into a directory
  * inside the data directory and runs every check of a restore drill. Neither holds more than a chunk
  * of the database in memory.
@@ -253,6 +252,27 @@ export type CheckArchiveInput = {
   keep: boolean;
 };
 
+/** What the drill's last step found: the app booted on the copy (src/workers/boot-check.ts). */
+export type BootCheck = {
+  readyz: "ready";
+  /** The record fetched ("audit entry 42 (backup.created)"), or null when the backup recorded none. */
+  knownRecord: string | null;
+  /** Migrations this Loupe applied to the copy (a backup made by an older Loupe). */
+  migrated: string[];
+};
+
+/**
+ * Boots the real app on the restored copy and fetches the manifest's known record; throws
+ * BACKUP_BOOT_FAILED. Handed in by the worker (a composition root): services may not build the app.
+ */
+export type BootOnCopy = (input: {
+  db: Db;
+  keyring: Keyring;
+  /** The drill's work directory: the copy's data directory. */
+  workDir: string;
+  knownRecord: KnownRecord | null | undefined;
+}) => Promise<BootCheck>;
+
 export type CheckArchiveResult = {
   manifest: Manifest;
   checks: { integrity: "ok"; rowCounts: "ok"; hashes: "ok"; schema: "ok"; audit: "ok"; boot: "ok" };
@@ -317,7 +337,7 @@ function openKeyringWithAny(path: string, masterKeys: Buffer[], neededId: string
 }
 
 /** Decrypts, unpacks (strictly: only a Loupe backup's own flat entries) and runs the drill's checks. */
-export async function checkArchive(input: CheckArchiveInput): Promise<CheckArchiveResult> {
+export async function checkArchive(input: CheckArchiveInput, steps: { boot: BootOnCopy }): Promise<CheckArchiveResult> {
   const started = performance.now();
   const cipherBytes = statSync(input.file).size;
   const decrypter = new Decrypter();
@@ -504,7 +524,7 @@ export async function checkArchive(input: CheckArchiveInput): Promise<CheckArchi
       }
       auditEntries = result.checked;
       // Last: the real app on the copy, as a restore would serve it.
-      boot = await bootOnCopy({ db, keyring, workDir: input.workDir, knownRecord: manifest.knownRecord });
+      boot = await steps.boot({ db, keyring, workDir: input.workDir, knownRecord: manifest.knownRecord });
       db.checkpoint();
     } finally {
       db.close();

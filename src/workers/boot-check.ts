@@ -1,16 +1,14 @@
-import { type AppDeps, createApp, serviceContext } from "../../app.ts";
-import { loadConfig } from "../../config.ts";
-import { AppError } from "../../lib/app-error.ts";
-import { systemClock } from "../../lib/clock.ts";
-import { createLogger } from "../../lib/logger.ts";
-import { createPasswordHasher } from "../../lib/password.ts";
-import type { Db } from "../../store/database.ts";
-import type { Keyring } from "../../store/keyring.ts";
-import { migrate } from "../../store/migrate.ts";
-import { bundledMigrations } from "../../store/migration-files.ts";
-import { VERSION } from "../../version.ts";
-import { listAudit } from "../audit/audit.ts";
-import type { KnownRecord } from "./format.ts";
+import { type AppDeps, createApp, serviceContext } from "../app.ts";
+import { loadConfig } from "../config.ts";
+import { AppError } from "../lib/app-error.ts";
+import { systemClock } from "../lib/clock.ts";
+import { createLogger } from "../lib/logger.ts";
+import { createPasswordHasher } from "../lib/password.ts";
+import { listAudit } from "../services/audit/audit.ts";
+import type { BootCheck, BootOnCopy } from "../services/backup/archive.ts";
+import { migrate } from "../store/migrate.ts";
+import { bundledMigrations } from "../store/migration-files.ts";
+import { VERSION } from "../version.ts";
 
 /**
  * The last step of a restore drill (T-B3): boot the real app on the restored copy and fetch a record
@@ -21,24 +19,10 @@ import type { KnownRecord } from "./format.ts";
  * the service verb the audit routes read through. Runs in the backup worker, never on the serving
  * event loop; nothing here needs a signed-in session.
  */
-export type BootCheck = {
-  readyz: "ready";
-  /** The record fetched ("audit entry 42 (backup.created)"), or null when the backup recorded none. */
-  knownRecord: string | null;
-  /** Migrations this Loupe applied to the copy (a backup made by an older Loupe). */
-  migrated: string[];
-};
-
 const bootFailed = (message: string, cause?: unknown) =>
   new AppError("BACKUP_BOOT_FAILED", message, cause === undefined ? undefined : { cause });
 
-export async function bootOnCopy(input: {
-  db: Db;
-  keyring: Keyring;
-  /** The drill's work directory: the copy's data directory. */
-  workDir: string;
-  knownRecord: KnownRecord | null | undefined;
-}): Promise<BootCheck> {
+export const bootOnCopy: BootOnCopy = async (input): Promise<BootCheck> => {
   const migrations = bundledMigrations();
   let migrated: string[];
   try {
@@ -81,4 +65,4 @@ export async function bootOnCopy(input: {
     );
   }
   return { readyz: "ready", knownRecord: label, migrated };
-}
+};
