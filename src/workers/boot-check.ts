@@ -10,6 +10,9 @@ import { migrate } from "../store/migrate.ts";
 import { bundledMigrations } from "../store/migration-files.ts";
 import { VERSION } from "../version.ts";
 
+const bootFailed = (message: string, cause?: unknown) =>
+  new AppError("BACKUP_BOOT_FAILED", message, cause === undefined ? undefined : { cause });
+
 /**
  * The last step of a restore drill (T-B3): boot the real app on the restored copy and fetch a record
  * the backup recorded. The app is built as main.ts builds it (createApp over the copy's connection
@@ -19,9 +22,6 @@ import { VERSION } from "../version.ts";
  * the service verb the audit routes read through. Runs in the backup worker, never on the serving
  * event loop; nothing here needs a signed-in session.
  */
-const bootFailed = (message: string, cause?: unknown) =>
-  new AppError("BACKUP_BOOT_FAILED", message, cause === undefined ? undefined : { cause });
-
 export const bootOnCopy: BootOnCopy = async (input): Promise<BootCheck> => {
   const migrations = bundledMigrations();
   let migrated: string[];
