@@ -87,7 +87,7 @@ export function loadBuiltAssets() {
 
 const result = await Bun.build({
   // The backup worker is an entrypoint of its own: a standalone executable embeds a Worker's module only then.
-  entrypoints: [join(root, "src", "cli.ts"), join(root, "src", "services", "backup", "worker.ts")],
+  entrypoints: [join(root, "src", "cli.ts"), join(root, "src", "workers", "backup.ts")],
   plugins: [libsqlStaticAddon, embeddedMigrations, embeddedAssets],
   minify: true,
   sourcemap: "none",

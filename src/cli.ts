@@ -304,7 +304,7 @@ async function backupCommand(config: Config, sub: string | undefined, args: stri
       });
       const rows = Object.values(result.manifest.rowCounts).reduce((a, b) => a + b, 0);
       say(
-        `backup ok: taken ${result.manifest.createdAt} by Loupe ${result.manifest.loupeVersion}, schema ${result.manifest.schemaVersion}, ${rows} rows, ${result.auditEntries} audit entries verified`,
+        `backup ok: taken ${result.manifest.createdAt} by Loupe ${result.manifest.loupeVersion}, schema ${result.manifest.schemaVersion}, ${rows} rows, ${result.auditEntries} audit entries verified; the app booted on the copy is ready and ${result.boot.knownRecord ? `returned the recorded ${result.boot.knownRecord}` : "the backup recorded no record to fetch"}`,
       );
       return 0;
     } finally {

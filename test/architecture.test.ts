@@ -29,6 +29,8 @@ const ALLOWED: Record<string, string[]> = {
   api: ["http", "services", "shared", "lib"],
   admin: ["http", "services", "shared", "lib"],
   jobs: ["services", "lib"],
+  /** Worker threads' entry points: composition roots of their own, like main.ts (the backup worker boots the app on a restored copy). */
+  workers: ["app.ts", "config.ts", "services", "store", "lib", "shared", "version.ts"],
   http: ["services", "lib", "shared"],
   services: ["store", "lib", "shared"],
   store: ["lib"],

@@ -11,6 +11,8 @@ export const DrillResultSchema = v.object({
   code: v.optional(v.string()),
   reason: v.optional(v.string()),
   auditEntries: v.optional(v.number()),
+  /** The app booted on the restored copy: /readyz answered ready and the backup's known record came back. */
+  boot: v.optional(v.object({ readyz: v.literal("ready"), knownRecord: v.nullable(v.string()) })),
 });
 
 export const BackupSchema = v.object({

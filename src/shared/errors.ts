@@ -128,6 +128,10 @@ export const ERROR_CODES = {
   BACKUP_SNAPSHOT_UNREADABLE: { status: 500, message: "The snapshot in the backup cannot be opened." },
   BACKUP_INTEGRITY_FAILED: { status: 500, message: "The snapshot in the backup fails its integrity check." },
   BACKUP_AUDIT_BROKEN: { status: 500, message: "The audit trail in the backup is broken." },
+  BACKUP_BOOT_FAILED: {
+    status: 500,
+    message: "The app booted on the restored copy is not ready or does not find the record the backup recorded.",
+  },
   RESTORE_FAILED: { status: 500, message: "The restore failed; the previous data was put back." },
 } as const satisfies Record<string, { status: number; message: string }>;
 

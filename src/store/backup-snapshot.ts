@@ -6,7 +6,7 @@ import type { Db } from "./database.ts";
  * The SQL of backups: a consistent snapshot of the live database (VACUUM INTO, which reads in one
  * transaction while writers go on in WAL mode, and writes a file encrypted under the same data key),
  * and the read-only checks a drill runs on a snapshot. These are synchronous and take seconds per GB:
- * callers run them in a Worker with its own connection (services/backup/worker.ts).
+ * callers run them in a Worker with its own connection (src/workers/backup.ts).
  */
 
 /** Writes a compacted copy of `db` to `target` (which must not exist). */
@@ -19,6 +19,8 @@ export type SnapshotFacts = {
   /** Applied migrations, in order (the last one is the schema version). */
   migrations: string[];
   rowCounts: Record<string, number>;
+  /** The newest audit entry (null when there is none): the record a drill fetches from the booted app. */
+  newestAudit: { seq: number; at: number; action: string } | null;
 };
 
 /** A snapshot opened read-only: nothing in the file changes, so its hash stays what the manifest says. */
@@ -58,7 +60,15 @@ export function readSnapshot(path: string, key: string, options: { integrity: bo
     const migrations = tables.includes("schema_migrations")
       ? (raw.prepare("SELECT name FROM schema_migrations ORDER BY name").all() as { name: string }[]).map((r) => r.name)
       : [];
-    return { integrity, migrations, rowCounts };
+    const newest = tables.includes("audit_log")
+      ? (raw.prepare("SELECT seq, at, action FROM audit_log ORDER BY seq DESC LIMIT 1").get() as
+          | { seq: number; at: number; action: string }
+          | undefined)
+      : undefined;
+    const newestAudit = newest
+      ? { seq: Number(newest.seq), at: Number(newest.at), action: String(newest.action) }
+      : null;
+    return { integrity, migrations, rowCounts, newestAudit };
   } finally {
     raw.close();
   }

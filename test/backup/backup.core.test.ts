@@ -11,6 +11,7 @@ import { checkArchive } from "../../src/services/backup/archive.ts";
 import { readBackupIdentity } from "../../src/services/backup/identity.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { databaseKeyText } from "../../src/store/keyring.ts";
+import { bootOnCopy } from "../../src/workers/boot-check.ts";
 import { decryptedPagesWith } from "../support/decrypted-pages.ts";
 import { seedWorld } from "../support/teams.ts";
 
@@ -54,7 +55,10 @@ const sh = (cmd: string, args: string[], input?: Uint8Array) => spawnSync(cmd, a
 
 test("a backup is an age file the age CLI opens with Loupe's identity and with an operator's; its tar holds the snapshot, keyring, audit head and manifest; the drill passes", async () => {
   const record = await w.t.backups.backupNow("test");
-  expect(record.drill).toMatchObject({ ok: true });
+  expect(record.drill).toMatchObject({
+    ok: true,
+    boot: { readyz: "ready", knownRecord: expect.stringMatching(/^audit entry \d+ /) },
+  });
   const file = join(w.t.config.backup.dir, record.name);
   expect(readFileSync(file).subarray(0, 21).toString()).toBe("age-encryption.org/v1");
   expect(existsSync(`${file}.tmp`)).toBe(false);
@@ -96,15 +100,34 @@ test("a backup is an age file the age CLI opens with Loupe's identity and with a
   const identity = await readBackupIdentity(w.t.config.keyDir);
   const reencrypted = join(w.t.dir, "by-cli.age");
   expect(sh(AGE, ["-r", identity.recipient, "-o", reencrypted], opened.stdout).status).toBe(0);
-  const check = await checkArchive({
-    file: reencrypted,
-    identities: [identity.identity],
-    masterKeys: [w.t.store.masterKey.key.toString("base64")],
-    workDir: join(w.t.config.dataDir, ".check-cli"),
-    knownMigrations: w.t.backups.settings.knownMigrations,
-    keep: false,
+  const check = await checkArchive(
+    {
+      file: reencrypted,
+      identities: [identity.identity],
+      masterKeys: [w.t.store.masterKey.key.toString("base64")],
+      workDir: join(w.t.config.dataDir, ".check-cli"),
+      knownMigrations: w.t.backups.settings.knownMigrations,
+      keep: false,
+    },
+    { boot: bootOnCopy },
+  );
+  expect(check.checks).toEqual({
+    integrity: "ok",
+    rowCounts: "ok",
+    hashes: "ok",
+    schema: "ok",
+    audit: "ok",
+    boot: "ok",
   });
-  expect(check.checks).toEqual({ integrity: "ok", rowCounts: "ok", hashes: "ok", schema: "ok", audit: "ok" });
+  // T-B3: the app booted on the copy and fetched the record the backup recorded (its newest audit entry).
+  const known = check.manifest.knownRecord!;
+  expect(known.kind).toBe("audit_entry");
+  expect(known.seq).toBeGreaterThan(0);
+  expect(check.boot).toEqual({
+    readyz: "ready",
+    knownRecord: `audit entry ${known.seq} (${known.action})`,
+    migrated: [],
+  });
   expect(check.manifest.rowCounts.feedback_items).toBeGreaterThan(0);
 
   // Listed for the instance admins, with the drill result; the creation is in the trail.

@@ -45,6 +45,8 @@ export default {
   backupCode_BACKUP_MANIFEST_MISMATCH: "Die Sicherung stimmt nicht mit ihrem Manifest überein.",
   backupCode_BACKUP_INTEGRITY_FAILED: "Die Datenbank in der Sicherung besteht die Integritätsprüfung nicht.",
   backupCode_BACKUP_AUDIT_BROKEN: "Das Prüfprotokoll in der Sicherung ist beschädigt.",
+  backupCode_BACKUP_BOOT_FAILED:
+    "Loupe, auf der wiederhergestellten Kopie gestartet, ist nicht bereit oder findet einen Eintrag der Sicherung nicht.",
   backupCode_BACKUP_NEWER_SCHEMA: "Die Sicherung stammt von einer neueren Loupe-Version.",
   backupCode_BACKUP_ARCHIVE_REFUSED: "Die Datei enthält etwas, das eine Loupe-Sicherung nie enthält.",
   backupVerifyFailed: "{name}: Die Wiederherstellungsprobe ist fehlgeschlagen. {reason}",

@@ -43,6 +43,8 @@ export default {
   backupCode_BACKUP_MANIFEST_MISMATCH: "The backup does not match its manifest.",
   backupCode_BACKUP_INTEGRITY_FAILED: "The database in the backup fails its integrity check.",
   backupCode_BACKUP_AUDIT_BROKEN: "The audit trail in the backup is broken.",
+  backupCode_BACKUP_BOOT_FAILED:
+    "Loupe, started on the restored copy, is not ready or misses a record the backup holds.",
   backupCode_BACKUP_NEWER_SCHEMA: "The backup was made by a newer Loupe.",
   backupCode_BACKUP_ARCHIVE_REFUSED: "The file holds something a Loupe backup never has.",
   backupVerifyFailed: "{name}: the restore drill failed. {reason}",

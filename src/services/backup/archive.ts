@@ -22,7 +22,7 @@ import { createLogger } from "../../lib/logger.ts";
 import { readTar, TarFormatError, tarEnd, tarFileHeader, tarPadding } from "../../lib/tar.ts";
 import type { ErrorCode } from "../../shared/errors.ts";
 import { readSnapshot, vacuumInto } from "../../store/backup-snapshot.ts";
-import { openDatabase } from "../../store/database.ts";
+import { type Db, openDatabase } from "../../store/database.ts";
 import { databaseKeyText, type Keyring, readKeyring } from "../../store/keyring.ts";
 import { verifyAudit } from "../audit/audit.ts";
 import {
@@ -31,19 +31,28 @@ import {
   ENTRY,
   ENTRY_LIMITS,
   type FileFacts,
+  type KnownRecord,
   MAX_ENTRIES,
   type Manifest,
   SNAPSHOT_PREFIX,
 } from "./format.ts";
 
 /**
- * The two halves of a backup, run inside a Worker (worker.ts) with their own database connection:
+ * The two halves of a backup, run inside a Worker (src/workers/backup.ts) with their own database connection:
  * `createArchive` snapshots, packs and encrypts; `checkArchive` decrypts, unpacks into a directory
  * inside the data directory and runs every check of a restore drill. Neither holds more than a chunk
  * of the database in memory.
  */
 
 const CHUNK = 1024 * 1024;
+
+/**
+ * Failures tests inject into a backup, each standing for one that happens for real: the backup
+ * volume filling up while the age file is written (`enospcAfterBytes`: the write fails with ENOSPC
+ * after that many bytes, a partial write first, as a full disk does), and a manifest recording a
+ * record the restored copy lacks (`knownRecord`). Never set outside tests.
+ */
+export type BackupFaults = { enospcAfterBytes?: number; knownRecord?: KnownRecord };
 
 export type CreateArchiveInput = {
   dataDir: string;
@@ -55,6 +64,7 @@ export type CreateArchiveInput = {
   loupeVersion: string;
   createdAt: number;
   busyTimeoutMs: number;
+  faults?: BackupFaults;
 };
 
 export type CreateArchiveResult = { bytes: number; manifest: Manifest; snapshotMs: number; totalMs: number };
@@ -94,18 +104,37 @@ async function* fileChunks(path: string, onChunk: (chunk: Uint8Array) => void): 
 }
 
 /** Writes a stream to `target` through `target.tmp`, fsynced, then renamed: never a partial file under the final name. */
-async function writeStreamAtomic(stream: ReadableStream<Uint8Array>, target: string): Promise<number> {
+async function writeStreamAtomic(
+  stream: ReadableStream<Uint8Array>,
+  target: string,
+  enospcAfterBytes?: number,
+): Promise<number> {
   const tmp = `${target}.tmp`;
   rmSync(tmp, { force: true });
   const fd = openSync(tmp, "wx", 0o600);
   let bytes = 0;
+  /** writeSync, or (a test's fault) a disk that is full after `enospcAfterBytes`: a short write, then ENOSPC. */
+  const write = (chunk: Uint8Array, offset: number): number => {
+    const at = bytes + offset;
+    const length = chunk.length - offset;
+    if (enospcAfterBytes !== undefined && at + length > enospcAfterBytes) {
+      const room = enospcAfterBytes - at;
+      if (room > 0) return writeSync(fd, chunk, offset, room);
+      throw Object.assign(new Error(`ENOSPC: no space left on device, write`), {
+        code: "ENOSPC",
+        errno: -28,
+        syscall: "write",
+      });
+    }
+    return writeSync(fd, chunk, offset, length);
+  };
   try {
     const reader = stream.getReader();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       let offset = 0;
-      while (offset < value.length) offset += writeSync(fd, value, offset, value.length - offset);
+      while (offset < value.length) offset += write(value, offset);
       bytes += value.length;
     }
     fsyncSync(fd);
@@ -182,6 +211,16 @@ export async function createArchive(input: CreateArchiveInput): Promise<CreateAr
         auditHeadSeq: Number.isFinite(headSeq) ? headSeq : null,
         rowCounts: facts.rowCounts,
         files,
+        knownRecord:
+          input.faults?.knownRecord ??
+          (facts.newestAudit
+            ? {
+                kind: "audit_entry",
+                seq: facts.newestAudit.seq,
+                at: new Date(facts.newestAudit.at).toISOString(),
+                action: facts.newestAudit.action,
+              }
+            : null),
       };
       written = manifest;
       const text = Buffer.from(JSON.stringify(manifest, null, 2) + "\n");
@@ -194,7 +233,7 @@ export async function createArchive(input: CreateArchiveInput): Promise<CreateAr
     const encrypter = new Encrypter();
     for (const r of input.recipients) encrypter.addRecipient(r);
     const encrypted = await encrypter.encrypt(pullStream(archive()));
-    const bytes = await writeStreamAtomic(encrypted, input.target);
+    const bytes = await writeStreamAtomic(encrypted, input.target, input.faults?.enospcAfterBytes);
     if (!written) throw new AppError("BACKUP_FAILED", "The archive ended before its manifest.");
     return { bytes, manifest: written, snapshotMs, totalMs: performance.now() - started };
   } finally {
@@ -213,10 +252,33 @@ export type CheckArchiveInput = {
   keep: boolean;
 };
 
+/** What the drill's last step found: the app booted on the copy (src/workers/boot-check.ts). */
+export type BootCheck = {
+  readyz: "ready";
+  /** The record fetched ("audit entry 42 (backup.created)"), or null when the backup recorded none. */
+  knownRecord: string | null;
+  /** Migrations this Loupe applied to the copy (a backup made by an older Loupe). */
+  migrated: string[];
+};
+
+/**
+ * Boots the real app on the restored copy and fetches the manifest's known record; throws
+ * BACKUP_BOOT_FAILED. Handed in by the worker (a composition root): services may not build the app.
+ */
+export type BootOnCopy = (input: {
+  db: Db;
+  keyring: Keyring;
+  /** The drill's work directory: the copy's data directory. */
+  workDir: string;
+  knownRecord: KnownRecord | null | undefined;
+}) => Promise<BootCheck>;
+
 export type CheckArchiveResult = {
   manifest: Manifest;
-  checks: { integrity: "ok"; rowCounts: "ok"; hashes: "ok"; schema: "ok"; audit: "ok" };
+  checks: { integrity: "ok"; rowCounts: "ok"; hashes: "ok"; schema: "ok"; audit: "ok"; boot: "ok" };
   auditEntries: number;
+  /** The app booted on the copy: /readyz and the manifest's known record (boot-check.ts). */
+  boot: BootCheck;
   durationMs: number;
 };
 
@@ -242,7 +304,14 @@ function parseManifest(text: string): Manifest {
     m.rowCounts !== null &&
     typeof m.rowCounts === "object" &&
     m.files !== null &&
-    typeof m.files === "object";
+    typeof m.files === "object" &&
+    (m.knownRecord === undefined ||
+      m.knownRecord === null ||
+      (typeof m.knownRecord === "object" &&
+        m.knownRecord.kind === "audit_entry" &&
+        Number.isSafeInteger(m.knownRecord.seq) &&
+        typeof m.knownRecord.at === "string" &&
+        typeof m.knownRecord.action === "string"));
   if (!ok) throw refuse("BACKUP_MANIFEST_INVALID", "The backup's manifest is not a Loupe manifest.");
   if (m.formatVersion > BACKUP_FORMAT_VERSION) {
     throw refuse(
@@ -268,7 +337,7 @@ function openKeyringWithAny(path: string, masterKeys: Buffer[], neededId: string
 }
 
 /** Decrypts, unpacks (strictly: only a Loupe backup's own flat entries) and runs the drill's checks. */
-export async function checkArchive(input: CheckArchiveInput): Promise<CheckArchiveResult> {
+export async function checkArchive(input: CheckArchiveInput, steps: { boot: BootOnCopy }): Promise<CheckArchiveResult> {
   const started = performance.now();
   const cipherBytes = statSync(input.file).size;
   const decrypter = new Decrypter();
@@ -438,6 +507,7 @@ export async function checkArchive(input: CheckArchiveInput): Promise<CheckArchi
     // The audit chain on the copy, against the head read before the snapshot (the work directory holds it).
     const db = openDatabase(dbPath, databaseKeyText(keyring), { busyTimeoutMs: 5000 });
     let auditEntries = 0;
+    let boot: BootCheck;
     try {
       const result = verifyAudit({
         db,
@@ -453,14 +523,17 @@ export async function checkArchive(input: CheckArchiveInput): Promise<CheckArchi
         );
       }
       auditEntries = result.checked;
+      // Last: the real app on the copy, as a restore would serve it.
+      boot = await steps.boot({ db, keyring, workDir: input.workDir, knownRecord: manifest.knownRecord });
       db.checkpoint();
     } finally {
       db.close();
     }
     return {
       manifest,
-      checks: { integrity: "ok", rowCounts: "ok", hashes: "ok", schema: "ok", audit: "ok" },
+      checks: { integrity: "ok", rowCounts: "ok", hashes: "ok", schema: "ok", audit: "ok", boot: "ok" },
       auditEntries,
+      boot,
       durationMs: performance.now() - started,
     };
   } catch (error) {

@@ -43,7 +43,14 @@ export type Manifest = {
   auditHeadSeq: number | null;
   rowCounts: Record<string, number>;
   files: Record<string, FileFacts>;
+  /**
+   * A record the drill fetches from the app booted on the restored copy: the snapshot's newest audit
+   * entry (null when there was none; absent in backups made before the drill booted the app).
+   */
+  knownRecord?: KnownRecord | null;
 };
+
+export type KnownRecord = { kind: "audit_entry"; seq: number; at: string; action: string };
 
 /** The free space a backup needs on the data volume, as a multiple of the database's size. */
 export const FREE_SPACE_FACTOR = 2.2;

@@ -13,6 +13,7 @@ import { listUsers } from "../../store/users.ts";
 import { appendAudit } from "../audit/audit.ts";
 import type { ServiceContext } from "../context.ts";
 import { notFound } from "../errors.ts";
+import type { BackupFaults } from "./archive.ts";
 import {
   BACKUP_LOCK_FILE,
   backupFileName,
@@ -51,6 +52,8 @@ export type BackupSettings = {
   knownMigrations: string[];
   /** Free bytes on the volume holding `dir` (tests inject a full disk). */
   freeSpace?: (dir: string) => number;
+  /** Failures injected into the worker's backup (tests only; see BackupFaults). */
+  faults?: BackupFaults;
 };
 
 export type DrillResult = {
@@ -60,6 +63,8 @@ export type DrillResult = {
   code?: string;
   reason?: string;
   auditEntries?: number;
+  /** The app booted on the restored copy: /readyz answered ready and the backup's known record came back. */
+  boot?: { readyz: "ready"; knownRecord: string | null };
 };
 
 export type BackupRecord = {
@@ -262,6 +267,7 @@ export function createBackupManager(ctx: ServiceContext, settings: BackupSetting
         at: new Date(started).toISOString(),
         durationMs: Math.round(result.durationMs),
         auditEntries: result.auditEntries,
+        boot: { readyz: result.boot.readyz, knownRecord: result.boot.knownRecord },
       };
     } catch (error) {
       return {
@@ -331,6 +337,7 @@ export function createBackupManager(ctx: ServiceContext, settings: BackupSetting
           loupeVersion: settings.version,
           createdAt: now,
           busyTimeoutMs: settings.busyTimeoutMs,
+          ...(settings.faults ? { faults: settings.faults } : {}),
         });
         manifest = created.manifest;
         bytes = created.bytes;

@@ -8,12 +8,12 @@ export type WorkerReply =
   | { ok: false; code: string; message: string; errno: string | undefined };
 
 /**
- * Where the worker's module is: beside this file, or — in the single binary, where scripts/build.ts
+ * Where the worker's module is: src/workers/backup.ts, or — in the single binary, where scripts/build.ts
  * embeds it as an entrypoint of its own — at its path under src/ in the binary's file system.
  */
 const WORKER_URL = import.meta.url.includes("/$bunfs/")
-  ? "./services/backup/worker.ts"
-  : new URL("./worker.ts", import.meta.url).href;
+  ? "./workers/backup.ts"
+  : new URL("../../workers/backup.ts", import.meta.url).href;
 
 /** Runs one backup step in a fresh Worker and ends it; a failure comes back as the step's AppError. */
 function run(request: WorkerRequest): Promise<CreateArchiveResult | CheckArchiveResult> {

@@ -2,10 +2,13 @@
  * The backup worker: VACUUM INTO, integrity_check and the age stream are synchronous or CPU-bound, so
  * they run here, on a thread of their own with its own database connection, while the server's event
  * loop keeps answering. One message in (what to do), one message out (the result or the error).
+ * A composition root like main.ts (its own part of src/): the drill's last step boots the real app on
+ * the restored copy (boot-check.ts), which services may not import.
  */
-import { AppError } from "../../lib/app-error.ts";
-import { checkArchive, createArchive } from "./archive.ts";
-import type { WorkerReply, WorkerRequest } from "./run-in-worker.ts";
+import { AppError } from "../lib/app-error.ts";
+import { checkArchive, createArchive } from "../services/backup/archive.ts";
+import type { WorkerReply, WorkerRequest } from "../services/backup/run-in-worker.ts";
+import { bootOnCopy } from "./boot-check.ts";
 
 declare const self: Worker;
 
@@ -13,7 +16,10 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
   let reply: WorkerReply;
   try {
-    const result = request.op === "create" ? await createArchive(request.input) : await checkArchive(request.input);
+    const result =
+      request.op === "create"
+        ? await createArchive(request.input)
+        : await checkArchive(request.input, { boot: bootOnCopy });
     reply = { ok: true, result };
   } catch (error) {
     reply = {
