@@ -47,7 +47,7 @@ test("the binary prints its version from an empty directory", () => {
   expect(res.stdout.toString().trim()).toBe(pkg.version);
 });
 
-test("the binary serves /healthz and /readyz with env-only config and no node_modules in reach", async () => {
+test("the binary serves /healthz, /readyz, the widget and the admin UI with env-only config and no node_modules in reach", async () => {
   const { work, env } = containerLike();
   const server = await startServerProcess([binary, "serve"], env, work);
   const port = server.port;
@@ -71,6 +71,18 @@ test("the binary serves /healthz and /readyz with env-only config and no node_mo
       status: 200,
       encoding: "br",
     });
+    // The admin UI too: a deep link answers its index.html under the strict CSP, and the module it
+    // names comes from the binary, byte for byte the built one.
+    const page = await fetch(`http://127.0.0.1:${port}/sign-in`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("Content-Security-Policy")).toContain("script-src 'self'");
+    const html = await page.text();
+    expect(html).toBe(readFileSync(join(ROOT, "public", "assets", "index.html"), "utf8"));
+    const adminMain = /src="\/(admin\/main-[\w]+\.js)"/.exec(html)?.[1];
+    expect(adminMain).toBeDefined();
+    const ui = await fetch(`http://127.0.0.1:${port}/${adminMain}`, { headers: { "Accept-Encoding": "identity" } });
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toBe(readFileSync(join(ROOT, "public", "assets", adminMain!), "utf8"));
     expect(maps).not.toContain(join(ROOT, "public"));
     const check = spawn([binary, "healthcheck"], {
       cwd: work,
