@@ -1,7 +1,7 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { ApiError, api } from "../../api.ts";
-import { Dialog, problemText } from "../../components.tsx";
+import { ApiError } from "../../api.ts";
+import { problemText } from "../../components.tsx";
 import { t } from "../../i18n.ts";
 import { isCancelled } from "../../reauth.tsx";
 import type { Me, Team } from "../../shell.tsx";
@@ -99,11 +99,20 @@ export function OwnersOnly(props: { team: Team; what: string; title?: string; ch
   );
 }
 
-/** Downloads an API answer as a file (fetched with the session; no token in any URL). */
-export async function downloadFrom(path: string, fallbackName: string): Promise<void> {
+/**
+ * Downloads an API answer as a file (fetched with the session; no token in any URL). With `body`, a
+ * POST of that JSON: what it names (an email address) stays out of every URL.
+ */
+export async function downloadFrom(path: string, fallbackName: string, body?: unknown): Promise<void> {
   const response = await fetch(`/api/v1${path}`, {
     credentials: "same-origin",
-    headers: { "X-Requested-With": "loupe-ui" },
+    ...(body === undefined
+      ? { headers: { "X-Requested-With": "loupe-ui" } }
+      : {
+          method: "POST",
+          headers: { "X-Requested-With": "loupe-ui", "Content-Type": "application/json" },
+          body: JSON.stringify(body),
+        }),
   });
   if (!response.ok) {
     const problem = await response.json().catch(() => ({ code: "NETWORK" }));

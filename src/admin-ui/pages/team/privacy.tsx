@@ -1,11 +1,11 @@
 import { useState } from "preact/hooks";
 import type { SubjectErase, SubjectFind } from "../../../shared/privacy.ts";
-import { ApiError, api, fieldError } from "../../api.ts";
+import { api, fieldError } from "../../api.ts";
 import { Badge, Dialog, EmptyState, problemText, toast } from "../../components.tsx";
 import { t } from "../../i18n.ts";
 import { isCancelled, recent } from "../../reauth.tsx";
 import { handleLostSession } from "../../shell.tsx";
-import { ActionButton, type SectionProps, Time } from "./common.tsx";
+import { ActionButton, downloadFrom, type SectionProps, Time } from "./common.tsx";
 
 type Query = { email?: string; reporterId?: string };
 
@@ -14,30 +14,6 @@ const queryOf = (email: string, reporterId: string): Query => ({
   ...(email.trim() ? { email: email.trim() } : {}),
   ...(reporterId.trim() ? { reporterId: reporterId.trim() } : {}),
 });
-
-/** Downloads the subject's ZIP archive (a POST: the email address stays out of every URL). */
-async function downloadExport(teamId: string, query: Query): Promise<void> {
-  const response = await fetch(`/api/v1/teams/${teamId}/privacy/subjects/export`, {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { "X-Requested-With": "loupe-ui", "Content-Type": "application/json" },
-    body: JSON.stringify(query),
-  });
-  if (!response.ok) {
-    const problem = await response.json().catch(() => ({ code: "NETWORK" }));
-    throw new ApiError(response.status, problem);
-  }
-  const name =
-    /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") ?? "")?.[1] ?? "loupe-data-subject.zip";
-  const url = URL.createObjectURL(await response.blob());
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 /**
  * GDPR requests (owners): find everything the team holds about one person by email address or widget
@@ -202,7 +178,9 @@ export function PrivacySection({ team }: SectionProps) {
                   label={t.gdprExport}
                   busyLabel={t.exporting}
                   run={async () => {
-                    await recent(() => downloadExport(team.id, found.query));
+                    await recent(() =>
+                      downloadFrom(`/teams/${team.id}/privacy/subjects/export`, "loupe-data-subject.zip", found.query),
+                    );
                     toast(t.gdprExported);
                   }}
                 />
