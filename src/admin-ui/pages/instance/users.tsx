@@ -6,16 +6,8 @@ import { recent } from "../../reauth.tsx";
 import type { Me } from "../../shell.tsx";
 import { date, dateTime, fill, initials, time } from "./format.ts";
 
-export type User = {
-  id: string;
-  email: string;
-  displayName: string;
-  isInstanceAdmin: boolean;
-  mfaEnabled: boolean;
-  hasPassword: boolean;
-  disabled: boolean;
-  createdAt: string;
-};
+/** An account as the instance's user list answers it: what GET /me says of one's own, and more. */
+export type User = Me & { disabled: boolean; createdAt: string };
 
 type Filter = "all" | "disabled" | "noMfa" | "admins";
 const filters = (): [Filter, string][] => [
