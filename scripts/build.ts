@@ -87,7 +87,11 @@ export function loadBuiltAssets() {
 
 const result = await Bun.build({
   // The backup worker is an entrypoint of its own: a standalone executable embeds a Worker's module only then.
-  entrypoints: [join(root, "src", "cli.ts"), join(root, "src", "workers", "backup.ts")],
+  entrypoints: [
+    join(root, "src", "cli.ts"),
+    join(root, "src", "workers", "backup.ts"),
+    join(root, "src", "workers", "age-chunks.ts"),
+  ],
   plugins: [libsqlStaticAddon, embeddedMigrations, embeddedAssets],
   minify: true,
   sourcemap: "none",

@@ -14,7 +14,7 @@ import {
   writeSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
-import { Decrypter, Encrypter } from "age-encryption";
+import { Decrypter } from "age-encryption";
 import { AppError } from "../../lib/app-error.ts";
 import { keyFingerprint, randomId, sha256Hex } from "../../lib/crypto.ts";
 import { fsyncDir } from "../../lib/fs-atomic.ts";
@@ -25,6 +25,7 @@ import { readSnapshot, vacuumInto } from "../../store/backup-snapshot.ts";
 import { type Db, openDatabase } from "../../store/database.ts";
 import { databaseKeyText, type Keyring, readKeyring } from "../../store/keyring.ts";
 import { verifyAudit } from "../audit/audit.ts";
+import { encryptAge } from "./age-parallel.ts";
 import {
   BACKUP_FORMAT,
   BACKUP_FORMAT_VERSION,
@@ -230,9 +231,7 @@ export async function createArchive(input: CreateArchiveInput): Promise<CreateAr
       yield tarEnd();
     }
     let written: Manifest | undefined;
-    const encrypter = new Encrypter();
-    for (const r of input.recipients) encrypter.addRecipient(r);
-    const encrypted = await encrypter.encrypt(pullStream(archive()));
+    const encrypted = pullStream(encryptAge(input.recipients, archive()));
     const bytes = await writeStreamAtomic(encrypted, input.target, input.faults?.enospcAfterBytes);
     if (!written) throw new AppError("BACKUP_FAILED", "The archive ended before its manifest.");
     return { bytes, manifest: written, snapshotMs, totalMs: performance.now() - started };
