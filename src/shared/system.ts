@@ -50,6 +50,8 @@ export const InstanceHealthSchema = v.object({
       auditEntries: v.number(),
     }),
   ),
+  /** Backups, where the server runs them (null in a process without a backup schedule). */
+  backup: v.nullable(v.object({ lastSuccessAt: v.nullable(v.string()) })),
   checkedAt: v.string(),
 });
 export type InstanceHealth = v.InferOutput<typeof InstanceHealthSchema>;

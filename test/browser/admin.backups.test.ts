@@ -34,6 +34,10 @@ test("backups: empty state, back up now, the list with drill results, a damaged 
   const list = page.getByRole("list", { name: "Backups" });
   await list.getByText("Drill passed").waitFor();
   expect(await list.getByRole("listitem").count()).toBe(1);
+  // What the drill proved: the app started on the restored copy and read back the backup's known record.
+  await list
+    .getByText(/^Rehearsed .+ in \d+\.\d s: Loupe started on the restored copy and read back audit entry \d+ \(/)
+    .waitFor();
   expect(await w.inspect(page, "instance-backups-one")).toEqual([]);
 
   // A second backup, then the older one damaged on disk: verifying it says why it fails.
@@ -53,7 +57,19 @@ test("backups: empty state, back up now, the list with drill results, a damaged 
     .first()
     .waitFor({ timeout: 30_000 });
   await oldRow.getByText("Drill failed").waitFor();
+  // A retained backup that no longer restores is the operator's business: the state says so, /readyz degrades.
+  await page.getByRole("heading", { name: "A backup failed its verification" }).waitFor();
+  await page.getByText(/^The backup of .+ failed a verification: The file cannot be decrypted/).waitFor();
+  expect(await (await w.t.app.request("/readyz")).json()).toMatchObject({ status: "degraded" });
   expect(await w.inspect(page, "instance-backups-failed")).toEqual([]);
+
+  // Mended (the byte put back), the same backup verifies again, and only that clears the state.
+  bytes[bytes.length - 40]! ^= 0x01;
+  writeFileSync(file, bytes);
+  await oldRow.getByRole("button", { name: /^Verify the backup of / }).click();
+  await page.getByText(`${oldest!.name}: the restore drill passed.`).waitFor({ timeout: 30_000 });
+  await page.getByRole("heading", { name: "Backups are working" }).waitFor();
+  expect(await (await w.t.app.request("/readyz")).json()).toMatchObject({ status: "ready" });
 
   // Download the newest: the sign-in is older than 5 minutes, so the page asks to confirm first.
   w.t.clock.advance(6 * 60_000);

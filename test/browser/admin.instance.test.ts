@@ -315,6 +315,8 @@ test("health: ready, with the version, the database size and the disk", async ()
   await facts.getByText(/\d(\.\d)? (kB|MB|GB) on disk \(file /).waitFor();
   await facts.getByText(/free of/).waitFor();
   await page.getByText("Database: OK").waitFor();
+  // No backup has run in this world: the row says so (a warning, not "OK").
+  await page.getByText("Backups: none yet").waitFor();
   expect(await w.inspect(page, "instance-health")).toEqual([]);
   expect(await problems()).toEqual([]);
   await context.close();

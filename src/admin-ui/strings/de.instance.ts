@@ -261,4 +261,15 @@ export default {
     "{users} Konten, {teams} Teams, {projects} Projekte, {feedback} Feedback-Einträge, {audit} Protokolleinträge",
   instCheckAgain: "Erneut prüfen",
   instUnknown: "Unbekannt",
+  // backups on the health page, and what a drill proved
+  instCheckBackup: "Sicherungen",
+  instBackupLast: "letzte gute Sicherung {time}",
+  instBackupNone: "noch keine",
+  instBackupOverdue: "überfällig: die letzte gute Sicherung ist vom {time}",
+  backupVerifyFailedTitle: "Eine Sicherung hat ihre Prüfung nicht bestanden",
+  backupVerifyFailedAt: "Die Sicherung vom {time} hat eine Prüfung nicht bestanden: {reason}",
+  backupDrillDetail:
+    "Geprobt {time} in {duration}: Loupe ist auf der wiederhergestellten Kopie gestartet und hat {record} zurückgelesen.",
+  backupDrillDetailReady:
+    "Geprobt {time} in {duration}: Loupe ist auf der wiederhergestellten Kopie gestartet und war bereit.",
 };

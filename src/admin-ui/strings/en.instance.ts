@@ -255,4 +255,13 @@ export default {
     "{users} accounts, {teams} teams, {projects} projects, {feedback} feedback items, {audit} audit entries",
   instCheckAgain: "Check again",
   instUnknown: "Unknown",
+  // backups on the health page, and what a drill proved
+  instCheckBackup: "Backups",
+  instBackupLast: "last good backup {time}",
+  instBackupNone: "none yet",
+  instBackupOverdue: "overdue: the last good backup is from {time}",
+  backupVerifyFailedTitle: "A backup failed its verification",
+  backupVerifyFailedAt: "The backup of {time} failed a verification: {reason}",
+  backupDrillDetail: "Rehearsed {time} in {duration}: Loupe started on the restored copy and read back {record}.",
+  backupDrillDetailReady: "Rehearsed {time} in {duration}: Loupe started on the restored copy and answered ready.",
 };

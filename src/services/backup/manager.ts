@@ -82,7 +82,7 @@ export type BackupRecord = {
 export type BackupStatus = {
   ok: boolean;
   at: string;
-  stage?: "backup" | "drill";
+  stage?: "backup" | "drill" | "verify";
   code?: string;
   reason?: string;
   name?: string;
@@ -100,6 +100,15 @@ export type BackupJob = {
   target: string | null;
   drill: DrillResult | null;
   error: { code: string; message: string } | null;
+};
+
+/** What readiness and the health page read: the last attempt's outcome and the last good backup's time. */
+export type BackupHealth = {
+  failed: boolean;
+  mirrorFailed: boolean;
+  code?: string;
+  lastAttemptAt: string | null;
+  lastSuccessAt: string | null;
 };
 
 const STATUS_FILE = "status.json";
@@ -244,6 +253,34 @@ export function createBackupManager(ctx: ServiceContext, settings: BackupSetting
       reason: error.message,
     });
     alert("Loupe: no space for the backup", error.message, { state: "backup", code: "BACKUP_NO_SPACE" });
+  }
+
+  /**
+   * A verification's outcome on the instance's state: a backup that fails it degrades /readyz and
+   * alerts like a failed drill (a retained backup that no longer restores is the operator's business);
+   * passing again clears only a failure of that same backup.
+   */
+  async function recordVerification(name: string, result: DrillResult): Promise<void> {
+    const at = new Date(backupTime(name) ?? ctx.clock.now()).toISOString();
+    if (!result.ok) {
+      await writeStatus({
+        ok: false,
+        at,
+        stage: "verify",
+        name,
+        code: result.code ?? "BACKUP_FAILED",
+        reason: result.reason ?? "",
+      });
+      alert(
+        "Loupe: a backup failed its verification",
+        `The backup ${name} failed a restore drill run on demand: ${result.reason}`,
+        { state: "verify", code: result.code ?? "BACKUP_FAILED" },
+      );
+      return;
+    }
+    const previous = status();
+    if (previous && !previous.ok && previous.name === name && previous.stage !== "backup")
+      await writeStatus({ ok: true, at, name });
   }
 
   async function masterKeysForDrill(): Promise<string[]> {
@@ -493,6 +530,7 @@ export function createBackupManager(ctx: ServiceContext, settings: BackupSetting
           job.drill = result;
           const record = readSidecar(backupDir, name);
           if (record) await writeSidecar(backupDir, { ...record, drill: result });
+          await recordVerification(name, result);
           if (result.ok) {
             job.state = "succeeded";
             finish(job);
@@ -546,10 +584,16 @@ export function createBackupManager(ctx: ServiceContext, settings: BackupSetting
     },
 
     /** The health view: the last attempt failed (backup or drill), or its mirror did. */
-    health(): { failed: boolean; mirrorFailed: boolean; code?: string } {
+    health(): BackupHealth {
       const s = status();
-      if (!s) return { failed: false, mirrorFailed: false };
-      return { failed: !s.ok, mirrorFailed: s.mirrorFailed === true, ...(s.code ? { code: s.code } : {}) };
+      if (!s) return { failed: false, mirrorFailed: false, lastAttemptAt: null, lastSuccessAt: null };
+      return {
+        failed: !s.ok,
+        mirrorFailed: s.mirrorFailed === true,
+        lastAttemptAt: s.at,
+        lastSuccessAt: s.ok ? s.at : (s.lastSuccessAt ?? null),
+        ...(s.code ? { code: s.code } : {}),
+      };
     },
 
     /** The backup's time from its name (for callers holding only the name). */

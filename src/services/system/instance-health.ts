@@ -26,6 +26,7 @@ export function instanceHealth(
     disk: disk ?? null,
     email: ctx.mailer !== undefined,
     counts: open ? countRecords(ctx.db) : null,
+    backup: deps.backups ? { lastSuccessAt: deps.backups.health().lastSuccessAt ?? null } : null,
     checkedAt: new Date(ctx.clock.now()).toISOString(),
   };
 }

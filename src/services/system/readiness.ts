@@ -31,7 +31,7 @@ export type ReadinessDeps = {
   db: Db;
   migrations: Migration[];
   dataDir?: string;
-  backups?: { health(): { failed: boolean; mirrorFailed: boolean } };
+  backups?: { health(): { failed: boolean; mirrorFailed: boolean; lastSuccessAt?: string | null } };
 };
 
 /** Ready = the database answers and every migration is applied; a full disk is reported as degraded. */

@@ -5,7 +5,22 @@ import { type Strings, t } from "../../i18n.ts";
 import { isCancelled, recent } from "../../reauth.tsx";
 import { bytes, count, dateTime, fill } from "./format.ts";
 
-type Drill = { ok: boolean; at: string; durationMs: number; code?: string; reason?: string };
+type Drill = {
+  ok: boolean;
+  at: string;
+  durationMs: number;
+  code?: string;
+  reason?: string;
+  boot?: { readyz: "ready"; knownRecord: string | null };
+};
+
+/** What a passed drill proved, in a sentence: when, how long, and what the copy served. */
+const drillDetail = (drill: Drill) =>
+  fill(drill.boot?.knownRecord ? t.backupDrillDetail : t.backupDrillDetailReady, {
+    time: dateTime(drill.at),
+    duration: `${(drill.durationMs / 1000).toFixed(1)} s`,
+    record: drill.boot?.knownRecord ?? "",
+  });
 type Backup = {
   name: string;
   createdAt: string;
@@ -104,16 +119,31 @@ export function BackupsSection(props: { onError: (error: unknown) => void }) {
       <section class="panel" aria-labelledby="backup-state">
         <h3 id="backup-state" class="state-title">
           <span class={`dot ${!s ? "warn" : s.ok && !s.mirrorFailed ? "ok" : "broken"}`} aria-hidden="true" />
-          {!s ? t.backupNone : s.ok ? (s.mirrorFailed ? t.backupMirrorFailed : t.backupOk) : t.backupFailed}
+          {!s
+            ? t.backupNone
+            : s.ok
+              ? s.mirrorFailed
+                ? t.backupMirrorFailed
+                : t.backupOk
+              : s.stage === "verify"
+                ? t.backupVerifyFailedTitle
+                : t.backupFailed}
         </h3>
         {s && (
           <p>
             {s.ok
               ? fill(t.backupLastAt, { time: dateTime(s.at) })
-              : fill(s.stage === "drill" ? t.backupDrillFailedAt : t.backupFailedAt, {
-                  time: dateTime(s.at),
-                  reason: failureText(s.code, s.reason),
-                })}
+              : fill(
+                  s.stage === "drill"
+                    ? t.backupDrillFailedAt
+                    : s.stage === "verify"
+                      ? t.backupVerifyFailedAt
+                      : t.backupFailedAt,
+                  {
+                    time: dateTime(s.at),
+                    reason: failureText(s.code, s.reason),
+                  },
+                )}
           </p>
         )}
         <p class="hint">
@@ -181,6 +211,7 @@ export function BackupsSection(props: { onError: (error: unknown) => void }) {
               <span class="meta">
                 <code>{b.name}</code>
                 {b.drill && !b.drill.ok && <> · {failureText(b.drill.code, b.drill.reason)}</>}
+                {b.drill?.ok && <span class="drill-detail">{drillDetail(b.drill)}</span>}
               </span>
               <span class="row-actions">
                 <button

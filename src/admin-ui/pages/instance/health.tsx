@@ -7,19 +7,43 @@ import { bytes, count, dateTime, fill } from "./format.ts";
 type Health = {
   status: "ready" | "degraded" | "not_ready";
   reason: string | null;
-  checks: { database: string; migrations: string; storage: string; erasureLog: string };
+  checks: { database: string; migrations: string; storage: string; erasureLog: string; backup?: string };
   version: string;
   runtime: string;
   database: { fileBytes: number; walBytes: number; freeBytes: number } | null;
   disk: { freeBytes: number; totalBytes: number } | null;
   email: boolean;
   counts: { users: number; teams: number; projects: number; feedback: number; auditEntries: number } | null;
+  backup: { lastSuccessAt: string | null } | null;
   checkedAt: string;
 };
 
 const word = (key: string) => t[key as keyof Strings] ?? key;
 const TONE = { ready: "ok", degraded: "warn", not_ready: "broken" } as const;
 const checkTone = (state: string) => (state === "ok" ? "ok" : state === "pending" ? "warn" : "broken");
+/** A daily backup that has not succeeded for this long is overdue (a day and a few hours of slack). */
+const BACKUP_OVERDUE_MS = 30 * 3_600_000;
+
+/** The backups row: a failure from /readyz's check, else the last good backup's age. */
+function BackupCheck(props: { health: Health }) {
+  const { health } = props;
+  if (!health.backup) return null;
+  const last = health.backup.lastSuccessAt;
+  const failed = health.checks.backup;
+  const overdue = last !== null && Date.parse(health.checkedAt) - Date.parse(last) > BACKUP_OVERDUE_MS;
+  const tone = failed === "failed" ? "broken" : failed || overdue || last === null ? "warn" : "ok";
+  const text = failed
+    ? word(`instHealthReason_backup_${failed}`)
+    : last === null
+      ? t.instBackupNone
+      : fill(overdue ? t.instBackupOverdue : t.instBackupLast, { time: dateTime(last) });
+  return (
+    <li>
+      <span class={`dot ${tone}`} aria-hidden="true" />
+      {t.instCheckBackup}: {text}
+    </li>
+  );
+}
 
 /** What /readyz says, with what only the operator sees: version, database size, disk space, email. */
 export function HealthSection(props: { onError: (error: unknown) => void }) {
@@ -67,6 +91,7 @@ export function HealthSection(props: { onError: (error: unknown) => void }) {
               {label}: {word(`instCheck_${health.checks[key]}`)}
             </li>
           ))}
+          <BackupCheck health={health} />
         </ul>
       </section>
       <section class="panel" aria-labelledby="health-facts">
