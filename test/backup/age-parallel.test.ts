@@ -1,6 +1,7 @@
 // Invariant: the backup's age files, with their payload sealed on several worker threads, are standard age
 // files: Debian's `age` and age-encryption open them byte for byte at every chunk and batch boundary, with
-// one worker or several; a flipped byte anywhere is refused.
+// one worker or several; a flipped byte anywhere is refused. The drill's parallel opening reads what the age
+// CLI wrote, and refuses a flipped byte, a cut-off file and a stranger's identity.
 import { afterAll, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -8,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Decrypter, generateX25519Identity, identityToRecipient } from "age-encryption";
-import { encryptAge } from "../../src/services/backup/age-parallel.ts";
+import { decryptAgeFile, encryptAge } from "../../src/services/backup/age-parallel.ts";
 
 const AGE = "/usr/bin/age";
 const dir = mkdtempSync(join(tmpdir(), "loupe-age-"));
@@ -96,4 +97,63 @@ test("a file the age CLI made to an identity opens with age-encryption (the othe
   const decrypter = new Decrypter();
   decrypter.addIdentity(identity);
   expect(Buffer.compare(Buffer.from(await decrypter.decrypt(run.stdout)), plain)).toBe(0);
+});
+
+async function openAll(path: string, identities: string[], workers: number): Promise<Buffer> {
+  const opened = await decryptAgeFile(path, identities, { workers });
+  const parts: Uint8Array[] = [];
+  for await (const part of opened.plaintext) parts.push(part);
+  const plain = Buffer.concat(parts);
+  expect(plain.length).toBe(opened.plaintextBytes);
+  return plain;
+}
+
+test("files the age CLI wrote open in parallel byte for byte at every boundary, on 1 and 3 workers", async () => {
+  const identity = await generateX25519Identity();
+  const recipient = await identityToRecipient(identity);
+  for (const size of [0, 1, K - 1, K, K + 1, M, M + 1, 2 * M, 3 * M + 12_345]) {
+    const plain = randomBytes(size);
+    const input = join(dir, `plain-${size}.bin`);
+    writeFileSync(input, plain);
+    const file = join(dir, `cli-${size}.age`);
+    expect(spawnSync(AGE, ["-r", recipient, "-o", file, input]).status).toBe(0);
+    for (const workers of [1, 3]) expect(Buffer.compare(await openAll(file, [identity], workers), plain)).toBe(0);
+  }
+});
+
+test("opening refuses a flipped byte anywhere, a file cut at a chunk boundary, and an identity it was not made for", async () => {
+  const identity = await generateX25519Identity();
+  const stranger = await generateX25519Identity();
+  const plain = randomBytes(2 * M + 100);
+  const good = await encrypt([await identityToRecipient(identity)], plain, 2);
+  const file = join(dir, "damaged.age");
+  const header = good.length - plain.length - 16 * Math.ceil(plain.length / K) - 16;
+  for (const at of [30, header + 3, header + 16 + 5, Math.floor(good.length / 2), good.length - 1]) {
+    const damaged = Buffer.from(good);
+    damaged[at]! ^= 0x01;
+    writeFileSync(file, damaged);
+    expect({
+      at,
+      opened: await openAll(file, [identity], 2).then(
+        () => true,
+        () => false,
+      ),
+    }).toEqual({ at, opened: false });
+  }
+  // Cut after the last full chunk: every chunk left authenticates, but none carries the last-chunk flag.
+  writeFileSync(file, good.subarray(0, good.length - (100 + 16)));
+  expect(
+    await openAll(file, [identity], 2).then(
+      () => true,
+      () => false,
+    ),
+  ).toBe(false);
+  writeFileSync(file, good);
+  expect(
+    await openAll(file, [stranger], 2).then(
+      () => true,
+      () => false,
+    ),
+  ).toBe(false);
+  expect(Buffer.compare(await openAll(file, [stranger, identity], 2), plain)).toBe(0);
 });

@@ -1,15 +1,26 @@
 /**
- * A standard age file written with its payload sealed on several threads. age-encryption writes the
+ * Standard age files, their payload sealed and opened on several threads. age-encryption writes the
  * header (the recipients' X25519 stanzas and the header MAC) and picks the file key; its own payload
  * encryption runs on one thread at JavaScript ChaCha20's ~100 MB/s, which made a 1 GB backup take
  * 2.3× `VACUUM INTO` + Debian's `age`. The chunks are independent (age's STREAM construction), so
- * here they are sealed in batches on a worker per core and written in order.
+ * here they are sealed in batches on a worker per core and written in order (and opened the same way
+ * for the restore drill).
  */
 import { hkdfSync } from "node:crypto";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { chacha20poly1305 } from "@noble/ciphers/chacha.js";
-import { Encrypter } from "age-encryption";
-import { AGE_CHUNK, AGE_TAG, type AgeBatch, type AgeBatchReply, chunkNonce } from "./age-stream.ts";
+import { Decrypter, Encrypter } from "age-encryption";
+import {
+  AGE_CHUNK,
+  AGE_TAG,
+  type AgeBatch,
+  type AgeBatchReply,
+  agePlaintextSize,
+  chunkNonce,
+  openBatch,
+  sealBatch,
+} from "./age-stream.ts";
 
 /** Chunks per message to a worker: 1 MiB, so messaging costs nothing beside the cipher. */
 const BATCH_CHUNKS = 16;
@@ -60,14 +71,12 @@ function chunkWorker() {
   };
   worker.onmessage = (event: MessageEvent<AgeBatchReply>) => {
     const reply = event.data;
-    const pending = owed.shift();
-    if (!pending) return;
-    if (reply.ok) pending.resolve(new Uint8Array(reply.data));
-    else failAll(new Error(`The encryption worker failed: ${reply.message}`));
+    if (reply.ok) owed.shift()?.resolve(new Uint8Array(reply.data));
+    else failAll(new Error(reply.message)); // this batch's promise and every later one
   };
-  worker.onerror = (event) => failAll(new Error(`The encryption worker failed: ${event.message}`));
+  worker.onerror = (event) => failAll(new Error(`the chunk worker failed: ${event.message}`));
   return {
-    seal(batch: AgeBatch): Promise<Uint8Array> {
+    run(batch: AgeBatch): Promise<Uint8Array> {
       if (failed) return Promise.reject(failed);
       return new Promise((resolve, reject) => {
         owed.push({ resolve, reject });
@@ -84,9 +93,70 @@ export function ageWorkerCount(): number {
 }
 
 /**
- * The age file of `plaintext` to `recipients`, as a stream of its bytes: header, then the sealed
- * batches in order. At most two batches per worker are in flight, so memory stays flat.
+ * Small files do not need threads: the first batches (4 MiB) are done here, and workers start only
+ * for a file larger than that (starting them costs more than sealing a few MiB).
  */
+const INLINE_BATCHES = 4;
+
+/**
+ * Runs batches on the workers and yields their results in order; at most two batches per worker are
+ * in flight, so memory stays flat whatever the file's size.
+ */
+async function* inOrder(
+  op: AgeBatch["op"],
+  key: Uint8Array,
+  batches: AsyncIterable<{ data: ArrayBuffer; last: boolean }>,
+  workerCount: number,
+): AsyncGenerator<Uint8Array> {
+  let workers: ReturnType<typeof chunkWorker>[] | undefined;
+  const inFlight: Promise<Uint8Array>[] = [];
+  let sent = 0;
+  try {
+    for await (const { data, last } of batches) {
+      const batch: AgeBatch = { op, key, firstChunk: sent * BATCH_CHUNKS, last, data };
+      sent++;
+      if (!workers && sent <= INLINE_BATCHES) {
+        yield op === "seal" ? sealBatch(batch) : openBatch(batch);
+        continue;
+      }
+      workers ??= Array.from({ length: workerCount }, chunkWorker);
+      const result = workers[sent % workers.length]!.run(batch);
+      result.catch(() => {}); // awaited in order below; a failure surfaces there, not as an unhandled rejection
+      inFlight.push(result);
+      if (inFlight.length >= 2 * workers.length) yield await inFlight.shift()!;
+    }
+    while (inFlight.length > 0) yield await inFlight.shift()!;
+  } finally {
+    // Settle what is still owed (a failure or an early return) before the workers go.
+    await Promise.allSettled(inFlight);
+    for (const worker of workers ?? []) worker.end();
+    key.fill(0);
+  }
+}
+
+/** The plaintext in whole batches; a full batch goes out only once more bytes follow (the last chunk is flagged). */
+async function* plaintextBatches(
+  plaintext: AsyncIterable<Uint8Array>,
+): AsyncGenerator<{ data: ArrayBuffer; last: boolean }> {
+  let buffer = new Uint8Array(BATCH_BYTES);
+  let used = 0;
+  for await (let piece of plaintext) {
+    while (piece.length > 0) {
+      if (used === buffer.length) {
+        yield { data: buffer.buffer, last: false };
+        buffer = new Uint8Array(BATCH_BYTES);
+        used = 0;
+      }
+      const n = Math.min(buffer.length - used, piece.length);
+      buffer.set(piece.subarray(0, n), used);
+      used += n;
+      piece = piece.subarray(n);
+    }
+  }
+  yield { data: buffer.slice(0, used).buffer, last: true };
+}
+
+/** The age file of `plaintext` to `recipients`, as a stream of its bytes: header, then the sealed batches in order. */
 export async function* encryptAge(
   recipients: string[],
   plaintext: AsyncIterable<Uint8Array>,
@@ -94,42 +164,62 @@ export async function* encryptAge(
 ): AsyncGenerator<Uint8Array> {
   const { prefix, payloadKey } = await ageHeader(recipients);
   yield prefix;
-  const workers = Array.from({ length: options.workers ?? ageWorkerCount() }, chunkWorker);
-  const inFlight: Promise<Uint8Array>[] = [];
-  let batches = 0;
-  let firstChunk = 0;
-  let buffer = new Uint8Array(BATCH_BYTES);
-  let used = 0;
-  const send = (last: boolean) => {
-    const data = used === buffer.length ? buffer.buffer : buffer.slice(0, used).buffer;
-    const worker = workers[batches++ % workers.length]!;
-    const sealed = worker.seal({ key: payloadKey, firstChunk, last, data });
-    sealed.catch(() => {}); // awaited in order below; a failure surfaces there, not as an unhandled rejection
-    inFlight.push(sealed);
-    firstChunk += BATCH_CHUNKS;
-    buffer = new Uint8Array(BATCH_BYTES);
-    used = 0;
-  };
+  yield* inOrder("seal", payloadKey, plaintextBatches(plaintext), options.workers ?? ageWorkerCount());
+}
+
+/** Where an age header ends: after the line that starts with "--- " (the MAC); the first MiB at most. */
+function readHeader(fd: number): Uint8Array {
+  const head = Buffer.alloc(1 << 20);
+  const n = readSync(fd, head, 0, head.length, 0);
+  const mac = head.subarray(0, n).indexOf("\n--- ");
+  const end = mac < 0 ? -1 : head.indexOf(0x0a, mac + 1);
+  if (end < 0) throw new Error("no age header");
+  return head.subarray(0, end + 1);
+}
+
+/**
+ * Opens an age file on disk with the first identity that matches: the header (stanzas and MAC) by
+ * age-encryption's `decryptHeader`, the payload in batches on the chunk workers. Every chunk is
+ * authenticated before its bytes are handed on, and the last one must carry the last-chunk flag, so a
+ * flipped byte or a cut-off file fails as it is read.
+ */
+export async function decryptAgeFile(
+  path: string,
+  identities: string[],
+  options: { workers?: number } = {},
+): Promise<{ plaintext: AsyncGenerator<Uint8Array>; plaintextBytes: number }> {
+  let header: Uint8Array;
+  let size: number;
+  const nonce = Buffer.alloc(16);
+  const fd = openSync(path, "r");
   try {
-    for await (let piece of plaintext) {
-      while (piece.length > 0) {
-        // A full batch goes out only once more bytes follow it: the payload's last chunk is flagged.
-        if (used === buffer.length) {
-          send(false);
-          if (inFlight.length >= 2 * workers.length) yield await inFlight.shift()!;
-        }
-        const n = Math.min(buffer.length - used, piece.length);
-        buffer.set(piece.subarray(0, n), used);
-        used += n;
-        piece = piece.subarray(n);
-      }
-    }
-    send(true);
-    while (inFlight.length > 0) yield await inFlight.shift()!;
+    size = fstatSync(fd).size;
+    header = readHeader(fd);
+    if (readSync(fd, nonce, 0, 16, header.length) !== 16) throw new Error("the file ends inside its header");
   } finally {
-    // Settle what is still owed (a failure or an early return) before the workers go.
-    await Promise.allSettled(inFlight);
-    for (const worker of workers) worker.end();
-    payloadKey.fill(0);
+    closeSync(fd);
   }
+  const decrypter = new Decrypter();
+  for (const identity of identities) decrypter.addIdentity(identity);
+  const fileKey = await decrypter.decryptHeader(header);
+  const payloadKey = new Uint8Array(hkdfSync("sha256", fileKey, nonce, "payload", 32));
+  fileKey.fill(0);
+  const start = header.length + 16;
+  const plaintextBytes = agePlaintextSize(size - start);
+  const sealedBatch = BATCH_CHUNKS * (AGE_CHUNK + AGE_TAG);
+  // The payload's own descriptor, opened once the plaintext is read (and closed however that ends).
+  async function* batches(): AsyncGenerator<{ data: ArrayBuffer; last: boolean }> {
+    const payload = openSync(path, "r");
+    try {
+      for (let at = start; at < size; at += sealedBatch) {
+        const data = new Uint8Array(Math.min(sealedBatch, size - at));
+        if (readSync(payload, data, 0, data.length, at) !== data.length)
+          throw new Error("the file changed while it was read");
+        yield { data: data.buffer, last: at + data.length === size };
+      }
+    } finally {
+      closeSync(payload);
+    }
+  }
+  return { plaintext: inOrder("open", payloadKey, batches(), options.workers ?? ageWorkerCount()), plaintextBytes };
 }

@@ -20,8 +20,11 @@ export function chunkNonce(index: number, last: boolean): Uint8Array {
   return nonce;
 }
 
-/** A run of consecutive chunks: whole 64 KiB chunks, except that the batch ending the payload may end short. */
-export type AgeBatch = { key: Uint8Array; firstChunk: number; last: boolean; data: ArrayBuffer };
+/**
+ * A run of consecutive chunks to seal (plaintext: whole 64 KiB chunks) or open (ciphertext: whole
+ * 64 KiB + 16-byte chunks); only the batch that ends the payload may end short.
+ */
+export type AgeBatch = { op: "seal" | "open"; key: Uint8Array; firstChunk: number; last: boolean; data: ArrayBuffer };
 export type AgeBatchReply = { ok: true; data: ArrayBuffer } | { ok: false; message: string };
 
 /** Seals a batch's chunks in order; an empty final batch is the one empty chunk of an empty payload. */
@@ -40,4 +43,35 @@ export function sealBatch(batch: AgeBatch): Uint8Array {
     at += out.length;
   }
   return sealed;
+}
+
+/** The plaintext size of a payload of `bytes` (age's rules: no short or empty final chunk but the only one). */
+export function agePlaintextSize(bytes: number): number {
+  const sealed = AGE_CHUNK + AGE_TAG;
+  const full = Math.floor(bytes / sealed);
+  const rest = bytes % sealed;
+  if (bytes < AGE_TAG || (rest > 0 && rest <= AGE_TAG && bytes !== AGE_TAG))
+    throw new Error("the payload's size is not one age can have (cut off?)");
+  return bytes - full * AGE_TAG - (rest > 0 ? AGE_TAG : 0);
+}
+
+/** Opens a batch's chunks in order; throws on the first that fails authentication (damaged, altered or cut off). */
+export function openBatch(batch: AgeBatch): Uint8Array {
+  const sealedChunk = AGE_CHUNK + AGE_TAG;
+  const data = new Uint8Array(batch.data);
+  if (!batch.last && data.length % sealedChunk !== 0)
+    throw new Error("a batch before the last holds whole chunks only");
+  const chunks = Math.max(1, Math.ceil(data.length / sealedChunk));
+  const plain = new Uint8Array(data.length - chunks * AGE_TAG);
+  let at = 0;
+  for (let i = 0; i < chunks; i++) {
+    const piece = data.subarray(i * sealedChunk, Math.min((i + 1) * sealedChunk, data.length));
+    const index = batch.firstChunk + i;
+    const last = batch.last && i === chunks - 1;
+    if (piece.length === AGE_TAG && !(last && index === 0)) throw new Error("an empty chunk that is not the only one");
+    const out = chacha20poly1305(batch.key, chunkNonce(index, last)).decrypt(piece);
+    plain.set(out, at);
+    at += out.length;
+  }
+  return plain;
 }

@@ -14,7 +14,6 @@ import {
   writeSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
-import { Decrypter } from "age-encryption";
 import { AppError } from "../../lib/app-error.ts";
 import { keyFingerprint, randomId, sha256Hex } from "../../lib/crypto.ts";
 import { fsyncDir } from "../../lib/fs-atomic.ts";
@@ -25,7 +24,7 @@ import { readSnapshot, vacuumInto } from "../../store/backup-snapshot.ts";
 import { type Db, openDatabase } from "../../store/database.ts";
 import { databaseKeyText, type Keyring, readKeyring } from "../../store/keyring.ts";
 import { verifyAudit } from "../audit/audit.ts";
-import { encryptAge } from "./age-parallel.ts";
+import { decryptAgeFile, encryptAge } from "./age-parallel.ts";
 import {
   BACKUP_FORMAT,
   BACKUP_FORMAT_VERSION,
@@ -338,18 +337,6 @@ function openKeyringWithAny(path: string, masterKeys: Buffer[], neededId: string
 /** Decrypts, unpacks (strictly: only a Loupe backup's own flat entries) and runs the drill's checks. */
 export async function checkArchive(input: CheckArchiveInput, steps: { boot: BootOnCopy }): Promise<CheckArchiveResult> {
   const started = performance.now();
-  const cipherBytes = statSync(input.file).size;
-  const decrypter = new Decrypter();
-  for (const identity of input.identities) decrypter.addIdentity(identity);
-  const fd = openSync(input.file, "r");
-  const source = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const buffer = Buffer.allocUnsafe(CHUNK);
-      const n = readSync(fd, buffer, 0, CHUNK, null);
-      if (n === 0) controller.close();
-      else controller.enqueue(buffer.subarray(0, n));
-    },
-  });
   const ageFailure = (error: unknown) =>
     refuse(
       "BACKUP_UNREADABLE",
@@ -358,12 +345,13 @@ export async function checkArchive(input: CheckArchiveInput, steps: { boot: Boot
     );
   mkdirSync(input.workDir, { mode: 0o700 });
   try {
-    let plain: ReadableStream<Uint8Array> & { size(n: number): number };
+    let plain: ReadableStream<Uint8Array>;
     let plainBytes: number;
     try {
-      plain = await decrypter.decrypt(source);
-      // The payload can be no larger than the ciphertext: the ceiling for what the entries may declare.
-      plainBytes = plain.size(cipherBytes);
+      const opened = await decryptAgeFile(input.file, input.identities);
+      plain = pullStream(opened.plaintext);
+      // The payload's size, from the file's: the ceiling for what the entries may declare.
+      plainBytes = opened.plaintextBytes;
     } catch (error) {
       throw ageFailure(error);
     }
@@ -539,7 +527,6 @@ export async function checkArchive(input: CheckArchiveInput, steps: { boot: Boot
     rmSync(input.workDir, { recursive: true, force: true });
     throw error;
   } finally {
-    closeSync(fd);
     if (!input.keep) rmSync(input.workDir, { recursive: true, force: true });
   }
 }
