@@ -1,10 +1,17 @@
 // Invariant: `npm run build` makes one binary that runs with no node_modules, from an empty working
 // directory, configured only by the environment — the way the container runs it.
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawn, spawnSync } from "bun";
 import pkg from "../package.json" with { type: "json" };
+import { loadConfig } from "../src/config.ts";
+import { randomId } from "../src/lib/crypto.ts";
+import { insertFeedback, insertScreenshot } from "../src/store/feedback.ts";
+import { insertProject } from "../src/store/projects.ts";
+import { openStore } from "../src/store/store.ts";
+import { insertTeam } from "../src/store/teams.ts";
 import { BUN, ROOT, startServerProcess } from "./support/subprocess.ts";
 import { newMasterKeyText, tempDir } from "./support/temp.ts";
 
@@ -98,7 +105,7 @@ test("the binary serves /healthz, /readyz, the widget and the admin UI with env-
   expect(spawnSync(["ls", "-A", env.LOUPE_KEY_DIR]).stdout.toString().trim()).toBe("setup-url.txt");
 });
 
-test("the binary takes a backup while it serves (its worker is embedded) and verifies it", async () => {
+test("the binary takes a backup while it serves (its workers are embedded) and verifies it", async () => {
   const { work, env: shared } = containerLike();
   // Volumes of its own: containerLike() mounts a new master key each time.
   const env = {
@@ -106,12 +113,20 @@ test("the binary takes a backup while it serves (its worker is embedded) and ver
     LOUPE_DATA_DIR: join(dir.path, "volumes-backup", "data"),
     LOUPE_KEY_DIR: join(dir.path, "volumes-backup", "keys"),
   };
+  // The binary makes its data directory; then 6 MB of screenshots go in, so that the age payload is sealed
+  // and opened on the chunk workers (files under 4 MiB are done in the backup worker's own thread).
+  const first = await startServerProcess([binary, "serve"], env, work);
+  first.proc.kill("SIGTERM");
+  expect(await first.exited).toBe(0);
+  growDatabase(env, 6);
+
   const server = await startServerProcess([binary, "serve"], env, work);
   try {
     const backup = spawnSync([binary, "backup", "now"], { cwd: work, env, stdout: "pipe", stderr: "pipe" });
     expect({ code: backup.exitCode, stderr: backup.stderr.toString() }).toEqual({ code: 0, stderr: "" });
     const line = backup.stdout.toString().trim().split("\n").at(-1)!;
-    expect(line).toMatch(/^backup \S+\.age \([\d.]+ [kMG]B\) written; restore drill passed in [\d.]+ s$/);
+    expect(line).toMatch(/^backup \S+\.age \([\d.]+ MB\) written; restore drill passed in [\d.]+ s$/);
+    expect(Number(/\(([\d.]+) MB\)/.exec(line)![1])).toBeGreaterThan(6);
     const verify = spawnSync([binary, "backup", "verify", line.split(" ")[1]!], { cwd: work, env, stdout: "pipe" });
     expect(verify.exitCode).toBe(0);
   } finally {
@@ -119,3 +134,62 @@ test("the binary takes a backup while it serves (its worker is embedded) and ver
   }
   expect(await server.exited).toBe(0);
 });
+
+/** Adds one feedback item per megabyte with a 1 MB screenshot of random bytes, to a stopped server's database. */
+function growDatabase(env: Record<string, string>, megabytes: number): void {
+  const store = openStore({ dataDir: env.LOUPE_DATA_DIR!, masterKey: loadConfig(env).masterKey, create: false });
+  try {
+    const now = Date.now();
+    const teamId = randomId();
+    const projectId = randomId();
+    store.db.write((db) => {
+      insertTeam(db, { id: teamId, name: "Binary backup", now });
+      insertProject(db, {
+        id: projectId,
+        team_id: teamId,
+        name: "Shop",
+        widget_key: randomId(),
+        settings: "{}",
+        created_at: now,
+        updated_at: now,
+      });
+      for (let i = 0; i < megabytes; i++) {
+        const id = randomId();
+        insertFeedback(db, {
+          id,
+          team_id: teamId,
+          project_id: projectId,
+          reporter_user_id: null,
+          reporter_anon_id: null,
+          reporter_email: null,
+          reporter_ip: null,
+          title: `Item ${i}`,
+          comment: "The checkout button does not respond.",
+          rating_value: null,
+          rating_scale: null,
+          page_url: "https://shop.example.eu/checkout",
+          metadata: "{}",
+          custom_data: "{}",
+          status: "new",
+          assignee_user_id: null,
+          version: 1,
+          created_at: now,
+          updated_at: now,
+          deleted_at: null,
+        });
+        insertScreenshot(db, {
+          itemId: id,
+          teamId,
+          contentType: "image/webp",
+          width: 1280,
+          height: 800,
+          annotations: "[]",
+          bytes: randomBytes(1_000_000),
+        });
+      }
+    });
+    store.db.checkpoint();
+  } finally {
+    store.close();
+  }
+}
