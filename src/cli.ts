@@ -9,7 +9,7 @@ import { systemClock } from "./lib/clock.ts";
 import { formatIpRange } from "./lib/ip-address.ts";
 import { createLogger } from "./lib/logger.ts";
 import { createPasswordHasher } from "./lib/password.ts";
-import { backupManager, startServer, stopOnSignals } from "./main.ts";
+import { backupManager, reloadTlsOnSignal, startServer, stopOnSignals } from "./main.ts";
 import { prepareSetup } from "./services/accounts/setup.ts";
 import { createUser } from "./services/accounts/users.ts";
 import { appendAudit, verifyAudit } from "./services/audit/audit.ts";
@@ -78,6 +78,7 @@ async function serve(config: Config): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   const handle = await startServer(config, { logger });
   stopOnSignals(handle, logger);
+  reloadTlsOnSignal(handle, config, logger);
 }
 
 function migrateStatus(config: Config): number {
@@ -345,9 +346,14 @@ async function backupCommand(config: Config, sub: string | undefined, args: stri
 async function healthcheck(config: Config): Promise<number> {
   const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   try {
-    const res = await fetch(`http://${host.includes(":") ? `[${host}]` : host}:${config.port}/healthz`, {
-      signal: AbortSignal.timeout(3000),
-    });
+    // Liveness of the local process: its certificate names the public host, not this address.
+    const res = await fetch(
+      `${config.tls ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${config.port}/healthz`,
+      {
+        signal: AbortSignal.timeout(3000),
+        ...(config.tls ? { tls: { rejectUnauthorized: false } } : {}),
+      },
+    );
     return res.status === 200 ? 0 : 1;
   } catch {
     return 1;
