@@ -9,6 +9,7 @@ import { systemClock } from "./lib/clock.ts";
 import { formatIpRange } from "./lib/ip-address.ts";
 import { createLogger } from "./lib/logger.ts";
 import { createPasswordHasher } from "./lib/password.ts";
+import { loadTlsMaterial } from "./lib/tls.ts";
 import { backupManager, reloadTlsOnSignal, startServer, stopOnSignals } from "./main.ts";
 import { prepareSetup } from "./services/accounts/setup.ts";
 import { createUser } from "./services/accounts/users.ts";
@@ -129,6 +130,8 @@ function keyRotate(config: Config, args: string[]): number {
 }
 
 function configCheck(config: Config): number {
+  // The pair is checked as a start (and a SIGHUP) would: run this before `kill -HUP` after a renewal.
+  const tls = config.tls ? loadTlsMaterial(config.tls) : undefined;
   const dataExists = keyringExists(config.dataDir);
   let keyLine: string;
   if (config.masterKey.kind === "default" && !existsSync(config.masterKey.path) && !dataExists) {
@@ -142,8 +145,12 @@ function configCheck(config: Config): number {
   say(`  data directory  ${config.dataDir}${dataExists ? "" : " (no data yet)"}`);
   say(`  key directory   ${config.keyDir}`);
   say(`  master key      ${keyLine}`);
-  say(`  listen          ${config.host}:${config.port}`);
+  say(`  listen          ${tls ? "https" : "http"}://${config.host}:${config.port}`);
+  if (tls) say(`  certificate     sha256 ${tls.digest}, valid until ${tls.validTo}`);
+  if (config.httpRedirectPort !== undefined)
+    say(`  redirect        http://${config.host}:${config.httpRedirectPort} → ${config.publicUrl}`);
   say(`  public URL      ${config.publicUrl}${config.secureCookies ? "" : " (plain http: development only)"}`);
+  say(`  idle timeout    ${config.idleTimeoutSeconds} s${config.hsts ? "; HSTS on (max-age one year)" : ""}`);
   say(`  log level       ${config.logLevel}`);
   say(
     `  mail            ${config.smtp ? `SMTP via ${new URL(config.smtp.url).hostname}, from ${config.smtp.from}` : "off (no LOUPE_SMTP_URL)"}`,

@@ -257,6 +257,25 @@ describe("configuration", () => {
     expect(res.stderr + res.stdout).not.toContain(second.key.split("\n")[1] as string);
   });
 
+  test("`loupe config check` checks the pair as a start would and prints the certificate's digest", async () => {
+    const good = await runCli(["config", "check"], {
+      ...base(),
+      LOUPE_TLS_CERT: first.certFile,
+      LOUPE_TLS_KEY: first.keyFile,
+    });
+    expect(good.code).toBe(0);
+    expect(good.stdout).toContain(`certificate     sha256 ${first.digest}`);
+    expect(good.stdout).toContain("HSTS on");
+    const bad = await runCli(["config", "check"], {
+      ...base(),
+      LOUPE_TLS_CERT: first.certFile,
+      LOUPE_TLS_KEY: second.keyFile,
+    });
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).not.toContain("configuration ok");
+    expect(bad.stderr).toContain("does not belong to the certificate");
+  });
+
   test("`loupe healthcheck` checks the HTTPS port", async () => {
     const env = {
       LOUPE_HOST: "127.0.0.1",
