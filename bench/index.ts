@@ -6,6 +6,7 @@ import { benchCrash } from "./crash.ts";
 import { benchFeedback } from "./feedback.ts";
 import { benchSlowClients } from "./slow-clients.ts";
 import { benchStorage } from "./storage.ts";
+import { benchTlsReload } from "./tls-reload.ts";
 import { benchUi } from "./ui.ts";
 import { benchWidget } from "./widget.ts";
 
@@ -27,3 +28,5 @@ console.log();
 await benchBackup();
 console.log();
 await benchSlowClients();
+console.log();
+await benchTlsReload();

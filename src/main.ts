@@ -320,6 +320,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       return false;
     }
     const old = server;
+    const swapStarted = performance.now();
     void old.stop(false).then(() => retired.delete(old));
     retired.add(old);
     try {
@@ -331,7 +332,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       return false;
     }
     tls = next;
-    logger.info("tls.reloaded", { digest: next.digest });
+    // durationMs: the port had no listener for this long (connection attempts in it are refused).
+    logger.info("tls.reloaded", {
+      digest: next.digest,
+      durationMs: Math.round((performance.now() - swapStarted) * 100) / 100,
+    });
     return true;
   };
   const reloadTls = () => {
