@@ -303,7 +303,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   /**
    * `server.reload({ tls })` keeps the old certificate (measured, Bun 1.4.5), so a reload stops
    * accepting on the old listener — its in-flight requests and open streams go on to their end — and
-   * binds a new one on the same port at once. Only connections attempted in that instant are refused.
+   * binds a new one on the same port at once. Only connections attempted in that instant (or still in
+   * the old listener's accept queue) are refused or reset: bench/tls-reload.ts counts them.
    */
   let reloading: Promise<boolean> = Promise.resolve(false);
   const swapCertificate = async (): Promise<boolean> => {

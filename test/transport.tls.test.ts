@@ -241,7 +241,7 @@ describe("configuration", () => {
     const redirectWithoutHttps = await runCli(["config", "check"], { ...base(), LOUPE_HTTP_REDIRECT_PORT: "8081" });
     expect(redirectWithoutHttps.code).toBe(2);
     expect(redirectWithoutHttps.stderr).toContain("LOUPE_HTTP_REDIRECT_PORT must be");
-  });
+  }, 30_000);
 
   test("a key that does not match the certificate stops the start with one line naming both files, no key bytes", async () => {
     const res = await runCli(["serve"], {
