@@ -8,6 +8,16 @@
 #     -e LOUPE_MASTER_KEY_FILE=/run/secrets/loupe_master_key \
 #     --mount type=bind,src=/etc/loupe/master.key,dst=/run/secrets/loupe_master_key,readonly \
 #     loupe
+#
+# Behind a reverse proxy that holds the certificate (README, "HTTPS"), the above is all; add
+# -e LOUPE_TRUSTED_PROXIES=<the proxy's address>. To serve HTTPS from the container itself, mount the
+# certificate and key (readable by uid 65532) and move the ports; the HEALTHCHECK then uses HTTPS, and
+# `docker kill --signal=HUP loupe` reloads a renewed certificate:
+#   docker run … -p 443:8443 -p 80:8080 \
+#     -e LOUPE_PORT=8443 -e LOUPE_HTTP_REDIRECT_PORT=8080 \
+#     -e LOUPE_TLS_CERT=/run/secrets/tls/fullchain.pem -e LOUPE_TLS_KEY=/run/secrets/tls/privkey.pem \
+#     --mount type=bind,src=/etc/loupe/tls,dst=/run/secrets/tls,readonly \
+#     loupe
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /src
@@ -37,6 +47,8 @@ USER 65532:65532
 # a key generated into the container's own layer would be lost with the container.
 VOLUME ["/data", "/keys"]
 EXPOSE 8080
+# With built-in HTTPS (LOUPE_PORT=8443, LOUPE_HTTP_REDIRECT_PORT=8080; see the top of this file).
+EXPOSE 8443
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 CMD ["/usr/local/bin/loupe", "healthcheck"]
 ENTRYPOINT ["/usr/local/bin/loupe"]
 CMD ["serve"]

@@ -4,7 +4,9 @@ import { benchAuth } from "./auth.ts";
 import { benchBackup } from "./backup.ts";
 import { benchCrash } from "./crash.ts";
 import { benchFeedback } from "./feedback.ts";
+import { benchSlowClients } from "./slow-clients.ts";
 import { benchStorage } from "./storage.ts";
+import { benchTlsReload } from "./tls-reload.ts";
 import { benchUi } from "./ui.ts";
 import { benchWidget } from "./widget.ts";
 
@@ -24,3 +26,7 @@ console.log();
 await benchWidget();
 console.log();
 await benchBackup();
+console.log();
+await benchSlowClients();
+console.log();
+await benchTlsReload();

@@ -40,6 +40,7 @@ import { clientAddress } from "./http/client-address.ts";
 import { requireJsonBody } from "./http/content-type.ts";
 import { cookieNames } from "./http/cookies.ts";
 import { csrfProtection } from "./http/csrf.ts";
+import { strictTransportSecurity } from "./http/hsts.ts";
 import { openApiDocument } from "./http/openapi.ts";
 import { errorHandler, notFoundHandler } from "./http/problem.ts";
 import { exceptWidget } from "./http/public-prefix.ts";
@@ -114,6 +115,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use("*", requestContext(deps.logger, deps.clock));
   app.use("*", clientAddress(deps.config.trustedProxies));
   app.use("*", securityHeaders);
+  if (deps.config.hsts) app.use("*", strictTransportSecurity);
   app.onError(errorHandler(deps.logger));
   app.notFound(notFoundHandler);
 

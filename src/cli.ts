@@ -9,7 +9,8 @@ import { systemClock } from "./lib/clock.ts";
 import { formatIpRange } from "./lib/ip-address.ts";
 import { createLogger } from "./lib/logger.ts";
 import { createPasswordHasher } from "./lib/password.ts";
-import { backupManager, startServer, stopOnSignals } from "./main.ts";
+import { loadTlsMaterial } from "./lib/tls.ts";
+import { backupManager, reloadTlsOnSignal, startServer, stopOnSignals } from "./main.ts";
 import { prepareSetup } from "./services/accounts/setup.ts";
 import { createUser } from "./services/accounts/users.ts";
 import { appendAudit, verifyAudit } from "./services/audit/audit.ts";
@@ -78,6 +79,7 @@ async function serve(config: Config): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   const handle = await startServer(config, { logger });
   stopOnSignals(handle, logger);
+  reloadTlsOnSignal(handle, config, logger);
 }
 
 function migrateStatus(config: Config): number {
@@ -128,6 +130,8 @@ function keyRotate(config: Config, args: string[]): number {
 }
 
 function configCheck(config: Config): number {
+  // The pair is checked as a start (and a SIGHUP) would: run this before `kill -HUP` after a renewal.
+  const tls = config.tls ? loadTlsMaterial(config.tls) : undefined;
   const dataExists = keyringExists(config.dataDir);
   let keyLine: string;
   if (config.masterKey.kind === "default" && !existsSync(config.masterKey.path) && !dataExists) {
@@ -141,8 +145,12 @@ function configCheck(config: Config): number {
   say(`  data directory  ${config.dataDir}${dataExists ? "" : " (no data yet)"}`);
   say(`  key directory   ${config.keyDir}`);
   say(`  master key      ${keyLine}`);
-  say(`  listen          ${config.host}:${config.port}`);
+  say(`  listen          ${tls ? "https" : "http"}://${config.host}:${config.port}`);
+  if (tls) say(`  certificate     sha256 ${tls.digest}, valid until ${tls.validTo}`);
+  if (config.httpRedirectPort !== undefined)
+    say(`  redirect        http://${config.host}:${config.httpRedirectPort} → ${config.publicUrl}`);
   say(`  public URL      ${config.publicUrl}${config.secureCookies ? "" : " (plain http: development only)"}`);
+  say(`  idle timeout    ${config.idleTimeoutSeconds} s${config.hsts ? "; HSTS on (max-age one year)" : ""}`);
   say(`  log level       ${config.logLevel}`);
   say(
     `  mail            ${config.smtp ? `SMTP via ${new URL(config.smtp.url).hostname}, from ${config.smtp.from}` : "off (no LOUPE_SMTP_URL)"}`,
@@ -345,9 +353,14 @@ async function backupCommand(config: Config, sub: string | undefined, args: stri
 async function healthcheck(config: Config): Promise<number> {
   const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   try {
-    const res = await fetch(`http://${host.includes(":") ? `[${host}]` : host}:${config.port}/healthz`, {
-      signal: AbortSignal.timeout(3000),
-    });
+    // Liveness of the local process: its certificate names the public host, not this address.
+    const res = await fetch(
+      `${config.tls ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${config.port}/healthz`,
+      {
+        signal: AbortSignal.timeout(3000),
+        ...(config.tls ? { tls: { rejectUnauthorized: false } } : {}),
+      },
+    );
     return res.status === 200 ? 0 : 1;
   } catch {
     return 1;

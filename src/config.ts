@@ -1,3 +1,4 @@
+import { accessSync, constants as fsConstants } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import * as v from "valibot";
 import { SCREENSHOT_MAX_BYTES } from "./lib/body-limits.ts";
@@ -12,6 +13,15 @@ import type { MasterKeySource } from "./store/master-key.ts";
 const LEVELS = ["debug", "info", "warn", "error"] as const;
 
 const MASTER_KEY_HINT = "32 random bytes in base64, e.g. the output of `openssl rand -base64 32`";
+
+/**
+ * Seconds a connection may stay silent before the server closes it (LOUPE_IDLE_TIMEOUT_SECONDS). Bun counts
+ * a streamed body's writes as no activity, so the live-update stream turns the timeout off for itself once
+ * accepted (`disableIdleTimeout`); its heartbeat (HEARTBEAT_MS) would come twice within it anyway
+ * (test/live/live.server-idle-timeout.test.ts). Bun does not restart it for arriving body bytes either
+ * (measured, Bun 1.4.5), so it is also the longest a request body may take to arrive.
+ */
+export const SERVER_IDLE_TIMEOUT_SECONDS = 30;
 
 const intString = (min: number, max: number) =>
   v.pipe(v.string(), v.regex(/^\d{1,9}$/), v.transform(Number), v.integer(), v.minValue(min), v.maxValue(max));
@@ -72,6 +82,24 @@ export const CONFIG_VARIABLES = {
     default: "",
     expects:
       "a comma-separated list of your reverse proxies' IP addresses or CIDR ranges (IPv4 or IPv6), e.g. 127.0.0.1,10.0.0.0/8,fd00::/8",
+  },
+  // Transport (issue 11): built-in HTTPS, the plain-HTTP redirect listener, slow-client timeouts.
+  LOUPE_TLS_CERT: {
+    default: undefined,
+    expects: "a readable PEM file with the server certificate followed by its intermediates (with LOUPE_TLS_KEY)",
+  },
+  LOUPE_TLS_KEY: {
+    default: undefined,
+    expects: "a readable PEM file with the certificate's private key (with LOUPE_TLS_CERT)",
+  },
+  LOUPE_HTTP_REDIRECT_PORT: {
+    default: undefined,
+    expects:
+      "a TCP port from 0 to 65535 other than LOUPE_PORT for a plain-HTTP listener that only redirects to the https LOUPE_PUBLIC_URL",
+  },
+  LOUPE_IDLE_TIMEOUT_SECONDS: {
+    default: String(SERVER_IDLE_TIMEOUT_SECONDS),
+    expects: "seconds from 1 to 255 a connection may stay silent (also the longest a request body may take to arrive)",
   },
 } as const;
 
@@ -159,6 +187,11 @@ const EnvSchema = v.object({
     "",
   ),
   LOUPE_BACKUP_MIRROR_DIR: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty())),
+  // Transport (issue 11)
+  LOUPE_TLS_CERT: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty())),
+  LOUPE_TLS_KEY: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty())),
+  LOUPE_HTTP_REDIRECT_PORT: v.optional(intString(0, 65535)),
+  LOUPE_IDLE_TIMEOUT_SECONDS: v.optional(intString(1, 255), CONFIG_VARIABLES.LOUPE_IDLE_TIMEOUT_SECONDS.default),
 });
 
 export type Config = Readonly<{
@@ -186,6 +219,14 @@ export type Config = Readonly<{
   widgetLimits: { perClient: number; perProject: number };
   /** Daily encrypted backups: where, when (server time), to whom besides Loupe's identity, mirrored where. */
   backup: { dir: string; hour: number; minute: number; recipients: string[]; mirrorDir: string | undefined };
+  /** Transport (issue 11): the certificate and key files Loupe serves HTTPS with; undefined: plain HTTP. */
+  tls: { certFile: string; keyFile: string } | undefined;
+  /** A plain-HTTP port that only redirects navigations to the https public URL; undefined: none. */
+  httpRedirectPort: number | undefined;
+  /** Seconds a connection may stay silent (Bun's idleTimeout); a request body must arrive within it too. */
+  idleTimeoutSeconds: number;
+  /** Strict-Transport-Security on every response: the public URL is https (served directly or by a proxy). */
+  hsts: boolean;
 }>;
 
 export type ConfigProblem = { variable: string; expects: string };
@@ -290,9 +331,13 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
       problems.push({ variable, expects: "a directory apart from LOUPE_KEY_DIR (the keys never go with the backups)" });
     }
   }
+  const transport = transportSettings(out, cwd, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  // Unset, the public URL follows the port, so links and same-origin checks match what is served.
-  const publicUrl = new URL(out.LOUPE_PUBLIC_URL ?? `http://localhost:${out.LOUPE_PORT === 0 ? 8080 : out.LOUPE_PORT}`);
+  // Unset, the public URL follows the port and the protocol, so links and same-origin checks match what is served.
+  const publicUrl = new URL(
+    out.LOUPE_PUBLIC_URL ??
+      `${transport.tls ? "https" : "http"}://localhost:${out.LOUPE_PORT === 0 ? 8080 : out.LOUPE_PORT}`,
+  );
   return Object.freeze({
     dataDir,
     keyDir,
@@ -323,5 +368,61 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
         .filter((r) => r !== ""),
       mirrorDir,
     },
+    tls: transport.tls,
+    httpRedirectPort: transport.httpRedirectPort,
+    idleTimeoutSeconds: out.LOUPE_IDLE_TIMEOUT_SECONDS,
+    hsts: publicUrl.protocol === "https:",
   });
+}
+
+/** Transport (issue 11): certificate and key both or neither, readable; the redirect port needs an https public URL. */
+function transportSettings(
+  out: v.InferOutput<typeof EnvSchema>,
+  cwd: string,
+  problems: ConfigProblem[],
+): { tls: { certFile: string; keyFile: string } | undefined; httpRedirectPort: number | undefined } {
+  const given = { LOUPE_TLS_CERT: out.LOUPE_TLS_CERT, LOUPE_TLS_KEY: out.LOUPE_TLS_KEY };
+  const files: Partial<Record<keyof typeof given, string>> = {};
+  for (const [variable, other] of [
+    ["LOUPE_TLS_CERT", "LOUPE_TLS_KEY"],
+    ["LOUPE_TLS_KEY", "LOUPE_TLS_CERT"],
+  ] as const) {
+    const path = given[variable];
+    if (path === undefined) {
+      if (given[other] !== undefined)
+        problems.push({ variable, expects: `${CONFIG_VARIABLES[variable].expects} (required with ${other})` });
+      continue;
+    }
+    const file = resolve(cwd, path);
+    try {
+      accessSync(file, fsConstants.R_OK);
+      files[variable] = file;
+    } catch {
+      problems.push({ variable, expects: `${CONFIG_VARIABLES[variable].expects} (${file} cannot be read)` });
+    }
+  }
+  const tls =
+    files.LOUPE_TLS_CERT && files.LOUPE_TLS_KEY
+      ? { certFile: files.LOUPE_TLS_CERT, keyFile: files.LOUPE_TLS_KEY }
+      : undefined;
+  const direct = given.LOUPE_TLS_CERT !== undefined || given.LOUPE_TLS_KEY !== undefined;
+  const publicHttps =
+    out.LOUPE_PUBLIC_URL === undefined ? undefined : new URL(out.LOUPE_PUBLIC_URL).protocol === "https:";
+  if (direct && publicHttps === false) {
+    problems.push({
+      variable: "LOUPE_PUBLIC_URL",
+      expects: `${CONFIG_VARIABLES.LOUPE_PUBLIC_URL.expects} (https:// when LOUPE_TLS_CERT is set)`,
+    });
+  }
+  const redirect = out.LOUPE_HTTP_REDIRECT_PORT;
+  if (redirect !== undefined) {
+    const httpsPublic = publicHttps ?? direct;
+    if (!httpsPublic || (redirect !== 0 && redirect === out.LOUPE_PORT)) {
+      problems.push({
+        variable: "LOUPE_HTTP_REDIRECT_PORT",
+        expects: `${CONFIG_VARIABLES.LOUPE_HTTP_REDIRECT_PORT.expects} (${httpsPublic ? "it equals LOUPE_PORT" : "the public URL is not https"})`,
+      });
+    }
+  }
+  return { tls, httpRedirectPort: redirect };
 }

@@ -3,6 +3,7 @@ import type { Hono } from "hono";
 import { type AppDeps, createApp, serviceContext } from "./app.ts";
 import type { Config } from "./config.ts";
 import type { AppEnv } from "./http/app-env.ts";
+import { httpsRedirectApp } from "./http/https-redirect.ts";
 import { startingApp } from "./http/starting.ts";
 import { startBackupSchedule } from "./jobs/backup.ts";
 import { startDailyJobs } from "./jobs/daily.ts";
@@ -13,6 +14,7 @@ import { type Clock, systemClock } from "./lib/clock.ts";
 import { createLogger, errorFields, type Logger } from "./lib/logger.ts";
 import { createSmtpMailer, type Mailer } from "./lib/mailer.ts";
 import { createPasswordHasher } from "./lib/password.ts";
+import { loadTlsMaterial, TLS_CIPHERS, type TlsMaterial } from "./lib/tls.ts";
 import { dummyHash } from "./services/accounts/login.ts";
 import { prepareSetup } from "./services/accounts/setup.ts";
 import { type AuditHeadAnchor, createAuditHeadAnchor, type Scheduler } from "./services/audit/audit-head.ts";
@@ -65,18 +67,21 @@ export function backupManager(ctx: ServiceContext, config: Config, store: Store)
 export type ServerHandle = {
   url: string;
   port: number;
+  /** The plain-HTTP redirect listener's port (LOUPE_HTTP_REDIRECT_PORT), when there is one. */
+  redirectPort: number | undefined;
   store: Store;
   /** Stops accepting, lets in-flight requests finish (bounded), anchors the audit head, checkpoints the WAL, closes the database. */
   stop(): Promise<void>;
+  /**
+   * Re-reads LOUPE_TLS_CERT / LOUPE_TLS_KEY and serves the new pair (SIGHUP). false when TLS is off or the
+   * new pair is unusable (the old one keeps serving; the error is logged). Throws only when no listener
+   * could be bound again.
+   */
+  reloadTls(): Promise<boolean>;
 };
 
-/**
- * Seconds a connection may stay silent before the server closes it. Bun counts a streamed body's
- * writes as no activity, so the live-update stream turns the timeout off for itself once accepted
- * (`disableIdleTimeout`); its heartbeat (HEARTBEAT_MS) would come twice within it anyway
- * (test/live/live.server-idle-timeout.test.ts).
- */
-export const SERVER_IDLE_TIMEOUT_SECONDS = 30;
+/** The default of LOUPE_IDLE_TIMEOUT_SECONDS (src/config.ts says why it is what it is). */
+export { SERVER_IDLE_TIMEOUT_SECONDS } from "./config.ts";
 
 /** What the app gets from the server beside a request: the peer address, the idle-timeout switch. */
 export function requestBindings(request: Request, server: Bun.Server<unknown>): AppEnv["Bindings"] {
@@ -89,33 +94,66 @@ export function requestBindings(request: Request, server: Bun.Server<unknown>): 
 /** The app's fetch with its bindings (the peer address for per-IP limits, the idle-timeout switch). */
 type Fetch = (request: Request, bindings: AppEnv["Bindings"]) => Response | Promise<Response>;
 
+type Listener = ReturnType<typeof Bun.serve>;
+
 /**
- * Listens on the configured address. SO_REUSEPORT stays off: with it a second server on the same port
- * would start silently and the kernel would split connections (sign-ins included) between the two.
+ * Binds one listener. SO_REUSEPORT stays off: with it a second server on the same port would start
+ * silently and the kernel would split connections (sign-ins included) between the two.
  */
-function listen(config: Config, fetch: Fetch): ReturnType<typeof Bun.serve> {
+function bind(config: Config, port: number, serve: () => Listener): Listener {
   try {
-    return Bun.serve({
+    return serve();
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === "EADDRINUSE") {
+      throw new AppError(
+        "PORT_IN_USE",
+        `Port ${port} on ${config.host} is already in use (another Loupe or another program listens there); stop it or set ${port === config.port ? "LOUPE_PORT" : "LOUPE_HTTP_REDIRECT_PORT"}.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * Listens on the configured address, with HTTPS when a certificate is given (TLS 1.2+, AEAD suites
+ * only: lib/tls.ts). Slow clients: Bun closes a connection that has not sent a complete first request
+ * within about 10 s (fixed in Bun, not extended by dripped header bytes), and one silent for
+ * `idleTimeout` after that, which Bun does not restart for arriving body bytes
+ * (test/transport.slow-clients.test.ts); headers above Bun's 16 KiB get 431.
+ */
+function listen(config: Config, port: number, fetch: Fetch, tls: TlsMaterial | undefined): Listener {
+  return bind(config, port, () =>
+    Bun.serve({
       hostname: config.host,
-      port: config.port,
+      port,
       reusePort: false,
       // The peer address goes to the app as a binding (for per-IP limits), never into a log.
       fetch: (request, srv) => fetch(request, requestBindings(request, srv)),
       development: false,
       // Above the app's own limits, so their 413 problem+json answers first (see bodyLimits).
       maxRequestBodySize: bodyLimits(config.screenshotMaxBytes).server,
-      idleTimeout: SERVER_IDLE_TIMEOUT_SECONDS,
-    });
-  } catch (error) {
-    if ((error as { code?: unknown } | null)?.code === "EADDRINUSE") {
-      throw new AppError(
-        "PORT_IN_USE",
-        `Port ${config.port} on ${config.host} is already in use (another Loupe or another program listens there); stop it or set LOUPE_PORT.`,
-        { cause: error },
-      );
-    }
-    throw error;
-  }
+      idleTimeout: config.idleTimeoutSeconds,
+      ...(tls ? { tls: { cert: tls.cert, key: tls.key, ciphers: TLS_CIPHERS } } : {}),
+    }),
+  );
+}
+
+/** The optional plain-HTTP listener: redirects navigations to the https public URL, refuses the API. */
+function listenRedirect(config: Config, port: number, logger: Logger, clock: Clock): Listener {
+  const app = httpsRedirectApp(config.publicOrigin, logger, clock);
+  return bind(config, port, () =>
+    Bun.serve({
+      hostname: config.host,
+      port,
+      reusePort: false,
+      fetch: (request, srv) => app.fetch(request, requestBindings(request, srv)),
+      development: false,
+      // It reads no body.
+      maxRequestBodySize: 1024,
+      idleTimeout: config.idleTimeoutSeconds,
+    }),
+  );
 }
 
 /**
@@ -127,13 +165,25 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const clock = options.clock ?? systemClock;
   const notice = options.notice ?? ((line: string) => process.stderr.write(line + "\n"));
 
+  // A certificate that cannot be used stops the start before anything else happens.
+  let tls = config.tls ? loadTlsMaterial(config.tls) : undefined;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const releaseLock = acquireLock(config.dataDir, "serve");
-  let app: Hono<AppEnv> = startingApp(logger, clock);
-  let server: ReturnType<typeof Bun.serve>;
+  let app: Hono<AppEnv> = startingApp(logger, clock, config.hsts);
+  const fetchApp: Fetch = (request, bindings) => app.fetch(request, bindings);
+  let server: Listener;
+  let redirect: Listener | undefined;
   try {
-    server = listen(config, (request, bindings) => app.fetch(request, bindings));
+    server = listen(config, config.port, fetchApp, tls);
   } catch (error) {
+    releaseLock();
+    throw error;
+  }
+  try {
+    if (config.httpRedirectPort !== undefined)
+      redirect = listenRedirect(config, config.httpRedirectPort, logger, clock);
+  } catch (error) {
+    await server.stop(true);
     releaseLock();
     throw error;
   }
@@ -198,6 +248,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     }
   } catch (error) {
     await server.stop(true);
+    await redirect?.stop(true);
     auditHead?.close();
     store?.close();
     releaseLock();
@@ -210,22 +261,32 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     stopBackups();
   };
   const port = server.port ?? config.port;
-  logger.info("server.listening", { port });
-  notice(`Loupe ${VERSION} is listening on http://${config.host}:${port} (public URL ${config.publicUrl}).`);
+  const scheme = tls ? "https" : "http";
+  logger.info("server.listening", { port, state: scheme });
+  notice(`Loupe ${VERSION} is listening on ${scheme}://${config.host}:${port} (public URL ${config.publicUrl}).`);
+  if (tls) {
+    logger.info("tls.loaded", { digest: tls.digest });
+    notice(`TLS certificate sha256 ${tls.digest}, valid until ${tls.validTo}; kill -HUP ${process.pid} reloads it.`);
+  }
+  const redirectPort = redirect ? (redirect.port ?? config.httpRedirectPort) : undefined;
+  if (redirect) notice(`Plain HTTP on http://${config.host}:${redirectPort} only redirects to ${config.publicUrl}.`);
 
   const opened = store;
   const anchor = auditHead;
   const streams = live;
   let stopping: Promise<void> | undefined;
+  // Listeners a certificate reload replaced: they finish their in-flight requests, then close.
+  const retired = new Set<Listener>();
   const stop = () => {
     stopping ??= (async () => {
       logger.info("server.stopping");
       stopJobs();
       // Open live-update streams end now (browsers reconnect to the next server); the drain waits for the rest.
       streams?.close();
-      const drained = server.stop(false).then(() => true);
+      const listeners = [server, ...retired, ...(redirect ? [redirect] : [])];
+      const drained = Promise.all(listeners.map((l) => l.stop(false))).then(() => true);
       const inTime = await Promise.race([drained, Bun.sleep(config.shutdownTimeoutMs).then(() => false)]);
-      if (!inTime) await server.stop(true);
+      if (!inTime) await Promise.all(listeners.map((l) => l.stop(true)));
       try {
         anchor.close();
         opened.close();
@@ -238,7 +299,65 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     })();
     return stopping;
   };
-  return { url: `http://${config.host}:${port}`, port, store: opened, stop };
+
+  /**
+   * `server.reload({ tls })` keeps the old certificate (measured, Bun 1.4.5), so a reload stops
+   * accepting on the old listener — its in-flight requests and open streams go on to their end — and
+   * binds a new one on the same port at once. Only connections attempted in that instant (or still in
+   * the old listener's accept queue) are refused or reset: bench/tls-reload.ts counts them.
+   */
+  let reloading: Promise<boolean> = Promise.resolve(false);
+  const swapCertificate = async (): Promise<boolean> => {
+    if (!config.tls || stopping) return false;
+    let next: TlsMaterial;
+    try {
+      next = loadTlsMaterial(config.tls);
+    } catch (error) {
+      // The message names the file and what is wrong with it, never its content.
+      logger.error("tls.reload_failed", {
+        code: "TLS_INVALID",
+        errorMessage: error instanceof AppError ? error.message : "unreadable",
+      });
+      return false;
+    }
+    const old = server;
+    const swapStarted = performance.now();
+    void old.stop(false).then(() => retired.delete(old));
+    retired.add(old);
+    try {
+      server = listen(config, port, fetchApp, next);
+    } catch (error) {
+      logger.error("tls.rebind_failed", errorFields(error));
+      // The old pair on a fresh listener, so the port keeps answering.
+      server = listen(config, port, fetchApp, tls);
+      return false;
+    }
+    tls = next;
+    // durationMs: the port had no listener for this long (connection attempts in it are refused).
+    logger.info("tls.reloaded", {
+      digest: next.digest,
+      durationMs: Math.round((performance.now() - swapStarted) * 100) / 100,
+    });
+    return true;
+  };
+  const reloadTls = () => {
+    reloading = reloading.then(swapCertificate, swapCertificate);
+    return reloading;
+  };
+  return { url: `${scheme}://${config.host}:${port}`, port, redirectPort, store: opened, stop, reloadTls };
+}
+
+/** Reloads the TLS certificate on SIGHUP (only when Loupe serves HTTPS itself; otherwise SIGHUP keeps its default). */
+export function reloadTlsOnSignal(handle: ServerHandle, config: Config, logger: Logger): void {
+  if (!config.tls) return;
+  process.on("SIGHUP", () => {
+    logger.info("signal.received", { signal: "SIGHUP" });
+    handle.reloadTls().catch((error: unknown) => {
+      // Not even the old certificate could be bound again: exit so that the supervisor restarts Loupe.
+      logger.error("tls.no_listener", errorFields(error));
+      void handle.stop().finally(() => process.exit(1));
+    });
+  });
 }
 
 /** Stops the server cleanly on SIGTERM / SIGINT, then exits. */

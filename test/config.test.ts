@@ -99,3 +99,34 @@ test("unset, the public URL follows the port", () => {
 test("variables that are not Loupe's are ignored", () => {
   expect(() => loadConfig({ PATH: "/bin", HOME: "/root", NODE_ENV: "production" })).not.toThrow();
 });
+
+// Transport (issue 11)
+test("HSTS follows an https public URL (direct TLS or a proxy); TLS without a public URL defaults to https", () => {
+  expect(loadConfig({}, "/srv").hsts).toBe(false);
+  expect(loadConfig({ LOUPE_PUBLIC_URL: "https://fb.example.eu" }, "/srv").hsts).toBe(true);
+  const tls = loadConfig(
+    { LOUPE_TLS_CERT: import.meta.path, LOUPE_TLS_KEY: import.meta.path, LOUPE_PORT: "8443" },
+    "/srv",
+  );
+  expect(tls.tls).toEqual({ certFile: import.meta.path, keyFile: import.meta.path });
+  expect(tls.publicOrigin).toBe("https://localhost:8443");
+  expect(tls.hsts).toBe(true);
+  expect(loadConfig({}, "/srv").idleTimeoutSeconds).toBe(30);
+});
+
+test("TLS files both or neither and readable; the redirect port needs https and its own port; idle timeout 1..255", () => {
+  const variables = (env: Record<string, string>) => problemsOf(env).problems.map((p) => p.variable);
+  expect(variables({ LOUPE_TLS_KEY: import.meta.path })).toEqual(["LOUPE_TLS_CERT"]);
+  expect(variables({ LOUPE_TLS_CERT: "/no/such/file.crt", LOUPE_TLS_KEY: import.meta.path })).toEqual([
+    "LOUPE_TLS_CERT",
+  ]);
+  expect(variables({ LOUPE_HTTP_REDIRECT_PORT: "80" })).toEqual(["LOUPE_HTTP_REDIRECT_PORT"]);
+  expect(
+    variables({ LOUPE_HTTP_REDIRECT_PORT: "8080", LOUPE_PORT: "8080", LOUPE_PUBLIC_URL: "https://fb.example.eu" }),
+  ).toEqual(["LOUPE_HTTP_REDIRECT_PORT"]);
+  expect(
+    loadConfig({ LOUPE_HTTP_REDIRECT_PORT: "80", LOUPE_PUBLIC_URL: "https://fb.example.eu" }).httpRedirectPort,
+  ).toBe(80);
+  expect(variables({ LOUPE_IDLE_TIMEOUT_SECONDS: "0" })).toEqual(["LOUPE_IDLE_TIMEOUT_SECONDS"]);
+  expect(variables({ LOUPE_IDLE_TIMEOUT_SECONDS: "256" })).toEqual(["LOUPE_IDLE_TIMEOUT_SECONDS"]);
+});

@@ -8,6 +8,10 @@
 export const ERROR_CODES = {
   // 400: the request itself is wrong
   BAD_REQUEST: { status: 400, message: "The request was refused." },
+  HTTPS_REQUIRED: {
+    status: 400,
+    message: "The API answers over HTTPS only; send the request to the https:// address.",
+  },
   VALIDATION_FAILED: { status: 400, message: "Some fields are invalid; see errors." },
   PASSWORD_POLICY: { status: 400, message: "The password does not meet the password rules." },
   TOKEN_INVALID: { status: 400, message: "The link or token is invalid or has expired." },
@@ -100,6 +104,7 @@ export const ERROR_CODES = {
   BACKUP_NO_SPACE: { status: 507, message: "Not enough free space on the data volume for a backup." },
   // Start-up and command-line failures (never an HTTP answer)
   PORT_IN_USE: { status: 500, message: "The port is already in use." },
+  TLS_INVALID: { status: 500, message: "The TLS certificate or key cannot be used." },
   DATABASE_OPEN_FAILED: { status: 500, message: "Cannot open the database file." },
   DATABASE_KEY_MISMATCH: { status: 500, message: "The database does not open with this key." },
   DATA_KEY_RECOVERY_FAILED: { status: 500, message: "The database opens with neither data key." },

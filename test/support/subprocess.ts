@@ -32,7 +32,7 @@ async function collect(stream: ReadableStream<Uint8Array>, sink: string[], onChu
 }
 
 /** The notice startServer prints once Bun.serve is bound (src/main.ts). */
-const LISTENING = /is listening on http:\/\/\S+?:(\d+) /;
+const LISTENING = /is listening on (https?):\/\/\S+?:(\d+) /;
 const START_TIMEOUT_MS = 20_000;
 
 /**
@@ -57,9 +57,13 @@ export async function startServerProcess(
   const err: string[] = [];
   let announced = (_port: number) => {};
   const listening = new Promise<number>((resolve) => (announced = resolve));
+  let scheme = "http";
   const seePort = () => {
     const match = LISTENING.exec(err.join(""));
-    if (match) announced(Number(match[1]));
+    if (match) {
+      scheme = match[1] as string;
+      announced(Number(match[2]));
+    }
   };
   const stdoutWaiters = new Set<() => void>();
   const done = Promise.all([
@@ -81,7 +85,9 @@ export async function startServerProcess(
     throw new Error(`server did not start: ${err.join("")}`);
   }
   // Answered only after startServer returned, so the caller's signal handlers are in place too.
-  const health = await fetch(`http://127.0.0.1:${port}/healthz`).catch((error: unknown) => error);
+  // A server with LOUPE_TLS_CERT speaks HTTPS, with the test's own self-signed certificate.
+  const insecure = scheme === "https" ? { tls: { rejectUnauthorized: false } } : {};
+  const health = await fetch(`${scheme}://127.0.0.1:${port}/healthz`, insecure).catch((error: unknown) => error);
   if (!(health instanceof Response) || health.status !== 200) {
     proc.kill(9);
     await done;
@@ -92,7 +98,7 @@ export async function startServerProcess(
   return {
     proc,
     port,
-    url: `http://127.0.0.1:${port}`,
+    url: `${scheme}://127.0.0.1:${port}`,
     stdout: () => out.join(""),
     stderr: () => err.join(""),
     waitForStdout: (text) =>
