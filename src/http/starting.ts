@@ -13,8 +13,8 @@ import { securityHeaders } from "./security-headers.ts";
  */
 export function startingApp(logger: Logger, clock: Clock): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use("*", requestContext(logger, clock));
   app.use("*", securityHeaders);
+  app.use("*", requestContext(logger, clock));
   app.onError(errorHandler(logger));
   app.all("*", () => {
     throw new AppError("SERVER_STARTING", "Loupe is starting; try again in a moment.", {
