@@ -24,6 +24,7 @@ export function tryPageCsp(origin: string): string {
     "frame-ancestors 'none'",
     "base-uri 'none'",
     "form-action 'none'",
+    "object-src 'none'",
     "sandbox allow-scripts allow-same-origin allow-forms",
   ].join("; ");
 }

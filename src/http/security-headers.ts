@@ -48,7 +48,8 @@ export function permissionsPolicy(allow: readonly (typeof DENIED_FEATURES)[numbe
 export const PERMISSIONS_POLICY = permissionsPolicy();
 
 /** Media types that are text: they must name their charset. */
-const TEXTUAL = /^(?:text\/[a-z0-9.+-]+|application\/(?:[a-z0-9.-]+\+)?(?:json|xml)|application\/javascript|image\/svg\+xml)$/i;
+const TEXTUAL =
+  /^(?:text\/[a-z0-9.+-]+|application\/(?:[a-z0-9.-]+\+)?(?:json|xml)|application\/javascript|image\/svg\+xml)$/i;
 
 /**
  * Baseline headers on every response the app builds, errors, 404s and 405s included (T-H1, T-H2):

@@ -62,7 +62,8 @@ export function excessiveNesting(text: string, max: number): { key: string | und
       stringStart = i;
     } else if (ch === 0x3a && depth === 1) key = lastString;
     else if (ch === 0x7b || ch === 0x5b) {
-      if (++depth > max) return { key: key !== undefined && /^[A-Za-z][A-Za-z0-9_]{0,31}$/.test(key) ? key : undefined };
+      if (++depth > max)
+        return { key: key !== undefined && /^[A-Za-z][A-Za-z0-9_]{0,31}$/.test(key) ? key : undefined };
     } else if (ch === 0x7d || ch === 0x5d) {
       depth--;
       if (depth === 1) key = undefined;
