@@ -198,7 +198,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }),
   );
 
-  app.get("/api/openapi.json", publicAction, openApiDocument(app, deps.version));
+  app.get("/api/openapi.json", publicAction, openApiDocument(app));
   assertEveryRouteDeclaresAnAction(app);
   return app;
 }

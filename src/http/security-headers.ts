@@ -4,15 +4,15 @@ import type { AppEnv } from "./app-env.ts";
 /**
  * Browser features no Loupe document uses, all denied (T-H1). The header governs only Loupe's own
  * documents (the admin UI, the widget preview, the try page): the widget embedded on a host site runs
- * in the host's document, under the host's policy. Every name is one Chromium and Firefox recognise
- * (an unknown name is a console error on every page). Not listed, so left at their default (`self`):
- * `clipboard-write` (the admin UI's copy buttons) and, on the try page only, `display-capture` (the
- * widget's fallback capture of the tab; src/admin/try-page.ts sets its own policy).
+ * in the host's document, under the host's policy. Every name is one Chromium recognises: an unknown
+ * one is a console warning on every page (Chromium 156 does not know `bluetooth` or, on Linux,
+ * `web-share`; test/browser/headers.permissions-policy.test.ts). Not listed, so left at their default
+ * (`self`): `clipboard-write` (the admin UI's copy buttons). `display-capture` is denied here and
+ * allowed on the try page alone (the widget's fallback capture of the tab; src/admin/try-page.ts).
  */
 const DENIED_FEATURES = [
   "accelerometer",
   "autoplay",
-  "bluetooth",
   "browsing-topics",
   "camera",
   "clipboard-read",
@@ -35,7 +35,6 @@ const DENIED_FEATURES = [
   "screen-wake-lock",
   "serial",
   "usb",
-  "web-share",
   "window-management",
   "xr-spatial-tracking",
 ] as const;

@@ -5,6 +5,7 @@
 // works wherever GET does (but on the live-update stream: 405), with the GET's headers and no body.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { ADMIN_CSP, PREVIEW_CSP } from "../../src/admin/index.ts";
+import { API_VERSION } from "../../src/http/openapi.ts";
 import { PERMISSIONS_POLICY } from "../../src/http/security-headers.ts";
 import { loadBuiltAssets } from "../../src/lib/built-assets.ts";
 import { requestFor } from "../authz/requests.ts";
@@ -105,7 +106,10 @@ afterAll(() => {
 
 test("every documented route, signed out and signed in (and HEAD of each GET): the full header set", async () => {
   const docRes = await w.anonymous.get("/api/openapi.json");
-  const routes = documentedRoutes(await docRes.json());
+  const doc = await docRes.json();
+  // The public document states the API's version, not the release (only instance admins see that).
+  expect(doc.info.version).toBe(API_VERSION);
+  const routes = documentedRoutes(doc);
   expect(routes.length).toBeGreaterThan(100);
   // The document covers the UI paths and the built files' routes too.
   for (const r of [
