@@ -7,9 +7,11 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { ADMIN_CSP, PREVIEW_CSP } from "../../src/admin/index.ts";
 import { API_VERSION } from "../../src/http/openapi.ts";
 import { PERMISSIONS_POLICY } from "../../src/http/security-headers.ts";
+import { startingApp } from "../../src/http/starting.ts";
 import { loadBuiltAssets } from "../../src/lib/built-assets.ts";
 import { requestFor } from "../authz/requests.ts";
 import { Browser } from "../support/browser.ts";
+import { captureLogs } from "../support/logs.ts";
 import { seededWorlds, type World } from "../support/teams.ts";
 import { createTestApp } from "../support/test-app.ts";
 
@@ -268,4 +270,20 @@ test("429 (the sign-in limiter) and a forced 500: the same headers", async () =>
   } finally {
     t.close();
   }
+});
+
+test("while the server starts (503 SERVER_STARTING), before any route exists: the same headers", async () => {
+  const app = startingApp(captureLogs().logger, { now: () => 0 });
+  const problems: string[] = [];
+  for (const [method, path] of [
+    ["GET", "/"],
+    ["POST", "/api/v1/auth/login"],
+    ["GET", "/widget.js"],
+  ] as const) {
+    const res = await app.request(path, { method });
+    expect([path, res.status, res.headers.get("Retry-After")]).toEqual([path, 503, "1"]);
+    // No file is served while starting, so not even /widget.js answers cross-origin.
+    problems.push(...headerProblems(await checked("starting", "signed out", method, path, res)));
+  }
+  expect(problems).toEqual([]);
 });
