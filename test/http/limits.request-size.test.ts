@@ -124,6 +124,24 @@ describe("each body-size class, through the app", () => {
     }
   });
 
+  test("pages, files and health take no body: any method with one is 405 before a byte is read", async () => {
+    for (const [method, path] of [
+      ["POST", "/account"],
+      ["PUT", "/widget.js"],
+      ["POST", "/healthz"],
+      ["PATCH", "/api/openapi.json"],
+    ] as const) {
+      const { stream, counter } = endless();
+      const res = await t.app.request(path, {
+        method,
+        headers: { "Content-Type": "application/json" },
+        body: stream,
+        duplex: "half",
+      } as RequestInit);
+      expect([method, path, res.status, counter.pulled]).toEqual([method, path, 405, 0]);
+    }
+  });
+
   test("at the limit, a JSON body still reaches validation (400 naming its fields, not 413)", async () => {
     const c = classes()[0]!;
     const body = JSON.stringify({ email: "x@example.test", password: "p", pad: " ".repeat(JSON_BODY_MAX_BYTES - 80) });
