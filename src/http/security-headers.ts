@@ -7,15 +7,16 @@ import type { AppEnv } from "./app-env.ts";
  * in the host's document, under the host's policy. Every name is one Chromium recognises: an unknown
  * one is a console warning on every page (Chromium 156 does not know `bluetooth` or, on Linux,
  * `web-share`; test/browser/headers.permissions-policy.test.ts). Not listed, so left at their default
- * (`self`): `clipboard-write` (the admin UI's copy buttons). `display-capture` is denied here and
- * allowed on the try page alone (the widget's fallback capture of the tab; src/admin/try-page.ts).
+ * (`self`): `clipboard-write` (the admin UI's copy buttons) and `clipboard-read`, which Loupe never
+ * calls but which asks the user's permission on every origin anyway (the browser tests read back what
+ * a copy button copied). `display-capture` is denied here and allowed on the try page alone (the
+ * widget's fallback capture of the tab; src/admin/try-page.ts).
  */
 const DENIED_FEATURES = [
   "accelerometer",
   "autoplay",
   "browsing-topics",
   "camera",
-  "clipboard-read",
   "display-capture",
   "encrypted-media",
   "fullscreen",
