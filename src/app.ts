@@ -35,18 +35,20 @@ import type { AppEnv } from "./http/app-env.ts";
 import { assetRoutes } from "./http/assets.ts";
 import { authenticate } from "./http/auth.ts";
 import { assertEveryRouteDeclaresAnAction, publicAction, routeActions } from "./http/authorize.ts";
-import { jsonBodyLimit } from "./http/body-limit.ts";
+import { jsonBodyLimit, jsonDepthLimit } from "./http/body-limit.ts";
 import { clientAddress } from "./http/client-address.ts";
 import { requireJsonBody } from "./http/content-type.ts";
 import { cookieNames } from "./http/cookies.ts";
 import { csrfProtection } from "./http/csrf.ts";
 import { strictTransportSecurity } from "./http/hsts.ts";
+import { methodNotAllowed, routeMethods } from "./http/method-not-allowed.ts";
 import { openApiDocument } from "./http/openapi.ts";
 import { errorHandler, notFoundHandler } from "./http/problem.ts";
 import { exceptWidget } from "./http/public-prefix.ts";
 import { createIpLimiter, createRateLimiter } from "./http/rate-limit.ts";
 import { requestContext } from "./http/request-context.ts";
 import { securityHeaders } from "./http/security-headers.ts";
+import { JSON_BODY_MAX_BYTES } from "./lib/body-limits.ts";
 import type { BuiltAssets } from "./lib/built-assets.ts";
 import type { Clock } from "./lib/clock.ts";
 import type { Logger } from "./lib/logger.ts";
@@ -112,10 +114,13 @@ export function serviceContext(deps: AppDeps): ServiceContext {
 /** Builds the whole HTTP app from its dependencies. No I/O here: tests drive it with app.request(). */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use("*", requestContext(deps.logger, deps.clock));
-  app.use("*", clientAddress(deps.config.trustedProxies));
+  // First, so that every answer gets the headers, whatever the middleware after it throws.
   app.use("*", securityHeaders);
   if (deps.config.hsts) app.use("*", strictTransportSecurity);
+  app.use("*", requestContext(deps.logger, deps.clock));
+  // HEAD of the live-update stream would take one of the session's stream slots for nothing.
+  app.use("*", methodNotAllowed(routeMethods(app, ["/api/v1/events"])));
+  app.use("*", clientAddress(deps.config.trustedProxies));
   app.onError(errorHandler(deps.logger));
   app.notFound(notFoundHandler);
 
@@ -124,7 +129,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const ipLimiter = createIpLimiter({ capacity: deps.authAttemptsPerMinute ?? 30, perMs: 60_000, now: deps.clock.now });
   app.use("/api/*", exceptWidget(csrfProtection(deps.config.publicOrigin)));
   app.use("/api/*", requireJsonBody());
-  app.use("/api/*", jsonBodyLimit(64 * 1024));
+  app.use("/api/*", jsonBodyLimit(JSON_BODY_MAX_BYTES));
+  app.use("/api/*", jsonDepthLimit());
   // The live-update stream is not activity: it must not keep a session alive.
   app.use("/api/*", exceptWidget(authenticate(ctx, cookies, { passivePaths: ["/api/v1/events"] })));
 
@@ -194,7 +200,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }),
   );
 
-  app.get("/api/openapi.json", publicAction, openApiDocument(app, deps.version));
+  app.get("/api/openapi.json", publicAction, openApiDocument(app));
   assertEveryRouteDeclaresAnAction(app);
   return app;
 }

@@ -14,7 +14,7 @@ export const ADMIN_CSP =
  * from Loupe, framed only by Loupe's own pages.
  */
 export const PREVIEW_CSP =
-  "default-src 'none'; script-src 'self'; img-src data: blob:; connect-src 'none'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'; sandbox allow-scripts";
+  "default-src 'none'; script-src 'self'; img-src data: blob:; connect-src 'none'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'; object-src 'none'; sandbox allow-scripts";
 
 /** The paths the admin UI answers with its page (deep links work; the page picks its view). */
 export const UI_PATHS = [

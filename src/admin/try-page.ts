@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../http/app-env.ts";
 import { publicAction } from "../http/authorize.ts";
 import { describeRoute } from "../http/openapi.ts";
+import { permissionsPolicy } from "../http/security-headers.ts";
 import type { BuiltAssets } from "../lib/built-assets.ts";
 import type { ServiceContext } from "../services/context.ts";
 import { widgetKeyExists } from "../services/widget/widget.ts";
@@ -23,6 +24,7 @@ export function tryPageCsp(origin: string): string {
     "frame-ancestors 'none'",
     "base-uri 'none'",
     "form-action 'none'",
+    "object-src 'none'",
     "sandbox allow-scripts allow-same-origin allow-forms",
   ].join("; ");
 }
@@ -111,6 +113,8 @@ export function tryPageRoutes(deps: { ctx: ServiceContext; assets: BuiltAssets }
         "Content-Security-Policy": tryPageCsp(origin),
         "Cross-Origin-Opener-Policy": "same-origin",
         "X-Frame-Options": "DENY",
+        // The widget runs in this page: its fallback capture of the tab needs display-capture here.
+        "Permissions-Policy": permissionsPolicy(["display-capture"]),
         Vary: "Accept-Language",
       };
       if (!WIDGET_KEY.test(key) || !widgetKeyExists(ctx, key)) {

@@ -6,6 +6,7 @@ import { AppError, invalidField } from "../lib/app-error.ts";
 import { bodyLimits } from "../lib/body-limits.ts";
 import type { ScreenshotUpload } from "../services/feedback/feedback.ts";
 import type { AppEnv } from "./app-env.ts";
+import { assertJsonDepth } from "./body-limit.ts";
 
 /**
  * A feedback submission's body, for the team route and the widget's public ingest alike: JSON, or
@@ -17,16 +18,20 @@ export async function readFeedbackSubmission<E extends AppEnv>(
 ): Promise<{ payload: unknown; screenshot: ScreenshotUpload | undefined }> {
   const type = c.req.header("Content-Type") ?? "";
   if (!type.startsWith("multipart/form-data")) {
-    const payload = await c.req.json().catch(() => {
+    const text = await c.req.text();
+    assertJsonDepth(text, "body");
+    try {
+      return { payload: JSON.parse(text) as unknown, screenshot: undefined };
+    } catch {
       throw invalidField("body", "Expected JSON.");
-    });
-    return { payload, screenshot: undefined };
+    }
   }
   const form = await c.req.formData().catch(() => {
     throw invalidField("body", "Expected multipart/form-data.");
   });
   const raw = form.get("payload");
   if (typeof raw !== "string") throw invalidField("payload", "Expected a JSON part named payload.");
+  assertJsonDepth(raw, "payload");
   let payload: unknown;
   try {
     payload = JSON.parse(raw);

@@ -31,14 +31,21 @@ export function jsonContent(schema: v.GenericSchema) {
   return { "application/json": { schema: resolver(schema) } };
 }
 
+/**
+ * The version the public document states: the API's (its paths are /api/v1), never Loupe's release,
+ * which only instance admins see (GET /api/v1/instance/health): a public version tells an attacker
+ * which advisories apply.
+ */
+export const API_VERSION = "1";
+
 /** Serves the OpenAPI 3.1 document built from every route's describeRoute() and validators. */
-export function openApiDocument(app: Hono<AppEnv>, version: string) {
+export function openApiDocument(app: Hono<AppEnv>) {
   return openAPIRouteHandler(app, {
     documentation: {
       openapi: "3.1.0",
       info: {
         title: "Loupe API",
-        version,
+        version: API_VERSION,
         description:
           "Self-hosted visual feedback. Every error is application/problem+json. Request bodies must be application/json (feedback submission: also multipart/form-data); any other or no Content-Type is 415 UNSUPPORTED_MEDIA_TYPE.",
       },

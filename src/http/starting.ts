@@ -14,9 +14,9 @@ import { securityHeaders } from "./security-headers.ts";
  */
 export function startingApp(logger: Logger, clock: Clock, hsts = false): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use("*", requestContext(logger, clock));
   app.use("*", securityHeaders);
   if (hsts) app.use("*", strictTransportSecurity);
+  app.use("*", requestContext(logger, clock));
   app.onError(errorHandler(logger));
   app.all("*", () => {
     throw new AppError("SERVER_STARTING", "Loupe is starting; try again in a moment.", {

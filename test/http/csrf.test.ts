@@ -39,6 +39,6 @@ test("cross-site Origin, missing header or a form POST: 403, and the session is 
 test("GET never changes state: a GET to the logout route does not log out", async () => {
   const { browser } = await signedInUser(t);
   const res = await browser.get("/api/v1/auth/logout");
-  expect(res.status).toBe(404);
+  expect([res.status, res.headers.get("Allow")]).toEqual([405, "POST"]);
   expect((await browser.get("/api/v1/me")).status).toBe(200);
 });

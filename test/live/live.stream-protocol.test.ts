@@ -28,8 +28,9 @@ test("anonymous 401, an API token 403, another site's page 403; a session's stre
     expect((await res.json()).code).toBe("CSRF_REJECTED");
   }
   const { res, sse } = await openEvents(w.a.owner.browser);
-  expect(res.headers.get("Content-Type")).toBe("text/event-stream");
-  expect(res.headers.get("Cache-Control")).toBe("no-cache");
+  expect(res.headers.get("Content-Type")).toBe("text/event-stream; charset=utf-8");
+  // A signed-in answer is never stored (src/http/security-headers.ts), the stream included.
+  expect(res.headers.get("Cache-Control")).toBe("no-store");
   expect(res.headers.get("X-Accel-Buffering")).toBe("no");
   await sse.cancel();
   w.t.close();

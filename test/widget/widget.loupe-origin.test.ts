@@ -81,7 +81,7 @@ test("GET /try/<key>: the widget under a policy of its own, nothing of the proje
   expect(res.status).toBe(200);
   expect(res.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
   expect(res.headers.get("Content-Security-Policy")).toBe(
-    `default-src 'none'; script-src ${LOUPE}/widget.js ${LOUPE}/widget/; connect-src ${LOUPE}/api/v1/widget/; img-src data: blob:; style-src ${LOUPE}/admin/; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox allow-scripts allow-same-origin allow-forms`,
+    `default-src 'none'; script-src ${LOUPE}/widget.js ${LOUPE}/widget/; connect-src ${LOUPE}/api/v1/widget/; img-src data: blob:; style-src ${LOUPE}/admin/; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; object-src 'none'; sandbox allow-scripts allow-same-origin allow-forms`,
   );
   expect(res.headers.get("X-Frame-Options")).toBe("DENY");
   expect(res.headers.get("Cross-Origin-Opener-Policy")).toBe("same-origin");
@@ -119,7 +119,7 @@ test("GET /widget-preview: sandboxed with an opaque origin, connects nowhere, fr
   expect(res.status).toBe(200);
   const csp = res.headers.get("Content-Security-Policy")!;
   expect(csp).toBe(
-    "default-src 'none'; script-src 'self'; img-src data: blob:; connect-src 'none'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'; sandbox allow-scripts",
+    "default-src 'none'; script-src 'self'; img-src data: blob:; connect-src 'none'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'; object-src 'none'; sandbox allow-scripts",
   );
   // Framed by the admin UI: no X-Frame-Options DENY here (frame-ancestors says who may).
   expect(res.headers.get("X-Frame-Options")).toBeNull();
