@@ -40,6 +40,13 @@ import { clientAddress } from "./http/client-address.ts";
 import { requireJsonBody } from "./http/content-type.ts";
 import { cookieNames } from "./http/cookies.ts";
 import { csrfProtection } from "./http/csrf.ts";
+import {
+  createLoupeMetrics,
+  type LoupeMetrics,
+  metricsRoutes,
+  recordRequests,
+  watchOperations,
+} from "./http/metrics.ts";
 import { openApiDocument } from "./http/openapi.ts";
 import { errorHandler, notFoundHandler } from "./http/problem.ts";
 import { exceptWidget } from "./http/public-prefix.ts";
@@ -48,7 +55,7 @@ import { requestContext } from "./http/request-context.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import type { BuiltAssets } from "./lib/built-assets.ts";
 import type { Clock } from "./lib/clock.ts";
-import type { Logger } from "./lib/logger.ts";
+import { errorFields, type Logger } from "./lib/logger.ts";
 import type { Mailer } from "./lib/mailer.ts";
 import type { PasswordHasher } from "./lib/password.ts";
 import type { AuditHeadAnchor } from "./services/audit/audit-head.ts";
@@ -79,6 +86,8 @@ export type AppDeps = {
   live?: LiveBus;
   /** Backups of this data directory (main.ts, test app); absent, the backup routes answer 503. */
   backups?: BackupManager;
+  /** The process's metrics (main.ts also serves them on LOUPE_METRICS_PORT); absent, the app makes its own. */
+  metrics?: LoupeMetrics;
 };
 
 const contexts = new WeakMap<AppDeps, ServiceContext>();
@@ -112,6 +121,8 @@ export function serviceContext(deps: AppDeps): ServiceContext {
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use("*", requestContext(deps.logger, deps.clock));
+  const metrics = deps.metrics ?? createLoupeMetrics();
+  app.use("*", recordRequests(metrics));
   app.use("*", clientAddress(deps.config.trustedProxies));
   app.use("*", securityHeaders);
   app.onError(errorHandler(deps.logger));
@@ -136,6 +147,22 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       migrations: deps.migrations,
       dataDir: deps.config.dataDir,
       ...(deps.backups ? { backups: deps.backups } : {}),
+    }),
+  );
+  watchOperations(metrics, {
+    ctx,
+    version: deps.version,
+    backupDir: deps.config.backup.dir,
+    ...(deps.backups ? { backups: deps.backups } : {}),
+  });
+  // On the public listener only behind its token; otherwise 404 here (main.ts serves LOUPE_METRICS_PORT).
+  app.route(
+    "/",
+    metricsRoutes({
+      metrics,
+      token: deps.config.metrics.token,
+      enabled: deps.config.metrics.token !== undefined,
+      onCollectError: (error) => deps.logger.error("metrics.collect_failed", errorFields(error)),
     }),
   );
   app.route("/", assetRoutes(deps.assets ?? new Map()));

@@ -73,6 +73,20 @@ export const CONFIG_VARIABLES = {
     expects:
       "a comma-separated list of your reverse proxies' IP addresses or CIDR ranges (IPv4 or IPv6), e.g. 127.0.0.1,10.0.0.0/8,fd00::/8",
   },
+  // Metrics (GET /metrics): off the public listener unless a token guards it.
+  LOUPE_METRICS_PORT: {
+    default: undefined,
+    expects: "a TCP port from 0 to 65535 other than LOUPE_PORT, for GET /metrics on its own listener",
+  },
+  LOUPE_METRICS_HOST: {
+    default: "127.0.0.1",
+    expects: "an IP address or host name for the metrics listener (LOUPE_METRICS_PORT) to listen on",
+  },
+  LOUPE_METRICS_TOKEN: {
+    default: undefined,
+    expects:
+      "at least 32 printable characters without spaces (e.g. `openssl rand -hex 32`); GET /metrics then answers on the main listener to Authorization: Bearer <token>",
+  },
 } as const;
 
 const TRUSTED_PROXIES_REFUSAL = {
@@ -159,6 +173,13 @@ const EnvSchema = v.object({
     "",
   ),
   LOUPE_BACKUP_MIRROR_DIR: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty())),
+  // Metrics
+  LOUPE_METRICS_PORT: v.optional(intString(0, 65535)),
+  LOUPE_METRICS_HOST: v.optional(
+    v.pipe(v.string(), v.regex(/^[A-Za-z0-9.:[\]-]{1,253}$/)),
+    CONFIG_VARIABLES.LOUPE_METRICS_HOST.default,
+  ),
+  LOUPE_METRICS_TOKEN: v.optional(v.pipe(v.string(), v.regex(/^[\x21-\x7e]{32,512}$/))),
 });
 
 export type Config = Readonly<{
@@ -186,6 +207,11 @@ export type Config = Readonly<{
   widgetLimits: { perClient: number; perProject: number };
   /** Daily encrypted backups: where, when (server time), to whom besides Loupe's identity, mirrored where. */
   backup: { dir: string; hour: number; minute: number; recipients: string[]; mirrorDir: string | undefined };
+  /**
+   * GET /metrics: on its own listener (`port`, on `host`, localhost by default) and/or on the main
+   * listener behind `token`; with neither, the main listener answers 404.
+   */
+  metrics: { port: number | undefined; host: string; token: string | undefined };
 }>;
 
 export type ConfigProblem = { variable: string; expects: string };
@@ -290,6 +316,13 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
       problems.push({ variable, expects: "a directory apart from LOUPE_KEY_DIR (the keys never go with the backups)" });
     }
   }
+  if (
+    out.LOUPE_METRICS_PORT !== undefined &&
+    out.LOUPE_METRICS_PORT !== 0 &&
+    out.LOUPE_METRICS_PORT === out.LOUPE_PORT
+  ) {
+    problems.push({ variable: "LOUPE_METRICS_PORT", expects: CONFIG_VARIABLES.LOUPE_METRICS_PORT.expects });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   // Unset, the public URL follows the port, so links and same-origin checks match what is served.
   const publicUrl = new URL(out.LOUPE_PUBLIC_URL ?? `http://localhost:${out.LOUPE_PORT === 0 ? 8080 : out.LOUPE_PORT}`);
@@ -323,5 +356,6 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
         .filter((r) => r !== ""),
       mirrorDir,
     },
+    metrics: { port: out.LOUPE_METRICS_PORT, host: out.LOUPE_METRICS_HOST, token: out.LOUPE_METRICS_TOKEN },
   });
 }

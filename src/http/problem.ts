@@ -52,6 +52,7 @@ export function problemOf(error: AppError, requestId: string): Problem {
 
 export function problemResponse(c: Context<AppEnv>, error: AppError): Response {
   const body = problemOf(error, c.get("requestId") ?? "unknown");
+  c.set("problemCode", error.code);
   const headers: Record<string, string> = {
     "Content-Type": "application/problem+json; charset=utf-8",
     ...error.headers,
