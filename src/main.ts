@@ -3,6 +3,7 @@ import type { Hono } from "hono";
 import { type AppDeps, createApp, serviceContext } from "./app.ts";
 import type { Config } from "./config.ts";
 import type { AppEnv } from "./http/app-env.ts";
+import { createLoupeMetrics, metricsListenerApp } from "./http/metrics.ts";
 import { startingApp } from "./http/starting.ts";
 import { startBackupSchedule } from "./jobs/backup.ts";
 import { startDailyJobs } from "./jobs/daily.ts";
@@ -65,6 +66,8 @@ export function backupManager(ctx: ServiceContext, config: Config, store: Store)
 export type ServerHandle = {
   url: string;
   port: number;
+  /** The metrics listener's port (LOUPE_METRICS_PORT), when one was asked for. */
+  metricsPort?: number;
   store: Store;
   /** Stops accepting, lets in-flight requests finish (bounded), anchors the audit head, checkpoints the WAL, closes the database. */
   stop(): Promise<void>;
@@ -118,6 +121,22 @@ function listen(config: Config, fetch: Fetch): ReturnType<typeof Bun.serve> {
   }
 }
 
+/** The metrics listener (LOUPE_METRICS_PORT, on LOUPE_METRICS_HOST: localhost unless the operator says otherwise). */
+function listenForMetrics(config: Config, port: number, fetch: (request: Request) => Response | Promise<Response>) {
+  try {
+    return Bun.serve({ hostname: config.metrics.host, port, reusePort: false, fetch, development: false });
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === "EADDRINUSE") {
+      throw new AppError(
+        "PORT_IN_USE",
+        `Port ${port} on ${config.metrics.host} is already in use; set another LOUPE_METRICS_PORT.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
 /**
  * The composition root: config → lock → port → store → migrations → app → jobs. The data directory's
  * lock and the port are both taken before any data is touched, so a second instance exits at once.
@@ -142,6 +161,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   let live: LiveBus | undefined;
   let deps: AppDeps;
   let backups: BackupManager | undefined;
+  let metricsServer: ReturnType<typeof Bun.serve> | undefined;
+  const metrics = createLoupeMetrics();
   try {
     store = openStore({ dataDir: config.dataDir, masterKey: config.masterKey, busyTimeoutMs: config.busyTimeoutMs });
     if (store.masterKey.generated) {
@@ -180,11 +201,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       auditHead,
       live,
       assets,
+      metrics,
     };
     backups = backupManager(serviceContext(deps), config, store);
     deps.backups = backups;
     const ready = createApp(deps);
     options.extendApp?.(ready, store);
+    if (config.metrics.port !== undefined) {
+      const metricsApp = metricsListenerApp({ metrics, token: config.metrics.token, logger, clock });
+      metricsServer = listenForMetrics(config, config.metrics.port, (request) => metricsApp.fetch(request));
+    }
     // Unknown emails must cost one argon2id verify like known ones, from the first request on.
     await dummyHash(passwords);
     app = ready;
@@ -198,6 +224,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     }
   } catch (error) {
     await server.stop(true);
+    await metricsServer?.stop(true);
     auditHead?.close();
     store?.close();
     releaseLock();
@@ -212,6 +239,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const port = server.port ?? config.port;
   logger.info("server.listening", { port });
   notice(`Loupe ${VERSION} is listening on http://${config.host}:${port} (public URL ${config.publicUrl}).`);
+  const metricsPort = metricsServer?.port;
+  if (metricsServer) {
+    logger.info("metrics.listening", { port: metricsPort });
+    notice(`Metrics are served on http://${config.metrics.host}:${metricsPort}/metrics.`);
+  }
 
   const opened = store;
   const anchor = auditHead;
@@ -221,6 +253,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     stopping ??= (async () => {
       logger.info("server.stopping");
       stopJobs();
+      await metricsServer?.stop(true);
       // Open live-update streams end now (browsers reconnect to the next server); the drain waits for the rest.
       streams?.close();
       const drained = server.stop(false).then(() => true);
@@ -238,7 +271,13 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     })();
     return stopping;
   };
-  return { url: `http://${config.host}:${port}`, port, store: opened, stop };
+  return {
+    url: `http://${config.host}:${port}`,
+    port,
+    ...(metricsPort !== undefined ? { metricsPort } : {}),
+    store: opened,
+    stop,
+  };
 }
 
 /** Stops the server cleanly on SIGTERM / SIGINT, then exits. */

@@ -2,7 +2,9 @@ import { type Context, Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { routePath } from "hono/route";
 import { AppError } from "../lib/app-error.ts";
+import type { Clock } from "../lib/clock.ts";
 import { constantTimeEqual } from "../lib/crypto.ts";
+import type { Logger } from "../lib/logger.ts";
 import { PROMETHEUS_CONTENT_TYPE } from "../lib/metrics.ts";
 import {
   collectOperationalMetrics,
@@ -13,6 +15,9 @@ import {
 import type { AppEnv } from "./app-env.ts";
 import { publicAction } from "./authorize.ts";
 import { describeRoute, problemContent } from "./openapi.ts";
+import { errorHandler, notFoundHandler } from "./problem.ts";
+import { requestContext } from "./request-context.ts";
+import { securityHeaders } from "./security-headers.ts";
 
 export { createLoupeMetrics, type LoupeMetrics };
 
@@ -28,15 +33,20 @@ const SUBMISSION_ROUTES: Record<string, "widget" | "api"> = {
 };
 const WIDGET_SUBMISSION = "/api/v1/widget/:widgetKey/feedback";
 
-/** The matched route pattern (never the raw path: no ids or personal data in a label); "unmatched" otherwise. */
-function routeLabel(c: Context<AppEnv>): string {
+/**
+ * The pattern of the route that answered (never the raw path: no ids or personal data in a label).
+ * After the chain, Hono's route index points at the last handler dispatched, the one that answered;
+ * `routePath(c, -1)` would name the last route that *matched* (`/:itemId` for `/search`). A 404 that
+ * only middleware saw is "unmatched".
+ */
+function routeLabel(c: Context<AppEnv>, status: number): string {
   let route = "";
   try {
-    route = routePath(c, -1);
+    route = routePath(c);
   } catch {
     // No route matched at all.
   }
-  return route === "" || route === "*" || route === "/*" ? "unmatched" : route;
+  return route === "" || (status === 404 && route.endsWith("*")) ? "unmatched" : route;
 }
 
 /**
@@ -51,9 +61,9 @@ export function recordRequests(metrics: LoupeMetrics) {
       await next();
     } finally {
       const seconds = (performance.now() - started) / 1000;
-      const route = routeLabel(c);
       const method = c.req.method;
       const status = c.res.status;
+      const route = routeLabel(c, status);
       metrics.requests.inc({ method, route, status: String(status) });
       metrics.duration.observe(seconds, { method, route });
       if (status === 429) metrics.rateLimited.inc({ route });
@@ -118,4 +128,15 @@ export function metricsRoutes(options: MetricsRouteOptions) {
       });
     },
   );
+}
+
+/** The whole app of the metrics listener (LOUPE_METRICS_PORT): GET /metrics, and 404 problem+json elsewhere. */
+export function metricsListenerApp(options: Omit<MetricsRouteOptions, "enabled"> & { logger: Logger; clock: Clock }) {
+  const app = new Hono<AppEnv>();
+  app.use("*", requestContext(options.logger, options.clock));
+  app.use("*", securityHeaders);
+  app.onError(errorHandler(options.logger));
+  app.notFound(notFoundHandler);
+  app.route("/", metricsRoutes({ ...options, enabled: true }));
+  return app;
 }

@@ -57,7 +57,7 @@ export function createLoupeMetrics() {
       help: "Open live-update (server-sent events) streams.",
     }),
     storageFullNow: registry.gauge({
-      name: "loupe_storage_full",
+      name: "loupe_database_storage_full",
       help: "1 while the last database write failed for lack of space (cleared by the next write that succeeds).",
     }),
     backupLastSuccess: registry.gauge({
