@@ -9,14 +9,14 @@ test("label values with backslashes, quotes, line feeds and unicode survive the 
   const registry = new MetricsRegistry();
   const c = registry.counter<"v">({ name: "t_total", help: 'A "help" with \\ and\nnewline', labelNames: ["v"] });
   const values = ['a"b', "back\\slash", "line\nfeed", "\\n literal", "ünïcödé ✓", "", '\\"', "}{,="];
-  values.forEach((v, i) => c.inc({ v }, i + 1));
+  for (const [i, v] of values.entries()) c.inc({ v }, i + 1);
   const text = registry.render();
   expect(text).toContain('t_total{v="a\\"b"} 1');
   expect(text).toContain('t_total{v="line\\nfeed"} 3');
   expect(text).toContain('# HELP t_total A "help" with \\\\ and\\nnewline\n');
   const families = parsePrometheusText(text);
   expect(families.get("t_total")?.help).toBe('A "help" with \\ and\nnewline');
-  values.forEach((v, i) => expect(sampleValue(families, "t_total", { v })).toBe(i + 1));
+  for (const [i, v] of values.entries()) expect(sampleValue(families, "t_total", { v })).toBe(i + 1);
   expect(escapeLabelValue('\\"\n')).toBe('\\\\\\"\\n');
   expect(PROMETHEUS_CONTENT_TYPE).toBe("text/plain; version=0.0.4; charset=utf-8");
 });
