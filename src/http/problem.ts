@@ -68,6 +68,11 @@ export function toAppError(error: unknown): AppError {
       ? new AppError("STORAGE_FULL", undefined, { headers: { "Retry-After": "60" }, cause: error })
       : new AppError("STORAGE_BUSY", undefined, { headers: { "Retry-After": "2" }, cause: error });
   }
+  // A file write (not the database) that found the disk full: the same answer as SQLITE_FULL.
+  const errno = (error as { code?: unknown } | null)?.code;
+  if (errno === "ENOSPC" || errno === "EDQUOT") {
+    return new AppError("STORAGE_FULL", undefined, { headers: { "Retry-After": "60" }, cause: error });
+  }
   if (error instanceof HTTPException) {
     // A status without its own code keeps its class: a framework 5xx is a server failure (logged), not the client's.
     const code = HTTP_EXCEPTION_CODES[error.status] ?? (error.status >= 500 ? "INTERNAL" : "BAD_REQUEST");

@@ -38,7 +38,7 @@ test("no token configured: /metrics is 404 on the main listener, the same proble
 
 test("with LOUPE_METRICS_TOKEN: 401 without a token, with a wrong one, or another scheme; 200 with it", async () => {
   t = createTestApp({ LOUPE_METRICS_TOKEN: TOKEN });
-  const refused = [
+  const refused: Record<string, string>[] = [
     {},
     { Authorization: "Bearer wrong-token-wrong-token-wrong-token" },
     { Authorization: `Bearer ${TOKEN}x` },
