@@ -47,10 +47,11 @@ test("SQLITE_FULL → 507 + Retry-After, nothing half-written, recovery without 
 
 test("a file write that finds the disk full (ENOSPC, EDQUOT) answers the same 507 STORAGE_FULL, never 500", async () => {
   ctx = createTestApp();
+  ctx.app.post("/test/file-write/:code", (c) => {
+    const code = c.req.param("code");
+    throw Object.assign(new Error(`${code}: no space left on device, write`), { code, errno: -28 });
+  });
   for (const code of ["ENOSPC", "EDQUOT"]) {
-    ctx.app.post(`/test/file-write/${code}`, () => {
-      throw Object.assign(new Error(`${code}: no space left on device, write`), { code, errno: -28 });
-    });
     const res = await ctx.app.request(`/test/file-write/${code}`, { method: "POST" });
     expect(res.status).toBe(507);
     expect(res.headers.get("Retry-After")).toBe("60");
