@@ -199,6 +199,9 @@ export function openDatabase(path: string, key: string, options: OpenOptions = {
     throw new AppError("DATABASE_OPEN_FAILED", `Cannot open the database file ${path}.`, { cause: error });
   }
   const db = new Db(path, raw);
+  // First, before any read: a connection opened while another holds a lock (a checkpoint, a purge in
+  // another process) waits for it instead of failing with SQLITE_BUSY (T-R4).
+  db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   try {
     db.get("SELECT count(*) AS n FROM sqlite_master");
   } catch (error) {
@@ -212,7 +215,6 @@ export function openDatabase(path: string, key: string, options: OpenOptions = {
     }
     throw error;
   }
-  db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   db.pragma("journal_mode = WAL");
   // FULL: an acknowledged write survives power loss, not only a process crash.
   db.pragma("synchronous = FULL");
