@@ -19,6 +19,8 @@ export type MaintenanceLoadOptions = {
   /** Items (each with a screenshot of `screenshotBytes`) put in the trash before, purged during the load. */
   trashItems: number;
   screenshotBytes: number;
+  /** Writes per writer before the maintenance starts (the baseline); default 3. */
+  warmUpWrites?: number;
 };
 
 export type MaintenanceLoadResult = {
@@ -27,6 +29,8 @@ export type MaintenanceLoadResult = {
   codes: Record<string, number>;
   /** Latency of every write that started while the maintenance ran (ms). */
   duringMs: number[];
+  /** Latency of the writes before the maintenance started: the same run's baseline (ms). */
+  beforeMs: number[];
   /** Latency of every write (ms). */
   allMs: number[];
   maintenanceMs: number;
@@ -81,6 +85,7 @@ export async function runMaintenanceUnderLoad(options: MaintenanceLoadOptions): 
     const codes: Record<string, number> = {};
     const allMs: number[] = [];
     const duringMs: number[] = [];
+    const beforeMs: number[] = [];
     const ackedIds: string[] = [];
     let maintenance: "before" | "running" | "done" = "before";
     let stop = false;
@@ -127,6 +132,7 @@ export async function runMaintenanceUnderLoad(options: MaintenanceLoadOptions): 
         statuses[res.status] = (statuses[res.status] ?? 0) + 1;
         allMs.push(ms);
         if (phase === "running" || maintenance === "running") duringMs.push(ms);
+        else if (phase === "before" && maintenance === "before") beforeMs.push(ms);
         if (res.status === 201 && body.id) ackedIds.push(body.id);
         else codes[body.code ?? `status_${res.status}`] = (codes[body.code ?? `status_${res.status}`] ?? 0) + 1;
         for (const check of [...waiters]) check();
@@ -138,7 +144,9 @@ export async function runMaintenanceUnderLoad(options: MaintenanceLoadOptions): 
     try {
       const writers = Array.from({ length: options.writers }, (_, w) => writer(w));
       // Writes first flow, then the maintenance starts under them.
-      await until(() => ackedIds.length >= options.writers * 3 || Object.keys(codes).length > 0);
+      await until(
+        () => ackedIds.length >= options.writers * (options.warmUpWrites ?? 3) || Object.keys(codes).length > 0,
+      );
       maintenance = "running";
       const started = performance.now();
       const purgeProc = spawn([BUN, join(ROOT, "test", "support", "retention-runner.ts")], {
@@ -178,6 +186,7 @@ export async function runMaintenanceUnderLoad(options: MaintenanceLoadOptions): 
         statuses,
         codes,
         duringMs,
+        beforeMs,
         allMs,
         maintenanceMs,
         backup,
