@@ -6,6 +6,7 @@ import { afterEach, expect, test } from "bun:test";
 import { createLoupeMetrics, metricsRoutes } from "../../src/http/metrics.ts";
 import { AppError } from "../../src/lib/app-error.ts";
 import { type MetricFamily, parsePrometheusText, sampleValue } from "../support/prometheus.ts";
+import { openEvents } from "../support/sse.ts";
 import { seedTeam } from "../support/teams.ts";
 import { createTestApp, fastPasswords, type TestContext } from "../support/test-app.ts";
 
@@ -207,6 +208,20 @@ test("active sessions come from the store, cached a few seconds; backups and dri
   expect(sampleValue(families, "loupe_backup_last_attempt_success")).toBe(1);
   expect(sampleValue(families, "loupe_backup_last_drill_success")).toBe(1);
   expect(sampleValue(families, "loupe_backup_directory_bytes")).toBeGreaterThanOrEqual(backup.bytes);
+}, 30_000);
+
+test("open live-update streams are counted while they are open", async () => {
+  t = createTestApp({ LOUPE_METRICS_TOKEN: TOKEN }, { passwords: fastPasswords(), authAttemptsPerMinute: 1_000_000 });
+  const a = await seedTeam(t, "alpha");
+  expect(sampleValue(await scrape(t), "loupe_sse_streams")).toBe(0);
+  const one = await openEvents(a.owner.browser);
+  const two = await openEvents(a.member.browser);
+  expect(sampleValue(await scrape(t), "loupe_sse_streams")).toBe(2);
+  // The server ends the streams (as at shutdown): the gauge follows.
+  t.live.close();
+  await one.sse.rest();
+  await two.sse.rest();
+  expect(sampleValue(await scrape(t), "loupe_sse_streams")).toBe(0);
 });
 
 test("a failing collector is logged and the scrape still answers (the other series stay)", async () => {
