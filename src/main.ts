@@ -242,6 +242,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const metricsPort = metricsServer?.port;
   if (metricsServer) {
     logger.info("metrics.listening", { port: metricsPort });
+    if (!config.metrics.token && !["127.0.0.1", "::1", "[::1]", "localhost"].includes(config.metrics.host)) {
+      // The operator's choice, but worth a line: anyone who reaches that address reads the metrics.
+      logger.warn("metrics.no_token", { port: metricsPort });
+    }
     notice(`Metrics are served on http://${config.metrics.host}:${metricsPort}/metrics.`);
   }
 
