@@ -42,6 +42,13 @@ import { cookieNames } from "./http/cookies.ts";
 import { csrfProtection } from "./http/csrf.ts";
 import { strictTransportSecurity } from "./http/hsts.ts";
 import { methodNotAllowed, routeMethods } from "./http/method-not-allowed.ts";
+import {
+  createLoupeMetrics,
+  type LoupeMetrics,
+  metricsRoutes,
+  recordRequests,
+  watchOperations,
+} from "./http/metrics.ts";
 import { openApiDocument } from "./http/openapi.ts";
 import { errorHandler, notFoundHandler } from "./http/problem.ts";
 import { exceptWidget } from "./http/public-prefix.ts";
@@ -51,7 +58,7 @@ import { securityHeaders } from "./http/security-headers.ts";
 import { JSON_BODY_MAX_BYTES } from "./lib/body-limits.ts";
 import type { BuiltAssets } from "./lib/built-assets.ts";
 import type { Clock } from "./lib/clock.ts";
-import type { Logger } from "./lib/logger.ts";
+import { errorFields, type Logger } from "./lib/logger.ts";
 import type { Mailer } from "./lib/mailer.ts";
 import type { PasswordHasher } from "./lib/password.ts";
 import type { AuditHeadAnchor } from "./services/audit/audit-head.ts";
@@ -82,6 +89,8 @@ export type AppDeps = {
   live?: LiveBus;
   /** Backups of this data directory (main.ts, test app); absent, the backup routes answer 503. */
   backups?: BackupManager;
+  /** The process's metrics (main.ts also serves them on LOUPE_METRICS_PORT); absent, the app makes its own. */
+  metrics?: LoupeMetrics;
 };
 
 const contexts = new WeakMap<AppDeps, ServiceContext>();
@@ -120,6 +129,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use("*", requestContext(deps.logger, deps.clock));
   // HEAD of the live-update stream would take one of the session's stream slots for nothing.
   app.use("*", methodNotAllowed(routeMethods(app, ["/api/v1/events"])));
+  const metrics = deps.metrics ?? createLoupeMetrics();
+  app.use("*", recordRequests(metrics));
   app.use("*", clientAddress(deps.config.trustedProxies));
   app.onError(errorHandler(deps.logger));
   app.notFound(notFoundHandler);
@@ -144,6 +155,22 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       migrations: deps.migrations,
       dataDir: deps.config.dataDir,
       ...(deps.backups ? { backups: deps.backups } : {}),
+    }),
+  );
+  watchOperations(metrics, {
+    ctx,
+    version: deps.version,
+    backupDir: deps.config.backup.dir,
+    ...(deps.backups ? { backups: deps.backups } : {}),
+  });
+  // On the public listener only behind its token; otherwise 404 here (main.ts serves LOUPE_METRICS_PORT).
+  app.route(
+    "/",
+    metricsRoutes({
+      metrics,
+      token: deps.config.metrics.token,
+      enabled: deps.config.metrics.token !== undefined,
+      onCollectError: (error) => deps.logger.error("metrics.collect_failed", errorFields(error)),
     }),
   );
   app.route("/", assetRoutes(deps.assets ?? new Map()));

@@ -101,6 +101,20 @@ export const CONFIG_VARIABLES = {
     default: String(SERVER_IDLE_TIMEOUT_SECONDS),
     expects: "seconds from 1 to 255 a connection may stay silent (also the longest a request body may take to arrive)",
   },
+  // Metrics (GET /metrics): off the public listener unless a token guards it.
+  LOUPE_METRICS_PORT: {
+    default: undefined,
+    expects: "a TCP port from 0 to 65535 other than LOUPE_PORT, for GET /metrics on its own listener",
+  },
+  LOUPE_METRICS_HOST: {
+    default: "127.0.0.1",
+    expects: "an IP address or host name for the metrics listener (LOUPE_METRICS_PORT) to listen on",
+  },
+  LOUPE_METRICS_TOKEN: {
+    default: undefined,
+    expects:
+      "at least 32 printable characters without spaces (e.g. `openssl rand -hex 32`); GET /metrics then answers on the main listener to Authorization: Bearer <token>",
+  },
 } as const;
 
 const TRUSTED_PROXIES_REFUSAL = {
@@ -192,6 +206,13 @@ const EnvSchema = v.object({
   LOUPE_TLS_KEY: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty())),
   LOUPE_HTTP_REDIRECT_PORT: v.optional(intString(0, 65535)),
   LOUPE_IDLE_TIMEOUT_SECONDS: v.optional(intString(1, 255), CONFIG_VARIABLES.LOUPE_IDLE_TIMEOUT_SECONDS.default),
+  // Metrics
+  LOUPE_METRICS_PORT: v.optional(intString(0, 65535)),
+  LOUPE_METRICS_HOST: v.optional(
+    v.pipe(v.string(), v.regex(/^[A-Za-z0-9.:[\]-]{1,253}$/)),
+    CONFIG_VARIABLES.LOUPE_METRICS_HOST.default,
+  ),
+  LOUPE_METRICS_TOKEN: v.optional(v.pipe(v.string(), v.regex(/^[\x21-\x7e]{32,512}$/))),
 });
 
 export type Config = Readonly<{
@@ -227,6 +248,11 @@ export type Config = Readonly<{
   idleTimeoutSeconds: number;
   /** Strict-Transport-Security on every response: the public URL is https (served directly or by a proxy). */
   hsts: boolean;
+  /**
+   * GET /metrics: on its own listener (`port`, on `host`, localhost by default) and/or on the main
+   * listener behind `token`; with neither, the main listener answers 404.
+   */
+  metrics: { port: number | undefined; host: string; token: string | undefined };
 }>;
 
 export type ConfigProblem = { variable: string; expects: string };
@@ -332,6 +358,13 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     }
   }
   const transport = transportSettings(out, cwd, problems);
+  if (
+    out.LOUPE_METRICS_PORT !== undefined &&
+    out.LOUPE_METRICS_PORT !== 0 &&
+    out.LOUPE_METRICS_PORT === out.LOUPE_PORT
+  ) {
+    problems.push({ variable: "LOUPE_METRICS_PORT", expects: CONFIG_VARIABLES.LOUPE_METRICS_PORT.expects });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   // Unset, the public URL follows the port and the protocol, so links and same-origin checks match what is served.
   const publicUrl = new URL(
@@ -372,6 +405,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     httpRedirectPort: transport.httpRedirectPort,
     idleTimeoutSeconds: out.LOUPE_IDLE_TIMEOUT_SECONDS,
     hsts: publicUrl.protocol === "https:",
+    metrics: { port: out.LOUPE_METRICS_PORT, host: out.LOUPE_METRICS_HOST, token: out.LOUPE_METRICS_TOKEN },
   });
 }
 

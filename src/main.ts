@@ -4,6 +4,7 @@ import { type AppDeps, createApp, serviceContext } from "./app.ts";
 import type { Config } from "./config.ts";
 import type { AppEnv } from "./http/app-env.ts";
 import { httpsRedirectApp } from "./http/https-redirect.ts";
+import { createLoupeMetrics, metricsListenerApp } from "./http/metrics.ts";
 import { startingApp } from "./http/starting.ts";
 import { startBackupSchedule } from "./jobs/backup.ts";
 import { startDailyJobs } from "./jobs/daily.ts";
@@ -69,6 +70,8 @@ export type ServerHandle = {
   port: number;
   /** The plain-HTTP redirect listener's port (LOUPE_HTTP_REDIRECT_PORT), when there is one. */
   redirectPort: number | undefined;
+  /** The metrics listener's port (LOUPE_METRICS_PORT), when one was asked for. */
+  metricsPort?: number;
   store: Store;
   /** Stops accepting, lets in-flight requests finish (bounded), anchors the audit head, checkpoints the WAL, closes the database. */
   stop(): Promise<void>;
@@ -108,6 +111,22 @@ function bind(config: Config, port: number, serve: () => Listener): Listener {
       throw new AppError(
         "PORT_IN_USE",
         `Port ${port} on ${config.host} is already in use (another Loupe or another program listens there); stop it or set ${port === config.port ? "LOUPE_PORT" : "LOUPE_HTTP_REDIRECT_PORT"}.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/** The metrics listener (LOUPE_METRICS_PORT, on LOUPE_METRICS_HOST: localhost unless the operator says otherwise). */
+function listenForMetrics(config: Config, port: number, fetch: (request: Request) => Response | Promise<Response>) {
+  try {
+    return Bun.serve({ hostname: config.metrics.host, port, reusePort: false, fetch, development: false });
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === "EADDRINUSE") {
+      throw new AppError(
+        "PORT_IN_USE",
+        `Port ${port} on ${config.metrics.host} is already in use; set another LOUPE_METRICS_PORT.`,
         { cause: error },
       );
     }
@@ -192,6 +211,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   let live: LiveBus | undefined;
   let deps: AppDeps;
   let backups: BackupManager | undefined;
+  let metricsServer: ReturnType<typeof Bun.serve> | undefined;
+  const metrics = createLoupeMetrics();
   try {
     store = openStore({ dataDir: config.dataDir, masterKey: config.masterKey, busyTimeoutMs: config.busyTimeoutMs });
     if (store.masterKey.generated) {
@@ -230,11 +251,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       auditHead,
       live,
       assets,
+      metrics,
     };
     backups = backupManager(serviceContext(deps), config, store);
     deps.backups = backups;
     const ready = createApp(deps);
     options.extendApp?.(ready, store);
+    if (config.metrics.port !== undefined) {
+      const metricsApp = metricsListenerApp({ metrics, token: config.metrics.token, logger, clock });
+      metricsServer = listenForMetrics(config, config.metrics.port, (request) => metricsApp.fetch(request));
+    }
     // Unknown emails must cost one argon2id verify like known ones, from the first request on.
     await dummyHash(passwords);
     app = ready;
@@ -249,6 +275,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   } catch (error) {
     await server.stop(true);
     await redirect?.stop(true);
+    await metricsServer?.stop(true);
     auditHead?.close();
     store?.close();
     releaseLock();
@@ -270,6 +297,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   }
   const redirectPort = redirect ? (redirect.port ?? config.httpRedirectPort) : undefined;
   if (redirect) notice(`Plain HTTP on http://${config.host}:${redirectPort} only redirects to ${config.publicUrl}.`);
+  const metricsPort = metricsServer?.port;
+  if (metricsServer) {
+    logger.info("metrics.listening", { port: metricsPort });
+    if (!config.metrics.token && !["127.0.0.1", "::1", "[::1]", "localhost"].includes(config.metrics.host)) {
+      // The operator's choice, but worth a line: anyone who reaches that address reads the metrics.
+      logger.warn("metrics.no_token", { port: metricsPort });
+    }
+    notice(`Metrics are served on http://${config.metrics.host}:${metricsPort}/metrics.`);
+  }
 
   const opened = store;
   const anchor = auditHead;
@@ -281,6 +317,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     stopping ??= (async () => {
       logger.info("server.stopping");
       stopJobs();
+      await metricsServer?.stop(true);
       // Open live-update streams end now (browsers reconnect to the next server); the drain waits for the rest.
       streams?.close();
       const listeners = [server, ...retired, ...(redirect ? [redirect] : [])];
@@ -344,7 +381,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     reloading = reloading.then(swapCertificate, swapCertificate);
     return reloading;
   };
-  return { url: `${scheme}://${config.host}:${port}`, port, redirectPort, store: opened, stop, reloadTls };
+  return {
+    url: `${scheme}://${config.host}:${port}`,
+    port,
+    redirectPort,
+    ...(metricsPort !== undefined ? { metricsPort } : {}),
+    store: opened,
+    stop,
+    reloadTls,
+  };
 }
 
 /** Reloads the TLS certificate on SIGHUP (only when Loupe serves HTTPS itself; otherwise SIGHUP keeps its default). */

@@ -2,6 +2,7 @@ import type { Logger } from "../lib/logger.ts";
 import type { CheckedSession } from "../services/accounts/sessions.ts";
 import type { Account } from "../services/accounts/users.ts";
 import type { TeamAccess } from "../services/teams/access.ts";
+import type { ErrorCode } from "../shared/errors.ts";
 
 /** Who is calling: a browser session (cookie) or an API token (Authorization: Bearer). */
 export type Auth =
@@ -43,6 +44,8 @@ export type AppEnv = {
     /** The scheme the client used: from a trusted proxy's headers, else the request URL's. */
     clientProto: "http" | "https";
     auth: Auth | undefined;
+    /** The code of the problem this request was answered with (src/http/problem.ts), for the metrics. */
+    problemCode: ErrorCode | undefined;
   };
 };
 

@@ -52,6 +52,7 @@ export function problemOf(error: AppError, requestId: string): Problem {
 
 export function problemResponse(c: Context<AppEnv>, error: AppError): Response {
   const body = problemOf(error, c.get("requestId") ?? "unknown");
+  c.set("problemCode", error.code);
   const headers: Record<string, string> = {
     "Content-Type": "application/problem+json; charset=utf-8",
     ...error.headers,
@@ -66,6 +67,11 @@ export function toAppError(error: unknown): AppError {
     return error.kind === "full"
       ? new AppError("STORAGE_FULL", undefined, { headers: { "Retry-After": "60" }, cause: error })
       : new AppError("STORAGE_BUSY", undefined, { headers: { "Retry-After": "2" }, cause: error });
+  }
+  // A file write (not the database) that found the disk full: the same answer as SQLITE_FULL.
+  const errno = (error as { code?: unknown } | null)?.code;
+  if (errno === "ENOSPC" || errno === "EDQUOT") {
+    return new AppError("STORAGE_FULL", undefined, { headers: { "Retry-After": "60" }, cause: error });
   }
   if (error instanceof HTTPException) {
     // A status without its own code keeps its class: a framework 5xx is a server failure (logged), not the client's.

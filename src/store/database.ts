@@ -12,10 +12,17 @@ export type SqlValue = string | number | bigint | null;
 export type Row = Record<string, unknown>;
 type Params = SqlValue[] | [Record<string, SqlValue>];
 
+/**
+ * libsql throws a SqliteError with `code` (e.g. "SQLITE_FULL", message "database or disk is full") and
+ * `rawCode` (13; extended codes carry the primary one in their low byte): a full disk and a busy database
+ * are conditions to wait out, not failures (measured on a full tmpfs: test/faults.disk-full.test.ts).
+ */
 function mapSqliteError(error: unknown): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === "SQLITE_FULL") return new StoreError("full", error);
-  if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") return new StoreError("busy", error);
+  const { code, rawCode } = (error ?? {}) as { code?: unknown; rawCode?: unknown };
+  const primary = typeof rawCode === "number" ? rawCode & 0xff : undefined;
+  if (code === "SQLITE_FULL" || primary === 13) return new StoreError("full", error);
+  if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED" || primary === 5 || primary === 6)
+    return new StoreError("busy", error);
   return error;
 }
 
@@ -192,6 +199,9 @@ export function openDatabase(path: string, key: string, options: OpenOptions = {
     throw new AppError("DATABASE_OPEN_FAILED", `Cannot open the database file ${path}.`, { cause: error });
   }
   const db = new Db(path, raw);
+  // First, before any read: a connection opened while another holds a lock (a checkpoint, a purge in
+  // another process) waits for it instead of failing with SQLITE_BUSY (T-R4).
+  db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   try {
     db.get("SELECT count(*) AS n FROM sqlite_master");
   } catch (error) {
@@ -205,7 +215,6 @@ export function openDatabase(path: string, key: string, options: OpenOptions = {
     }
     throw error;
   }
-  db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   db.pragma("journal_mode = WAL");
   // FULL: an acknowledged write survives power loss, not only a process crash.
   db.pragma("synchronous = FULL");

@@ -118,3 +118,13 @@ export function checkSession(db: Db, id: string): SessionCheck | undefined {
 export function deleteEndedSessions(db: Db, before: number, createdBefore: number): number {
   return db.run("DELETE FROM sessions WHERE revoked_at < ? OR created_at < ?", before, createdBefore).changes;
 }
+
+/** Sessions neither revoked nor past either deadline at the moment the bounds were taken (the metrics gauge). */
+export function countLiveSessions(db: Db, seenAfter: number, createdAfter: number): number {
+  const row = db.getValues(
+    "SELECT count(*) FROM sessions WHERE revoked_at IS NULL AND last_seen_at > ? AND created_at > ?",
+    seenAfter,
+    createdAfter,
+  );
+  return Number(row?.[0] ?? 0);
+}

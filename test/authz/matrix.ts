@@ -21,6 +21,8 @@ export const MATRIX: Record<string, Row> = {
   "GET /healthz": everyone(200),
   "GET /readyz": everyone(200),
   "GET /api/openapi.json": everyone(200),
+  // Prometheus metrics: not on the public listener without LOUPE_METRICS_TOKEN (none here), whoever asks.
+  "GET /metrics": everyone(404),
   // The widget's built files: any site, anyone.
   "GET /widget.js": everyone(200),
   "GET /widget/:file": everyone(200),

@@ -22,6 +22,7 @@ export function requestFor(route: string, w: World, who: { password: string } | 
     "GET /healthz": { method: "GET", path: "/healthz" },
     "GET /readyz": { method: "GET", path: "/readyz" },
     "GET /api/openapi.json": { method: "GET", path: "/api/openapi.json" },
+    "GET /metrics": { method: "GET", path: "/metrics" },
     "POST /api/v1/auth/login": {
       method: "POST",
       path: "/api/v1/auth/login",

@@ -44,3 +44,19 @@ test("SQLITE_FULL → 507 + Retry-After, nothing half-written, recovery without 
   expect(db.get<{ n: number }>("SELECT count(*) AS n FROM test_blobs")?.n).toBe(4);
   expect(await (await ctx.app.request("/readyz")).json()).toMatchObject({ status: "ready", checks: { storage: "ok" } });
 });
+
+test("a file write that finds the disk full (ENOSPC, EDQUOT) answers the same 507 STORAGE_FULL, never 500", async () => {
+  ctx = createTestApp();
+  ctx.app.post("/test/file-write/:code", (c) => {
+    const code = c.req.param("code");
+    throw Object.assign(new Error(`${code}: no space left on device, write`), { code, errno: -28 });
+  });
+  for (const code of ["ENOSPC", "EDQUOT"]) {
+    const res = await ctx.app.request(`/test/file-write/${code}`, { method: "POST" });
+    expect(res.status).toBe(507);
+    expect(res.headers.get("Retry-After")).toBe("60");
+    const body = await res.json();
+    expect(body.code).toBe("STORAGE_FULL");
+    expect(JSON.stringify(body)).not.toContain("no space left");
+  }
+});

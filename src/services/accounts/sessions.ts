@@ -4,6 +4,7 @@ import { splitUserAgentSummary } from "../../lib/user-agent.ts";
 import type { PublicSession } from "../../shared/accounts.ts";
 import {
   checkSession,
+  countLiveSessions,
   findSession,
   insertSession,
   listActiveSessions,
@@ -328,3 +329,10 @@ export async function rotateSession(
 }
 
 export type { PublicSession };
+
+/** How many sessions are live now: not revoked, within the inactivity timeout and the absolute lifetime. */
+export function countActiveSessions(ctx: ServiceContext): number {
+  const { idleMs, absoluteMs } = limits(ctx);
+  const now = ctx.clock.now();
+  return countLiveSessions(ctx.db, now - idleMs, now - absoluteMs);
+}

@@ -41,6 +41,8 @@ export type LiveBus = {
   release(sessionId: string): void;
   /** Ends every stream (graceful stop): an open stream must not hold the server's drain. */
   close(): void;
+  /** How many streams are open now (the metrics gauge). */
+  openStreams(): number;
 };
 
 /** A heartbeat comment this often: well inside the server's idle timeout (main.ts), which must not cut a quiet stream. */
@@ -113,6 +115,7 @@ export function createLiveBus(options: { logger: Logger; schedule?: Scheduler; h
       each((listener) => listener.shutdown());
       listeners.clear();
     },
+    openStreams: () => listeners.size,
   };
 }
 
