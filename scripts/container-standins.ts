@@ -12,7 +12,7 @@
  *                 a passwd naming uid 65532 `nonroot`: no shell, no package manager, like distroless cc)
  *
  * Both are built once and kept in podman's image store (tag = recipe version); later runs reuse them.
- * Measured on a 2-core machine: about 30 s for debootstrap plus a few seconds to import both images.
+ * Measured on a shared 2-core machine: 100–185 s for both (debootstrap is most of it).
  *
  *   bun scripts/container-standins.ts      # build them if missing, print their names
  */
@@ -34,8 +34,10 @@ import { dirname, join } from "node:path";
 import { spawnSync } from "bun";
 
 /** The tags name the recipe's version: raise one when its recipe below changes, so a cached image is rebuilt. */
-export const STANDIN_BUILD_IMAGE = "localhost/loupe-standin/build:bookworm-node20-v2";
-export const STANDIN_RUNTIME_IMAGE = "localhost/loupe-standin/runtime:bookworm-v1";
+export const STANDIN_BUILD_IMAGE = "localhost/loupe-standin/build:bookworm-node20-v3";
+export const STANDIN_RUNTIME_IMAGE = "localhost/loupe-standin/runtime:bookworm-v2";
+/** Both stand-ins carry it, so every image built on them does: the test prunes its own leftovers by it. */
+export const STANDIN_LABEL = "org.loupe.standin";
 
 /** Global podman options for machines like CI's: runc, and cgroups through the file system (no systemd). */
 export const PODMAN = ["podman", "--runtime", "runc", "--cgroup-manager=cgroupfs"];
@@ -129,6 +131,7 @@ export function ensureStandinImages(log: (line: string) => void = () => {}): str
         "ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt",
         "USER 65532:65532",
         "WORKDIR /home/nonroot",
+        `LABEL ${STANDIN_LABEL}=runtime`,
       ]);
 
     // The build stand-in: the minbase system plus this machine's Node.js and npm, where node:20 keeps them.
@@ -151,6 +154,7 @@ export function ensureStandinImages(log: (line: string) => void = () => {}): str
         "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
         "ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt",
         'CMD ["node"]',
+        `LABEL ${STANDIN_LABEL}=build`,
       ]);
     }
     log(`stand-in images ${missing.join(", ")} built in ${((performance.now() - started) / 1000).toFixed(0)} s`);

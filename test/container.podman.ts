@@ -17,6 +17,7 @@ import {
   ensureStandinImages,
   PODMAN,
   STANDIN_BUILD_IMAGE,
+  STANDIN_LABEL,
   STANDIN_RUNTIME_IMAGE,
 } from "../scripts/container-standins.ts";
 import { newMasterKeyText, tempDir } from "./support/temp.ts";
@@ -114,6 +115,8 @@ function runArgs(name: string, key: string, extra: string[] = []): string[] {
 }
 
 let origin = "";
+/** Short ids (11 hex digits) of the images this run's build made or took from its cache. */
+const usedImages = new Set<string>();
 let masterKey = "";
 
 /** Waits until the container answers /healthz on its published port (or fails with its log once it stopped). */
@@ -168,6 +171,8 @@ beforeAll(async () => {
     build.exited,
   ]);
   if (code !== 0) throw new Error(`podman build failed (${code}):\n${out.slice(-4000)}\n${err.slice(-4000)}`);
+  for (const m of `${out}\n${err}`.matchAll(/^--> (?:Using cache )?([0-9a-f]{11,64})$/gm))
+    usedImages.add(m[1]!.slice(0, 11));
   const size = Number(podmanOk(["image", "inspect", IMAGE, "--format", "{{.Size}}"]).trim());
   console.log(`image ${IMAGE} built in ${seconds(started)}: ${(size / 1e6).toFixed(0)} MB`);
   podmanOk(["volume", "create", names.data]);
@@ -183,6 +188,14 @@ afterAll(() => {
   if (!unusable) {
     podman(["rm", "-f", "-t", "0", names.container, `${names.container}-wrong-key`, `${names.container}-files`]);
     podman(["volume", "rm", "-f", names.data, names.keys]);
+    // Untagged images of earlier builds (a build stage is about 1 GB) would pile up run after run;
+    // the ones this build made or reused stay as the next run's layer cache. Only images built on the
+    // stand-ins carry the label, so nothing else on the machine is touched.
+    const stale = podman(["images", "--no-trunc", "--filter", "dangling=true", "--filter", `label=${STANDIN_LABEL}`])
+      .stdout.split("\n")
+      .map((line) => /sha256:([0-9a-f]{64})/.exec(line)?.[1])
+      .filter((image): image is string => image !== undefined && !usedImages.has(image.slice(0, 11)));
+    if (usedImages.size > 0 && stale.length > 0) podman(["rmi", ...stale]);
   }
   dir.remove();
 });
