@@ -285,6 +285,11 @@ ctest("/healthz, /readyz and the HEALTHCHECK command answer; the check fails whe
   const check = podman(["healthcheck", "run", names.container]);
   expect({ code: check.code, out: check.stdout.trim() }).toEqual({ code: 0, out: "" });
   expect(podmanOk(["inspect", names.container, "--format", "{{.State.Health.Status}}"]).trim()).toBe("healthy");
+  // No debug surface and no source or config file is served (T-SC2).
+  for (const path of ["/debug", "/debug/pprof", "/_debug", "/.env", "/.git/config", "/package.json", "/src/main.ts"]) {
+    const res = await fetch(`${origin}${path}`);
+    expect({ path, status: res.status }).toEqual({ path, status: 404 });
+  }
   // The same command against a port nothing listens on exits 1: the check can fail.
   const wrongPort = podman(["exec", "-e", "LOUPE_PORT=9", names.container, "/usr/local/bin/loupe", "healthcheck"]);
   expect(wrongPort.code).toBe(1);
