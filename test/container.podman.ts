@@ -186,8 +186,19 @@ beforeAll(async () => {
 
 afterAll(() => {
   if (!unusable) {
-    podman(["rm", "-f", "-t", "0", names.container, `${names.container}-wrong-key`, `${names.container}-files`]);
-    podman(["volume", "rm", "-f", names.data, names.keys]);
+    // -v: also the anonymous volumes a container of this image gets when nothing is mounted on them.
+    podman([
+      "rm",
+      "-f",
+      "-v",
+      "--ignore",
+      "-t",
+      "0",
+      names.container,
+      `${names.container}-wrong-key`,
+      `${names.container}-files`,
+    ]);
+    for (const volume of [names.data, names.keys]) podman(["volume", "rm", "-f", volume]);
     // Untagged images of earlier builds (a build stage is about 1 GB) would pile up run after run;
     // the ones this build made or reused stay as the next run's layer cache. Only images built on the
     // stand-ins carry the label, so nothing else on the machine is touched.
@@ -208,7 +219,7 @@ ctest("the image: non-root user, HEALTHCHECK, volumes, the binary and its SBOM, 
   expect(Object.keys(config.Volumes).sort()).toEqual(["/data", "/keys"]);
   expect(config.Entrypoint).toEqual(["/usr/local/bin/loupe"]);
 
-  podmanOk(["create", "--name", `${names.container}-files`, IMAGE]);
+  podmanOk(["create", "--health-interval=disable", "--name", `${names.container}-files`, IMAGE]);
   const exported = spawnSync(["sh", "-c", `${PODMAN.join(" ")} export ${names.container}-files | tar -t`], {
     stdout: "pipe",
     stderr: "pipe",
