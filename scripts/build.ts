@@ -4,7 +4,8 @@
  * libsql picks its native addon with a dynamic require(`@libsql/${target}`) that the bundler cannot
  * follow; the plugin below rewrites it to a static require of this platform's .node file, which Bun
  * then embeds. Migrations and the built widget (scripts/build-assets.ts) are embedded too, so the
- * binary runs from an empty directory.
+ * binary runs from an empty directory. A CycloneDX SBOM of the production dependencies is written
+ * beside it (`dist/loupe.cdx.json`; scripts/sbom.ts).
  */
 
 import { readdirSync, readFileSync } from "node:fs";
@@ -12,6 +13,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import type { BunPlugin } from "bun";
 import { ASSETS_DIR, ensureAssets, formatSizes } from "./build-assets.ts";
+import { writeSbom } from "./sbom.ts";
 
 const root = resolve(import.meta.dir, "..");
 const outfile = process.argv[2] ?? join(root, "dist", "loupe");
@@ -107,3 +109,7 @@ if (!result.success) {
   process.exit(1);
 }
 console.log(`built ${outfile} (${dirname(nativeAddon).split("/").pop()} addon embedded)`);
+
+// The software bill of materials of what the binary embeds, beside it (scripts/sbom.ts).
+const bom = await writeSbom(root, `${outfile}.cdx.json`);
+console.log(`wrote ${outfile}.cdx.json (CycloneDX ${bom.specVersion}, ${bom.components.length} production components)`);

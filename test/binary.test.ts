@@ -54,6 +54,37 @@ test("the binary prints its version from an empty directory", () => {
   expect(res.stdout.toString().trim()).toBe(pkg.version);
 });
 
+test("the build writes a CycloneDX SBOM of exactly the production dependencies beside the binary (T-SC1)", () => {
+  const bom = JSON.parse(readFileSync(`${binary}.cdx.json`, "utf8"));
+  const root = bom.metadata.component;
+  expect({
+    format: bom.bomFormat,
+    spec: bom.specVersion,
+    name: root.name,
+    version: root.version,
+    type: root.type,
+  }).toEqual({ format: "CycloneDX", spec: "1.5", name: "loupe", version: pkg.version, type: "application" });
+  const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")).packages;
+  const components = bom.components as { name: string; version: string; purl: string; hashes: { alg: string }[] }[];
+  const version = (name: string) => components.find((c) => c.name === name)?.version;
+  // Every production dependency at its locked version (npm's --omit=dev lost jose and nodemailer), no dev one.
+  for (const dep of Object.keys(pkg.dependencies))
+    expect({ dep, v: version(dep) }).toEqual({ dep, v: lock[`node_modules/${dep}`].version });
+  for (const dev of Object.keys(pkg.devDependencies)) expect({ dev, v: version(dev) }).toEqual({ dev, v: undefined });
+  for (const c of components) {
+    expect(c.purl).toStartWith("pkg:npm/");
+    expect(c.hashes.map((h) => h.alg)).toContain("SHA-512");
+  }
+  // The addon for this platform is listed; another platform's, which the binary cannot hold, is not.
+  expect(version("@libsql/linux-x64-gnu") ?? version("@libsql/linux-arm64-gnu")).toBe(
+    lock["node_modules/libsql"].version,
+  );
+  expect(version("@libsql/darwin-arm64")).toBeUndefined();
+  expect(bom.dependencies.find((d: { ref: string }) => d.ref === `loupe@${pkg.version}`).dependsOn).toHaveLength(
+    Object.keys(pkg.dependencies).length,
+  );
+});
+
 test("the binary serves /healthz, /readyz, the widget and the admin UI with env-only config and no node_modules in reach", async () => {
   const { work, env } = containerLike();
   const server = await startServerProcess([binary, "serve"], env, work);
