@@ -1,6 +1,5 @@
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
-import { routePath } from "hono/route";
 import { AppError } from "../lib/app-error.ts";
 import type { Clock } from "../lib/clock.ts";
 import { constantTimeEqual } from "../lib/crypto.ts";
@@ -17,6 +16,7 @@ import { publicAction } from "./authorize.ts";
 import { describeRoute, problemContent } from "./openapi.ts";
 import { errorHandler, notFoundHandler } from "./problem.ts";
 import { requestContext } from "./request-context.ts";
+import { answeredRoute } from "./route-label.ts";
 import { securityHeaders } from "./security-headers.ts";
 
 export { createLoupeMetrics, type LoupeMetrics };
@@ -34,22 +34,6 @@ const SUBMISSION_ROUTES: Record<string, "widget" | "api"> = {
 const WIDGET_SUBMISSION = "/api/v1/widget/:widgetKey/feedback";
 
 /**
- * The pattern of the route that answered (never the raw path: no ids or personal data in a label).
- * After the chain, Hono's route index points at the last handler dispatched, the one that answered;
- * `routePath(c, -1)` would name the last route that *matched* (`/:itemId` for `/search`). A 404 that
- * only middleware saw is "unmatched".
- */
-function routeLabel(c: Context<AppEnv>, status: number): string {
-  let route = "";
-  try {
-    route = routePath(c);
-  } catch {
-    // No route matched at all.
-  }
-  return route === "" || (status === 404 && route.endsWith("*")) ? "unmatched" : route;
-}
-
-/**
  * Counts every answered request by method, route pattern and status, and times it; reads the
  * submission, refusal and 429 series off the response (status, route, problem code), so it depends
  * on no limiter's or service's internals.
@@ -63,7 +47,7 @@ export function recordRequests(metrics: LoupeMetrics) {
       const seconds = (performance.now() - started) / 1000;
       const method = c.req.method;
       const status = c.res.status;
-      const route = routeLabel(c, status);
+      const route = answeredRoute(c, status);
       metrics.requests.inc({ method, route, status: String(status) });
       metrics.duration.observe(seconds, { method, route });
       if (status === 429) metrics.rateLimited.inc({ route });

@@ -1,9 +1,9 @@
 import { createMiddleware } from "hono/factory";
-import { routePath } from "hono/route";
 import type { Clock } from "../lib/clock.ts";
 import { randomId } from "../lib/crypto.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { AppEnv } from "./app-env.ts";
+import { answeredRoute } from "./route-label.ts";
 
 /**
  * Gives every request an id (X-Request-Id) and writes one access-log line. The line names the
@@ -17,16 +17,10 @@ export function requestContext(logger: Logger, clock: Clock) {
     c.set("logger", logger);
     await next();
     c.res.headers.set("X-Request-Id", requestId);
-    let route = "unmatched";
-    try {
-      route = routePath(c, -1);
-    } catch {
-      // No route matched.
-    }
     logger.info("request", {
       requestId,
       method: c.req.method,
-      route: c.res.status === 404 && route === "/*" ? "unmatched" : route,
+      route: answeredRoute(c, c.res.status),
       status: c.res.status,
       durationMs: clock.now() - started,
     });
