@@ -1,15 +1,106 @@
+import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
+import { matchedRoutes } from "hono/route";
 import { tooManyAttempts } from "../services/errors.ts";
 import type { AppEnv } from "./app-env.ts";
 
-/** Per-client limit on the authentication routes, keyed on the resolved client address (in memory only, never stored or logged). */
-export function ipRateLimit(limiter: IpLimiter) {
-  return createMiddleware<AppEnv>(async (c, next) => {
-    const wait = limiter.take(c.get("clientAddress") ?? "unknown");
-    if (wait !== undefined) throw tooManyAttempts(wait);
-    return next();
-  });
+/**
+ * The one request-rate limiter (SECURITY.md T-AU3 per-IP part, T-W4, T-H3): a token bucket per route
+ * class and key, in memory only. It sits in front of — never instead of — the database-backed failure
+ * throttles of sign-in and MFA (services/accounts/throttle.ts). Keys may hold an address or an
+ * account id: they are never stored, logged or sent.
+ */
+export const RATE_LIMIT_CLASSES = {
+  "sign-in": "per client address: sign-in, re-authentication, SSO start, first-run setup",
+  mfa: "per client address: the second factor of a sign-in",
+  "password-reset": "per client address: requesting and completing a password reset",
+  invitations: "per client address: previewing an invitation and registering with one",
+  "widget-config": "per client address and widget key: the widget's configuration and CORS preflight",
+  "widget-submission": "per client address and widget key: widget submissions",
+  "widget-key": "per widget key (project), from all clients together: widget submissions",
+  events: "per account: opening a live-update (SSE) stream",
+  "api-tokens": "per client address: requests that carry an API token (Authorization: Bearer), before it is checked",
+  api: "per account: every other API request of a signed-in caller (session or API token)",
+  "api-anonymous": "per client address: every other API request without a valid sign-in",
+} as const;
+
+export type RateLimitClass = keyof typeof RATE_LIMIT_CLASSES;
+
+/** Requests per minute per class (each bucket holds that many: the burst), and the keys each class keeps. */
+export type RateLimitSettings = Readonly<{ perMinute: Readonly<Record<RateLimitClass, number>>; maxKeys: number }>;
+
+/** The answer of one take: whether it may pass, what is left, and the waits the headers report. */
+export type Take = {
+  allowed: boolean;
+  /** Whole requests left in the bucket after this one. */
+  remaining: number;
+  /** Seconds until the next request would be allowed (0 while some are left). */
+  retryAfterSeconds: number;
+  /** Seconds until the bucket is full again. */
+  resetSeconds: number;
+};
+
+type Bucket = { tokens: number; at: number };
+
+/**
+ * A token bucket per key: `capacity` requests, refilled continuously over `perMs`. At most `maxKeys`
+ * buckets: a Map keeps insertion order, so moving a bucket to the end on each touch (delete + set)
+ * makes the first key the least recently used one, evicted one at a time in O(1).
+ */
+export function createRateLimiter(options: { capacity: number; perMs: number; maxKeys: number; now: () => number }) {
+  const { capacity, perMs, maxKeys, now } = options;
+  const buckets = new Map<string, Bucket>();
+  const msPerToken = perMs / capacity;
+  return {
+    /** Takes one request for `key`. */
+    take(key: string): Take {
+      const at = now();
+      let bucket = buckets.get(key);
+      if (bucket === undefined) {
+        if (buckets.size >= maxKeys) buckets.delete(buckets.keys().next().value as string);
+        bucket = { tokens: capacity, at };
+      } else {
+        buckets.delete(key);
+        bucket.tokens = Math.min(capacity, bucket.tokens + Math.max(0, at - bucket.at) / msPerToken);
+        bucket.at = at;
+      }
+      buckets.set(key, bucket);
+      const allowed = bucket.tokens >= 1;
+      if (allowed) bucket.tokens -= 1;
+      return {
+        allowed,
+        remaining: Math.floor(bucket.tokens),
+        retryAfterSeconds: allowed ? 0 : ((1 - bucket.tokens) * msPerToken) / 1000,
+        resetSeconds: ((capacity - bucket.tokens) * msPerToken) / 1000,
+      };
+    },
+    /** How many keys it holds now. */
+    get size() {
+      return buckets.size;
+    },
+    /** The keys, least recently used first (for tests). */
+    keys(): string[] {
+      return [...buckets.keys()];
+    },
+  };
 }
+export type RateLimiter = ReturnType<typeof createRateLimiter>;
+
+/** One bucket store per route class, all per minute, with the configured bound on keys. */
+export function createRequestLimiter(settings: RateLimitSettings, now: () => number) {
+  const limiters = Object.fromEntries(
+    (Object.keys(RATE_LIMIT_CLASSES) as RateLimitClass[]).map((cls) => [
+      cls,
+      createRateLimiter({ capacity: settings.perMinute[cls], perMs: 60_000, maxKeys: settings.maxKeys, now }),
+    ]),
+  ) as Record<RateLimitClass, RateLimiter>;
+  return {
+    take: (cls: RateLimitClass, key: string) => limiters[cls].take(key),
+    quota: (cls: RateLimitClass) => settings.perMinute[cls],
+    size: (cls: RateLimitClass) => limiters[cls].size,
+  };
+}
+export type RequestLimiter = ReturnType<typeof createRequestLimiter>;
 
 /**
  * The limiter key of an address: an IPv4 address as is, an IPv6 address by its /64 (one host
@@ -31,38 +122,93 @@ export function limiterKey(address: string): string {
     .join(":")}::/64`;
 }
 
+/** The resolved client's limiter key (src/http/client-address.ts: trusted proxies only). */
+export const addressKey = (c: { var: { clientAddress?: string | undefined } }) =>
+  limiterKey(c.var.clientAddress ?? "unknown");
+
 /**
- * A token bucket per key, in memory only: `capacity` attempts refilled over `perMs`. Keys may hold an
- * address: they are never stored or logged.
+ * The header values of one take (draft-ietf-httpapi-ratelimit-headers-11): the policy is the class's
+ * quota per 60 s window; `r` the requests left, `t` the seconds until the bucket is full again.
  */
-export function createRateLimiter(options: { capacity: number; perMs: number; now: () => number }) {
-  const buckets = new Map<string, { tokens: number; at: number }>();
+export function rateLimitHeaders(cls: RateLimitClass, quota: number, take: Take) {
   return {
-    /** Takes one attempt; returns the seconds to wait when none is left. */
-    take(ip: string): number | undefined {
-      const now = options.now();
-      // Bounded memory: drop the oldest buckets (Map keeps insertion order), never all of them.
-      if (buckets.size >= 100_000) for (const key of [...buckets.keys()].slice(0, 10_000)) buckets.delete(key);
-      const bucket = buckets.get(ip) ?? { tokens: options.capacity, at: now };
-      const refilled = Math.min(
-        options.capacity,
-        bucket.tokens + ((now - bucket.at) / options.perMs) * options.capacity,
-      );
-      if (refilled < 1) {
-        buckets.set(ip, { tokens: refilled, at: now });
-        return ((1 - refilled) * options.perMs) / options.capacity / 1000;
-      }
-      buckets.delete(ip);
-      buckets.set(ip, { tokens: refilled - 1, at: now });
-      return undefined;
-    },
+    policy: `"${cls}";q=${quota};w=60`,
+    state: `"${cls}";r=${take.remaining};t=${Math.ceil(take.resetSeconds)}`,
   };
 }
-export type RateLimiter = ReturnType<typeof createRateLimiter>;
 
-/** The per-IP limiter of the auth routes: one bucket per client address (IPv6 by its /64). */
-export function createIpLimiter(options: { capacity: number; perMs: number; now: () => number }) {
-  const limiter = createRateLimiter(options);
-  return { take: (address: string) => limiter.take(limiterKey(address)) };
+/** Takes one request of `cls` for `key`: 429 (Retry-After, RateLimit-Policy, RateLimit) when none is left. */
+async function charge(
+  c: Context<AppEnv>,
+  limiter: RequestLimiter,
+  cls: RateLimitClass,
+  key: string,
+  next: () => Promise<void>,
+): Promise<void> {
+  const take = limiter.take(cls, key);
+  const headers = rateLimitHeaders(cls, limiter.quota(cls), take);
+  if (!take.allowed) {
+    throw tooManyAttempts(take.retryAfterSeconds, { "RateLimit-Policy": headers.policy, RateLimit: headers.state });
+  }
+  await next();
+  // Also on the route's own errors (Hono has answered them by now); several classes add up as a list.
+  try {
+    c.res.headers.append("RateLimit-Policy", headers.policy);
+    c.res.headers.append("RateLimit", headers.state);
+  } catch {
+    // An immutable response (none of Loupe's) keeps its headers.
+  }
 }
-export type IpLimiter = ReturnType<typeof createIpLimiter>;
+
+/** Marks the middleware of a route that has its own class, so `limitRequests` does not charge it again. */
+const ROUTE_CLASS = Symbol.for("loupe.rate-limit-class");
+
+/**
+ * A route's own class (sign-in, MFA, password reset, invitations, widget, SSE): keyed by the client
+ * address unless `keyOf` says otherwise (an account, a widget key).
+ */
+export function rateLimit<E extends AppEnv>(
+  limiter: RequestLimiter,
+  cls: RateLimitClass,
+  keyOf: (c: Context<E>) => string = addressKey as unknown as (c: Context<E>) => string,
+): MiddlewareHandler<E> {
+  const middleware = createMiddleware<E>(async (c, next) =>
+    charge(c as unknown as Context<AppEnv>, limiter, cls, keyOf(c), next),
+  );
+  return Object.assign(middleware, { [ROUTE_CLASS]: cls });
+}
+
+/**
+ * Every API request without a class of its own, after authentication: per account when signed in
+ * (changing address does not help), per client address otherwise.
+ */
+export function limitRequests(limiter: RequestLimiter): MiddlewareHandler<AppEnv> {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const own = matchedRoutes(c).some((r) => (r.handler as unknown as Record<symbol, unknown>)[ROUTE_CLASS]);
+    if (own) return next();
+    const auth = c.get("auth");
+    if (auth === undefined) return charge(c, limiter, "api-anonymous", addressKey(c), next);
+    return charge(c, limiter, "api", auth.kind === "session" ? auth.session.user_id : auth.user.id, next);
+  });
+}
+
+/**
+ * Requests that carry an API token, per client address, before the token is looked up: guessing
+ * tokens, and a runaway script, are bounded before they cost a database read.
+ */
+export function limitApiTokens(limiter: RequestLimiter): MiddlewareHandler<AppEnv> {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (c.req.header("Authorization") === undefined) return next();
+    return charge(c, limiter, "api-tokens", addressKey(c), next);
+  });
+}
+
+/** The classes a route declared (for the route-class inventory test and the docs). */
+export function declaredRateLimitClasses(routes: { method: string; path: string; handler: unknown }[]) {
+  const out = new Map<string, RateLimitClass>();
+  for (const r of routes) {
+    const cls = (r.handler as Record<symbol, RateLimitClass | undefined>)[ROUTE_CLASS];
+    if (cls) out.set(`${r.method} ${r.path}`, cls);
+  }
+  return out;
+}
