@@ -40,47 +40,107 @@ export type Take = {
   resetSeconds: number;
 };
 
-type Bucket = { tokens: number; at: number };
+const NONE = -1;
 
 /**
  * A token bucket per key: `capacity` requests, refilled continuously over `perMs`. At most `maxKeys`
- * buckets: a Map keeps insertion order, so moving a bucket to the end on each touch (delete + set)
- * makes the first key the least recently used one, evicted one at a time in O(1).
+ * buckets, kept in a doubly linked list from most to least recently used (slots in typed arrays, a
+ * Map from key to slot): a touch moves a bucket to the front and a new key past the bound takes the
+ * last one's slot, both in O(1). (A Map's own insertion order is not enough: in Bun, finding its
+ * first key after many deletes walks the holes they leave.)
  */
 export function createRateLimiter(options: { capacity: number; perMs: number; maxKeys: number; now: () => number }) {
   const { capacity, perMs, maxKeys, now } = options;
-  const buckets = new Map<string, Bucket>();
   const msPerToken = perMs / capacity;
+  const slots = new Map<string, number>();
+  let keys: string[] = [];
+  let tokens = new Float64Array(0);
+  let at = new Float64Array(0);
+  let prev = new Int32Array(0);
+  let next = new Int32Array(0);
+  let head = NONE;
+  let tail = NONE;
+  let used = 0;
+
+  // Storage grows by doubling up to the bound, so an idle limiter costs little.
+  function grow(): void {
+    const size = Math.min(maxKeys, Math.max(1024, tokens.length * 2));
+    const copy = <T extends Float64Array | Int32Array>(from: T, to: T): T => {
+      to.set(from);
+      return to;
+    };
+    tokens = copy(tokens, new Float64Array(size));
+    at = copy(at, new Float64Array(size));
+    prev = copy(prev, new Int32Array(size));
+    next = copy(next, new Int32Array(size));
+  }
+  function unlink(slot: number): void {
+    const p = prev[slot]!;
+    const n = next[slot]!;
+    if (p === NONE) head = n;
+    else next[p] = n;
+    if (n === NONE) tail = p;
+    else prev[n] = p;
+  }
+  function pushFront(slot: number): void {
+    prev[slot] = NONE;
+    next[slot] = head;
+    if (head !== NONE) prev[head] = slot;
+    head = slot;
+    if (tail === NONE) tail = slot;
+  }
+  /** A slot for a new key: a free one, or the least recently used key's. */
+  function claim(key: string, time: number): number {
+    let slot: number;
+    if (used < maxKeys) {
+      if (used === tokens.length) grow();
+      slot = used++;
+    } else {
+      slot = tail;
+      unlink(slot);
+      slots.delete(keys[slot]!);
+    }
+    keys[slot] = key;
+    tokens[slot] = capacity;
+    at[slot] = time;
+    slots.set(key, slot);
+    pushFront(slot);
+    return slot;
+  }
+
   return {
     /** Takes one request for `key`. */
     take(key: string): Take {
-      const at = now();
-      let bucket = buckets.get(key);
-      if (bucket === undefined) {
-        if (buckets.size >= maxKeys) buckets.delete(buckets.keys().next().value as string);
-        bucket = { tokens: capacity, at };
-      } else {
-        buckets.delete(key);
-        bucket.tokens = Math.min(capacity, bucket.tokens + Math.max(0, at - bucket.at) / msPerToken);
-        bucket.at = at;
+      const time = now();
+      let slot = slots.get(key);
+      if (slot === undefined) slot = claim(key, time);
+      else {
+        if (slot !== head) {
+          unlink(slot);
+          pushFront(slot);
+        }
+        tokens[slot] = Math.min(capacity, tokens[slot]! + Math.max(0, time - at[slot]!) / msPerToken);
+        at[slot] = time;
       }
-      buckets.set(key, bucket);
-      const allowed = bucket.tokens >= 1;
-      if (allowed) bucket.tokens -= 1;
+      let left = tokens[slot]!;
+      const allowed = left >= 1;
+      if (allowed) tokens[slot] = left -= 1;
       return {
         allowed,
-        remaining: Math.floor(bucket.tokens),
-        retryAfterSeconds: allowed ? 0 : ((1 - bucket.tokens) * msPerToken) / 1000,
-        resetSeconds: ((capacity - bucket.tokens) * msPerToken) / 1000,
+        remaining: Math.floor(left),
+        retryAfterSeconds: allowed ? 0 : ((1 - left) * msPerToken) / 1000,
+        resetSeconds: ((capacity - left) * msPerToken) / 1000,
       };
     },
     /** How many keys it holds now. */
     get size() {
-      return buckets.size;
+      return slots.size;
     },
     /** The keys, least recently used first (for tests). */
     keys(): string[] {
-      return [...buckets.keys()];
+      const out: string[] = [];
+      for (let slot = tail; slot !== NONE; slot = prev[slot]!) out.push(keys[slot]!);
+      return out;
     },
   };
 }
