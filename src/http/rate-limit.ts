@@ -265,10 +265,10 @@ export function limitApiTokens(limiter: RequestLimiter): MiddlewareHandler<AppEn
 
 /** The classes a route declared (for the route-class inventory test and the docs). */
 export function declaredRateLimitClasses(routes: { method: string; path: string; handler: unknown }[]) {
-  const out = new Map<string, RateLimitClass>();
+  const out = new Map<string, RateLimitClass[]>();
   for (const r of routes) {
     const cls = (r.handler as Record<symbol, RateLimitClass | undefined>)[ROUTE_CLASS];
-    if (cls) out.set(`${r.method} ${r.path}`, cls);
+    if (cls) out.set(`${r.method} ${r.path}`, [...(out.get(`${r.method} ${r.path}`) ?? []), cls]);
   }
   return out;
 }
