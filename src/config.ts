@@ -3,7 +3,6 @@ import * as v from "valibot";
 import { SCREENSHOT_MAX_BYTES } from "./lib/body-limits.ts";
 import { decodeKey256 } from "./lib/crypto.ts";
 import { BROADEST_PREFIX, parseTrustedProxies, type TrustedProxies } from "./lib/forwarded.ts";
-import type { RateLimitClass, RateLimitSettings } from "./http/rate-limit.ts";
 import type { MasterKeySource } from "./store/master-key.ts";
 
 /**
@@ -72,11 +71,13 @@ export const CONFIG_VARIABLES = {
   },
   LOUPE_RATE_LIMIT_INVITATIONS: {
     default: "30",
-    expects: "how many invitation preview and registration requests one client address may send per minute, from 1 to 100000000",
+    expects:
+      "how many invitation preview and registration requests one client address may send per minute, from 1 to 100000000",
   },
   LOUPE_RATE_LIMIT_WIDGET_CONFIG: {
     default: "120",
-    expects: "how many widget configuration requests one client address may send per widget key per minute, from 1 to 100000000",
+    expects:
+      "how many widget configuration requests one client address may send per widget key per minute, from 1 to 100000000",
   },
   LOUPE_RATE_LIMIT_EVENTS: {
     default: "60",
@@ -92,7 +93,8 @@ export const CONFIG_VARIABLES = {
   },
   LOUPE_RATE_LIMIT_API_ANONYMOUS: {
     default: "120",
-    expects: "how many other API requests one client address may send per minute without signing in, from 1 to 100000000",
+    expects:
+      "how many other API requests one client address may send per minute without signing in, from 1 to 100000000",
   },
   LOUPE_RATE_LIMIT_MAX_KEYS: {
     default: "100000",
@@ -243,8 +245,23 @@ export type Config = Readonly<{
   trustedProxies: TrustedProxies;
   /** LOUPE_TEAM_STORAGE_MAX_MB in bytes: a team's screenshots may not take more (T-F5). */
   teamStorageMaxBytes: number;
-  /** The request-rate limiter: requests per minute per route class, and how many keys each class keeps. */
-  rateLimits: RateLimitSettings;
+  /** The request-rate limiter: requests per minute per route class (src/shared/rate-limits.ts), and how many keys each class keeps. */
+  rateLimits: Readonly<{
+    perMinute: Readonly<{
+      "sign-in": number;
+      mfa: number;
+      "password-reset": number;
+      invitations: number;
+      "widget-config": number;
+      "widget-submission": number;
+      "widget-key": number;
+      events: number;
+      "api-tokens": number;
+      api: number;
+      "api-anonymous": number;
+    }>;
+    maxKeys: number;
+  }>;
   /** Daily encrypted backups: where, when (server time), to whom besides Loupe's identity, mirrored where. */
   backup: { dir: string; hour: number; minute: number; recipients: string[]; mirrorDir: string | undefined };
 }>;
@@ -384,7 +401,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
         "api-tokens": out.LOUPE_RATE_LIMIT_API_TOKENS,
         api: out.LOUPE_RATE_LIMIT_API,
         "api-anonymous": out.LOUPE_RATE_LIMIT_API_ANONYMOUS,
-      } satisfies Record<RateLimitClass, number>,
+      },
       maxKeys: out.LOUPE_RATE_LIMIT_MAX_KEYS,
     },
     backup: {

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";
 import { tooManyAttempts } from "../services/errors.ts";
+import { RATE_LIMIT_CLASSES, type RateLimitClass } from "../shared/rate-limits.ts";
 import type { AppEnv } from "./app-env.ts";
 
 /**
@@ -10,21 +11,7 @@ import type { AppEnv } from "./app-env.ts";
  * throttles of sign-in and MFA (services/accounts/throttle.ts). Keys may hold an address or an
  * account id: they are never stored, logged or sent.
  */
-export const RATE_LIMIT_CLASSES = {
-  "sign-in": "per client address: sign-in, re-authentication, SSO start, first-run setup",
-  mfa: "per client address: the second factor of a sign-in",
-  "password-reset": "per client address: requesting and completing a password reset",
-  invitations: "per client address: previewing an invitation and registering with one",
-  "widget-config": "per client address and widget key: the widget's configuration and CORS preflight",
-  "widget-submission": "per client address and widget key: widget submissions",
-  "widget-key": "per widget key (project), from all clients together: widget submissions",
-  events: "per account: opening a live-update (SSE) stream",
-  "api-tokens": "per client address: requests that carry an API token (Authorization: Bearer), before it is checked",
-  api: "per account: every other API request of a signed-in caller (session or API token)",
-  "api-anonymous": "per client address: every other API request without a valid sign-in",
-} as const;
-
-export type RateLimitClass = keyof typeof RATE_LIMIT_CLASSES;
+export { RATE_LIMIT_CLASSES, type RateLimitClass };
 
 /** Requests per minute per class (each bucket holds that many: the burst), and the keys each class keeps. */
 export type RateLimitSettings = Readonly<{ perMinute: Readonly<Record<RateLimitClass, number>>; maxKeys: number }>;
@@ -53,7 +40,7 @@ export function createRateLimiter(options: { capacity: number; perMs: number; ma
   const { capacity, perMs, maxKeys, now } = options;
   const msPerToken = perMs / capacity;
   const slots = new Map<string, number>();
-  let keys: string[] = [];
+  const keys: string[] = [];
   let tokens = new Float64Array(0);
   let at = new Float64Array(0);
   let prev = new Int32Array(0);

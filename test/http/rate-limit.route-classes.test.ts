@@ -91,9 +91,7 @@ test("the rest of the API, signed in: per account — a new address does not res
   moved.ip = "192.0.2.200";
   expectRefused(await moved.get("/api/v1/me"), "api");
   const second = new Browser(t.app, t.config.publicOrigin, "192.0.2.201");
-  expect((await second.post("/api/v1/auth/login", { email: alice.email, password: alice.password })).status).toBe(
-    200,
-  );
+  expect((await second.post("/api/v1/auth/login", { email: alice.email, password: alice.password })).status).toBe(200);
   expectRefused(await second.get("/api/v1/teams"), "api");
   // Bob, at alice's address, has his own bucket; so has the anonymous class at that address.
   const res = await bob.browser.get("/api/v1/me");
@@ -158,11 +156,7 @@ test("widget config: per address and widget key, and the 429 is readable by the 
     settings: { allowedOrigins: [ORIGIN] },
   });
   const config = async (key: string, ip = "203.0.113.9") =>
-    t!.app.request(
-      `http://loupe.test/api/v1/widget/${key}/config`,
-      { headers: { Origin: ORIGIN } },
-      { clientIp: ip },
-    );
+    t!.app.request(`http://loupe.test/api/v1/widget/${key}/config`, { headers: { Origin: ORIGIN } }, { clientIp: ip });
   await exhaust("widget-config", () => config(a.project.widgetKey));
   const refused = await config(a.project.widgetKey);
   expect(refused.headers.get("Access-Control-Allow-Origin")).toBe(ORIGIN);

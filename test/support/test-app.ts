@@ -71,7 +71,8 @@ const builtAssets = () => (assets ??= loadBuiltAssets());
  */
 function testRateLimits(options: TestAppOptions): Record<string, string> {
   const open = "100000000";
-  const auth = options.authAttemptsPerMinute === undefined ? undefined : Math.min(options.authAttemptsPerMinute, 100_000_000);
+  const auth =
+    options.authAttemptsPerMinute === undefined ? undefined : Math.min(options.authAttemptsPerMinute, 100_000_000);
   return {
     LOUPE_RATE_LIMIT_API: open,
     LOUPE_RATE_LIMIT_API_ANONYMOUS: open,

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { AppEnv, SessionEnv } from "../../http/app-env.ts";
-import { type RequestLimiter, rateLimit } from "../../http/rate-limit.ts";
 import type { routeActions } from "../../http/authorize.ts";
 import { describeRoute, problemContent } from "../../http/openapi.ts";
+import { type RequestLimiter, rateLimit } from "../../http/rate-limit.ts";
 import { AppError } from "../../lib/app-error.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import type { StampedEvent } from "../../services/live/bus.ts";
