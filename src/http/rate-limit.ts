@@ -141,10 +141,25 @@ export function createRequestLimiter(settings: RateLimitSettings, now: () => num
       createRateLimiter({ capacity: settings.perMinute[cls], perMs: 60_000, maxKeys: settings.maxKeys, now }),
     ]),
   ) as Record<RateLimitClass, RateLimiter>;
+  const refused = Object.fromEntries(Object.keys(RATE_LIMIT_CLASSES).map((cls) => [cls, 0])) as Record<
+    RateLimitClass,
+    number
+  >;
   return {
-    take: (cls: RateLimitClass, key: string) => limiters[cls].take(key),
+    take(cls: RateLimitClass, key: string): Take {
+      const take = limiters[cls].take(key);
+      if (!take.allowed) refused[cls]++;
+      return take;
+    },
     quota: (cls: RateLimitClass) => settings.perMinute[cls],
-    size: (cls: RateLimitClass) => limiters[cls].size,
+    /** Per class: the keys held now and the requests refused since start (for metrics). */
+    stats: () =>
+      Object.fromEntries(
+        (Object.keys(RATE_LIMIT_CLASSES) as RateLimitClass[]).map((cls) => [
+          cls,
+          { keys: limiters[cls].size, refused: refused[cls] },
+        ]),
+      ) as Record<RateLimitClass, { keys: number; refused: number }>,
   };
 }
 export type RequestLimiter = ReturnType<typeof createRequestLimiter>;

@@ -1,7 +1,8 @@
 // Invariant: the request-rate limiter's buckets hold `capacity` requests and refill continuously;
 // a refusal names the exact wait; memory is bounded by evicting the least recently used key, one at a time.
 import { expect, test } from "bun:test";
-import { createRateLimiter, limiterKey, rateLimitHeaders } from "../../src/http/rate-limit.ts";
+import { createRateLimiter, createRequestLimiter, limiterKey, rateLimitHeaders } from "../../src/http/rate-limit.ts";
+import { RATE_LIMIT_CLASSES, type RateLimitClass } from "../../src/shared/rate-limits.ts";
 
 function limiter(capacity: number, maxKeys = 1000) {
   let now = 1_000_000;
@@ -99,4 +100,20 @@ test("headers: the draft's structured fields, the class as the policy name", () 
     policy: '"sign-in";q=10;w=60',
     state: '"sign-in";r=5;t=30',
   });
+});
+
+test("the request limiter: one store per class, each with its own quota and bound; refusals counted per class", () => {
+  const perMinute = Object.fromEntries(Object.keys(RATE_LIMIT_CLASSES).map((cls) => [cls, 2])) as Record<
+    RateLimitClass,
+    number
+  >;
+  const limits = createRequestLimiter({ perMinute: { ...perMinute, mfa: 1 }, maxKeys: 1000 }, () => 0);
+  expect([1, 2, 3].map(() => limits.take("sign-in", "k").allowed)).toEqual([true, true, false]);
+  expect([1, 2].map(() => limits.take("mfa", "k").allowed)).toEqual([true, false]);
+  expect(limits.take("api", "k").allowed).toBe(true);
+  const stats = limits.stats();
+  expect(stats["sign-in"]).toEqual({ keys: 1, refused: 1 });
+  expect(stats.mfa).toEqual({ keys: 1, refused: 1 });
+  expect(stats.api).toEqual({ keys: 1, refused: 0 });
+  expect(stats.events).toEqual({ keys: 0, refused: 0 });
 });
