@@ -52,7 +52,7 @@ import {
 import { openApiDocument } from "./http/openapi.ts";
 import { errorHandler, notFoundHandler } from "./http/problem.ts";
 import { exceptWidget } from "./http/public-prefix.ts";
-import { createIpLimiter, createRateLimiter } from "./http/rate-limit.ts";
+import { createRequestLimiter, limitApiTokens, limitRequests } from "./http/rate-limit.ts";
 import { requestContext } from "./http/request-context.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { JSON_BODY_MAX_BYTES } from "./lib/body-limits.ts";
@@ -79,8 +79,6 @@ export type AppDeps = {
   version: string;
   passwords: PasswordHasher;
   mailer: Mailer | undefined;
-  /** Per-IP limit on the authentication routes: attempts per minute. */
-  authAttemptsPerMinute?: number;
   /** The built browser files (widget); absent, /widget.js answers 404. */
   assets?: BuiltAssets;
   /** The audit head's anchor (main.ts: coalesced by a timer); absent, the head is written at each commit. */
@@ -137,13 +135,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   const ctx = serviceContext(deps);
   const cookies = cookieNames(deps.config.secureCookies);
-  const ipLimiter = createIpLimiter({ capacity: deps.authAttemptsPerMinute ?? 30, perMs: 60_000, now: deps.clock.now });
+  const limits = createRequestLimiter(deps.config.rateLimits, deps.clock.now);
   app.use("/api/*", exceptWidget(csrfProtection(deps.config.publicOrigin)));
   app.use("/api/*", requireJsonBody());
   app.use("/api/*", jsonBodyLimit(JSON_BODY_MAX_BYTES));
   app.use("/api/*", jsonDepthLimit());
+  // The request-rate limiter, in front of everything that reads the database (the widget's classes are charged in its routes, after CORS).
+  app.use("/api/*", exceptWidget(limitApiTokens(limits)));
   // The live-update stream is not activity: it must not keep a session alive.
   app.use("/api/*", exceptWidget(authenticate(ctx, cookies, { passivePaths: ["/api/v1/events"] })));
+  app.use("/api/*", exceptWidget(limitRequests(limits)));
 
   const action = routeActions(ctx);
   const base = { ctx, action };
@@ -176,16 +177,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", assetRoutes(deps.assets ?? new Map()));
   app.route("/", adminRoutes(deps.assets ?? new Map()));
   app.route("/", tryPageRoutes({ ctx, assets: deps.assets ?? new Map() }));
-  app.route("/api/v1/setup", setupRoutes({ ...base, cookies, keyDir: deps.config.keyDir, ipLimiter }));
-  app.route("/api/v1/auth", authRoutes({ ...base, cookies, ipLimiter }));
-  app.route("/api/v1/auth/sso", ssoRoutes({ ...base, cookies, ipLimiter }));
+  app.route("/api/v1/setup", setupRoutes({ ...base, cookies, keyDir: deps.config.keyDir, limits }));
+  app.route("/api/v1/auth", authRoutes({ ...base, cookies, limits }));
+  app.route("/api/v1/auth/sso", ssoRoutes({ ...base, cookies, limits }));
   app.route("/api/v1/me", meRoutes(base));
   app.route("/api/v1/me/password", mePasswordRoutes({ ...base, cookies }));
   app.route("/api/v1/me/mfa", meMfaRoutes({ ...base, cookies }));
   app.route("/api/v1/me", meSsoRoutes({ ...base, cookies }));
   app.route("/api/v1/me/sessions", meSessionRoutes(base));
   app.route("/api/v1/me/tokens", meTokenRoutes(base));
-  app.route("/api/v1/events", eventRoutes(base));
+  app.route("/api/v1/events", eventRoutes({ ...base, limits }));
   app.route("/api/v1/instance", instanceRoutes(base));
   app.route("/api/v1/instance/sso-providers", ssoProviderRoutes(base));
   app.route(
@@ -193,7 +194,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     instanceHealthRoutes({ ...base, migrations: deps.migrations, version: deps.version, backups: deps.backups }),
   );
   app.route("/api/v1/instance/backups", instanceBackupRoutes({ ...base, backups: deps.backups }));
-  app.route("/api/v1/invitations", invitationRoutes({ ...base, ipLimiter }));
+  app.route("/api/v1/invitations", invitationRoutes({ ...base, limits }));
   app.route("/api/v1/feedback", crossTeamFeedbackRoutes(base));
   app.route("/api/v1/teams", teamRoutes(base));
   app.route("/api/v1/teams/:teamId/audit", teamAuditRoutes(base));
@@ -213,17 +214,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       teamStorageMaxBytes: deps.config.teamStorageMaxBytes,
     }),
   );
-  const perMinute = (capacity: number) => createRateLimiter({ capacity, perMs: 60_000, now: deps.clock.now });
   app.route(
     "/api/v1/widget",
     widgetRoutes({
       ...base,
       screenshotMaxBytes: deps.config.screenshotMaxBytes,
       teamStorageMaxBytes: deps.config.teamStorageMaxBytes,
-      limiters: {
-        perClient: perMinute(deps.config.widgetLimits.perClient),
-        perProject: perMinute(deps.config.widgetLimits.perProject),
-      },
+      limits,
     }),
   );
 

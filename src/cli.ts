@@ -159,6 +159,11 @@ function configCheck(config: Config): number {
   say(
     `  trusted proxies ${config.trustedProxies.length > 0 ? config.trustedProxies.map(formatIpRange).join(", ") : "none (forwarding headers are ignored)"}`,
   );
+  say(
+    `  rate limits     ${Object.entries(config.rateLimits.perMinute)
+      .map(([cls, n]) => `${cls} ${n}`)
+      .join(", ")} a minute; ${config.rateLimits.maxKeys} keys per class`,
+  );
   say(`  timeouts        busy ${config.busyTimeoutMs} ms, shutdown ${config.shutdownTimeoutMs} ms`);
   const b = config.backup;
   say(

@@ -65,6 +65,52 @@ export const CONFIG_VARIABLES = {
     default: "300",
     expects: "how many widget submissions one project accepts per minute from all clients together, from 1 to 100000",
   },
+  // The request-rate limiter (src/http/rate-limit.ts): requests per minute per route class, and its memory bound.
+  LOUPE_RATE_LIMIT_SIGN_IN: {
+    default: "30",
+    expects:
+      "how many sign-in, re-authentication, SSO start and setup requests one client address may send per minute, from 1 to 100000000",
+  },
+  LOUPE_RATE_LIMIT_MFA: {
+    default: "30",
+    expects: "how many second-factor (MFA) requests one client address may send per minute, from 1 to 100000000",
+  },
+  LOUPE_RATE_LIMIT_PASSWORD_RESET: {
+    default: "10",
+    expects: "how many password-reset requests one client address may send per minute, from 1 to 100000000",
+  },
+  LOUPE_RATE_LIMIT_INVITATIONS: {
+    default: "30",
+    expects:
+      "how many invitation preview and registration requests one client address may send per minute, from 1 to 100000000",
+  },
+  LOUPE_RATE_LIMIT_WIDGET_CONFIG: {
+    default: "120",
+    expects:
+      "how many widget configuration requests one client address may send per widget key per minute, from 1 to 100000000",
+  },
+  LOUPE_RATE_LIMIT_EVENTS: {
+    default: "60",
+    expects: "how many live-update (SSE) streams one account may open per minute, from 1 to 100000000",
+  },
+  LOUPE_RATE_LIMIT_API_TOKENS: {
+    default: "600",
+    expects: "how many requests with an API token one client address may send per minute, from 1 to 100000000",
+  },
+  LOUPE_RATE_LIMIT_API: {
+    default: "600",
+    expects: "how many other API requests one signed-in account may send per minute, from 1 to 100000000",
+  },
+  LOUPE_RATE_LIMIT_API_ANONYMOUS: {
+    default: "120",
+    expects:
+      "how many other API requests one client address may send per minute without signing in, from 1 to 100000000",
+  },
+  LOUPE_RATE_LIMIT_MAX_KEYS: {
+    default: "100000",
+    expects:
+      "how many clients (addresses, accounts, widget keys) each route class remembers before it forgets the least recently seen, from 1000 to 10000000",
+  },
   LOUPE_BACKUP_DIR: {
     default: "<LOUPE_DATA_DIR>/backups",
     expects: "a directory path for the encrypted daily backups (ideally another disk than LOUPE_DATA_DIR)",
@@ -127,6 +173,9 @@ type VariableName = keyof typeof CONFIG_VARIABLES;
 
 const optionalPath = (fallback: string) => v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty()), fallback);
 
+const perMinute = (name: VariableName) =>
+  v.optional(intString(1, 100_000_000), CONFIG_VARIABLES[name].default as string);
+
 const EnvSchema = v.object({
   LOUPE_DATA_DIR: optionalPath(CONFIG_VARIABLES.LOUPE_DATA_DIR.default),
   LOUPE_KEY_DIR: optionalPath(CONFIG_VARIABLES.LOUPE_KEY_DIR.default),
@@ -184,6 +233,20 @@ const EnvSchema = v.object({
     intString(1, 100_000),
     CONFIG_VARIABLES.LOUPE_WIDGET_KEY_SUBMISSIONS_PER_MINUTE.default,
   ),
+  // The request-rate limiter.
+  LOUPE_RATE_LIMIT_SIGN_IN: perMinute("LOUPE_RATE_LIMIT_SIGN_IN"),
+  LOUPE_RATE_LIMIT_MFA: perMinute("LOUPE_RATE_LIMIT_MFA"),
+  LOUPE_RATE_LIMIT_PASSWORD_RESET: perMinute("LOUPE_RATE_LIMIT_PASSWORD_RESET"),
+  LOUPE_RATE_LIMIT_INVITATIONS: perMinute("LOUPE_RATE_LIMIT_INVITATIONS"),
+  LOUPE_RATE_LIMIT_WIDGET_CONFIG: perMinute("LOUPE_RATE_LIMIT_WIDGET_CONFIG"),
+  LOUPE_RATE_LIMIT_EVENTS: perMinute("LOUPE_RATE_LIMIT_EVENTS"),
+  LOUPE_RATE_LIMIT_API_TOKENS: perMinute("LOUPE_RATE_LIMIT_API_TOKENS"),
+  LOUPE_RATE_LIMIT_API: perMinute("LOUPE_RATE_LIMIT_API"),
+  LOUPE_RATE_LIMIT_API_ANONYMOUS: perMinute("LOUPE_RATE_LIMIT_API_ANONYMOUS"),
+  LOUPE_RATE_LIMIT_MAX_KEYS: v.optional(
+    intString(1000, 10_000_000),
+    CONFIG_VARIABLES.LOUPE_RATE_LIMIT_MAX_KEYS.default,
+  ),
   LOUPE_TRUSTED_PROXIES: v.optional(v.string(), CONFIG_VARIABLES.LOUPE_TRUSTED_PROXIES.default),
   LOUPE_BACKUP_DIR: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty())),
   LOUPE_BACKUP_TIME: v.optional(v.pipe(v.string(), v.regex(/^([01]\d|2[0-3]):[0-5]\d$/)), "03:00"),
@@ -236,8 +299,23 @@ export type Config = Readonly<{
   trustedProxies: TrustedProxies;
   /** LOUPE_TEAM_STORAGE_MAX_MB in bytes: a team's screenshots may not take more (T-F5). */
   teamStorageMaxBytes: number;
-  /** Widget submissions per minute: per client address and project, and per project in all. */
-  widgetLimits: { perClient: number; perProject: number };
+  /** The request-rate limiter: requests per minute per route class (src/shared/rate-limits.ts), and how many keys each class keeps. */
+  rateLimits: Readonly<{
+    perMinute: Readonly<{
+      "sign-in": number;
+      mfa: number;
+      "password-reset": number;
+      invitations: number;
+      "widget-config": number;
+      "widget-submission": number;
+      "widget-key": number;
+      events: number;
+      "api-tokens": number;
+      api: number;
+      "api-anonymous": number;
+    }>;
+    maxKeys: number;
+  }>;
   /** Daily encrypted backups: where, when (server time), to whom besides Loupe's identity, mirrored where. */
   backup: { dir: string; hour: number; minute: number; recipients: string[]; mirrorDir: string | undefined };
   /** Transport (issue 11): the certificate and key files Loupe serves HTTPS with; undefined: plain HTTP. */
@@ -388,9 +466,21 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     screenshotMaxBytes: out.LOUPE_SCREENSHOT_MAX_BYTES,
     trustedProxies: proxies.ok ? proxies.proxies : [],
     teamStorageMaxBytes: out.LOUPE_TEAM_STORAGE_MAX_MB * 1024 * 1024,
-    widgetLimits: {
-      perClient: out.LOUPE_WIDGET_SUBMISSIONS_PER_MINUTE,
-      perProject: out.LOUPE_WIDGET_KEY_SUBMISSIONS_PER_MINUTE,
+    rateLimits: {
+      perMinute: {
+        "sign-in": out.LOUPE_RATE_LIMIT_SIGN_IN,
+        mfa: out.LOUPE_RATE_LIMIT_MFA,
+        "password-reset": out.LOUPE_RATE_LIMIT_PASSWORD_RESET,
+        invitations: out.LOUPE_RATE_LIMIT_INVITATIONS,
+        "widget-config": out.LOUPE_RATE_LIMIT_WIDGET_CONFIG,
+        "widget-submission": out.LOUPE_WIDGET_SUBMISSIONS_PER_MINUTE,
+        "widget-key": out.LOUPE_WIDGET_KEY_SUBMISSIONS_PER_MINUTE,
+        events: out.LOUPE_RATE_LIMIT_EVENTS,
+        "api-tokens": out.LOUPE_RATE_LIMIT_API_TOKENS,
+        api: out.LOUPE_RATE_LIMIT_API,
+        "api-anonymous": out.LOUPE_RATE_LIMIT_API_ANONYMOUS,
+      },
+      maxKeys: out.LOUPE_RATE_LIMIT_MAX_KEYS,
     },
     backup: {
       dir: backupDir,

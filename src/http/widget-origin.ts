@@ -24,8 +24,8 @@ export function widgetOrigin(ctx: ServiceContext) {
     await next();
     if (origin === undefined) return; // same-origin: no CORS answer needed
     c.res.headers.set("Access-Control-Allow-Origin", origin);
-    // The widget reads how long to wait after a 429, and the id to quote in a report.
-    c.res.headers.set("Access-Control-Expose-Headers", "Retry-After, X-Request-Id");
+    // The widget reads how long to wait after a 429 (and the limits ahead of it), and the id to quote in a report.
+    c.res.headers.set("Access-Control-Expose-Headers", "Retry-After, RateLimit, RateLimit-Policy, X-Request-Id");
     c.res.headers.append("Vary", "Origin");
   });
 }

@@ -50,6 +50,7 @@ export type TestAppOptions = {
   /** Default: fastPasswords(). */
   passwords?: PasswordHasher;
   mailer?: Mailer;
+  /** Sets the per-address classes of the old auth limiter (sign-in, MFA, password reset, invitations) unless `env` does. */
   authAttemptsPerMinute?: number;
   /** A closed data directory to start from (copied; give the env its LOUPE_MASTER_KEY). */
   copyDataFrom?: string;
@@ -63,12 +64,39 @@ let assets: BuiltAssets | undefined;
 /** The widget build (npm test builds it first), read once per test process. */
 const builtAssets = () => (assets ??= loadBuiltAssets());
 
+/**
+ * Tests share one client address and run on a frozen clock, so the classes every test goes through
+ * (the API, live streams, widget config) are permissive here unless a test sets them; the sign-in
+ * classes keep the real defaults (their tests count on them) or `authAttemptsPerMinute`.
+ */
+function testRateLimits(options: TestAppOptions): Record<string, string> {
+  const open = "100000000";
+  const auth =
+    options.authAttemptsPerMinute === undefined ? undefined : Math.min(options.authAttemptsPerMinute, 100_000_000);
+  return {
+    LOUPE_RATE_LIMIT_API: open,
+    LOUPE_RATE_LIMIT_API_ANONYMOUS: open,
+    LOUPE_RATE_LIMIT_API_TOKENS: open,
+    LOUPE_RATE_LIMIT_EVENTS: open,
+    LOUPE_RATE_LIMIT_WIDGET_CONFIG: open,
+    ...(auth !== undefined
+      ? {
+          LOUPE_RATE_LIMIT_SIGN_IN: String(auth),
+          LOUPE_RATE_LIMIT_MFA: String(auth),
+          LOUPE_RATE_LIMIT_PASSWORD_RESET: String(auth),
+          LOUPE_RATE_LIMIT_INVITATIONS: String(auth),
+        }
+      : {}),
+  };
+}
+
 export function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): TestContext {
   const dir = tempDir();
   const config = loadConfig({
     LOUPE_DATA_DIR: join(dir.path, "data"),
     LOUPE_KEY_DIR: join(dir.path, "keys"),
     LOUPE_MASTER_KEY: newMasterKeyText(),
+    ...testRateLimits(options),
     ...env,
   });
   // The -shm index is left behind: SQLite rebuilds it for the copy.
@@ -101,7 +129,6 @@ export function createTestApp(env: Record<string, string> = {}, options: TestApp
     auditHead,
     live,
     assets: builtAssets(),
-    ...(options.authAttemptsPerMinute ? { authAttemptsPerMinute: options.authAttemptsPerMinute } : {}),
   };
   const backups = createBackupManager(serviceContext(deps), {
     dataDir: config.dataDir,

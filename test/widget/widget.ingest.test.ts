@@ -303,7 +303,9 @@ test("a wildcard over a public suffix cannot be saved; settings saved under olde
   expect(project.settings.allowedOrigins).toEqual([ORIGIN]);
   const res = await submit({ comment: "after the upgrade", idempotencyId: newId() });
   expect(res.status).toBe(201);
-  expect(res.headers.get("Access-Control-Expose-Headers")).toBe("Retry-After, X-Request-Id");
+  expect(res.headers.get("Access-Control-Expose-Headers")).toBe(
+    "Retry-After, RateLimit, RateLimit-Policy, X-Request-Id",
+  );
   expect((await submit({ comment: "x", idempotencyId: newId() }, { origin: "https://evil.example" })).status).toBe(403);
 });
 

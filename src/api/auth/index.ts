@@ -10,7 +10,7 @@ import {
   setDeviceCookie,
   setMfaCookie,
 } from "../../http/cookies.ts";
-import { type IpLimiter, ipRateLimit } from "../../http/rate-limit.ts";
+import { type RequestLimiter, rateLimit } from "../../http/rate-limit.ts";
 import { describe } from "../../http/respond.ts";
 import { startSession } from "../../http/session-cookie.ts";
 import { validate } from "../../http/validation.ts";
@@ -35,13 +35,13 @@ export type AuthRouteDeps = {
   ctx: ServiceContext;
   action: ReturnType<typeof routeActions>;
   cookies: CookieNames;
-  ipLimiter: IpLimiter;
+  limits: RequestLimiter;
 };
 
 /** /api/v1/auth: sign-in, second factor, re-authentication, sign-out and password reset. */
 export function authRoutes(deps: AuthRouteDeps) {
   const { ctx, action, cookies } = deps;
-  const limited = ipRateLimit(deps.ipLimiter);
+  const { limits } = deps;
   return new Hono<AppEnv>()
     .post(
       "/login",
@@ -52,7 +52,7 @@ export function authRoutes(deps: AuthRouteDeps) {
           schema: v.union([SignedInSchema, MfaRequiredSchema]),
         },
       }),
-      limited,
+      rateLimit(limits, "sign-in"),
       validate("json", LoginInput),
       async (c) => {
         const input = c.req.valid("json");
@@ -85,7 +85,7 @@ export function authRoutes(deps: AuthRouteDeps) {
       describe("Complete a sign-in with a TOTP code or a recovery code", ["auth"], {
         200: { description: "Signed in", schema: SignedInSchema },
       }),
-      limited,
+      rateLimit(limits, "mfa"),
       validate("json", MfaInput),
       async (c) => {
         const input = c.req.valid("json");
@@ -111,7 +111,7 @@ export function authRoutes(deps: AuthRouteDeps) {
       describe("Confirm it is you (password or TOTP code) before a sensitive change", ["auth"], {
         200: { description: "Confirmed for 5 minutes", schema: OkSchema },
       }),
-      limited,
+      rateLimit(limits, "sign-in"),
       validate("json", ReauthInput),
       async (c) => {
         const { user, session } = c.var.caller;
@@ -149,7 +149,7 @@ export function authRoutes(deps: AuthRouteDeps) {
         { 202: { description: "If the account exists, a link was sent", schema: OkSchema } },
         [400, 429, 503],
       ),
-      limited,
+      rateLimit(limits, "password-reset"),
       validate("json", ResetRequestInput),
       async (c) => {
         await requestResetByEmail(ctx, c.req.valid("json").email);
@@ -165,7 +165,7 @@ export function authRoutes(deps: AuthRouteDeps) {
         { 200: { description: "Password changed; sign in again", schema: OkSchema } },
         [400, 429],
       ),
-      limited,
+      rateLimit(limits, "password-reset"),
       validate("json", ResetCompleteInput),
       async (c) => {
         const input = c.req.valid("json");

@@ -1,8 +1,9 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import type { AppEnv } from "../../http/app-env.ts";
+import type { AppEnv, SessionEnv } from "../../http/app-env.ts";
 import type { routeActions } from "../../http/authorize.ts";
 import { describeRoute, problemContent } from "../../http/openapi.ts";
+import { type RequestLimiter, rateLimit } from "../../http/rate-limit.ts";
 import { AppError } from "../../lib/app-error.ts";
 import type { ServiceContext } from "../../services/context.ts";
 import type { StampedEvent } from "../../services/live/bus.ts";
@@ -63,7 +64,11 @@ function outbox() {
 }
 
 /** /api/v1/events: one server-sent-events stream per browser tab with everything its user may see. */
-export function eventRoutes(deps: { ctx: ServiceContext; action: ReturnType<typeof routeActions> }) {
+export function eventRoutes(deps: {
+  ctx: ServiceContext;
+  action: ReturnType<typeof routeActions>;
+  limits: RequestLimiter;
+}) {
   const { ctx, action } = deps;
   return new Hono<AppEnv>().get(
     "/",
@@ -112,6 +117,8 @@ export function eventRoutes(deps: { ctx: ServiceContext; action: ReturnType<type
         ),
       },
     }),
+    // Opening streams, per account: reconnecting tabs are fine, a loop opening them is not.
+    rateLimit<AppEnv & SessionEnv>(deps.limits, "events", (c) => c.var.caller.session.user_id),
     (c) => {
       const caller = c.var.caller;
       // SameSite=Strict already keeps the cookie off other sites' requests; a page of another site

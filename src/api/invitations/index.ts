@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../http/app-env.ts";
 import type { routeActions } from "../../http/authorize.ts";
-import { type IpLimiter, ipRateLimit } from "../../http/rate-limit.ts";
+import { type RequestLimiter, rateLimit } from "../../http/rate-limit.ts";
 import { describe } from "../../http/respond.ts";
 import { validate } from "../../http/validation.ts";
 import type { ServiceContext } from "../../services/context.ts";
@@ -21,7 +21,7 @@ import {
 export function invitationRoutes(deps: {
   ctx: ServiceContext;
   action: ReturnType<typeof routeActions>;
-  ipLimiter: IpLimiter;
+  limits: RequestLimiter;
 }) {
   const { ctx, action } = deps;
   return new Hono<AppEnv>()
@@ -34,7 +34,7 @@ export function invitationRoutes(deps: {
         { 200: { description: "The invitation", schema: InvitationPreviewSchema } },
         [400, 429],
       ),
-      ipRateLimit(deps.ipLimiter),
+      rateLimit(deps.limits, "invitations"),
       validate("json", InvitationPreviewInput),
       (c) => c.json(previewInvitation(ctx, c.req.valid("json").token)),
     )
@@ -59,7 +59,7 @@ export function invitationRoutes(deps: {
         { 201: { description: "Account created and joined", schema: JoinedTeamSchema } },
         [400, 409, 429],
       ),
-      ipRateLimit(deps.ipLimiter),
+      rateLimit(deps.limits, "invitations"),
       validate("json", InvitationRegisterInput),
       async (c) => c.json(await registerWithInvitation(ctx, c.req.valid("json")), 201),
     );

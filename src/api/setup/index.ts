@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../http/app-env.ts";
 import type { routeActions } from "../../http/authorize.ts";
 import type { CookieNames } from "../../http/cookies.ts";
-import { type IpLimiter, ipRateLimit } from "../../http/rate-limit.ts";
+import { type RequestLimiter, rateLimit } from "../../http/rate-limit.ts";
 import { describe } from "../../http/respond.ts";
 import { startSession } from "../../http/session-cookie.ts";
 import { validate } from "../../http/validation.ts";
@@ -20,7 +20,7 @@ export function setupRoutes(deps: {
   action: ReturnType<typeof routeActions>;
   cookies: CookieNames;
   keyDir: string;
-  ipLimiter: IpLimiter;
+  limits: RequestLimiter;
 }) {
   const { ctx, action, cookies } = deps;
   return new Hono<AppEnv>()
@@ -47,7 +47,7 @@ export function setupRoutes(deps: {
         { 201: { description: "Admin created and signed in", schema: SignedInSchema } },
         [400, 404, 429],
       ),
-      ipRateLimit(deps.ipLimiter),
+      rateLimit(deps.limits, "sign-in"),
       validate("json", SetupInput),
       async (c) => {
         const user = await completeSetup(ctx, { ...c.req.valid("json"), keyDir: deps.keyDir });

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import * as v from "valibot";
 import type { AppEnv } from "../../http/app-env.ts";
@@ -9,12 +9,11 @@ import {
   readFeedbackSubmission,
 } from "../../http/feedback-submission.ts";
 import { jsonContent, problemContent } from "../../http/openapi.ts";
-import { limiterKey, type RateLimiter } from "../../http/rate-limit.ts";
+import { addressKey, type RequestLimiter, rateLimit } from "../../http/rate-limit.ts";
 import { parseOrThrow, validate } from "../../http/validation.ts";
-import { WIDGET_PREFLIGHT_HEADERS, widgetOrigin } from "../../http/widget-origin.ts";
+import { WIDGET_PREFLIGHT_HEADERS, type WidgetEnv, widgetOrigin } from "../../http/widget-origin.ts";
 import { sha256Hex } from "../../lib/crypto.ts";
 import type { ServiceContext } from "../../services/context.ts";
-import { tooManyAttempts } from "../../services/errors.ts";
 import { getWidgetConfig, submitWidgetFeedback } from "../../services/widget/widget.ts";
 import { WidgetFeedbackInput, WidgetSubmittedSchema } from "../../shared/feedback.ts";
 import { PublicWidgetConfigSchema } from "../../shared/widget-settings.ts";
@@ -29,8 +28,8 @@ export type WidgetRouteDeps = {
   screenshotMaxBytes: number;
   /** A team's screenshot storage quota (LOUPE_TEAM_STORAGE_MAX_MB). */
   teamStorageMaxBytes: number;
-  /** Submissions per client address and project, and per project from everyone. */
-  limiters: { perClient: RateLimiter; perProject: RateLimiter };
+  /** The request-rate limiter: widget config per client and key; submissions per client and key, and per key from everyone. */
+  limits: RequestLimiter;
 };
 
 /**
@@ -39,7 +38,10 @@ export type WidgetRouteDeps = {
  * prefix); CORS only for the project's allowed origins instead.
  */
 export function widgetRoutes(deps: WidgetRouteDeps) {
-  const { ctx, action, limiters } = deps;
+  const { ctx, action, limits } = deps;
+  // Charged after the origin check, so a 429 carries the CORS answer the widget needs to read it.
+  const perClient = (c: Context<AppEnv & WidgetEnv>) => `${addressKey(c)} ${c.var.widgetProject.id}`;
+  const configLimit = () => rateLimit<AppEnv & WidgetEnv>(limits, "widget-config", perClient);
   return new Hono<AppEnv>()
     .get(
       "/:widgetKey/config",
@@ -56,6 +58,7 @@ export function widgetRoutes(deps: WidgetRouteDeps) {
       }),
       validate("param", KeyParam),
       widgetOrigin(ctx),
+      configLimit(),
       (c) => {
         const body = JSON.stringify(getWidgetConfig(ctx, c.var.widgetProject));
         const etag = `"${sha256Hex(body).slice(0, 32)}"`;
@@ -74,6 +77,7 @@ export function widgetRoutes(deps: WidgetRouteDeps) {
       }),
       validate("param", KeyParam),
       widgetOrigin(ctx),
+      configLimit(),
       (c) => c.body(null, 204, WIDGET_PREFLIGHT_HEADERS),
     )
     .post(
@@ -91,15 +95,9 @@ export function widgetRoutes(deps: WidgetRouteDeps) {
       }),
       validate("param", KeyParam),
       widgetOrigin(ctx),
-      async (c, next) => {
-        const project = c.var.widgetProject;
-        // One client may not flood a project, and all clients together may not flood it either.
-        const wait =
-          limiters.perClient.take(`${limiterKey(c.get("clientAddress") ?? "unknown")} ${project.id}`) ??
-          limiters.perProject.take(project.id);
-        if (wait !== undefined) throw tooManyAttempts(wait);
-        await next();
-      },
+      // One client may not flood a project (T-W4), and all clients together may not flood it either.
+      rateLimit<AppEnv & WidgetEnv>(limits, "widget-submission", perClient),
+      rateLimit<AppEnv & WidgetEnv>(limits, "widget-key", (c) => c.var.widgetProject.id),
       feedbackSubmissionLimit(deps.screenshotMaxBytes),
       async (c) => {
         const { payload, screenshot } = await readFeedbackSubmission(c, {

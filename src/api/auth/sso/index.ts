@@ -3,7 +3,7 @@ import * as v from "valibot";
 import type { AppEnv } from "../../../http/app-env.ts";
 import type { routeActions } from "../../../http/authorize.ts";
 import { type CookieNames, clearSsoCookie, getCookie, setMfaCookie } from "../../../http/cookies.ts";
-import { type IpLimiter, ipRateLimit } from "../../../http/rate-limit.ts";
+import { type RequestLimiter, rateLimit } from "../../../http/rate-limit.ts";
 import { describe } from "../../../http/respond.ts";
 import { startSession } from "../../../http/session-cookie.ts";
 import { bindBrowserForSso } from "../../../http/sso-binding.ts";
@@ -22,7 +22,7 @@ export function ssoRoutes(deps: {
   ctx: ServiceContext;
   action: ReturnType<typeof routeActions>;
   cookies: CookieNames;
-  ipLimiter: IpLimiter;
+  limits: RequestLimiter;
 }) {
   const { ctx, action, cookies } = deps;
   return new Hono<AppEnv>()
@@ -46,7 +46,7 @@ export function ssoRoutes(deps: {
         { 200: { description: "Go there", schema: SsoStartSchema } },
         [400, 404, 429, 502],
       ),
-      ipRateLimit(deps.ipLimiter),
+      rateLimit(deps.limits, "sign-in"),
       validate("param", ProviderParam),
       validate("json", SsoStartInput),
       async (c) =>
