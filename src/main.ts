@@ -91,6 +91,7 @@ export function requestBindings(request: Request, server: Bun.Server<unknown>): 
   return {
     clientIp: server.requestIP(request)?.address,
     disableIdleTimeout: () => server.timeout(request, 0),
+    allowSlowBody: (seconds) => server.timeout(request, seconds),
   };
 }
 

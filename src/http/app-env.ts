@@ -35,6 +35,11 @@ export type AppEnv = {
      * for the live-update stream once accepted: Bun counts a streamed body's writes as no activity.
      */
     disableIdleTimeout?: () => void;
+    /**
+     * Gives this request `seconds` for its body to arrive (Bun's `server.timeout(request, seconds)`):
+     * Bun does not restart the idle timeout for body bytes, so a screenshot on a slow link needs longer.
+     */
+    allowSlowBody?: (seconds: number) => void;
   };
   Variables: {
     requestId: string;

@@ -9,6 +9,12 @@ import type { AppEnv } from "./app-env.ts";
 import { assertJsonDepth } from "./body-limit.ts";
 
 /**
+ * How long a submission's body may take to arrive: 5 MiB at about 45 KB/s (a weak mobile uplink).
+ * Only granted here, after the route's origin check and rate limit, so it cannot be had for nothing.
+ */
+export const SUBMISSION_BODY_SECONDS = 120;
+
+/**
  * A feedback submission's body, for the team route and the widget's public ingest alike: JSON, or
  * multipart/form-data with a `payload` JSON part and an optional `screenshot` file part.
  */
@@ -16,6 +22,7 @@ export async function readFeedbackSubmission<E extends AppEnv>(
   c: Context<E>,
   limits: Omit<ScreenshotUpload, "bytes">,
 ): Promise<{ payload: unknown; screenshot: ScreenshotUpload | undefined }> {
+  c.env?.allowSlowBody?.(SUBMISSION_BODY_SECONDS);
   const type = c.req.header("Content-Type") ?? "";
   if (!type.startsWith("multipart/form-data")) {
     const text = await c.req.text();
