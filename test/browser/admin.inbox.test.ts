@@ -174,6 +174,7 @@ test("filters and search narrow the list and live in the URL; j/k, Enter, e and 
   await page.keyboard.press("j");
   await page.keyboard.press("j");
   await page.waitForFunction(() => document.activeElement === document.querySelectorAll(".list .row")[1]);
+  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text's first line is the row's title (textContent has no line breaks)
   const second = (await list.getByRole("listitem").nth(1).innerText()).split("\n")[0]!;
   await page.keyboard.press("Enter");
   await page.getByRole("article").getByRole("heading", { name: second }).waitFor();
