@@ -40,7 +40,13 @@ const STOPPED_BEFORE_SERVICE = new Set([
   "BAD_REQUEST",
 ]);
 
-export type RouteCounts = { route: string; cases: number; reached: number; byStatus: Record<string, number> };
+export type RouteCounts = {
+  route: string;
+  cases: number;
+  reached: number;
+  byStatus: Record<string, number>;
+  ms: number;
+};
 
 type Caller = { browser: Browser; refresh(): Promise<void>; headers?: () => Record<string, string> };
 
@@ -219,15 +225,18 @@ type Case = {
   bodyMutation: Mutation | undefined;
 };
 
+/** A query string from a generated value (an array repeats its key); lone surrogates written as bad UTF-8. */
 function queryText(value: unknown): string {
-  if (!value || typeof value !== "object" || Array.isArray(value)) return `q=${encodeURIComponent(String(value))}`;
-  const search = new URLSearchParams();
+  if (!value || typeof value !== "object" || Array.isArray(value)) return `q=${encodeSegment(String(value))}`;
+  const pairs: string[] = [];
+  const add = (k: string, val: unknown) =>
+    pairs.push(`${encodeSegment(k)}=${encodeSegment(typeof val === "string" ? val : JSON.stringify(val))}`);
   for (const [k, val] of Object.entries(value as Record<string, unknown>)) {
     if (val === undefined) continue;
-    if (Array.isArray(val)) for (const item of val) search.append(k, typeof item === "string" ? item : JSON.stringify(item));
-    else search.append(k, typeof val === "string" ? val : JSON.stringify(val));
+    if (Array.isArray(val)) for (const item of val) add(k, item);
+    else add(k, val);
   }
-  return search.toString();
+  return pairs.join("&");
 }
 
 function caseArbitrary(route: RouteInfo, pools: Record<string, string[]>, bodyLimit: number): fc.Arbitrary<Case> {
@@ -342,7 +351,8 @@ export async function fuzzRoute(world: FuzzWorld, route: RouteInfo, runs = FUZZ_
   const bodySchema = route.inputs.json ?? INPUT_EXCEPTIONS[route.key]?.body;
   const feedbackSubmit = INPUT_EXCEPTIONS[route.key]?.body !== undefined;
   const bodyLimit = feedbackSubmit ? FEEDBACK_LIMIT : JSON_BODY_LIMIT;
-  const counts: RouteCounts = { route: route.key, cases: 0, reached: 0, byStatus: {} };
+  const started = performance.now();
+  const counts: RouteCounts = { route: route.key, cases: 0, reached: 0, byStatus: {}, ms: 0 };
   const ifMatch = route.key === "PATCH /api/v1/teams/:teamId/feedback/:itemId";
   const property = fc.asyncProperty(caseArbitrary(route, pools, bodyLimit), async (c) => {
       let path = route.path;
@@ -382,6 +392,7 @@ export async function fuzzRoute(world: FuzzWorld, route: RouteInfo, runs = FUZZ_
     const cause = ((error as Error).cause as Error | undefined)?.message ?? "";
     throw new Error(`${cause}\n${message.length > 3000 ? `${message.slice(0, 3000)} …` : message}`);
   }
+  counts.ms = Math.round(performance.now() - started);
   return counts;
 }
 
@@ -418,7 +429,7 @@ async function sendRaw(
 export function formatCounts(all: RouteCounts[]): string {
   const lines = all.map(
     (c) =>
-      `${c.route}: ${c.cases} cases, ${((100 * c.reached) / Math.max(c.cases, 1)).toFixed(0)}% reached the service — ${Object.entries(
+      `${c.route}: ${c.cases} cases in ${(c.ms / 1000).toFixed(1)} s, ${((100 * c.reached) / Math.max(c.cases, 1)).toFixed(0)}% reached the service — ${Object.entries(
         c.byStatus,
       )
         .sort((a, b) => b[1] - a[1])
