@@ -120,7 +120,7 @@ async function json(res: Response): Promise<any> {
 }
 
 /** A fresh team (owner, member, reporter, project, label, items) and a caller with the role the route needs. */
-async function targetFor(world: FuzzWorld, route: RouteInfo) {
+export async function targetFor(world: FuzzWorld, route: RouteInfo) {
   const { t } = world;
   const name = `fz${Math.random().toString(36).slice(2, 8)}`;
   // Seeded without the mailer, so invitations answer their link (with one they are only mailed).
@@ -198,7 +198,7 @@ async function targetFor(world: FuzzWorld, route: RouteInfo) {
 }
 
 /** encodeURIComponent, with a lone surrogate written as the (invalid) UTF-8 of a surrogate. */
-function encodeSegment(text: string): string {
+export function encodeSegment(text: string): string {
   return text
     .split(/([\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff])/)
     .map((part, i) => (i % 2 === 1 ? "%ED%A0%80" : encodeURIComponent(part)))
