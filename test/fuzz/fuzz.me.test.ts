@@ -4,4 +4,4 @@
  */
 import { fuzzSuite } from "../support/fuzz/harness.ts";
 
-fuzzSuite(/^\/api\/v1\/me(\/|$)/, { minRoutes: 6 });
+fuzzSuite("me");

@@ -4,4 +4,4 @@
  */
 import { fuzzSuite } from "../support/fuzz/harness.ts";
 
-fuzzSuite(/^\/api\/v1\/widget\//, { minRoutes: 3 });
+fuzzSuite("widget");

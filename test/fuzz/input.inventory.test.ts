@@ -5,7 +5,9 @@
  * test/support/fuzz/inventory.ts.
  */
 import { afterAll, describe, expect, test } from "bun:test";
+import { fuzzableRoutes } from "../support/fuzz/harness.ts";
 import { INPUT_EXCEPTIONS, lenientObjects, routeInventory, unvalidatedReads } from "../support/fuzz/inventory.ts";
+import { FUZZ_SUITES } from "../support/fuzz/suites.ts";
 import { createTestApp } from "../support/test-app.ts";
 
 const t = createTestApp();
@@ -85,5 +87,16 @@ describe("route inventory", () => {
       if ((r.inputs.json || INPUT_EXCEPTIONS[r.key]?.body) && !op.requestBody) gaps.push(`${r.key}: request body`);
     }
     expect(gaps).toEqual([]);
+  });
+
+  test("every API route with input is fuzzed by exactly one suite (test/fuzz/fuzz.<suite>.test.ts)", () => {
+    const coverage = fuzzableRoutes(routes, /^\/api\/v1\//).map((r) => ({
+      route: r.key,
+      suites: Object.entries(FUZZ_SUITES)
+        .filter(([, s]) => s.paths.test(r.path))
+        .map(([name]) => name),
+    }));
+    expect(coverage.length).toBeGreaterThan(80);
+    expect(coverage.filter((c) => c.suites.length !== 1)).toEqual([]);
   });
 });
