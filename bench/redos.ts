@@ -7,9 +7,9 @@
  * Figures only; the test asserts the checker's verdicts and that every run completes.
  */
 
+import { globMatches } from "../src/shared/display-rules.ts";
 import { FLAGGED_BUT_BOUNDED, srcPatterns } from "../test/support/regex-inventory.ts";
 import { adversarialInputs } from "../test/support/regex-safety.ts";
-import { globMatches } from "../src/shared/display-rules.ts";
 
 function time(fn: () => unknown): number {
   const started = performance.now();
@@ -38,7 +38,9 @@ export async function benchRedos(): Promise<void> {
   const total = rows.reduce((s, r) => s + r.ms, 0);
   console.log(`${rows.length} patterns, ${total.toFixed(0)} ms in all; the ten slowest:`);
   for (const r of rows.slice(0, 10))
-    console.log(`  ${r.ms.toFixed(2).padStart(8)} ms  (${(r.ms / Math.max(r.baseline, 0.001)).toFixed(0)}× indexOf)  ${r.name.slice(0, 110)}`);
+    console.log(
+      `  ${r.ms.toFixed(2).padStart(8)} ms  (${(r.ms / Math.max(r.baseline, 0.001)).toFixed(0)}× indexOf)  ${r.name.slice(0, 110)}`,
+    );
   const url = `https://shop.example.test/${"a".repeat(100_000)}`;
   const glob = `https://shop.example.test/${"*a".repeat(100)}*b`;
   console.log(`  glob matcher, 100-star pattern on a 100 KB URL: ${time(() => globMatches(glob, url)).toFixed(2)} ms`);

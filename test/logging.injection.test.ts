@@ -75,10 +75,18 @@ test("hostile user agents, headers, paths and feedback text leave every access-l
     const sends: Promise<Response>[] = [
       team.owner.browser.post(
         `/api/v1/teams/${team.team.id}/feedback`,
-        { projectId: team.project.id, comment: value, title: value.slice(0, 100).replace(/[\u0000-\u001f\u007f]/g, "") },
+        {
+          projectId: team.project.id,
+          comment: value,
+          title: value.slice(0, 100).replace(/[\u0000-\u001f\u007f]/g, ""),
+        },
         headers,
       ),
-      team.owner.browser.post(`/api/v1/teams/${team.team.id}/feedback/${team.item.id}/comments`, { body: value }, headers),
+      team.owner.browser.post(
+        `/api/v1/teams/${team.team.id}/feedback/${team.item.id}/comments`,
+        { body: value },
+        headers,
+      ),
       visitor.post(
         `/api/v1/widget/${team.project.widgetKey}/feedback`,
         { comment: value },

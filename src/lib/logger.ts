@@ -54,15 +54,17 @@ const EVENT_NAME = /^[a-z][a-z0-9_.:-]{0,80}$/;
 
 /** Removes anything that could be personal data or a secret from free error text. */
 export function scrubText(text: string): string {
-  return text
-    .replace(/[\r\n\t\u0000-\u001f\u007f\u001b]+/g, " ")
-    .replace(/"[^"]*"|'[^']*'|`[^`]*`/g, "[value]")
-    // Bounded runs: unbounded ones rescan to the end from every start (16 s on 100 KB without an @).
-    .replace(/[^\s@]{1,64}@[^\s@]{1,255}/g, "[email]")
-    .replace(/\b\d{1,3}(?:\.\d{1,3}){3}\b/g, "[ip]")
-    .replace(/\b(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}\b/gi, "[ip]")
-    .replace(/\b[A-Za-z0-9_\-+/=.]{20,}\b/g, "[token]")
-    .slice(0, 400);
+  return (
+    text
+      .replace(/[\r\n\t\u0000-\u001f\u007f\u001b]+/g, " ")
+      .replace(/"[^"]*"|'[^']*'|`[^`]*`/g, "[value]")
+      // Bounded runs: unbounded ones rescan to the end from every start (16 s on 100 KB without an @).
+      .replace(/[^\s@]{1,64}@[^\s@]{1,255}/g, "[email]")
+      .replace(/\b\d{1,3}(?:\.\d{1,3}){3}\b/g, "[ip]")
+      .replace(/\b(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}\b/gi, "[ip]")
+      .replace(/\b[A-Za-z0-9_\-+/=.]{20,}\b/g, "[token]")
+      .slice(0, 400)
+  );
 }
 
 function cleanFields(fields: LogFields): Record<string, unknown> {

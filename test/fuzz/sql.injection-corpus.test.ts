@@ -8,13 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import * as v from "valibot";
-import {
-  createFuzzWorld,
-  encodeSegment,
-  type FuzzWorld,
-  fuzzableRoutes,
-  targetFor,
-} from "../support/fuzz/harness.ts";
+import { createFuzzWorld, encodeSegment, type FuzzWorld, fuzzableRoutes, targetFor } from "../support/fuzz/harness.ts";
 import { INPUT_EXCEPTIONS, routeInventory } from "../support/fuzz/inventory.ts";
 import { validArbitrary } from "../support/fuzz/valibot-arbitrary.ts";
 import { createTestApp } from "../support/test-app.ts";
@@ -69,7 +63,15 @@ function snapshot(world: FuzzWorld): Snapshot {
         ? db.all("SELECT * FROM activity_events WHERE type <> 'access.denied'")
         : db.all(`SELECT * FROM "${table.replaceAll('"', '""')}"`);
     out[table] = `${rows.length}:${createHash("sha256")
-      .update(JSON.stringify(rows, (_k, value) => (value instanceof Uint8Array ? Buffer.from(value).toString("hex") : typeof value === "bigint" ? String(value) : value)))
+      .update(
+        JSON.stringify(rows, (_k, value) =>
+          value instanceof Uint8Array
+            ? Buffer.from(value).toString("hex")
+            : typeof value === "bigint"
+              ? String(value)
+              : value,
+        ),
+      )
       .digest("hex")
       .slice(0, 16)}`;
   }
@@ -135,20 +137,25 @@ describe("the SQL injection corpus through every parameter", () => {
         for (const payload of SQL_INJECTION_CORPUS) {
           let path = route.path;
           for (const [name, value] of Object.entries(params))
-            path = path.replace(`:${name}`, slot.where === "param" && slot.key === name ? encodeSegment(payload) : value);
+            path = path.replace(
+              `:${name}`,
+              slot.where === "param" && slot.key === name ? encodeSegment(payload) : value,
+            );
           const q = { ...query, ...(slot.where === "query" ? { [slot.key]: payload } : {}) };
           const search = Object.entries(q)
             .filter(([, value]) => value !== undefined)
             .map(([k, value]) => `${k}=${encodeSegment(typeof value === "string" ? value : JSON.stringify(value))}`)
             .join("&");
           if (search) path += `?${search}`;
-          const sent = body === undefined ? undefined : { ...body, ...(slot.where === "body" ? { [slot.key]: payload } : {}) };
+          const sent =
+            body === undefined ? undefined : { ...body, ...(slot.where === "body" ? { [slot.key]: payload } : {}) };
           const res = await caller.browser.request(route.method, path, sent, caller.headers?.() ?? {});
           tally.requests += 1;
           tally.byStatus[res.status] = (tally.byStatus[res.status] ?? 0) + 1;
           if (res.headers.get("Content-Type")?.startsWith("text/event-stream")) await res.body?.cancel();
           else await res.arrayBuffer();
-          if (res.status >= 500) failures.push(`${slot.where} ${slot.key} = ${JSON.stringify(payload)} → ${res.status}`);
+          if (res.status >= 500)
+            failures.push(`${slot.where} ${slot.key} = ${JSON.stringify(payload)} → ${res.status}`);
           if (res.status === 401) await caller.refresh();
         }
       expect(failures).toEqual([]);

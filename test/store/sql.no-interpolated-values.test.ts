@@ -8,7 +8,8 @@ import { readFileSync } from "node:fs";
 import { Glob } from "bun";
 import { scanSource } from "../support/source-scan.ts";
 
-const SQL = /\b(?:SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM|PRAGMA|CREATE (?:TABLE|INDEX|TRIGGER|VIEW)|DROP|ALTER TABLE|WHERE|VALUES|ORDER BY|INDEXED BY|MATCH)\b/;
+const SQL =
+  /\b(?:SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM|PRAGMA|CREATE (?:TABLE|INDEX|TRIGGER|VIEW)|DROP|ALTER TABLE|WHERE|VALUES|ORDER BY|INDEXED BY|MATCH)\b/;
 
 /** A placeholder list: one `?` per value, bound separately. */
 const PLACEHOLDERS = /^[\w.]+\.map\(\(\) => "\?"\)\.join\(", "\)$/;
@@ -36,7 +37,7 @@ const ALLOWED: Record<string, Record<string, string>> = {
   "src/store/privacy.ts": {
     IDENTITY_SQL: "a module constant (the shared SELECT … JOIN of the identity queries)",
     table: "one of the literals screenshots / feedback_messages / feedback_comments, passed by the same function",
-    marks: "a placeholder list (`part.map(() => \"?\")`)",
+    marks: 'a placeholder list (`part.map(() => "?")`)',
   },
   "src/store/feedback.ts": {
     COLUMNS: "the table's column list, a module constant",
@@ -51,7 +52,7 @@ const ALLOWED: Record<string, Record<string, string>> = {
     from: "one of two literal FROM clauses (with or without the label join)",
     'where.join(" AND ")': "conditions from string literals in the same function, each with `?` placeholders",
     order: "an ORDER BY from literals and the constant sort keys",
-    marks: "a placeholder list (`ids.map(() => \"?\")`)",
+    marks: 'a placeholder list (`ids.map(() => "?")`)',
     'deletedAt === null ? "NOT NULL" : "NULL"': "one of two literal fragments",
     table: "feedback_comments or feedback_messages, chosen by the thread kind",
   },
@@ -88,6 +89,7 @@ describe("SQL is built with bound parameters only", () => {
     const found = files.flatMap((f) => sqlTemplates(f).templates.map(() => f));
     expect(found.filter((f) => f === "src/store/feedback.ts").length).toBeGreaterThan(5);
     // A made-up offender is caught.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text of an offender, scanned as code
     const bad = scanSource("db.get(`SELECT * FROM users WHERE email = '${email}'`)");
     expect(bad.literals.filter((l) => l.interpolations?.length && SQL.test(l.text))[0]?.interpolations).toEqual([
       "email",
@@ -131,7 +133,10 @@ describe("SQL is built with bound parameters only", () => {
         if ((token.kind !== "string" && token.kind !== "template") || !SQL.test(token.value)) return;
         const before = scan.tokens[i - 1];
         const after = scan.tokens[i + 1];
-        if ((before?.kind === "punct" && /^\+=?$/.test(before.value)) || (after?.kind === "punct" && after.value === "+"))
+        if (
+          (before?.kind === "punct" && /^\+=?$/.test(before.value)) ||
+          (after?.kind === "punct" && after.value === "+")
+        )
           offenders.push(`${file}:${token.line}: ${token.value.slice(0, 60)}`);
       });
     }
@@ -142,7 +147,8 @@ describe("SQL is built with bound parameters only", () => {
     const calls: string[] = [];
     for (const file of files) {
       const source = readFileSync(file, "utf8");
-      for (const m of source.matchAll(/[\w.#]+\.(?:pragma|exec)\(\s*`[^`]*\$\{[^`]*`\s*\)/g)) calls.push(`${file}: ${m[0]}`);
+      for (const m of source.matchAll(/[\w.#]+\.(?:pragma|exec)\(\s*`[^`]*\$\{[^`]*`\s*\)/g))
+        calls.push(`${file}: ${m[0]}`);
     }
     expect(calls.filter((c) => !ALLOWED_CALLS[c])).toEqual([]);
     expect(Object.keys(ALLOWED_CALLS).filter((c) => !calls.includes(c))).toEqual([]);

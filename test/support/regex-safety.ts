@@ -131,7 +131,9 @@ class Parser {
         this.pos += 2;
         return { type: "chars", src: ".", set: new Set(SAMPLE) };
       }
-      const m = /^\\(?:[pP]\{[^}]+\}|u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|c[A-Za-z]|k<[^>]+>|.)/.exec(src.slice(this.pos));
+      const m = /^\\(?:[pP]\{[^}]+\}|u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|c[A-Za-z]|k<[^>]+>|.)/.exec(
+        src.slice(this.pos),
+      );
       this.pos += m![0].length;
     } else {
       // A surrogate pair is one character under the u flag.
@@ -189,8 +191,9 @@ function info(node: Node): Info {
 }
 
 /** An unbounded repetition of something that consumes characters (bounded ones up to 16 are cheap). */
-const heavy = (n: Node): n is Extract<Node, { type: "quant" }> =>
-  n.type === "quant" && n.max > 16 && info(n.body).all.size > 0;
+function heavy(n: Node): boolean {
+  return n.type === "quant" && n.max > 16 && info(n.body).all.size > 0;
+}
 
 type Quant = Extract<Node, { type: "quant" }>;
 
@@ -247,26 +250,23 @@ const canFailEmpty = (n: Node): boolean =>
   (n.type === "group" && (n.look || canFailEmpty(n.body))) ||
   (n.type === "seq" && n.items.some(canFailEmpty));
 
-/**
- * Visits every node with the unbounded repetitions around it (innermost last). Lookarounds are
- * visited too: JavaScript backtracks into them like into any group.
- */
-function walk(node: Node, visit: (n: Node, around: Extract<Node, { type: "quant" }>[]) => void, around: Extract<Node, { type: "quant" }>[] = []): void {
-  visit(node, around);
-  if (node.type === "seq") for (const i of node.items) walk(i, visit, around);
-  else if (node.type === "alt") for (const o of node.options) walk(o, visit, around);
-  else if (node.type === "group") walk(node.body, visit, around);
-  else if (node.type === "quant") walk(node.body, visit, heavy(node) ? [...around, node] : around);
+/** Visits every node; lookarounds too (JavaScript backtracks into them like into any group). */
+function walk(node: Node, visit: (n: Node) => void): void {
+  visit(node);
+  if (node.type === "seq") for (const i of node.items) walk(i, visit);
+  else if (node.type === "alt") for (const o of node.options) walk(o, visit);
+  else if (node.type === "group") walk(node.body, visit);
+  else if (node.type === "quant") walk(node.body, visit);
 }
 
 /** What the checker finds in `/source/flags`; an empty list is the verdict "safe". */
 export function checkRegex(source: string, flags = ""): Finding[] {
   const root = new Parser(source, flags).parse();
   const findings: Finding[] = [];
-  walk(root, (n, around) => {
+  walk(root, (n) => {
     // Nested: a repetition at the end of a round of an outer one can also take what starts the next
     // round, so one input splits into rounds in exponentially many ways. `(?:[a-z]+\.)+` is safe.
-    if (heavy(n))
+    if (n.type === "quant" && heavy(n))
       for (const inner of tailHeavy(n.body))
         if (inner !== n && overlaps(info(inner.body).all, info(n.body).first))
           findings.push({ kind: "nested", at: inner.src });
@@ -288,7 +288,7 @@ export function checkRegex(source: string, flags = ""): Finding[] {
         for (let j = i + 1; j < n.items.length; j++) {
           const other = n.items[j]!;
           if (heavy(other) && overlaps(mine, info(other).first)) {
-            findings.push({ kind: "adjacent-overlap", at: `${item.src} … ${other.src}` });
+            findings.push({ kind: "adjacent-overlap", at: `${tails[0]!.src} … ${(other as Quant).src}` });
             break;
           }
           if (!info(other).nullable) break;
@@ -308,7 +308,8 @@ export function checkRegex(source: string, flags = ""): Finding[] {
           // A bounded repetition ({1,64}) does bounded work per start: linear in all.
           if (item.type !== "quant" || item.max !== Infinity) break;
           const rest = items.slice(k + 1);
-          if (rest.some((i) => !info(i).nullable || canFailEmpty(i))) findings.push({ kind: "unanchored-scan", at: item.src });
+          if (rest.some((i) => !info(i).nullable || canFailEmpty(i)))
+            findings.push({ kind: "unanchored-scan", at: item.src });
           break;
         }
         // A prefix that anchors (^, a lookbehind) or needs a character outside the run stops the scan.
@@ -338,7 +339,13 @@ export function regexesInSource(root = "."): { literals: FoundRegex[]; construct
     }
     for (const m of text.matchAll(/new RegExp\(/g)) {
       const line = text.slice(0, m.index).split("\n").length;
-      constructed.push({ file, line, source: "", flags: "", dynamic: text.slice(m.index, m.index + 120).split("\n")[0] });
+      constructed.push({
+        file,
+        line,
+        source: "",
+        flags: "",
+        dynamic: text.slice(m.index, m.index + 120).split("\n")[0],
+      });
     }
   }
   return { literals, constructed };

@@ -105,7 +105,7 @@ export function fuzzSuite(name: FuzzSuiteName): void {
       },
       Math.max(60_000, FUZZ_RUNS * 60),
     );
-}/** The routes the fuzzer sends input to: those with a params, query or body schema. */
+} /** The routes the fuzzer sends input to: those with a params, query or body schema. */
 export function fuzzableRoutes(routes: RouteInfo[], prefix: RegExp): RouteInfo[] {
   return routes.filter(
     (r) =>
@@ -133,7 +133,11 @@ export async function targetFor(world: FuzzWorld, route: RouteInfo) {
     ctx.mailer = mailer;
   });
   const ownerToken = await json(
-    await team.owner.browser.post(`/api/v1/teams/${team.team.id}/tokens`, { name: "fuzz", scope: "read", role: "reporter" }),
+    await team.owner.browser.post(`/api/v1/teams/${team.team.id}/tokens`, {
+      name: "fuzz",
+      scope: "read",
+      role: "reporter",
+    }),
   );
   const sessions = await json(await team.member.browser.get("/api/v1/me/sessions"));
   const relogin = (who: { browser: Browser; email: string; password: string }) => async () => {
@@ -180,7 +184,10 @@ export async function targetFor(world: FuzzWorld, route: RouteInfo) {
   ) {
     caller = { browser: new Browser(t.app, t.config.publicOrigin), refresh: async () => {} };
   } else {
-    const own = route.path.startsWith("/api/v1/me") || route.path.startsWith("/api/v1/auth/") || route.path.startsWith("/api/v1/invitations/");
+    const own =
+      route.path.startsWith("/api/v1/me") ||
+      route.path.startsWith("/api/v1/auth/") ||
+      route.path.startsWith("/api/v1/invitations/");
     const who = own ? team.member : team.owner;
     caller = { browser: who.browser, refresh: relogin(who) };
   }
@@ -263,7 +270,6 @@ function caseArbitrary(route: RouteInfo, pools: Record<string, string[]>, bodyLi
   const params = fc.record(
     Object.fromEntries(route.paramNames.map((n) => [n, paramArbitrary(route.inputs.param, n, pools[n] ?? [])])),
   );
-  const noMutation = fc.constant(undefined);
   const querySchema = route.inputs.query;
   const query: fc.Arbitrary<{ text: string; mutation: Mutation | undefined }> = querySchema
     ? fc.oneof(
@@ -281,7 +287,10 @@ function caseArbitrary(route: RouteInfo, pools: Record<string, string[]>, bodyLi
   const hasBody = ["POST", "PUT", "PATCH", "DELETE"].includes(route.method);
   const body: fc.Arbitrary<{ text: string | undefined; mutation: Mutation | undefined }> = bodySchema
     ? fc.oneof(
-        { weight: 10, arbitrary: validArbitrary(bodySchema).map((b) => ({ text: toJsonText(b), mutation: undefined })) },
+        {
+          weight: 10,
+          arbitrary: validArbitrary(bodySchema).map((b) => ({ text: toJsonText(b), mutation: undefined })),
+        },
         {
           weight: 7,
           arbitrary: mutationArbitrary(validArbitrary(bodySchema), bodyLimit).map(({ value, mutation }) => ({
@@ -292,7 +301,7 @@ function caseArbitrary(route: RouteInfo, pools: Record<string, string[]>, bodyLi
         {
           weight: 1,
           arbitrary: fc
-            .constantFrom("", "{", "null", "[]", '"x"', '{"a":1}{', '\ufeff{}', "{'a':1}", "1e309")
+            .constantFrom("", "{", "null", "[]", '"x"', '{"a":1}{', "\ufeff{}", "{'a':1}", "1e309")
             .map((text) => ({ text, mutation: { kind: "raw_json", path: "" } as Mutation })),
         },
       )
@@ -342,7 +351,8 @@ async function judge(
   } catch {
     return `a ${res.status} whose problem+json does not parse`;
   }
-  if (problem.status !== res.status || typeof problem.code !== "string") return `a malformed problem: ${text.slice(0, 200)}`;
+  if (problem.status !== res.status || typeof problem.code !== "string")
+    return `a malformed problem: ${text.slice(0, 200)}`;
   if (problem.code === "VALIDATION_FAILED") {
     const errors = problem.errors ?? [];
     if (errors.length === 0 || errors.some((e) => typeof e.field !== "string" || e.field === ""))
@@ -353,7 +363,14 @@ async function judge(
       ["json", c.bodyMutation],
     ] as const) {
       if (!m || (m.kind !== "unknown_key" && m.kind !== "proto_key")) continue;
-      if (errors.some((e) => !e.field.startsWith(target) && route.inputs.param && e.field in (route.inputs.param as unknown as { entries: object }).entries))
+      if (
+        errors.some(
+          (e) =>
+            !e.field.startsWith(target) &&
+            route.inputs.param &&
+            e.field in (route.inputs.param as unknown as { entries: object }).entries,
+        )
+      )
         continue; // a path parameter failed first
       const parent = m.path.split(".").slice(0, -1).join(".");
       const expected = m.kind === "unknown_key" ? [m.path] : [parent || target, parent];
@@ -375,36 +392,35 @@ export async function fuzzRoute(world: FuzzWorld, route: RouteInfo, runs = FUZZ_
   const counts: RouteCounts = { route: route.key, cases: 0, reached: 0, byStatus: {}, ms: 0 };
   const ifMatch = route.key === "PATCH /api/v1/teams/:teamId/feedback/:itemId";
   const property = fc.asyncProperty(caseArbitrary(route, pools, bodyLimit), async (c) => {
-      let path = route.path;
-      for (const [name, value] of Object.entries(c.params)) path = path.replace(`:${name}`, value);
-      if (c.query) path += `?${c.query}`;
-      const headers: Record<string, string> = { ...caller.headers?.() };
-      if (c.body !== undefined) headers["Content-Type"] = "application/json";
-      if (ifMatch) {
-        const current = await caller.browser.get(`/api/v1/teams/${team.team.id}/feedback/${c.params.itemId}`);
-        headers["If-Match"] = current.headers.get("ETag") ?? '"v1"';
-        await current.body?.cancel();
-      }
-      // A body goes as raw text (NaN, 1e309, deep nesting cannot be written by JSON.stringify).
-      const answer =
-        c.body === undefined
-          ? await caller.browser.request(route.method, path, undefined, headers)
-          : await sendRaw(caller.browser, route.method, path, c.body, headers);
-      if (!answer) throw new Error("no response");
-      counts.cases += 1;
-      const problemCode = answer.headers.get("Content-Type")?.startsWith("application/problem+json")
-        ? ((await answer.clone().json()) as { code?: string }).code
-        : undefined;
-      const key = problemCode ? `${answer.status} ${problemCode}` : String(answer.status);
-      counts.byStatus[key] = (counts.byStatus[key] ?? 0) + 1;
-      if (answer.status < 500 && !(problemCode && STOPPED_BEFORE_SERVICE.has(problemCode))) counts.reached += 1;
-      const realParams = Object.entries(c.params).every(([name, value]) => pools[name]?.includes(value));
-      const wrong = await judge(route, c, answer, bodySchema !== undefined, realParams);
-      if (answer.status === 401 && problemCode === "UNAUTHENTICATED") await caller.refresh();
-      if (rotate && counts.cases % 5 === 0) await rotate();
-      if (wrong) throw new Error(`${route.key}: ${wrong}`);
-    },
-  );
+    let path = route.path;
+    for (const [name, value] of Object.entries(c.params)) path = path.replace(`:${name}`, value);
+    if (c.query) path += `?${c.query}`;
+    const headers: Record<string, string> = { ...caller.headers?.() };
+    if (c.body !== undefined) headers["Content-Type"] = "application/json";
+    if (ifMatch) {
+      const current = await caller.browser.get(`/api/v1/teams/${team.team.id}/feedback/${c.params.itemId}`);
+      headers["If-Match"] = current.headers.get("ETag") ?? '"v1"';
+      await current.body?.cancel();
+    }
+    // A body goes as raw text (NaN, 1e309, deep nesting cannot be written by JSON.stringify).
+    const answer =
+      c.body === undefined
+        ? await caller.browser.request(route.method, path, undefined, headers)
+        : await sendRaw(caller.browser, route.method, path, c.body, headers);
+    if (!answer) throw new Error("no response");
+    counts.cases += 1;
+    const problemCode = answer.headers.get("Content-Type")?.startsWith("application/problem+json")
+      ? ((await answer.clone().json()) as { code?: string }).code
+      : undefined;
+    const key = problemCode ? `${answer.status} ${problemCode}` : String(answer.status);
+    counts.byStatus[key] = (counts.byStatus[key] ?? 0) + 1;
+    if (answer.status < 500 && !(problemCode && STOPPED_BEFORE_SERVICE.has(problemCode))) counts.reached += 1;
+    const realParams = Object.entries(c.params).every(([name, value]) => pools[name]?.includes(value));
+    const wrong = await judge(route, c, answer, bodySchema !== undefined, realParams);
+    if (answer.status === 401 && problemCode === "UNAUTHENTICATED") await caller.refresh();
+    if (rotate && counts.cases % 5 === 0) await rotate();
+    if (wrong) throw new Error(`${route.key}: ${wrong}`);
+  });
   try {
     await fc.assert(property, { numRuns: runs, endOnFailure: true });
   } catch (error) {

@@ -4,15 +4,19 @@
  * inventory test checks that every API route with input is in exactly one.
  */
 export const FUZZ_SUITES = {
-  "auth": { paths: /^\/api\/v1\/(auth|setup|invitations)(\/|$)/, minRoutes: 6 },
-  "feedback-notes": { paths: /^\/api\/v1\/teams\/:teamId\/feedback\/:itemId\/(comments|messages|history)$/, minRoutes: 5 },
-  "feedback": { paths: /^\/api\/v1\/(teams\/:teamId\/)?feedback(\/(?!:itemId\/(comments|messages|history))|$)/, minRoutes: 10 },
+  auth: { paths: /^\/api\/v1\/(auth|setup|invitations)(\/|$)/, minRoutes: 6 },
+  me: { paths: /^\/api\/v1\/me(\/|$)/, minRoutes: 6 },
   "instance-users": { paths: /^\/api\/v1\/instance\/users(\/|$)/, minRoutes: 6 },
-  "instance": { paths: /^\/api\/v1\/instance\/(?!users)/, minRoutes: 8 },
-  "me": { paths: /^\/api\/v1\/me(\/|$)/, minRoutes: 6 },
-  "team-resources": { paths: /^\/api\/v1\/teams\/:teamId\/(tokens|projects|labels|privacy)(\/|$)/, minRoutes: 14 },
-  "teams": { paths: /^\/api\/v1\/teams(\/:teamId(\/(audit|policy|members|invitations|support-access|export)(\/.*)?)?)?$/, minRoutes: 14 },
-  "widget": { paths: /^\/api\/v1\/widget\//, minRoutes: 3 },
+  instance: { paths: /^\/api\/v1\/instance\/(?!users)/, minRoutes: 8 },
+  teams: { paths: /^\/api\/v1\/teams(\/:teamId(\/(audit|policy|export)(\/.*)?)?)?$/, minRoutes: 7 },
+  "team-members": { paths: /^\/api\/v1\/teams\/:teamId\/(members|invitations|support-access)(\/|$)/, minRoutes: 7 },
+  "team-projects": { paths: /^\/api\/v1\/teams\/:teamId\/projects(\/|$)/, minRoutes: 6 },
+  "team-resources": { paths: /^\/api\/v1\/teams\/:teamId\/(tokens|labels|privacy)(\/|$)/, minRoutes: 9 },
+  "feedback-lists": { paths: /^\/api\/v1\/(teams\/:teamId\/)?feedback(\/(search|bulk))?$/, minRoutes: 6 },
+  "feedback-items": { paths: /^\/api\/v1\/teams\/:teamId\/feedback\/:itemId(\/(restore|screenshot))?$/, minRoutes: 6 },
+  "feedback-comments": { paths: /^\/api\/v1\/teams\/:teamId\/feedback\/:itemId\/comments$/, minRoutes: 2 },
+  "feedback-messages": { paths: /^\/api\/v1\/teams\/:teamId\/feedback\/:itemId\/(messages|history)$/, minRoutes: 3 },
+  widget: { paths: /^\/api\/v1\/widget\//, minRoutes: 3 },
 } as const satisfies Record<string, { paths: RegExp; minRoutes: number }>;
 
 export type FuzzSuiteName = keyof typeof FUZZ_SUITES;

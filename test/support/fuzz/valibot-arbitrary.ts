@@ -61,7 +61,10 @@ function stringArbitrary(actions: Node[]): fc.Arbitrary<string> {
         {
           weight: 4,
           arbitrary: fc
-            .tuple(fc.stringMatching(/^[a-z0-9][a-z0-9.+_-]{0,15}[a-z0-9]$/), fc.constantFrom("example.test", "example.com"))
+            .tuple(
+              fc.stringMatching(/^[a-z0-9][a-z0-9.+_-]{0,15}[a-z0-9]$/),
+              fc.constantFrom("example.test", "example.com"),
+            )
             .map(([local, domain]) => `${local.replace(/\.{2,}/g, ".")}@${domain}`),
         },
         { weight: 1, arbitrary: fc.emailAddress() },
@@ -98,7 +101,10 @@ function numberArbitrary(actions: Node[]): fc.Arbitrary<number> {
     // Small values most of the time (scales, counts, limits live there), the whole range sometimes.
     const low = min ?? 0;
     const small = fc.integer({ min: low, max: Math.max(low, Math.min(max ?? 20, low + 20)) });
-    return fc.oneof({ weight: 3, arbitrary: small }, { weight: 1, arbitrary: fc.integer({ min: min ?? -1_000_000, max: max ?? 1_000_000 }) });
+    return fc.oneof(
+      { weight: 3, arbitrary: small },
+      { weight: 1, arbitrary: fc.integer({ min: min ?? -1_000_000, max: max ?? 1_000_000 }) },
+    );
   }
   return fc.double({ min: min ?? -1e6, max: max ?? 1e6, noNaN: true, noDefaultInfinity: true });
 }
@@ -196,6 +202,7 @@ export const HOSTILE_STRINGS = [
   "%00%0d%0a",
   "../../../../etc/passwd",
   "<script>alert(1)</script>",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, sent as text
   "${7*7}{{7*7}}",
   "NaN",
   "Infinity",
@@ -234,14 +241,19 @@ export type Mutation = {
 type Location = { path: string[]; get(): unknown; set(value: unknown): void };
 
 /** Every place in a JSON value that can be replaced (the root included), and every object. */
-function locations(root: { value: unknown }): { slots: Location[]; objects: { path: string[]; obj: Record<string, unknown> }[] } {
+function locations(root: { value: unknown }): {
+  slots: Location[];
+  objects: { path: string[]; obj: Record<string, unknown> }[];
+} {
   const slots: Location[] = [];
   const objects: { path: string[]; obj: Record<string, unknown> }[] = [];
   const visit = (holder: Record<string | number, unknown>, key: string | number, path: string[]) => {
     slots.push({ path, get: () => holder[key], set: (value) => (holder[key] = value) });
     const value = holder[key];
-    if (Array.isArray(value)) value.forEach((_, i) => visit(value as unknown as Record<number, unknown>, i, [...path, String(i)]));
-    else if (value && typeof value === "object") {
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++)
+        visit(value as unknown as Record<number, unknown>, i, [...path, String(i)]);
+    } else if (value && typeof value === "object") {
       objects.push({ path, obj: value as Record<string, unknown> });
       for (const k of Object.keys(value)) visit(value as Record<string, unknown>, k, [...path, k]);
     }
@@ -257,7 +269,10 @@ function deepNesting(depth: number): string {
 }
 
 /** One mutation of a valid value, chosen by `pick` (fast-check's random choices). */
-export function mutationArbitrary(valid: fc.Arbitrary<unknown>, bodyLimit: number): fc.Arbitrary<{ value: unknown; mutation: Mutation }> {
+export function mutationArbitrary(
+  valid: fc.Arbitrary<unknown>,
+  bodyLimit: number,
+): fc.Arbitrary<{ value: unknown; mutation: Mutation }> {
   return fc
     .tuple(
       valid,
