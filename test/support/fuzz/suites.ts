@@ -13,7 +13,7 @@ export const FUZZ_SUITES = {
   "team-projects": { paths: /^\/api\/v1\/teams\/:teamId\/projects(\/|$)/, minRoutes: 6 },
   "team-resources": { paths: /^\/api\/v1\/teams\/:teamId\/(tokens|labels|privacy)(\/|$)/, minRoutes: 9 },
   "feedback-lists": { paths: /^\/api\/v1\/(teams\/:teamId\/)?feedback(\/(search|bulk))?$/, minRoutes: 6 },
-  "feedback-items": { paths: /^\/api\/v1\/teams\/:teamId\/feedback\/:itemId(\/(restore|screenshot))?$/, minRoutes: 6 },
+  "feedback-items": { paths: /^\/api\/v1\/teams\/:teamId\/feedback\/:itemId(\/(restore|screenshot))?$/, minRoutes: 5 },
   "feedback-comments": { paths: /^\/api\/v1\/teams\/:teamId\/feedback\/:itemId\/comments$/, minRoutes: 2 },
   "feedback-messages": { paths: /^\/api\/v1\/teams\/:teamId\/feedback\/:itemId\/(messages|history)$/, minRoutes: 3 },
   widget: { paths: /^\/api\/v1\/widget\//, minRoutes: 3 },
