@@ -198,6 +198,11 @@ export async function targetFor(world: FuzzWorld, route: RouteInfo) {
     projectId: [team.project.id],
     labelId: [team.label.id],
     userId: users,
+    assigneeId: [team.owner.user.id, team.member.user.id],
+    addLabelId: [team.label.id],
+    removeLabelId: [team.label.id],
+    // The seeded project defines no categories (and no custom fields).
+    categoryId: [],
     invitationId: [team.invitation.id],
     tokenId: [ownerToken.id ?? ownerToken.token?.id].filter(Boolean),
     widgetKey: [team.project.widgetKey],
@@ -273,10 +278,13 @@ function caseArbitrary(route: RouteInfo, pools: Record<string, string[]>, bodyLi
   const querySchema = route.inputs.query;
   const query: fc.Arbitrary<{ text: string; mutation: Mutation | undefined }> = querySchema
     ? fc.oneof(
-        { weight: 3, arbitrary: validArbitrary(querySchema).map((q) => ({ text: queryText(q), mutation: undefined })) },
+        {
+          weight: 3,
+          arbitrary: validArbitrary(querySchema, pools).map((q) => ({ text: queryText(q), mutation: undefined })),
+        },
         {
           weight: 2,
-          arbitrary: mutationArbitrary(validArbitrary(querySchema), 6_000).map(({ value, mutation }) => ({
+          arbitrary: mutationArbitrary(validArbitrary(querySchema, pools), 6_000).map(({ value, mutation }) => ({
             text: queryText(value),
             mutation,
           })),
@@ -289,11 +297,11 @@ function caseArbitrary(route: RouteInfo, pools: Record<string, string[]>, bodyLi
     ? fc.oneof(
         {
           weight: 10,
-          arbitrary: validArbitrary(bodySchema).map((b) => ({ text: toJsonText(b), mutation: undefined })),
+          arbitrary: validArbitrary(bodySchema, pools).map((b) => ({ text: toJsonText(b), mutation: undefined })),
         },
         {
           weight: 7,
-          arbitrary: mutationArbitrary(validArbitrary(bodySchema), bodyLimit).map(({ value, mutation }) => ({
+          arbitrary: mutationArbitrary(validArbitrary(bodySchema, pools), bodyLimit).map(({ value, mutation }) => ({
             text: toJsonText(value),
             mutation,
           })),

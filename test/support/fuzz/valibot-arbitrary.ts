@@ -110,9 +110,52 @@ function numberArbitrary(actions: Node[]): fc.Arbitrary<number> {
 }
 
 /** Values `schema` should accept (custom checks aside). */
-export function validArbitrary(schema: v.GenericSchema): fc.Arbitrary<unknown> {
-  return arbitraryOf(schema as unknown as Node);
+export function validArbitrary(schema: v.GenericSchema, pools: Pools = {}): fc.Arbitrary<unknown> {
+  return arbitraryOf(schema as unknown as Node, pools);
 }
+
+/**
+ * Real ids by field name (`projectId`, `itemId` …): a field of that name — or a list named in the
+ * plural (`itemIds`) — mostly takes one of them, so a valid request names a record that exists.
+ * Read at generation time (a pool may be refilled).
+ */
+export type Pools = Record<string, string[]>;
+
+function pooled(key: string, entry: Node, pools: Pools): fc.Arbitrary<unknown> | undefined {
+  let node = entry;
+  while (node.wrapped) node = node.wrapped;
+  const single = pools[key];
+  const plural = key.endsWith("s") ? pools[key.slice(0, -1)] : undefined;
+  const pick = (pool: string[]) => fc.nat().map((i) => pool[i % pool.length]!);
+  let arbitrary: fc.Arbitrary<unknown> | undefined;
+  // An empty pool: the project has none (no categories), so the field is mostly left out.
+  if (single?.length === 0 && entry !== node)
+    return fc.oneof(
+      { weight: 9, arbitrary: fc.constant(undefined) },
+      { weight: 1, arbitrary: arbitraryOf(entry, pools) },
+    );
+  if (single?.length && node.type === "string") arbitrary = pick(single);
+  else if (plural?.length && node.type === "array") {
+    const min = requirement(actionsOf(node), "min_length") ?? 0;
+    arbitrary = fc.array(pick(plural), { minLength: Math.max(min, 1), maxLength: Math.max(min, 3) });
+  }
+  if (!arbitrary) return undefined;
+  const own = arbitraryOf(entry, pools);
+  // Optional or nullable as the schema says, through the schema's own arbitrary one time in five.
+  return fc.oneof(
+    {
+      weight: 4,
+      arbitrary:
+        entry === node
+          ? arbitrary
+          : fc.option(arbitrary, { nil: entry.type === "nullable" ? null : undefined, freq: 3 }),
+    },
+    { weight: 1, arbitrary: own },
+  );
+}
+
+/** Opaque server-made tokens (a page cursor): a made-up one is refused, so mostly left out. */
+const OPAQUE = new Set(["cursor"]);
 
 const CUSTOM_CHECKS = new Set(["check", "partial_check", "raw_check"]);
 
@@ -120,15 +163,15 @@ const CUSTOM_CHECKS = new Set(["check", "partial_check", "raw_check"]);
  * A schema with custom checks (a rating's value within its scale …): its values are filtered through
  * the schema when enough of them pass to make filtering cheap; otherwise the validator decides.
  */
-function arbitraryOf(node: Node): fc.Arbitrary<unknown> {
-  const base = structuralArbitrary(node);
+function arbitraryOf(node: Node, pools: Pools): fc.Arbitrary<unknown> {
+  const base = structuralArbitrary(node, pools);
   if (!actionsOf(node).some((a) => CUSTOM_CHECKS.has(a.type))) return base;
   const schema = node as unknown as v.GenericSchema;
   const passing = fc.sample(base, { numRuns: 200, seed: 1 }).filter((x) => v.is(schema, x)).length;
   return passing >= 10 ? base.filter((x) => v.is(schema, x)) : base;
 }
 
-function structuralArbitrary(node: Node): fc.Arbitrary<unknown> {
+function structuralArbitrary(node: Node, pools: Pools): fc.Arbitrary<unknown> {
   const actions = actionsOf(node);
   switch (node.type) {
     case "string":
@@ -145,28 +188,40 @@ function structuralArbitrary(node: Node): fc.Arbitrary<unknown> {
     case "optional":
     case "exact_optional":
     case "nullish":
-      return fc.option(arbitraryOf(node.wrapped!), { nil: undefined, freq: 4 });
+      return fc.option(arbitraryOf(node.wrapped!, pools), { nil: undefined, freq: 4 });
     case "nullable":
-      return fc.option(arbitraryOf(node.wrapped!), { nil: null, freq: 4 });
+      return fc.option(arbitraryOf(node.wrapped!, pools), { nil: null, freq: 4 });
     case "union":
     case "variant":
-      return fc.oneof(...(node.options as Node[]).map(arbitraryOf));
+      return fc.oneof(...(node.options as Node[]).map((o) => arbitraryOf(o, pools)));
     case "array": {
       const min = requirement(actions, "min_length") ?? 0;
       const max = requirement(actions, "max_length") ?? 5;
-      return fc.array(arbitraryOf(node.item!), { minLength: min, maxLength: Math.min(max, Math.max(min, 5)) });
+      return fc.array(arbitraryOf(node.item!, pools), { minLength: min, maxLength: Math.min(max, Math.max(min, 5)) });
     }
     case "record":
-      return fc.dictionary(arbitraryOf(node.key as Node) as fc.Arbitrary<string>, arbitraryOf(node.value!), {
-        maxKeys: 4,
-      });
+      return fc.dictionary(
+        arbitraryOf(node.key as Node, pools) as fc.Arbitrary<string>,
+        arbitraryOf(node.value!, pools),
+        {
+          maxKeys: 4,
+        },
+      );
     case "object":
     case "strict_object":
     case "loose_object": {
       const model: Record<string, fc.Arbitrary<unknown>> = {};
       const requiredKeys: string[] = [];
       for (const [key, entry] of Object.entries(node.entries ?? {})) {
-        model[key] = arbitraryOf(entry);
+        const optional = ["optional", "exact_optional", "nullish"].includes(entry.type);
+        model[key] =
+          pooled(key, entry, pools) ??
+          (OPAQUE.has(key) && optional
+            ? fc.oneof(
+                { weight: 9, arbitrary: fc.constant(undefined) },
+                { weight: 1, arbitrary: arbitraryOf(entry, pools) },
+              )
+            : arbitraryOf(entry, pools));
         if (!["optional", "exact_optional", "nullish"].includes(entry.type)) requiredKeys.push(key);
       }
       // An optional key is sometimes absent, sometimes present (fc.option above gives undefined, which JSON drops).
