@@ -348,8 +348,8 @@ async function judge(
   if (c.bodyMutation?.oversize && hadBodySchema && realParams && ![401, 413].includes(res.status))
     return `an oversize body got ${res.status}, not 413`;
   if (res.status < 400) {
-    if (c.bodyMutation?.kind === "unknown_key" || c.queryMutation?.kind === "unknown_key")
-      return `an unknown key was accepted (${res.status})`;
+    const unknown = (m: Mutation | undefined) => m?.kind === "unknown_key" || m?.kind === "proto_key";
+    if (unknown(c.bodyMutation) || unknown(c.queryMutation)) return `an unknown key was accepted (${res.status})`;
     return undefined;
   }
   if (!type.startsWith("application/problem+json")) return `a ${res.status} that is not problem+json (${type})`;
