@@ -103,7 +103,7 @@ export function fuzzSuite(name: FuzzSuiteName): void {
         counts.push(result);
         expect(result.cases).toBe(FUZZ_RUNS);
       },
-      Math.max(60_000, FUZZ_RUNS * 60),
+      Math.max(60_000, FUZZ_RUNS * 100),
     );
 } /** The routes the fuzzer sends input to: those with a params, query or body schema. */
 export function fuzzableRoutes(routes: RouteInfo[], prefix: RegExp): RouteInfo[] {
