@@ -101,13 +101,24 @@ export function parseOrThrow<Schema extends v.GenericSchema>(
   return result.output;
 }
 
+/** Marks a validator middleware with its target and valibot schema (the route inventory and the fuzz tests read it). */
+const VALIDATES = Symbol.for("loupe.validates");
+
+export type ValidatedInput = { target: keyof ValidationTargets; schema: v.GenericSchema };
+
+/** The target and schema a middleware validates, when it is one made by `validate`. */
+export function validatedInput(handler: unknown): ValidatedInput | undefined {
+  return (handler as { [VALIDATES]?: ValidatedInput } | null)?.[VALIDATES];
+}
+
 /** The validator middleware with Loupe's problem+json hook. */
 export function validate<Schema extends v.GenericSchema, Target extends keyof ValidationTargets>(
   target: Target,
   schema: Schema,
 ) {
-  return validator(target, schema, (result) => {
+  const middleware = validator(target, schema, (result) => {
     if (result.success) return;
     throw validationFailed(schema, result.error as readonly v.BaseIssue<unknown>[], target);
   });
+  return Object.assign(middleware, { [VALIDATES]: { target, schema } satisfies ValidatedInput });
 }

@@ -7,8 +7,8 @@ import * as v from "valibot";
  * credentials are refused: they cannot be written in this grammar.
  */
 const HOST = "(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*";
-const EXACT = new RegExp(`^https?://${HOST}(?::\\d{1,5})?$`);
-const SUBDOMAINS = new RegExp(`^https://\\*\\.(${HOST}\\.[a-z0-9-]{2,63})(?::\\d{1,5})?$`);
+export const EXACT_ORIGIN = new RegExp(`^https?://${HOST}(?::\\d{1,5})?$`);
+export const SUBDOMAIN_ORIGIN = new RegExp(`^https://\\*\\.(${HOST}\\.[a-z0-9-]{2,63})(?::\\d{1,5})?$`);
 
 export const OriginPatternSchema = v.pipe(
   v.string(),
@@ -16,7 +16,7 @@ export const OriginPatternSchema = v.pipe(
   v.toLowerCase(),
   v.maxLength(300),
   v.check(
-    (p) => (EXACT.test(p) || SUBDOMAINS.test(p)) && validPort(p),
+    (p) => (EXACT_ORIGIN.test(p) || SUBDOMAIN_ORIGIN.test(p)) && validPort(p),
     "Expected an origin like https://example.eu, or https://*.example.eu for its subdomains.",
   ),
 );
@@ -41,11 +41,11 @@ export function originAllowed(origin: string | undefined, patterns: readonly str
   if (url.origin !== origin.toLowerCase() || url.username || url.password) return false;
   const port = url.port || DEFAULT_PORT[url.protocol];
   for (const pattern of patterns) {
-    const wildcard = SUBDOMAINS.exec(pattern);
+    const wildcard = SUBDOMAIN_ORIGIN.exec(pattern);
     if (!wildcard) {
       // Compared as origins, so `https://example.eu:443` and `https://example.eu` are one. A pattern
       // that is no origin (saved before these rules) matches nothing.
-      if (EXACT.test(pattern) && URL.canParse(pattern) && new URL(pattern).origin === url.origin) return true;
+      if (EXACT_ORIGIN.test(pattern) && URL.canParse(pattern) && new URL(pattern).origin === url.origin) return true;
       continue;
     }
     const patternPort = /:(\d{1,5})$/.exec(pattern)?.[1] ?? "443";

@@ -1,4 +1,4 @@
-const BROWSERS: [token: string, name: string][] = [
+export const BROWSERS: [token: string, name: string][] = [
   ["Edg", "Edge"],
   ["OPR", "Opera"],
   ["Firefox", "Firefox"],

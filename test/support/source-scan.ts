@@ -22,7 +22,8 @@ export type ImportKind = "static" | "dynamic" | "require" | "type";
 /** One import of a file; `specifier` is null for an `import(expr)` whose target is not a literal. */
 export type ImportRef = { specifier: string | null; kind: ImportKind; line: number };
 
-export type LiteralText = { text: string; line: number };
+/** A string or template literal; a template's `${…}` expressions are in `interpolations`, in order. */
+export type LiteralText = { text: string; line: number; interpolations?: string[] };
 
 export type SourceScan = { tokens: Token[]; imports: ImportRef[]; literals: LiteralText[] };
 
@@ -216,6 +217,7 @@ class Lexer {
   template(): void {
     const line = this.line;
     let text = "";
+    const interpolations: string[] = [];
     this.advance(1);
     while (this.pos < this.src.length) {
       const c = this.src[this.pos]!;
@@ -229,14 +231,16 @@ class Lexer {
         text += "?";
         this.advance(2);
         this.prev = { kind: "punct", value: "${", line: this.line };
+        const start = this.pos;
         this.code(true);
+        interpolations.push(this.src.slice(start, this.pos - 1).trim());
       } else {
         text += c;
         this.advance(1);
       }
     }
     this.push("template", text, line);
-    this.literals.push({ text, line });
+    this.literals.push({ text, line, interpolations });
   }
 
   regex(): void {

@@ -137,7 +137,7 @@ export function Preview(props: {
 }
 
 const DAY = 86_400_000;
-const strip = (url: string) => url.replace(/[?#].*$/, "");
+const strip = (url: string) => url.split(/[?#]/, 1)[0] ?? url;
 
 /**
  * "Would the widget show on this URL?": a simulated visitor run through the same pure function the
