@@ -125,10 +125,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use("*", securityHeaders);
   if (deps.config.hsts) app.use("*", strictTransportSecurity);
   app.use("*", requestContext(deps.logger, deps.clock));
-  // HEAD of the live-update stream would take one of the session's stream slots for nothing.
-  app.use("*", methodNotAllowed(routeMethods(app, ["/api/v1/events"])));
+  // Before the 405 check, so that probing with odd methods is counted too.
   const metrics = deps.metrics ?? createLoupeMetrics();
   app.use("*", recordRequests(metrics));
+  // HEAD of the live-update stream would take one of the session's stream slots for nothing.
+  app.use("*", methodNotAllowed(routeMethods(app, ["/api/v1/events"])));
   app.use("*", clientAddress(deps.config.trustedProxies));
   app.onError(errorHandler(deps.logger));
   app.notFound(notFoundHandler);
@@ -140,7 +141,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use("/api/*", requireJsonBody());
   app.use("/api/*", jsonBodyLimit(JSON_BODY_MAX_BYTES));
   app.use("/api/*", jsonDepthLimit());
-  // The request-rate limiter, in front of everything that reads the database (the widget's classes are charged in its routes, after CORS).
+  // The request-rate limiter: requests with an API token per address before the token is looked up;
+  // the widget's classes in its routes (after CORS; a refused key or origin counts per address); the
+  // rest after authentication (limitRequests below), per account or per address.
   app.use("/api/*", exceptWidget(limitApiTokens(limits)));
   // The live-update stream is not activity: it must not keep a session alive.
   app.use("/api/*", exceptWidget(authenticate(ctx, cookies, { passivePaths: ["/api/v1/events"] })));

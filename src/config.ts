@@ -19,7 +19,8 @@ const MASTER_KEY_HINT = "32 random bytes in base64, e.g. the output of `openssl 
  * a streamed body's writes as no activity, so the live-update stream turns the timeout off for itself once
  * accepted (`disableIdleTimeout`); its heartbeat (HEARTBEAT_MS) would come twice within it anyway
  * (test/live/live.server-idle-timeout.test.ts). Bun does not restart it for arriving body bytes either
- * (measured, Bun 1.4.5), so it is also the longest a request body may take to arrive.
+ * (measured, Bun 1.4.5), so it is also the longest a request body may take to arrive — except a feedback
+ * submission's, which gets 120 s once its origin check and rate limit have passed (feedback-submission.ts).
  */
 export const SERVER_IDLE_TIMEOUT_SECONDS = 30;
 
@@ -145,7 +146,8 @@ export const CONFIG_VARIABLES = {
   },
   LOUPE_IDLE_TIMEOUT_SECONDS: {
     default: String(SERVER_IDLE_TIMEOUT_SECONDS),
-    expects: "seconds from 1 to 255 a connection may stay silent (also the longest a request body may take to arrive)",
+    expects:
+      "seconds from 1 to 255 a connection may stay silent (also the longest a request body may take to arrive, but a feedback submission's: 120 s)",
   },
   // Metrics (GET /metrics): off the public listener unless a token guards it.
   LOUPE_METRICS_PORT: {
@@ -322,7 +324,7 @@ export type Config = Readonly<{
   tls: { certFile: string; keyFile: string } | undefined;
   /** A plain-HTTP port that only redirects navigations to the https public URL; undefined: none. */
   httpRedirectPort: number | undefined;
-  /** Seconds a connection may stay silent (Bun's idleTimeout); a request body must arrive within it too. */
+  /** Seconds a connection may stay silent (Bun's idleTimeout); a request body must arrive within it too (a feedback submission's within 120 s). */
   idleTimeoutSeconds: number;
   /** Strict-Transport-Security on every response: the public URL is https (served directly or by a proxy). */
   hsts: boolean;
@@ -439,7 +441,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
   if (
     out.LOUPE_METRICS_PORT !== undefined &&
     out.LOUPE_METRICS_PORT !== 0 &&
-    out.LOUPE_METRICS_PORT === out.LOUPE_PORT
+    (out.LOUPE_METRICS_PORT === out.LOUPE_PORT || out.LOUPE_METRICS_PORT === out.LOUPE_HTTP_REDIRECT_PORT)
   ) {
     problems.push({ variable: "LOUPE_METRICS_PORT", expects: CONFIG_VARIABLES.LOUPE_METRICS_PORT.expects });
   }

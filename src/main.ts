@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import type { Hono } from "hono";
 import { type AppDeps, createApp, serviceContext } from "./app.ts";
-import type { Config } from "./config.ts";
+import { type Config, SERVER_IDLE_TIMEOUT_SECONDS } from "./config.ts";
 import type { AppEnv } from "./http/app-env.ts";
 import { httpsRedirectApp } from "./http/https-redirect.ts";
 import { createLoupeMetrics, metricsListenerApp } from "./http/metrics.ts";
@@ -86,12 +86,19 @@ export type ServerHandle = {
 /** The default of LOUPE_IDLE_TIMEOUT_SECONDS (src/config.ts says why it is what it is). */
 export { SERVER_IDLE_TIMEOUT_SECONDS } from "./config.ts";
 
-/** What the app gets from the server beside a request: the peer address, the idle-timeout switch. */
-export function requestBindings(request: Request, server: Bun.Server<unknown>): AppEnv["Bindings"] {
+/** What the app gets from the server beside a request: the peer address, the idle-timeout switches. */
+export function requestBindings(
+  request: Request,
+  server: Bun.Server<unknown>,
+  idleTimeoutSeconds: number = SERVER_IDLE_TIMEOUT_SECONDS,
+): AppEnv["Bindings"] {
   return {
     clientIp: server.requestIP(request)?.address,
     disableIdleTimeout: () => server.timeout(request, 0),
-    allowSlowBody: (seconds) => server.timeout(request, seconds),
+    allowSlowBody: (seconds) => {
+      server.timeout(request, Math.max(seconds, idleTimeoutSeconds));
+      return () => server.timeout(request, idleTimeoutSeconds);
+    },
   };
 }
 
@@ -104,14 +111,14 @@ type Listener = ReturnType<typeof Bun.serve>;
  * Binds one listener. SO_REUSEPORT stays off: with it a second server on the same port would start
  * silently and the kernel would split connections (sign-ins included) between the two.
  */
-function bind(config: Config, port: number, serve: () => Listener): Listener {
+function bind(config: Config, port: number, variable: string, serve: () => Listener): Listener {
   try {
     return serve();
   } catch (error) {
     if ((error as { code?: unknown } | null)?.code === "EADDRINUSE") {
       throw new AppError(
         "PORT_IN_USE",
-        `Port ${port} on ${config.host} is already in use (another Loupe or another program listens there); stop it or set ${port === config.port ? "LOUPE_PORT" : "LOUPE_HTTP_REDIRECT_PORT"}.`,
+        `Port ${port} on ${config.host} is already in use (another Loupe or another program listens there); stop it or set ${variable}.`,
         { cause: error },
       );
     }
@@ -122,7 +129,16 @@ function bind(config: Config, port: number, serve: () => Listener): Listener {
 /** The metrics listener (LOUPE_METRICS_PORT, on LOUPE_METRICS_HOST: localhost unless the operator says otherwise). */
 function listenForMetrics(config: Config, port: number, fetch: (request: Request) => Response | Promise<Response>) {
   try {
-    return Bun.serve({ hostname: config.metrics.host, port, reusePort: false, fetch, development: false });
+    // GET /metrics only: no body worth more than a few bytes, and no connection kept for long.
+    return Bun.serve({
+      hostname: config.metrics.host,
+      port,
+      reusePort: false,
+      fetch,
+      development: false,
+      maxRequestBodySize: 1024,
+      idleTimeout: config.idleTimeoutSeconds,
+    });
   } catch (error) {
     if ((error as { code?: unknown } | null)?.code === "EADDRINUSE") {
       throw new AppError(
@@ -143,13 +159,13 @@ function listenForMetrics(config: Config, port: number, fetch: (request: Request
  * (test/transport.slow-clients.test.ts); headers above Bun's 16 KiB get 431.
  */
 function listen(config: Config, port: number, fetch: Fetch, tls: TlsMaterial | undefined): Listener {
-  return bind(config, port, () =>
+  return bind(config, port, "LOUPE_PORT", () =>
     Bun.serve({
       hostname: config.host,
       port,
       reusePort: false,
       // The peer address goes to the app as a binding (for per-IP limits), never into a log.
-      fetch: (request, srv) => fetch(request, requestBindings(request, srv)),
+      fetch: (request, srv) => fetch(request, requestBindings(request, srv, config.idleTimeoutSeconds)),
       development: false,
       // Above the app's own limits, so their 413 problem+json answers first (see bodyLimits).
       maxRequestBodySize: bodyLimits(config.screenshotMaxBytes).server,
@@ -162,12 +178,12 @@ function listen(config: Config, port: number, fetch: Fetch, tls: TlsMaterial | u
 /** The optional plain-HTTP listener: redirects navigations to the https public URL, refuses the API. */
 function listenRedirect(config: Config, port: number, logger: Logger, clock: Clock): Listener {
   const app = httpsRedirectApp(config.publicOrigin, logger, clock);
-  return bind(config, port, () =>
+  return bind(config, port, "LOUPE_HTTP_REDIRECT_PORT", () =>
     Bun.serve({
       hostname: config.host,
       port,
       reusePort: false,
-      fetch: (request, srv) => app.fetch(request, requestBindings(request, srv)),
+      fetch: (request, srv) => app.fetch(request, requestBindings(request, srv, config.idleTimeoutSeconds)),
       development: false,
       // It reads no body.
       maxRequestBodySize: 1024,
@@ -290,7 +306,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   };
   const port = server.port ?? config.port;
   const scheme = tls ? "https" : "http";
-  logger.info("server.listening", { port, state: scheme });
+  logger.info("server.listening", { port });
   notice(`Loupe ${VERSION} is listening on ${scheme}://${config.host}:${port} (public URL ${config.publicUrl}).`);
   if (tls) {
     logger.info("tls.loaded", { digest: tls.digest });

@@ -36,10 +36,12 @@ export type AppEnv = {
      */
     disableIdleTimeout?: () => void;
     /**
-     * Gives this request `seconds` for its body to arrive (Bun's `server.timeout(request, seconds)`):
-     * Bun does not restart the idle timeout for body bytes, so a screenshot on a slow link needs longer.
+     * Gives this request at least `seconds` for its body to arrive (Bun's `server.timeout(request, …)`:
+     * Bun does not restart the idle timeout for body bytes, so a screenshot on a slow link needs
+     * longer); the returned function puts the idle timeout back (Bun keeps a request's timeout on the
+     * keep-alive connection after the answer).
      */
-    allowSlowBody?: (seconds: number) => void;
+    allowSlowBody?: (seconds: number) => () => void;
   };
   Variables: {
     requestId: string;

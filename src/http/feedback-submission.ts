@@ -22,7 +22,18 @@ export async function readFeedbackSubmission<E extends AppEnv>(
   c: Context<E>,
   limits: Omit<ScreenshotUpload, "bytes">,
 ): Promise<{ payload: unknown; screenshot: ScreenshotUpload | undefined }> {
-  c.env?.allowSlowBody?.(SUBMISSION_BODY_SECONDS);
+  const restoreIdleTimeout = c.env?.allowSlowBody?.(SUBMISSION_BODY_SECONDS);
+  try {
+    return await readSubmissionBody(c, limits);
+  } finally {
+    restoreIdleTimeout?.();
+  }
+}
+
+async function readSubmissionBody<E extends AppEnv>(
+  c: Context<E>,
+  limits: Omit<ScreenshotUpload, "bytes">,
+): Promise<{ payload: unknown; screenshot: ScreenshotUpload | undefined }> {
   const type = c.req.header("Content-Type") ?? "";
   if (!type.startsWith("multipart/form-data")) {
     const text = await c.req.text();

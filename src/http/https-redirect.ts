@@ -19,6 +19,12 @@ export function httpsRedirectApp(publicOrigin: string, logger: Logger, clock: Cl
   app.use("*", requestContext(logger, clock));
   app.use("*", securityHeaders);
   app.onError(errorHandler(logger));
+  // Methods Loupe never serves are refused here too (T-H2), not redirected.
+  app.use("*", async (c, next) => {
+    if (["TRACE", "TRACK", "CONNECT"].includes(c.req.method.toUpperCase()))
+      throw new AppError("METHOD_NOT_ALLOWED", undefined, { headers: { Allow: "GET, HEAD" } });
+    return next();
+  });
   app.all("/api/*", () => {
     throw new AppError(
       "HTTPS_REQUIRED",

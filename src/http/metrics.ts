@@ -51,7 +51,7 @@ export function recordRequests(metrics: LoupeMetrics) {
       metrics.requests.inc({ method, route, status: String(status) });
       metrics.duration.observe(seconds, { method, route });
       if (status === 429) metrics.rateLimited.inc({ route });
-      if (status === 507) metrics.storageFull.inc();
+      if (status === 507 && c.get("problemCode") === "STORAGE_FULL") metrics.storageFull.inc();
       const source = method === "POST" ? SUBMISSION_ROUTES[route] : undefined;
       if (source && status === 201) metrics.feedbackSubmitted.inc({ source });
       if (route === WIDGET_SUBMISSION && method === "POST" && status >= 400) {

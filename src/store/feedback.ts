@@ -489,6 +489,14 @@ export function findScreenshot(
 
 export type NoteRow = { id: string; item_id: string; author_id: string | null; body: string; created_at: number };
 
+/**
+ * How much of an item's comments (and of its messages) search covers: appending a note rewrites the
+ * item's whole full-text row (secure-delete), so an endless thread would make each new note slower
+ * while it holds the write lock. Notes that begin past this many characters are kept, shown and
+ * exported, but not indexed.
+ */
+export const SEARCH_NOTES_MAX_CHARS = 32_768;
+
 /** Internal comments ("comments") or the thread with the reporter ("messages"). */
 export function insertNote(db: Db, kind: "comments" | "messages", n: NoteRow & { team_id: string }): void {
   const table = kind === "comments" ? "feedback_comments" : "feedback_messages";
@@ -503,10 +511,11 @@ export function insertNote(db: Db, kind: "comments" | "messages", n: NoteRow & {
   );
   const column = kind === "comments" ? "internal_text" : "public_text";
   db.run(
-    `UPDATE feedback_search SET ${column} = ${column} || char(10) || ? WHERE item_id = ? AND team_id = ?`,
+    `UPDATE feedback_search SET ${column} = ${column} || char(10) || ? WHERE item_id = ? AND team_id = ? AND length(${column}) < ?`,
     n.body,
     n.item_id,
     n.team_id,
+    SEARCH_NOTES_MAX_CHARS,
   );
 }
 

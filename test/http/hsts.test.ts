@@ -57,7 +57,7 @@ test("plain-http public URL (development): no HSTS", async () => {
   }
 });
 
-test("the redirect app: 308 to the configured origin for every method outside /api, 400 problem for the API", async () => {
+test("the redirect app: 308 to the configured origin outside /api (TRACE, CONNECT: 405), 400 problem for the API", async () => {
   const app = httpsRedirectApp("https://fb.example.eu", createLogger({ level: "error", sink: () => {} }), systemClock);
   const nav = await app.request("http://evil.example/sign-in?next=%2Fteams", { redirect: "manual" });
   expect(nav.status).toBe(308);
@@ -65,6 +65,15 @@ test("the redirect app: 308 to the configured origin for every method outside /a
   const doubleSlash = await app.request("http://evil.example//evil.example/x");
   expect(doubleSlash.headers.get("Location")).toBe("https://fb.example.eu//evil.example/x");
   expect(new URL(doubleSlash.headers.get("Location") as string).origin).toBe("https://fb.example.eu");
+  // (TRACK never reaches an app: Bun's server refuses methods it does not know.)
+  for (const method of ["TRACE", "CONNECT"]) {
+    const res = await app.request("http://fb.example.eu/sign-in", { method });
+    expect({ method, status: res.status, allow: res.headers.get("Allow") }).toEqual({
+      method,
+      status: 405,
+      allow: "GET, HEAD",
+    });
+  }
   for (const path of ["/api", "/api/", "/api/v1/widget/k/feedback"]) {
     const res = await app.request(`http://fb.example.eu${path}`, { method: "POST", body: "{}" });
     expect({ path, status: res.status }).toEqual({ path, status: 400 });

@@ -145,6 +145,26 @@ test("requests are counted by route pattern and status, never by raw path: ids a
   }
 });
 
+test("a method no route has there (TRACE, PUT on a GET route) is counted as a 405, under no route", async () => {
+  t = createTestApp({ LOUPE_METRICS_TOKEN: TOKEN });
+  expect((await t.app.request("/api/v1/me", { method: "TRACE" })).status).toBe(405);
+  expect((await t.app.request("/healthz", { method: "PUT" })).status).toBe(405);
+  const families = await scrape(t);
+  for (const method of ["TRACE", "PUT"])
+    expect(sampleValue(families, "loupe_http_requests_total", { method, route: "unmatched", status: "405" })).toBe(1);
+});
+
+test("the metrics port may be neither the main port nor the redirect port", () => {
+  expect(() => createTestApp({ LOUPE_PORT: "8443", LOUPE_METRICS_PORT: "8443" })).toThrow(/LOUPE_METRICS_PORT/);
+  expect(() =>
+    createTestApp({
+      LOUPE_PUBLIC_URL: "https://fb.example.eu",
+      LOUPE_HTTP_REDIRECT_PORT: "8080",
+      LOUPE_METRICS_PORT: "8080",
+    }),
+  ).toThrow(/LOUPE_METRICS_PORT/);
+});
+
 test("widget submissions: 201s counted as submitted, refusals by their problem code, 429s by route", async () => {
   t = createTestApp(
     { LOUPE_METRICS_TOKEN: TOKEN, LOUPE_WIDGET_SUBMISSIONS_PER_MINUTE: "3" },

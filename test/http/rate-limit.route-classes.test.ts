@@ -166,6 +166,29 @@ test("widget config: per address and widget key, and the 429 is readable by the 
   expect(otherKey.status).toBe(200);
 });
 
+test("widget routes: a refused key or origin costs a database read, so it counts per address (api-anonymous) before any project is known", async () => {
+  t = createTestApp({ LOUPE_RATE_LIMIT_API_ANONYMOUS: String(LIMIT) });
+  const a = await seedTeam(t, "alpha");
+  const ORIGIN = "https://alpha.example.test";
+  await a.owner.browser.patch(`/api/v1/teams/${a.team.id}/projects/${a.project.id}`, {
+    settings: { allowedOrigins: [ORIGIN] },
+  });
+  const ask = (key: string, origin: string, ip = "203.0.113.9") =>
+    t!.app.request(`http://loupe.test/api/v1/widget/${key}/config`, { headers: { Origin: origin } }, { clientIp: ip });
+  // Unknown (well-formed) keys and a foreign origin: refused, and each refusal is counted.
+  const guesses = [
+    await ask("lpk_AAAAAAAAAAAAAAAAAAAAAA", ORIGIN),
+    await ask("lpk_BBBBBBBBBBBBBBBBBBBBBB", ORIGIN),
+    await ask(a.project.widgetKey, "https://evil.example"),
+  ];
+  expect(guesses.map((r) => r.status)).toEqual([404, 404, 403]);
+  await expectRefusedCode(await ask("lpk_CCCCCCCCCCCCCCCCCCCCCC", ORIGIN), "api-anonymous");
+  // The allowed origin with the real key is not refused, so it is not charged here (its own class applies).
+  expect((await ask(a.project.widgetKey, ORIGIN)).status).toBe(200);
+  // Another address has its own bucket.
+  expect((await ask("lpk_DDDDDDDDDDDDDDDDDDDDDD", ORIGIN, "203.0.113.10")).status).toBe(404);
+});
+
 test("T-H3: a forged X-Forwarded-For from an untrusted peer does not change the key; from the trusted proxy it does", async () => {
   t = createTestApp({ LOUPE_RATE_LIMIT_API_ANONYMOUS: String(LIMIT), LOUPE_TRUSTED_PROXIES: "10.0.0.1" });
   const spoofer = new Browser(t.app, t.config.publicOrigin, "198.51.100.7");

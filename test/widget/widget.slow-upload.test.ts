@@ -88,3 +88,28 @@ test("a widget submission whose body takes 4 s arrives (201) with a 1 s idle tim
   expect(slowSubmission).toBe("HTTP/1.1 201 Created");
   expect(slowSignIn).toBe("");
 });
+
+test("after the submission the connection is back on the idle timeout: a kept-alive connection is closed, not parked for 120 s", async () => {
+  const body = JSON.stringify({ comment: "then silence", idempotencyId: crypto.randomUUID().replaceAll("-", "") });
+  const closed = await new Promise<{ status: string; afterMs: number }>((resolve) => {
+    let answeredAt = 0;
+    let received = "";
+    const socket = connect(server.port, "127.0.0.1", () => {
+      socket.write(
+        `POST /api/v1/widget/${a.project.widgetKey}/feedback HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: ${a.siteOrigin}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: keep-alive\r\n\r\n${body}`,
+      );
+    });
+    socket.on("data", (data) => {
+      received += data.toString();
+      answeredAt ||= performance.now();
+    });
+    socket.on("error", () => {});
+    // Closed by the server (a 120 s allowance left in place would outlast this test's timeout).
+    socket.on("close", () =>
+      resolve({ status: received.split("\r\n")[0] ?? "", afterMs: performance.now() - answeredAt }),
+    );
+  });
+  expect(closed.status).toBe("HTTP/1.1 201 Created");
+  expect(closed.afterMs).toBeGreaterThan(0);
+});

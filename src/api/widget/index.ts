@@ -57,7 +57,7 @@ export function widgetRoutes(deps: WidgetRouteDeps) {
         },
       }),
       validate("param", KeyParam),
-      widgetOrigin(ctx),
+      widgetOrigin(ctx, limits),
       configLimit(),
       (c) => {
         const body = JSON.stringify(getWidgetConfig(ctx, c.var.widgetProject));
@@ -76,7 +76,7 @@ export function widgetRoutes(deps: WidgetRouteDeps) {
         responses: { 204: { description: "Allowed" }, ...problems([403, 404]) },
       }),
       validate("param", KeyParam),
-      widgetOrigin(ctx),
+      widgetOrigin(ctx, limits),
       configLimit(),
       (c) => c.body(null, 204, WIDGET_PREFLIGHT_HEADERS),
     )
@@ -94,7 +94,7 @@ export function widgetRoutes(deps: WidgetRouteDeps) {
         },
       }),
       validate("param", KeyParam),
-      widgetOrigin(ctx),
+      widgetOrigin(ctx, limits),
       // One client may not flood a project (T-W4), and all clients together may not flood it either.
       rateLimit<AppEnv & WidgetEnv>(limits, "widget-submission", perClient),
       rateLimit<AppEnv & WidgetEnv>(limits, "widget-key", (c) => c.var.widgetProject.id),
