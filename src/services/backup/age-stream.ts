@@ -2,8 +2,23 @@
  * age's payload format (age-encryption.org/v1, "Payload"): the plaintext in 64 KiB chunks, each
  * sealed with ChaCha20-Poly1305 under the payload key; the nonce is an 11-byte big-endian chunk
  * counter and a last-chunk flag byte. Pure functions shared by the backup and its chunk workers.
+ *
+ * The cipher is libsodium's (WebAssembly): 284 MB/s on one core here, against 110 MB/s for the
+ * JavaScript one age-encryption uses (its Poly1305 alone runs at 184 MB/s). Bun has no native
+ * ChaCha20-Poly1305. Await `ageCipherReady` before the first seal or open.
  */
-import { chacha20poly1305 } from "@noble/ciphers/chacha.js";
+import sodium from "libsodium-wrappers";
+
+/** Resolves once libsodium's WebAssembly module is loaded. */
+export const ageCipherReady: Promise<void> = sodium.ready;
+
+/** One chunk sealed: ciphertext || 16-byte tag (RFC 8439's AEAD with no associated data). */
+export const sealChunk = (key: Uint8Array, nonce: Uint8Array, plain: Uint8Array): Uint8Array =>
+  sodium.crypto_aead_chacha20poly1305_ietf_encrypt(plain, null, null, nonce, key);
+
+/** One chunk opened; throws when its tag does not verify. */
+export const openChunk = (key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array): Uint8Array =>
+  sodium.crypto_aead_chacha20poly1305_ietf_decrypt(null, sealed, null, nonce, key);
 
 export const AGE_CHUNK = 64 * 1024;
 export const AGE_TAG = 16;
@@ -36,9 +51,7 @@ export function sealBatch(batch: AgeBatch): Uint8Array {
   let at = 0;
   for (let i = 0; i < chunks; i++) {
     const piece = plain.subarray(i * AGE_CHUNK, Math.min((i + 1) * AGE_CHUNK, plain.length));
-    const out = chacha20poly1305(batch.key, chunkNonce(batch.firstChunk + i, batch.last && i === chunks - 1)).encrypt(
-      piece,
-    );
+    const out = sealChunk(batch.key, chunkNonce(batch.firstChunk + i, batch.last && i === chunks - 1), piece);
     sealed.set(out, at);
     at += out.length;
   }
@@ -69,7 +82,7 @@ export function openBatch(batch: AgeBatch): Uint8Array {
     const index = batch.firstChunk + i;
     const last = batch.last && i === chunks - 1;
     if (piece.length === AGE_TAG && !(last && index === 0)) throw new Error("an empty chunk that is not the only one");
-    const out = chacha20poly1305(batch.key, chunkNonce(index, last)).decrypt(piece);
+    const out = openChunk(batch.key, chunkNonce(index, last), piece);
     plain.set(out, at);
     at += out.length;
   }
