@@ -15,15 +15,14 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomId } from "../src/lib/crypto.ts";
 import { ageWorkerCount } from "../src/services/backup/age-parallel.ts";
 import { readBackupIdentity } from "../src/services/backup/identity.ts";
 import { completeRestore, restoreBackup } from "../src/services/backup/restore.ts";
 import { vacuumInto } from "../src/store/backup-snapshot.ts";
-import { insertFeedback, insertScreenshot } from "../src/store/feedback.ts";
 import { migrate } from "../src/store/migrate.ts";
 import { bundledMigrations } from "../src/store/migration-files.ts";
 import { openStore } from "../src/store/store.ts";
+import { insertItemWithScreenshot } from "../test/support/bulk-items.ts";
 import { seedWorld } from "../test/support/teams.ts";
 
 const TARGET_MB = Number(process.env.BENCH_BACKUP_MB ?? 1024);
@@ -38,40 +37,14 @@ export function growTo(w: World, mb: number): void {
   const now = w.t.clock.now();
   while (statSync(db.path).size + statSync(`${db.path}-wal`, { throwIfNoEntry: false })!.size < mb * 1e6) {
     db.write(() => {
-      for (let i = 0; i < 100; i++) {
-        const id = randomId();
-        insertFeedback(db, {
-          id,
-          team_id: w.a.team.id,
-          project_id: w.a.project.id,
-          reporter_user_id: null,
-          reporter_anon_id: `bench_${i}`,
-          reporter_email: null,
-          reporter_ip: null,
-          title: `Bench item ${id}`,
-          comment: "The checkout button does not respond on the second click. Steps: open, click, wait.",
-          rating_value: null,
-          rating_scale: null,
-          page_url: "https://shop.example.eu/checkout",
-          metadata: "{}",
-          custom_data: "{}",
-          status: "new",
-          assignee_user_id: null,
-          version: 1,
-          created_at: now,
-          updated_at: now,
-          deleted_at: null,
-        });
-        insertScreenshot(db, {
-          itemId: id,
+      for (let i = 0; i < 100; i++)
+        insertItemWithScreenshot(db, {
           teamId: w.a.team.id,
-          contentType: "image/webp",
-          width: 1280,
-          height: 800,
-          annotations: "[]",
-          bytes: randomBytes(SHOT_BYTES),
+          projectId: w.a.project.id,
+          now,
+          title: `Bench item ${i}`,
+          screenshot: randomBytes(SHOT_BYTES),
         });
-      }
     });
   }
   db.checkpoint();

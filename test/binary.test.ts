@@ -8,10 +8,10 @@ import { spawn, spawnSync } from "bun";
 import pkg from "../package.json" with { type: "json" };
 import { loadConfig } from "../src/config.ts";
 import { randomId } from "../src/lib/crypto.ts";
-import { insertFeedback, insertScreenshot } from "../src/store/feedback.ts";
 import { insertProject } from "../src/store/projects.ts";
 import { openStore } from "../src/store/store.ts";
 import { insertTeam } from "../src/store/teams.ts";
+import { insertItemWithScreenshot } from "./support/bulk-items.ts";
 import { BUN, ROOT, startServerProcess } from "./support/subprocess.ts";
 import { newMasterKeyText, tempDir } from "./support/temp.ts";
 
@@ -184,40 +184,14 @@ function growDatabase(env: Record<string, string>, megabytes: number): void {
         created_at: now,
         updated_at: now,
       });
-      for (let i = 0; i < megabytes; i++) {
-        const id = randomId();
-        insertFeedback(db, {
-          id,
-          team_id: teamId,
-          project_id: projectId,
-          reporter_user_id: null,
-          reporter_anon_id: null,
-          reporter_email: null,
-          reporter_ip: null,
-          title: `Item ${i}`,
-          comment: "The checkout button does not respond.",
-          rating_value: null,
-          rating_scale: null,
-          page_url: "https://shop.example.eu/checkout",
-          metadata: "{}",
-          custom_data: "{}",
-          status: "new",
-          assignee_user_id: null,
-          version: 1,
-          created_at: now,
-          updated_at: now,
-          deleted_at: null,
-        });
-        insertScreenshot(db, {
-          itemId: id,
+      for (let i = 0; i < megabytes; i++)
+        insertItemWithScreenshot(db, {
           teamId,
-          contentType: "image/webp",
-          width: 1280,
-          height: 800,
-          annotations: "[]",
-          bytes: randomBytes(1_000_000),
+          projectId,
+          now,
+          title: `Item ${i}`,
+          screenshot: randomBytes(1_000_000),
         });
-      }
     });
     store.db.checkpoint();
   } finally {
