@@ -487,6 +487,16 @@ export function findScreenshot(
   );
 }
 
+/** A screenshot's stored facts, without its bytes (an export or a data subject's request lists them). */
+export type ScreenshotFacts = {
+  item_id: string;
+  content_type: string;
+  width: number;
+  height: number;
+  size: number;
+  annotations: string;
+};
+
 export type NoteRow = { id: string; item_id: string; author_id: string | null; body: string; created_at: number };
 
 /**
@@ -547,15 +557,7 @@ export function exportTeamFeedback(db: Db, teamId: string) {
       "SELECT id, item_id, author_id, body, created_at FROM feedback_messages WHERE team_id = ? ORDER BY created_at, id",
       teamId,
     ),
-    screenshots: db.all<{
-      item_id: string;
-      content_type: string;
-      width: number;
-      height: number;
-      size: number;
-      annotations: string;
-      bytes: Buffer;
-    }>(
+    screenshots: db.all<ScreenshotFacts & { bytes: Buffer }>(
       "SELECT item_id, content_type, width, height, size, annotations, bytes FROM screenshots WHERE team_id = ? ORDER BY item_id",
       teamId,
     ),

@@ -1,5 +1,5 @@
 import type { Db } from "./database.ts";
-import type { FeedbackRow } from "./feedback.ts";
+import type { FeedbackRow, ScreenshotFacts } from "./feedback.ts";
 
 /** A feedback item's reporter identities: what a data subject is found (and an erasure re-applied) by. */
 export type ReporterIdentityRow = {
@@ -115,21 +115,12 @@ export function subjectMessages(db: Db, teamId: string, ids: string[]): SubjectM
   return out;
 }
 
-export type SubjectScreenshotRow = {
-  item_id: string;
-  content_type: string;
-  width: number;
-  height: number;
-  size: number;
-  annotations: string;
-};
-
 /** The screenshots' descriptions (no bytes) of the team's items among `ids`. */
-export function subjectScreenshots(db: Db, teamId: string, ids: string[]): SubjectScreenshotRow[] {
-  const out: SubjectScreenshotRow[] = [];
+export function subjectScreenshots(db: Db, teamId: string, ids: string[]): ScreenshotFacts[] {
+  const out: ScreenshotFacts[] = [];
   for (const part of chunks(ids))
     out.push(
-      ...db.all<SubjectScreenshotRow>(
+      ...db.all<ScreenshotFacts>(
         `SELECT item_id, content_type, width, height, size, annotations FROM screenshots WHERE team_id = ? AND item_id IN (${part.map(() => "?").join(", ")})`,
         teamId,
         ...part,
